@@ -1,0 +1,161 @@
+#include "app.hpp"
+
+#include <algorithm>
+#include <thread>
+
+#include "data_dir.hpp"
+#include "obscura/auth/auth_module.hpp"
+#include "obscura/http/http_server.hpp"
+#include "obscura/images/images_module.hpp"
+#include "obscura/kernel/log.hpp"
+#include "obscura/kernel/metrics.hpp"
+#include "obscura/kernel/module.hpp"
+#include "obscura/kernel/router.hpp"
+#include "obscura/kernel/service_registry.hpp"
+#include "obscura/media/media_module.hpp"
+#include "obscura/storage/storage.hpp"
+#include "server_routes.hpp"
+#include "storage_loader.hpp"
+
+namespace obscura {
+
+std::string_view obscuraVersion() { return OBSCURA_VERSION; }
+
+namespace {
+
+// The modules, in dependency order: each may use those before it. Stopped in reverse.
+ModuleList makeModules() {
+    ModuleList list;
+    list.add<auth::AuthModule>().add<images::ImagesModule>().add<media::MediaModule>();
+    return list;
+}
+
+int cores() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
+
+HttpServerOptions httpOptions(const Config& c) {
+    HttpServerOptions o;
+    o.host = c.getString("server.host");
+    o.port = static_cast<int>(c.getInt("server.port"));
+    o.ioThreads = c.getInt("server.ioThreads") > 0 ? static_cast<int>(c.getInt("server.ioThreads")) : cores();
+    o.workerThreads = c.getInt("server.workerThreads") > 0 ? static_cast<int>(c.getInt("server.workerThreads"))
+                                                           : std::max(4, 4 * cores());
+    o.maxHeaderBytes = static_cast<std::size_t>(c.getInt("server.maxHeaderBytes"));
+    o.maxConnections = static_cast<int>(c.getInt("server.maxConnections"));
+    o.maxConnectionsPerIp = static_cast<int>(c.getInt("server.maxConnectionsPerIp"));
+    o.headerTimeout = std::chrono::seconds(c.getInt("server.headerTimeoutSeconds"));
+    o.idleTimeout = std::chrono::seconds(c.getInt("server.idleTimeoutSeconds"));
+    o.bodyGrace = std::chrono::seconds(c.getInt("server.bodyGraceSeconds"));
+    o.minBodyBytesPerSecond = static_cast<std::uint64_t>(c.getInt("server.minBodyBytesPerSecond"));
+    o.writeTimeout = std::chrono::seconds(c.getInt("server.writeTimeoutSeconds"));
+    o.drainTime = std::chrono::seconds(c.getInt("server.drainSeconds"));
+    o.trustedProxies = c.getList("server.trustedProxies");
+    o.accessLog = c.getBool("log.accessLog");
+    return o;
+}
+
+}  // namespace
+
+struct App::Impl {
+    Config config;
+    std::string dataDir;
+    LoadedStorage plugin;
+    std::unique_ptr<storage::Storage> storage;
+    Metrics metrics;
+    Router router;
+    ServiceRegistry services;
+    ModuleList modules = makeModules();
+    std::unique_ptr<ModuleContext> context;
+    std::unique_ptr<HttpServer> http;
+    bool stopped = false;
+
+    Status openStorage() {
+        const auto name = config.getString("storage.plugin");
+        OBSCURA_TRY(loaded, loadStoragePlugin(name, config.getString("storage.pluginDir")));
+        plugin = std::move(loaded);
+        storage::StorageOptions options;
+        options.dataDir = dataDir;
+        options.url = config.getString("database.url");
+        options.password = config.getString("database.password");
+        options.poolSize = static_cast<int>(config.getInt("database.poolSize"));
+        OBSCURA_TRY(opened, plugin.factory->open(options));
+        storage = std::move(opened);
+        if (auto s = storage->ping(); !s)
+            return Error(s.error().code, "storage '" + name + "' is not reachable: " + s.error().message);
+        return {};
+    }
+
+    Expected<std::string> migrate() {
+        std::string report;
+        for (const auto& module : modules.names()) {
+            OBSCURA_TRY(result, storage->migrate(module));
+            report += module + ": version " + std::to_string(result.fromVersion) + " -> " +
+                      std::to_string(result.toVersion) + "\n";
+            if (result.fromVersion != result.toVersion)
+                log::info("migrated " + module + " from version " + std::to_string(result.fromVersion) + " to " +
+                          std::to_string(result.toVersion));
+        }
+        return report;
+    }
+};
+
+App::App(Config config) : impl_(std::make_unique<Impl>()) {
+    impl_->config = std::move(config);
+    impl_->dataDir = impl_->config.getString("server.dataDir");
+}
+
+App::~App() { stop(); }
+
+Status App::start() {
+    auto& d = *impl_;
+    log::configure(d.config.getString("log.level"), d.config.getString("log.format"));
+    const bool sqlite = d.config.getString("storage.plugin") == "sqlite";
+    OBSCURA_TRY_STATUS(prepareDataDir(d.dataDir, sqlite));
+    if (d.config.getString("auth.jwtSecret").empty()) {
+        OBSCURA_TRY(secret, loadOrCreateSecret(d.dataDir));
+        OBSCURA_TRY_STATUS(d.config.set("auth.jwtSecret", secret));
+    }
+    OBSCURA_TRY_STATUS(d.openStorage());
+    OBSCURA_TRY_STATUS(d.migrate());
+
+    d.context = std::make_unique<ModuleContext>(d.config, d.router, d.services, *d.storage, d.metrics, d.dataDir);
+    OBSCURA_TRY_STATUS(d.modules.start(d.config, *d.context));
+    OBSCURA_TRY_STATUS(addServerRoutes(d.router, *d.storage, d.metrics, d.dataDir));
+
+    d.http = std::make_unique<HttpServer>(httpOptions(d.config), d.router, d.services, d.metrics);
+    if (auto s = d.http->start(); !s) {
+        d.modules.stop();
+        return s;
+    }
+    log::info("obscura " + std::string(obscuraVersion()) + " listening on " + d.config.getString("server.host") +
+              ":" + std::to_string(d.http->port()) + " (storage " + std::string(d.storage->name()) +
+              ", data dir " + d.dataDir + ")");
+    return {};
+}
+
+Expected<std::string> App::migrateOnly() {
+    auto& d = *impl_;
+    log::configure(d.config.getString("log.level"), d.config.getString("log.format"));
+    OBSCURA_TRY_STATUS(prepareDataDir(d.dataDir, false));
+    OBSCURA_TRY_STATUS(d.openStorage());
+    return d.migrate();
+}
+
+int App::port() const { return impl_->http ? impl_->http->port() : 0; }
+
+void App::stop() {
+    auto& d = *impl_;
+    if (d.stopped) return;
+    d.stopped = true;
+    if (d.http) {
+        d.http->stop();
+        log::info("http server stopped");
+    }
+    d.modules.stop();
+    d.storage.reset();
+}
+
+const Config& App::config() const { return impl_->config; }
+storage::Storage& App::storage() { return *impl_->storage; }
+Router& App::router() { return impl_->router; }
+
+}  // namespace obscura

@@ -1,0 +1,42 @@
+#pragma once
+// The composition root: config → data dir → storage plugin → migrations → modules → HTTP.
+#include <memory>
+#include <string>
+
+#include "obscura/kernel/config.hpp"
+#include "obscura/kernel/expected.hpp"
+
+namespace obscura {
+
+namespace storage {
+class Storage;
+}
+class Router;
+
+std::string_view obscuraVersion();
+
+class App {
+public:
+    explicit App(Config config);
+    ~App();
+    App(const App&) = delete;
+    App& operator=(const App&) = delete;
+
+    // Everything up to a listening server. Any failure is one clear message; nothing is left running.
+    Status start();
+    // Only storage and migrations (`obscura migrate`): reports each module's versions.
+    Expected<std::string> migrateOnly();
+    int port() const;
+    // Graceful stop (drain in-flight requests, stop modules in reverse order). Idempotent.
+    void stop();
+
+    const Config& config() const;
+    storage::Storage& storage();
+    Router& router();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace obscura

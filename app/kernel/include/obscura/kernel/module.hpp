@@ -1,0 +1,107 @@
+#pragma once
+// Modules (userver components): built in the order main.cpp lists them, each with the config and a
+// context; onAllLoaded() once all exist (routes go live), onStopping() in reverse order.
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <typeindex>
+#include <vector>
+
+#include "obscura/kernel/expected.hpp"
+
+namespace obscura {
+
+class Config;
+class Router;
+class ServiceRegistry;
+class Metrics;
+namespace storage {
+class Storage;
+}
+
+class Module {
+public:
+    virtual ~Module() = default;
+    virtual std::string_view name() const = 0;
+    virtual Status onAllLoaded() { return {}; }
+    virtual void onStopping() noexcept {}
+};
+
+// Thrown only inside a module constructor and caught by ModuleList::build, which turns it into an Error:
+// constructors have no other way to fail, and the exception never leaves the kernel.
+class ModuleStartError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class ModuleList;
+
+class ModuleContext {
+public:
+    ModuleContext(const Config& config, Router& router, ServiceRegistry& services, storage::Storage& storage,
+                  Metrics& metrics, std::string dataDir)
+        : config_(config), router_(router), services_(services), storage_(storage), metrics_(metrics),
+          dataDir_(std::move(dataDir)) {}
+
+    const Config& config() const { return config_; }
+    Router& router() { return router_; }
+    ServiceRegistry& services() { return services_; }
+    storage::Storage& storage() { return storage_; }
+    Metrics& metrics() { return metrics_; }
+    const std::string& dataDir() const { return dataDir_; }
+
+    // Another module, which must be listed (and so built) before the caller. Unknown or later-listed
+    // modules throw ModuleStartError: that is how an unknown dependency or a cycle fails the start.
+    template <typename M>
+    M& get() {
+        return *static_cast<M*>(lookup(std::type_index(typeid(M)), M::kName));
+    }
+
+private:
+    friend class ModuleList;
+    void* lookup(std::type_index type, std::string_view name);
+
+    const Config& config_;
+    Router& router_;
+    ServiceRegistry& services_;
+    storage::Storage& storage_;
+    Metrics& metrics_;
+    std::string dataDir_;
+    ModuleList* list_ = nullptr;
+};
+
+class ModuleList {
+public:
+    template <typename M>
+    ModuleList& add() {
+        entries_.push_back(Entry{std::type_index(typeid(M)), std::string(M::kName),
+                                 [](const Config& c, ModuleContext& ctx) -> std::unique_ptr<Module> {
+                                     return std::make_unique<M>(c, ctx);
+                                 },
+                                 nullptr});
+        return *this;
+    }
+
+    // Builds every module in order, then calls onAllLoaded on each. On failure the modules built so far
+    // are stopped in reverse order and the error names the module.
+    Status start(const Config& config, ModuleContext& ctx);
+    // onStopping in reverse order; idempotent.
+    void stop() noexcept;
+    std::vector<std::string> names() const;
+
+private:
+    friend class ModuleContext;
+    struct Entry {
+        std::type_index type;
+        std::string name;
+        std::function<std::unique_ptr<Module>(const Config&, ModuleContext&)> make;
+        std::unique_ptr<Module> instance;
+    };
+    std::vector<Entry> entries_;
+    std::size_t building_ = 0;
+    bool started_ = false;
+};
+
+}  // namespace obscura

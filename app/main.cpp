@@ -1,0 +1,80 @@
+// obscura: config → storage plugin → modules → HTTP, until SIGTERM/SIGINT.
+#include <signal.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "app.hpp"
+#include "cli.hpp"
+#include "healthcheck.hpp"
+#include "obscura/kernel/config.hpp"
+
+namespace {
+
+int fail(const std::string& message) {
+    std::cerr << "obscura: " << message << std::endl;
+    return 1;
+}
+
+obscura::Expected<obscura::Config> loadConfig(const obscura::CliCommand& cmd) {
+    return obscura::Config::load(obscura::makeConfigSources(cmd, obscura::Config::processEnvironment()));
+}
+
+int serve(const obscura::CliCommand& cmd) {
+    auto config = loadConfig(cmd);
+    if (!config) return fail(config.error().message);
+    // Block the stop signals in every thread (the server's threads inherit this mask) and take them here.
+    sigset_t stopSignals;
+    sigemptyset(&stopSignals);
+    sigaddset(&stopSignals, SIGTERM);
+    sigaddset(&stopSignals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+    ::signal(SIGPIPE, SIG_IGN);
+
+    obscura::App app(std::move(*config));
+    if (auto s = app.start(); !s) return fail(s.error().message);
+    int signal = 0;
+    sigwait(&stopSignals, &signal);
+    std::cerr << "obscura: " << (signal == SIGTERM ? "SIGTERM" : "SIGINT") << " received, draining" << std::endl;
+    app.stop();
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    auto cmd = obscura::parseCli(argc, argv);
+    switch (cmd.kind) {
+        case obscura::CliCommand::Help:
+            (cmd.exitCode == 0 ? std::cout : std::cerr) << cmd.output;
+            return cmd.exitCode;
+        case obscura::CliCommand::Version:
+            std::cout << "obscura " << obscura::obscuraVersion() << std::endl;
+            return 0;
+        case obscura::CliCommand::Healthcheck: {
+            std::string detail;
+            bool ok = obscura::httpHealthcheck(cmd.healthUrl, detail);
+            (ok ? std::cout : std::cerr) << detail << std::endl;
+            return ok ? 0 : 1;
+        }
+        case obscura::CliCommand::ConfigCheck: {
+            auto config = loadConfig(cmd);
+            if (!config) return fail(config.error().message);
+            std::cout << config->describe();
+            std::cout << "configuration is valid" << std::endl;
+            return 0;
+        }
+        case obscura::CliCommand::Migrate: {
+            auto config = loadConfig(cmd);
+            if (!config) return fail(config.error().message);
+            obscura::App app(std::move(*config));
+            auto report = app.migrateOnly();
+            if (!report) return fail(report.error().message);
+            std::cout << *report;
+            return 0;
+        }
+        case obscura::CliCommand::Serve:
+            return serve(cmd);
+    }
+    return 2;
+}

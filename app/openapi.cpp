@@ -1,0 +1,76 @@
+#include "openapi.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "obscura/kernel/router.hpp"
+
+namespace obscura {
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+}  // namespace
+
+std::string openApiDocument(const Router& router, const std::string& version) {
+    using nlohmann::json;
+    json paths = json::object();
+    for (const Route* route : router.routes()) {
+        json op = {{"summary", route->summary},
+                   {"tags", json::array({route->module.empty() ? "server" : route->module})},
+                   {"x-obscura-auth", std::string(authPolicyName(route->auth))},
+                   {"responses", {{"default", {{"$ref", "#/components/responses/Error"}}}}}};
+        json params = json::array();
+        std::string_view pattern = route->pattern;
+        for (std::size_t open = pattern.find('{'); open != std::string_view::npos; open = pattern.find('{', open + 1)) {
+            auto close = pattern.find('}', open);
+            params.push_back({{"name", std::string(pattern.substr(open + 1, close - open - 1))},
+                              {"in", "path"},
+                              {"required", true},
+                              {"schema", {{"type", "string"}}}});
+        }
+        if (!params.empty()) op["parameters"] = params;
+        switch (route->auth) {
+            case AuthPolicy::Anonymous:
+            case AuthPolicy::ShareLink: op["security"] = json::array(); break;
+            case AuthPolicy::User:
+            case AuthPolicy::Admin:
+                op["security"] = json::array({{{"bearer", json::array()}}, {{"apiKey", json::array()}}});
+                break;
+        }
+        if (route->body == BodyKind::Buffered)
+            op["requestBody"] = {{"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
+        else if (route->body == BodyKind::Streamed)
+            op["requestBody"] = {{"content", {{"multipart/form-data", {{"schema", {{"type", "object"}}}}}}}};
+        paths[route->pattern][lower(methodName(route->method))] = op;
+    }
+    json doc = {
+        {"openapi", "3.0.3"},
+        {"info", {{"title", "Obscura"}, {"version", version}, {"description", "Self-hosted photo and video albums"}}},
+        {"servers", json::array({{{"url", "/"}}})},
+        {"paths", paths},
+        {"components",
+         {{"securitySchemes",
+           {{"bearer", {{"type", "http"}, {"scheme", "bearer"}, {"bearerFormat", "JWT"}}},
+            {"apiKey", {{"type", "apiKey"}, {"in", "header"}, {"name", "x-api-key"}}}}},
+          {"responses",
+           {{"Error",
+             {{"description", "An error"},
+              {"content",
+               {{"application/json",
+                 {{"schema",
+                   {{"type", "object"},
+                    {"properties",
+                     {{"error",
+                       {{"type", "object"},
+                        {"properties",
+                         {{"code", {{"type", "string"}}},
+                          {"message", {{"type", "string"}}},
+                          {"requestId", {{"type", "string"}}}}}}}}}}}}}}}}}}}}}};
+    return doc.dump();
+}
+
+}  // namespace obscura

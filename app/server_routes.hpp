@@ -1,0 +1,18 @@
+#pragma once
+#include <string>
+
+#include "obscura/kernel/expected.hpp"
+
+namespace obscura {
+
+class Router;
+class Metrics;
+namespace storage {
+class Storage;
+}
+
+// The server's own routes: /healthz, /readyz, /metrics, /api/openapi.json, /api/server/version|ping,
+// /.well-known/immich. Registered after the modules so the OpenAPI document covers every route.
+Status addServerRoutes(Router& router, storage::Storage& storage, Metrics& metrics, std::string dataDir);
+
+}  // namespace obscura

@@ -1,0 +1,16 @@
+# Build-speed settings for 2-core machines: ccache, precompiled headers, optional unity build.
+find_program(OBSCURA_CCACHE ccache)
+if(OBSCURA_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
+    # PCH and ccache only cooperate with these sloppiness settings.
+    set(ENV{CCACHE_SLOPPINESS} "pch_defines,time_macros,include_file_mtime,include_file_ctime")
+    set(CMAKE_CXX_COMPILER_LAUNCHER ${CMAKE_COMMAND} -E env
+        "CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime" ${OBSCURA_CCACHE})
+    set(CMAKE_C_COMPILER_LAUNCHER ${OBSCURA_CCACHE})
+endif()
+
+if(OBSCURA_UNITY_BUILD)
+    set(CMAKE_UNITY_BUILD ON)
+    set(CMAKE_UNITY_BUILD_BATCH_SIZE 8)
+endif()
+
+add_compile_options(-Wall -Wextra -Wno-unused-parameter)

@@ -1,0 +1,17 @@
+#pragma once
+#include <string>
+
+#include "obscura/kernel/route.hpp"
+
+namespace obscura::media {
+
+struct Features {
+    bool videoConversion = false;  // ffmpeg present
+    bool audioExtraction = false;  // ffmpeg present: video → MP3
+    bool email = false;            // media.smtp.host configured
+};
+
+// GET /api/server/features → what this server can do with media, so clients hide what it cannot.
+Route featuresRoute(Features features);
+
+}  // namespace obscura::media

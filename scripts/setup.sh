@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Installs Obscura's build and test dependencies on Debian 12 (as root), then configures and builds.
+# Idempotent: only missing packages are installed, and it says which.
+# Usage: scripts/setup.sh [--deps-only] [--test-deps] [--build-dir DIR] [--build-type TYPE]
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build_dir="$here/build"
+build_type=Release
+deps_only=0
+test_deps=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --deps-only) deps_only=1 ;;
+        --test-deps) test_deps=1 ;;
+        --build-dir) build_dir="$2"; shift ;;
+        --build-type) build_type="$2"; shift ;;
+        *) echo "setup.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+# What the server needs to build and run.
+build_pkgs=(
+    build-essential cmake ninja-build ccache pkg-config git
+    libboost-dev libboost-system-dev libboost-program-options-dev
+    nlohmann-json3-dev libsqlite3-dev doctest-dev libcli11-dev libspdlog-dev libfmt-dev
+    prometheus-cpp-dev libssl-dev liburiparser-dev
+    libjwt-dev libargon2-dev libsodium-dev libexif-dev libmagic-dev libcurl4-openssl-dev
+    libvips-dev libvips-tools ffmpeg libmysqlcppconn-dev
+)
+# What the test suite and benchmarks use on top: real tools making real fixtures, a real database, a real browser.
+test_pkgs=(
+    curl mariadb-server libimage-exiftool-perl python3-aiosmtpd wrk chromium
+    iproute2 procps psmisc
+)
+
+pkgs=("${build_pkgs[@]}")
+[ "$test_deps" = 1 ] && pkgs+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${pkgs[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$p")
+    fi
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup.sh: installing ${missing[*]}"
+    SUDO=""
+    [ "$(id -u)" != 0 ] && SUDO=sudo
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+    echo "setup.sh: all ${#pkgs[@]} packages already installed"
+fi
+
+# Node is only needed to build the web UI; keep whichever node is already on PATH.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    if [ -d "$here/web" ] && [ -f "$here/web/package.json" ]; then
+        echo "setup.sh: installing nodejs npm (no node on PATH)"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm
+    fi
+fi
+
+[ "$deps_only" = 1 ] && exit 0
+
+generator=()
+command -v ninja >/dev/null 2>&1 && generator=(-G Ninja)
+cmake -S "$here" -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE="$build_type"
+cmake --build "$build_dir" --parallel "$(nproc)"

@@ -1,0 +1,42 @@
+#pragma once
+// The real app in-process on 127.0.0.1:0 with a temp data dir (link obscura_app).
+#include <doctest/doctest.h>
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "app.hpp"
+#include "obscura/kernel/config.hpp"
+#include "test_support.hpp"
+
+namespace obscura::test {
+
+class AppFixture {
+public:
+    explicit AppFixture(std::map<std::string, std::string> overrides = {}) {
+        ConfigSources sources;
+        sources.overrides = {{"server.host", "127.0.0.1"},
+                             {"server.port", "0"},
+                             {"server.dataDir", dir_.path() + "/data"},
+                             {"storage.pluginDir", pluginDir()},
+                             {"log.level", "warn"}};
+        for (auto& [k, v] : overrides) sources.overrides[k] = v;
+        auto config = Config::load(sources);
+        REQUIRE_MESSAGE(config.ok(), (config.ok() ? "" : config.error().message));
+        app_ = std::make_unique<App>(std::move(*config));
+        auto started = app_->start();
+        REQUIRE_MESSAGE(started.ok(), (started.ok() ? "" : started.error().message));
+    }
+    ~AppFixture() { app_->stop(); }
+
+    App& app() { return *app_; }
+    int port() const { return app_->port(); }
+    std::string dataDir() const { return dir_.path() + "/data"; }
+
+private:
+    TempDir dir_;
+    std::unique_ptr<App> app_;
+};
+
+}  // namespace obscura::test
