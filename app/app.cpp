@@ -77,7 +77,7 @@ struct App::Impl {
         options.url = config.getString("database.url");
         options.password = config.getString("database.password");
         options.poolSize = static_cast<int>(config.getInt("database.poolSize"));
-        OBSCURA_TRY(opened, plugin.factory->open(options));
+        OBSCURA_TRY(opened, obscura::openStorage(plugin, options));
         storage = std::move(opened);
         if (auto s = storage->ping(); !s)
             return Error(s.error().code, "storage '" + name + "' is not reachable: " + s.error().message);

@@ -52,8 +52,12 @@ int main(int argc, char** argv) {
             std::cout << "obscura " << obscura::obscuraVersion() << std::endl;
             return 0;
         case obscura::CliCommand::Healthcheck: {
+            // The configured port and host when the configuration loads; the flags' URL otherwise, so a
+            // container probe still works when the environment is broken in some unrelated way.
+            auto config = loadConfig(cmd);
+            std::string url = config ? obscura::healthcheckUrl(cmd, *config) : cmd.healthUrl;
             std::string detail;
-            bool ok = obscura::httpHealthcheck(cmd.healthUrl, detail);
+            bool ok = obscura::httpHealthcheck(url, detail);
             (ok ? std::cout : std::cerr) << detail << std::endl;
             return ok ? 0 : 1;
         }
