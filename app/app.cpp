@@ -7,6 +7,9 @@
 #include "obscura/auth/auth_module.hpp"
 #include "obscura/http/http_server.hpp"
 #include "obscura/images/images_module.hpp"
+#include "obscura/kernel/bus.hpp"
+#include "obscura/kernel/ids.hpp"
+#include "obscura/kernel/job_queue.hpp"
 #include "obscura/kernel/log.hpp"
 #include "obscura/kernel/metrics.hpp"
 #include "obscura/kernel/module.hpp"
@@ -14,6 +17,7 @@
 #include "obscura/kernel/service_registry.hpp"
 #include "obscura/media/media_module.hpp"
 #include "obscura/storage/storage.hpp"
+#include "admin_jobs_routes.hpp"
 #include "server_routes.hpp"
 #include "storage_loader.hpp"
 
@@ -63,6 +67,9 @@ struct App::Impl {
     Metrics metrics;
     Router router;
     ServiceRegistry services;
+    std::string instanceId = newUuid();
+    std::unique_ptr<Bus> bus;
+    std::unique_ptr<JobQueue> jobs;
     ModuleList modules = makeModules();
     std::unique_ptr<ModuleContext> context;
     std::unique_ptr<HttpServer> http;
@@ -86,7 +93,10 @@ struct App::Impl {
 
     Expected<std::string> migrate() {
         std::string report;
-        for (const auto& module : modules.names()) {
+        // The kernel's own tables (jobs) come first: every module may enqueue jobs.
+        auto names = modules.names();
+        names.insert(names.begin(), "kernel");
+        for (const auto& module : names) {
             OBSCURA_TRY(result, storage->migrate(module));
             report += module + ": version " + std::to_string(result.fromVersion) + " -> " +
                       std::to_string(result.toVersion) + "\n";
@@ -117,13 +127,20 @@ Status App::start() {
     OBSCURA_TRY_STATUS(d.openStorage());
     OBSCURA_TRY_STATUS(d.migrate());
 
-    d.context = std::make_unique<ModuleContext>(d.config, d.router, d.services, *d.storage, d.metrics, d.dataDir);
+    d.bus = std::make_unique<Bus>(d.metrics, 2);
+    d.jobs = std::make_unique<JobQueue>(*d.storage, d.metrics, d.instanceId);
+    d.context = std::make_unique<ModuleContext>(d.config, d.router, d.services, *d.storage, d.metrics, *d.bus,
+                                                *d.jobs, d.dataDir);
     OBSCURA_TRY_STATUS(d.modules.start(d.config, *d.context));
+    OBSCURA_TRY_STATUS(addAdminJobsRoutes(d.router, *d.storage));
     OBSCURA_TRY_STATUS(addServerRoutes(d.router, *d.storage, d.metrics, d.dataDir));
+    d.jobs->start();
 
     d.http = std::make_unique<HttpServer>(httpOptions(d.config), d.router, d.services, d.metrics);
     if (auto s = d.http->start(); !s) {
+        d.jobs->stop();
         d.modules.stop();
+        d.bus->stop();
         return s;
     }
     log::info("obscura " + std::string(obscuraVersion()) + " listening on " + d.config.getString("server.host") +
@@ -146,11 +163,17 @@ void App::stop() {
     auto& d = *impl_;
     if (d.stopped) return;
     d.stopped = true;
+    // Outside in: no new requests, then no new jobs, then modules (their subscriptions end), then the bus
+    // delivers what is left, and storage goes last.
     if (d.http) {
         d.http->stop();
         log::info("http server stopped");
     }
+    if (d.jobs) d.jobs->stop();
     d.modules.stop();
+    if (d.bus) d.bus->stop();
+    d.jobs.reset();
+    d.bus.reset();
     d.storage.reset();
 }
 

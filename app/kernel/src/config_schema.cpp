@@ -1,15 +1,17 @@
-// The configuration schema: every key, its type, default and rules. docs/configuration.md and
-// config/obscura.example.json mirror this list; tests/unit/kernel/config_test.cpp keeps them in step.
+// The configuration schema: every key, its type, default and rules, and how a value from a source becomes
+// the canonical text of its type. docs/configuration.md and config/obscura.example.json mirror the list;
+// tests/unit/kernel/config_docs_test.cpp keeps them in step.
+#include "config_schema.hpp"
+
 #include <arpa/inet.h>
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include "config_schema.hpp"
 
 namespace obscura {
 namespace {
@@ -76,7 +78,8 @@ ConfigKey withAlias(ConfigKey k, std::string alias) {
 std::vector<ConfigKey> buildSchema() {
     return {
         // server
-        str("server.host", "0.0.0.0", "Address to listen on: an IP address or host name; \"::\" for every IPv6 address."),
+        str("server.host", "0.0.0.0",
+            "Address to listen on: an IP address or host name; \"::\" for every IPv6 address."),
         integer("server.port", 8080, 0, 65535, "TCP port to listen on; 0 picks a free port (tests)."),
         withAlias(str("server.dataDir", "./data", "Data directory: database, secret, library, derivatives, tmp."),
                   "OBSCURA_DATA_DIR"),
@@ -249,6 +252,32 @@ std::optional<std::string> checkSpecific(const ConfigKey& key, std::string_view 
     return std::nullopt;
 }
 
+std::string_view trim(std::string_view s) {
+    const auto notSpace = [](char c) { return std::isspace(static_cast<unsigned char>(c)) == 0; };
+    const auto first = std::find_if(s.begin(), s.end(), notSpace);
+    const auto last = std::find_if(s.rbegin(), s.rend(), notSpace).base();
+    return first < last ? std::string_view(&*first, static_cast<std::size_t>(last - first)) : std::string_view{};
+}
+
+std::string rangeText(const ConfigKey& key) {
+    return "is out of range " + std::to_string(key.min.value_or(INT64_MIN)) + ".." +
+           std::to_string(key.max.value_or(INT64_MAX));
+}
+
+std::string jsonTypeName(ConfigType t) {
+    switch (t) {
+        case ConfigType::String:
+            return "a JSON string";
+        case ConfigType::Int:
+            return "a JSON integer";
+        case ConfigType::Bool:
+            return "true or false";
+        case ConfigType::StringList:
+            return "a JSON array of strings";
+    }
+    return "?";
+}
+
 }  // namespace
 
 const std::vector<ConfigKey>& Config::schema() {
@@ -295,15 +324,85 @@ bool isKnownSection(std::string_view section) {
     return false;
 }
 
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+    return out;
+}
+
+Expected<std::string> canonicalFromText(const ConfigKey& key, std::string_view raw) {
+    switch (key.type) {
+        case ConfigType::String:
+            return std::string(raw);
+        case ConfigType::Int: {
+            const std::string_view t = trim(raw);
+            std::int64_t v = 0;
+            const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+            if (ec == std::errc::result_out_of_range) return invalid(rangeText(key));
+            if (t.empty() || ec != std::errc{} || end != t.data() + t.size()) return invalid("is not an integer");
+            return std::to_string(v);
+        }
+        case ConfigType::Bool: {
+            const std::string t = lower(trim(raw));
+            if (t == "true" || t == "1" || t == "yes") return std::string("true");
+            if (t == "false" || t == "0" || t == "no") return std::string("false");
+            return invalid("is not a boolean (true, false, 1, 0, yes, no)");
+        }
+        case ConfigType::StringList: {
+            std::string out;
+            std::size_t start = 0;
+            while (start <= raw.size()) {
+                const auto end = std::min(raw.find(',', start), raw.size());
+                const std::string_view entry = trim(raw.substr(start, end - start));
+                if (!entry.empty()) (out += out.empty() ? "" : ",") += entry;
+                start = end + 1;
+            }
+            return out;
+        }
+    }
+    return invalid("has an unknown type");
+}
+
+Expected<std::string> canonicalFromJson(const ConfigKey& key, const nlohmann::json& v) {
+    const std::string wrongType = "must be " + jsonTypeName(key.type) + ", not " +
+                                  (v.is_number_float() ? std::string("a fraction") : std::string(v.type_name()));
+    switch (key.type) {
+        case ConfigType::String:
+            if (!v.is_string()) return invalid(wrongType);
+            return v.get<std::string>();
+        case ConfigType::Int:
+            if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+                return invalid(rangeText(key));
+            }
+            if (!v.is_number_integer()) return invalid(wrongType);
+            return std::to_string(v.get<std::int64_t>());
+        case ConfigType::Bool:
+            if (!v.is_boolean()) return invalid(wrongType);
+            return std::string(v.get<bool>() ? "true" : "false");
+        case ConfigType::StringList: {
+            if (!v.is_array()) return invalid(wrongType);
+            std::string out;
+            for (const auto& item : v) {
+                if (!item.is_string()) return invalid(wrongType);
+                const auto s = item.get<std::string>();
+                // Lists are stored comma-joined, so an entry with a comma would silently become two.
+                if (s.empty() || s.find(',') != std::string::npos) {
+                    return invalid("has an entry that is empty or contains a comma");
+                }
+                (out += out.empty() ? "" : ",") += s;
+            }
+            return out;
+        }
+    }
+    return invalid("has an unknown type");
+}
+
 std::optional<std::string> checkValue(const ConfigKey& key, std::string_view text) {
     if (key.type == ConfigType::Int) {
         std::int64_t v = 0;
         const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
         if (ec != std::errc{} || end != text.data() + text.size()) return "is not an integer";
-        if ((key.min && v < *key.min) || (key.max && v > *key.max)) {
-            return "is out of range " + std::to_string(key.min.value_or(INT64_MIN)) + ".." +
-                   std::to_string(key.max.value_or(INT64_MAX));
-        }
+        if ((key.min && v < *key.min) || (key.max && v > *key.max)) return rangeText(key);
         return std::nullopt;
     }
     if (key.type == ConfigType::Bool) {

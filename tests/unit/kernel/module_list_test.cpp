@@ -3,7 +3,9 @@
 #include <string>
 #include <vector>
 
+#include "obscura/kernel/bus.hpp"
 #include "obscura/kernel/config.hpp"
+#include "obscura/kernel/job_queue.hpp"
 #include "obscura/kernel/metrics.hpp"
 #include "obscura/kernel/module.hpp"
 #include "obscura/kernel/router.hpp"
@@ -88,7 +90,9 @@ struct Harness {
     ServiceRegistry services;
     Metrics metrics;
     NoStorage storage;
-    ModuleContext ctx{config, router, services, storage, metrics, "/nonexistent"};
+    Bus bus{metrics, 1};
+    JobQueue jobs{storage, metrics, "test"};
+    ModuleContext ctx{config, router, services, storage, metrics, bus, jobs, "/nonexistent"};
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "obscura/kernel/expected.hpp"
+#include "obscura/storage/jobs_repository.hpp"
 #include "obscura/storage/records.hpp"
 
 namespace obscura::storage {
@@ -45,6 +46,7 @@ public:
     virtual AuthRepository& auth() = 0;
     virtual ImagesRepository& images() = 0;
     virtual MediaRepository& media() = 0;
+    virtual JobsRepository& jobs() = 0;
 };
 
 }  // namespace obscura::storage

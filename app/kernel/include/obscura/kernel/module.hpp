@@ -17,6 +17,8 @@ class Config;
 class Router;
 class ServiceRegistry;
 class Metrics;
+class Bus;
+class JobQueue;
 namespace storage {
 class Storage;
 }
@@ -41,15 +43,18 @@ class ModuleList;
 class ModuleContext {
 public:
     ModuleContext(const Config& config, Router& router, ServiceRegistry& services, storage::Storage& storage,
-                  Metrics& metrics, std::string dataDir)
-        : config_(config), router_(router), services_(services), storage_(storage), metrics_(metrics),
-          dataDir_(std::move(dataDir)) {}
+                  Metrics& metrics, Bus& bus, JobQueue& jobs, std::string dataDir)
+        : config_(config), router_(router), services_(services), storage_(storage), metrics_(metrics), bus_(bus),
+          jobs_(jobs), dataDir_(std::move(dataDir)) {}
 
     const Config& config() const { return config_; }
     Router& router() { return router_; }
     ServiceRegistry& services() { return services_; }
     storage::Storage& storage() { return storage_; }
     Metrics& metrics() { return metrics_; }
+    Bus& bus() { return bus_; }
+    // Register job kinds in the constructor; workers start after every module's onAllLoaded().
+    JobQueue& jobs() { return jobs_; }
     const std::string& dataDir() const { return dataDir_; }
 
     // Another module, which must be listed (and so built) before the caller. Unknown or later-listed
@@ -68,6 +73,8 @@ private:
     ServiceRegistry& services_;
     storage::Storage& storage_;
     Metrics& metrics_;
+    Bus& bus_;
+    JobQueue& jobs_;
     std::string dataDir_;
     ModuleList* list_ = nullptr;
 };

@@ -1,0 +1,38 @@
+#pragma once
+// Command-line parsing (CLI11) into a plain description of what to run; running it is main.cpp's job.
+//   obscura [serve] [--config FILE] [--port N] [--data-dir DIR]     (serve is the default)
+//   obscura migrate [--config FILE] [--data-dir DIR]
+//   obscura version
+//   obscura healthcheck [--config FILE] [--port N] [--url URL]
+//   obscura config check [--config FILE] [--port N] [--data-dir DIR]
+#include <map>
+#include <optional>
+#include <string>
+
+#include "obscura/kernel/config.hpp"
+
+namespace obscura {
+
+struct CliCommand {
+    enum Kind { Serve, Migrate, Version, Healthcheck, ConfigCheck, Help };
+    Kind kind = Serve;
+    std::optional<std::string> configFile;         // --config; OBSCURA_CONFIG is resolved by makeConfigSources
+    std::map<std::string, std::string> overrides;  // by configuration key: --port -> "server.port"
+    // healthcheck: --url, or http://127.0.0.1:<--port or 8080>/healthz. healthcheckUrl() refines the
+    // default with the loaded configuration (port and host from the file or environment).
+    std::string healthUrl;
+    bool healthUrlExplicit = false;  // --url was given
+    int exitCode = 0;                // Help: 0 for --help, 2 for a parse error
+    std::string output;              // Help: the text to print (stdout when exitCode is 0, else stderr)
+};
+
+CliCommand parseCli(int argc, const char* const* argv);
+
+// The configuration sources for a command: --config, else a non-empty OBSCURA_CONFIG from env; env; flags.
+ConfigSources makeConfigSources(const CliCommand& command, const std::map<std::string, std::string>& env);
+
+// Where `obscura healthcheck` should knock: --url when given, else /healthz on the configured port, at
+// server.host unless that is a wildcard address (then loopback).
+std::string healthcheckUrl(const CliCommand& command, const Config& config);
+
+}  // namespace obscura

@@ -1,0 +1,5 @@
+// Asio and Beast compiled once for the whole program (BOOST_*_SEPARATE_COMPILATION are PUBLIC on obscura_http).
+#include <utility>  // first: Boost 1.74's asio/awaitable.hpp uses std::exchange without including it
+
+#include <boost/asio/impl/src.hpp>
+#include <boost/beast/src.hpp>

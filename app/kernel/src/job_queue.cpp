@@ -1,0 +1,367 @@
+#include "obscura/kernel/job_queue.hpp"
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <atomic>
+#include <cmath>
+#include <condition_variable>
+#include <ctime>
+#include <map>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "obscura/kernel/log.hpp"
+#include "obscura/kernel/metrics.hpp"
+#include "obscura/storage/storage.hpp"
+
+namespace obscura {
+namespace {
+
+using storage::JobRecord;
+using storage::Repositories;
+
+std::int64_t toUs(std::chrono::milliseconds ms) { return static_cast<std::int64_t>(ms.count()) * 1000; }
+
+// Exponential backoff with ±20 % jitter so a burst of failures does not retry in lockstep.
+std::int64_t backoffUs(const JobKindOptions& o, int attempt) {
+    double base = static_cast<double>(toUs(o.baseBackoff)) * std::pow(2.0, std::max(0, attempt - 1));
+    base = std::min(base, static_cast<double>(toUs(o.maxBackoff)));
+    thread_local std::mt19937 gen{std::random_device{}()};
+    std::uniform_real_distribution<double> jitter(0.8, 1.2);
+    return static_cast<std::int64_t>(base * jitter(gen));
+}
+
+// A job being worked on: what the heartbeat thread extends and what fencing revokes.
+struct ActiveJob {
+    std::string id;
+    int attempt = 0;
+    std::int64_t leaseUs = 0;
+    std::int64_t lastBeatUs = 0;
+    std::atomic<bool> owned{true};
+};
+
+class Context final : public JobContext {
+public:
+    Context(JobRecord job, std::shared_ptr<ActiveJob> active, storage::Storage& storage,
+            const std::atomic<bool>& stopping)
+        : job_(std::move(job)), active_(std::move(active)), storage_(storage), stopping_(stopping) {}
+    const JobRecord& job() const override { return job_; }
+    int attempt() const override { return job_.attempts; }
+    bool progress(double fraction) override {
+        bool held = false;
+        auto s = storage_.run([&](Repositories& r) -> Status {
+            OBSCURA_TRY(ok, r.jobs().progress(job_.id, job_.attempts, std::clamp(fraction, 0.0, 1.0)));
+            held = ok;
+            return {};
+        });
+        if (s && !held) active_->owned = false;
+        return stillOwned();
+    }
+    bool stillOwned() const override { return active_->owned && !stopping_; }
+
+private:
+    JobRecord job_;
+    std::shared_ptr<ActiveJob> active_;
+    storage::Storage& storage_;
+    const std::atomic<bool>& stopping_;
+};
+
+}  // namespace
+
+struct JobQueue::Impl {
+    struct Kind {
+        JobKindOptions options;
+        JobHandler handler;
+        std::mutex mu;
+        std::condition_variable wake;
+        bool woken = false;
+    };
+
+    storage::Storage& storage;
+    std::string instanceId;
+    std::map<std::string, std::unique_ptr<Kind>> kinds;
+    std::vector<std::thread> threads;
+    std::atomic<bool> stopping{false};
+    bool started = false;
+
+    std::mutex activeMu;
+    std::condition_variable heartbeatWake;
+    std::map<std::string, std::shared_ptr<ActiveJob>> active;
+
+    prometheus::Family<prometheus::Counter>& finished;
+    prometheus::Family<prometheus::Counter>& claimed;
+    prometheus::Family<prometheus::Histogram>& duration;
+    prometheus::Family<prometheus::Gauge>& depth;
+
+    Impl(storage::Storage& s, Metrics& m, std::string id)
+        : storage(s), instanceId(std::move(id)),
+          finished(prometheus::BuildCounter().Name("obscura_jobs_finished_total")
+                       .Help("Job attempts by kind and outcome (succeeded, failed, retried, fenced)")
+                       .Register(m.registry())),
+          claimed(prometheus::BuildCounter().Name("obscura_jobs_claimed_total").Help("Jobs claimed, by kind")
+                      .Register(m.registry())),
+          duration(prometheus::BuildHistogram().Name("obscura_job_duration_seconds")
+                       .Help("Time a job attempt ran, by kind").Register(m.registry())),
+          depth(prometheus::BuildGauge().Name("obscura_jobs")
+                    .Help("Jobs by kind and state, refreshed every few seconds").Register(m.registry())) {}
+
+    void workerLoop(Kind& kind, const std::string& worker) {
+        const auto leaseUs = toUs(kind.options.lease);
+        while (!stopping) {
+            std::optional<JobRecord> job;
+            auto s = storage.run([&](Repositories& r) -> Status {
+                OBSCURA_TRY(j, r.jobs().claim(kind.options.kind, worker, nowUs(), leaseUs));
+                job = std::move(j);
+                return {};
+            });
+            if (!s) log::warn("jobs: claim " + kind.options.kind + " failed: " + s.error().message);
+            if (!s || !job) {
+                std::unique_lock lock(kind.mu);
+                kind.wake.wait_for(lock, kind.options.pollInterval, [&] { return kind.woken || stopping.load(); });
+                kind.woken = false;
+                continue;
+            }
+            claimed.Add({{"kind", kind.options.kind}}).Increment();
+            runOne(kind, std::move(*job));
+        }
+    }
+
+    void runOne(Kind& kind, JobRecord job) {
+        auto activeJob = std::make_shared<ActiveJob>();
+        activeJob->id = job.id;
+        activeJob->attempt = job.attempts;
+        activeJob->leaseUs = toUs(kind.options.lease);
+        activeJob->lastBeatUs = nowUs();
+        {
+            std::lock_guard lock(activeMu);
+            active[job.id] = activeJob;
+        }
+        const auto id = job.id;
+        const int attempt = job.attempts;
+        Context ctx(std::move(job), activeJob, storage, stopping);
+        auto started = std::chrono::steady_clock::now();
+        Expected<std::string> result = [&]() -> Expected<std::string> {
+            try {
+                return kind.handler(ctx);
+            } catch (const std::exception& e) {
+                return internalError(std::string("job handler threw: ") + e.what());
+            } catch (...) {
+                return internalError("job handler threw a non-standard exception");
+            }
+        }();
+        duration.Add({{"kind", kind.options.kind}}, prometheus::Histogram::BucketBoundaries{
+                                                        0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300})
+            .Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        {
+            std::lock_guard lock(activeMu);
+            active.erase(id);
+        }
+        finish(kind, id, attempt, std::move(result), activeJob->owned);
+    }
+
+    void finish(Kind& kind, const std::string& id, int attempt, Expected<std::string> result, bool owned) {
+        const auto& k = kind.options.kind;
+        if (!owned) {
+            finished.Add({{"kind", k}, {"outcome", "fenced"}}).Increment();
+            log::warn("jobs: " + k + " " + id + " attempt " + std::to_string(attempt) +
+                      " lost its lease; its result is discarded");
+            return;
+        }
+        if (!result && stopping) {
+            // Interrupted by shutdown: leave it running; the lease expires and the next claim runs it again.
+            return;
+        }
+        bool accepted = false;
+        std::string outcome;
+        auto s = storage.run([&](Repositories& r) -> Status {
+            if (result) {
+                outcome = "succeeded";
+                OBSCURA_TRY(ok, r.jobs().complete(id, attempt, *result, rfc3339(nowUs())));
+                accepted = ok;
+                return {};
+            }
+            const auto& err = result.error();
+            bool permanent = err.code == ErrorCode::Invalid || err.code == ErrorCode::UnsupportedMediaType ||
+                             attempt >= kind.options.maxAttempts;
+            std::optional<std::int64_t> retryAt;
+            if (!permanent) retryAt = nowUs() + backoffUs(kind.options, attempt);
+            outcome = permanent ? "failed" : "retried";
+            OBSCURA_TRY(ok, r.jobs().fail(id, attempt, err.message, retryAt, rfc3339(nowUs())));
+            accepted = ok;
+            return {};
+        });
+        if (!s) {
+            // The database is away: the lease will expire and the job runs again — at least once.
+            log::error("jobs: cannot record the end of " + k + " " + id + ": " + s.error().message);
+            return;
+        }
+        if (!accepted) outcome = "fenced";
+        finished.Add({{"kind", k}, {"outcome", outcome}}).Increment();
+        if (outcome == "failed" || outcome == "retried")
+            log::warn("jobs: " + k + " " + id + " attempt " + std::to_string(attempt) + " " + outcome + ": " +
+                      result.error().message);
+    }
+
+    // Extends leases of running jobs every lease/3, and refreshes the per-state gauges.
+    void heartbeatLoop() {
+        auto lastGauge = std::chrono::steady_clock::time_point{};
+        while (!stopping) {
+            {
+                std::unique_lock lock(activeMu);
+                heartbeatWake.wait_for(lock, std::chrono::milliseconds(250), [&] { return stopping.load(); });
+            }
+            std::vector<std::shared_ptr<ActiveJob>> due;
+            auto now = nowUs();
+            {
+                std::lock_guard lock(activeMu);
+                for (auto& [id, a] : active)
+                    if (now - a->lastBeatUs >= a->leaseUs / 3) due.push_back(a);
+            }
+            for (auto& a : due) {
+                bool held = true;
+                auto s = storage.run([&](Repositories& r) -> Status {
+                    OBSCURA_TRY(ok, r.jobs().heartbeat(a->id, a->attempt, nowUs(), a->leaseUs));
+                    held = ok;
+                    return {};
+                });
+                if (s) {
+                    a->lastBeatUs = now;
+                    if (!held) a->owned = false;
+                }
+            }
+            if (std::chrono::steady_clock::now() - lastGauge > std::chrono::seconds(5)) {
+                lastGauge = std::chrono::steady_clock::now();
+                refreshGauges();
+            }
+        }
+    }
+
+    void refreshGauges() {
+        std::vector<storage::JobCount> counts;
+        auto s = storage.run([&](Repositories& r) -> Status {
+            OBSCURA_TRY(c, r.jobs().counts());
+            counts = std::move(c);
+            return {};
+        });
+        if (!s) return;
+        for (const auto& [name, kind] : kinds)
+            for (const char* state : {storage::kJobQueued, storage::kJobRunning, storage::kJobSucceeded,
+                                      storage::kJobFailed})
+                depth.Add({{"kind", name}, {"state", state}}).Set(0);
+        for (const auto& c : counts) depth.Add({{"kind", c.kind}, {"state", c.state}}).Set(static_cast<double>(c.count));
+    }
+};
+
+JobQueue::JobQueue(storage::Storage& storage, Metrics& metrics, std::string instanceId)
+    : impl_(std::make_shared<Impl>(storage, metrics, std::move(instanceId))) {}
+
+JobQueue::~JobQueue() { stop(); }
+
+Status JobQueue::registerKind(JobKindOptions options, JobHandler handler) {
+    if (impl_->started) return internalError("job kind " + options.kind + " registered after start");
+    if (options.kind.empty() || !handler) return internalError("job kind needs a name and a handler");
+    if (options.workers < 1 || options.maxAttempts < 1) return internalError("job kind " + options.kind + ": workers and maxAttempts must be >= 1");
+    if (impl_->kinds.count(options.kind)) return conflict("job kind registered twice: " + options.kind);
+    auto kind = std::make_unique<Impl::Kind>();
+    kind->options = std::move(options);
+    kind->handler = std::move(handler);
+    impl_->kinds.emplace(kind->options.kind, std::move(kind));
+    return {};
+}
+
+Expected<storage::JobRecord> JobQueue::enqueueIn(storage::Repositories& tx, storage::NewJob job) {
+    if (job.createdAt.empty()) job.createdAt = rfc3339(nowUs());
+    if (job.runAfterUs == 0) job.runAfterUs = nowUs();
+    OBSCURA_TRY(enqueued, tx.jobs().enqueue(job));
+    return std::move(enqueued.job);
+}
+
+Expected<JobQueue::Enqueued> JobQueue::enqueue(storage::NewJob job) {
+    auto it = impl_->kinds.find(job.kind);
+    if (it == impl_->kinds.end()) return internalError("no such job kind: " + job.kind);
+    const auto& options = it->second->options;
+    if (job.createdAt.empty()) job.createdAt = rfc3339(nowUs());
+    if (job.runAfterUs == 0) job.runAfterUs = nowUs();
+    if (job.maxAttempts <= 0) job.maxAttempts = options.maxAttempts;
+    Enqueued out;
+    OBSCURA_TRY_STATUS(impl_->storage.transaction([&](Repositories& r) -> Status {
+        if (options.bounded) {
+            OBSCURA_TRY(active, r.jobs().countActive(job.kind));
+            if (active >= options.maxActive) {
+                // An identical request already queued is still answered, even when the queue is full.
+                if (!job.dedupeKey.empty()) {
+                    OBSCURA_TRY(existing, r.jobs().enqueue(job));
+                    if (!existing.created) {
+                        out.job = std::move(existing.job);
+                        out.created = false;
+                        return {};
+                    }
+                }
+                return Error(ErrorCode::Unavailable, "too many " + job.kind + " jobs waiting; try again later")
+                    .retryAfter(30);
+            }
+        }
+        OBSCURA_TRY(enqueued, r.jobs().enqueue(job));
+        out.job = std::move(enqueued.job);
+        out.created = enqueued.created;
+        return {};
+    }));
+    if (out.created) wake(job.kind);
+    return out;
+}
+
+void JobQueue::wake(const std::string& kind) {
+    auto it = impl_->kinds.find(kind);
+    if (it == impl_->kinds.end()) return;
+    {
+        std::lock_guard lock(it->second->mu);
+        it->second->woken = true;
+    }
+    it->second->wake.notify_one();
+}
+
+void JobQueue::start() {
+    if (impl_->started) return;
+    impl_->started = true;
+    for (auto& [name, kind] : impl_->kinds)
+        for (int i = 0; i < kind->options.workers; ++i) {
+            std::string worker = impl_->instanceId + "/" + name + "/" + std::to_string(i);
+            impl_->threads.emplace_back([impl = impl_.get(), k = kind.get(), worker] { impl->workerLoop(*k, worker); });
+        }
+    impl_->threads.emplace_back([impl = impl_.get()] { impl->heartbeatLoop(); });
+}
+
+void JobQueue::stop() {
+    if (!impl_->started || impl_->stopping.exchange(true)) return;
+    for (auto& [name, kind] : impl_->kinds) {
+        std::lock_guard lock(kind->mu);
+        kind->wake.notify_all();
+    }
+    impl_->heartbeatWake.notify_all();
+    // Running handlers see stillOwned() == false and return early (ffmpeg runs are killed by their runner).
+    for (auto& t : impl_->threads) t.join();
+    impl_->threads.clear();
+}
+
+const std::string& JobQueue::instanceId() const { return impl_->instanceId; }
+
+std::int64_t JobQueue::nowUs() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string JobQueue::rfc3339(std::int64_t us) {
+    std::time_t secs = static_cast<std::time_t>(us / 1000000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>((us / 1000) % 1000));
+    return buf;
+}
+
+}  // namespace obscura

@@ -1,0 +1,185 @@
+#include "sqlite_connection.hpp"
+
+#include <utility>
+
+namespace obscura::sqlite {
+
+namespace {
+
+std::string describe(sqlite3* db, int rc, std::string_view what) {
+    std::string message(what);
+    message += ": ";
+    // sqlite3_errmsg is only meaningful when the handle's last error is this one; fall back to the code's text.
+    message += (db != nullptr && sqlite3_extended_errcode(db) == rc) ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    return message;
+}
+
+}  // namespace
+
+// ---- Statement ----
+
+Statement::Statement(Connection& connection, sqlite3_stmt* stmt, bool* inUse)
+    : connection_(&connection), stmt_(stmt), inUse_(inUse) {}
+
+Statement::Statement(Statement&& other) noexcept
+    : connection_(other.connection_), stmt_(std::exchange(other.stmt_, nullptr)), inUse_(other.inUse_) {}
+
+Statement::~Statement() {
+    if (stmt_ == nullptr) return;
+    if (inUse_ != nullptr) {
+        // Resetting ends the statement's implicit read transaction; the cache keeps the compiled plan.
+        sqlite3_reset(stmt_);
+        sqlite3_clear_bindings(stmt_);
+        *inUse_ = false;
+    } else {
+        sqlite3_finalize(stmt_);
+    }
+}
+
+Statement& Statement::bind(int index, std::string_view text) {
+    const int rc = sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    if (rc != SQLITE_OK) connection_->fail(rc, "bind text parameter " + std::to_string(index));
+    return *this;
+}
+
+Statement& Statement::bind(int index, std::int64_t value) {
+    const int rc = sqlite3_bind_int64(stmt_, index, value);
+    if (rc != SQLITE_OK) connection_->fail(rc, "bind integer parameter " + std::to_string(index));
+    return *this;
+}
+
+Statement& Statement::bind(int index, double value) {
+    const int rc = sqlite3_bind_double(stmt_, index, value);
+    if (rc != SQLITE_OK) connection_->fail(rc, "bind real parameter " + std::to_string(index));
+    return *this;
+}
+
+Statement& Statement::bind(int index, const std::optional<std::int64_t>& value) {
+    return value ? bind(index, *value) : bindNull(index);
+}
+
+Statement& Statement::bindNull(int index) {
+    const int rc = sqlite3_bind_null(stmt_, index);
+    if (rc != SQLITE_OK) connection_->fail(rc, "bind null parameter " + std::to_string(index));
+    return *this;
+}
+
+bool Statement::step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    connection_->fail(rc, "step");
+}
+
+void Statement::run() {
+    while (step()) {
+    }
+}
+
+bool Statement::isNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+
+std::string Statement::text(int column) const {
+    // Ask for the text before its size: sqlite3_column_bytes then reports the UTF-8 length.
+    const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+    const int size = sqlite3_column_bytes(stmt_, column);
+    return data == nullptr ? std::string() : std::string(data, static_cast<std::size_t>(size));
+}
+
+std::int64_t Statement::int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
+
+std::optional<std::int64_t> Statement::optionalInt64(int column) const {
+    if (isNull(column)) return std::nullopt;
+    return int64(column);
+}
+
+// ---- Connection ----
+
+Connection::Connection(const std::string& path, std::chrono::milliseconds busyTimeout) {
+    // NOMUTEX: the pool hands a connection to one thread at a time, so SQLite's own per-handle lock is waste.
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+    const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        std::string message = describe(db_, rc, "cannot open " + path);
+        sqlite3_close_v2(db_);
+        db_ = nullptr;
+        throw SqliteError(rc, std::move(message));
+    }
+    try {
+        sqlite3_extended_result_codes(db_, 1);
+        sqlite3_busy_timeout(db_, static_cast<int>(busyTimeout.count()));
+        // WAL lets readers run beside the one writer; FULL syncs the WAL on every commit so an
+        // acknowledged write survives power loss (NORMAL would only survive a process crash).
+        auto journal = prepare("PRAGMA journal_mode=WAL");
+        const std::string mode = journal.step() ? journal.text(0) : std::string();
+        if (mode != "wal") {
+            throw SqliteError(SQLITE_ERROR, "cannot enable WAL on " + path + " (journal mode stays '" + mode +
+                                                "'; is it on a filesystem without shared memory support?)");
+        }
+        exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+        auto fk = prepare("PRAGMA foreign_keys");
+        if (!fk.step() || fk.int64(0) != 1) {
+            throw SqliteError(SQLITE_ERROR, "this SQLite build cannot enforce foreign keys (" + path + ")");
+        }
+    } catch (...) {
+        cache_.clear();
+        sqlite3_close_v2(db_);
+        db_ = nullptr;
+        throw;
+    }
+}
+
+Connection::~Connection() {
+    for (auto& [sql, cached] : cache_) sqlite3_finalize(cached.stmt);
+    // close_v2 defers the close until stray statements are finalized instead of failing.
+    sqlite3_close_v2(db_);
+}
+
+Statement Connection::prepare(std::string_view sql) {
+    auto [it, inserted] = cache_.try_emplace(std::string(sql));
+    CachedStatement& slot = it->second;
+    if (!inserted && !slot.inUse) {
+        slot.inUse = true;
+        return Statement(*this, slot.stmt, &slot.inUse);
+    }
+    sqlite3_stmt* stmt = nullptr;
+    const unsigned prepFlags = inserted ? SQLITE_PREPARE_PERSISTENT : 0;
+    const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), prepFlags, &stmt, nullptr);
+    if (rc != SQLITE_OK) {
+        if (inserted) cache_.erase(it);
+        fail(rc, "prepare '" + std::string(sql.substr(0, 80)) + "'");
+    }
+    if (!inserted) {
+        // The cached copy is busy (a statement used while another instance of it is open): use a one-off.
+        return Statement(*this, stmt, nullptr);
+    }
+    slot.stmt = stmt;
+    slot.inUse = true;
+    return Statement(*this, stmt, &slot.inUse);
+}
+
+void Connection::exec(std::string_view script) {
+    const char* next = script.data();
+    const char* end = script.data() + script.size();
+    while (next < end) {
+        sqlite3_stmt* stmt = nullptr;
+        const char* tail = nullptr;
+        int rc = sqlite3_prepare_v3(db_, next, static_cast<int>(end - next), 0, &stmt, &tail);
+        if (rc != SQLITE_OK) fail(rc, "prepare script");
+        next = tail;
+        if (stmt == nullptr) continue;  // whitespace or a comment
+        Statement owned(*this, stmt, nullptr);
+        owned.run();
+    }
+}
+
+bool Connection::rollbackQuietly() noexcept {
+    if (!inTransaction()) return true;
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return !inTransaction();
+}
+
+void Connection::fail(int rc, std::string_view what) const { throw SqliteError(rc, describe(db_, rc, what)); }
+
+}  // namespace obscura::sqlite

@@ -1,0 +1,24 @@
+#pragma once
+#include "obscura/storage/repositories.hpp"
+#include "sqlite_auth_repository.hpp"
+#include "sqlite_images_repository.hpp"
+#include "sqlite_media_repository.hpp"
+
+namespace obscura::sqlite {
+
+// Every module's repository over one borrowed connection; lives only as long as the call that made it.
+class SqliteRepositories final : public storage::Repositories {
+public:
+    explicit SqliteRepositories(Connection& connection) : auth_(connection), images_(connection), media_(connection) {}
+
+    storage::AuthRepository& auth() override { return auth_; }
+    storage::ImagesRepository& images() override { return images_; }
+    storage::MediaRepository& media() override { return media_; }
+
+private:
+    SqliteAuthRepository auth_;
+    SqliteImagesRepository images_;
+    SqliteMediaRepository media_;
+};
+
+}  // namespace obscura::sqlite
