@@ -2,6 +2,7 @@
 #include "obscura/storage/repositories.hpp"
 #include "sqlite_auth_repository.hpp"
 #include "sqlite_images_repository.hpp"
+#include "sqlite_jobs_repository.hpp"
 #include "sqlite_media_repository.hpp"
 
 namespace obscura::sqlite {
@@ -9,16 +10,19 @@ namespace obscura::sqlite {
 // Every module's repository over one borrowed connection; lives only as long as the call that made it.
 class SqliteRepositories final : public storage::Repositories {
 public:
-    explicit SqliteRepositories(Connection& connection) : auth_(connection), images_(connection), media_(connection) {}
+    explicit SqliteRepositories(Connection& connection)
+        : auth_(connection), images_(connection), media_(connection), jobs_(connection) {}
 
     storage::AuthRepository& auth() override { return auth_; }
     storage::ImagesRepository& images() override { return images_; }
     storage::MediaRepository& media() override { return media_; }
+    storage::JobsRepository& jobs() override { return jobs_; }
 
 private:
     SqliteAuthRepository auth_;
     SqliteImagesRepository images_;
     SqliteMediaRepository media_;
+    SqliteJobsRepository jobs_;
 };
 
 }  // namespace obscura::sqlite

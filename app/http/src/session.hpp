@@ -88,6 +88,7 @@ private:
     void writeStreamChunk(bool last);
     void endStream();
     void onResponseWritten();
+    void releaseResponse();
     void finishRequest();
     void abandon();
     void closeGracefully();

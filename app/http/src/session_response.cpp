@@ -275,7 +275,22 @@ void Session::endStream() {
     if (!streamWriting_) writeStreamChunk(true);
 }
 
+// Only once no write is pending: an aborted write's handler still runs later and uses the serializer and the
+// chunk it was given, so an abandoned connection keeps them until the session dies.
+void Session::releaseResponse() {
+    // Serializers refer to their messages: release them first. Big bodies go now, not at the next request.
+    stringSerializer_.reset();
+    stringResponse_.reset();
+    fileSerializer_.reset();
+    fileResponse_.reset();
+    streamSerializer_.reset();
+    streamResponse_.reset();
+    streamChunk_ = std::string();
+    streamEnding_ = false;
+}
+
 void Session::onResponseWritten() {
+    releaseResponse();
     finishRequest();
     if (keepAlive_ && !state_->stopping) {
         waitForRequest();
@@ -305,15 +320,6 @@ void Session::finishRequest() {
         if (request_.principal) record.userId = request_.principal->userId;
         writeAccessLog(record);
     }
-    // Serializers refer to their messages: release them first. Big bodies go now, not at the next request.
-    stringSerializer_.reset();
-    stringResponse_.reset();
-    fileSerializer_.reset();
-    fileResponse_.reset();
-    streamSerializer_.reset();
-    streamResponse_.reset();
-    streamChunk_ = std::string();
-    streamEnding_ = false;
     abortSink();
     request_ = Request{};
     methodText_.clear();

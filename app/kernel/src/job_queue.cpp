@@ -5,9 +5,11 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <condition_variable>
+#include <cstdio>
 #include <ctime>
 #include <map>
 #include <mutex>
@@ -40,9 +42,18 @@ struct ActiveJob {
     std::string id;
     int attempt = 0;
     std::int64_t leaseUs = 0;
-    std::int64_t lastBeatUs = 0;
+    // When the last successful claim or heartbeat was sent: the stored lease runs at least leaseUs past it.
+    std::atomic<std::int64_t> lastBeatUs{0};
     std::atomic<bool> owned{true};
 };
+
+// How often the heartbeat thread looks at running jobs: often enough that a lease is renewed well before
+// it runs out (every lease/3), however short the configured lease is.
+std::chrono::milliseconds heartbeatTick(const std::vector<std::chrono::milliseconds>& leases) {
+    std::chrono::milliseconds tick{250};
+    for (const auto lease : leases) tick = std::min(tick, lease / 6);
+    return std::max(tick, std::chrono::milliseconds{5});
+}
 
 class Context final : public JobContext {
 public:
@@ -61,7 +72,11 @@ public:
         if (s && !held) active_->owned = false;
         return stillOwned();
     }
-    bool stillOwned() const override { return active_->owned && !stopping_; }
+    // Also false once the lease has run out without a successful heartbeat (the database is away): another
+    // worker may have claimed the job by now.
+    bool stillOwned() const override {
+        return active_->owned && !stopping_ && JobQueue::nowUs() < active_->lastBeatUs + active_->leaseUs;
+    }
 
 private:
     JobRecord job_;
@@ -113,8 +128,9 @@ struct JobQueue::Impl {
         const auto leaseUs = toUs(kind.options.lease);
         while (!stopping) {
             std::optional<JobRecord> job;
+            const auto claimedAtUs = nowUs();
             auto s = storage.run([&](Repositories& r) -> Status {
-                OBSCURA_TRY(j, r.jobs().claim(kind.options.kind, worker, nowUs(), leaseUs));
+                OBSCURA_TRY(j, r.jobs().claim(kind.options.kind, worker, claimedAtUs, leaseUs));
                 job = std::move(j);
                 return {};
             });
@@ -126,22 +142,23 @@ struct JobQueue::Impl {
                 continue;
             }
             claimed.Add({{"kind", kind.options.kind}}).Increment();
-            runOne(kind, std::move(*job));
+            runOne(kind, std::move(*job), claimedAtUs);
         }
     }
 
-    void runOne(Kind& kind, JobRecord job) {
+    void runOne(Kind& kind, JobRecord job, std::int64_t claimedAtUs) {
         auto activeJob = std::make_shared<ActiveJob>();
         activeJob->id = job.id;
         activeJob->attempt = job.attempts;
         activeJob->leaseUs = toUs(kind.options.lease);
-        activeJob->lastBeatUs = nowUs();
+        activeJob->lastBeatUs = claimedAtUs;
         {
             std::lock_guard lock(activeMu);
             active[job.id] = activeJob;
         }
         const auto id = job.id;
         const int attempt = job.attempts;
+        const int maxAttempts = job.maxAttempts;
         Context ctx(std::move(job), activeJob, storage, stopping);
         auto started = std::chrono::steady_clock::now();
         Expected<std::string> result = [&]() -> Expected<std::string> {
@@ -160,10 +177,13 @@ struct JobQueue::Impl {
             std::lock_guard lock(activeMu);
             active.erase(id);
         }
-        finish(kind, id, attempt, std::move(result), activeJob->owned);
+        finish(kind, id, attempt, maxAttempts, std::move(result), activeJob->owned);
     }
 
-    void finish(Kind& kind, const std::string& id, int attempt, Expected<std::string> result, bool owned) {
+    // maxAttempts is the job record's: the limit the storage enforces too (a kind's maxAttempts is only the
+    // default enqueue() gives a job that names none).
+    void finish(Kind& kind, const std::string& id, int attempt, int maxAttempts, Expected<std::string> result,
+                bool owned) {
         const auto& k = kind.options.kind;
         if (!owned) {
             finished.Add({{"kind", k}, {"outcome", "fenced"}}).Increment();
@@ -186,7 +206,7 @@ struct JobQueue::Impl {
             }
             const auto& err = result.error();
             bool permanent = err.code == ErrorCode::Invalid || err.code == ErrorCode::UnsupportedMediaType ||
-                             attempt >= kind.options.maxAttempts;
+                             attempt >= maxAttempts;
             std::optional<std::int64_t> retryAt;
             if (!permanent) retryAt = nowUs() + backoffUs(kind.options, attempt);
             outcome = permanent ? "failed" : "retried";
@@ -208,11 +228,14 @@ struct JobQueue::Impl {
 
     // Extends leases of running jobs every lease/3, and refreshes the per-state gauges.
     void heartbeatLoop() {
+        std::vector<std::chrono::milliseconds> leases;
+        for (const auto& [name, kind] : kinds) leases.push_back(kind->options.lease);
+        const auto tick = heartbeatTick(leases);
         auto lastGauge = std::chrono::steady_clock::time_point{};
         while (!stopping) {
             {
                 std::unique_lock lock(activeMu);
-                heartbeatWake.wait_for(lock, std::chrono::milliseconds(250), [&] { return stopping.load(); });
+                heartbeatWake.wait_for(lock, tick, [&] { return stopping.load(); });
             }
             std::vector<std::shared_ptr<ActiveJob>> due;
             auto now = nowUs();
@@ -231,6 +254,8 @@ struct JobQueue::Impl {
                 if (s) {
                     a->lastBeatUs = now;
                     if (!held) a->owned = false;
+                } else {
+                    log::warn("jobs: heartbeat for " + a->id + " failed: " + s.error().message);
                 }
             }
             if (std::chrono::steady_clock::now() - lastGauge > std::chrono::seconds(5)) {
@@ -263,8 +288,15 @@ JobQueue::~JobQueue() { stop(); }
 
 Status JobQueue::registerKind(JobKindOptions options, JobHandler handler) {
     if (impl_->started) return internalError("job kind " + options.kind + " registered after start");
-    if (options.kind.empty() || !handler) return internalError("job kind needs a name and a handler");
-    if (options.workers < 1 || options.maxAttempts < 1) return internalError("job kind " + options.kind + ": workers and maxAttempts must be >= 1");
+    if (options.kind.empty() || !handler) return invalid("job kind needs a name and a handler");
+    if (options.workers < 1 || options.maxAttempts < 1)
+        return invalid("job kind " + options.kind + ": workers and maxAttempts must be >= 1");
+    if (options.lease.count() < 3 || options.pollInterval.count() < 1 || options.baseBackoff.count() < 0 ||
+        options.maxBackoff < options.baseBackoff)
+        return invalid("job kind " + options.kind +
+                       ": lease must be >= 3 ms, pollInterval >= 1 ms, 0 <= baseBackoff <= maxBackoff");
+    if (options.bounded && options.maxActive < 1)
+        return invalid("job kind " + options.kind + ": a bounded kind needs maxActive >= 1");
     if (impl_->kinds.count(options.kind)) return conflict("job kind registered twice: " + options.kind);
     auto kind = std::make_unique<Impl::Kind>();
     kind->options = std::move(options);
@@ -341,7 +373,11 @@ void JobQueue::stop() {
         std::lock_guard lock(kind->mu);
         kind->wake.notify_all();
     }
-    impl_->heartbeatWake.notify_all();
+    {
+        // Under the lock, so the heartbeat thread cannot miss the notification between its check and its wait.
+        std::lock_guard lock(impl_->activeMu);
+        impl_->heartbeatWake.notify_all();
+    }
     // Running handlers see stillOwned() == false and return early (ffmpeg runs are killed by their runner).
     for (auto& t : impl_->threads) t.join();
     impl_->threads.clear();
@@ -358,7 +394,7 @@ std::string JobQueue::rfc3339(std::int64_t us) {
     std::time_t secs = static_cast<std::time_t>(us / 1000000);
     std::tm tm{};
     gmtime_r(&secs, &tm);
-    char buf[40];
+    char buf[64];
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
                   tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>((us / 1000) % 1000));
     return buf;

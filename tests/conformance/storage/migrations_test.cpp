@@ -24,7 +24,7 @@ int latestOf(const storage::Storage& storage, const std::string& module) {
 }  // namespace
 
 TEST_SUITE("conformance.migrations") {
-    TEST_CASE("every plugin lists the auth, images and media migrations") {
+    TEST_CASE("every plugin lists the kernel, auth, images and media migrations") {
         forEachBackend([](Backend& backend) {
             auto database = backend.newDatabase();
             auto opened = database->open();
@@ -36,8 +36,8 @@ TEST_SUITE("conformance.migrations") {
                 CHECK(m.fromVersion == 0);
                 CHECK(m.toVersion >= 1);
             }
-            // Listed in an order that migrates cleanly: referenced modules first.
-            CHECK(modules == std::vector<std::string>{"auth", "images", "media"});
+            // Listed in an order that migrates cleanly: the kernel's jobs first, then referenced modules first.
+            CHECK(modules == std::vector<std::string>{"kernel", "auth", "images", "media"});
         });
     }
 
@@ -48,10 +48,10 @@ TEST_SUITE("conformance.migrations") {
             REQUIRE_MESSAGE(opened.ok(), opened.error().message);
             auto& storage = **opened;
             if (database->fresh()) {
-                for (const char* module : {"auth", "images", "media"})
+                for (const char* module : {"kernel", "auth", "images", "media"})
                     CHECK(storage.schemaVersion(module).valueOr(-1) == 0);
             }
-            for (const char* module : {"auth", "images", "media"}) {
+            for (const char* module : {"kernel", "auth", "images", "media"}) {
                 CAPTURE(module);
                 const int latest = latestOf(storage, module);
                 auto first = storage.migrate(module);
@@ -60,6 +60,10 @@ TEST_SUITE("conformance.migrations") {
                 CHECK(first->toVersion == latest);
                 if (database->fresh()) CHECK(first->fromVersion == 0);
                 CHECK(storage.schemaVersion(module).valueOr(-1) == latest);
+                if (database->fresh() && std::string(module) == "kernel") {
+                    // Per module: migrating the kernel leaves the others untouched.
+                    CHECK(storage.schemaVersion("auth").valueOr(-1) == 0);
+                }
                 if (database->fresh() && std::string(module) == "auth") {
                     // Per module: migrating auth leaves the others untouched.
                     CHECK(storage.schemaVersion("images").valueOr(-1) == 0);
@@ -113,7 +117,7 @@ TEST_SUITE("conformance.migrations") {
             CHECK(images.error().message.find("'auth'") != std::string::npos);
             CHECK(storage.schemaVersion("images").valueOr(-1) == 0);
             // Nothing half-applied: the right order still works afterwards.
-            for (const char* module : {"auth", "images", "media"}) CHECK(storage.migrate(module).ok());
+            for (const char* module : {"kernel", "auth", "images", "media"}) CHECK(storage.migrate(module).ok());
         });
     }
 

@@ -62,7 +62,7 @@ TEST_SUITE("app.process") {
         fs::permissions(tree / "bin/obscura", fs::perms::owner_all);
         auto r = run({tree / "bin/obscura", "--port", "0", "--data-dir", tree / "data"});
         CHECK(r.exitCode == 1);
-        CHECK(r.err.find(tree / "bin/../lib/obscura/plugins/obscura_storage_sqlite.so") != std::string::npos);
+        CHECK(r.err.find(tree / "lib/obscura/plugins/obscura_storage_sqlite.so") != std::string::npos);
         CHECK(r.err.find(tree / "bin/obscura_storage_sqlite.so") != std::string::npos);
         CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
 

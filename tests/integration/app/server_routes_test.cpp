@@ -101,7 +101,7 @@ TEST_SUITE("app.server_routes") {
     }
 
     TEST_CASE("auth.registration=closed is reported even before the first user") {
-        AppFixture fx({{"auth.registration", "closed"}});
+        AppFixture fx(std::map<std::string, std::string>{{"auth.registration", "closed"}});
         HttpClient http(fx.port());
         CHECK(json::parse(http.get("/api/auth/setup").body)["registration"] == "closed");
     }
