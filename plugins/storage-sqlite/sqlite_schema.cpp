@@ -56,9 +56,40 @@ CREATE TABLE users (
     is_admin      INTEGER NOT NULL DEFAULT 0 CHECK (is_admin IN (0, 1)),
     disabled      INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
     quota_bytes   INTEGER CHECK (quota_bytes IS NULL OR quota_bytes >= 0),
+    token_version INTEGER NOT NULL DEFAULT 0,
     created_at    TEXT NOT NULL,
     updated_at    TEXT NOT NULL
 ) STRICT;
+-- Refresh tokens, hashed. A family is every token rotated from one sign-in.
+CREATE TABLE refresh_tokens (
+    id            TEXT PRIMARY KEY NOT NULL CHECK (length(id) > 0),
+    user_id       TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    family_id     TEXT NOT NULL CHECK (length(family_id) > 0),
+    token_hash    TEXT NOT NULL UNIQUE CHECK (length(token_hash) > 0),
+    created_at    TEXT NOT NULL,
+    expires_at_us INTEGER NOT NULL,
+    used_at_us    INTEGER,
+    revoked       INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1))
+) STRICT;
+CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id);
+CREATE INDEX refresh_tokens_user ON refresh_tokens (user_id);
+CREATE INDEX refresh_tokens_expiry ON refresh_tokens (expires_at_us);
+-- API keys, hashed; looked up by hash on every request that carries one.
+CREATE TABLE api_keys (
+    id         TEXT PRIMARY KEY NOT NULL CHECK (length(id) > 0),
+    user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name       TEXT NOT NULL,
+    key_hash   TEXT NOT NULL UNIQUE CHECK (length(key_hash) > 0),
+    created_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX api_keys_user ON api_keys (user_id, created_at);
+-- Failed sign-ins per client IP and per username, shared by every process using this database.
+CREATE TABLE login_failures (
+    key             TEXT PRIMARY KEY NOT NULL CHECK (length(key) > 0),
+    failures        INTEGER NOT NULL CHECK (failures >= 0),
+    window_start_us INTEGER NOT NULL
+) STRICT;
+CREATE INDEX login_failures_window ON login_failures (window_start_us);
 )sql";
 
 constexpr std::string_view kImagesV1 = R"sql(

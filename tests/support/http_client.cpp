@@ -106,9 +106,15 @@ ReadResult readMore(int fd, std::string& buffer, Clock::time_point deadline) {
     }
 }
 
+// The server closed a kept-alive connection before we used it; safe to retry on a fresh one.
+struct StaleConnection : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
 struct ReadOutcome {
     std::optional<HttpResponse> response;
-    bool closed = false;  // the peer closed (before or, for read-to-end bodies, as the end of) the response
+    bool started = false;  // a status line arrived
+    bool closed = false;   // the peer closed (before or, for read-to-end bodies, as the end of) the response
     ReadResult failure = ReadResult::Data;
 };
 
@@ -144,7 +150,7 @@ bool takeLine(int fd, std::string& buffer, Clock::time_point deadline, std::stri
 }
 
 ReadOutcome readOneResponse(int fd, std::string& buffer, Clock::time_point deadline, bool headRequest,
-                         bool stopAtInterim) {
+                            bool stopAtInterim) {
     ReadOutcome outcome;
     HttpResponse response;
     for (;;) {
@@ -154,6 +160,7 @@ ReadOutcome readOneResponse(int fd, std::string& buffer, Clock::time_point deadl
         if (line.rfind("HTTP/1.", 0) != 0 || line.size() < 12 || line[8] != ' ') {
             throw std::runtime_error("malformed status line: " + line.substr(0, 80));
         }
+        outcome.started = true;
         const int status = std::stoi(line.substr(9, 3));
         HeaderList headers;
         for (;;) {
@@ -267,7 +274,7 @@ HttpResponse HttpClient::request(std::string_view method, std::string_view targe
     if (!reused) connect();
     try {
         return exchange(method, head, body, expect);
-    } catch (const std::runtime_error&) {
+    } catch (const StaleConnection&) {
         // A kept-alive connection the server closed in the meantime: one fresh attempt.
         if (!reused) throw;
         close();
@@ -284,7 +291,10 @@ HttpResponse HttpClient::exchange(std::string_view method, const std::string& he
         close();
         throw std::runtime_error(what);
     };
-    if (!sendAll(fd_, head)) fail("sending the request failed");
+    if (!sendAll(fd_, head)) {
+        close();
+        throw StaleConnection("sending the request failed");
+    }
     std::vector<int> interim;
     if (expect) {
         auto first = readOneResponse(fd_, buffered_, deadline, headRequest, true);
@@ -299,6 +309,10 @@ HttpResponse HttpClient::exchange(std::string_view method, const std::string& he
     }
     if (!body.empty() && !sendAll(fd_, body)) fail("sending the request body failed");
     auto outcome = readOneResponse(fd_, buffered_, deadline, headRequest, false);
+    if (!outcome.response && outcome.closed && !outcome.started && !expect) {
+        close();
+        throw StaleConnection("connection closed before the response started");
+    }
     if (!outcome.response) {
         fail(outcome.failure == ReadResult::Timeout ? "timed out waiting for the response"
                                                     : "connection closed before the response was complete");

@@ -31,9 +31,9 @@ void writeAccessLog(const AccessRecord& r) {
     line.reserve(256 + r.path.size());
     // Same "ts" (epoch milliseconds) and "level" as every other log line, so one log pipeline can read both.
     line += "{\"ts\":";
-    line += std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                               std::chrono::system_clock::now().time_since_epoch())
-                               .count());
+    line += std::to_string(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count());
     line += ",\"level\":\"info\"";
     appendField(line, "requestId", r.requestId);
     appendField(line, "method", r.method);

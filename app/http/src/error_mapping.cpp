@@ -9,21 +9,36 @@ namespace obscura {
 
 int httpStatus(ErrorCode code) {
     switch (code) {
-        case ErrorCode::BadRequest: return 400;
-        case ErrorCode::Unauthenticated: return 401;
-        case ErrorCode::Forbidden: return 403;
-        case ErrorCode::NotFound: return 404;
-        case ErrorCode::MethodNotAllowed: return 405;
-        case ErrorCode::RequestTimeout: return 408;
-        case ErrorCode::Conflict: return 409;
-        case ErrorCode::PayloadTooLarge: return 413;
-        case ErrorCode::UnsupportedMediaType: return 415;
-        case ErrorCode::Invalid: return 422;
-        case ErrorCode::RateLimited: return 429;
-        case ErrorCode::HeaderTooLarge: return 431;
-        case ErrorCode::Internal: return 500;
-        case ErrorCode::Unavailable: return 503;
-        case ErrorCode::QuotaExceeded: return 507;
+        case ErrorCode::BadRequest:
+            return 400;
+        case ErrorCode::Unauthenticated:
+            return 401;
+        case ErrorCode::Forbidden:
+            return 403;
+        case ErrorCode::NotFound:
+            return 404;
+        case ErrorCode::MethodNotAllowed:
+            return 405;
+        case ErrorCode::RequestTimeout:
+            return 408;
+        case ErrorCode::Conflict:
+            return 409;
+        case ErrorCode::PayloadTooLarge:
+            return 413;
+        case ErrorCode::UnsupportedMediaType:
+            return 415;
+        case ErrorCode::Invalid:
+            return 422;
+        case ErrorCode::RateLimited:
+            return 429;
+        case ErrorCode::HeaderTooLarge:
+            return 431;
+        case ErrorCode::Internal:
+            return 500;
+        case ErrorCode::Unavailable:
+            return 503;
+        case ErrorCode::QuotaExceeded:
+            return 507;
     }
     return 500;
 }

@@ -13,7 +13,7 @@ namespace {
 
 const prometheus::Histogram::BucketBoundaries& durationBuckets() {
     static const prometheus::Histogram::BucketBoundaries kBuckets{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
-                                                                   0.25,  0.5,    1,     2.5,  5,     10,   30};
+                                                                  0.25,  0.5,    1,     2.5,  5,     10,   30};
     return kBuckets;
 }
 
@@ -52,8 +52,7 @@ void HttpMetrics::requestFinished(std::string_view method, const Route* route, i
         Series& series = it->second;
         const auto routeLabel = [route] { return route ? route->pattern : std::string("unmatched"); };
         if (inserted) {
-            series.duration =
-                &duration_.Add({{"method", it->first.first}, {"route", routeLabel()}}, durationBuckets());
+            series.duration = &duration_.Add({{"method", it->first.first}, {"route", routeLabel()}}, durationBuckets());
         }
         for (auto& [code, c] : series.byStatus) {
             if (code == status) counter = c;

@@ -29,8 +29,8 @@ std::string rejectionMessage(Admission why) {
     error.retryAfter(kRetryAfterSeconds);
     const std::string requestId = newRequestId();
     Response response = errorResponse(error, requestId);
-    std::string out = why == Admission::ServerFull ? "HTTP/1.1 503 Service Unavailable\r\n"
-                                                   : "HTTP/1.1 429 Too Many Requests\r\n";
+    std::string out =
+        why == Admission::ServerFull ? "HTTP/1.1 503 Service Unavailable\r\n" : "HTTP/1.1 429 Too Many Requests\r\n";
     for (const auto& [name, value] : response.headers.all()) out += name + ": " + value + "\r\n";
     out += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
     out += "X-Request-Id: " + requestId + "\r\n";
@@ -70,14 +70,15 @@ public:
 
 private:
     void drain() {
-        socket_.async_read_some(net::buffer(scratch_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-            self->drained_ += n;
-            if (ec || self->drained_ > kRejectDrainBytes) {
-                self->close();
-                return;
-            }
-            self->drain();
-        });
+        socket_.async_read_some(net::buffer(scratch_),
+                                [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                    self->drained_ += n;
+                                    if (ec || self->drained_ > kRejectDrainBytes) {
+                                        self->close();
+                                        return;
+                                    }
+                                    self->drain();
+                                });
     }
 
     void close() {
@@ -99,7 +100,8 @@ Listener::Listener(net::io_context& ioc, std::shared_ptr<ServerState> state)
     : ioc_(ioc), state_(std::move(state)), strand_(net::make_strand(ioc)), acceptor_(strand_), retryTimer_(strand_) {}
 
 Status Listener::open(const std::string& host, int port) {
-    const std::string where = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+    const std::string where =
+        (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
     if (port < 0 || port > 65535) return Error(ErrorCode::Invalid, "cannot listen on " + where + ": invalid port");
     beast::error_code ec;
     auto address = net::ip::make_address(host, ec);
@@ -107,8 +109,8 @@ Status Listener::open(const std::string& host, int port) {
         tcp::resolver resolver(ioc_);
         const auto results = resolver.resolve(host, std::to_string(port), ec);
         if (ec || results.empty()) {
-            return Error(ErrorCode::Unavailable,
-                         "cannot listen on " + where + ": cannot resolve the host" + (ec ? " (" + ec.message() + ")" : ""));
+            return Error(ErrorCode::Unavailable, "cannot listen on " + where + ": cannot resolve the host" +
+                                                     (ec ? " (" + ec.message() + ")" : ""));
         }
         address = results.begin()->endpoint().address();
     }

@@ -1,10 +1,8 @@
 #pragma once
 // The one header that wraps Asio and Beast for app/http/src. Compiled separately (net_impl.cpp).
+// clang-format off
 #include <utility>  // first: Boost 1.74's asio/awaitable.hpp uses std::exchange without including it
-
-#include <chrono>
-#include <string_view>
-
+// clang-format on
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -14,6 +12,8 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
+#include <string_view>
 
 namespace obscura::httpd {
 
@@ -34,8 +34,8 @@ inline beast::string_view toBeast(std::string_view s) { return {s.data(), s.size
 
 // A malformed request (worth a 400), as opposed to the peer going away.
 inline bool isHttpParseError(const beast::error_code& ec) {
-    return ec.category() == beast::error_code(http::error::bad_target).category() &&
-           ec != http::error::end_of_stream && ec != http::error::partial_message;
+    return ec.category() == beast::error_code(http::error::bad_target).category() && ec != http::error::end_of_stream &&
+           ec != http::error::partial_message;
 }
 
 }  // namespace obscura::httpd

@@ -130,8 +130,8 @@ private:
     bool inputComplete_ = false;  // the whole request was read: closing need not linger for unread input
     std::optional<std::uint64_t> declaredLength_;
     BodyMode bodyMode_ = BodyMode::Drain;
-    bool sinkOpen_ = false;               // the sink has neither finished nor been aborted
-    std::optional<Error> pendingError_;   // answered once the ignored body has been drained
+    bool sinkOpen_ = false;              // the sink has neither finished nor been aborted
+    std::optional<Error> pendingError_;  // answered once the ignored body has been drained
     Clock::time_point bodyStart_{};
     std::uint64_t bodyBytes_ = 0;
 

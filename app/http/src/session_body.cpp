@@ -96,7 +96,8 @@ void Session::onBodyRead(beast::error_code ec) {
         return;
     }
     if (ec == http::error::body_limit) {
-        failBody(Error(ErrorCode::PayloadTooLarge, "request body larger than " + std::to_string(bodyLimit()) + " bytes"));
+        failBody(
+            Error(ErrorCode::PayloadTooLarge, "request body larger than " + std::to_string(bodyLimit()) + " bytes"));
         return;
     }
     if (ec) {

@@ -1,8 +1,9 @@
-// Session: writing responses (string, file range, stream), access log and metrics, closing, deadlines.
+// Session: writing responses (string, file range, stream), the access log and metrics.
 #include <algorithm>
 #include <exception>
 
 #include "access_log.hpp"
+#include "ascii.hpp"
 #include "http_date.hpp"
 #include "obscura/http/error_mapping.hpp"
 #include "obscura/kernel/log.hpp"
@@ -13,17 +14,6 @@
 
 namespace obscura::httpd {
 namespace {
-
-// After we answered without reading all of the request, the client may still be sending. Closing at once would
-// reset the connection and could destroy our answer in its receive buffer, so we read and discard for a while.
-constexpr auto kLingerTime = std::chrono::seconds(1);
-constexpr std::uint64_t kMaxLingerBytes = 1 << 20;
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return (x | 0x20) == (y | 0x20);
-           });
-}
 
 // Framing and identity headers are ours to set; a handler's copy would contradict the real framing.
 bool isReservedHeader(std::string_view name) {
@@ -303,8 +293,8 @@ void Session::finishRequest() {
     if (!requestOpen_) return;
     requestOpen_ = false;
     const auto elapsed = std::chrono::duration<double>(Clock::now() - requestStart_).count();
-    const std::string_view metricMethod = methodText_.empty() ? std::string_view("UNKNOWN")
-                                                               : methodName(request_.method);
+    const std::string_view metricMethod =
+        methodText_.empty() ? std::string_view("UNKNOWN") : methodName(request_.method);
     state_->metrics.requestFinished(metricMethod, request_.route, status_, elapsed);
     if (state_->options.accessLog) {
         AccessRecord record;
@@ -327,94 +317,6 @@ void Session::finishRequest() {
     status_ = 0;
     bytesOut_ = 0;
     bodyBytes_ = 0;
-}
-
-// The client is gone or we are forced to stop: 499 (nginx's "client closed request") when no answer was chosen.
-void Session::abandon() {
-    if (phase_ != Phase::Preparing && phase_ != Phase::Handler) abortSink();
-    if (stream_) {
-        stream_->cancel();
-        stream_.reset();
-    }
-    if (status_ == 0) status_ = 499;
-    finishRequest();
-    closeNow();
-}
-
-void Session::closeGracefully() {
-    if (closed()) return;
-    phase_ = Phase::Closing;
-    beast::error_code ec;
-    socket_.shutdown(tcp::socket::shutdown_send, ec);
-    const bool unreadInput = !inputComplete_ || buffer_.size() > 0 || socket_.available(ec) > 0;
-    if (!unreadInput && !lingering_) {
-        closeNow();
-        return;
-    }
-    lingerBytes_ = 0;
-    armTimer(kLingerTime);
-    if (!lingering_) lingerRead();
-}
-
-void Session::lingerRead() {
-    lingering_ = true;
-    socket_.async_read_some(net::mutable_buffer(ioBuffer(), kIoBufferSize),
-                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-                                self->lingering_ = false;
-                                if (self->closed()) return;
-                                self->lingerBytes_ += n;
-                                if (ec || self->lingerBytes_ > kMaxLingerBytes) {
-                                    // While streaming this means the client left; when closing, we are done.
-                                    if (self->phase_ == Phase::Streaming) {
-                                        self->abandon();
-                                    } else {
-                                        self->closeNow();
-                                    }
-                                    return;
-                                }
-                                self->lingerRead();
-                            });
-}
-
-void Session::closeNow() {
-    if (closed()) return;
-    if (phase_ != Phase::Preparing && phase_ != Phase::Handler) abortSink();
-    if (stream_) {
-        stream_->cancel();
-        stream_.reset();
-    }
-    phase_ = Phase::Closed;
-    cancelTimer();
-    beast::error_code ec;
-    socket_.shutdown(tcp::socket::shutdown_both, ec);
-    socket_.close(ec);
-}
-
-void Session::armTimer(Clock::duration timeout) { armTimerAt(Clock::now() + timeout); }
-
-// One timer per connection. A deadline cancels the socket's pending operation; that operation's handler sees
-// timedOut_ and decides what the timeout means in its phase (408, silent close, ...). The generation makes a
-// deadline that fired just as its operation completed harmless.
-void Session::armTimerAt(Clock::time_point deadline) {
-    const auto generation = ++timerGeneration_;
-    timedOut_ = false;
-    timer_.expires_at(deadline);
-    timer_.async_wait([self = shared_from_this(), generation](beast::error_code ec) {
-        if (ec || generation != self->timerGeneration_ || self->closed()) return;
-        self->timedOut_ = true;
-        beast::error_code ignored;
-        self->socket_.cancel(ignored);
-    });
-}
-
-void Session::cancelTimer() {
-    ++timerGeneration_;
-    timer_.cancel();
-}
-
-char* Session::ioBuffer() {
-    if (!ioBuffer_) ioBuffer_ = std::make_unique<char[]>(kIoBufferSize);
-    return ioBuffer_.get();
 }
 
 }  // namespace obscura::httpd

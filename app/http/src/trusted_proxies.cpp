@@ -3,20 +3,10 @@
 #include <algorithm>
 #include <charconv>
 
+#include "ascii.hpp"
+
 namespace obscura::httpd {
 namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return (x | 0x20) == (y | 0x20);
-           });
-}
 
 std::optional<net::ip::address> parseAddress(std::string_view text) {
     // "[::1]" and "1.2.3.4:5678" appear in X-Forwarded-For from some proxies; ports are not part of the identity.
@@ -57,7 +47,7 @@ net::ip::address normalizeAddress(const net::ip::address& address) {
 Expected<TrustedProxies> TrustedProxies::parse(const std::vector<std::string>& entries) {
     TrustedProxies result;
     for (const auto& entry : entries) {
-        const std::string_view text = trim(entry);
+        const std::string_view text = trimSpaces(entry);
         const auto slash = text.find('/');
         const auto address = parseAddress(text.substr(0, slash));
         if (!address) return Error(ErrorCode::Invalid, "trusted proxy '" + entry + "' is not an IP address or CIDR");
@@ -110,7 +100,7 @@ ClientOrigin resolveClientOrigin(const TrustedProxies& proxies, const net::ip::a
         std::size_t start = 0;
         while (start <= field.size()) {
             const auto comma = std::min(field.find(',', start), field.size());
-            const auto hop = trim(field.substr(start, comma - start));
+            const auto hop = trimSpaces(field.substr(start, comma - start));
             if (!hop.empty()) hops.push_back(hop);
             start = comma + 1;
         }
@@ -128,7 +118,7 @@ ClientOrigin resolveClientOrigin(const TrustedProxies& proxies, const net::ip::a
         std::string_view proto = *forwardedProto;
         const auto comma = proto.rfind(',');
         if (comma != std::string_view::npos) proto = proto.substr(comma + 1);
-        origin.secure = iequals(trim(proto), "https");
+        origin.secure = iequals(trimSpaces(proto), "https");
     }
     return origin;
 }

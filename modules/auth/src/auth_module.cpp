@@ -1,15 +1,80 @@
 #include "obscura/auth/auth_module.hpp"
 
+#include "account_service.hpp"
+#include "auth_routes.hpp"
+#include "auth_settings.hpp"
+#include "credential_checker.hpp"
+#include "jwt_codec.hpp"
+#include "login_throttle.hpp"
 #include "obscura/kernel/config.hpp"
 #include "obscura/kernel/router.hpp"
+#include "obscura/kernel/service_registry.hpp"
+#include "password_hasher.hpp"
+#include "request_authenticator.hpp"
+#include "session_service.hpp"
 #include "setup_handler.hpp"
+#include "stored_quota.hpp"
 
 namespace obscura::auth {
+namespace {
 
-AuthModule::AuthModule(const Config& config, ModuleContext& ctx) : ctx_(ctx) {}
+// How long a request waits for a free password-hashing slot before it is answered 503.
+constexpr std::chrono::seconds kHashQueueWait{10};
+
+const AuthSettings& checked(const AuthSettings& settings) {
+    if (settings.jwtSecret.size() < 32) {
+        throw ModuleStartError("auth.jwtSecret must be set (at least 32 characters) before the auth module starts");
+    }
+    return settings;
+}
+
+}  // namespace
+
+struct AuthModule::Impl {
+    Impl(const Config& config, ModuleContext& ctx)
+        : settings(checked(AuthSettings::fromConfig(config))),
+          jwt(std::make_shared<const JwtCodec>(settings.jwtSecret)),
+          hasher(settings.password, settings.passwordHashConcurrency, kHashQueueWait),
+          throttle(ctx.storage(),
+                   ThrottleLimits{settings.loginFailuresPerUsername, settings.loginFailuresPerIp,
+                                  settings.loginFailureWindow},
+                   clock),
+          credentials(ctx.storage(), hasher, throttle),
+          sessions(ctx.storage(), *jwt, credentials, throttle, settings, clock),
+          accounts(ctx.storage(), hasher, credentials, settings, &ctx.bus(), clock),
+          quota(ctx.storage()),
+          routes{accounts, sessions, ctx.storage(), ctx.services(), settings, clock} {}
+
+    Clock clock = systemNowUs;
+    AuthSettings settings;
+    std::shared_ptr<const JwtCodec> jwt;
+    PasswordHasher hasher;
+    LoginThrottle throttle;
+    CredentialChecker credentials;
+    SessionService sessions;
+    AccountService accounts;
+    StoredQuota quota;
+    RouteContext routes;
+};
+
+AuthModule::AuthModule(const Config& config, ModuleContext& ctx)
+    : ctx_(ctx), impl_(std::make_unique<Impl>(config, ctx)) {
+    // Registered now, not at onAllLoaded: from here on the HTTP layer can authenticate requests.
+    ctx.services().put<Authenticator>(std::make_shared<RequestAuthenticator>(
+        ctx.storage(), impl_->jwt, impl_->settings.publicUrl, impl_->clock));
+}
+
+AuthModule::~AuthModule() = default;
 
 Status AuthModule::onAllLoaded() {
-    return ctx_.router().add(setupRoute(ctx_.storage(), ctx_.config().getString("auth.registration")));
+    auto& routes = impl_->routes;
+    OBSCURA_TRY_STATUS(ctx_.router().add(setupRoute(ctx_.storage(), impl_->settings.registration)));
+    for (auto group : {sessionRoutes(routes), profileRoutes(routes), apiKeyRoutes(routes), adminUserRoutes(routes)}) {
+        for (auto& route : group) OBSCURA_TRY_STATUS(ctx_.router().add(std::move(route)));
+    }
+    return {};
 }
+
+Quota& AuthModule::quota() { return impl_->quota; }
 
 }  // namespace obscura::auth

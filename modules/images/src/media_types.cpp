@@ -3,6 +3,8 @@
 namespace obscura::images {
 
 // TIFF and camera RAW are refused for now (DESIGN.md section 3): RAW files are TIFF inside.
+// MP4 and MOV share ffmpeg's ISO-BMFF demuxer ("mov,mp4,m4a,3gp,3g2,mj2", selected as "mov"); WebM and MKV
+// share "matroska,webm" (selected as "matroska").
 const std::vector<MediaType>& acceptedMediaTypes() {
     static const std::vector<MediaType> kTypes = {
         {"jpeg", AssetType::Image, "image/jpeg", {".jpg", ".jpeg"}},
@@ -11,12 +13,19 @@ const std::vector<MediaType>& acceptedMediaTypes() {
         {"gif", AssetType::Image, "image/gif", {".gif"}},
         {"heic", AssetType::Image, "image/heic", {".heic"}},
         {"heif", AssetType::Image, "image/heif", {".heif"}},
-        {"mp4", AssetType::Video, "video/mp4", {".mp4", ".m4v"}},
-        {"mov", AssetType::Video, "video/quicktime", {".mov"}},
-        {"webm", AssetType::Video, "video/webm", {".webm"}},
-        {"mkv", AssetType::Video, "video/x-matroska", {".mkv"}},
+        {"mp4", AssetType::Video, "video/mp4", {".mp4", ".m4v"}, "mov"},
+        {"mov", AssetType::Video, "video/quicktime", {".mov"}, "mov"},
+        {"webm", AssetType::Video, "video/webm", {".webm"}, "matroska"},
+        {"mkv", AssetType::Video, "video/x-matroska", {".mkv"}, "matroska"},
     };
     return kTypes;
+}
+
+const MediaType* mediaTypeByName(std::string_view name) {
+    for (const auto& t : acceptedMediaTypes()) {
+        if (t.name == name) return &t;
+    }
+    return nullptr;
 }
 
 }  // namespace obscura::images

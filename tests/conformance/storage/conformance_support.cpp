@@ -113,6 +113,7 @@ std::string describeDifference(const storage::UserRecord& expected, const storag
              compare("isAdmin", expected.isAdmin, actual.isAdmin),
              compare("disabled", expected.disabled, actual.disabled),
              compare("quotaBytes", expected.quotaBytes, actual.quotaBytes),
+             compare("tokenVersion", std::optional(expected.tokenVersion), std::optional(actual.tokenVersion)),
              compare("createdAt", expected.createdAt, actual.createdAt),
              compare("updatedAt", expected.updatedAt, actual.updatedAt),
          }) {

@@ -26,6 +26,19 @@ Expected<std::optional<storage::UserRecord>> findUserById(storage::Storage& stor
 Expected<std::optional<storage::UserRecord>> findUserByUsernameKey(storage::Storage& storage, const std::string& key);
 Expected<std::int64_t> countUsers(storage::Storage& storage);
 
+// Runs fn(repos.auth()) through run() and hands back what it answered (or run()'s own error).
+template <typename Fn>
+auto withAuth(storage::Storage& storage, Fn&& fn) -> decltype(fn(std::declval<storage::AuthRepository&>())) {
+    using Result = decltype(fn(std::declval<storage::AuthRepository&>()));
+    std::optional<Result> result;
+    Status status = storage.run([&](storage::Repositories& repos) -> Status {
+        result.emplace(fn(repos.auth()));
+        return {};
+    });
+    if (!status) return std::move(status).error();
+    return std::move(*result);
+}
+
 // Field-by-field comparison with a readable message for the first field that differs ("" when equal).
 std::string describeDifference(const storage::UserRecord& expected, const storage::UserRecord& actual);
 

@@ -61,8 +61,9 @@ TEST_SUITE("http.auth") {
         RawConnection raw(server.port());
         const std::string body = "0123456789";
         // The slow token takes 300 ms to check: a 100 sent before authentication would arrive first.
-        raw.send("POST /echo HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer slow-token\r\n"
-                 "Expect: 100-continue\r\nContent-Length: 10\r\n\r\n");
+        raw.send(
+            "POST /echo HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer slow-token\r\n"
+            "Expect: 100-continue\r\nContent-Length: 10\r\n\r\n");
         auto interim = raw.readResponse(std::chrono::seconds(5), false, /*stopAtInterim=*/true);
         REQUIRE(interim);
         CHECK(interim->status == 100);

@@ -25,7 +25,8 @@ TEST_SUITE("http.bodies") {
     TEST_CASE("the sink is aborted when the client disconnects mid-body, and the handler never runs") {
         TestServer server;
         RawConnection raw(server.port());
-        raw.send("POST /upload HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer user-token\r\nContent-Length: 5000000\r\n\r\n");
+        raw.send(
+            "POST /upload HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer user-token\r\nContent-Length: 5000000\r\n\r\n");
         raw.send(patternBytes(300 * 1024));
         auto& seen = server.observed();
         REQUIRE(seen.waitFor([&] { return seen.sinkData.size() > 0; }, std::chrono::seconds(3)));
@@ -39,8 +40,9 @@ TEST_SUITE("http.bodies") {
     TEST_CASE("a streamed body over the route limit is a 413 and its sink is aborted") {
         TestServer server;
         RawConnection raw(server.port());
-        raw.send("POST /upload HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer user-token\r\n"
-                 "Transfer-Encoding: chunked\r\n\r\n");
+        raw.send(
+            "POST /upload HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer user-token\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n");
         const std::string piece(1024 * 1024, 'q');
         char size[16];
         std::snprintf(size, sizeof size, "%zx\r\n", piece.size());

@@ -51,7 +51,8 @@ TEST_SUITE("http.limits") {
     TEST_CASE("a Content-Length over the route limit is a 413 before any body byte is sent") {
         TestServer server;
         RawConnection raw(server.port());
-        raw.send("POST /echo HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer user-token\r\nContent-Length: 100000000\r\n\r\n");
+        raw.send(
+            "POST /echo HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer user-token\r\nContent-Length: 100000000\r\n\r\n");
         auto response = raw.readResponse(std::chrono::seconds(5));
         REQUIRE(response);
         CHECK(response->status == 413);
@@ -71,8 +72,9 @@ TEST_SUITE("http.limits") {
     TEST_CASE("a chunked body is counted as it arrives and cut off with 413 past the limit") {
         TestServer server;
         RawConnection raw(server.port());
-        raw.send("POST /echo HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer user-token\r\n"
-                 "Transfer-Encoding: chunked\r\n\r\n");
+        raw.send(
+            "POST /echo HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer user-token\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n");
         raw.send(chunk(std::string(600, 'a')));
         raw.send(chunk(std::string(600, 'b')));
         auto response = raw.readResponse(std::chrono::seconds(5));
@@ -83,9 +85,10 @@ TEST_SUITE("http.limits") {
     TEST_CASE("a chunked body within the limit arrives whole") {
         TestServer server;
         RawConnection raw(server.port());
-        raw.send("POST /echo HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer user-token\r\n"
-                 "Transfer-Encoding: chunked\r\n\r\n" +
-                 chunk("hello, ") + chunk("chunked world") + "0\r\n\r\n");
+        raw.send(
+            "POST /echo HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer user-token\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n" +
+            chunk("hello, ") + chunk("chunked world") + "0\r\n\r\n");
         auto response = raw.readResponse(std::chrono::seconds(5));
         REQUIRE(response);
         CHECK(response->status == 200);
@@ -123,7 +126,9 @@ TEST_SUITE("http.limits") {
         RawConnection raw(server.port());
         raw.send("POST /echo HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer user-token\r\nContent-Length: 100\r\n\r\n");
         const auto start = Clock::now();
-        const auto sent = raw.sendSlowly(std::string(100, 'z'), 1, std::chrono::milliseconds(1000));
+        // Two bytes a second: never silent long enough to trip a per-read stall timeout, so only the average
+        // rate rule can stop it.
+        const auto sent = raw.sendSlowly(std::string(100, 'z'), 1, std::chrono::milliseconds(500));
         const double elapsed = secondsSince(start);
         CHECK(sent < 100);
         CHECK(elapsed < 4.0);

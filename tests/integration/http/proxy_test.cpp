@@ -20,8 +20,7 @@ TEST_SUITE("http.proxies") {
     TEST_CASE("X-Forwarded-For from a trusted proxy gives the rightmost untrusted hop") {
         TestServer server(trusting({"127.0.0.1"}));
         HttpClient client(server.port());
-        CHECK(client.get("/whoami", {{"X-Forwarded-For", "203.0.113.9, 198.51.100.7"}}).body ==
-              "198.51.100.7|http|-");
+        CHECK(client.get("/whoami", {{"X-Forwarded-For", "203.0.113.9, 198.51.100.7"}}).body == "198.51.100.7|http|-");
         CHECK(client.get("/whoami", {{"X-Forwarded-For", "203.0.113.9"}, {"X-Forwarded-Proto", "https"}}).body ==
               "203.0.113.9|https|-");
         CHECK(client.get("/whoami").body == "127.0.0.1|http|-");

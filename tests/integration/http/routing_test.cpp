@@ -1,11 +1,10 @@
 #include <doctest/doctest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <regex>
 #include <sstream>
 #include <thread>
-
-#include <spdlog/sinks/ostream_sink.h>
-#include <spdlog/spdlog.h>
 
 #include "http_client.hpp"
 #include "obscura/kernel/log.hpp"
@@ -67,8 +66,8 @@ TEST_SUITE("http.routing") {
         CHECK(response.header("X-Content-Type-Options") == "nosniff");
         const auto id = response.header("X-Request-Id");
         REQUIRE(id);
-        CHECK(response.body == R"({"error":{"code":"not_found","message":"no such endpoint","requestId":")" + *id +
-                                   R"("}})");
+        CHECK(response.body ==
+              R"({"error":{"code":"not_found","message":"no such endpoint","requestId":")" + *id + R"("}})");
     }
 
     TEST_CASE("a known path with the wrong method is a 405 listing the allowed methods") {
@@ -162,8 +161,7 @@ TEST_SUITE("http.routing") {
                              2) == 2);
         CHECK(eventualMetric(server, R"(obscura_http_requests_total{method="GET",route="unmatched",status="404"})",
                              1) == 1);
-        CHECK(eventualMetric(server,
-                             R"(obscura_http_request_duration_seconds_count{method="GET",route="/items/{id}"})",
+        CHECK(eventualMetric(server, R"(obscura_http_request_duration_seconds_count{method="GET",route="/items/{id}"})",
                              2) == 2);
         CHECK(metricValue(server.metricsText(), "obscura_http_connections_active") == 1);
         client.get("/items/3");

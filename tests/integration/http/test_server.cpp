@@ -200,7 +200,8 @@ void TestServer::addRoutes() {
         [text](Request& r) -> Expected<Response> { return text("item:" + std::string(r.param("id"))); });
     add(Method::Get, "/items/statistics", A::Anonymous,
         [text](Request&) -> Expected<Response> { return text("statistics"); });
-    add(Method::Post, "/echo", A::User, [text](Request& r) -> Expected<Response> { return text(std::move(r.body)); },
+    add(
+        Method::Post, "/echo", A::User, [text](Request& r) -> Expected<Response> { return text(std::move(r.body)); },
         [](Route& r) {
             r.body = BodyKind::Buffered;
             r.maxBodyBytes = 1024;
@@ -239,10 +240,10 @@ void TestServer::addRoutes() {
     add(Method::Get, "/whoami", A::Anonymous, [text](Request& r) -> Expected<Response> {
         return text(r.clientIp + "|" + (r.secure ? "https" : "http") + "|" + (r.principal ? r.principal->userId : "-"));
     });
-    add(Method::Post, "/nobody", A::Anonymous, [text](Request& r) -> Expected<Response> { return text("ok:" + r.body); });
-    add(Method::Get, "/conflict", A::Anonymous, [](Request&) -> Expected<Response> {
-        return Error(ErrorCode::Conflict, "already there", "already_exists");
-    });
+    add(Method::Post, "/nobody", A::Anonymous,
+        [text](Request& r) -> Expected<Response> { return text("ok:" + r.body); });
+    add(Method::Get, "/conflict", A::Anonymous,
+        [](Request&) -> Expected<Response> { return Error(ErrorCode::Conflict, "already there", "already_exists"); });
     add(Method::Get, "/busy", A::Anonymous,
         [](Request&) -> Expected<Response> { return unavailable("busy").retryAfter(7); });
     add(Method::Get, "/file", A::Anonymous, [this](Request& r) -> Expected<Response> {

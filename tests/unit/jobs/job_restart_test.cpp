@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -30,6 +31,9 @@ class Harness {
 public:
     Harness(const std::string& dataDir, int leaseMs, int workMs, const std::string& mode) {
         logPath_ = dataDir + "/harness-" + mode + ".log";
+        // Otherwise the child would write out whatever the test had buffered when it reopens stdout.
+        std::fflush(stdout);
+        std::fflush(stderr);
         pid_ = ::fork();
         REQUIRE(pid_ >= 0);
         if (pid_ == 0) {

@@ -1,21 +1,29 @@
 #pragma once
+#include <memory>
 #include <string_view>
 
+#include "obscura/auth/quota.hpp"
 #include "obscura/kernel/module.hpp"
 
 namespace obscura::auth {
 
-// Accounts, passwords, tokens, API keys, admin. This foundation version owns the users table and answers
-// whether the first (admin) account still has to be created.
+// Accounts, passwords, tokens, API keys, admin and quotas. Its constructor registers the Authenticator the
+// HTTP layer uses for every user and admin route; onAllLoaded() adds its routes.
 class AuthModule final : public Module {
 public:
     static constexpr std::string_view kName = "auth";
     AuthModule(const Config& config, ModuleContext& ctx);
+    ~AuthModule() override;
     std::string_view name() const override { return kName; }
     Status onAllLoaded() override;
 
+    // Storage quotas, for the images module (ctx.get<AuthModule>().quota()).
+    Quota& quota();
+
 private:
+    struct Impl;
     ModuleContext& ctx_;
+    std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace obscura::auth

@@ -7,14 +7,21 @@ namespace obscura::images {
 enum class AssetType { Image, Video };
 
 // One accepted format: how it is recognised and how it is served. The upload sniffer, the media-types
-// endpoint and the served Content-Type all come from this one table.
+// endpoint and the served Content-Type all come from this one table. What identifies each format by content
+// (signatures, ISO-BMFF brands, EBML DocType) lives in the sniffer (modules/images/src/content_sniffer.cpp),
+// which returns entries of this table and nothing else.
 struct MediaType {
     std::string_view name;       // "jpeg"
     AssetType type;
     std::string_view mimeType;   // "image/jpeg"
-    std::vector<std::string_view> extensions;  // ".jpg", ".jpeg"
+    std::vector<std::string_view> extensions;  // ".jpg", ".jpeg"; the first one names stored originals
+    // For videos, the ffmpeg demuxer forced when probing or converting (`-f <this>`), so a file that sniffed
+    // as MP4 is never handed to another demuxer by ffmpeg's own guessing. Empty for images.
+    std::string_view ffmpegDemuxer = {};
 };
 
 const std::vector<MediaType>& acceptedMediaTypes();
+// The table entry called `name` ("jpeg", "mov"), or nullptr.
+const MediaType* mediaTypeByName(std::string_view name);
 
 }  // namespace obscura::images

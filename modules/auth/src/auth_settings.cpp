@@ -1,0 +1,28 @@
+#include "auth_settings.hpp"
+
+#include <algorithm>
+#include <thread>
+
+#include "obscura/kernel/config.hpp"
+
+namespace obscura::auth {
+
+AuthSettings AuthSettings::fromConfig(const Config& config) {
+    AuthSettings s;
+    s.jwtSecret = config.getString("auth.jwtSecret");
+    s.registration = config.getString("auth.registration");
+    s.accessTokenLifetime = std::chrono::minutes(config.getInt("auth.accessTokenMinutes"));
+    s.refreshTokenLifetime = std::chrono::hours(24 * config.getInt("auth.refreshTokenDays"));
+    s.password.memoryBytes = static_cast<std::uint64_t>(config.getInt("auth.passwordHashMemoryKib")) * 1024;
+    s.password.iterations = static_cast<std::uint64_t>(config.getInt("auth.passwordHashIterations"));
+    const auto concurrency = config.getInt("auth.passwordHashConcurrency");
+    s.passwordHashConcurrency =
+        concurrency > 0 ? static_cast<int>(concurrency) : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    s.loginFailuresPerUsername = static_cast<int>(config.getInt("auth.loginFailuresPerUsername"));
+    s.loginFailuresPerIp = static_cast<int>(config.getInt("auth.loginFailuresPerIp"));
+    s.loginFailureWindow = std::chrono::seconds(config.getInt("auth.loginFailureWindowSeconds"));
+    s.publicUrl = config.getString("server.publicUrl");
+    return s;
+}
+
+}  // namespace obscura::auth

@@ -1,0 +1,32 @@
+#pragma once
+// Browser sessions: the web UI keeps its tokens in HttpOnly SameSite=Strict cookies instead of script-visible
+// storage. A cookie is sent by the browser whoever made the page, so a request authenticated by cookie that
+// changes something must also prove it comes from our own origin (CSRF defence beside SameSite).
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "obscura/kernel/expected.hpp"
+#include "obscura/kernel/http_types.hpp"
+
+namespace obscura::auth {
+
+inline constexpr std::string_view kAccessCookie = "obscura_access";
+inline constexpr std::string_view kRefreshCookie = "obscura_refresh";
+// The refresh cookie goes only to the routes that use it.
+inline constexpr std::string_view kRefreshCookiePath = "/api/auth";
+
+// Set-Cookie values for a fresh session; Secure when the request came over https.
+std::vector<std::string> sessionCookies(const std::string& accessToken, std::int64_t accessSeconds,
+                                        const std::string& refreshToken, std::int64_t refreshSeconds, bool secure);
+// Set-Cookie values that make the browser forget both cookies.
+std::vector<std::string> clearedSessionCookies(bool secure);
+
+// GET, HEAD and OPTIONS always pass. Other methods need an Origin (or, without one, a Referer) whose host
+// and port equal publicUrl's when set, else the request's Host. Forbidden otherwise.
+Status checkSameOrigin(const Request& request, std::string_view publicUrl);
+
+// "host[:port]" of an absolute http(s) URL, lower-case, without a default port; "" when it is not one.
+std::string authorityOf(std::string_view url);
+
+}  // namespace obscura::auth

@@ -1,0 +1,24 @@
+#include <nlohmann/json.hpp>
+
+#include "obscura/auth/events.hpp"
+
+namespace obscura::auth {
+
+void to_json(nlohmann::json& j, const UserCreated& e) {
+    j = {{"id", e.id}, {"username", e.username}, {"isAdmin", e.isAdmin}};
+}
+
+void from_json(const nlohmann::json& j, UserCreated& e) {
+    j.at("id").get_to(e.id);
+    j.at("username").get_to(e.username);
+    e.isAdmin = j.value("isAdmin", false);
+}
+
+void to_json(nlohmann::json& j, const UserDeleted& e) { j = {{"id", e.id}, {"username", e.username}}; }
+
+void from_json(const nlohmann::json& j, UserDeleted& e) {
+    j.at("id").get_to(e.id);
+    j.at("username").get_to(e.username);
+}
+
+}  // namespace obscura::auth

@@ -1,0 +1,77 @@
+#include "json_body.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace obscura::auth {
+namespace {
+
+bool declaresJson(std::string_view contentType) {
+    std::string type(contentType.substr(0, contentType.find(';')));
+    type.erase(std::remove_if(type.begin(), type.end(), [](unsigned char c) { return std::isspace(c) != 0; }),
+               type.end());
+    std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
+    return type == "application/json" || (type.rfind("application/", 0) == 0 && type.size() > 5 &&
+                                           type.compare(type.size() - 5, 5, "+json") == 0);
+}
+
+std::string quoted(std::string_view field) { return std::string(field); }
+
+}  // namespace
+
+Expected<JsonBody> JsonBody::parse(const Request& request) {
+    const bool blank = std::all_of(request.body.begin(), request.body.end(),
+                                   [](unsigned char c) { return std::isspace(c) != 0; });
+    if (blank) return JsonBody(nlohmann::json::object());
+    if (auto type = request.headers.get("Content-Type"); type && !declaresJson(*type)) {
+        return Error(ErrorCode::UnsupportedMediaType, "the request body must be application/json");
+    }
+    auto json = nlohmann::json::parse(request.body, nullptr, false);
+    if (json.is_discarded()) return badRequest("the request body is not valid JSON");
+    if (!json.is_object()) return badRequest("the request body must be a JSON object");
+    return JsonBody(std::move(json));
+}
+
+const nlohmann::json* JsonBody::find(std::string_view field) const {
+    const auto it = json_.find(field);
+    return it == json_.end() ? nullptr : &*it;
+}
+
+bool JsonBody::has(std::string_view field) const { return find(field) != nullptr; }
+
+Expected<std::optional<std::string>> JsonBody::optionalString(std::string_view field) const {
+    const auto* value = find(field);
+    if (!value) return std::optional<std::string>();
+    if (!value->is_string()) return badRequest(quoted(field) + " must be a string");
+    return std::optional(value->get<std::string>());
+}
+
+Expected<std::string> JsonBody::requiredString(std::string_view field) const {
+    OBSCURA_TRY(value, optionalString(field));
+    if (!value) return badRequest(quoted(field) + " is required");
+    return std::move(*value);
+}
+
+Expected<std::optional<bool>> JsonBody::optionalBool(std::string_view field) const {
+    const auto* value = find(field);
+    if (!value) return std::optional<bool>();
+    if (!value->is_boolean()) return badRequest(quoted(field) + " must be true or false");
+    return std::optional(value->get<bool>());
+}
+
+Expected<std::optional<std::optional<std::int64_t>>> JsonBody::optionalNullableCount(std::string_view field) const {
+    using Result = std::optional<std::optional<std::int64_t>>;
+    const auto* value = find(field);
+    if (!value) return Result();
+    if (value->is_null()) return Result(std::optional<std::int64_t>());
+    if (value->is_number_unsigned() && value->get<std::uint64_t>() <= static_cast<std::uint64_t>(INT64_MAX)) {
+        return Result(std::optional(value->get<std::int64_t>()));
+    }
+    if (value->is_number_integer()) {
+        if (value->get<std::int64_t>() < 0) return invalid(quoted(field) + " must be 0 or more");
+        return Result(std::optional(value->get<std::int64_t>()));
+    }
+    return badRequest(quoted(field) + " must be a whole number or null");
+}
+
+}  // namespace obscura::auth

@@ -1,0 +1,74 @@
+// /api/users/me: the caller's own account.
+#include <nlohmann/json.hpp>
+
+#include "account_service.hpp"
+#include "auth_routes.hpp"
+#include "json_body.hpp"
+#include "user_json.hpp"
+
+namespace obscura::auth {
+
+Expected<ProfileChanges> readProfileChanges(const JsonBody& body) {
+    ProfileChanges changes;
+    OBSCURA_TRY(displayName, body.optionalString("displayName"));
+    OBSCURA_TRY(email, body.optionalString("email"));
+    OBSCURA_TRY(bio, body.optionalString("bio"));
+    changes.displayName = std::move(displayName);
+    changes.email = std::move(email);
+    changes.bio = std::move(bio);
+    return changes;
+}
+
+std::vector<Route> profileRoutes(RouteContext& ctx) {
+    std::vector<Route> routes;
+    routes.push_back(authRoute(Method::Get, "/api/users/me", AuthPolicy::User, "The caller's account",
+                               [&ctx](Request& request) -> Expected<Response> {
+                                   OBSCURA_TRY(user, ctx.accounts.find(request.principal->userId));
+                                   return jsonResponse(200, userJson(user));
+                               }));
+    routes.push_back(authRoute(
+        Method::Patch, "/api/users/me", AuthPolicy::User, "Change the caller's displayName, email or bio",
+        [&ctx](Request& request) -> Expected<Response> {
+            OBSCURA_TRY(body, JsonBody::parse(request));
+            OBSCURA_TRY(changes, readProfileChanges(body));
+            OBSCURA_TRY(user, ctx.accounts.updateProfile(request.principal->userId, changes));
+            return jsonResponse(200, userJson(user));
+        },
+        BodyKind::Buffered));
+    routes.push_back(authRoute(
+        Method::Delete, "/api/users/me", AuthPolicy::User,
+        "Delete the caller's account and everything in it; needs {password} (publishes user.deleted)",
+        [&ctx](Request& request) -> Expected<Response> {
+            OBSCURA_TRY_STATUS(requireSession(request));
+            OBSCURA_TRY(body, JsonBody::parse(request));
+            OBSCURA_TRY(password, body.requiredString("password"));
+            OBSCURA_TRY_STATUS(ctx.accounts.deleteOwnAccount(request.principal->userId, password, request.clientIp));
+            return Response::noContent();
+        },
+        BodyKind::Buffered));
+    routes.push_back(authRoute(
+        Method::Put, "/api/users/me/password", AuthPolicy::User,
+        "Change the caller's password ({currentPassword, newPassword}); every session of the account ends",
+        [&ctx](Request& request) -> Expected<Response> {
+            OBSCURA_TRY_STATUS(requireSession(request));
+            OBSCURA_TRY(body, JsonBody::parse(request));
+            OBSCURA_TRY(current, body.requiredString("currentPassword"));
+            OBSCURA_TRY(next, body.requiredString("newPassword"));
+            OBSCURA_TRY_STATUS(ctx.accounts.changePassword(request.principal->userId, current, next, request.clientIp));
+            return Response::noContent();
+        },
+        BodyKind::Buffered));
+    routes.push_back(authRoute(Method::Get, "/api/users/me/usage", AuthPolicy::User,
+                               "What the caller stores and downloads, and their quota",
+                               [&ctx](Request& request) -> Expected<Response> {
+                                   OBSCURA_TRY(user, ctx.accounts.find(request.principal->userId));
+                                   OBSCURA_TRY(usage, usageOf(ctx.services, user.id));
+                                   nlohmann::json body = usageJson(usage);
+                                   body["quotaBytes"] = user.quotaBytes ? nlohmann::json(*user.quotaBytes)
+                                                                        : nlohmann::json(nullptr);
+                                   return jsonResponse(200, body);
+                               }));
+    return routes;
+}
+
+}  // namespace obscura::auth

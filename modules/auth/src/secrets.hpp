@@ -1,0 +1,29 @@
+#pragma once
+// Random credentials and how they are kept: refresh tokens and API keys are 256-bit random values shown to
+// their owner once; the database holds only a hash of each, so a leaked database yields no credential.
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "obscura/kernel/expected.hpp"
+
+namespace obscura::auth {
+
+// Initialises libsodium once per process (thread-safe, idempotent). Internal when it cannot.
+Status initSodium();
+
+// `bytes` bytes from the system CSPRNG, base64url without padding.
+std::string randomSecret(std::size_t bytes = 32);
+
+// BLAKE2b-256 of the secret, lower-case hex: what the database stores and is searched by. A fast hash is
+// right here: the secrets carry 256 bits of entropy, so there is nothing to brute-force.
+std::string hashSecret(std::string_view secret);
+
+// Constant-time comparison of two equally long strings (false at once when the lengths differ).
+bool equalInConstantTime(std::string_view a, std::string_view b);
+
+// base64url (no padding) and standard (padded) base64 decoding; BadRequest on anything else.
+Expected<std::string> decodeBase64Url(std::string_view text);
+Expected<std::string> decodeBase64(std::string_view text);
+
+}  // namespace obscura::auth

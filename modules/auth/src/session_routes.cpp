@@ -1,0 +1,156 @@
+// POST /api/auth/register, /login, /refresh, /logout.
+#include <algorithm>
+#include <cctype>
+#include <nlohmann/json.hpp>
+
+#include "account_service.hpp"
+#include "auth_routes.hpp"
+#include "browser_session.hpp"
+#include "json_body.hpp"
+#include "secrets.hpp"
+#include "session_service.hpp"
+#include "user_json.hpp"
+
+namespace obscura::auth {
+namespace {
+
+struct Credentials {
+    std::string username;
+    std::string password;
+};
+
+// `curl -u user:pass`: Authorization: Basic base64(user:pass). nullopt when the request has no Basic header.
+Expected<std::optional<Credentials>> basicCredentials(const Request& request) {
+    auto header = request.headers.get("Authorization");
+    if (!header) return std::optional<Credentials>();
+    std::string_view value = *header;
+    while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+    if (value.size() < 6 || !std::equal(value.begin(), value.begin() + 6, "basic ", [](char a, char b) {
+            return std::tolower(static_cast<unsigned char>(a)) == b;
+        })) {
+        return std::optional<Credentials>();
+    }
+    value.remove_prefix(6);
+    while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+    while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+    auto decoded = decodeBase64(value);
+    if (!decoded) return badRequest("the Basic authorization header is not valid base64");
+    const auto colon = decoded->find(':');
+    if (colon == std::string::npos) return badRequest("the Basic authorization header has no ':' after the username");
+    return std::optional(Credentials{decoded->substr(0, colon), decoded->substr(colon + 1)});
+}
+
+Response sessionResponse(const RouteContext& ctx, const Request& request, const IssuedSession& session,
+                         bool setCookies) {
+    nlohmann::json body = {{"accessToken", session.accessToken},
+                           {"refreshToken", session.refreshToken},
+                           {"expiresIn", session.expiresIn},
+                           {"user", userJson(session.user)}};
+    Response response = jsonResponse(200, body);
+    noStore(response);
+    if (setCookies) {
+        for (auto& c : sessionCookies(session.accessToken, session.expiresIn, session.refreshToken,
+                                      ctx.settings.refreshTokenLifetime.count(), request.secure)) {
+            response.headers.add("Set-Cookie", std::move(c));
+        }
+    }
+    return response;
+}
+
+// The refresh token from the body, or else from the browser's cookie (then only from our own origin).
+struct PresentedToken {
+    std::string token;
+    bool fromCookie = false;
+};
+
+Expected<PresentedToken> presentedRefreshToken(const RouteContext& ctx, const Request& request, const JsonBody& body) {
+    OBSCURA_TRY(fromBody, body.optionalString("refreshToken"));
+    if (fromBody) return PresentedToken{std::move(*fromBody), false};
+    if (auto cookie = request.cookie(kRefreshCookie); cookie && !cookie->empty()) {
+        OBSCURA_TRY_STATUS(checkSameOrigin(request, ctx.settings.publicUrl));
+        return PresentedToken{std::move(*cookie), true};
+    }
+    return badRequest("refreshToken is required");
+}
+
+Route registerRoute(RouteContext& ctx) {
+    return authRoute(
+        Method::Post, "/api/auth/register", AuthPolicy::Anonymous,
+        "Create an account (the first one becomes admin; later ones while registration is open)",
+        [&ctx](Request& request) -> Expected<Response> {
+            OBSCURA_TRY_STATUS(ctx.accounts.checkRegistrationOpen());
+            OBSCURA_TRY(body, JsonBody::parse(request));
+            NewUser user;
+            OBSCURA_TRY(username, body.requiredString("username"));
+            OBSCURA_TRY(password, body.requiredString("password"));
+            OBSCURA_TRY(email, body.optionalString("email"));
+            OBSCURA_TRY(displayName, body.optionalString("displayName"));
+            user.username = std::move(username);
+            user.password = std::move(password);
+            user.email = email.value_or("");
+            user.displayName = displayName.value_or("");
+            OBSCURA_TRY(created, ctx.accounts.registerUser(user));
+            return jsonResponse(201, userJson(created));
+        },
+        BodyKind::Buffered);
+}
+
+Route loginRoute(RouteContext& ctx) {
+    return authRoute(
+        Method::Post, "/api/auth/login", AuthPolicy::Anonymous,
+        "Sign in with {username, password} or Authorization: Basic; answers tokens (cookies too with cookie:true)",
+        [&ctx](Request& request) -> Expected<Response> {
+            OBSCURA_TRY(body, JsonBody::parse(request));
+            OBSCURA_TRY(cookie, body.optionalBool("cookie"));
+            OBSCURA_TRY(basic, basicCredentials(request));
+            Credentials credentials;
+            if (basic) {
+                credentials = std::move(*basic);
+            } else {
+                OBSCURA_TRY(username, body.requiredString("username"));
+                OBSCURA_TRY(password, body.requiredString("password"));
+                credentials = {std::move(username), std::move(password)};
+            }
+            OBSCURA_TRY(session, ctx.sessions.login(credentials.username, credentials.password, request.clientIp));
+            return sessionResponse(ctx, request, session, cookie.value_or(false));
+        },
+        BodyKind::Buffered);
+}
+
+Route refreshRoute(RouteContext& ctx) {
+    return authRoute(
+        Method::Post, "/api/auth/refresh", AuthPolicy::Anonymous,
+        "Trade a refresh token for new tokens; the old one dies, and presenting a dead one revokes its family",
+        [&ctx](Request& request) -> Expected<Response> {
+            OBSCURA_TRY(body, JsonBody::parse(request));
+            OBSCURA_TRY(presented, presentedRefreshToken(ctx, request, body));
+            OBSCURA_TRY(session, ctx.sessions.refresh(presented.token));
+            return sessionResponse(ctx, request, session, presented.fromCookie);
+        },
+        BodyKind::Buffered);
+}
+
+Route logoutRoute(RouteContext& ctx) {
+    return authRoute(
+        Method::Post, "/api/auth/logout", AuthPolicy::Anonymous,
+        "Sign out: revokes the refresh token's family (and clears the browser's cookies)",
+        [&ctx](Request& request) -> Expected<Response> {
+            OBSCURA_TRY(body, JsonBody::parse(request));
+            OBSCURA_TRY(presented, presentedRefreshToken(ctx, request, body));
+            OBSCURA_TRY_STATUS(ctx.sessions.logout(presented.token));
+            Response response = Response::noContent();
+            if (request.cookie(kAccessCookie) || request.cookie(kRefreshCookie)) {
+                for (auto& c : clearedSessionCookies(request.secure)) response.headers.add("Set-Cookie", std::move(c));
+            }
+            return response;
+        },
+        BodyKind::Buffered);
+}
+
+}  // namespace
+
+std::vector<Route> sessionRoutes(RouteContext& ctx) {
+    return {registerRoute(ctx), loginRoute(ctx), refreshRoute(ctx), logoutRoute(ctx)};
+}
+
+}  // namespace obscura::auth

@@ -1,0 +1,17 @@
+#pragma once
+// The JSON shapes of DESIGN.md section 3 (Auth).
+#include <nlohmann/json_fwd.hpp>
+
+#include "obscura/auth/usage_provider.hpp"
+#include "obscura/storage/records.hpp"
+
+namespace obscura::auth {
+
+// {id, username, email, displayName, bio, isAdmin, disabled, quotaBytes, createdAt, avatarUrl}
+nlohmann::json userJson(const storage::UserRecord& user);
+// {id, name, createdAt, permissions:["all"]}
+nlohmann::json apiKeyJson(const storage::ApiKeyRecord& key);
+// {assets, images, videos, bytesOriginals, bytesDerived, bandwidthBytesThisMonth}
+nlohmann::json usageJson(const Usage& usage);
+
+}  // namespace obscura::auth

@@ -1,0 +1,13 @@
+#include "client_file_name.hpp"
+
+#include "utf8_text.hpp"
+
+namespace obscura::images {
+
+std::string sanitizeClientFileName(std::string_view raw) {
+    auto slash = raw.find_last_of("/\\");
+    if (slash != std::string_view::npos) raw.remove_prefix(slash + 1);
+    return cleanUtf8Text(raw, kMaxClientFileNameBytes);
+}
+
+}  // namespace obscura::images
