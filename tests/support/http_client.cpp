@@ -340,11 +340,9 @@ std::size_t RawConnection::sendSlowly(std::string_view bytes, std::size_t chunk,
         if (!sendAll(fd_, piece)) break;
         sent += piece.size();
         if (sent == bytes.size()) break;
-        // Wake early when the server closes on us, so callers can measure when that happened.
+        // Stop as soon as the server answers or hangs up, so callers can measure when that happened.
         pollfd p{fd_, POLLIN | POLLRDHUP, 0};
-        if (::poll(&p, 1, static_cast<int>(pause.count())) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR))) {
-            break;
-        }
+        if (::poll(&p, 1, static_cast<int>(pause.count())) > 0) break;
     }
     return sent;
 }

@@ -73,8 +73,8 @@ public:
 
     // False when the peer has closed or reset the connection.
     bool send(std::string_view bytes);
-    // Sends `chunk` bytes at a time with `pause` between chunks; stops early when the peer closes or resets.
-    // Returns how many bytes went out.
+    // Sends `chunk` bytes at a time with `pause` between chunks; stops early when the peer answers, closes or
+    // resets. Returns how many bytes went out.
     std::size_t sendSlowly(std::string_view bytes, std::size_t chunk, std::chrono::milliseconds pause);
     // Reads one complete response (1xx interim responses are collected into it) or, with stopAtInterim, returns
     // as soon as a 1xx arrives. nullopt when the connection closed or the timeout passed before it was complete.

@@ -99,32 +99,41 @@ Status Router::add(Route route) {
     return {};
 }
 
+namespace {
+
+// Depth-first with literal before parameter: backtracking makes "/a/literal/x" fall back to "/a/{p}/x".
+// A plain recursive function (no std::function) keeps lookups allocation-free.
+template <typename Node>
+const Node* walk(const Node* node, const std::vector<std::string_view>& segments, std::size_t i,
+                 std::unordered_map<std::string, std::string>* params) {
+    if (i == segments.size()) return node->routes.empty() ? nullptr : node;
+    auto seg = segments[i];
+    if (auto it = node->literals.find(seg); it != node->literals.end())
+        if (auto hit = walk(it->second.get(), segments, i + 1, params)) return hit;
+    if (node->param && !seg.empty()) {
+        if (auto hit = walk(node->param.get(), segments, i + 1, params)) {
+            if (params) params->emplace(node->paramName, std::string(seg));
+            return hit;
+        }
+    }
+    if (node->tail && !seg.empty() && !node->tail->routes.empty()) {
+        if (params) {
+            std::string rest(seg);
+            for (std::size_t j = i + 1; j < segments.size(); ++j) rest.append("/").append(segments[j]);
+            params->emplace(node->tailName, std::move(rest));
+        }
+        return node->tail.get();
+    }
+    return nullptr;
+}
+
+}  // namespace
+
 const Router::Node* Router::find(std::string_view path,
                                  std::unordered_map<std::string, std::string>* params) const {
     auto segments = splitPath(path);
     if (segments.empty()) return nullptr;
-    // Depth-first with literal before parameter: backtracking makes "/a/literal/x" fall back to "/a/{p}/x".
-    std::function<const Node*(const Node*, std::size_t)> walk = [&](const Node* node,
-                                                                    std::size_t i) -> const Node* {
-        if (i == segments.size()) return node->routes.empty() ? nullptr : node;
-        auto seg = segments[i];
-        if (auto it = node->literals.find(seg); it != node->literals.end())
-            if (auto hit = walk(it->second.get(), i + 1)) return hit;
-        if (node->param && !seg.empty()) {
-            if (auto hit = walk(node->param.get(), i + 1)) {
-                if (params) params->emplace(node->paramName, std::string(seg));
-                return hit;
-            }
-        }
-        if (node->tail && !seg.empty() && !node->tail->routes.empty()) {
-            std::string rest(seg);
-            for (std::size_t j = i + 1; j < segments.size(); ++j) rest.append("/").append(segments[j]);
-            if (params) params->emplace(node->tailName, std::move(rest));
-            return node->tail.get();
-        }
-        return nullptr;
-    };
-    return walk(root_.get(), 0);
+    return walk(root_.get(), segments, 0, params);
 }
 
 Expected<Router::Match> Router::match(Method method, std::string_view path) const {

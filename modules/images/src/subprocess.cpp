@@ -68,20 +68,24 @@ void killGroup(pid_t pid) {
     ::kill(pid, SIGKILL);
 }
 
-// Reaps the child; after the deadline it is killed first. Returns the wait status.
+// Waits for the child to exit (killing it at the deadline), kills whatever it left in its process group, and
+// only then reaps it: while the leader is an unreaped zombie its pid, hence the group id, cannot be reused,
+// so the group kill cannot hit an unrelated process. Returns the wait status.
 int reap(pid_t pid, Clock::time_point deadline, SubprocessResult& result) {
-    int status = 0;
     for (;;) {
-        pid_t r = ::waitpid(pid, &status, WNOHANG);
-        if (r == pid || (r < 0 && errno != EINTR)) break;
+        siginfo_t info{};
+        int r = ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT);
+        if (r == 0 && info.si_pid == pid) break;
+        if (r < 0 && errno != EINTR) break;
         if (Clock::now() >= deadline) {
             result.timedOut = true;
-            killGroup(pid);
-            while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-            }
             break;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    killGroup(pid);
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     return status;
 }
@@ -190,8 +194,6 @@ Expected<SubprocessResult> runSubprocess(const std::vector<std::string>& args, c
     int st = reap(pid, deadline, result);
     if (WIFEXITED(st)) result.exitCode = WEXITSTATUS(st);
     if (WIFSIGNALED(st)) result.signal = WTERMSIG(st);
-    // Anything it left behind in its group goes with it.
-    ::kill(-pid, SIGKILL);
     return result;
 }
 
