@@ -157,6 +157,12 @@ Expected<std::string> App::migrateOnly() {
     return d.migrate();
 }
 
+Expected<auth::CreatedUser> App::createUser(const auth::NewUser& user) {
+    OBSCURA_TRY(report, migrateOnly());
+    (void)report;
+    return auth::createUserWithoutServer(impl_->config, *impl_->storage, user);
+}
+
 int App::port() const { return impl_->http ? impl_->http->port() : 0; }
 
 void App::stop() {
@@ -180,5 +186,7 @@ void App::stop() {
 const Config& App::config() const { return impl_->config; }
 storage::Storage& App::storage() { return *impl_->storage; }
 Router& App::router() { return impl_->router; }
+Bus& App::bus() { return *impl_->bus; }
+ServiceRegistry& App::services() { return impl_->services; }
 
 }  // namespace obscura

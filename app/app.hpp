@@ -3,6 +3,7 @@
 #include <memory>
 #include <string>
 
+#include "obscura/auth/user_creation.hpp"
 #include "obscura/kernel/config.hpp"
 #include "obscura/kernel/expected.hpp"
 
@@ -12,6 +13,8 @@ namespace storage {
 class Storage;
 }
 class Router;
+class Bus;
+class ServiceRegistry;
 
 std::string_view obscuraVersion();
 
@@ -26,6 +29,8 @@ public:
     Status start();
     // Only storage and migrations (`obscura migrate`): reports each module's versions.
     Expected<std::string> migrateOnly();
+    // Storage, migrations, then one account (`obscura user create`), with no server running.
+    Expected<auth::CreatedUser> createUser(const auth::NewUser& user);
     int port() const;
     // Graceful stop (drain in-flight requests, stop modules in reverse order). Idempotent.
     void stop();
@@ -33,6 +38,9 @@ public:
     const Config& config() const;
     storage::Storage& storage();
     Router& router();
+    // After start(): the event bus (tests subscribe to module events) and the service registry.
+    Bus& bus();
+    ServiceRegistry& services();
 
 private:
     struct Impl;

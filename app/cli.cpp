@@ -1,6 +1,6 @@
 // CLI11 parsing. Each command is one slot: the CLI11 (sub)command, the kind it yields and the shared flags
-// it accepts. A later command (`user create`, `fsck`, `migrate-storage`) is one more Kind, one more slot and,
-// if it takes its own arguments, one more field in CliCommand.
+// it accepts. A later command (`fsck`, `migrate-storage`) is one more Kind, one more slot and, if it takes its
+// own arguments, one more field in CliCommand, as `user create` has.
 #include "cli.hpp"
 
 #include <CLI/CLI.hpp>
@@ -51,6 +51,19 @@ public:
         add(*config->add_subcommand("check", "Validate the configuration and print every key"), CliCommand::ConfigCheck,
             kConfigFlag | kPortFlag | kDataDirFlag);
         config->require_subcommand(1);
+        CLI::App* user = app_.add_subcommand("user", "Account tools");
+        CLI::App* create = user->add_subcommand(
+            "create",
+            "Create an account (the first one is always an admin); the password comes from stdin with "
+            "--password-stdin, else from $OBSCURA_USER_PASSWORD");
+        add(*create, CliCommand::UserCreate, kConfigFlag | kDataDirFlag);
+        create->add_option("--username", newUser_.username, "Username: 3-32 of a-z, 0-9, . _ -")->required();
+        create->add_flag("--admin", newUser_.admin, "Make the account an admin");
+        create->add_option("--email", newUser_.email, "E-mail address");
+        create->add_option("--display-name", newUser_.displayName, "Name shown in the UI");
+        create->add_flag("--password-stdin", newUser_.passwordFromStdin,
+                         "Read the password from the first line of stdin");
+        user->require_subcommand(1);
         // Set last: CLI11 copies these settings into subcommands created afterwards.
         app_.require_subcommand(0, 1);
         app_.footer(
@@ -140,12 +153,13 @@ private:
         return (opt != nullptr && opt->count() != 0) || s.inherited.count(name) != 0;
     }
 
-    static CliCommand build(const Slot& s) {
+    CliCommand build(const Slot& s) const {
         CliCommand cmd;
         cmd.kind = s.kind;
         if (given(s, s.configOpt, "--config")) cmd.configFile = s.configFile;
         if (given(s, s.portOpt, "--port")) cmd.overrides["server.port"] = std::to_string(s.port);
         if (given(s, s.dataDirOpt, "--data-dir")) cmd.overrides["server.dataDir"] = s.dataDir;
+        if (s.kind == CliCommand::UserCreate) cmd.user = newUser_;
         if (s.kind == CliCommand::Healthcheck) {
             cmd.healthUrlExplicit = given(s, s.urlOpt, "--url");
             const int port = given(s, s.portOpt, "--port") ? s.port : kDefaultPort;
@@ -164,6 +178,7 @@ private:
 
     CLI::App app_;
     bool version_ = false;
+    CliCommand::NewUser newUser_;
     std::list<Slot> slots_;  // stable addresses: CLI11 writes into the members
     Slot* root_ = nullptr;
 };

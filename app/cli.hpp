@@ -5,6 +5,8 @@
 //   obscura version
 //   obscura healthcheck [--config FILE] [--port N] [--url URL]
 //   obscura config check [--config FILE] [--port N] [--data-dir DIR]
+//   obscura user create --username U [--admin] [--email E] [--display-name N] [--password-stdin]
+//                       [--config FILE] [--data-dir DIR]     (password: stdin, else $OBSCURA_USER_PASSWORD)
 #include <map>
 #include <optional>
 #include <string>
@@ -14,7 +16,7 @@
 namespace obscura {
 
 struct CliCommand {
-    enum Kind { Serve, Migrate, Version, Healthcheck, ConfigCheck, Help };
+    enum Kind { Serve, Migrate, Version, Healthcheck, ConfigCheck, UserCreate, Help };
     Kind kind = Serve;
     std::optional<std::string> configFile;         // --config; OBSCURA_CONFIG is resolved by makeConfigSources
     std::map<std::string, std::string> overrides;  // by configuration key: --port -> "server.port"
@@ -22,8 +24,16 @@ struct CliCommand {
     // default with the loaded configuration (port and host from the file or environment).
     std::string healthUrl;
     bool healthUrlExplicit = false;  // --url was given
-    int exitCode = 0;                // Help: 0 for --help, 2 for a parse error
-    std::string output;              // Help: the text to print (stdout when exitCode is 0, else stderr)
+    struct NewUser {
+        std::string username;
+        bool admin = false;
+        std::string email;
+        std::string displayName;
+        bool passwordFromStdin = false;  // else OBSCURA_USER_PASSWORD; never a flag (it would show in ps)
+    };
+    NewUser user;        // UserCreate
+    int exitCode = 0;    // Help: 0 for --help, 2 for a parse error
+    std::string output;  // Help: the text to print (stdout when exitCode is 0, else stderr)
 };
 
 CliCommand parseCli(int argc, const char* const* argv);

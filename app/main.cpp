@@ -2,7 +2,10 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#include <optional>
+#include <string>
 
 #include "app.hpp"
 #include "cli.hpp"
@@ -18,6 +21,38 @@ int fail(const std::string& message) {
 
 obscura::Expected<obscura::Config> loadConfig(const obscura::CliCommand& cmd) {
     return obscura::Config::load(obscura::makeConfigSources(cmd, obscura::Config::processEnvironment()));
+}
+
+// From the first line of stdin with --password-stdin, else from OBSCURA_USER_PASSWORD: never from a flag,
+// which any user of the machine could read in the process list.
+std::optional<std::string> newUserPassword(const obscura::CliCommand& cmd) {
+    if (cmd.user.passwordFromStdin) {
+        std::string line;
+        if (!std::getline(std::cin, line)) return std::nullopt;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        return line;
+    }
+    if (const char* env = std::getenv("OBSCURA_USER_PASSWORD")) return std::string(env);
+    return std::nullopt;
+}
+
+int createUser(const obscura::CliCommand& cmd) {
+    auto config = loadConfig(cmd);
+    if (!config) return fail(config.error().message);
+    auto password = newUserPassword(cmd);
+    if (!password) return fail("no password: pipe it in with --password-stdin or set OBSCURA_USER_PASSWORD");
+    obscura::auth::NewUser user;
+    user.username = cmd.user.username;
+    user.password = std::move(*password);
+    user.email = cmd.user.email;
+    user.displayName = cmd.user.displayName;
+    user.isAdmin = cmd.user.admin;
+    obscura::App app(std::move(*config));
+    auto created = app.createUser(user);
+    if (!created) return fail(created.error().message);
+    std::cout << "created user " << created->username << (created->isAdmin ? " (admin)" : "") << " with id "
+              << created->id << std::endl;
+    return 0;
 }
 
 int serve(const obscura::CliCommand& cmd) {
@@ -77,6 +112,8 @@ int main(int argc, char** argv) {
             std::cout << *report;
             return 0;
         }
+        case obscura::CliCommand::UserCreate:
+            return createUser(cmd);
         case obscura::CliCommand::Serve:
             return serve(cmd);
     }

@@ -29,10 +29,12 @@ build_pkgs=(
     libjwt-dev libargon2-dev libsodium-dev libexif-dev libmagic-dev libcurl4-openssl-dev
     libvips-dev libvips-tools ffmpeg libmysqlcppconn-dev
 )
-# What the test suite and benchmarks use on top: real tools making real fixtures, a real database, a real browser.
+# What the test suite and benchmarks use on top: real tools making real fixtures, a real database, a real browser,
+# and clang's libFuzzer for the OBSCURA_FUZZ targets (tests/fuzz/).
 test_pkgs=(
     curl mariadb-server libimage-exiftool-perl python3-aiosmtpd wrk chromium
     iproute2 procps psmisc
+    clang libclang-rt-14-dev clang-format
 )
 
 pkgs=("${build_pkgs[@]}")

@@ -158,7 +158,7 @@ Expected<std::vector<storage::ApiKeyRecord>> SqliteAuthRepository::listApiKeys(c
 }
 
 Expected<std::optional<storage::ApiKeyRecord>> SqliteAuthRepository::findApiKey(const std::string& userId,
-                                                                              const std::string& id) {
+                                                                                const std::string& id) {
     return guarded("find API key by id", [&]() -> Expected<std::optional<storage::ApiKeyRecord>> {
         auto stmt = connection_.prepare("SELECT " + std::string(kApiKeyColumns) +
                                         " FROM api_keys AS k WHERE k.id = ?1 AND k.user_id = ?2");

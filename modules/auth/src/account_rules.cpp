@@ -67,7 +67,8 @@ Status checkPassword(std::string_view password, std::string_view username) {
 
 Status checkEmail(std::string_view email) {
     if (email.empty()) return {};
-    if (email.size() > kMaxEmailBytes) return invalid("email is longer than " + std::to_string(kMaxEmailBytes) + " bytes");
+    if (email.size() > kMaxEmailBytes)
+        return invalid("email is longer than " + std::to_string(kMaxEmailBytes) + " bytes");
     const auto at = email.find('@');
     const bool oneAt = at != std::string_view::npos && email.find('@', at + 1) == std::string_view::npos;
     const bool noSpace = std::none_of(email.begin(), email.end(), [](char c) {
@@ -82,7 +83,9 @@ Status checkEmail(std::string_view email) {
     return {};
 }
 
-Status checkDisplayName(std::string_view name) { return checkText(name, "displayName", kMaxDisplayNameCharacters, false); }
+Status checkDisplayName(std::string_view name) {
+    return checkText(name, "displayName", kMaxDisplayNameCharacters, false);
+}
 
 Status checkBio(std::string_view bio) { return checkText(bio, "bio", kMaxBioCharacters, true); }
 

@@ -43,7 +43,11 @@ Status checkProfile(const ProfileChanges& changes) {
 
 AccountService::AccountService(storage::Storage& storage, PasswordHasher& hasher, CredentialChecker& credentials,
                                const AuthSettings& settings, Bus* bus, Clock clock)
-    : storage_(storage), hasher_(hasher), credentials_(credentials), settings_(settings), bus_(bus),
+    : storage_(storage),
+      hasher_(hasher),
+      credentials_(credentials),
+      settings_(settings),
+      bus_(bus),
       clock_(std::move(clock)) {}
 
 Status AccountService::checkRegistrationOpen() {

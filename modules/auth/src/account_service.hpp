@@ -37,7 +37,7 @@ struct AdminChanges {
     std::optional<bool> isAdmin;
     std::optional<bool> disabled;
     std::optional<std::optional<std::int64_t>> quotaBytes;  // inner nullopt = unlimited
-    std::optional<std::string> password;                   // an admin setting a new password
+    std::optional<std::string> password;                    // an admin setting a new password
 };
 
 class AccountService {

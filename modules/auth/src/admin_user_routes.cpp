@@ -68,8 +68,8 @@ Route createRoute(RouteContext& ctx) {
             OBSCURA_TRY(displayName, body.optionalString("displayName"));
             OBSCURA_TRY(isAdmin, body.optionalBool("isAdmin"));
             OBSCURA_TRY(quota, body.optionalNullableCount("quotaBytes"));
-            NewUser user{std::move(username), std::move(password), email.value_or(""), displayName.value_or(""),
-                         isAdmin.value_or(false), quota ? *quota : std::nullopt};
+            NewUser user{std::move(username),      std::move(password),     email.value_or(""),
+                         displayName.value_or(""), isAdmin.value_or(false), quota ? *quota : std::nullopt};
             OBSCURA_TRY(created, ctx.accounts.createUser(user));
             OBSCURA_TRY(json, adminUserJson(ctx, created));
             return jsonResponse(201, json);

@@ -62,8 +62,7 @@ Route listRoute(RouteContext& ctx) {
 
 Route mineRoute(RouteContext& ctx) {
     return authRoute(Method::Get, "/api/api-keys/me", AuthPolicy::User,
-                     "The API key this request was made with (Immich)",
-                     [&ctx](Request& request) -> Expected<Response> {
+                     "The API key this request was made with (Immich)", [&ctx](Request& request) -> Expected<Response> {
                          const Principal& p = *request.principal;
                          if (p.via != Principal::Via::ApiKey) {
                              return Error(ErrorCode::Forbidden, "this request was not made with an API key",

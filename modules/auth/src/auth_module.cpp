@@ -60,8 +60,8 @@ struct AuthModule::Impl {
 AuthModule::AuthModule(const Config& config, ModuleContext& ctx)
     : ctx_(ctx), impl_(std::make_unique<Impl>(config, ctx)) {
     // Registered now, not at onAllLoaded: from here on the HTTP layer can authenticate requests.
-    ctx.services().put<Authenticator>(std::make_shared<RequestAuthenticator>(
-        ctx.storage(), impl_->jwt, impl_->settings.publicUrl, impl_->clock));
+    ctx.services().put<Authenticator>(
+        std::make_shared<RequestAuthenticator>(ctx.storage(), impl_->jwt, impl_->settings.publicUrl, impl_->clock));
 }
 
 AuthModule::~AuthModule() = default;

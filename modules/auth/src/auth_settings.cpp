@@ -16,8 +16,8 @@ AuthSettings AuthSettings::fromConfig(const Config& config) {
     s.password.memoryBytes = static_cast<std::uint64_t>(config.getInt("auth.passwordHashMemoryKib")) * 1024;
     s.password.iterations = static_cast<std::uint64_t>(config.getInt("auth.passwordHashIterations"));
     const auto concurrency = config.getInt("auth.passwordHashConcurrency");
-    s.passwordHashConcurrency =
-        concurrency > 0 ? static_cast<int>(concurrency) : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    s.passwordHashConcurrency = concurrency > 0 ? static_cast<int>(concurrency)
+                                                : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     s.loginFailuresPerUsername = static_cast<int>(config.getInt("auth.loginFailuresPerUsername"));
     s.loginFailuresPerIp = static_cast<int>(config.getInt("auth.loginFailuresPerIp"));
     s.loginFailureWindow = std::chrono::seconds(config.getInt("auth.loginFailureWindowSeconds"));

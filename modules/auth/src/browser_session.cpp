@@ -35,7 +35,9 @@ std::string withoutDefaultPort(std::string authority, bool https) {
 
 bool unsafe(Method m) { return m != Method::Get && m != Method::Head && m != Method::Options; }
 
-Error crossSite(std::string why) { return Error(ErrorCode::Forbidden, "cross-site request refused: " + std::move(why)); }
+Error crossSite(std::string why) {
+    return Error(ErrorCode::Forbidden, "cross-site request refused: " + std::move(why));
+}
 
 }  // namespace
 

@@ -38,7 +38,8 @@ Expected<storage::UserRecord> CredentialChecker::signIn(std::string_view usernam
         }));
     }
     // Unknown usernames are checked against a hash nobody can match, so both failures cost one argon2id run.
-    Expected<bool> matched = user ? hasher_.verify(user->passwordHash, password) : hasher_.verifyWithoutAccount(password);
+    Expected<bool> matched =
+        user ? hasher_.verify(user->passwordHash, password) : hasher_.verifyWithoutAccount(password);
     if (!matched) return std::move(matched).error();
     if (!*matched) {
         throttle_.failed(key, clientIp);

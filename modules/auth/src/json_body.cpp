@@ -11,17 +11,15 @@ bool declaresJson(std::string_view contentType) {
     type.erase(std::remove_if(type.begin(), type.end(), [](unsigned char c) { return std::isspace(c) != 0; }),
                type.end());
     std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
-    return type == "application/json" || (type.rfind("application/", 0) == 0 && type.size() > 5 &&
-                                           type.compare(type.size() - 5, 5, "+json") == 0);
+    return type == "application/json" ||
+           (type.rfind("application/", 0) == 0 && type.size() > 5 && type.compare(type.size() - 5, 5, "+json") == 0);
 }
-
-std::string quoted(std::string_view field) { return std::string(field); }
 
 }  // namespace
 
 Expected<JsonBody> JsonBody::parse(const Request& request) {
-    const bool blank = std::all_of(request.body.begin(), request.body.end(),
-                                   [](unsigned char c) { return std::isspace(c) != 0; });
+    const bool blank =
+        std::all_of(request.body.begin(), request.body.end(), [](unsigned char c) { return std::isspace(c) != 0; });
     if (blank) return JsonBody(nlohmann::json::object());
     if (auto type = request.headers.get("Content-Type"); type && !declaresJson(*type)) {
         return Error(ErrorCode::UnsupportedMediaType, "the request body must be application/json");
@@ -42,20 +40,20 @@ bool JsonBody::has(std::string_view field) const { return find(field) != nullptr
 Expected<std::optional<std::string>> JsonBody::optionalString(std::string_view field) const {
     const auto* value = find(field);
     if (!value) return std::optional<std::string>();
-    if (!value->is_string()) return badRequest(quoted(field) + " must be a string");
+    if (!value->is_string()) return badRequest(std::string(field) + " must be a string");
     return std::optional(value->get<std::string>());
 }
 
 Expected<std::string> JsonBody::requiredString(std::string_view field) const {
     OBSCURA_TRY(value, optionalString(field));
-    if (!value) return badRequest(quoted(field) + " is required");
+    if (!value) return badRequest(std::string(field) + " is required");
     return std::move(*value);
 }
 
 Expected<std::optional<bool>> JsonBody::optionalBool(std::string_view field) const {
     const auto* value = find(field);
     if (!value) return std::optional<bool>();
-    if (!value->is_boolean()) return badRequest(quoted(field) + " must be true or false");
+    if (!value->is_boolean()) return badRequest(std::string(field) + " must be true or false");
     return std::optional(value->get<bool>());
 }
 
@@ -68,10 +66,10 @@ Expected<std::optional<std::optional<std::int64_t>>> JsonBody::optionalNullableC
         return Result(std::optional(value->get<std::int64_t>()));
     }
     if (value->is_number_integer()) {
-        if (value->get<std::int64_t>() < 0) return invalid(quoted(field) + " must be 0 or more");
+        if (value->get<std::int64_t>() < 0) return invalid(std::string(field) + " must be 0 or more");
         return Result(std::optional(value->get<std::int64_t>()));
     }
-    return badRequest(quoted(field) + " must be a whole number or null");
+    return badRequest(std::string(field) + " must be a whole number or null");
 }
 
 }  // namespace obscura::auth

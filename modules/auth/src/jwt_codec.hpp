@@ -12,7 +12,7 @@
 namespace obscura::auth {
 
 struct AccessClaims {
-    std::string subject;  // user id
+    std::string subject;         // user id
     std::int64_t issuedAt = 0;   // seconds since the epoch
     std::int64_t notBefore = 0;  // 0 = not in the token
     std::int64_t expiresAt = 0;

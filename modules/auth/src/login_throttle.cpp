@@ -40,7 +40,8 @@ Status LoginThrottle::check(const std::string& usernameKey, const std::string& c
     std::optional<int> wait;
     if (byUser) wait = secondsBlocked(*byUser, limits_.perUsername, limits_.window, now);
     if (byIp) {
-        if (auto ipWait = secondsBlocked(*byIp, limits_.perIp, limits_.window, now)) wait = std::max(wait.value_or(0), *ipWait);
+        if (auto ipWait = secondsBlocked(*byIp, limits_.perIp, limits_.window, now))
+            wait = std::max(wait.value_or(0), *ipWait);
     }
     if (!wait) return {};
     return Error(ErrorCode::RateLimited, "too many failed sign-ins; try again later").retryAfter(*wait);

@@ -25,7 +25,10 @@ private:
 };
 
 PasswordHasher::PasswordHasher(PasswordParams params, int concurrency, std::chrono::milliseconds maxWait)
-    : params_(params), capacity_(std::max(1, concurrency)), maxWaiting_(2 * std::max(1, concurrency)), maxWait_(maxWait) {
+    : params_(params),
+      capacity_(std::max(1, concurrency)),
+      maxWaiting_(2 * std::max(1, concurrency)),
+      maxWait_(maxWait) {
     if (params_.memoryBytes < kMinPasswordMemoryBytes || params_.iterations < kMinPasswordIterations) {
         throw ModuleStartError("argon2id parameters below OWASP's minimum (m >= 19 MiB, t >= 2)");
     }

@@ -58,16 +58,15 @@ std::vector<Route> profileRoutes(RouteContext& ctx) {
             return Response::noContent();
         },
         BodyKind::Buffered));
-    routes.push_back(authRoute(Method::Get, "/api/users/me/usage", AuthPolicy::User,
-                               "What the caller stores and downloads, and their quota",
-                               [&ctx](Request& request) -> Expected<Response> {
-                                   OBSCURA_TRY(user, ctx.accounts.find(request.principal->userId));
-                                   OBSCURA_TRY(usage, usageOf(ctx.services, user.id));
-                                   nlohmann::json body = usageJson(usage);
-                                   body["quotaBytes"] = user.quotaBytes ? nlohmann::json(*user.quotaBytes)
-                                                                        : nlohmann::json(nullptr);
-                                   return jsonResponse(200, body);
-                               }));
+    routes.push_back(authRoute(
+        Method::Get, "/api/users/me/usage", AuthPolicy::User, "What the caller stores and downloads, and their quota",
+        [&ctx](Request& request) -> Expected<Response> {
+            OBSCURA_TRY(user, ctx.accounts.find(request.principal->userId));
+            OBSCURA_TRY(usage, usageOf(ctx.services, user.id));
+            nlohmann::json body = usageJson(usage);
+            body["quotaBytes"] = user.quotaBytes ? nlohmann::json(*user.quotaBytes) : nlohmann::json(nullptr);
+            return jsonResponse(200, body);
+        }));
     return routes;
 }
 

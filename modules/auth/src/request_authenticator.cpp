@@ -16,8 +16,7 @@ constexpr std::size_t kMaxApiKeyBytes = 256;
 Error unauthenticated(std::string message) { return Error(ErrorCode::Unauthenticated, std::move(message)); }
 
 bool startsWithIgnoringCase(std::string_view text, std::string_view prefix) {
-    return text.size() >= prefix.size() &&
-           std::equal(prefix.begin(), prefix.end(), text.begin(), [](char a, char b) {
+    return text.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), text.begin(), [](char a, char b) {
                return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
            });
 }

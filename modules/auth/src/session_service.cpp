@@ -21,7 +21,11 @@ std::int64_t micros(std::chrono::seconds s) { return std::chrono::duration_cast<
 
 SessionService::SessionService(storage::Storage& storage, const JwtCodec& jwt, CredentialChecker& credentials,
                                LoginThrottle& throttle, const AuthSettings& settings, Clock clock)
-    : storage_(storage), jwt_(jwt), credentials_(credentials), throttle_(throttle), settings_(settings),
+    : storage_(storage),
+      jwt_(jwt),
+      credentials_(credentials),
+      throttle_(throttle),
+      settings_(settings),
       clock_(std::move(clock)) {}
 
 Expected<std::string> SessionService::accessToken(const storage::UserRecord& user) const {
@@ -46,9 +50,10 @@ Expected<IssuedSession> SessionService::login(std::string_view username, std::st
 Expected<IssuedSession> SessionService::startFamily(storage::UserRecord user) {
     IssuedSession session;
     session.refreshToken = randomSecret();
-    storage::RefreshTokenRecord record{newUuid(), user.id, newUuid(), hashSecret(session.refreshToken),
+    storage::RefreshTokenRecord record{newUuid(),         user.id,
+                                       newUuid(),         hashSecret(session.refreshToken),
                                        rfc3339(clock_()), clock_() + micros(settings_.refreshTokenLifetime),
-                                       std::nullopt, false};
+                                       std::nullopt,      false};
     OBSCURA_TRY_STATUS(
         storage_.run([&](storage::Repositories& repos) { return repos.auth().createRefreshToken(record); }));
     OBSCURA_TRY(access, accessToken(user));
@@ -62,7 +67,7 @@ Expected<IssuedSession> SessionService::refresh(std::string_view token) {
     if (token.empty() || token.size() > kMaxRefreshTokenBytes) return deadToken();
     const std::string hash = hashSecret(token);
     const std::int64_t now = clock_();
-    enum class Outcome { Rotated, Unknown, Expired, Reused, UserGone };
+    enum class Outcome { Rotated, Unknown, Expired, Reused, Revoked, UserGone };
     Outcome outcome = Outcome::Unknown;
     std::string familyId;
     storage::UserRecord user;
@@ -77,7 +82,9 @@ Expected<IssuedSession> SessionService::refresh(std::string_view token) {
         if (!found || !equalInConstantTime(found->tokenHash, hash)) return {};
         familyId = found->familyId;
         if (found->revoked || found->usedAtUs) {
-            outcome = Outcome::Reused;
+            // A rotated token coming back means two parties hold it. A revoked one is usually an old client
+            // after a sign-out; its family is revoked again either way, which costs nothing.
+            outcome = found->usedAtUs ? Outcome::Reused : Outcome::Revoked;
             OBSCURA_TRY(revoked, auth.revokeRefreshFamily(familyId));
             (void)revoked;
             return {};
@@ -100,9 +107,10 @@ Expected<IssuedSession> SessionService::refresh(std::string_view token) {
             (void)revoked;
             return {};
         }
-        storage::RefreshTokenRecord next{newUuid(), owner->id, familyId, hashSecret(session.refreshToken),
-                                         rfc3339(now), now + micros(settings_.refreshTokenLifetime), std::nullopt,
-                                         false};
+        storage::RefreshTokenRecord next{newUuid(),    owner->id,
+                                         familyId,     hashSecret(session.refreshToken),
+                                         rfc3339(now), now + micros(settings_.refreshTokenLifetime),
+                                         std::nullopt, false};
         OBSCURA_TRY_STATUS(auth.createRefreshToken(next));
         user = std::move(*owner);
         outcome = Outcome::Rotated;
@@ -117,6 +125,7 @@ Expected<IssuedSession> SessionService::refresh(std::string_view token) {
                       " is revoked");
             return deadToken();
         case Outcome::Unknown:
+        case Outcome::Revoked:
         case Outcome::Expired:
         case Outcome::UserGone:
             return deadToken();

@@ -2,12 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "auth_clock.hpp"
-#include "obscura/kernel/job_queue.hpp"
 
 namespace obscura::auth {
-
-std::string rfc3339(std::int64_t us) { return JobQueue::rfc3339(us); }
 
 nlohmann::json userJson(const storage::UserRecord& user) {
     return {

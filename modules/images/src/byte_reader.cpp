@@ -42,10 +42,12 @@ Expected<std::string> FileReader::readUpTo(std::uint64_t offset, std::size_t n) 
 
 Expected<std::string> FileReader::read(std::uint64_t offset, std::size_t n, std::string_view what) const {
     if (offset > size_ || n > size_ - offset) {
-        return Error{ErrorCode::UnsupportedMediaType, "corrupt file: " + std::string(what) + " lies beyond the end of the file"};
+        return Error{ErrorCode::UnsupportedMediaType,
+                     "corrupt file: " + std::string(what) + " lies beyond the end of the file"};
     }
     OBSCURA_TRY(bytes, readUpTo(offset, n));
-    if (bytes.size() != n) return Error{ErrorCode::UnsupportedMediaType, "corrupt file: " + std::string(what) + " is truncated"};
+    if (bytes.size() != n)
+        return Error{ErrorCode::UnsupportedMediaType, "corrupt file: " + std::string(what) + " is truncated"};
     return bytes;
 }
 

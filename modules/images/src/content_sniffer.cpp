@@ -39,9 +39,8 @@ std::uint32_t be32(std::string_view s, std::size_t at) {
 bool startsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
 Error refuse(std::string_view what) {
-    return {ErrorCode::UnsupportedMediaType,
-            "unsupported media type: " + std::string(what) +
-                " (accepted: JPEG, PNG, WebP, GIF, HEIC/HEIF, MP4, MOV, WebM, MKV)"};
+    return {ErrorCode::UnsupportedMediaType, "unsupported media type: " + std::string(what) +
+                                                 " (accepted: JPEG, PNG, WebP, GIF, HEIC/HEIF, MP4, MOV, WebM, MKV)"};
 }
 
 Expected<const MediaType*> accept(std::string_view name) {
@@ -56,7 +55,8 @@ Expected<const MediaType*> sniffFtyp(std::string_view head) {
     if (size < 16 || size % 4 != 0) return refuse("malformed ISO media file (bad ftyp box)");
     Brand major = head.substr(8, 4);
     std::vector<Brand> compatible;
-    for (std::size_t at = 16; at + 4 <= size && at + 4 <= head.size(); at += 4) compatible.push_back(head.substr(at, 4));
+    for (std::size_t at = 16; at + 4 <= size && at + 4 <= head.size(); at += 4)
+        compatible.push_back(head.substr(at, 4));
     auto any = [&](auto& set) {
         if (contains(set, major)) return true;
         for (auto b : compatible) {
@@ -159,10 +159,15 @@ Error describeRefused(std::string_view head) {
     if (startsWith(head, "%PDF-")) return refuse("PDF");
     if (startsWith(head, "8BPS")) return refuse("Photoshop document");
     if (startsWith(head, "\xFF\x0A") || startsWith(head, "\0\0\0\x0CJXL \r\n\x87\n"sv)) return refuse("JPEG XL");
-    if (startsWith(head, "RIFF") && head.size() >= 12) return refuse("RIFF file of type '" + std::string(head.substr(8, 4)) + "'");
+    if (startsWith(head, "RIFF") && head.size() >= 12)
+        return refuse("RIFF file of type '" + std::string(head.substr(8, 4)) + "'");
     if (startsWith(head, "OggS") || startsWith(head, "fLaC") || startsWith(head, "ID3")) return refuse("audio");
-    if (startsWith(head, "\x1F\x8B") || startsWith(head, "PK\x03\x04") || startsWith(head, "7z\xBC\xAF")) return refuse("archive");
-    if (startsWith(head, "\x7F" "ELF")) return refuse("executable");
+    if (startsWith(head, "\x1F\x8B") || startsWith(head, "PK\x03\x04") || startsWith(head, "7z\xBC\xAF"))
+        return refuse("archive");
+    if (startsWith(head,
+                   "\x7F"
+                   "ELF"))
+        return refuse("executable");
     std::string_view text = stripBomAndBlanks(head);
     if (startsWith(text, "#EXTM3U")) return refuse("HLS playlist");
     if (startsWith(text, "ffconcat version")) return refuse("ffconcat script");
@@ -176,7 +181,8 @@ Error describeRefused(std::string_view head) {
 Expected<const MediaType*> sniffMediaType(std::string_view head) {
     if (head.empty()) return badRequest("empty file");
     if (startsWith(head, "\xFF\xD8\xFF")) return accept("jpeg");
-    if (startsWith(head, "\x89PNG\r\n\x1A\n") && head.size() >= 16 && head.substr(12, 4) == "IHDR") return accept("png");
+    if (startsWith(head, "\x89PNG\r\n\x1A\n") && head.size() >= 16 && head.substr(12, 4) == "IHDR")
+        return accept("png");
     if (startsWith(head, "GIF87a") || startsWith(head, "GIF89a")) return accept("gif");
     if (startsWith(head, "RIFF") && head.size() >= 16 && head.substr(8, 4) == "WEBP") {
         auto chunk = head.substr(12, 4);

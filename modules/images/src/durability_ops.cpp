@@ -8,18 +8,23 @@
 #include <cerrno>
 
 namespace obscura::images {
+namespace {
 
-int DurabilityOps::fsyncFile(int fd) {
+int syncDescriptor(int fd) {
     while (::fsync(fd) != 0) {
         if (errno != EINTR) return errno;
     }
     return 0;
 }
 
+}  // namespace
+
+int DurabilityOps::fsyncFile(int fd) { return syncDescriptor(fd); }
+
 int DurabilityOps::fsyncDirectory(const std::string& dir) {
     int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return errno;
-    int rc = fsyncFile(fd);
+    int rc = syncDescriptor(fd);  // not the virtual fsyncFile: a directory sync is one operation
     ::close(fd);
     return rc;
 }

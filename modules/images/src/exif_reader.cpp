@@ -104,12 +104,12 @@ bool digits(std::string_view s, std::size_t at, std::size_t n, int* value) {
 }  // namespace
 
 bool ExifInfo::empty() const {
-    return !make && !model && !lens && !fNumber && !exposureTime && !iso && !focalLength && !latitude &&
-           !longitude && !orientation && !dateTimeOriginal;
+    return !make && !model && !lens && !fNumber && !exposureTime && !iso && !focalLength && !latitude && !longitude &&
+           !orientation && !dateTimeOriginal;
 }
 
-std::optional<std::string> exifDateToRfc3339(std::string_view dt, std::string_view subSeconds,
-                                             std::string_view offset, bool* hasOffset) {
+std::optional<std::string> exifDateToRfc3339(std::string_view dt, std::string_view subSeconds, std::string_view offset,
+                                             bool* hasOffset) {
     int y, mo, d, h, mi, s;
     if (dt.size() < 19 || !digits(dt, 0, 4, &y) || !digits(dt, 5, 2, &mo) || !digits(dt, 8, 2, &d) ||
         !digits(dt, 11, 2, &h) || !digits(dt, 14, 2, &mi) || !digits(dt, 17, 2, &s)) {
@@ -130,7 +130,8 @@ std::optional<std::string> exifDateToRfc3339(std::string_view dt, std::string_vi
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", y, mo, d, h, mi, s);
     std::string out = buf;
     std::size_t fraction = 0;
-    while (fraction < subSeconds.size() && fraction < 6 && subSeconds[fraction] >= '0' && subSeconds[fraction] <= '9') ++fraction;
+    while (fraction < subSeconds.size() && fraction < 6 && subSeconds[fraction] >= '0' && subSeconds[fraction] <= '9')
+        ++fraction;
     if (fraction > 0 && (fraction == subSeconds.size() || subSeconds[fraction] == ' ' || fraction == 6)) {
         out += '.';
         out.append(subSeconds.substr(0, fraction));
@@ -171,11 +172,14 @@ ExifInfo parseExif(std::string_view block) {
     auto iso = r.shortValue(EXIF_IFD_EXIF, EXIF_TAG_ISO_SPEED_RATINGS);
     if (iso && *iso == 65535) {
         // 65535 means "too large for a SHORT": EXIF 2.3's RecommendedExposureIndex/ISOSpeed hold it.
-        if (auto big = r.shortValue(EXIF_IFD_EXIF, EXIF_TAG_RECOMMENDED_EXPOSURE_INDEX)) iso = big;
-        else if (auto speed = r.shortValue(EXIF_IFD_EXIF, EXIF_TAG_ISO_SPEED)) iso = speed;
+        if (auto big = r.shortValue(EXIF_IFD_EXIF, EXIF_TAG_RECOMMENDED_EXPOSURE_INDEX))
+            iso = big;
+        else if (auto speed = r.shortValue(EXIF_IFD_EXIF, EXIF_TAG_ISO_SPEED))
+            iso = speed;
     }
     if (iso && *iso > 0 && *iso < 10'000'000) info.iso = static_cast<int>(*iso);
-    if (auto fl = r.rational(EXIF_IFD_EXIF, EXIF_TAG_FOCAL_LENGTH); fl && *fl > 0 && *fl < 100'000) info.focalLength = *fl;
+    if (auto fl = r.rational(EXIF_IFD_EXIF, EXIF_TAG_FOCAL_LENGTH); fl && *fl > 0 && *fl < 100'000)
+        info.focalLength = *fl;
 
     auto lat = gpsCoordinate(r, ExifTag(EXIF_TAG_GPS_LATITUDE), ExifTag(EXIF_TAG_GPS_LATITUDE_REF), 90.0);
     auto lon = gpsCoordinate(r, ExifTag(EXIF_TAG_GPS_LONGITUDE), ExifTag(EXIF_TAG_GPS_LONGITUDE_REF), 180.0);
@@ -184,13 +188,15 @@ ExifInfo parseExif(std::string_view block) {
         info.latitude = lat;
         info.longitude = lon;
     }
-    if (auto o = r.shortValue(EXIF_IFD_0, EXIF_TAG_ORIENTATION); o && *o >= 1 && *o <= 8) info.orientation = static_cast<int>(*o);
+    if (auto o = r.shortValue(EXIF_IFD_0, EXIF_TAG_ORIENTATION); o && *o >= 1 && *o <= 8)
+        info.orientation = static_cast<int>(*o);
 
     struct DateTags {
         ExifTag date, subSec, offset;
     };
-    for (DateTags t : {DateTags{EXIF_TAG_DATE_TIME_ORIGINAL, EXIF_TAG_SUB_SEC_TIME_ORIGINAL, EXIF_TAG_OFFSET_TIME_ORIGINAL},
-                       DateTags{EXIF_TAG_DATE_TIME_DIGITIZED, EXIF_TAG_SUB_SEC_TIME_DIGITIZED, EXIF_TAG_OFFSET_TIME_DIGITIZED}}) {
+    for (DateTags t :
+         {DateTags{EXIF_TAG_DATE_TIME_ORIGINAL, EXIF_TAG_SUB_SEC_TIME_ORIGINAL, EXIF_TAG_OFFSET_TIME_ORIGINAL},
+          DateTags{EXIF_TAG_DATE_TIME_DIGITIZED, EXIF_TAG_SUB_SEC_TIME_DIGITIZED, EXIF_TAG_OFFSET_TIME_DIGITIZED}}) {
         auto date = r.text(EXIF_IFD_EXIF, t.date);
         if (!date) continue;
         bool hasOffset = false;

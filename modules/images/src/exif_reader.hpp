@@ -14,9 +14,9 @@ struct ExifInfo {
     std::optional<double> exposureTime;           // seconds, e.g. 0.004
     std::optional<std::string> exposureTimeText;  // as cameras show it: "1/250", "2.5"
     std::optional<int> iso;
-    std::optional<double> focalLength;  // millimetres
+    std::optional<double> focalLength;          // millimetres
     std::optional<double> latitude, longitude;  // signed decimal degrees (south and west negative)
-    std::optional<int> orientation;  // the EXIF Orientation tag, 1–8
+    std::optional<int> orientation;             // the EXIF Orientation tag, 1–8
     // When the picture was taken, as RFC 3339. With OffsetTimeOriginal (EXIF 2.31) it carries the offset
     // ("2021-07-04T10:20:30+02:00") and dateTimeOriginalHasOffset is true; without, it is the camera's local
     // time with no offset ("2021-07-04T10:20:30") and the flag is false — the caller decides what zone to

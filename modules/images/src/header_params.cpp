@@ -12,15 +12,16 @@ bool isTokenChar(unsigned char c) {
 }
 
 // RFC 2045 tspecials: the characters a backslash may escape inside a quoted string.
-bool isSpecial(unsigned char c) { return std::string_view("()<>@,;:\\\"/[]?=").find(static_cast<char>(c)) != std::string_view::npos; }
+bool isSpecial(unsigned char c) {
+    return std::string_view("()<>@,;:\\\"/[]?=").find(static_cast<char>(c)) != std::string_view::npos;
+}
 
 bool isControl(unsigned char c) { return (c < 0x20 && c != '\t') || c == 0x7f; }
 
 std::string lower(std::string_view s) {
     std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
-        return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-    });
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); });
     return out;
 }
 
@@ -134,13 +135,15 @@ Expected<std::string> decodeExtValue(std::string_view text) {
     if (q2 == std::string_view::npos) return badRequest("extended parameter value lacks charset'language' prefix");
     std::string charset = lower(text.substr(0, q1));
     bool latin1 = charset == "iso-8859-1";
-    if (charset != "utf-8" && !latin1) return badRequest("extended parameter charset '" + charset + "' is not supported");
+    if (charset != "utf-8" && !latin1)
+        return badRequest("extended parameter charset '" + charset + "' is not supported");
     std::string_view pct = text.substr(q2 + 1);
     std::string bytes;
     bytes.reserve(pct.size());
     for (std::size_t i = 0; i < pct.size(); ++i) {
         if (pct[i] != '%') {
-            if (!isTokenChar(static_cast<unsigned char>(pct[i]))) return badRequest("invalid character in an extended parameter value");
+            if (!isTokenChar(static_cast<unsigned char>(pct[i])))
+                return badRequest("invalid character in an extended parameter value");
             bytes.push_back(pct[i]);
             continue;
         }

@@ -1,7 +1,6 @@
 // HEIF (ISO/IEC 23008-12) header reading: the primary item's size (ispe), its transform (irot, imir) and
 // the Exif item, all from the `meta` box. Clean-aperture cropping (clap) is not applied: the size reported
 // is the coded one, which for camera files is the picture's size (grids already carry the output size).
-#include <map>
 #include <vector>
 
 #include "byte_reader.hpp"
@@ -13,6 +12,10 @@ namespace {
 constexpr std::uint64_t kMaxMetaBytes = 8 * 1024 * 1024;  // iPhone meta boxes are tens of KiB
 constexpr int kMaxTopLevelBoxes = 64;
 constexpr std::size_t kMaxExtents = 64;
+// Work bounds for hostile meta boxes: iloc fields may be zero bytes wide, so an extent can cost no input at
+// all, and ipma can name at most 2^15 properties.
+constexpr std::uint64_t kMaxIlocExtentsVisited = 1u << 20;
+constexpr std::size_t kMaxProperties = 1u << 15;
 
 Error corrupt(std::string_view why) { return {ErrorCode::UnsupportedMediaType, "corrupt HEIF: " + std::string(why)}; }
 
@@ -69,12 +72,14 @@ struct ItemLocation {
     std::vector<Extent> extents;
 };
 
+// Only what concerns the primary item and the Exif item is kept, so memory stays proportional to those two
+// whatever a meta box lists.
 struct Meta {
     std::optional<std::uint32_t> primary;
     std::optional<std::uint32_t> exifItem;
-    std::map<std::uint32_t, ItemLocation> locations;
-    std::vector<Box> properties;  // ipco children; ipma indices are 1-based into this
-    std::map<std::uint32_t, std::vector<std::uint16_t>> associations;
+    std::optional<ItemLocation> exifLocation;
+    std::vector<Box> properties;                   // ipco children; ipma indices are 1-based into this
+    std::vector<std::uint16_t> primaryProperties;  // in association order
     std::string_view idat;
 };
 
@@ -111,6 +116,7 @@ Status parseIloc(ByteCursor c, Meta& m) {
         if (s != 0 && s != 4 && s != 8) return corrupt("iloc field size other than 0, 4 or 8");
     }
     std::uint32_t count = v < 2 ? c.be16() : c.be32();
+    std::uint64_t visited = 0;
     for (std::uint32_t i = 0; i < count && !c.failed(); ++i) {
         ItemLocation loc;
         std::uint32_t id = v < 2 ? c.be16() : c.be32();
@@ -118,13 +124,13 @@ Status parseIloc(ByteCursor c, Meta& m) {
         c.be16();  // data reference index
         loc.baseOffset = c.uintBE(baseSize);
         std::uint16_t extents = c.be16();
+        if ((visited += extents) > kMaxIlocExtentsVisited) return corrupt("iloc lists too many extents");
         for (std::uint16_t e = 0; e < extents && !c.failed(); ++e) {
             c.skip(indexSize);
             Extent ext{c.uintBE(offsetSize), c.uintBE(lengthSize)};
             if (loc.extents.size() < kMaxExtents) loc.extents.push_back(ext);
         }
-        // Only the Exif item's location is needed, but iinf may come after iloc, so keep them all (small).
-        if (!c.failed()) m.locations[id] = std::move(loc);
+        if (!c.failed() && m.exifItem == id) m.exifLocation = std::move(loc);
     }
     return {};
 }
@@ -140,7 +146,7 @@ void parseIpma(ByteCursor c, Meta& m) {
         for (std::uint8_t k = 0; k < n && !c.failed(); ++k) {
             indices.push_back((flags & 1) ? (c.be16() & 0x7FFF) : (c.u8() & 0x7F));
         }
-        if (!c.failed()) m.associations[id] = std::move(indices);
+        if (!c.failed() && m.primary == id) m.primaryProperties = std::move(indices);
     }
 }
 
@@ -148,7 +154,10 @@ void parseIprp(ByteCursor c, Meta& m) {
     while (auto box = nextBox(c)) {
         if (box->type == "ipco") {
             ByteCursor props(box->body);
-            while (auto p = nextBox(props)) m.properties.push_back(*p);
+            while (auto p = nextBox(props)) {
+                if (m.properties.size() == kMaxProperties) break;
+                m.properties.push_back(*p);
+            }
         } else if (box->type == "ipma") {
             parseIpma(ByteCursor(box->body), m);
         }
@@ -156,45 +165,47 @@ void parseIprp(ByteCursor c, Meta& m) {
 }
 
 Expected<Meta> parseMeta(std::string_view metaBody) {
+    std::optional<Box> pitm, iinf, iloc, iprp;
     Meta m;
     ByteCursor c(metaBody);
     fullBoxVersion(c);
     while (auto box = nextBox(c)) {
-        if (box->type == "pitm") {
-            ByteCursor p(box->body);
-            std::uint8_t v = fullBoxVersion(p);
-            std::uint32_t id = v == 0 ? p.be16() : p.be32();
-            if (!p.failed()) m.primary = id;
-        } else if (box->type == "iinf") {
-            parseIinf(ByteCursor(box->body), m);
-        } else if (box->type == "iloc") {
-            OBSCURA_TRY_STATUS(parseIloc(ByteCursor(box->body), m));
-        } else if (box->type == "iprp") {
-            parseIprp(ByteCursor(box->body), m);
-        } else if (box->type == "idat") {
-            m.idat = box->body;
-        }
+        if (box->type == "pitm" && !pitm) pitm = box;
+        if (box->type == "iinf" && !iinf) iinf = box;
+        if (box->type == "iloc" && !iloc) iloc = box;
+        if (box->type == "iprp" && !iprp) iprp = box;
+        if (box->type == "idat" && m.idat.empty()) m.idat = box->body;
     }
+    // In dependency order, whatever order the file has: ipma needs the primary item, iloc the Exif item.
+    if (pitm) {
+        ByteCursor p(pitm->body);
+        std::uint8_t v = fullBoxVersion(p);
+        std::uint32_t id = v == 0 ? p.be16() : p.be32();
+        if (!p.failed()) m.primary = id;
+    }
+    if (iinf) parseIinf(ByteCursor(iinf->body), m);
+    if (iprp) parseIprp(ByteCursor(iprp->body), m);
+    if (iloc) OBSCURA_TRY_STATUS(parseIloc(ByteCursor(iloc->body), m));
     return m;
 }
 
 // The Exif item's payload starts with a 32-bit offset to the TIFF header (which usually follows "Exif\0\0").
 std::string readExifItem(const FileReader& f, const Meta& m) {
-    if (!m.exifItem) return {};
-    auto loc = m.locations.find(*m.exifItem);
-    if (loc == m.locations.end() || loc->second.extents.empty()) return {};
+    if (!m.exifLocation || m.exifLocation->extents.empty()) return {};
+    const ItemLocation& loc = *m.exifLocation;
     std::string payload;
-    for (const auto& e : loc->second.extents) {
-        std::uint64_t at = loc->second.baseOffset + e.offset;
+    for (const auto& e : loc.extents) {
+        std::uint64_t at = loc.baseOffset + e.offset;
         std::uint64_t len = e.length;
-        std::uint64_t avail = loc->second.method == 0 ? f.size() : m.idat.size();
+        if (at < e.offset) return {};  // wrapped around
+        std::uint64_t avail = loc.method == 0 ? f.size() : m.idat.size();
         if (len == 0 && at <= avail) len = avail - at;  // length 0: to the end of the source
         if (at > avail || len > avail - at || payload.size() + len > kMaxExifBytes) return {};
-        if (loc->second.method == 0) {
+        if (loc.method == 0) {
             auto bytes = f.read(at, static_cast<std::size_t>(len), "HEIF Exif item");
             if (!bytes) return {};
             payload += *bytes;
-        } else if (loc->second.method == 1) {
+        } else if (loc.method == 1) {
             payload.append(m.idat.substr(static_cast<std::size_t>(at), static_cast<std::size_t>(len)));
         } else {
             return {};
@@ -212,6 +223,33 @@ std::string readExifItem(const FileReader& f, const Meta& m) {
         block = payload.substr(at);
     }
     return normaliseExifBlock(std::move(block));
+}
+
+// Size and transform of the primary item from its properties. Transforms apply in association order
+// (ISO/IEC 23008-12, 6.5.1). False when it has no ispe.
+bool applyPrimaryProperties(const Meta& meta, ImageHeader& out, Transform& transform) {
+    bool sized = false;
+    for (std::uint16_t index : meta.primaryProperties) {
+        if (index == 0 || index > meta.properties.size()) continue;
+        const Box& p = meta.properties[index - 1];
+        ByteCursor pc(p.body);
+        if (p.type == "ispe" && !sized) {
+            fullBoxVersion(pc);
+            out.width = pc.be32();
+            out.height = pc.be32();
+            sized = !pc.failed();
+        } else if (p.type == "irot") {
+            transform.rotateClockwise((4 - (pc.u8() & 3)) % 4);  // irot turns anticlockwise
+        } else if (p.type == "imir") {
+            // axis 0: about a vertical axis (left-right flip); 1: about a horizontal axis.
+            if (pc.u8() & 1) {
+                transform.mirrorVertically();
+            } else {
+                transform.mirrorHorizontally();
+            }
+        }
+    }
+    return sized;
 }
 
 }  // namespace
@@ -241,31 +279,7 @@ Expected<ImageHeader> readHeifHeader(const FileReader& f) {
         if (!meta.primary) return corrupt("no primary item (pitm)");
         ImageHeader out;
         Transform transform;
-        bool sized = false;
-        auto assoc = meta.associations.find(*meta.primary);
-        if (assoc != meta.associations.end()) {
-            // Transforms apply in association order (ISO/IEC 23008-12, 6.5.1).
-            for (std::uint16_t index : assoc->second) {
-                if (index == 0 || index > meta.properties.size()) continue;
-                const Box& p = meta.properties[index - 1];
-                ByteCursor pc(p.body);
-                if (p.type == "ispe" && !sized) {
-                    fullBoxVersion(pc);
-                    out.width = pc.be32();
-                    out.height = pc.be32();
-                    sized = !pc.failed();
-                } else if (p.type == "irot") {
-                    transform.rotateClockwise((4 - (pc.u8() & 3)) % 4);  // irot turns anticlockwise
-                } else if (p.type == "imir") {
-                    // axis 0: about a vertical axis (left-right flip); 1: about a horizontal axis.
-                    if (pc.u8() & 1) {
-                        transform.mirrorVertically();
-                    } else {
-                        transform.mirrorHorizontally();
-                    }
-                }
-            }
-        }
+        bool sized = applyPrimaryProperties(meta, out, transform);
         if (!sized || out.width == 0 || out.height == 0) return corrupt("primary item has no size (ispe)");
         out.containerOrientation = transform.exifOrientation();
         out.exif = readExifItem(f, meta);

@@ -19,9 +19,7 @@ Status checkSize(std::string_view format, std::uint64_t w, std::uint64_t h) {
     return {};
 }
 
-bool isSofMarker(unsigned char m) {
-    return m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
-}
+bool isSofMarker(unsigned char m) { return m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC; }
 
 Expected<ImageHeader> readJpeg(const FileReader& f) {
     ImageHeader out;

@@ -20,11 +20,11 @@
 namespace obscura::images {
 
 struct ImageMetadata {
-    std::uint32_t width = 0;   // displayed: after orientation
+    std::uint32_t width = 0;  // displayed: after orientation
     std::uint32_t height = 0;
     std::uint32_t storedWidth = 0;  // as coded in the file
     std::uint32_t storedHeight = 0;
-    int orientation = 1;  // the orientation in effect for display (EXIF values 1–8)
+    int orientation = 1;       // the orientation in effect for display (EXIF values 1–8)
     bool axesSwapped = false;  // orientation turns the picture by 90°: width == storedHeight
     ExifInfo exif;
 };

@@ -52,11 +52,12 @@ Status MultipartParser::validateBoundary(std::string_view b) {
 }
 
 Expected<std::string> MultipartParser::boundaryFromContentType(std::string_view contentType) {
-    auto parsed = parseHeaderValue(contentType);
-    if (!parsed) return Error{ErrorCode::UnsupportedMediaType, "Content-Type must be multipart/form-data"};
+    std::string_view trimmed = trimBlank(contentType);
+    if (trimmed.empty()) return Error{ErrorCode::UnsupportedMediaType, "Content-Type must be multipart/form-data"};
+    auto parsed = parseHeaderValue(trimmed);
+    if (!parsed) return badRequest("malformed Content-Type: " + parsed.error().message);
     if (parsed->type != "multipart/form-data") {
-        return Error{ErrorCode::UnsupportedMediaType,
-                     "Content-Type must be multipart/form-data, not " + (parsed->type.empty() ? "nothing" : parsed->type)};
+        return Error{ErrorCode::UnsupportedMediaType, "Content-Type must be multipart/form-data, not " + parsed->type};
     }
     auto boundary = parsed->param("boundary");
     if (!boundary) return badRequest("multipart/form-data Content-Type has no boundary parameter");
@@ -91,11 +92,16 @@ Status MultipartParser::feed(std::string_view in) {
 Status MultipartParser::step(std::string_view& in) {
     switch (state_) {
         case State::Preamble:
-        case State::PartData: return scanBody(in);
-        case State::DelimiterTail: return parseDelimiterTail(in);
-        case State::Headers: return parseHeaders(in);
-        case State::Epilogue: return parseEpilogue(in);
-        case State::Finished: break;
+        case State::PartData:
+            return scanBody(in);
+        case State::DelimiterTail:
+            return parseDelimiterTail(in);
+        case State::Headers:
+            return parseHeaders(in);
+        case State::Epilogue:
+            return parseEpilogue(in);
+        case State::Finished:
+            break;
     }
     return internalError("multipart parser in an impossible state");
 }
@@ -107,15 +113,17 @@ Status MultipartParser::finish() {
             state_ = State::Finished;
             if (auto st = handler_->onFinished(); !st) return fail(std::move(st).error());
             return {};
-        case State::Preamble: return fail(badRequest("multipart body contains no boundary delimiter"));
-        case State::Finished: return fail(internalError("multipart parser finished twice"));
-        default: return fail(badRequest("multipart body ended before its closing boundary (truncated upload)"));
+        case State::Preamble:
+            return fail(badRequest("multipart body contains no boundary delimiter"));
+        case State::Finished:
+            return fail(internalError("multipart parser finished twice"));
+        default:
+            return fail(badRequest("multipart body ended before its closing boundary (truncated upload)"));
     }
 }
 
-// The delimiter starts with CR, and CR never occurs inside a boundary, so a CR is the only place a
-// delimiter can begin: memchr skips ~256 bytes of binary data per call, and held-back bytes are at most
-// one delimiter minus one long.
+// The delimiter starts with CR, and CR never occurs inside a boundary, so held-back bytes (a delimiter
+// prefix at a chunk's end) are at most one delimiter minus one long and contain a single CR, at the front.
 Status MultipartParser::scanBody(std::string_view& in) {
     if (!held_.empty()) {
         std::size_t k = held_.size();
@@ -133,29 +141,29 @@ Status MultipartParser::scanBody(std::string_view& in) {
         held_.clear();
         OBSCURA_TRY_STATUS(emitBody(content));
     }
-    std::size_t from = 0;
-    for (;;) {
-        const void* cr = std::memchr(in.data() + from, '\r', in.size() - from);
-        if (cr == nullptr) {
-            OBSCURA_TRY_STATUS(emitBody(in));
+    // glibc's memmem (a two-byte-hash Horspool, Two-Way for long needles) skips through ordinary data and
+    // stays fast on hostile data (runs of CR, near-miss delimiters) where a memchr-for-CR scan crawls.
+    const void* hit = ::memmem(in.data(), in.size(), delimiter_.data(), delimiter_.size());
+    if (hit != nullptr) {
+        std::size_t i = static_cast<const char*>(hit) - in.data();
+        OBSCURA_TRY_STATUS(emitBody(in.substr(0, i)));
+        in.remove_prefix(i + delimiter_.size());
+        return onDelimiter();
+    }
+    // No whole delimiter: hold back the earliest tail that is a prefix of one (it starts with the CR, the
+    // only CR in a delimiter), to be completed by the next chunk.
+    std::size_t tailStart = in.size() > delimiter_.size() - 1 ? in.size() - (delimiter_.size() - 1) : 0;
+    for (std::size_t i = tailStart; i < in.size(); ++i) {
+        if (in[i] == '\r' && std::memcmp(in.data() + i, delimiter_.data(), in.size() - i) == 0) {
+            OBSCURA_TRY_STATUS(emitBody(in.substr(0, i)));
+            held_.assign(in.substr(i));
             in = {};
             return {};
         }
-        std::size_t i = static_cast<const char*>(cr) - in.data();
-        std::size_t avail = in.size() - i;
-        std::size_t cmp = std::min(avail, delimiter_.size());
-        if (std::memcmp(in.data() + i, delimiter_.data(), cmp) == 0) {
-            OBSCURA_TRY_STATUS(emitBody(in.substr(0, i)));
-            if (cmp < delimiter_.size()) {
-                held_.assign(in.substr(i));
-                in = {};
-                return {};
-            }
-            in.remove_prefix(i + delimiter_.size());
-            return onDelimiter();
-        }
-        from = i + 1;
     }
+    OBSCURA_TRY_STATUS(emitBody(in));
+    in = {};
+    return {};
 }
 
 Status MultipartParser::emitBody(std::string_view bytes) {
@@ -243,7 +251,8 @@ Status MultipartParser::parseHeaders(std::string_view& in) {
         std::string_view line(line_.data(), line_.size() - 2);
         if (line.empty()) return beginPart();
         if (++headerLines_ > limits_.maxPartHeaderLines) {
-            return tooLarge("multipart part has more than " + std::to_string(limits_.maxPartHeaderLines) + " header lines");
+            return tooLarge("multipart part has more than " + std::to_string(limits_.maxPartHeaderLines) +
+                            " header lines");
         }
         OBSCURA_TRY_STATUS(headerLine(line));
         line_.clear();
@@ -252,7 +261,8 @@ Status MultipartParser::parseHeaders(std::string_view& in) {
 }
 
 Status MultipartParser::headerLine(std::string_view line) {
-    if (line.front() == ' ' || line.front() == '\t') return badRequest("folded multipart part header lines are not allowed");
+    if (line.front() == ' ' || line.front() == '\t')
+        return badRequest("folded multipart part header lines are not allowed");
     if (line.find('\r') != std::string_view::npos) return badRequest("stray CR in a multipart part header");
     auto colon = line.find(':');
     if (colon == 0 || colon == std::string_view::npos) return badRequest("multipart part header without a name");
@@ -304,7 +314,8 @@ Status MultipartParser::beginPart() {
 Status MultipartParser::parseEpilogue(std::string_view& in) {
     // Byte by byte, so that which error is reported does not depend on how the body was chunked.
     for (char c : in) {
-        if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return badRequest("data after the closing multipart boundary");
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+            return badRequest("data after the closing multipart boundary");
         if (++epilogueBytes_ > limits_.maxEpilogueBytes) {
             return badRequest("too much data after the closing multipart boundary");
         }

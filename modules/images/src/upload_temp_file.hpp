@@ -59,6 +59,7 @@ private:
     std::optional<Sha1Digest> digest_;
     DurabilityOps* ops_;
     std::uint64_t size_ = 0;
+    std::uint64_t writeBackStarted_ = 0;  // bytes before this offset have had write-back started
     bool committed_ = false;
     bool removed_ = false;
 };

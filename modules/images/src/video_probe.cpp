@@ -4,16 +4,37 @@
 
 #include <cstring>
 
-#include "subprocess.hpp"
+#include "obscura/kernel/subprocess.hpp"
 #include "utf8_text.hpp"
 
 namespace obscura::images {
 namespace {
 
-// The first line of ffprobe's stderr, cleaned: it names the problem ("moov atom not found").
-std::string firstLine(const std::string& err) {
-    std::string line = err.substr(0, err.find('\n'));
-    return cleanUtf8Text(line, 200);
+// ffprobe's reason, fit for a client: `-v error` leaves only error lines, each prefixed with the demuxer's
+// "[name @ 0x…] " and sometimes naming the input. Our path must not reach a response, so it becomes "input".
+std::string describeStderr(const std::string& err, const std::string& absolutePath) {
+    std::string out;
+    std::size_t start = 0;
+    int lines = 0;
+    while (start < err.size() && lines < 2) {
+        std::size_t end = err.find('\n', start);
+        if (end == std::string::npos) end = err.size();
+        std::string line = err.substr(start, end - start);
+        start = end + 1;
+        if (!line.empty() && line.front() == '[') {
+            auto close = line.find("] ");
+            if (close != std::string::npos) line.erase(0, close + 2);
+        }
+        for (const std::string& name : {"file:" + absolutePath, absolutePath}) {
+            for (auto at = line.find(name); at != std::string::npos; at = line.find(name, at))
+                line.replace(at, name.size(), "input");
+        }
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+        if (line.empty()) continue;
+        out += (out.empty() ? "" : "; ") + line;
+        ++lines;
+    }
+    return cleanUtf8Text(out, 300);
 }
 
 Error badVideo(std::string why) { return {ErrorCode::UnsupportedMediaType, "not a readable video: " + std::move(why)}; }
@@ -22,16 +43,10 @@ Error badVideo(std::string why) { return {ErrorCode::UnsupportedMediaType, "not 
 
 std::vector<std::string> ffprobeArguments(const std::string& executable, const std::string& absolutePath,
                                           const MediaType& type) {
-    return {executable,
-            "-v", "error",
-            "-hide_banner",
+    return {executable, "-v", "error", "-hide_banner",
             // Input options first: they apply to the input that follows.
-            "-protocol_whitelist", "file",
-            "-f", std::string(type.ffmpegDemuxer),
-            "-i", "file:" + absolutePath,
-            "-print_format", "json",
-            "-show_format",
-            "-show_streams"};
+            "-protocol_whitelist", "file", "-f", std::string(type.ffmpegDemuxer), "-i", "file:" + absolutePath,
+            "-print_format", "json", "-show_format", "-show_streams"};
 }
 
 Expected<VideoProbe> probeVideo(const std::string& absolutePath, const MediaType& type, const FfprobeOptions& options) {
@@ -39,21 +54,28 @@ Expected<VideoProbe> probeVideo(const std::string& absolutePath, const MediaType
         return internalError("probeVideo called for non-video type '" + std::string(type.name) + "'");
     }
     if (absolutePath.empty() || absolutePath.front() != '/') return internalError("probeVideo needs an absolute path");
-    SubprocessLimits limits;
-    limits.wallTime = options.timeout;
-    limits.cpuSeconds = options.cpuSeconds;
-    limits.addressSpaceBytes = options.addressSpaceBytes;
-    limits.maxStdoutBytes = options.maxOutputBytes;
-    OBSCURA_TRY(run, runSubprocess(ffprobeArguments(options.executable, absolutePath, type), limits));
+    SubprocessOptions sp;
+    sp.environment = {"LC_ALL=C"};
+    sp.timeout = options.timeout;
+    sp.cpuSeconds = options.cpuSeconds;
+    sp.addressSpaceBytes = options.addressSpaceBytes;
+    sp.fileSizeBytes = 0;  // a prober writes no files
+    sp.openFiles = 64;
+    sp.maxStdoutBytes = options.maxOutputBytes;
+    sp.killOnStdoutOverflow = true;  // truncated JSON is no JSON
+    OBSCURA_TRY(run, runSubprocess(ffprobeArguments(options.executable, absolutePath, type), sp));
     if (run.timedOut) {
         return Error(ErrorCode::Unavailable,
                      "ffprobe did not finish within " + std::to_string(options.timeout.count()) + " ms");
     }
-    if (run.outputOverflow) return badVideo("ffprobe output exceeded " + std::to_string(options.maxOutputBytes) + " bytes");
-    if (run.signal == SIGXCPU || run.signal == SIGKILL) return badVideo("ffprobe exceeded its CPU limit");
+    if (run.stdoutOverflow) {
+        return badVideo("ffprobe output exceeded " + std::to_string(options.maxOutputBytes) + " bytes");
+    }
+    if (run.signal == SIGXCPU) return badVideo("ffprobe exceeded its CPU limit");
+    if (run.signal == SIGKILL) return badVideo("ffprobe was killed at its CPU or memory limit");
     if (run.signal != 0) return badVideo(std::string("ffprobe died of signal ") + ::strsignal(run.signal));
     if (run.exitCode != 0) {
-        std::string why = firstLine(run.err);
+        std::string why = describeStderr(run.errTail, absolutePath);
         return badVideo(why.empty() ? "ffprobe exited with status " + std::to_string(run.exitCode) : why);
     }
     return parseFfprobeJson(run.out);

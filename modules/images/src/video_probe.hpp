@@ -1,5 +1,5 @@
 #pragma once
-// Video metadata from ffprobe, run contained (subprocess.hpp) with the demuxer forced from our own sniff,
+// Video metadata from ffprobe, run contained (obscura/kernel/subprocess.hpp) with the demuxer forced from our own sniff,
 // only the `file` protocol allowed, and the input named `file:<absolute path>` so that no part of a path can
 // be read as another protocol or an option.
 #include <chrono>
@@ -20,7 +20,7 @@ struct VideoProbe {
     std::uint32_t height = 0;
     std::uint32_t storedWidth = 0;  // as coded
     std::uint32_t storedHeight = 0;
-    int rotation = 0;  // clockwise degrees a player turns the picture: 0, 90, 180 or 270
+    int rotation = 0;        // clockwise degrees a player turns the picture: 0, 90, 180 or 270
     std::string videoCodec;  // "h264", "hevc", "vp9", …
     std::string audioCodec;  // "" when there is no audio stream
     // When it was recorded, RFC 3339 with an offset. Apple's com.apple.quicktime.creationdate carries the
@@ -45,7 +45,8 @@ std::vector<std::string> ffprobeArguments(const std::string& executable, const s
 // Probes a video that sniffed as `type` (a Video entry of the media type table). Errors:
 // UnsupportedMediaType when ffprobe rejects the file, finds no video stream, crashes or floods its output
 // (a bad file); Unavailable when ffprobe is missing or timed out (may succeed later); Internal otherwise.
-Expected<VideoProbe> probeVideo(const std::string& absolutePath, const MediaType& type, const FfprobeOptions& options = {});
+Expected<VideoProbe> probeVideo(const std::string& absolutePath, const MediaType& type,
+                                const FfprobeOptions& options = {});
 
 // Parses `ffprobe -print_format json -show_format -show_streams` output (video_probe_json.cpp).
 Expected<VideoProbe> parseFfprobeJson(std::string_view json);

@@ -1,7 +1,6 @@
 // ffprobe's JSON → VideoProbe. The only file of the probe that includes the full nlohmann header.
-#include <nlohmann/json.hpp>
-
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 #include "utf8_text.hpp"
 #include "video_probe.hpp"
@@ -95,7 +94,8 @@ Expected<VideoProbe> parseFfprobeJson(std::string_view text) {
         bool attachedPic = s.contains("disposition") && s["disposition"].is_object() &&
                            numberAt(s["disposition"], "attached_pic").value_or(0) != 0;
         if (*type == "video" && !attachedPic && !video) video = &s;
-        if (*type == "audio" && out.audioCodec.empty()) out.audioCodec = cleanUtf8Text(stringAt(s, "codec_name").value_or(""), 32);
+        if (*type == "audio" && out.audioCodec.empty())
+            out.audioCodec = cleanUtf8Text(stringAt(s, "codec_name").value_or(""), 32);
     }
     if (!video) return Error{ErrorCode::UnsupportedMediaType, "not a readable video: it has no video stream"};
     out.videoCodec = cleanUtf8Text(stringAt(*video, "codec_name").value_or(""), 32);

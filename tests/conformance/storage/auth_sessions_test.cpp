@@ -18,7 +18,7 @@ namespace {
 constexpr std::int64_t kFarFuture = 4'000'000'000'000'000;  // year 2096 in microseconds
 
 storage::RefreshTokenRecord makeToken(const std::string& userId, const std::string& familyId) {
-    return storage::RefreshTokenRecord{newUuid(), userId, familyId, "hash-" + newUuid(), "2024-05-01T12:00:00Z",
+    return storage::RefreshTokenRecord{newUuid(),  userId,       familyId, "hash-" + newUuid(), "2024-05-01T12:00:00Z",
                                        kFarFuture, std::nullopt, false};
 }
 
@@ -83,7 +83,8 @@ TEST_SUITE("conformance.auth_sessions") {
             std::vector<std::thread> threads;
             for (int i = 0; i < 8; ++i) {
                 threads.emplace_back([&, i] {
-                    auto won = withAuth(*storage, [&](AuthRepository& a) { return a.consumeRefreshToken(token.id, i); });
+                    auto won =
+                        withAuth(*storage, [&](AuthRepository& a) { return a.consumeRefreshToken(token.id, i); });
                     if (!won.ok()) {
                         ++errors;
                     } else if (*won) {
@@ -168,11 +169,14 @@ TEST_SUITE("conformance.auth_sessions") {
             const auto stranger = makeUser("stranger");
             REQUIRE(createUser(*storage, owner).ok());
             REQUIRE(createUser(*storage, stranger).ok());
-            const storage::ApiKeyRecord first{newUuid(), owner.id, "laptop", "key-" + newUuid(), "2024-05-01T12:00:00Z"};
-            const storage::ApiKeyRecord second{newUuid(), owner.id, "phone", "key-" + newUuid(), "2024-05-02T12:00:00Z"};
+            const storage::ApiKeyRecord first{newUuid(), owner.id, "laptop", "key-" + newUuid(),
+                                              "2024-05-01T12:00:00Z"};
+            const storage::ApiKeyRecord second{newUuid(), owner.id, "phone", "key-" + newUuid(),
+                                               "2024-05-02T12:00:00Z"};
             for (const auto& k : {first, second})
                 REQUIRE(withAuth(*storage, [&](AuthRepository& a) { return a.createApiKey(k); }).ok());
-            auto sameHash = storage::ApiKeyRecord{newUuid(), stranger.id, "copy", first.keyHash, "2024-05-03T12:00:00Z"};
+            auto sameHash =
+                storage::ApiKeyRecord{newUuid(), stranger.id, "copy", first.keyHash, "2024-05-03T12:00:00Z"};
             auto clash = withAuth(*storage, [&](AuthRepository& a) { return a.createApiKey(sameHash); });
             REQUIRE_FALSE(clash.ok());
             CHECK(clash.error().code == ErrorCode::Conflict);
@@ -203,7 +207,8 @@ TEST_SUITE("conformance.auth_sessions") {
             auto own = withAuth(*storage, [&](AuthRepository& a) { return a.findApiKey(owner.id, first.id); });
             REQUIRE(own.ok());
             CHECK(own->has_value());
-            auto notTheirs = withAuth(*storage, [&](AuthRepository& a) { return a.deleteApiKey(stranger.id, first.id); });
+            auto notTheirs =
+                withAuth(*storage, [&](AuthRepository& a) { return a.deleteApiKey(stranger.id, first.id); });
             REQUIRE(notTheirs.ok());
             CHECK_FALSE(*notTheirs);
             auto deleted = withAuth(*storage, [&](AuthRepository& a) { return a.deleteApiKey(owner.id, first.id); });
@@ -224,13 +229,15 @@ TEST_SUITE("conformance.auth_sessions") {
             constexpr std::int64_t kWindow = 60'000'000;
             const std::int64_t t0 = 1'700'000'000'000'000;
             for (int i = 1; i <= 3; ++i) {
-                auto counted = withAuth(*storage, [&](AuthRepository& a) { return a.addLoginFailure(key, t0 + i, kWindow); });
+                auto counted =
+                    withAuth(*storage, [&](AuthRepository& a) { return a.addLoginFailure(key, t0 + i, kWindow); });
                 REQUIRE_MESSAGE(counted.ok(), counted.error().message);
                 CHECK(counted->key == key);
                 CHECK(counted->failures == i);
                 CHECK(counted->windowStartUs == t0 + 1);  // the window starts at the first failure
             }
-            auto otherCount = withAuth(*storage, [&](AuthRepository& a) { return a.addLoginFailure(other, t0, kWindow); });
+            auto otherCount =
+                withAuth(*storage, [&](AuthRepository& a) { return a.addLoginFailure(other, t0, kWindow); });
             REQUIRE(otherCount.ok());
             CHECK(otherCount->failures == 1);
 
@@ -240,11 +247,12 @@ TEST_SUITE("conformance.auth_sessions") {
             CHECK((*found)->failures == 3);
 
             // One microsecond short of the window's end the count still grows; at its end it restarts.
-            auto inside = withAuth(*storage, [&](AuthRepository& a) { return a.addLoginFailure(key, t0 + kWindow, kWindow); });
+            auto inside =
+                withAuth(*storage, [&](AuthRepository& a) { return a.addLoginFailure(key, t0 + kWindow, kWindow); });
             REQUIRE(inside.ok());
             CHECK(inside->failures == 4);
-            auto restarted =
-                withAuth(*storage, [&](AuthRepository& a) { return a.addLoginFailure(key, t0 + 1 + kWindow, kWindow); });
+            auto restarted = withAuth(
+                *storage, [&](AuthRepository& a) { return a.addLoginFailure(key, t0 + 1 + kWindow, kWindow); });
             REQUIRE(restarted.ok());
             CHECK(restarted->failures == 1);
             CHECK(restarted->windowStartUs == t0 + 1 + kWindow);

@@ -202,8 +202,9 @@ TEST_SUITE("conformance.auth_users") {
             auto storage = openMigrated(*database);
             const auto user = makeUser("cascade");
             REQUIRE(createUser(*storage, user).ok());
-            storage::RefreshTokenRecord token{newUuid(), user.id, newUuid(), "rt" + newUuid(),
-                                              "2024-05-01T12:00:00Z", 4'000'000'000'000'000, std::nullopt, false};
+            storage::RefreshTokenRecord token{
+                newUuid(),    user.id, newUuid(), "rt" + newUuid(), "2024-05-01T12:00:00Z", 4'000'000'000'000'000,
+                std::nullopt, false};
             storage::ApiKeyRecord key{newUuid(), user.id, "laptop", "ak" + newUuid(), "2024-05-01T12:00:00Z"};
             REQUIRE(withAuth(*storage, [&](AuthRepository& a) { return a.createRefreshToken(token); }).ok());
             REQUIRE(withAuth(*storage, [&](AuthRepository& a) { return a.createApiKey(key); }).ok());
@@ -211,7 +212,8 @@ TEST_SUITE("conformance.auth_users") {
             auto removal = withAuth(*storage, [&](AuthRepository& a) { return a.deleteUser(user.id, false); });
             REQUIRE(removal.ok());
             CHECK(*removal == UserWrite::Done);
-            auto foundToken = withAuth(*storage, [&](AuthRepository& a) { return a.findRefreshToken(token.tokenHash); });
+            auto foundToken =
+                withAuth(*storage, [&](AuthRepository& a) { return a.findRefreshToken(token.tokenHash); });
             REQUIRE(foundToken.ok());
             CHECK_FALSE(foundToken->has_value());
             auto foundKey = withAuth(*storage, [&](AuthRepository& a) { return a.findApiKeyByHash(key.keyHash); });

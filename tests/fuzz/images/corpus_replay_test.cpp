@@ -8,9 +8,9 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
 
-TEST_SUITE("images.multipart_fuzz") {
-    TEST_CASE("every committed multipart corpus input keeps the parser's invariants") {
-        auto dir = std::filesystem::path(obscura::test::sourceDir()) / "tests/fuzz/corpus/multipart";
+TEST_SUITE("images.fuzz_corpus") {
+    TEST_CASE("every committed corpus input of this fuzz target keeps its invariants") {
+        auto dir = std::filesystem::path(obscura::test::sourceDir()) / "tests/fuzz/corpus" / OBSCURA_FUZZ_CORPUS;
         REQUIRE(std::filesystem::is_directory(dir));
         int replayed = 0;
         for (const auto& entry : std::filesystem::directory_iterator(dir)) {

@@ -23,8 +23,8 @@ namespace {
     std::fprintf(stderr, "multipart_fuzz invariant violated: %s\n", what);
     std::abort();
 }
-#define FUZZ_ASSERT(cond) \
-    do {                  \
+#define FUZZ_ASSERT(cond)                    \
+    do {                                     \
         if (!(cond)) invariantFailed(#cond); \
     } while (0)
 

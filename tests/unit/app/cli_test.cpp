@@ -84,7 +84,8 @@ TEST_SUITE("app.cli") {
         const auto help = parse({"--help"});
         CHECK(help.kind == CliCommand::Help);
         CHECK(help.exitCode == 0);
-        for (const char* word : {"serve", "migrate", "version", "healthcheck", "config", "--port", "--data-dir"}) {
+        for (const char* word :
+             {"serve", "migrate", "version", "healthcheck", "config", "user", "--port", "--data-dir"}) {
             CHECK_MESSAGE(contains(help.output, word), word);
         }
         const auto sub = parse({"config", "check", "--help"});
@@ -107,6 +108,38 @@ TEST_SUITE("app.cli") {
         CHECK(cmd.kind == CliCommand::Migrate);
         CHECK(cmd.overrides == std::map<std::string, std::string>{{"server.dataDir", "/srv/d"}});
         CHECK(parse({"migrate", "--port", "1"}).exitCode == 2);
+    }
+
+    TEST_CASE("user create takes the account's fields, --config and --data-dir, and reads nothing yet") {
+        const auto cmd = parse({"user", "create", "--username", "alice", "--admin", "--email", "a@example.org",
+                                "--display-name", "Alice A.", "--password-stdin", "--data-dir", "/srv/d"});
+        CHECK(cmd.kind == CliCommand::UserCreate);
+        CHECK(cmd.user.username == "alice");
+        CHECK(cmd.user.admin);
+        CHECK(cmd.user.email == "a@example.org");
+        CHECK(cmd.user.displayName == "Alice A.");
+        CHECK(cmd.user.passwordFromStdin);
+        CHECK(cmd.overrides == std::map<std::string, std::string>{{"server.dataDir", "/srv/d"}});
+
+        const auto plain = parse({"--config", "c.json", "user", "create", "--username", "bob"});
+        CHECK(plain.kind == CliCommand::UserCreate);
+        CHECK(plain.configFile == std::optional<std::string>("c.json"));
+        CHECK_FALSE(plain.user.admin);
+        CHECK_FALSE(plain.user.passwordFromStdin);
+    }
+
+    TEST_CASE("user create needs --username, takes no password flag, and user alone is a usage error") {
+        const auto missing = parse({"user", "create"});
+        CHECK(missing.exitCode == 2);
+        CHECK(contains(missing.output, "--username"));
+        // A password on the command line would be visible to every user of the machine in ps.
+        CHECK(parse({"user", "create", "--username", "a", "--password", "secret"}).exitCode == 2);
+        CHECK(parse({"user", "create", "--username", "a", "--port", "1"}).exitCode == 2);
+        CHECK(parse({"user"}).exitCode == 2);
+        const auto help = parse({"user", "create", "--help"});
+        CHECK(help.exitCode == 0);
+        CHECK(contains(help.output, "--password-stdin"));
+        CHECK(contains(help.output, "OBSCURA_USER_PASSWORD"));
     }
 
     TEST_CASE("version as a subcommand and as a flag") {

@@ -9,18 +9,30 @@ namespace {
 void tool(const std::vector<std::string>& argv, const std::string& workDir) {
     auto r = obscura::test::run(argv, {}, workDir, std::chrono::seconds(120));
     if (r.exitCode != 0) {
-        throw std::runtime_error("fixture tool failed: " + argv[0] + " " + (argv.size() > 1 ? argv[1] : "") +
-                                 ": " + r.err);
+        throw std::runtime_error("fixture tool failed: " + argv[0] + " " + (argv.size() > 1 ? argv[1] : "") + ": " +
+                                 r.err);
     }
 }
 
 std::vector<std::string> exifArgs(const std::string& file, bool withOffset) {
-    std::vector<std::string> a = {"exiftool", "-q", "-q", "-overwrite_original",
-                                  "-EXIF:Make=Canon", "-EXIF:Model=EOS R5", "-EXIF:LensModel=RF24-70mm F2.8 L IS USM",
-                                  "-EXIF:FNumber=2.8", "-EXIF:ExposureTime=1/250", "-EXIF:ISO=400",
-                                  "-EXIF:FocalLength=50", "-EXIF:GPSLatitude=52.52", "-EXIF:GPSLatitudeRef=S",
-                                  "-EXIF:GPSLongitude=13.405", "-EXIF:GPSLongitudeRef=W", "-EXIF:Orientation#=6",
-                                  "-EXIF:DateTimeOriginal=2021:07:04 10:20:30", "-EXIF:SubSecTimeOriginal=25"};
+    std::vector<std::string> a = {"exiftool",
+                                  "-q",
+                                  "-q",
+                                  "-overwrite_original",
+                                  "-EXIF:Make=Canon",
+                                  "-EXIF:Model=EOS R5",
+                                  "-EXIF:LensModel=RF24-70mm F2.8 L IS USM",
+                                  "-EXIF:FNumber=2.8",
+                                  "-EXIF:ExposureTime=1/250",
+                                  "-EXIF:ISO=400",
+                                  "-EXIF:FocalLength=50",
+                                  "-EXIF:GPSLatitude=52.52",
+                                  "-EXIF:GPSLatitudeRef=S",
+                                  "-EXIF:GPSLongitude=13.405",
+                                  "-EXIF:GPSLongitudeRef=W",
+                                  "-EXIF:Orientation#=6",
+                                  "-EXIF:DateTimeOriginal=2021:07:04 10:20:30",
+                                  "-EXIF:SubSecTimeOriginal=25"};
     if (withOffset) a.push_back("-EXIF:OffsetTimeOriginal=+02:00");
     a.push_back(file);
     return a;
@@ -37,9 +49,12 @@ std::string MediaFixtures::bytes(const std::string& name) const { return obscura
 
 MediaFixtures::MediaFixtures() {
     const std::string& d = dir_.path();
-    // 64×48 with a gradient so encoders produce ordinary data rather than a constant.
-    tool({"vips", "xyz", "base.v", "64", "48"}, d);
-    tool({"vips", "cast", "base.v", "base8.v", "uchar"}, d);
+    // 64×48 sRGB noise, so encoders produce ordinary data rather than a constant (and no alpha channel, which
+    // would turn every WebP into the extended format).
+    tool({"vips", "gaussnoise", "noise.v", "64", "48"}, d);
+    tool({"vips", "bandjoin", "noise.v noise.v noise.v", "rgb.v"}, d);
+    tool({"vips", "cast", "rgb.v", "rgb8.v", "uchar"}, d);
+    tool({"vips", "copy", "rgb8.v", "base8.v", "--interpretation", "srgb"}, d);
     for (const char* out : {"plain.jpg", "plain.png", "plain.gif", "plain.tif", "plain.webp"}) {
         tool({"vips", "copy", "base8.v", out}, d);
     }
@@ -59,7 +74,8 @@ MediaFixtures::MediaFixtures() {
         a.insert(a.end(), args.begin(), args.end());
         tool(a, d);
     };
-    const std::vector<std::string> src = {"-f", "lavfi", "-i", "testsrc=size=64x48:rate=10", "-t", "1", "-pix_fmt", "yuv420p"};
+    const std::vector<std::string> src = {"-f", "lavfi", "-i",       "testsrc=size=64x48:rate=10",
+                                          "-t", "1",     "-pix_fmt", "yuv420p"};
     auto with = [&](std::vector<std::string> extra) {
         std::vector<std::string> a = src;
         a.insert(a.end(), extra.begin(), extra.end());
@@ -69,9 +85,17 @@ MediaFixtures::MediaFixtures() {
     ffmpeg({"-i", "plain.png", "-c:v", "libwebp", "vp8.webp"});
     ffmpeg({"-i", "plain.png", "-c:v", "libwebp", "-lossless", "1", "vp8l.webp"});
     ffmpeg(with({"-c:v", "libx264", "video.mp4"}));
-    ffmpeg({"-f", "lavfi", "-i", "testsrc=size=64x48:rate=10", "-f", "lavfi", "-i", "sine=frequency=440", "-t", "1",
-            "-pix_fmt", "yuv420p", "-c:v", "libx264", "-c:a", "aac", "-metadata", "creation_time=2021-07-04T08:20:30Z",
-            "-metadata", "location=+52.5200+013.4050/", "video.mov"});
+    ffmpeg({"-f",        "lavfi",
+            "-i",        "testsrc=size=64x48:rate=10",
+            "-f",        "lavfi",
+            "-i",        "sine=frequency=440",
+            "-t",        "1",
+            "-pix_fmt",  "yuv420p",
+            "-c:v",      "libx264",
+            "-c:a",      "aac",
+            "-metadata", "creation_time=2021-07-04T08:20:30Z",
+            "-metadata", "location=+52.5200+013.4050/",
+            "video.mov"});
     ffmpeg(with({"-c:v", "libvpx", "video.webm"}));
     ffmpeg(with({"-c:v", "libx264", "video.mkv"}));
     ffmpeg({"-i", "video.mp4", "-c", "copy", "-metadata:s:v:0", "rotate=90", "rotated.mp4"});

@@ -11,7 +11,7 @@ struct WrittenExif {
     static constexpr const char* kMake = "Canon";
     static constexpr const char* kModel = "EOS R5";
     static constexpr const char* kLens = "RF24-70mm F2.8 L IS USM";
-    static constexpr double kLatitude = -52.52;   // written as 52.52 S
+    static constexpr double kLatitude = -52.52;    // written as 52.52 S
     static constexpr double kLongitude = -13.405;  // written as 13.405 W
 };
 

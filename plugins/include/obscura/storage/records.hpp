@@ -37,11 +37,11 @@ enum class UserWrite : std::uint8_t { Done, NotFound, LastAdmin };
 // One refresh token. The token itself is never stored, only its hash; every token rotated from one login
 // shares the login's familyId, so presenting a dead one can revoke the whole family.
 struct RefreshTokenRecord {
-    std::string id;         // UUID
+    std::string id;  // UUID
     std::string userId;
-    std::string familyId;   // UUID
-    std::string tokenHash;  // lower-case hex; unique
-    std::string createdAt;  // RFC 3339
+    std::string familyId;                  // UUID
+    std::string tokenHash;                 // lower-case hex; unique
+    std::string createdAt;                 // RFC 3339
     std::int64_t expiresAtUs = 0;          // UTC microseconds since the epoch
     std::optional<std::int64_t> usedAtUs;  // set once, when the token was rotated
     bool revoked = false;

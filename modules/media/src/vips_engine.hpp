@@ -1,0 +1,81 @@
+#pragma once
+// The one adapter in front of libvips (vips_engine.cpp is the only file that includes <vips/vips8>). It turns an
+// original that our own magic-byte sniff classified into the derivatives of DESIGN.md section 3, treating the
+// file as hostile: the loader is ours to choose (libvips must agree with the sniff, then that loader is opened
+// explicitly), untrusted and unused loaders are blocked process-wide, the pixel count is checked from the header
+// before anything is decoded, and decode errors fail (fail_on=error) instead of yielding a grey half-image.
+// Outputs are sRGB, EXIF orientation applied, without any metadata (no EXIF, GPS, XMP or ICC), written atomically.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "derivative_geometry.hpp"
+#include "obscura/kernel/expected.hpp"
+
+namespace obscura::media {
+
+// What the upload sniff decided (the names of images' media type table).
+enum class ImageKind { Jpeg, Png, Webp, Gif, Heic, Heif };
+// "jpeg" → Jpeg …; anything else (videos included) is Internal: the caller routed the wrong asset here.
+Expected<ImageKind> imageKindFromName(std::string_view sniffedName);
+
+// Process-wide libvips settings, applied once.
+struct VipsSettings {
+    // Worker threads per libvips pipeline. The job pool already runs one pipeline per core, so 1 avoids
+    // oversubscribing; a lone pipeline (the avatar route, a CLI) may want more.
+    int concurrency = 1;
+    // The operation cache is off by default: every original is new, so it only holds memory and open files —
+    // and, keyed by file name, it would hand back a stale image for a path whose content changed.
+    int cacheMaxOperations = 0;
+    std::size_t cacheMaxMemoryBytes = 0;
+    int cacheMaxFiles = 0;
+};
+
+struct VipsEngineOptions {
+    std::uint64_t maxPixels = 100'000'000;  // media.maxPixels: width × height of one frame, from the header
+    int previewQuality = 80;                // JPEG Q
+    int thumbnailQuality = 80;              // WebP Q
+    int conversionQuality = 90;             // full-size JPEG/WebP conversions
+};
+
+// What was made. `original` is the displayed size (orientation applied).
+struct DerivativeSizes {
+    Size original;
+    Size preview;
+    Size thumbnail;
+};
+
+enum class OutputFormat { Jpeg, Webp };
+
+class VipsEngine {
+public:
+    // VIPS_INIT plus the settings and the loader blocks. Idempotent and thread-safe; the first call's settings
+    // win. The engine calls it itself, so main.cpp only needs it to choose non-default settings early. Errors:
+    // Unavailable when libvips cannot start.
+    static Status initialise(const VipsSettings& settings = {});
+    // vips_shutdown(): only at process exit, after every engine use (libvips cannot be started again).
+    static void shutdown();
+
+    explicit VipsEngine(VipsEngineOptions options = {});
+
+    // Decodes `original` once: preview (JPEG, fits 1440×1440, shrink-on-load) rendered into memory, then the
+    // thumbnail (WebP, 250 px on the shorter side, longer side ≤ 1000) resampled from that preview. Animated
+    // GIF/WebP: the first frame. Errors: Invalid for a bad file (wrong format for the sniff, too many pixels,
+    // undecodable), Internal when writing the outputs fails, Unavailable when libvips cannot start.
+    Expected<DerivativeSizes> makePreviewAndThumbnail(const std::string& original, ImageKind kind,
+                                                      const std::string& previewPath,
+                                                      const std::string& thumbnailPath) const;
+
+    // A 256×256 WebP, centre-cropped, for the avatar route. Same checks and errors.
+    Expected<Size> makeAvatar(const std::string& original, ImageKind kind, const std::string& avatarPath) const;
+
+    // A full-size JPEG or WebP of the original (on-demand conversions), orientation applied, sRGB, no metadata.
+    Expected<Size> convert(const std::string& original, ImageKind kind, OutputFormat format,
+                           const std::string& targetPath) const;
+
+private:
+    VipsEngineOptions options_;
+};
+
+}  // namespace obscura::media
