@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "auth_test_support.hpp"
+#include "api_session.hpp"
 #include "test_support.hpp"
 
 using namespace obscura;

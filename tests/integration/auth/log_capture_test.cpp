@@ -4,7 +4,7 @@
 
 #include <csignal>
 
-#include "auth_test_support.hpp"
+#include "api_session.hpp"
 #include "test_support.hpp"
 
 using namespace obscura;

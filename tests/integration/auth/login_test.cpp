@@ -4,7 +4,7 @@
 #include <chrono>
 
 #include "app_fixture.hpp"
-#include "auth_test_support.hpp"
+#include "api_session.hpp"
 #include "obscura/storage/storage.hpp"
 
 using namespace obscura;

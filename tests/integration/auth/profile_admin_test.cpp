@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "app_fixture.hpp"
-#include "auth_test_support.hpp"
+#include "api_session.hpp"
 #include "obscura/auth/events.hpp"
 #include "obscura/auth/usage_provider.hpp"
 #include "obscura/kernel/bus.hpp"

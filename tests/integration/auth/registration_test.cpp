@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "app_fixture.hpp"
-#include "auth_test_support.hpp"
+#include "api_session.hpp"
 
 using namespace obscura;
 using namespace obscura::test;

@@ -1,8 +1,8 @@
-#include "auth_test_support.hpp"
+#include "api_session.hpp"
 
 #include <doctest/doctest.h>
 
-#include "jwt_forge.hpp"
+#include <openssl/evp.h>
 #include "test_support.hpp"
 
 namespace obscura::test {
@@ -33,10 +33,11 @@ std::unique_ptr<App> startApp(const std::string& dataDir, std::map<std::string, 
 HeaderList bearer(const std::string& accessToken) { return {{"Authorization", "Bearer " + accessToken}}; }
 
 std::string basicAuthorization(const std::string& username, const std::string& password) {
-    // Standard base64 with padding, from the base64url the forge already has.
-    std::string b64 = base64Url(username + ":" + password);
-    for (auto& c : b64) c = c == '-' ? '+' : c == '_' ? '/' : c;
-    while (b64.size() % 4 != 0) b64 += '=';
+    const std::string raw = username + ":" + password;
+    std::string b64(4 * ((raw.size() + 2) / 3) + 1, '\0');
+    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()),
+                            reinterpret_cast<const unsigned char*>(raw.data()), static_cast<int>(raw.size()));
+    b64.resize(static_cast<std::size_t>(n));
     return "Basic " + b64;
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// Shared by the auth integration tests: the app with cheap argon2id, and one-line HTTP calls.
+// Shared by every API integration test: the app with cheap argon2id, sign-in, and one-line HTTP calls.
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
