@@ -92,36 +92,143 @@ CREATE TABLE login_failures (
 CREATE INDEX login_failures_window ON login_failures (window_start_us);
 )sql";
 
+// Assets. seq is an explicit INTEGER PRIMARY KEY because the search index is keyed by rowid, and VACUUM may
+// renumber the rowids of a table without one. Tags live twice: as a JSON array in assets.tags (read with the
+// row) and one row each in asset_tags (filtered and counted); the repository writes both in one statement
+// group. The search index, the per-owner usage totals and asset_tags' copy of taken_at_us are kept in step
+// by triggers, so no code path (cascading deletes included) can forget them.
 constexpr std::string_view kImagesV1 = R"sql(
 CREATE TABLE assets (
-    id                 TEXT PRIMARY KEY NOT NULL CHECK (length(id) > 0),
+    seq                INTEGER PRIMARY KEY,
+    id                 TEXT NOT NULL UNIQUE CHECK (length(id) > 0),
     owner_id           TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     type               TEXT NOT NULL CHECK (type IN ('image', 'video')),
     original_file_name TEXT NOT NULL DEFAULT '',
-    mime_type          TEXT NOT NULL,
+    mime_type          TEXT NOT NULL CHECK (length(mime_type) > 0),
     size_bytes         INTEGER NOT NULL CHECK (size_bytes >= 0),
-    checksum           TEXT NOT NULL CHECK (length(checksum) = 40),
-    width              INTEGER,
-    height             INTEGER,
-    duration_seconds   REAL,
-    taken_at           TEXT NOT NULL,
+    checksum           TEXT NOT NULL CHECK (length(checksum) = 40 AND checksum NOT GLOB '*[^0-9a-f]*'),
+    width              INTEGER CHECK (width IS NULL OR width >= 0),
+    height             INTEGER CHECK (height IS NULL OR height >= 0),
+    duration_seconds   REAL CHECK (duration_seconds IS NULL OR duration_seconds >= 0),
+    taken_at           TEXT NOT NULL CHECK (length(taken_at) >= 20),
     taken_at_us        INTEGER NOT NULL,
+    -- The timeline's month: the takenAt text's own calendar month (the photo's local time).
+    taken_month        TEXT GENERATED ALWAYS AS (substr(taken_at, 1, 7)) VIRTUAL,
     created_at         TEXT NOT NULL,
+    created_at_us      INTEGER NOT NULL,
+    updated_at         TEXT NOT NULL,
     title              TEXT NOT NULL DEFAULT '',
     description        TEXT NOT NULL DEFAULT '',
+    tags               TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(tags) AND json_type(tags) = 'array'),
     is_favorite        INTEGER NOT NULL DEFAULT 0 CHECK (is_favorite IN (0, 1)),
     is_archived        INTEGER NOT NULL DEFAULT 0 CHECK (is_archived IN (0, 1)),
     is_trashed         INTEGER NOT NULL DEFAULT 0 CHECK (is_trashed IN (0, 1)),
     trashed_at         TEXT,
     trashed_at_us      INTEGER,
-    exif               TEXT CHECK (exif IS NULL OR json_valid(exif)),
-    storage_path       TEXT NOT NULL,
-    UNIQUE (owner_id, checksum)
+    exif               TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(exif) AND json_type(exif) = 'object'),
+    storage_path       TEXT NOT NULL UNIQUE CHECK (length(storage_path) > 0),
+    device_asset_id    TEXT NOT NULL DEFAULT '',
+    device_id          TEXT NOT NULL DEFAULT '',
+    thumbnail_state    TEXT NOT NULL DEFAULT 'pending' CHECK (thumbnail_state IN ('pending', 'ready', 'failed')),
+    thumbnail_version  INTEGER NOT NULL DEFAULT 0,
+    preview_state      TEXT NOT NULL DEFAULT 'pending' CHECK (preview_state IN ('pending', 'ready', 'failed')),
+    preview_version    INTEGER NOT NULL DEFAULT 0,
+    video_state        TEXT NOT NULL DEFAULT 'pending' CHECK (video_state IN ('pending', 'ready', 'failed')),
+    video_version      INTEGER NOT NULL DEFAULT 0,
+    derived_bytes      INTEGER NOT NULL DEFAULT 0 CHECK (derived_bytes >= 0),
+    file_missing       INTEGER NOT NULL DEFAULT 0 CHECK (file_missing IN (0, 1)),
+    CHECK ((is_trashed = 0 AND trashed_at IS NULL AND trashed_at_us IS NULL) OR
+           (is_trashed = 1 AND trashed_at IS NOT NULL AND trashed_at_us IS NOT NULL))
 ) STRICT;
--- The timeline: one owner's live (or archived, or trashed) assets, newest first, keyset-paginated.
+-- Two identical uploads racing: exactly one insert wins.
+CREATE UNIQUE INDEX assets_checksum ON assets (owner_id, checksum);
+-- The listing shapes, each keyset-paginated on (taken_at_us, id) in either direction:
+-- the default (live, not archived) and archived-only listings, and the timeline's month buckets;
 CREATE INDEX assets_timeline ON assets (owner_id, is_trashed, is_archived, taken_at_us DESC, id DESC);
--- Emptying the trash: trashed assets older than the retention period.
-CREATE INDEX assets_trash ON assets (is_trashed, trashed_at_us);
+CREATE INDEX assets_months ON assets (owner_id, is_trashed, is_archived, taken_month);
+-- archived or not (archived=either) and the trash;
+CREATE INDEX assets_all ON assets (owner_id, is_trashed, taken_at_us DESC, id DESC);
+-- favourites and one type.
+CREATE INDEX assets_favorites ON assets (owner_id, is_trashed, is_favorite, is_archived, taken_at_us DESC, id DESC);
+CREATE INDEX assets_types ON assets (owner_id, is_trashed, type, is_archived, taken_at_us DESC, id DESC);
+-- Walking one owner's assets (user deletion) in id order.
+CREATE INDEX assets_owner_ids ON assets (owner_id, id);
+-- The purge: trashed assets of every owner, oldest first.
+CREATE INDEX assets_trash ON assets (is_trashed, trashed_at_us) WHERE is_trashed = 1;
+
+-- One row per (asset, tag); taken_at_us copied so that a tag listing is one index range in timeline order.
+CREATE TABLE asset_tags (
+    asset_id    TEXT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    owner_id    TEXT NOT NULL,
+    tag         TEXT NOT NULL COLLATE NOCASE CHECK (length(tag) > 0),
+    taken_at_us INTEGER NOT NULL,
+    PRIMARY KEY (asset_id, tag)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX asset_tags_listing ON asset_tags (owner_id, tag, taken_at_us DESC, asset_id DESC);
+CREATE TRIGGER asset_tags_follow_taken_at AFTER UPDATE OF taken_at_us ON assets BEGIN
+    UPDATE asset_tags SET taken_at_us = new.taken_at_us WHERE asset_id = new.id;
+END;
+
+-- Full-text search over what a person remembers of a photo. unicode61 folds case and (remove_diacritics 2)
+-- accents for every script; prefix indexes make "word*" queries an index range.
+CREATE VIRTUAL TABLE asset_search USING fts5(
+    title, description, tags, file_name, camera,
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+);
+CREATE TRIGGER asset_search_insert AFTER INSERT ON assets BEGIN
+    INSERT INTO asset_search (rowid, title, description, tags, file_name, camera)
+    VALUES (new.seq, new.title, new.description, (SELECT group_concat(value, ' ') FROM json_each(new.tags)),
+            new.original_file_name,
+            ifnull(json_extract(new.exif, '$.make'), '') || ' ' || ifnull(json_extract(new.exif, '$.model'), ''));
+END;
+CREATE TRIGGER asset_search_update
+AFTER UPDATE OF title, description, tags, original_file_name, exif ON assets BEGIN
+    DELETE FROM asset_search WHERE rowid = old.seq;
+    INSERT INTO asset_search (rowid, title, description, tags, file_name, camera)
+    VALUES (new.seq, new.title, new.description, (SELECT group_concat(value, ' ') FROM json_each(new.tags)),
+            new.original_file_name,
+            ifnull(json_extract(new.exif, '$.make'), '') || ' ' || ifnull(json_extract(new.exif, '$.model'), ''));
+END;
+CREATE TRIGGER asset_search_delete AFTER DELETE ON assets BEGIN
+    DELETE FROM asset_search WHERE rowid = old.seq;
+END;
+
+-- Per-owner totals, so a quota check at every upload is one row read, not a sum over the library.
+CREATE TABLE asset_usage (
+    owner_id        TEXT PRIMARY KEY NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    assets          INTEGER NOT NULL DEFAULT 0,
+    images          INTEGER NOT NULL DEFAULT 0,
+    videos          INTEGER NOT NULL DEFAULT 0,
+    bytes_originals INTEGER NOT NULL DEFAULT 0,
+    bytes_derived   INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE TRIGGER asset_usage_insert AFTER INSERT ON assets BEGIN
+    INSERT INTO asset_usage (owner_id, assets, images, videos, bytes_originals, bytes_derived)
+    VALUES (new.owner_id, 1, new.type = 'image', new.type = 'video', new.size_bytes, new.derived_bytes)
+    ON CONFLICT (owner_id) DO UPDATE SET
+        assets = assets + 1, images = images + (new.type = 'image'), videos = videos + (new.type = 'video'),
+        bytes_originals = bytes_originals + new.size_bytes, bytes_derived = bytes_derived + new.derived_bytes;
+END;
+CREATE TRIGGER asset_usage_delete AFTER DELETE ON assets BEGIN
+    UPDATE asset_usage SET
+        assets = assets - 1, images = images - (old.type = 'image'), videos = videos - (old.type = 'video'),
+        bytes_originals = bytes_originals - old.size_bytes, bytes_derived = bytes_derived - old.derived_bytes
+    WHERE owner_id = old.owner_id;
+END;
+CREATE TRIGGER asset_usage_update AFTER UPDATE OF size_bytes, derived_bytes ON assets BEGIN
+    UPDATE asset_usage SET
+        bytes_originals = bytes_originals - old.size_bytes + new.size_bytes,
+        bytes_derived = bytes_derived - old.derived_bytes + new.derived_bytes
+    WHERE owner_id = new.owner_id;
+END;
+
+-- Bytes served to each owner per calendar month (UTC).
+CREATE TABLE asset_bandwidth (
+    owner_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    month    TEXT NOT NULL CHECK (length(month) = 7),
+    bytes    INTEGER NOT NULL CHECK (bytes >= 0),
+    PRIMARY KEY (owner_id, month)
+) STRICT, WITHOUT ROWID;
 )sql";
 
 constexpr std::string_view kMediaV1 = R"sql(

@@ -1,15 +1,80 @@
 #include "obscura/images/images_module.hpp"
 
+#include "asset_file_jobs.hpp"
+#include "asset_routes.hpp"
+#include "asset_service.hpp"
+#include "derivative_tracker.hpp"
+#include "images_usage.hpp"
+#include "obscura/auth/events.hpp"
+#include "obscura/kernel/bus.hpp"
+#include "obscura/kernel/config.hpp"
+#include "obscura/kernel/job_queue.hpp"
+#include "obscura/kernel/log.hpp"
 #include "obscura/kernel/router.hpp"
+#include "obscura/kernel/service_registry.hpp"
+#include "obscura/storage/storage.hpp"
 #include "statistics_handler.hpp"
+#include "trash_purger.hpp"
 
 namespace obscura::images {
 
-ImagesModule::ImagesModule(const Config& config, ModuleContext& ctx) : ctx_(ctx) {}
+struct ImagesModule::Impl {
+    Impl(const Config& config, ModuleContext& ctx)
+        : assets(ctx.storage(), ctx.bus(), ctx.jobs()),
+          purger(assets, static_cast<int>(config.getInt("images.trashDays"))),
+          derivatives(ctx.storage(), ctx.dataDir()) {}
+
+    AssetService assets;
+    TrashPurger purger;
+    DerivativeTracker derivatives;
+    Bus::Subscription userDeleted;
+};
+
+ImagesModule::ImagesModule(const Config& config, ModuleContext& ctx)
+    : ctx_(ctx), impl_(std::make_unique<Impl>(config, ctx)) {
+    // Job kinds must exist before the queue starts, i.e. now, not at onAllLoaded().
+    if (auto status = registerFileJobs(ctx.jobs(), ctx.dataDir()); !status)
+        throw ModuleStartError("images: " + status.error().message);
+}
+
+ImagesModule::~ImagesModule() = default;
 
 Status ImagesModule::onAllLoaded() {
-    OBSCURA_TRY_STATUS(ctx_.router().add(statisticsRoute(ctx_.storage())));
-    return ctx_.router().add(mediaTypesRoute());
+    auto& router = ctx_.router();
+    auto& storage = ctx_.storage();
+    // Literal paths first in the table for readability; the router prefers literals over {id} regardless.
+    OBSCURA_TRY_STATUS(router.add(statisticsRoute(storage)));
+    OBSCURA_TRY_STATUS(router.add(mediaTypesRoute()));
+    std::vector<std::vector<Route>> groups = {listingRoutes(storage), searchRoutes(storage), timelineRoutes(storage),
+                                              assetRoutes(impl_->assets), trashRoutes(storage, impl_->assets)};
+    for (auto& group : groups)
+        for (auto& route : group) OBSCURA_TRY_STATUS(router.add(std::move(route)));
+
+    ctx_.services().put<auth::UsageProvider>(std::make_shared<ImagesUsage>(storage));
+    impl_->derivatives.start(ctx_.bus());
+
+    // The user's rows are gone (cascade) when this arrives; the files go through a durable job.
+    impl_->userDeleted = ctx_.bus().subscribe<auth::UserDeleted>(
+        "images.userFiles", [this](const auth::UserDeleted& event) {
+            auto status = ctx_.storage().transaction(
+                [&](storage::Repositories& repos) { return enqueueUserFilesDeletion(repos, event.id); });
+            if (!status) {
+                log::error("images: cannot schedule removal of the files of deleted user " + event.id + ": " +
+                           status.error().message);
+                return;
+            }
+            ctx_.jobs().wake(kDeleteUserFilesJob);
+        });
+
+    if (impl_->purger.trashDays() == 0) impl_->assets.onTrashed([this] { impl_->purger.poke(); });
+    impl_->purger.start();
+    return {};
+}
+
+void ImagesModule::onStopping() noexcept {
+    impl_->purger.stop();
+    impl_->userDeleted.reset();
+    impl_->derivatives.stop();
 }
 
 }  // namespace obscura::images

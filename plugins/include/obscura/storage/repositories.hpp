@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "obscura/kernel/expected.hpp"
+#include "obscura/storage/images_repository.hpp"
 #include "obscura/storage/jobs_repository.hpp"
 #include "obscura/storage/records.hpp"
 
@@ -72,13 +73,6 @@ public:
     virtual Status clearLoginFailures(const std::string& key) = 0;
     // Deletes counters whose window started before the given time; answers how many.
     virtual Expected<std::int64_t> purgeLoginFailures(std::int64_t windowStartedBeforeUs) = 0;
-};
-
-class ImagesRepository {
-public:
-    virtual ~ImagesRepository() = default;
-    // Live (not trashed) assets of one owner, by type.
-    virtual Expected<AssetCounts> countAssets(const std::string& ownerId) = 0;
 };
 
 class MediaRepository {

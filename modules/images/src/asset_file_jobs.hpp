@@ -1,0 +1,37 @@
+#pragma once
+// Durable removal of files whose rows are gone (DESIGN.md section 2, outbox): the job is enqueued in the same
+// transaction that deletes the row(s), so a crash at any point still ends with the files removed — the job
+// runs again after its lease expires, and removing an absent file is success (idempotent).
+#include <string>
+
+#include "obscura/kernel/expected.hpp"
+#include "obscura/storage/asset_records.hpp"
+
+namespace obscura {
+class JobQueue;
+namespace storage {
+class Repositories;
+}
+}  // namespace obscura
+
+namespace obscura::images {
+
+// One asset: its original (storagePath) and its derivatives folder derived/<owner>/<asset>/.
+inline constexpr const char* kDeleteAssetFilesJob = "images.deleteAssetFiles";
+// One deleted user: library/<user>/ and derived/<user>/ entirely.
+inline constexpr const char* kDeleteUserFilesJob = "images.deleteUserFiles";
+
+// Registers both kinds; call from the module's constructor.
+Status registerFileJobs(JobQueue& jobs, const std::string& dataDir);
+
+// Enqueue inside the transaction that deletes the row(s). At most one job per asset / user ever (dedupe key).
+Status enqueueAssetFilesDeletion(storage::Repositories& tx, const storage::AssetRecord& asset);
+Status enqueueUserFilesDeletion(storage::Repositories& tx, const std::string& userId);
+
+// The work itself, for the job handlers and tests. Invalid when a path is not one the server makes (never
+// deletes outside the data dir); an I/O error other than "absent" is Internal (the job retries).
+Status deleteAssetFiles(const std::string& dataDir, const std::string& ownerId, const std::string& assetId,
+                        const std::string& storagePath);
+Status deleteUserFiles(const std::string& dataDir, const std::string& userId);
+
+}  // namespace obscura::images

@@ -1,0 +1,26 @@
+#pragma once
+// The asset object of DESIGN.md section 3 ("Assets"), built from a stored record. Every route that answers
+// assets (listing, search, trash, one asset, upload) goes through assetJson, so the shape is defined once.
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+
+#include "obscura/storage/asset_records.hpp"
+
+namespace obscura::images {
+
+// {id, type, originalFileName, mimeType, sizeBytes, checksum, width, height, durationSeconds?, takenAt,
+//  createdAt, title, description, tags, isFavorite, isArchived, isTrashed, trashedAt?, exifInfo{…},
+//  derivatives{thumbnail, preview, video}, thumbnailUrl, previewUrl}.
+// durationSeconds only for assets that have one, trashedAt only while trashed; every exifInfo key is present
+// (null when unknown). The URLs carry &v=<version> of the derivative so a client may cache them forever.
+nlohmann::json assetJson(const storage::AssetRecord& asset);
+
+// The listing shape {items:[asset…], nextCursor} (nextCursor null on the last page).
+std::string assetPageJson(const storage::AssetPage& page, const std::string& nextCursor);
+
+// The exifInfo keys, in order; the stored exif JSON is an object with (some of) these keys.
+inline constexpr const char* kExifInfoKeys[] = {"make",         "model",       "lens",     "fNumber",
+                                                "exposureTime", "iso",         "focalLength", "latitude",
+                                                "longitude",    "orientation", "dateTimeOriginal"};
+
+}  // namespace obscura::images

@@ -1,0 +1,31 @@
+#pragma once
+// The images module's metadata routes, one source file per endpoint group:
+//   listing_handler.cpp   GET /api/assets
+//   search_handler.cpp    GET /api/search
+//   timeline_handler.cpp  GET /api/timeline, GET /api/tags
+//   asset_handler.cpp     GET|PATCH|DELETE /api/assets/{id}
+//   trash_handler.cpp     GET /api/trash, POST /api/trash/restore, POST /api/trash/empty
+#include <vector>
+
+#include "obscura/kernel/expected.hpp"
+#include "obscura/kernel/route.hpp"
+#include "obscura/storage/asset_records.hpp"
+
+namespace obscura::storage {
+class Storage;
+}
+
+namespace obscura::images {
+
+class AssetService;
+
+std::vector<Route> listingRoutes(storage::Storage& storage);
+std::vector<Route> searchRoutes(storage::Storage& storage);
+std::vector<Route> timelineRoutes(storage::Storage& storage);
+std::vector<Route> assetRoutes(AssetService& assets);
+std::vector<Route> trashRoutes(storage::Storage& storage, AssetService& assets);
+
+// One page in the listing shape {items, nextCursor}; shared by the asset, search and trash listings.
+Expected<Response> answerListing(storage::Storage& storage, const storage::AssetQuery& query);
+
+}  // namespace obscura::images

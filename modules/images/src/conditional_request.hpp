@@ -1,0 +1,29 @@
+#pragma once
+// Validators of served files (RFC 9110 section 13): ETag lists, HTTP dates, and what If-None-Match,
+// If-Modified-Since and If-Range decide.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace obscura::images {
+
+// "Sun, 06 Nov 1994 08:49:37 GMT" for seconds since the epoch (UTC).
+std::string formatHttpDate(std::int64_t epochSeconds);
+// The three forms RFC 9110 says a recipient must accept: IMF-fixdate, RFC 850 and asctime. nullopt otherwise.
+std::optional<std::int64_t> parseHttpDate(std::string_view text);
+
+// If-None-Match against our (strong) entity tag `etag` (with its quotes): "*" or any listed tag, compared
+// weakly (W/"x" matches "x").
+bool ifNoneMatchHits(std::string_view header, std::string_view etag);
+
+// True when a request's conditionals make the answer 304: If-None-Match when present (it overrides
+// If-Modified-Since), else If-Modified-Since at or after the last modification.
+bool notModified(std::optional<std::string_view> ifNoneMatch, std::optional<std::string_view> ifModifiedSince,
+                 std::string_view etag, std::int64_t lastModified);
+
+// If-Range: the Range applies only when this still names the representation — our strong tag exactly, or the
+// exact Last-Modified date. Absent: true.
+bool ifRangeAllows(std::optional<std::string_view> ifRange, std::string_view etag, std::int64_t lastModified);
+
+}  // namespace obscura::images

@@ -1,0 +1,39 @@
+#pragma once
+// Keeps each asset's `derivatives` field current from media's derivative.created / derivative.failed events
+// (images never includes media: the events are declared in images' own events.hpp). With the state it
+// records the bytes of the asset's derivatives folder, which usage reports as bytesDerived.
+#include <string>
+
+#include "obscura/kernel/bus.hpp"
+
+namespace obscura::storage {
+class Storage;
+}
+
+namespace obscura::images {
+
+struct DerivativeCreated;
+struct DerivativeFailed;
+
+class DerivativeTracker {
+public:
+    DerivativeTracker(storage::Storage& storage, std::string dataDir);
+    // Subscribes; the subscriptions end with this object (or stop()).
+    void start(Bus& bus);
+    void stop();
+
+    // The handlers, callable directly by tests.
+    void onCreated(const DerivativeCreated& event);
+    void onFailed(const DerivativeFailed& event);
+
+private:
+    void record(const std::string& assetId, const std::string& ownerId, const std::string& kind,
+                const std::string& state, std::int64_t version);
+
+    storage::Storage& storage_;
+    std::string dataDir_;
+    Bus::Subscription created_;
+    Bus::Subscription failed_;
+};
+
+}  // namespace obscura::images

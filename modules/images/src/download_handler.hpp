@@ -1,0 +1,27 @@
+#pragma once
+// Served bytes (DESIGN.md section 3): GET /api/assets/{id}/original, /thumbnail and /video. Owner only —
+// another user's asset is 404, like a missing one. Files are streamed from disk by the HTTP layer (FileBody);
+// responses carry only a type from our sniffed allowlist, `X-Content-Type-Options: nosniff` and
+// `Content-Security-Policy: sandbox`, so a file that is also valid HTML can never run as a page of ours.
+#include <string>
+#include <vector>
+
+#include "obscura/kernel/route.hpp"
+
+namespace obscura::storage {
+class Storage;
+}
+
+namespace obscura::images {
+
+// The longest ?wait= a thumbnail or video request may ask for, in seconds.
+inline constexpr int kMaxWaitSeconds = 30;
+
+struct DownloadDeps {
+    storage::Storage& storage;
+    std::string dataDir;
+};
+
+std::vector<Route> downloadRoutes(DownloadDeps& deps);
+
+}  // namespace obscura::images

@@ -1,0 +1,25 @@
+#pragma once
+// The query parameters of the asset listings (GET /api/assets, /api/trash, /api/search, /api/timeline),
+// parsed once with the same rules and error messages for every route. Unknown parameters are ignored;
+// a bad value, or a single-valued parameter given twice, is 400.
+#include <string>
+
+#include "obscura/kernel/expected.hpp"
+#include "obscura/kernel/http_types.hpp"
+#include "obscura/storage/asset_records.hpp"
+
+namespace obscura::images {
+
+inline constexpr int kDefaultPageSize = 100;
+inline constexpr int kMaxPageSize = 500;
+inline constexpr std::size_t kMaxSearchBytes = 256;
+inline constexpr int kMaxSearchWords = 16;
+
+enum class Listing { Assets, Trash, Search, Timeline };
+
+// limit, cursor, order (desc|asc), from/to (RFC 3339; from inclusive, to exclusive), tag, albumId, favorite,
+// archived (true|false), type (image|video), q. Trash lists the trash (archived assets included unless
+// archived= says otherwise); Search requires q; Timeline takes no paging parameters.
+Expected<storage::AssetQuery> parseListing(const Request& req, const std::string& ownerId, Listing listing);
+
+}  // namespace obscura::images

@@ -1,0 +1,53 @@
+#pragma once
+// Helpers for the images repository's conformance cases: valid assets with unique ids, checksums and paths,
+// and one-call access to repos.images().
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "obscura/storage/storage.hpp"
+
+namespace obscura::conformance {
+
+// 2021-07-04T10:20:30Z as UTC microseconds: the default takenAt of makeAsset.
+inline constexpr std::int64_t kJuly2021Us = 1625394030LL * 1000000;
+
+// "2021-07-04T10:20:30Z" for a UTC microsecond time (whole seconds).
+std::string utcText(std::int64_t us);
+
+// A random 40-hex SHA-1-shaped checksum.
+std::string randomChecksum();
+
+// A valid live image of owner taken at takenAtUs (UTC text), with a unique id, checksum and storage path.
+storage::AssetRecord makeAsset(const std::string& ownerId, std::int64_t takenAtUs = kJuly2021Us);
+
+// Creates a user and answers its id (REQUIREs success).
+std::string createOwner(storage::Storage& storage, const std::string& tag);
+
+// Creates the asset (REQUIREs success).
+void createAssetOk(storage::Storage& storage, const storage::AssetRecord& asset);
+
+// Runs fn(repos.images()) through run() and hands back what it answered (or run()'s own error).
+template <typename Fn>
+auto withImages(storage::Storage& storage, Fn&& fn) -> decltype(fn(std::declval<storage::ImagesRepository&>())) {
+    using Result = decltype(fn(std::declval<storage::ImagesRepository&>()));
+    std::optional<Result> result;
+    Status status = storage.run([&](storage::Repositories& repos) -> Status {
+        result.emplace(fn(repos.images()));
+        return {};
+    });
+    if (!status) return std::move(status).error();
+    return std::move(*result);
+}
+
+// Every page of a listing, following hasMore with the last item as the cursor; answers the ids in order.
+std::vector<std::string> listAllIds(storage::Storage& storage, storage::AssetQuery query);
+
+// The ids of one page (REQUIREs success).
+std::vector<std::string> pageIds(storage::Storage& storage, const storage::AssetQuery& query);
+
+// A query for one owner with the defaults (live, not archived, newest first).
+storage::AssetQuery queryFor(const std::string& ownerId, int limit = 100);
+
+}  // namespace obscura::conformance
