@@ -64,6 +64,31 @@ public:
         create->add_flag("--password-stdin", newUser_.passwordFromStdin,
                          "Read the password from the first line of stdin");
         user->require_subcommand(1);
+        CLI::App* fsck = app_.add_subcommand(
+            "fsck", "Check library files against asset rows; exits 1 when problems are found (or a repair failed)");
+        add(*fsck, CliCommand::Fsck, kConfigFlag | kDataDirFlag);
+        CLI::Option* repair =
+            fsck->add_flag("--repair", fsck_.repair,
+                           "Move files without a row to <dataDir>/lost+found/ and mark rows whose file is gone");
+        fsck->add_flag("--reimport", fsck_.reimport,
+                       "With --repair: make files without a row assets again (of the user whose folder holds them)")
+            ->needs(repair);
+        fsck->add_option("--min-age", fsck_.minAgeSeconds,
+                         "Files without a row younger than this are left alone: a server may be committing them")
+            ->type_name("SECONDS")
+            ->check(CLI::Range(0, 100000000).description(""));
+        CLI::App* copy = app_.add_subcommand(
+            "migrate-storage",
+            "Copy a whole library's rows to another storage (e.g. SQLite to MySQL/MariaDB), then check every "
+            "table's row count; the target must be empty. Stop the server first");
+        add(*copy, CliCommand::MigrateStorage, kConfigFlag);
+        copy->add_option("--from", copy_.from, "Source: sqlite:PATH or mysql://user@host:port/db")
+            ->type_name("STORAGE")
+            ->required();
+        copy->add_option("--to", copy_.to, "Target: sqlite:PATH or mysql://user@host:port/db (password: "
+                                           "database.password, e.g. $OBSCURA_DATABASE_PASSWORD)")
+            ->type_name("STORAGE")
+            ->required();
         // Set last: CLI11 copies these settings into subcommands created afterwards.
         app_.require_subcommand(0, 1);
         app_.footer(
@@ -160,6 +185,8 @@ private:
         if (given(s, s.portOpt, "--port")) cmd.overrides["server.port"] = std::to_string(s.port);
         if (given(s, s.dataDirOpt, "--data-dir")) cmd.overrides["server.dataDir"] = s.dataDir;
         if (s.kind == CliCommand::UserCreate) cmd.user = newUser_;
+        if (s.kind == CliCommand::Fsck) cmd.fsck = fsck_;
+        if (s.kind == CliCommand::MigrateStorage) cmd.copy = copy_;
         if (s.kind == CliCommand::Healthcheck) {
             cmd.healthUrlExplicit = given(s, s.urlOpt, "--url");
             const int port = given(s, s.portOpt, "--port") ? s.port : kDefaultPort;
@@ -179,6 +206,8 @@ private:
     CLI::App app_;
     bool version_ = false;
     CliCommand::NewUser newUser_;
+    CliCommand::FsckFlags fsck_;
+    CliCommand::StorageCopy copy_;
     std::list<Slot> slots_;  // stable addresses: CLI11 writes into the members
     Slot* root_ = nullptr;
 };

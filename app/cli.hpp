@@ -7,6 +7,9 @@
 //   obscura config check [--config FILE] [--port N] [--data-dir DIR]
 //   obscura user create --username U [--admin] [--email E] [--display-name N] [--password-stdin]
 //                       [--config FILE] [--data-dir DIR]     (password: stdin, else $OBSCURA_USER_PASSWORD)
+//   obscura fsck [--repair [--reimport]] [--min-age SECONDS] [--config FILE] [--data-dir DIR]
+//   obscura migrate-storage --from sqlite:PATH|mysql://… --to sqlite:PATH|mysql://… [--config FILE]
+//                           (the MySQL side's password: database.password, e.g. $OBSCURA_DATABASE_PASSWORD)
 #include <map>
 #include <optional>
 #include <string>
@@ -16,7 +19,7 @@
 namespace obscura {
 
 struct CliCommand {
-    enum Kind { Serve, Migrate, Version, Healthcheck, ConfigCheck, UserCreate, Help };
+    enum Kind { Serve, Migrate, Version, Healthcheck, ConfigCheck, UserCreate, Fsck, MigrateStorage, Help };
     Kind kind = Serve;
     std::optional<std::string> configFile;         // --config; OBSCURA_CONFIG is resolved by makeConfigSources
     std::map<std::string, std::string> overrides;  // by configuration key: --port -> "server.port"
@@ -31,7 +34,18 @@ struct CliCommand {
         std::string displayName;
         bool passwordFromStdin = false;  // else OBSCURA_USER_PASSWORD; never a flag (it would show in ps)
     };
-    NewUser user;        // UserCreate
+    NewUser user;  // UserCreate
+    struct FsckFlags {
+        bool repair = false;
+        bool reimport = false;     // only with repair
+        int minAgeSeconds = 3600;  // orphans younger than this are left alone (another writer may own them)
+    };
+    FsckFlags fsck;      // Fsck
+    struct StorageCopy {
+        std::string from;  // sqlite:PATH or mysql://user@host:port/db
+        std::string to;
+    };
+    StorageCopy copy;    // MigrateStorage
     int exitCode = 0;    // Help: 0 for --help, 2 for a parse error
     std::string output;  // Help: the text to print (stdout when exitCode is 0, else stderr)
 };

@@ -9,7 +9,9 @@
 
 #include "app.hpp"
 #include "cli.hpp"
+#include "fsck.hpp"
 #include "healthcheck.hpp"
+#include "migrate_storage.hpp"
 #include "obscura/kernel/config.hpp"
 
 namespace {
@@ -114,6 +116,24 @@ int main(int argc, char** argv) {
         }
         case obscura::CliCommand::UserCreate:
             return createUser(cmd);
+        case obscura::CliCommand::Fsck: {
+            auto config = loadConfig(cmd);
+            if (!config) return fail(config.error().message);
+            return obscura::runFsckCommand(cmd.fsck, std::move(*config), std::cout, std::cerr);
+        }
+        case obscura::CliCommand::MigrateStorage: {
+            auto config = loadConfig(cmd);
+            if (!config) return fail(config.error().message);
+            obscura::MigrateStorageOptions options;
+            options.from = cmd.copy.from;
+            options.to = cmd.copy.to;
+            options.password = config->getString("database.password");
+            options.pluginDir = config->getString("storage.pluginDir");
+            auto summary = obscura::migrateStorage(options, std::cout);
+            if (!summary) return fail(summary.error().message);
+            std::cout << *summary;
+            return 0;
+        }
         case obscura::CliCommand::Serve:
             return serve(cmd);
     }

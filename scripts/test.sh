@@ -31,10 +31,28 @@ fi
 echo "ldd: obscura links no sqlite/mysql library"
 stage_end "static checks"
 
+stage "MariaDB test server"
+# The MySQL plugin's conformance run and the *_mysql integration entries need a server: a private mariadbd
+# (own datadir, socket and free port on 127.0.0.1; no systemd), stopped by its pid when this script exits.
+# A server given from outside (OBSCURA_TEST_MYSQL_URL already set) is used as it is.
+if [ -z "${OBSCURA_TEST_MYSQL_URL:-}" ]; then
+    mariadb_dir="$(mktemp -d -t obscura-mariadb.XXXXXX)"
+    stop_mariadb() { bash "$here/scripts/mariadb-test-server.sh" stop "$mariadb_dir" || true; rm -rf "$mariadb_dir"; }
+    trap stop_mariadb EXIT
+    bash scripts/mariadb-test-server.sh start "$mariadb_dir"
+    mariadb_password="$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
+    bash scripts/mariadb-test-server.sh create-db "$mariadb_dir" obscura_test obscura "$mariadb_password"
+    export OBSCURA_TEST_MYSQL_URL="mysql://obscura@127.0.0.1:$(cat "$mariadb_dir/port")/obscura_test"
+    export OBSCURA_TEST_MYSQL_PASSWORD="$mariadb_password"
+fi
+echo "MySQL tests against ${OBSCURA_TEST_MYSQL_URL}"
+stage_end "MariaDB test server"
+
 stage "tests"
 ctest --test-dir "$build_dir" --output-on-failure --parallel 2 --timeout 600
 # CTest hides a passing test's output; the storage conformance suite's verdict on which plugins it ran
 # against must be seen in every run.
 echo "--- storage conformance:"
 grep -h '^conformance:' "$build_dir/Testing/Temporary/LastTest.log" | sort -u
+grep -h '^integration:' "$build_dir/Testing/Temporary/LastTest.log" | sort -u || true
 stage_end "tests"

@@ -24,9 +24,9 @@ std::vector<storage::AssetRecord> readAll(Statement& stmt) {
 }  // namespace
 
 Expected<storage::AssetPage> SqliteImagesRepository::listAssets(const storage::AssetQuery& query) {
-    OBSCURA_TRY(sql, buildFilterSql(query.filter));
-    if (sql.matchesNothing) return storage::AssetPage{};
     return guarded("list assets", [&]() -> Expected<storage::AssetPage> {
+        OBSCURA_TRY(sql, buildFilterSql(query.filter, chooseSearchPlan(connection_, query.filter)));
+        if (sql.matchesNothing) return storage::AssetPage{};
         const bool desc = query.order == storage::SortOrder::Desc;
         std::string where = sql.where;
         if (query.after) {
@@ -52,9 +52,9 @@ Expected<storage::AssetPage> SqliteImagesRepository::listAssets(const storage::A
 }
 
 Expected<std::vector<storage::TimelineBucket>> SqliteImagesRepository::timeline(const storage::AssetFilter& filter) {
-    OBSCURA_TRY(sql, buildFilterSql(filter));
-    if (sql.matchesNothing) return std::vector<storage::TimelineBucket>{};
     return guarded("timeline", [&]() -> Expected<std::vector<storage::TimelineBucket>> {
+        OBSCURA_TRY(sql, buildFilterSql(filter, chooseSearchPlan(connection_, filter)));
+        if (sql.matchesNothing) return std::vector<storage::TimelineBucket>{};
         auto stmt = connection_.prepare("SELECT a.taken_month, COUNT(*) FROM " + sql.from + " WHERE " + sql.where +
                                         " GROUP BY a.taken_month ORDER BY a.taken_month DESC");
         sql.bindAll(stmt);

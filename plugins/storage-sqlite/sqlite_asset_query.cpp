@@ -95,15 +95,45 @@ void FilterSql::bindAll(Statement& stmt) const {
     }
 }
 
-Expected<FilterSql> buildFilterSql(const storage::AssetFilter& filter) {
+SearchPlan chooseSearchPlan(Connection& connection, const storage::AssetFilter& filter) {
+    if (!filter.q) return SearchPlan::Probe;
+    const auto match = ftsMatchExpression(*filter.q);
+    if (!match) return SearchPlan::Probe;
+    auto stmt = connection.prepare(
+        "SELECT count(*) FROM (SELECT 1 FROM asset_search WHERE asset_search MATCH ?1 LIMIT ?2)");
+    stmt.bind(1, *match).bind(2, kDrivenSearchLimit);
+    return stmt.step() && stmt.int64(0) < kDrivenSearchLimit ? SearchPlan::Driven : SearchPlan::Probe;
+}
+
+Expected<FilterSql> buildFilterSql(const storage::AssetFilter& filter, SearchPlan plan) {
     if (filter.ownerId.empty()) return badRequest("an asset query needs an owner");
     if (filter.albumId) return invalid("the albumId filter is reserved for albums, which do not exist yet");
     if (filter.type && *filter.type != "image" && *filter.type != "video")
         return invalid("asset type must be image or video");
 
     FilterSql sql;
+    std::optional<std::string> match;
+    if (filter.q) {
+        if (searchWords(*filter.q).size() > static_cast<std::size_t>(kMaxSearchWords))
+            return invalid("a search may have at most " + std::to_string(kMaxSearchWords) + " words");
+        match = ftsMatchExpression(*filter.q);
+        if (!match) {
+            sql.matchesNothing = true;
+            return sql;
+        }
+    }
+    const bool driven = match && plan == SearchPlan::Driven;
     // Flags are literals, not parameters: SQLite picks an index (and a partial index) by the literal values.
-    if (filter.tag) {
+    if (driven) {
+        // CROSS JOIN fixes the loop order: SQLite never reorders the operands of a CROSS JOIN.
+        sql.from = "asset_search AS s CROSS JOIN assets AS a ON a.seq = s.rowid";
+        sql.where = "s.asset_search MATCH " + sql.param(*match) + " AND a.owner_id = " + sql.param(filter.ownerId);
+        if (filter.tag)
+            sql.where += " AND EXISTS (SELECT 1 FROM asset_tags AS t WHERE t.asset_id = a.id AND t.tag = " +
+                         sql.param(*filter.tag) + ")";
+        sql.keyTime = "a.taken_at_us";
+        sql.keyId = "a.id";
+    } else if (filter.tag) {
         sql.from = "asset_tags AS t JOIN assets AS a ON a.id = t.asset_id";
         sql.where = "t.owner_id = " + sql.param(filter.ownerId) + " AND t.tag = " + sql.param(*filter.tag) +
                     " AND a.owner_id = t.owner_id";
@@ -121,17 +151,8 @@ Expected<FilterSql> buildFilterSql(const storage::AssetFilter& filter) {
     if (filter.type) sql.where += " AND a.type = " + sql.param(*filter.type);
     if (filter.fromUs) sql.where += " AND " + sql.keyTime + " >= " + sql.param(*filter.fromUs);
     if (filter.toUs) sql.where += " AND " + sql.keyTime + " < " + sql.param(*filter.toUs);
-    if (filter.q) {
-        if (searchWords(*filter.q).size() > static_cast<std::size_t>(kMaxSearchWords))
-            return invalid("a search may have at most " + std::to_string(kMaxSearchWords) + " words");
-        const auto match = ftsMatchExpression(*filter.q);
-        if (!match) {
-            sql.matchesNothing = true;
-        } else {
-            sql.where += " AND a.seq IN (SELECT rowid FROM asset_search WHERE asset_search MATCH " +
-                         sql.param(*match) + ")";
-        }
-    }
+    if (match && !driven)
+        sql.where += " AND a.seq IN (SELECT rowid FROM asset_search WHERE asset_search MATCH " + sql.param(*match) + ")";
     return sql;
 }
 

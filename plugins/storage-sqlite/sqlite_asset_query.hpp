@@ -40,7 +40,20 @@ struct FilterSql {
     void bindAll(Statement& stmt) const;
 };
 
+// How a search joins the full-text index. SQLite's planner cannot know how many rows a MATCH yields, and the
+// two plans differ by orders of magnitude at a million assets (measured in bench/listing):
+//   Driven: the matches drive the query (FTS first, then each asset by rowid, then a sort by time) — ~1 ms for
+//           a rare word, but the sort grows with the number of matches;
+//   Probe:  the owner's timeline index drives it and each row is probed against the set of matches — no sort,
+//           stops at the page's end, so cheap for common words, but a rare word scans the whole timeline.
+// The repository counts the matches up to kDrivenSearchLimit first and picks Driven below it.
+enum class SearchPlan { Driven, Probe };
+inline constexpr int kDrivenSearchLimit = 20000;
+
 // Invalid for an unknown type, a set albumId (reserved) or too many search words; BadRequest for no owner.
-Expected<FilterSql> buildFilterSql(const storage::AssetFilter& filter);
+Expected<FilterSql> buildFilterSql(const storage::AssetFilter& filter, SearchPlan plan = SearchPlan::Probe);
+
+// Picks the plan for filter.q by counting its matches (all owners) up to kDrivenSearchLimit.
+SearchPlan chooseSearchPlan(Connection& connection, const storage::AssetFilter& filter);
 
 }  // namespace obscura::sqlite

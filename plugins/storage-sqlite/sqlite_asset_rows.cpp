@@ -1,5 +1,6 @@
 #include "sqlite_asset_rows.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace obscura::sqlite {
@@ -7,24 +8,57 @@ namespace obscura::sqlite {
 const std::string_view kAssetColumns =
     "a.id, a.owner_id, a.type, a.original_file_name, a.mime_type, a.size_bytes, a.checksum, a.width, a.height,"
     " a.duration_seconds, a.taken_at, a.taken_at_us, a.created_at, a.created_at_us, a.updated_at, a.title,"
-    " a.description, (SELECT group_concat(value, char(31)) FROM json_each(a.tags)), a.is_favorite,"
+    " a.description, a.tags, a.is_favorite,"
     " a.is_archived, a.is_trashed, a.trashed_at, a.trashed_at_us, a.exif, a.storage_path, a.device_asset_id,"
     " a.device_id, a.thumbnail_state, a.thumbnail_version, a.preview_state, a.preview_version, a.video_state,"
     " a.video_version, a.derived_bytes, a.file_missing";
 
 namespace {
 
-std::vector<std::string> splitTags(const std::string& joined) {
+int hexValue(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// Reads the tags column: a JSON array of strings as tagsJson() writes it (CHECKed to be a JSON array). Parsed
+// here rather than with json_each() in the query, which cost a virtual-table scan per listed row. Escapes
+// other than tagsJson's own (\", \\, \u00XX) are decoded too, for rows written by other tools.
+std::vector<std::string> parseTags(const std::string& json) {
     std::vector<std::string> tags;
-    if (joined.empty()) return tags;
-    std::size_t start = 0;
+    std::size_t i = json.find('[');
+    if (i == std::string::npos) return tags;
     while (true) {
-        const std::size_t end = joined.find('\x1f', start);
-        tags.push_back(joined.substr(start, end == std::string::npos ? std::string::npos : end - start));
-        if (end == std::string::npos) break;
-        start = end + 1;
+        i = json.find_first_of("\"]", i + 1);
+        if (i == std::string::npos || json[i] == ']') return tags;
+        std::string tag;
+        for (++i; i < json.size() && json[i] != '"'; ++i) {
+            if (json[i] != '\\' || i + 1 >= json.size()) {
+                tag += json[i];
+                continue;
+            }
+            const char e = json[++i];
+            if (e == 'u' && i + 4 < json.size()) {
+                int code = 0;
+                for (int k = 1; k <= 4; ++k) code = code * 16 + std::max(0, hexValue(json[i + static_cast<std::size_t>(k)]));
+                i += 4;
+                if (code < 0x80) {
+                    tag += static_cast<char>(code);
+                } else if (code < 0x800) {
+                    tag += static_cast<char>(0xc0 | (code >> 6));
+                    tag += static_cast<char>(0x80 | (code & 0x3f));
+                } else {
+                    tag += static_cast<char>(0xe0 | (code >> 12));
+                    tag += static_cast<char>(0x80 | ((code >> 6) & 0x3f));
+                    tag += static_cast<char>(0x80 | (code & 0x3f));
+                }
+            } else {
+                tag += e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e == 'b' ? '\b' : e == 'f' ? '\f' : e;
+            }
+        }
+        tags.push_back(std::move(tag));
     }
-    return tags;
 }
 
 }  // namespace
@@ -48,7 +82,7 @@ storage::AssetRecord readAssetRow(const Statement& row) {
     a.updatedAt = row.text(14);
     a.title = row.text(15);
     a.description = row.text(16);
-    a.tags = splitTags(row.text(17));
+    a.tags = parseTags(row.text(17));
     a.isFavorite = row.boolean(18);
     a.isArchived = row.boolean(19);
     a.isTrashed = row.boolean(20);

@@ -11,8 +11,7 @@
 
 namespace obscura::sqlite {
 
-// Columns of assets AS a, in the order readAssetRow() reads them. Tags come back joined by U+001F, which
-// validTags() keeps out of every tag.
+// Columns of assets AS a, in the order readAssetRow() reads them.
 extern const std::string_view kAssetColumns;
 storage::AssetRecord readAssetRow(const Statement& row);
 

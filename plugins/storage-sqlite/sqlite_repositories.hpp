@@ -4,6 +4,7 @@
 #include "sqlite_images_repository.hpp"
 #include "sqlite_jobs_repository.hpp"
 #include "sqlite_media_repository.hpp"
+#include "sqlite_table_rows.hpp"
 
 namespace obscura::sqlite {
 
@@ -11,18 +12,20 @@ namespace obscura::sqlite {
 class SqliteRepositories final : public storage::Repositories {
 public:
     explicit SqliteRepositories(Connection& connection)
-        : auth_(connection), images_(connection), media_(connection), jobs_(connection) {}
+        : auth_(connection), images_(connection), media_(connection), jobs_(connection), tableRows_(connection) {}
 
     storage::AuthRepository& auth() override { return auth_; }
     storage::ImagesRepository& images() override { return images_; }
     storage::MediaRepository& media() override { return media_; }
     storage::JobsRepository& jobs() override { return jobs_; }
+    storage::TableRowsRepository& tableRows() override { return tableRows_; }
 
 private:
     SqliteAuthRepository auth_;
     SqliteImagesRepository images_;
     SqliteMediaRepository media_;
     SqliteJobsRepository jobs_;
+    SqliteTableRows tableRows_;
 };
 
 }  // namespace obscura::sqlite

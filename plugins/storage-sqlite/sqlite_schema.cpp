@@ -193,30 +193,41 @@ CREATE TRIGGER asset_search_delete AFTER DELETE ON assets BEGIN
     DELETE FROM asset_search WHERE rowid = old.seq;
 END;
 
--- Per-owner totals, so a quota check at every upload is one row read, not a sum over the library.
+-- Per-owner totals, so a quota check at every upload and the statistics are one row read, not a count over the
+-- library. live_* leave the trash out (statistics); the others count it (it uses disk until purged).
 CREATE TABLE asset_usage (
     owner_id        TEXT PRIMARY KEY NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     assets          INTEGER NOT NULL DEFAULT 0,
     images          INTEGER NOT NULL DEFAULT 0,
     videos          INTEGER NOT NULL DEFAULT 0,
+    live_images     INTEGER NOT NULL DEFAULT 0,
+    live_videos     INTEGER NOT NULL DEFAULT 0,
     bytes_originals INTEGER NOT NULL DEFAULT 0,
     bytes_derived   INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 CREATE TRIGGER asset_usage_insert AFTER INSERT ON assets BEGIN
-    INSERT INTO asset_usage (owner_id, assets, images, videos, bytes_originals, bytes_derived)
-    VALUES (new.owner_id, 1, new.type = 'image', new.type = 'video', new.size_bytes, new.derived_bytes)
+    INSERT INTO asset_usage (owner_id, assets, images, videos, live_images, live_videos, bytes_originals,
+                             bytes_derived)
+    VALUES (new.owner_id, 1, new.type = 'image', new.type = 'video', new.type = 'image' AND new.is_trashed = 0,
+            new.type = 'video' AND new.is_trashed = 0, new.size_bytes, new.derived_bytes)
     ON CONFLICT (owner_id) DO UPDATE SET
         assets = assets + 1, images = images + (new.type = 'image'), videos = videos + (new.type = 'video'),
+        live_images = live_images + (new.type = 'image' AND new.is_trashed = 0),
+        live_videos = live_videos + (new.type = 'video' AND new.is_trashed = 0),
         bytes_originals = bytes_originals + new.size_bytes, bytes_derived = bytes_derived + new.derived_bytes;
 END;
 CREATE TRIGGER asset_usage_delete AFTER DELETE ON assets BEGIN
     UPDATE asset_usage SET
         assets = assets - 1, images = images - (old.type = 'image'), videos = videos - (old.type = 'video'),
+        live_images = live_images - (old.type = 'image' AND old.is_trashed = 0),
+        live_videos = live_videos - (old.type = 'video' AND old.is_trashed = 0),
         bytes_originals = bytes_originals - old.size_bytes, bytes_derived = bytes_derived - old.derived_bytes
     WHERE owner_id = old.owner_id;
 END;
-CREATE TRIGGER asset_usage_update AFTER UPDATE OF size_bytes, derived_bytes ON assets BEGIN
+CREATE TRIGGER asset_usage_update AFTER UPDATE OF size_bytes, derived_bytes, is_trashed ON assets BEGIN
     UPDATE asset_usage SET
+        live_images = live_images + (new.type = 'image') * ((new.is_trashed = 0) - (old.is_trashed = 0)),
+        live_videos = live_videos + (new.type = 'video') * ((new.is_trashed = 0) - (old.is_trashed = 0)),
         bytes_originals = bytes_originals - old.size_bytes + new.size_bytes,
         bytes_derived = bytes_derived - old.derived_bytes + new.derived_bytes
     WHERE owner_id = new.owner_id;

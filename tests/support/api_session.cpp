@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <openssl/evp.h>
+#include "mysql_test_database.hpp"
 #include "test_support.hpp"
 
 namespace obscura::test {
@@ -16,6 +17,10 @@ std::map<std::string, std::string> fastAuth(std::map<std::string, std::string> e
 
 std::unique_ptr<App> startApp(const std::string& dataDir, std::map<std::string, std::string> extra) {
     ConfigSources sources;
+    // On MySQL (OBSCURA_TEST_STORAGE=mysql) every start over one data dir finds the same database.
+    if (extra.count("storage.plugin") == 0 && storageUnderTest() == "mysql") {
+        for (auto& [k, v] : mysqlOverrides(mysqlDatabaseFor(dataDir))) extra.emplace(k, v);
+    }
     sources.overrides = fastAuth(std::move(extra));
     sources.overrides.insert({{"server.host", "127.0.0.1"},
                               {"server.port", "0"},

@@ -15,7 +15,8 @@ inline constexpr const char* kPassword = "correct horse battery";
 // Configuration overrides for fast tests: OWASP's minimum argon2id parameters (19 MiB, t=2), plus extra.
 std::map<std::string, std::string> fastAuth(std::map<std::string, std::string> extra = {});
 
-// The real app on 127.0.0.1:0 over an existing data dir (restarts, replicas), with fastAuth(extra).
+// The real app on 127.0.0.1:0 over an existing data dir (restarts, replicas), with fastAuth(extra). With
+// OBSCURA_TEST_STORAGE=mysql (and no storage.plugin in extra) it uses one MySQL test database per data dir.
 std::unique_ptr<App> startApp(const std::string& dataDir, std::map<std::string, std::string> extra = {});
 
 HeaderList bearer(const std::string& accessToken);

@@ -1,5 +1,7 @@
 #pragma once
-// The real app in-process on 127.0.0.1:0 with a temp data dir (link obscura_app).
+// The real app in-process on 127.0.0.1:0 with a temp data dir (link obscura_app). With OBSCURA_TEST_STORAGE=mysql
+// it stores into a fresh database of its own on the test MySQL/MariaDB server instead of SQLite (see
+// mysql_test_database.hpp), unless the test sets storage.plugin itself.
 #include <doctest/doctest.h>
 
 #include <map>
@@ -7,6 +9,7 @@
 #include <string>
 
 #include "app.hpp"
+#include "mysql_test_database.hpp"
 #include "obscura/kernel/config.hpp"
 #include "test_support.hpp"
 
@@ -21,6 +24,12 @@ public:
                              {"server.dataDir", dir_.path() + "/data"},
                              {"storage.pluginDir", pluginDir()},
                              {"log.level", "warn"}};
+        if (overrides.count("storage.plugin") == 0 && storageUnderTest() == "mysql") {
+            auto database = MysqlTestDatabase::create(*mysqlServerFromEnvironment());
+            REQUIRE_MESSAGE(database.ok(), (database.ok() ? "" : database.error().message));
+            database_ = std::move(*database);
+            for (auto& [k, v] : mysqlOverrides(*database_)) sources.overrides[k] = v;
+        }
         for (auto& [k, v] : overrides) sources.overrides[k] = v;
         auto config = Config::load(sources);
         REQUIRE_MESSAGE(config.ok(), (config.ok() ? "" : config.error().message));
@@ -31,11 +40,14 @@ public:
     ~AppFixture() { app_->stop(); }
 
     App& app() { return *app_; }
+    // The fixture's own MySQL database, or null on SQLite.
+    const MysqlTestDatabase* mysqlDatabase() const { return database_.get(); }
     int port() const { return app_->port(); }
     std::string dataDir() const { return dir_.path() + "/data"; }
 
 private:
     TempDir dir_;
+    std::unique_ptr<MysqlTestDatabase> database_;  // outlives the app that uses it
     std::unique_ptr<App> app_;
 };
 

@@ -89,9 +89,6 @@ struct ChildPlan {
     }
     ::setpgid(0, 0);
     if (plan.directory && ::chdir(plan.directory) != 0) failChild(plan.statusFd, ChildStage::Directory);
-    for (std::size_t i = 0; i < plan.limitCount; ++i) {
-        if (::setrlimit(plan.limits[i].resource, &plan.limits[i].value) != 0) failChild(plan.statusFd, ChildStage::Limits);
-    }
     // Lift the three sources above 2 first: one of them may itself be 0, 1 or 2 when our own stdio is closed,
     // and dup2 onto itself would keep its close-on-exec flag.
     int sources[3] = {plan.stdinFd, plan.stdoutFd, plan.stderrFd};
@@ -106,8 +103,16 @@ struct ChildPlan {
     // closed, so the status pipe stays open until exec succeeds — that is how the parent learns it did.
     if (::syscall(SYS_close_range, 3u, ~0u, 4u /* CLOSE_RANGE_CLOEXEC, Linux 5.11 */) != 0) {
         rlimit nofile{};
-        rlim_t top = ::getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur != RLIM_INFINITY ? nofile.rlim_cur : 65536;
+        rlim_t top =
+            ::getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur != RLIM_INFINITY ? nofile.rlim_cur : 65536;
         for (rlim_t fd = 3; fd < top; ++fd) ::fcntl(static_cast<int>(fd), F_SETFD, FD_CLOEXEC);
+    }
+    // Limits last: a server has many descriptors open, so with RLIMIT_NOFILE already lowered the F_DUPFD above
+    // (whose lowest free descriptor may lie past the limit) would fail with EMFILE, and the close-on-exec loop
+    // would stop at the new limit and leak the descriptors above it into the child.
+    for (std::size_t i = 0; i < plan.limitCount; ++i) {
+        if (::setrlimit(plan.limits[i].resource, &plan.limits[i].value) != 0)
+            failChild(plan.statusFd, ChildStage::Limits);
     }
     sigset_t none;
     sigemptyset(&none);
@@ -279,9 +284,11 @@ Expected<SubprocessResult> runSubprocess(const std::vector<std::string>& args, c
     if (!out.open() || !err.open() || !status.open()) return sysError("pipe2");
     Fd devNull(::open("/dev/null", O_RDONLY | O_CLOEXEC));
     if (devNull.get() < 0) return sysError("open /dev/null");
-    ChildPlan plan{program.c_str(), argv.data(), envp.data(),
-                   options.workingDirectory.empty() ? nullptr : options.workingDirectory.c_str(),
-                   limits.data(), limits.size(), devNull.get(), out.write.get(), err.write.get(), status.write.get()};
+    ChildPlan plan{program.c_str(), argv.data(),
+                   envp.data(),     options.workingDirectory.empty() ? nullptr : options.workingDirectory.c_str(),
+                   limits.data(),   limits.size(),
+                   devNull.get(),   out.write.get(),
+                   err.write.get(), status.write.get()};
 
     // Block every signal across fork so none of our handlers runs in the child before it resets them.
     sigset_t all, previous;
@@ -312,11 +319,14 @@ Expected<SubprocessResult> runSubprocess(const std::vector<std::string>& args, c
         }
         std::string why = std::strerror(failure.error);
         switch (failure.stage) {
-            case ChildStage::Exec: return unavailable("cannot start " + program + ": " + why);
+            case ChildStage::Exec:
+                return unavailable("cannot start " + program + ": " + why);
             case ChildStage::Directory:
                 return internalError("cannot enter " + options.workingDirectory + " for " + program + ": " + why);
-            case ChildStage::Limits: return internalError("cannot set resource limits for " + program + ": " + why);
-            case ChildStage::Descriptors: return internalError("cannot set up stdio for " + program + ": " + why);
+            case ChildStage::Limits:
+                return internalError("cannot set resource limits for " + program + ": " + why);
+            case ChildStage::Descriptors:
+                return internalError("cannot set up stdio for " + program + ": " + why);
         }
     }
 

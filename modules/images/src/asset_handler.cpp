@@ -29,19 +29,18 @@ Expected<storage::AssetRecord> ownedAsset(AssetService& assets, const Request& r
 Expected<std::optional<std::string>> optionalText(const nlohmann::json& body, const char* key) {
     if (!body.contains(key)) return std::optional<std::string>();
     const auto& v = body[key];
-    if (v.is_null()) return std::optional<std::string>(std::string());  // null clears
-    if (!v.is_string()) return invalid(std::string(key) + " must be a string");
+    if (!v.is_string()) return badRequest(std::string(key) + " must be a string");
     return std::optional<std::string>(v.get<std::string>());
 }
 
 Expected<std::optional<bool>> optionalBool(const nlohmann::json& body, const char* key) {
     if (!body.contains(key)) return std::optional<bool>();
-    if (!body[key].is_boolean()) return invalid(std::string(key) + " must be true or false");
+    if (!body[key].is_boolean()) return badRequest(std::string(key) + " must be true or false");
     return std::optional<bool>(body[key].get<bool>());
 }
 
-// The PATCH body as an update: 400 for a body that is not a JSON object, 422 for a field of the wrong type or
-// value. Unknown fields are ignored.
+// The PATCH body as an update: 400 for a body that is not a JSON object or a field of the wrong type (null
+// included), 422 for a value that breaks a rule. Unknown fields are ignored.
 Expected<storage::AssetUpdate> parsePatch(const std::string& text) {
     const auto body = nlohmann::json::parse(text, nullptr, false);
     if (body.is_discarded() || !body.is_object()) return badRequest("body must be a JSON object");
@@ -54,13 +53,11 @@ Expected<storage::AssetUpdate> parsePatch(const std::string& text) {
     update.description = std::move(description);
     if (body.contains("tags")) {
         const auto& tags = body["tags"];
+        if (!tags.is_array()) return badRequest("tags must be an array of strings");
         std::vector<std::string> raw;
-        if (!tags.is_null()) {
-            if (!tags.is_array()) return invalid("tags must be an array of strings");
-            for (const auto& t : tags) {
-                if (!t.is_string()) return invalid("tags must be an array of strings");
-                raw.push_back(t.get<std::string>());
-            }
+        for (const auto& t : tags) {
+            if (!t.is_string()) return badRequest("tags must be an array of strings");
+            raw.push_back(t.get<std::string>());
         }
         OBSCURA_TRY(normalized, normalizeTags(raw));
         update.tags = std::move(normalized);
@@ -71,7 +68,8 @@ Expected<storage::AssetUpdate> parsePatch(const std::string& text) {
     update.isArchived = archived;
     if (body.contains("takenAt")) {
         const auto& v = body["takenAt"];
-        const auto parsed = v.is_string() ? parseRfc3339(v.get<std::string>()) : std::nullopt;
+        if (!v.is_string()) return badRequest("takenAt must be a string");
+        const auto parsed = parseRfc3339(v.get<std::string>());
         if (!parsed) return invalid("takenAt must be an RFC 3339 time with offset, e.g. 2021-07-04T10:20:30+02:00");
         update.takenAt = parsed->text;
         update.takenAtUs = parsed->utcUs;
@@ -88,7 +86,7 @@ Route getRoute(AssetService& assets) {
     route.summary = "One of the caller's assets";
     route.handler = [&assets](Request& req) -> Expected<Response> {
         OBSCURA_TRY(asset, ownedAsset(assets, req));
-        return Response::json(200, assetJson(asset).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        return Response::json(200, assetObjectJson(asset));
     };
     return route;
 }
@@ -107,7 +105,7 @@ Route patchRoute(AssetService& assets) {
         OBSCURA_TRY(update, parsePatch(req.body));
         OBSCURA_TRY(updated, assets.update(asset.ownerId, asset.id, std::move(update)));
         if (!updated) return assetNotFound();  // deleted meanwhile
-        return Response::json(200, assetJson(*updated).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        return Response::json(200, assetObjectJson(*updated));
     };
     return route;
 }

@@ -43,10 +43,9 @@ Status checkQuotaIn(storage::Repositories& tx, auth::Quota& quota, const std::st
     if (!limit) return {};
     OBSCURA_TRY(usage, tx.images().usage(ownerId, utcMonth(JobQueue::nowUs())));
     if (usage.bytesOriginals + size > *limit) {
-        return Error(ErrorCode::QuotaExceeded, "the file (" + std::to_string(size) +
-                                                   " bytes) does not fit in your storage quota (" +
-                                                   std::to_string(*limit - usage.bytesOriginals) +
-                                                   " bytes left); nothing was kept");
+        return Error(ErrorCode::QuotaExceeded,
+                     "the file (" + std::to_string(size) + " bytes) does not fit in your storage quota (" +
+                         std::to_string(*limit - usage.bytesOriginals) + " bytes left); nothing was kept");
     }
     return {};
 }

@@ -1,67 +1,176 @@
+// The asset object, written straight into a string (json_text.hpp): the listing writes up to 500 of them per
+// request, and an nlohmann tree per asset cost more CPU than the database query.
 #include "asset_json.hpp"
 
 #include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstring>
+
+#include "json_text.hpp"
 
 namespace obscura::images {
 
 namespace {
 
-nlohmann::json exifInfo(const std::string& stored) {
-    // Written by our own upload code, so it parses; a damaged row still yields the full shape, all null.
-    const auto parsed = nlohmann::json::parse(stored, nullptr, false);
-    nlohmann::json info = nlohmann::json::object();
-    for (const char* key : kExifInfoKeys) {
-        const bool known = parsed.is_object() && parsed.contains(key) && !parsed[key].is_object() &&
-                           !parsed[key].is_array();
-        info[key] = known ? parsed[key] : nlohmann::json(nullptr);
+constexpr std::size_t kExifKeys = std::size(kExifInfoKeys);
+
+void key(std::string& out, const char* name) {
+    out += '"';
+    out += name;
+    out += "\":";
+}
+
+void optionalInt(std::string& out, const std::optional<std::int64_t>& value) {
+    if (value) {
+        appendJsonNumber(out, *value);
+    } else {
+        out += "null";
     }
-    return info;
 }
 
-std::string derivativeUrl(const storage::AssetRecord& asset, const char* size, std::int64_t version) {
-    return "/api/assets/" + asset.id + "/thumbnail?size=" + size + "&v=" + std::to_string(version);
+// exifInfo with every key, from the stored object's scalar members (null where absent or not a scalar).
+void exifInfo(std::string& out, const std::string& stored) {
+    std::array<std::string_view, kExifKeys> values{};
+    forEachJsonMember(stored, [&](std::string_view name, std::string_view value) {
+        if (value.empty() || value.front() == '{' || value.front() == '[') return;
+        for (std::size_t i = 0; i < kExifKeys; ++i)
+            if (name == kExifInfoKeys[i]) values[i] = value;
+    });
+    out += '{';
+    for (std::size_t i = 0; i < kExifKeys; ++i) {
+        if (i > 0) out += ',';
+        key(out, kExifInfoKeys[i]);
+        if (values[i].empty()) {
+            out += "null";
+        } else {
+            out.append(values[i]);  // valid JSON already: the column is checked with json_valid
+        }
+    }
+    out += '}';
 }
 
-nlohmann::json optionalInt(const std::optional<std::int64_t>& value) {
-    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+void derivativeUrl(std::string& out, const storage::AssetRecord& asset, const char* size, std::int64_t version) {
+    out += "\"/api/assets/";
+    out += asset.id;  // a UUID: nothing to escape
+    out += "/thumbnail?size=";
+    out += size;
+    out += "&v=";
+    appendJsonNumber(out, version);
+    out += '"';
 }
 
 }  // namespace
 
-nlohmann::json assetJson(const storage::AssetRecord& a) {
-    nlohmann::json j = nlohmann::json::object();
-    j["id"] = a.id;
-    j["type"] = a.type;
-    j["originalFileName"] = a.originalFileName;
-    j["mimeType"] = a.mimeType;
-    j["sizeBytes"] = a.sizeBytes;
-    j["checksum"] = a.checksum;
-    j["width"] = optionalInt(a.width);
-    j["height"] = optionalInt(a.height);
-    if (a.durationSeconds) j["durationSeconds"] = *a.durationSeconds;
-    j["takenAt"] = a.takenAt;
-    j["createdAt"] = a.createdAt;
-    j["title"] = a.title;
-    j["description"] = a.description;
-    j["tags"] = a.tags;
-    j["isFavorite"] = a.isFavorite;
-    j["isArchived"] = a.isArchived;
-    j["isTrashed"] = a.isTrashed;
-    if (a.isTrashed && a.trashedAt) j["trashedAt"] = *a.trashedAt;
-    j["exifInfo"] = exifInfo(a.exif);
-    j["derivatives"] = {
-        {"thumbnail", a.thumbnail.state}, {"preview", a.preview.state}, {"video", a.video.state}};
-    j["thumbnailUrl"] = derivativeUrl(a, "thumbnail", a.thumbnail.version);
-    j["previewUrl"] = derivativeUrl(a, "preview", a.preview.version);
-    return j;
+void appendAssetJson(std::string& out, const storage::AssetRecord& a) {
+    out += '{';
+    key(out, "id");
+    appendJsonString(out, a.id);
+    out += ',';
+    key(out, "type");
+    appendJsonString(out, a.type);
+    out += ',';
+    key(out, "originalFileName");
+    appendJsonString(out, a.originalFileName);
+    out += ',';
+    key(out, "mimeType");
+    appendJsonString(out, a.mimeType);
+    out += ',';
+    key(out, "sizeBytes");
+    appendJsonNumber(out, a.sizeBytes);
+    out += ',';
+    key(out, "checksum");
+    appendJsonString(out, a.checksum);
+    out += ',';
+    key(out, "width");
+    optionalInt(out, a.width);
+    out += ',';
+    key(out, "height");
+    optionalInt(out, a.height);
+    if (a.durationSeconds) {
+        out += ',';
+        key(out, "durationSeconds");
+        appendJsonNumber(out, *a.durationSeconds);
+    }
+    out += ',';
+    key(out, "takenAt");
+    appendJsonString(out, a.takenAt);
+    out += ',';
+    key(out, "createdAt");
+    appendJsonString(out, a.createdAt);
+    out += ',';
+    key(out, "title");
+    appendJsonString(out, a.title);
+    out += ',';
+    key(out, "description");
+    appendJsonString(out, a.description);
+    out += ',';
+    key(out, "tags");
+    out += '[';
+    for (std::size_t i = 0; i < a.tags.size(); ++i) {
+        if (i > 0) out += ',';
+        appendJsonString(out, a.tags[i]);
+    }
+    out += "],";
+    key(out, "isFavorite");
+    out += a.isFavorite ? "true," : "false,";
+    key(out, "isArchived");
+    out += a.isArchived ? "true," : "false,";
+    key(out, "isTrashed");
+    out += a.isTrashed ? "true" : "false";
+    if (a.isTrashed && a.trashedAt) {
+        out += ',';
+        key(out, "trashedAt");
+        appendJsonString(out, *a.trashedAt);
+    }
+    out += ',';
+    key(out, "exifInfo");
+    exifInfo(out, a.exif);
+    out += ',';
+    key(out, "derivatives");
+    out += '{';
+    key(out, "thumbnail");
+    appendJsonString(out, a.thumbnail.state);
+    out += ',';
+    key(out, "preview");
+    appendJsonString(out, a.preview.state);
+    out += ',';
+    key(out, "video");
+    appendJsonString(out, a.video.state);
+    out += "},";
+    key(out, "thumbnailUrl");
+    derivativeUrl(out, a, "thumbnail", a.thumbnail.version);
+    out += ',';
+    key(out, "previewUrl");
+    derivativeUrl(out, a, "preview", a.preview.version);
+    out += '}';
 }
 
+std::string assetObjectJson(const storage::AssetRecord& asset) {
+    std::string out;
+    out.reserve(1024);
+    appendAssetJson(out, asset);
+    return out;
+}
+
+nlohmann::json assetJson(const storage::AssetRecord& asset) { return nlohmann::json::parse(assetObjectJson(asset)); }
+
 std::string assetPageJson(const storage::AssetPage& page, const std::string& nextCursor) {
-    nlohmann::json items = nlohmann::json::array();
-    for (const auto& a : page.items) items.push_back(assetJson(a));
-    nlohmann::json body = {{"items", std::move(items)},
-                           {"nextCursor", nextCursor.empty() ? nlohmann::json(nullptr) : nlohmann::json(nextCursor)}};
-    return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string out;
+    out.reserve(64 + page.items.size() * 900);
+    out += "{\"items\":[";
+    for (std::size_t i = 0; i < page.items.size(); ++i) {
+        if (i > 0) out += ',';
+        appendAssetJson(out, page.items[i]);
+    }
+    out += "],\"nextCursor\":";
+    if (nextCursor.empty()) {
+        out += "null";
+    } else {
+        appendJsonString(out, nextCursor);
+    }
+    out += '}';
+    return out;
 }
 
 }  // namespace obscura::images

@@ -13,6 +13,10 @@ namespace obscura::images {
 //  derivatives{thumbnail, preview, video}, thumbnailUrl, previewUrl}.
 // durationSeconds only for assets that have one, trashedAt only while trashed; every exifInfo key is present
 // (null when unknown). The URLs carry &v=<version> of the derivative so a client may cache them forever.
+// The same object as text, or appended to out (the listing writes hundreds into one string).
+std::string assetObjectJson(const storage::AssetRecord& asset);
+void appendAssetJson(std::string& out, const storage::AssetRecord& asset);
+// As a JSON value, for answers that add fields (the upload's {id, status, …asset}).
 nlohmann::json assetJson(const storage::AssetRecord& asset);
 
 // The listing shape {items:[asset…], nextCursor} (nextCursor null on the last page).

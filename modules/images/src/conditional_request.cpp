@@ -7,8 +7,7 @@ namespace obscura::images {
 namespace {
 
 constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 std::string_view trimBlank(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -42,8 +41,8 @@ bool clock(std::string_view s, std::size_t at, std::tm* tm) {
 
 std::optional<std::int64_t> toEpoch(std::tm tm) {
     static constexpr int kMonthDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (tm.tm_mon < 0 || tm.tm_mday < 1 || tm.tm_mday > kMonthDays[tm.tm_mon] || tm.tm_hour > 23 ||
-        tm.tm_min > 59 || tm.tm_sec > 60)
+    if (tm.tm_mon < 0 || tm.tm_mday < 1 || tm.tm_mday > kMonthDays[tm.tm_mon] || tm.tm_hour > 23 || tm.tm_min > 59 ||
+        tm.tm_sec > 60)
         return std::nullopt;
     return static_cast<std::int64_t>(::timegm(&tm));
 }
@@ -52,8 +51,8 @@ std::optional<std::int64_t> toEpoch(std::tm tm) {
 std::optional<std::int64_t> imfFixdate(std::string_view s) {
     std::tm tm{};
     int year = 0;
-    if (s.size() != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' || s[16] != ' ' ||
-        s[25] != ' ' || s.substr(26) != "GMT")
+    if (s.size() != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' || s[16] != ' ' || s[25] != ' ' ||
+        s.substr(26) != "GMT")
         return std::nullopt;
     if (!digits(s, 5, 2, &tm.tm_mday) || (tm.tm_mon = monthIndex(s.substr(8, 3))) < 0 || !digits(s, 12, 4, &year) ||
         !clock(s, 17, &tm))

@@ -7,16 +7,14 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "bandwidth_meter.hpp"
 #include "byte_range.hpp"
 #include "conditional_request.hpp"
 #include "content_disposition.hpp"
 #include "library_layout.hpp"
 #include "obscura/images/media_types.hpp"
 #include "obscura/kernel/ids.hpp"
-#include "obscura/kernel/job_queue.hpp"
-#include "obscura/kernel/log.hpp"
 #include "obscura/storage/storage.hpp"
-#include "rfc3339.hpp"
 
 namespace obscura::images {
 
@@ -25,6 +23,12 @@ namespace {
 constexpr const char* kOriginalCache = "private, no-cache";  // revalidated by ETag: cheap, and never stale
 // Derivative URLs carry &v=<version> (asset_json.hpp), so one URL always names the same bytes.
 constexpr const char* kDerivativeCache = "private, max-age=31536000, immutable";
+
+using storage::kDerivativeFailed;
+using storage::kDerivativePreview;
+using storage::kDerivativeReady;
+using storage::kDerivativeThumbnail;
+using storage::kDerivativeVideo;
 
 Error assetNotFound() { return notFound("asset not found"); }
 
@@ -57,11 +61,11 @@ struct ServedFile {
 };
 
 Response rangeNotSatisfiable(const Request& req, std::uint64_t size) {
-    const nlohmann::json body = {{"error",
-                                  {{"code", "range_not_satisfiable"},
-                                   {"message", "the requested range starts beyond the end of the file (" +
-                                                   std::to_string(size) + " bytes)"},
-                                   {"requestId", req.requestId}}}};
+    const nlohmann::json body = {
+        {"error",
+         {{"code", "range_not_satisfiable"},
+          {"message", "the requested range starts beyond the end of the file (" + std::to_string(size) + " bytes)"},
+          {"requestId", req.requestId}}}};
     Response response = Response::json(416, body.dump());
     response.headers.set("Content-Range", "bytes */" + std::to_string(size));
     return response;
@@ -69,15 +73,12 @@ Response rangeNotSatisfiable(const Request& req, std::uint64_t size) {
 
 // Counts what the response's body will carry. The count is taken when the response is made, not as bytes
 // leave: a client that disconnects mid-download is counted in full (documented in docs/api.md).
-void countBandwidth(storage::Storage& storage, const Request& req, const std::string& ownerId, std::uint64_t bytes) {
-    if (req.method == Method::Head || bytes == 0) return;
-    auto status = storage.run([&](storage::Repositories& repos) {
-        return repos.images().addBandwidth(ownerId, utcMonth(JobQueue::nowUs()), static_cast<std::int64_t>(bytes));
-    });
-    if (!status) log::warn("images: bandwidth not counted for user " + ownerId + ": " + status.error().message);
+void countBandwidth(BandwidthMeter& meter, const Request& req, const std::string& ownerId, std::uint64_t bytes) {
+    if (req.method == Method::Head) return;
+    meter.add(ownerId, static_cast<std::int64_t>(bytes));
 }
 
-Expected<Response> serveFile(storage::Storage& storage, const Request& req, const std::string& ownerId,
+Expected<Response> serveFile(BandwidthMeter& meter, const Request& req, const std::string& ownerId,
                              const ServedFile& file, Error missing) {
     struct stat st {};
     const int statErr = ::stat(file.path.c_str(), &st) == 0 ? 0 : errno;
@@ -102,8 +103,8 @@ Expected<Response> serveFile(storage::Storage& storage, const Request& req, cons
     if (!file.disposition.empty()) response.headers.set("Content-Disposition", file.disposition);
 
     ByteRange range;
-    if (auto header = req.headers.get("Range"); header && ifRangeAllows(req.headers.get("If-Range"), file.etag,
-                                                                        file.lastModified)) {
+    if (auto header = req.headers.get("Range");
+        header && ifRangeAllows(req.headers.get("If-Range"), file.etag, file.lastModified)) {
         range = parseByteRange(*header, size);
     }
     if (range.kind == ByteRange::Kind::Unsatisfiable) return rangeNotSatisfiable(req, size);
@@ -113,12 +114,12 @@ Expected<Response> serveFile(storage::Storage& storage, const Request& req, cons
                                                   std::to_string(range.offset + range.length - 1) + "/" +
                                                   std::to_string(size));
         response.file = FileBody{file.path, range.offset, range.length};
-        countBandwidth(storage, req, ownerId, range.length);
+        countBandwidth(meter, req, ownerId, range.length);
         return response;
     }
     response.status = 200;
     response.file = FileBody{file.path, 0, size};
-    countBandwidth(storage, req, ownerId, size);
+    countBandwidth(meter, req, ownerId, size);
     return response;
 }
 
@@ -134,7 +135,7 @@ Expected<Response> serveOriginal(DownloadDeps& deps, const Request& req) {
     file.contentType = type ? std::string(type->mimeType) : "application/octet-stream";
     file.cacheControl = kOriginalCache;
     file.disposition = attachmentDisposition(downloadFileName(asset.originalFileName, asset.id, type));
-    return serveFile(deps.storage, req, asset.ownerId, file, missing);
+    return serveFile(deps.bandwidth, req, asset.ownerId, file, missing);
 }
 
 Expected<int> waitSeconds(const Request& req) {
@@ -168,7 +169,7 @@ Expected<Response> serveDerivative(DownloadDeps& deps, const Request& req, const
     file.lastModified = asset.createdAtUs / 1000000;
     file.contentType = std::string(derivedMimeType(kind));
     file.cacheControl = kDerivativeCache;
-    return serveFile(deps.storage, req, asset.ownerId, file, notReady);
+    return serveFile(deps.bandwidth, req, asset.ownerId, file, notReady);
 }
 
 Expected<std::string_view> thumbnailKind(const Request& req) {

@@ -17,8 +17,11 @@ namespace obscura::images {
 // The longest ?wait= a thumbnail or video request may ask for, in seconds.
 inline constexpr int kMaxWaitSeconds = 30;
 
+class BandwidthMeter;
+
 struct DownloadDeps {
     storage::Storage& storage;
+    BandwidthMeter& bandwidth;
     std::string dataDir;
 };
 

@@ -13,9 +13,7 @@ void put(nlohmann::json& j, const char* key, const std::optional<T>& value) {
     if (value) j[key] = *value;
 }
 
-std::string dump(const nlohmann::json& j) {
-    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
+std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
 }  // namespace
 

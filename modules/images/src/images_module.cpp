@@ -1,5 +1,6 @@
 #include "obscura/images/images_module.hpp"
 
+#include "asset_bytes.hpp"
 #include "asset_file_jobs.hpp"
 #include "asset_routes.hpp"
 #include "asset_service.hpp"
@@ -22,11 +23,13 @@ struct ImagesModule::Impl {
     Impl(const Config& config, ModuleContext& ctx)
         : assets(ctx.storage(), ctx.bus(), ctx.jobs()),
           purger(assets, static_cast<int>(config.getInt("images.trashDays"))),
-          derivatives(ctx.storage(), ctx.dataDir()) {}
+          derivatives(ctx.storage(), ctx.dataDir()),
+          bytes(config, ctx) {}
 
     AssetService assets;
     TrashPurger purger;
     DerivativeTracker derivatives;
+    AssetBytes bytes;  // upload, downloads, temp area, start-up library check
     Bus::Subscription userDeleted;
 };
 
@@ -45,6 +48,7 @@ Status ImagesModule::onAllLoaded() {
     // Literal paths first in the table for readability; the router prefers literals over {id} regardless.
     OBSCURA_TRY_STATUS(router.add(statisticsRoute(storage)));
     OBSCURA_TRY_STATUS(router.add(mediaTypesRoute()));
+    OBSCURA_TRY_STATUS(impl_->bytes.addRoutes(router));
     std::vector<std::vector<Route>> groups = {listingRoutes(storage), searchRoutes(storage), timelineRoutes(storage),
                                               assetRoutes(impl_->assets), trashRoutes(storage, impl_->assets)};
     for (auto& group : groups)
@@ -68,10 +72,12 @@ Status ImagesModule::onAllLoaded() {
 
     if (impl_->purger.trashDays() == 0) impl_->assets.onTrashed([this] { impl_->purger.poke(); });
     impl_->purger.start();
+    impl_->bytes.start();
     return {};
 }
 
 void ImagesModule::onStopping() noexcept {
+    impl_->bytes.stop();
     impl_->purger.stop();
     impl_->userDeleted.reset();
     impl_->derivatives.stop();

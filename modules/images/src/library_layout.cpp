@@ -8,6 +8,7 @@
 #include <optional>
 #include <system_error>
 
+#include "library_walk.hpp"
 #include "obscura/kernel/log.hpp"
 
 namespace obscura::images {
@@ -16,17 +17,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The later of mtime and ctime: a rename (or chmod) touches only ctime, and a file being written only mtime.
-std::int64_t touchedAtSeconds(const struct stat& st) {
-    return std::max<std::int64_t>(st.st_mtim.tv_sec, st.st_ctim.tv_sec);
-}
-
 // The newest time anything under `dir` (itself included) was touched; nullopt when it cannot be read, so an
 // unreadable folder is never taken for an abandoned one.
 std::optional<std::int64_t> newestTouch(const fs::path& dir) {
     struct stat st {};
     if (::lstat(dir.c_str(), &st) != 0) return std::nullopt;
-    std::int64_t newest = touchedAtSeconds(st);
+    std::int64_t newest = lastTouched(st);
+    if (!S_ISDIR(st.st_mode)) return newest;
     std::error_code ec;
     fs::recursive_directory_iterator it(dir, fs::directory_options::none, ec);
     if (ec) return std::nullopt;
@@ -36,7 +33,7 @@ std::optional<std::int64_t> newestTouch(const fs::path& dir) {
             if (errno == ENOENT) continue;  // finished and moved away meanwhile
             return std::nullopt;
         }
-        newest = std::max(newest, touchedAtSeconds(st));
+        newest = std::max(newest, lastTouched(st));
     }
     if (ec) return std::nullopt;
     return newest;
@@ -55,10 +52,14 @@ std::string libraryPath(const std::string& ownerId, const std::string& assetId, 
 
 std::string derivedPath(const std::string& ownerId, const std::string& assetId, std::string_view kind) {
     std::string_view ext;
-    if (kind == "thumbnail") ext = ".webp";
-    else if (kind == "preview") ext = ".jpg";
-    else if (kind == "video") ext = ".mp4";
-    else return {};
+    if (kind == "thumbnail")
+        ext = ".webp";
+    else if (kind == "preview")
+        ext = ".jpg";
+    else if (kind == "video")
+        ext = ".mp4";
+    else
+        return {};
     return std::string(kDerivedDir) + "/" + ownerId + "/" + assetId + "/" + std::string(kind) + std::string(ext);
 }
 
@@ -82,9 +83,8 @@ Expected<int> prepareInstanceTmp(const std::string& dataDir, const std::string& 
     fs::create_directories(mine, ec);
     if (ec) return unavailable("cannot create " + mine.string() + ": " + ec.message());
 
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+    const auto now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     int removed = 0;
     for (const auto& entry : fs::directory_iterator(tmp, ec)) {
         if (entry.path() == mine) continue;

@@ -20,13 +20,14 @@ Expected<std::optional<std::vector<std::string>>> restoreIds(const std::string& 
     if (text.find_first_not_of(" \t\r\n") == std::string::npos) return std::optional<std::vector<std::string>>();
     const auto body = nlohmann::json::parse(text, nullptr, false);
     if (body.is_discarded() || !body.is_object()) return badRequest("body must be a JSON object");
-    if (!body.contains("ids") || body["ids"].is_null()) return std::optional<std::vector<std::string>>();
+    if (!body.contains("ids")) return std::optional<std::vector<std::string>>();
     const auto& ids = body["ids"];
-    if (!ids.is_array()) return invalid("ids must be an array of asset ids");
+    if (!ids.is_array()) return badRequest("ids must be an array of asset ids");
     if (ids.size() > kMaxRestoreIds) return invalid("at most " + std::to_string(kMaxRestoreIds) + " ids at once");
     std::vector<std::string> result;
     for (const auto& id : ids) {
-        if (!id.is_string() || !isUuid(id.get<std::string>())) return invalid("ids must be an array of asset ids");
+        if (!id.is_string()) return badRequest("ids must be an array of asset ids");
+        if (!isUuid(id.get<std::string>())) return invalid("'" + id.get<std::string>() + "' is not an asset id");
         result.push_back(id.get<std::string>());
     }
     return std::optional<std::vector<std::string>>(std::move(result));

@@ -40,9 +40,7 @@ std::string trimmed(std::string_view s) {
     return std::string(s);
 }
 
-Error badField(const std::string& name, const std::string& why) {
-    return invalid("form field '" + name + "' " + why);
-}
+Error badField(const std::string& name, const std::string& why) { return invalid("form field '" + name + "' " + why); }
 
 Expected<Rfc3339> dateField(const std::string& name, const std::string& value) {
     auto parsed = parseRfc3339(trimmed(value));
@@ -68,7 +66,8 @@ Expected<std::int64_t> sizeField(const std::string& name, const std::string& val
 Expected<std::string> deviceField(const std::string& name, const std::string& value) {
     if (value.size() > kMaxDeviceIdBytes)
         return badField(name, "may be at most " + std::to_string(kMaxDeviceIdBytes) + " bytes");
-    if (std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+    if (std::any_of(value.begin(), value.end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
         return badField(name, "must not contain control characters");
     return value;
 }
@@ -87,7 +86,7 @@ void splitTags(const std::string& value, std::vector<std::string>& out) {
 
 Expected<UploadFields> parseUploadFields(const FormFields& fields) {
     static const std::set<std::string, std::less<>> kSingle = {
-        "title",    "description",    "takenAt",        "albumId",    "deviceAssetId",
+        "title",    "description",   "takenAt",        "albumId",    "deviceAssetId",
         "deviceId", "fileCreatedAt", "fileModifiedAt", "isFavorite", "fileSize"};
     UploadFields out;
     std::set<std::string, std::less<>> seen;

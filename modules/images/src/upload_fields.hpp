@@ -22,7 +22,7 @@ inline constexpr std::size_t kMaxDeviceIdBytes = 255;
 struct UploadFields {
     std::string title;
     std::string description;
-    std::vector<std::string> tags;  // normalised (asset_text.hpp)
+    std::vector<std::string> tags;   // normalised (asset_text.hpp)
     std::optional<Rfc3339> takenAt;  // the client's choice: wins over every date in the file
     // Accepted and validated (a UUID) but not applied yet: albums come with the next issue.
     std::optional<std::string> albumId;

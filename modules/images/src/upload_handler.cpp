@@ -1,8 +1,7 @@
 #include "upload_handler.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <charconv>
+#include <nlohmann/json.hpp>
 
 #include "asset_importer.hpp"
 #include "asset_json.hpp"

@@ -26,8 +26,8 @@ struct UploadDeps {
     auth::Quota& quota;
     Bus& bus;
     JobQueue& jobs;
-    std::string tmpDir;             // where bodies stream to (library_layout.hpp: uploadTmpDir)
-    std::uint64_t maxUploadBytes;   // images.maxUploadBytes: the route's body limit (413 above)
+    std::string tmpDir;            // where bodies stream to (library_layout.hpp: uploadTmpDir)
+    std::uint64_t maxUploadBytes;  // images.maxUploadBytes: the route's body limit (413 above)
 };
 
 // Before the body: Content-Type (415/400) and the quota (507: nothing left, or a Content-Length that cannot

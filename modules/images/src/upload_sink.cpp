@@ -23,7 +23,9 @@ Expected<std::shared_ptr<UploadSink>> UploadSink::create(std::string_view conten
 
 Status UploadSink::write(std::string_view chunk) {
     if (aborted_) return internalError("upload body written after abort");
-    return parser_->feed(chunk);
+    auto fed = parser_->feed(chunk);
+    if (!fed) abort();  // give the space back now, not when the HTTP layer gets round to it
+    return fed;
 }
 
 Status UploadSink::finish() {

@@ -30,7 +30,7 @@ inline constexpr std::string_view kFilePartName = "assetData";
 inline constexpr std::string_view kAltFilePartName = "file";
 
 struct UploadSinkOptions {
-    std::string tmpDir;                              // where the temp file goes (must exist)
+    std::string tmpDir;                               // where the temp file goes (must exist)
     std::optional<std::int64_t> remainingQuotaBytes;  // nullopt: no quota
     DurabilityOps* ops = &DurabilityOps::system();
 };

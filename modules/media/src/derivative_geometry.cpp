@@ -23,8 +23,8 @@ Size previewSize(Size original) {
 Size thumbnailSize(Size original) {
     int shorter = std::min(original.width, original.height);
     int longer = std::max(original.width, original.height);
-    double scale = std::min({1.0, static_cast<double>(kThumbnailShortSide) / shorter,
-                             static_cast<double>(kThumbnailLongSideMax) / longer});
+    double scale = std::min(
+        {1.0, static_cast<double>(kThumbnailShortSide) / shorter, static_cast<double>(kThumbnailLongSideMax) / longer});
     return scale >= 1.0 ? original : scaled(original, scale);
 }
 

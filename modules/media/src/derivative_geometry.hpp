@@ -9,10 +9,10 @@ struct Size {
     bool operator==(const Size&) const = default;
 };
 
-inline constexpr int kPreviewBox = 1440;          // preview: JPEG, fits 1440×1440
-inline constexpr int kThumbnailShortSide = 250;   // thumbnail: WebP, 250 px on the shorter side…
+inline constexpr int kPreviewBox = 1440;            // preview: JPEG, fits 1440×1440
+inline constexpr int kThumbnailShortSide = 250;     // thumbnail: WebP, 250 px on the shorter side…
 inline constexpr int kThumbnailLongSideMax = 1000;  // …unless the longer side would pass 1000 px
-inline constexpr int kAvatarSide = 256;           // avatar: 256×256 WebP, centre crop
+inline constexpr int kAvatarSide = 256;             // avatar: 256×256 WebP, centre crop
 
 // Never enlarges: a 600×400 original has a 600×400 preview.
 Size previewSize(Size original);

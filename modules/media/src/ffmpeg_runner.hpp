@@ -33,10 +33,10 @@ struct FfmpegOptions {
 
 // Per run: what the caller knows and wants to hear.
 struct FfmpegControl {
-    std::optional<double> durationSeconds;      // from the upload's probe: progress fraction and time limits
-    std::function<void(double)> onProgress;      // 0..1, from `-progress pipe:1`; called on the running thread
+    std::optional<double> durationSeconds;   // from the upload's probe: progress fraction and time limits
+    std::function<void(double)> onProgress;  // 0..1, from `-progress pipe:1`; called on the running thread
     const std::atomic<bool>* cancelFlag = nullptr;
-    std::function<bool()> cancelRequested;       // e.g. [&] { return !jobContext.stillOwned(); }
+    std::function<bool()> cancelRequested;  // e.g. [&] { return !jobContext.stillOwned(); }
 };
 
 enum class FfmpegOperation { Poster, Mp4, Mp3 };

@@ -1,14 +1,13 @@
 #include "vips_engine.hpp"
 
-#include <vips/vips8>
-
 #include <algorithm>
-#include <memory>
 #include <mutex>
 #include <vector>
+#include <vips/vips8>
 
 #include "atomic_file.hpp"
 #include "obscura/kernel/log.hpp"
+#include "webp_metadata.hpp"
 
 namespace obscura::media {
 namespace {
@@ -56,11 +55,13 @@ std::string takeMessage(const VError& e) {
     }
     while (!out.empty() && (out.back() == ' ' || out.back() == ';')) out.pop_back();
     if (out.size() > 300) out = out.substr(0, 300) + "…";
-    return out.empty() ? "unknown libvips error" : out;
+    return out;
 }
 
 Error invalidFile(const Loader& l, const std::string& why, const char* reason) {
-    return {ErrorCode::Invalid, "cannot decode the " + std::string(l.label) + " image: " + why, reason};
+    // Some decoders (libpng) only warn before failing, leaving libvips' error text empty.
+    std::string text = why.empty() ? std::string("the data is damaged or not really ") + l.label : why;
+    return {ErrorCode::Invalid, "cannot decode the " + std::string(l.label) + " image: " + text, reason};
 }
 
 // libvips warns once per failing tile; the job's own error already says what went wrong.
@@ -84,8 +85,10 @@ Expected<Header> readHeader(const std::string& path, const Loader& loader, std::
     }
     const char* nickname = vips_nickname_find(g_type_from_name(found));
     if (!nickname || std::string_view(nickname) != loader.nickname) {
-        return invalidFile(loader, std::string("its content is read by libvips' ") + (nickname ? nickname : found) +
-                                       ", not " + loader.nickname, "format_mismatch");
+        return invalidFile(loader,
+                           std::string("its content is read by libvips' ") + (nickname ? nickname : found) + ", not " +
+                               loader.nickname,
+                           "format_mismatch");
     }
     Header h;
     VImage::call(loader.nickname, VImage::option()
@@ -164,44 +167,50 @@ VImage renderUpright(const VImage& in, int orientation) {
     return orientation > 1 ? memory.autorot().copy_memory() : memory;
 }
 
-// An encoded output, freed with its owner.
-class Encoded {
-public:
-    explicit Encoded(VipsBlob* blob) : blob_(blob) {}
-    Encoded(const Encoded&) = delete;
-    Encoded& operator=(const Encoded&) = delete;
-    ~Encoded() { vips_area_unref(reinterpret_cast<VipsArea*>(blob_)); }
-    std::string_view bytes() const {
-        std::size_t length = 0;
-        const void* data = vips_blob_get(blob_, &length);
-        return {static_cast<const char*>(data), length};
+// A header of its own with every metadata item removed (EXIF, XMP, IPTC, ICC, orientation, …), so no saver has
+// anything private to copy.
+VImage withoutMetadata(const VImage& in) {
+    VImage out = in.copy();
+    gchar** fields = vips_image_get_fields(out.get_image());
+    for (gchar** f = fields; f && *f; ++f) {
+        // The basic header (width, bands, …) is not metadata and cannot be removed; everything else goes.
+        vips_image_remove(out.get_image(), *f);
     }
+    g_strfreev(fields);
+    return out;
+}
 
-private:
-    VipsBlob* blob_;
-};
+std::string takeBlob(VipsBlob* blob) {
+    std::size_t length = 0;
+    const void* data = vips_blob_get(blob, &length);
+    std::string bytes(static_cast<const char*>(data), length);
+    vips_area_unref(reinterpret_cast<VipsArea*>(blob));
+    return bytes;
+}
 
-// Encodes without any metadata (strip: no EXIF, GPS, XMP, ICC). Throws VError.
-std::unique_ptr<Encoded> encode(const VImage& image, OutputFormat format, int quality) {
+// Encodes without any metadata (no EXIF, GPS, XMP or ICC). Throws VError; Internal if the WebP cannot be rewritten.
+Expected<std::string> encode(const VImage& original, OutputFormat format, int quality) {
+    VImage image = withoutMetadata(original);
     if (format == OutputFormat::Webp) {
-        return std::make_unique<Encoded>(image.webpsave_buffer(VImage::option()->set("Q", quality)->set("strip", true)));
+        // libvips 8.14.1's webpsave writes a fresh EXIF chunk even with strip set: remove it from the container.
+        return stripWebpMetadata(
+            takeBlob(image.webpsave_buffer(VImage::option()->set("Q", quality)->set("strip", true))));
     }
     VImage flat = image.has_alpha()
                       ? image.flatten(VImage::option()->set("background", std::vector<double>{255, 255, 255}))
                       : image;
-    return std::make_unique<Encoded>(
+    return takeBlob(
         flat.jpegsave_buffer(VImage::option()->set("Q", quality)->set("strip", true)->set("optimize_coding", true)));
 }
 
 // Encoding an in-memory sRGB image cannot fail on bad input, so a failure here is ours (Internal).
 Status save(const VImage& image, OutputFormat format, int quality, const std::string& path) {
-    std::unique_ptr<Encoded> encoded;
     try {
-        encoded = encode(image, format, quality);
+        OBSCURA_TRY(bytes, encode(image, format, quality));
+        return writeFileAtomically(path, bytes);
     } catch (const VError& e) {
         return internalError("encoding " + path + " failed: " + takeMessage(e));
     }
-    return writeFileAtomically(path, encoded->bytes());
 }
 
 }  // namespace
@@ -225,8 +234,8 @@ Status VipsEngine::initialise(const VipsSettings& settings) {
             vips_error_clear();
             return;
         }
-        g_log_set_handler("VIPS", static_cast<GLogLevelFlags>(G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE),
-                          routeVipsLog, nullptr);
+        g_log_set_handler("VIPS", static_cast<GLogLevelFlags>(G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE), routeVipsLog,
+                          nullptr);
         vips_block_untrusted_set(TRUE);
         vips_operation_block_set("VipsForeignLoad", TRUE);
         for (const auto& l : kLoaders) vips_operation_block_set(l.family, FALSE);
@@ -272,7 +281,8 @@ Expected<DerivativeSizes> VipsEngine::makePreviewAndThumbnail(const std::string&
     return sizes;
 }
 
-Expected<Size> VipsEngine::makeAvatar(const std::string& original, ImageKind kind, const std::string& avatarPath) const {
+Expected<Size> VipsEngine::makeAvatar(const std::string& original, ImageKind kind,
+                                      const std::string& avatarPath) const {
     OBSCURA_TRY_STATUS(initialise());
     const Loader& loader = loaderFor(kind);
     VImage avatar;
@@ -296,7 +306,7 @@ Expected<Size> VipsEngine::convert(const std::string& original, ImageKind kind, 
                                    const std::string& targetPath) const {
     OBSCURA_TRY_STATUS(initialise());
     const Loader& loader = loaderFor(kind);
-    std::unique_ptr<Encoded> encoded;
+    std::string bytes;
     Size size;
     try {
         OBSCURA_TRY(header, readHeader(original, loader, options_.maxPixels));
@@ -312,11 +322,12 @@ Expected<Size> VipsEngine::convert(const std::string& original, ImageKind kind, 
         VImage upright = toSrgb8(decode(original, loader, header, 1.0, header.orientation > 1));
         if (header.orientation > 1) upright = upright.autorot();
         // Decoding happens while encoding, so a failure here is the original's fault.
-        encoded = encode(upright, format, options_.conversionQuality);
+        OBSCURA_TRY(encoded, encode(upright, format, options_.conversionQuality));
+        bytes = std::move(encoded);
     } catch (const VError& e) {
         return invalidFile(loader, takeMessage(e), "undecodable");
     }
-    OBSCURA_TRY_STATUS(writeFileAtomically(targetPath, encoded->bytes()));
+    OBSCURA_TRY_STATUS(writeFileAtomically(targetPath, bytes));
     return size;
 }
 

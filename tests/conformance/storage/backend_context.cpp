@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 
+#include "mysql_test_database.hpp"
 #include "test_support.hpp"
 
 namespace obscura::conformance {
@@ -59,40 +60,52 @@ public:
     std::unique_ptr<BackendDatabase> newDatabase() override { return std::make_unique<SqliteDatabase>(plugin()); }
 };
 
-// The database named by the URL is shared between runs and cases: nothing is dropped, so cases that need
-// an empty database are skipped for it and the others use unique keys.
+// Each case gets a database of its own on the test server (see mysql_test_database.hpp), so it starts empty
+// just like a fresh SQLite file. A user without the right to create databases falls back to the one the URL
+// names, shared between runs and cases: cases that need an empty database are then skipped for it and the
+// others use unique keys.
 class MysqlDatabase final : public BackendDatabase {
 public:
-    MysqlDatabase(const LoadedStorage& plugin, std::string url, std::string password)
-        : plugin_(plugin), url_(std::move(url)), password_(std::move(password)) {}
+    MysqlDatabase(const LoadedStorage& plugin, const test::MysqlServer& server) : plugin_(plugin), server_(server) {
+        auto own = test::MysqlTestDatabase::create(server);
+        if (own) {
+            own_ = std::move(*own);
+        } else {
+            static const bool announced = [&] {
+                announce("MySQL: cannot create a database per case (" + own.error().message +
+                         "); sharing the URL's database, so cases that need an empty one are skipped");
+                return true;
+            }();
+            (void)announced;
+        }
+    }
     Expected<std::unique_ptr<storage::Storage>> open(int poolSize) override {
         storage::StorageOptions options;
         options.dataDir = dir_.path();
-        options.url = url_;
-        options.password = password_;
+        options.url = own_ ? own_->url() : server_.url;
+        options.password = server_.password;
         options.poolSize = poolSize;
         return openStorage(plugin_, options);
     }
-    bool fresh() const override { return false; }
+    bool fresh() const override { return own_ != nullptr; }
 
 private:
     const LoadedStorage& plugin_;
-    std::string url_;
-    std::string password_;
+    test::MysqlServer server_;
+    std::unique_ptr<test::MysqlTestDatabase> own_;
     test::TempDir dir_;
 };
 
 class MysqlBackend final : public Backend {
 public:
-    MysqlBackend(LoadedStorage plugin, std::string url, std::string password)
-        : Backend("mysql", std::move(plugin)), url_(std::move(url)), password_(std::move(password)) {}
+    MysqlBackend(LoadedStorage plugin, test::MysqlServer server)
+        : Backend("mysql", std::move(plugin)), server_(std::move(server)) {}
     std::unique_ptr<BackendDatabase> newDatabase() override {
-        return std::make_unique<MysqlDatabase>(plugin(), url_, password_);
+        return std::make_unique<MysqlDatabase>(plugin(), server_);
     }
 
 private:
-    std::string url_;
-    std::string password_;
+    test::MysqlServer server_;
 };
 
 struct Selection {
@@ -150,8 +163,8 @@ Selection makeSelection() {
             selection.problems.push_back("OBSCURA_TEST_MYSQL_URL is set but obscura_storage_mysql.so is not in " +
                                          kPluginDir);
         } else if (auto plugin = load("mysql")) {
-            selection.backends.push_back(
-                std::make_unique<MysqlBackend>(*plugin, url, env("OBSCURA_TEST_MYSQL_PASSWORD")));
+            auto server = test::mysqlServerFromEnvironment();
+            selection.backends.push_back(std::make_unique<MysqlBackend>(*plugin, *server));
         }
     }
 

@@ -22,8 +22,9 @@ public:
     virtual ~BackendDatabase() = default;
     // A new Storage on this database; call again after dropping the last one to simulate a restart.
     virtual Expected<std::unique_ptr<storage::Storage>> open(int poolSize = 8) = 0;
-    // True when the database started empty, so exact versions and counts from zero can be asserted.
-    // A shared server database (MySQL) is not: cases then use unique keys and relative counts.
+    // True when the database started empty, so exact versions and counts from zero can be asserted. A shared
+    // server database (MySQL when the test user may not create databases) is not: cases then use unique keys
+    // and relative counts.
     virtual bool fresh() const = 0;
 };
 

@@ -3,6 +3,7 @@
 // accent-insensitive; every word must match; nothing in q is query syntax.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "backend_context.hpp"
@@ -197,6 +198,65 @@ TEST_SUITE("conformance.images.search") {
             auto q = queryFor(owner, 2);
             q.filter.q = "mount";
             CHECK(listAllIds(*storage, q) == expected);
+        });
+    }
+
+    TEST_CASE("a word matching tens of thousands of assets pages exactly like a rare one") {
+        // Plugins may plan common and rare words differently (SQLite does, above 20,000 matches): both must
+        // answer the same rows in the same order.
+        forEachBackend([](Backend& backend) {
+            auto database = backend.newDatabase();
+            auto storage = openMigrated(*database);
+            const auto owner = createOwner(*storage, "search_common");
+            constexpr int kCount = 20100;
+            std::vector<AssetRecord> all;
+            auto status = storage->transaction([&](storage::Repositories& repos) -> Status {
+                for (int i = 0; i < kCount; ++i) {
+                    auto a = makeAsset(owner, kJuly2021Us + (i % 997) * 1000000LL);
+                    a.title = i % 1000 == 0 ? "Quokka sighting" : "Quokka";
+                    OBSCURA_TRY_STATUS(repos.images().createAsset(a));
+                    all.push_back(std::move(a));
+                }
+                return {};
+            });
+            REQUIRE_MESSAGE(status.ok(), status.error().message);
+            std::sort(all.begin(), all.end(), [](const AssetRecord& x, const AssetRecord& y) {
+                return std::tie(x.takenAtUs, x.id) > std::tie(y.takenAtUs, y.id);
+            });
+            const auto expectIds = [&](std::size_t from, std::size_t count, bool rareOnly) {
+                std::vector<std::string> ids;
+                std::size_t seen = 0;
+                for (const auto& a : all) {
+                    if (rareOnly && a.title == "Quokka") continue;
+                    if (seen++ >= from && ids.size() < count) ids.push_back(a.id);
+                }
+                return ids;
+            };
+            auto common = queryFor(owner, 100);
+            common.filter.q = "quokka";
+            auto first = withImages(*storage, [&](ImagesRepository& r) { return r.listAssets(common); });
+            REQUIRE_MESSAGE(first.ok(), first.error().message);
+            std::vector<std::string> ids;
+            for (const auto& a : first->items) ids.push_back(a.id);
+            CHECK(ids == expectIds(0, 100, false));
+            CHECK(first->hasMore);
+            // Deep in the list, by cursor.
+            const auto& deep = all[15000];
+            common.after = storage::AssetCursor{deep.takenAtUs, deep.id};
+            CHECK(pageIds(*storage, common) == expectIds(15001, 100, false));
+
+            auto rare = queryFor(owner, 7);
+            rare.filter.q = "quokka sigh";
+            CHECK(listAllIds(*storage, rare) == expectIds(0, kCount, true));
+
+            storage::AssetFilter timelineFilter;
+            timelineFilter.ownerId = owner;
+            timelineFilter.q = "quokka";
+            auto buckets = withImages(*storage, [&](ImagesRepository& r) { return r.timeline(timelineFilter); });
+            REQUIRE(buckets.ok());
+            std::int64_t total = 0;
+            for (const auto& b : *buckets) total += b.count;
+            CHECK(total == kCount);
         });
     }
 }

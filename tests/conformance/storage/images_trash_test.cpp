@@ -175,6 +175,15 @@ TEST_SUITE("conformance.images.trash") {
             REQUIRE(counts.ok());
             CHECK(counts->images == 1);  // statistics count live assets only
             CHECK(counts->videos == 0);
+            auto restored = withImages(*storage, [&](ImagesRepository& r) {
+                return r.restoreAssets(owner, {trashed.id}, "2024-06-01T00:00:00Z");
+            });
+            REQUIRE(restored.ok());
+            counts = withImages(*storage, [&](ImagesRepository& r) { return r.countAssets(owner); });
+            REQUIRE(counts.ok());
+            CHECK(counts->images == 2);
+            CHECK(usage().assets == 2);  // restoring moves nothing in the totals
+            CHECK(usage().bytesOriginals == 1007);
         });
     }
 

@@ -142,6 +142,56 @@ TEST_SUITE("app.cli") {
         CHECK(contains(help.output, "OBSCURA_USER_PASSWORD"));
     }
 
+    TEST_CASE("fsck lists by default; --repair, --reimport and --min-age refine it") {
+        const auto plain = parse({"fsck", "--data-dir", "/srv/d"});
+        CHECK(plain.kind == CliCommand::Fsck);
+        CHECK_FALSE(plain.fsck.repair);
+        CHECK_FALSE(plain.fsck.reimport);
+        CHECK(plain.fsck.minAgeSeconds == 3600);
+        CHECK(plain.overrides == std::map<std::string, std::string>{{"server.dataDir", "/srv/d"}});
+
+        const auto repair = parse({"--config", "c.json", "fsck", "--repair", "--reimport", "--min-age", "0"});
+        CHECK(repair.kind == CliCommand::Fsck);
+        CHECK(repair.fsck.repair);
+        CHECK(repair.fsck.reimport);
+        CHECK(repair.fsck.minAgeSeconds == 0);
+        CHECK(repair.configFile == std::optional<std::string>("c.json"));
+    }
+
+    TEST_CASE("fsck --reimport needs --repair; a negative age and --port are usage errors") {
+        const auto alone = parse({"fsck", "--reimport"});
+        CHECK(alone.exitCode == 2);
+        CHECK(contains(alone.output, "--repair"));
+        CHECK(parse({"fsck", "--min-age", "-1"}).exitCode == 2);
+        CHECK(parse({"fsck", "--port", "1"}).exitCode == 2);
+        CHECK(contains(parse({"--help"}).output, "fsck"));
+    }
+
+    TEST_CASE("migrate-storage takes a source and a target, and --config") {
+        const auto copy = parse({"migrate-storage", "--from", "sqlite:/srv/data/obscura.db", "--to",
+                                 "mysql://obscura@db:3306/obscura"});
+        CHECK(copy.kind == CliCommand::MigrateStorage);
+        CHECK(copy.copy.from == "sqlite:/srv/data/obscura.db");
+        CHECK(copy.copy.to == "mysql://obscura@db:3306/obscura");
+        CHECK(copy.overrides.empty());
+        const auto withConfig = parse({"--config", "c.json", "migrate-storage", "--to", "mysql://u@h/d", "--from",
+                                       "sqlite:x.db"});
+        CHECK(withConfig.kind == CliCommand::MigrateStorage);
+        CHECK(withConfig.configFile == std::optional<std::string>("c.json"));
+        CHECK(withConfig.copy.from == "sqlite:x.db");
+    }
+
+    TEST_CASE("migrate-storage without --from or --to, or with --data-dir or --port, is a usage error") {
+        const auto noTarget = parse({"migrate-storage", "--from", "sqlite:/a.db"});
+        CHECK(noTarget.kind == CliCommand::Help);
+        CHECK(noTarget.exitCode == 2);
+        CHECK(contains(noTarget.output, "--to"));
+        CHECK(parse({"migrate-storage", "--to", "mysql://u@h/d"}).exitCode == 2);
+        CHECK(parse({"migrate-storage", "--from", "a", "--to", "b", "--data-dir", "/d"}).exitCode == 2);
+        CHECK(parse({"migrate-storage", "--from", "a", "--to", "b", "--port", "1"}).exitCode == 2);
+        CHECK(contains(parse({"--help"}).output, "migrate-storage"));
+    }
+
     TEST_CASE("version as a subcommand and as a flag") {
         CHECK(parse({"version"}).kind == CliCommand::Version);
         CHECK(parse({"--version"}).kind == CliCommand::Version);

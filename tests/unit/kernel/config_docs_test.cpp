@@ -102,3 +102,15 @@ TEST_SUITE("kernel.config") {
         }
     }
 }
+
+TEST_SUITE("kernel.config") {
+    TEST_CASE("the README's key table is the reference page's table, row for row") {
+        const std::string readme = obscura::test::readFile(std::string(OBSCURA_SOURCE_DIR) + "/README.md");
+        const std::string doc = obscura::test::readFile(kReference);
+        for (const auto& k : Config::schema()) {
+            const std::string row = rowOf(doc, k.key);
+            REQUIRE_MESSAGE(!row.empty(), "no row for " << k.key);
+            CHECK_MESSAGE(readme.find(row + "\n") != std::string::npos, "README row differs or is missing: " << k.key);
+        }
+    }
+}

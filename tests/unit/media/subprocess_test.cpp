@@ -209,6 +209,19 @@ TEST_SUITE("kernel.subprocess") {
         CHECK(has("Max core file size", "0", "0"));
     }
 
+    TEST_CASE("a low open-files limit works in a parent with many descriptors open") {
+        // A busy server: every pipe the runner makes lands above the child's RLIMIT_NOFILE.
+        std::vector<int> held;
+        for (int i = 0; i < 200; ++i) held.push_back(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+        SubprocessOptions o;
+        o.openFiles = 64;
+        auto r = runSubprocess({"ls", "/proc/self/fd"}, o);
+        for (int fd : held) ::close(fd);
+        REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
+        CHECK(r->exitCode == 0);
+        CHECK(lines(r->out).size() == 4);  // 0, 1, 2 and ls's own handle on the directory
+    }
+
     TEST_CASE("the child sees only 0, 1, 2, with stdin from /dev/null") {
         int leaked = ::open("/dev/null", O_RDONLY);  // deliberately without O_CLOEXEC
         REQUIRE(leaked >= 0);
@@ -238,6 +251,20 @@ TEST_SUITE("kernel.subprocess") {
         auto cat = mustRun({"cat"});
         CHECK(cat.exitCode == 0);
         CHECK(cat.out.empty());
+    }
+
+    TEST_CASE("a low RLIMIT_NOFILE works while the parent holds many descriptors") {
+        // A server holds sockets and files at low numbers; the child's stdio set-up must happen before the limit
+        // drops below them, or it fails with EMFILE.
+        std::vector<int> held;
+        for (int i = 0; i < 64; ++i) held.push_back(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+        SubprocessOptions o;
+        o.openFiles = 16;
+        auto r = runSubprocess({"ls", "/proc/self/fd"}, o);
+        for (int fd : held) ::close(fd);
+        REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
+        CHECK(r->exitCode == 0);
+        CHECK(lines(r->out).size() == 4);  // 0, 1, 2 and ls's own directory handle
     }
 
     TEST_CASE("the environment is PATH plus the explicit additions; the working directory is applied") {
@@ -271,7 +298,8 @@ TEST_SUITE("kernel.subprocess") {
     }
 
     TEST_CASE("signals we ignore or block are not inherited") {
-        struct sigaction ignore {}, previous {};
+        struct sigaction ignore {
+        }, previous{};
         ignore.sa_handler = SIG_IGN;
         ::sigaction(SIGPIPE, &ignore, &previous);
         auto r = mustRun({"grep", "-E", "^Sig(Ign|Blk)", "/proc/self/status"});

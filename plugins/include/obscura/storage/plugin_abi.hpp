@@ -6,7 +6,7 @@
 
 namespace obscura::storage {
 class StorageFactory;
-inline constexpr std::uint32_t kStorageAbiVersion = 2;
+inline constexpr std::uint32_t kStorageAbiVersion = 3;
 }  // namespace obscura::storage
 
 extern "C" {

@@ -10,6 +10,7 @@
 #include "obscura/storage/images_repository.hpp"
 #include "obscura/storage/jobs_repository.hpp"
 #include "obscura/storage/records.hpp"
+#include "obscura/storage/table_rows.hpp"
 
 namespace obscura::storage {
 
@@ -90,6 +91,8 @@ public:
     virtual ImagesRepository& images() = 0;
     virtual MediaRepository& media() = 0;
     virtual JobsRepository& jobs() = 0;
+    // Every module's tables as plain rows, for copying a whole library between plugins (table_rows.hpp).
+    virtual TableRowsRepository& tableRows() = 0;
 };
 
 }  // namespace obscura::storage

@@ -1,0 +1,34 @@
+// (c) Obscura's own adapter (modules/media/src/vips_engine.cpp) in-process on the same files: the loader check, the
+// header pixel check, fail_on=error, sRGB conversion, metadata removal and atomic fsync'd writes included.
+#include <cstdio>
+
+#include "bench_common.hpp"
+#include "vips_engine.hpp"
+
+using namespace obscura::media;
+
+int main(int argc, char** argv) {
+    bench::Args args = bench::parse(argc, argv);
+    VipsSettings settings;
+    settings.concurrency = args.vipsThreads;
+    if (auto s = VipsEngine::initialise(settings); !s.ok()) {
+        std::fprintf(stderr, "%s\n", s.error().message.c_str());
+        return 1;
+    }
+    VipsEngine engine;
+    auto files = bench::corpusFiles(args.corpus);
+    std::vector<double> rounds;
+    for (int r = 0; r < args.rounds; ++r) {
+        double s = bench::runPool(files.size(), args.workers, [&](std::size_t i) {
+            std::string out = args.out + "/" + bench::stem(files[i]);
+            auto made =
+                engine.makePreviewAndThumbnail(files[i], ImageKind::Jpeg, out + ".preview.jpg", out + ".thumb.webp");
+            if (!made.ok()) std::fprintf(stderr, "%s: %s\n", files[i].c_str(), made.error().message.c_str());
+            return made.ok();
+        });
+        if (s < 0) return 1;
+        rounds.push_back(s);
+    }
+    bench::report("obscura-vips-engine", files.size(), rounds);
+    return 0;
+}

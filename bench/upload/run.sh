@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Upload memory and throughput (issue 5's note): the server's resident memory while one large file uploads
+# (target: peak < 64 MiB above idle) and its upload speed against `dd conv=fsync` writing as many bytes to
+# the same file system in the same run (target: >= 0.8x).
+# Usage: bench/upload/run.sh [OBSCURA_BINARY] [SIZE_MIB] [RUNS] [WORK_DIR]
+#   defaults: build/bin/obscura (build it as Release), 1024 MiB, 3 runs, a fresh directory under $TMPDIR.
+# The file is a real MP4 (ffmpeg testsrc, 1 s) followed by one ISO-BMFF `free` box of padding, so it sniffs,
+# streams and probes like a real video of that size. curl posts it as multipart/form-data (-F), which also
+# makes curl send `Expect: 100-continue`. Memory is sampled from /proc/<pid>/status (VmRSS) every 20 ms
+# during the upload; VmHWM (the process's lifetime peak) is reported beside it.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+bin="${1:-$here/../../build/bin/obscura}"
+size_mib="${2:-1024}"
+runs="${3:-3}"
+base="${4:-${TMPDIR:-/tmp}}"
+[ -x "$bin" ] || { echo "run.sh: no executable at $bin" >&2; exit 2; }
+for tool in curl ffmpeg python3 dd; do
+    command -v "$tool" >/dev/null || { echo "run.sh: $tool is not installed" >&2; exit 2; }
+done
+
+work="$(mktemp -d "$base/obscura-upload-bench-XXXXXX")"
+server=""
+cleanup() {
+    [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# The input: MP4 + padding box, exactly size_mib MiB.
+ffmpeg -hide_banner -loglevel error -f lavfi -i testsrc=size=320x240:rate=25 -t 1 -pix_fmt yuv420p \
+    -c:v libx264 "$work/head.mp4"
+python3 - "$work/head.mp4" "$work/big.mp4" "$size_mib" <<'EOF'
+import os, struct, sys
+head = open(sys.argv[1], 'rb').read()
+total = int(sys.argv[3]) << 20
+pad = total - len(head)
+assert 8 <= pad < 1 << 32, "size out of range for a 32-bit free box"
+with open(sys.argv[2], 'wb') as out:
+    out.write(head)
+    out.write(struct.pack('>I', pad) + b'free')
+    zero = bytes(1 << 20)
+    left = pad - 8
+    while left:
+        n = min(left, len(zero))
+        out.write(zero[:n])
+        left -= n
+EOF
+bytes=$(stat -c %s "$work/big.mp4")
+cat "$work/big.mp4" >/dev/null  # into the page cache: the client's reads should not compete for the disk
+
+# Fast argon2id so that signing in (64 MiB by default) does not dominate the process's lifetime peak.
+OBSCURA_LOG_ACCESS_LOG=false OBSCURA_AUTH_PASSWORD_HASH_MEMORY_KIB=19456 OBSCURA_AUTH_PASSWORD_HASH_ITERATIONS=2 \
+    "$bin" serve --port 0 --data-dir "$work/data" 2>"$work/log" &
+server=$!
+port=""
+for _ in $(seq 100); do
+    port="$(grep -o 'listening on [^ ]*:[0-9]*' "$work/log" | grep -o '[0-9]*$' || true)"
+    [ -n "$port" ] && break
+    sleep 0.1
+done
+[ -n "$port" ] || { cat "$work/log" >&2; echo "run.sh: the server did not start" >&2; exit 1; }
+url="http://127.0.0.1:$port"
+curl -sf -H 'Content-Type: application/json' -d '{"username":"bench","password":"bench password 123"}' \
+    "$url/api/auth/register" >/dev/null
+token="$(curl -sf -u 'bench:bench password 123' -X POST "$url/api/auth/login" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["accessToken"])')"
+
+status_kib() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$server/status"; }
+
+echo "file: $bytes bytes; server pid $server; data dir on $(df --output=source "$work" | tail -1); $(nproc) cores"
+for run in $(seq "$runs"); do
+    sleep 1
+    idle=$(status_kib VmRSS)
+    : >"$work/samples"
+    ( while kill -0 "$server" 2>/dev/null; do status_kib VmRSS >>"$work/samples"; sleep 0.02; done ) &
+    sampler=$!
+    result="$(curl -sS -o "$work/response" -w '%{http_code} %{time_total}' -H "Authorization: Bearer $token" \
+        -F "assetData=@$work/big.mp4;type=video/mp4" "$url/api/assets")"
+    kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+    code=${result% *}
+    seconds=${result#* }
+    [ "$code" = 201 ] || { echo "run $run: upload answered $code: $(cat "$work/response")" >&2; exit 1; }
+    peak=$(sort -n "$work/samples" | tail -1)
+    hwm=$(status_kib VmHWM)
+    upload_mbs=$(python3 -c "print(f'{$bytes / $seconds / 1e6:.1f}')")
+
+    # The same number of bytes through the kernel to the same file system, made durable the same way.
+    dd_out="$(dd if=/dev/zero of="$work/data/dd-probe" bs=1M count="$size_mib" conv=fsync 2>&1 | tail -1)"
+    rm -f "$work/data/dd-probe"
+    dd_seconds="$(echo "$dd_out" | sed -E 's/.* copied, ([0-9.]+) s.*/\1/')"
+    dd_mbs=$(python3 -c "print(f'{$bytes / $dd_seconds / 1e6:.1f}')")
+    ratio=$(python3 -c "print(f'{$dd_seconds / $seconds:.2f}')")
+    echo "run $run: upload ${seconds}s = ${upload_mbs} MB/s; dd conv=fsync ${dd_seconds}s = ${dd_mbs} MB/s;" \
+        "ratio ${ratio}x; RSS idle $((idle / 1024)) MiB, peak while uploading $((peak / 1024)) MiB" \
+        "(+$(((peak - idle) / 1024)) MiB), VmHWM $((hwm / 1024)) MiB; samples $(wc -l <"$work/samples")"
+
+    # Delete it for good so the next run is not a duplicate and the disk does not fill.
+    id="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$work/response")"
+    curl -sf -X DELETE -H "Authorization: Bearer $token" "$url/api/assets/$id?permanent=true" >/dev/null
+    sleep 2
+done
+grep -o '"msg":"obscura [^"]*"' "$work/log" | head -1

@@ -1,0 +1,88 @@
+#include "asset_bytes.hpp"
+
+#include <filesystem>
+
+#include "asset_importer.hpp"
+#include "bandwidth_meter.hpp"
+#include "download_handler.hpp"
+#include "library_layout.hpp"
+#include "obscura/auth/auth_module.hpp"
+#include "obscura/kernel/config.hpp"
+#include "obscura/kernel/job_queue.hpp"
+#include "obscura/kernel/module.hpp"
+#include "obscura/kernel/router.hpp"
+#include "orphan_census.hpp"
+#include "upload_handler.hpp"
+
+namespace obscura::images {
+
+namespace {
+
+// ffprobe is given absolute paths (video_probe.hpp), and the data dir may be configured relative ("./data").
+std::string absoluteDataDir(const std::string& dataDir) {
+    std::error_code ec;
+    auto absolute = std::filesystem::absolute(dataDir, ec);
+    return ec ? dataDir : absolute.lexically_normal().string();
+}
+
+std::string prepareTmp(const Config& config, ModuleContext& ctx, const std::string& dataDir) {
+    // SQLite is one process by design and App empties tmp/ at start; any other database may be shared by
+    // replicas, each with its own folder.
+    const bool exclusive = config.getString("storage.plugin") == "sqlite";
+    const std::string instance = ctx.jobs().instanceId();
+    if (!exclusive) {
+        if (auto prepared = prepareInstanceTmp(dataDir, instance); !prepared)
+            throw ModuleStartError("images: " + prepared.error().message);
+    }
+    return uploadTmpDir(dataDir, exclusive, instance);
+}
+
+}  // namespace
+
+struct AssetBytes::Impl {
+    Impl(const Config& config, ModuleContext& ctx, std::string dataDir, std::string tmpDir)
+        : importer(ctx.storage(), dataDir, &ctx.get<auth::AuthModule>().quota()),
+          upload{ctx.storage(),
+                 importer,
+                 ctx.get<auth::AuthModule>().quota(),
+                 ctx.bus(),
+                 ctx.jobs(),
+                 std::move(tmpDir),
+                 static_cast<std::uint64_t>(config.getInt("images.maxUploadBytes"))},
+          bandwidth(ctx.storage()),
+          download{ctx.storage(), bandwidth, dataDir},
+          census(ctx.storage(), dataDir) {}
+
+    AssetImporter importer;
+    UploadDeps upload;
+    BandwidthMeter bandwidth;
+    DownloadDeps download;
+    OrphanCensus census;
+};
+
+AssetBytes::AssetBytes(const Config& config, ModuleContext& ctx) {
+    const std::string dataDir = absoluteDataDir(ctx.dataDir());
+    std::string tmpDir = prepareTmp(config, ctx, dataDir);
+    impl_ = std::make_unique<Impl>(config, ctx, dataDir, std::move(tmpDir));
+}
+
+AssetBytes::~AssetBytes() { stop(); }
+
+Status AssetBytes::addRoutes(Router& router) {
+    OBSCURA_TRY_STATUS(router.add(uploadRoute(impl_->upload)));
+    for (auto& route : downloadRoutes(impl_->download)) OBSCURA_TRY_STATUS(router.add(std::move(route)));
+    return {};
+}
+
+void AssetBytes::start() {
+    impl_->bandwidth.start();
+    impl_->census.start();
+}
+
+void AssetBytes::stop() {
+    if (!impl_) return;
+    impl_->census.stop();
+    impl_->bandwidth.stop();
+}
+
+}  // namespace obscura::images

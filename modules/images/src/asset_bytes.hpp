@@ -1,0 +1,33 @@
+#pragma once
+// The images module's bytes: the upload route, the download routes, the temp area and the start-up library
+// check — one object the module holds, so the module file stays about wiring.
+#include <memory>
+
+#include "obscura/kernel/expected.hpp"
+
+namespace obscura {
+class Config;
+class ModuleContext;
+class Router;
+}  // namespace obscura
+
+namespace obscura::images {
+
+class AssetBytes {
+public:
+    // Prepares the temp area (a shared database: this instance's folder, stale ones of others removed).
+    // Throws ModuleStartError when the data dir cannot be used.
+    AssetBytes(const Config& config, ModuleContext& ctx);
+    ~AssetBytes();
+
+    Status addRoutes(Router& router);
+    // The background library check (orphan census); stop() interrupts it.
+    void start();
+    void stop();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace obscura::images

@@ -1,0 +1,140 @@
+#include "json_text.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace obscura::images {
+
+namespace {
+
+// Length of the valid UTF-8 sequence at text[i], or 0 when it is not one (overlongs and surrogates included).
+std::size_t utf8Length(std::string_view text, std::size_t i) {
+    const auto at = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+    const unsigned char c = at(i);
+    std::size_t n = 0;
+    unsigned char lo = 0x80, hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) {
+        n = 2;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        n = 3;
+        if (c == 0xe0) lo = 0xa0;
+        if (c == 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 4;
+        if (c == 0xf0) lo = 0x90;
+        if (c == 0xf4) hi = 0x8f;
+    } else {
+        return 0;
+    }
+    if (i + n > text.size()) return 0;
+    if (at(i + 1) < lo || at(i + 1) > hi) return 0;
+    for (std::size_t k = 2; k < n; ++k)
+        if ((at(i + k) & 0xc0) != 0x80) return 0;
+    return n;
+}
+
+}  // namespace
+
+void appendJsonString(std::string& out, std::string_view text) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out += '"';
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x80) {
+            const std::size_t n = utf8Length(text, i);
+            if (n == 0) {
+                out += "\xef\xbf\xbd";
+                ++i;
+            } else {
+                out.append(text.substr(i, n));
+                i += n;
+            }
+            continue;
+        }
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
+            default:
+                if (c < 0x20) {
+                    out += "\\u00";
+                    out += kHex[c >> 4];
+                    out += kHex[c & 15];
+                } else {
+                    out += static_cast<char>(c);
+                }
+        }
+        ++i;
+    }
+    out += '"';
+}
+
+void appendJsonNumber(std::string& out, double value) {
+    if (!std::isfinite(value)) {
+        out += "null";
+        return;
+    }
+    char buffer[32];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+    out.append(buffer, result.ptr);
+}
+
+void appendJsonNumber(std::string& out, std::int64_t value) {
+    char buffer[24];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+    out.append(buffer, result.ptr);
+}
+
+namespace detail {
+
+std::size_t skipJsonSpace(std::string_view text, std::size_t pos) {
+    while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\n' || text[pos] == '\r'))
+        ++pos;
+    return pos;
+}
+
+std::size_t skipJsonValue(std::string_view text, std::size_t pos) {
+    if (pos >= text.size()) return std::string_view::npos;
+    const char c = text[pos];
+    if (c == '"') {
+        for (std::size_t i = pos + 1; i < text.size(); ++i) {
+            if (text[i] == '\\') {
+                ++i;
+            } else if (text[i] == '"') {
+                return i + 1;
+            }
+        }
+        return std::string_view::npos;
+    }
+    if (c == '{' || c == '[') {
+        int depth = 0;
+        for (std::size_t i = pos; i < text.size(); ++i) {
+            const char d = text[i];
+            if (d == '"') {
+                const std::size_t end = skipJsonValue(text, i);
+                if (end == std::string_view::npos) return end;
+                i = end - 1;
+            } else if (d == '{' || d == '[') {
+                ++depth;
+            } else if (d == '}' || d == ']') {
+                if (--depth == 0) return i + 1;
+            }
+        }
+        return std::string_view::npos;
+    }
+    // A number or a literal: up to the next delimiter.
+    std::size_t i = pos;
+    while (i < text.size() && text[i] != ',' && text[i] != '}' && text[i] != ']' && text[i] != ' ' &&
+           text[i] != '\n' && text[i] != '\t' && text[i] != '\r')
+        ++i;
+    return i == pos ? std::string_view::npos : i;
+}
+
+}  // namespace detail
+
+}  // namespace obscura::images

@@ -1,0 +1,35 @@
+#pragma once
+// Start-up's look at the library (DESIGN.md section 4): library files without a row are counted — in the
+// background, so a large library does not delay readiness — and reported in one log line. Never moved or
+// deleted: another replica may be about to commit the row. `obscura fsck` lists and repairs them.
+#include <atomic>
+#include <string>
+#include <thread>
+
+namespace obscura::storage {
+class Storage;
+}
+
+namespace obscura::images {
+
+class OrphanCensus {
+public:
+    OrphanCensus(storage::Storage& storage, std::string dataDir) : storage_(storage), dataDir_(std::move(dataDir)) {}
+    ~OrphanCensus() { stop(); }
+    OrphanCensus(const OrphanCensus&) = delete;
+    OrphanCensus& operator=(const OrphanCensus&) = delete;
+
+    void start();
+    // Interrupts a count in progress and waits for it. Idempotent.
+    void stop();
+
+private:
+    void run();
+
+    storage::Storage& storage_;
+    std::string dataDir_;
+    std::atomic<bool> stop_{false};
+    std::thread thread_;
+};
+
+}  // namespace obscura::images

@@ -1,0 +1,365 @@
+#include "mysql_connection.hpp"
+
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+#include <mysql_connection.h>
+#include <mysql_driver.h>
+
+#include <mutex>
+#include <thread>
+
+namespace obscura::mysql {
+
+namespace {
+
+// Statements cached per connection; beyond this the idle ones are dropped. Listing SQL has many shapes, and
+// the server caps prepared statements of all sessions together (max_prepared_stmt_count, 16382 by default):
+// 256 per connection leaves room for a few dozen connections of several replicas.
+constexpr std::size_t kMaxCachedStatements = 256;
+constexpr int kErMaxPreparedStmtCountReached = 1461;
+// A single autocommit statement chosen as a deadlock victim had no effect: it is simply run again.
+constexpr int kAutocommitDeadlockAttempts = 4;
+
+sql::mysql::MySQL_Driver& driver() {
+    // The first call initialises the client library, which is not thread-safe: storage open() makes it
+    // before any pool exists, and the static's guard serialises concurrent first calls anyway.
+    static sql::mysql::MySQL_Driver* instance = sql::mysql::get_mysql_driver_instance();
+    return *instance;
+}
+
+std::string shorten(std::string_view sql) {
+    constexpr std::size_t kShown = 160;
+    std::string shown(sql.substr(0, kShown));
+    if (sql.size() > kShown) shown += "…";
+    return shown;
+}
+
+}  // namespace
+
+Failure classifyErrorCode(int code) {
+    switch (code) {
+        case 1022:  // ER_DUP_KEY
+        case 1062:  // ER_DUP_ENTRY
+        case 1169:  // ER_DUP_UNIQUE
+        case 1586:  // ER_DUP_ENTRY_WITH_KEY_NAME
+            return Failure::Conflict;
+        case 1205:  // ER_LOCK_WAIT_TIMEOUT
+        case 1213:  // ER_LOCK_DEADLOCK
+        case 1020:  // ER_CHECKREAD: record changed since last read
+        case 1637:  // ER_TOO_MANY_CONCURRENT_TRXS
+        case 1040:  // ER_CON_COUNT_ERROR: too many connections
+            return Failure::Busy;
+        case 1044:  // ER_DBACCESS_DENIED_ERROR
+        case 1045:  // ER_ACCESS_DENIED_ERROR
+        case 1049:  // ER_BAD_DB_ERROR
+        case 1053:  // ER_SERVER_SHUTDOWN
+        case 1129:  // ER_HOST_IS_BLOCKED
+        case 1130:  // ER_HOST_NOT_PRIVILEGED
+        case 1152:  // ER_ABORTING_CONNECTION
+        case 1158:  // ER_NET_READ_ERROR
+        case 1159:  // ER_NET_READ_INTERRUPTED
+        case 1160:  // ER_NET_ERROR_ON_WRITE
+        case 1161:  // ER_NET_WRITE_INTERRUPTED
+        case 1317:  // ER_QUERY_INTERRUPTED (server shutting down)
+        case 1927:  // MariaDB ER_CONNECTION_KILLED
+        case 1969:  // MariaDB ER_STATEMENT_TIMEOUT
+        case 3024:  // MySQL ER_QUERY_TIMEOUT
+        case 4031:  // MySQL ER_CLIENT_INTERACTION_TIMEOUT
+            return Failure::Lost;
+        case 1048:  // ER_BAD_NULL_ERROR
+        case 1264:  // ER_WARN_DATA_OUT_OF_RANGE
+        case 1292:  // ER_TRUNCATED_WRONG_VALUE
+        case 1366:  // ER_TRUNCATED_WRONG_VALUE_FOR_FIELD (e.g. invalid UTF-8)
+        case 1406:  // ER_DATA_TOO_LONG
+        case 1451:  // ER_ROW_IS_REFERENCED_2
+        case 1452:  // ER_NO_REFERENCED_ROW_2
+        case 3140:  // MySQL ER_INVALID_JSON_TEXT
+        case 3819:  // MySQL ER_CHECK_CONSTRAINT_VIOLATED
+        case 4025:  // MariaDB ER_CONSTRAINT_FAILED
+            return Failure::Rejected;
+        default:
+            // 2000-2999 are the client library's own errors: every one of them means the connection (or
+            // the attempt to make one) failed.
+            return code >= 2000 && code < 3000 ? Failure::Lost : Failure::Internal;
+    }
+}
+
+// --- Rows ---
+
+Rows::Rows(std::unique_ptr<sql::ResultSet> rows) : rows_(std::move(rows)) {}
+Rows::Rows(Rows&&) noexcept = default;
+Rows::~Rows() = default;
+
+bool Rows::next() { return rows_->next(); }
+bool Rows::isNull(int column) const { return rows_->isNull(static_cast<std::uint32_t>(column + 1)); }
+std::string Rows::text(int column) const { return rows_->getString(static_cast<std::uint32_t>(column + 1)); }
+std::optional<std::string> Rows::optionalText(int column) const {
+    if (isNull(column)) return std::nullopt;
+    return text(column);
+}
+std::int64_t Rows::int64(int column) const { return rows_->getInt64(static_cast<std::uint32_t>(column + 1)); }
+std::optional<std::int64_t> Rows::optionalInt64(int column) const {
+    if (isNull(column)) return std::nullopt;
+    return int64(column);
+}
+double Rows::real(int column) const {
+    return static_cast<double>(rows_->getDouble(static_cast<std::uint32_t>(column + 1)));
+}
+std::optional<double> Rows::optionalReal(int column) const {
+    if (isNull(column)) return std::nullopt;
+    return real(column);
+}
+
+// --- Statement ---
+
+Statement::Statement(Connection& connection, sql::PreparedStatement* stmt, bool* inUse)
+    : connection_(&connection), stmt_(stmt), inUse_(inUse) {}
+
+Statement::Statement(Statement&& other) noexcept
+    : connection_(other.connection_), stmt_(other.stmt_), inUse_(other.inUse_) {
+    other.stmt_ = nullptr;
+    other.inUse_ = nullptr;
+}
+
+Statement::~Statement() {
+    if (stmt_ == nullptr) return;
+    if (inUse_ != nullptr) {
+        try {
+            stmt_->clearParameters();
+        } catch (...) {
+            // A statement of a dead connection: the connection is dropped with its cache.
+        }
+        *inUse_ = false;
+    } else {
+        delete stmt_;
+    }
+}
+
+void Statement::set(unsigned index, std::string_view value) {
+    stmt_->setString(index, sql::SQLString(std::string(value)));
+}
+void Statement::set(unsigned index, std::int64_t value) { stmt_->setInt64(index, value); }
+void Statement::set(unsigned index, double value) { stmt_->setDouble(index, value); }
+void Statement::set(unsigned index, const std::optional<std::int64_t>& value) {
+    if (value) {
+        set(index, *value);
+    } else {
+        stmt_->setNull(index, sql::DataType::BIGINT);
+    }
+}
+void Statement::set(unsigned index, const std::optional<std::string>& value) {
+    if (value) {
+        set(index, std::string_view(*value));
+    } else {
+        stmt_->setNull(index, sql::DataType::VARCHAR);
+    }
+}
+void Statement::set(unsigned index, const std::optional<double>& value) {
+    if (value) {
+        set(index, *value);
+    } else {
+        stmt_->setNull(index, sql::DataType::DOUBLE);
+    }
+}
+void Statement::set(unsigned index, std::nullptr_t) { stmt_->setNull(index, sql::DataType::VARCHAR); }
+
+Rows Statement::query() {
+    connection_->checkUsable("query");
+    connection_->lastUsed = std::chrono::steady_clock::now();
+    try {
+        return Rows(std::unique_ptr<sql::ResultSet>(stmt_->executeQuery()));
+    } catch (const sql::SQLException& e) {
+        connection_->fail(e, "query");
+    }
+}
+
+std::int64_t Statement::update() {
+    for (int attempt = 1;; ++attempt) {
+        connection_->checkUsable("statement");
+        connection_->lastUsed = std::chrono::steady_clock::now();
+        try {
+            return stmt_->executeUpdate();
+        } catch (const sql::SQLException& e) {
+            const bool retry = e.getErrorCode() == kErLockDeadlock && !connection_->inTransaction() &&
+                               attempt < kAutocommitDeadlockAttempts;
+            if (!retry) connection_->fail(e, "statement");
+            std::this_thread::sleep_for(std::chrono::milliseconds(2 * attempt));
+        }
+    }
+}
+
+// --- Connection ---
+
+Connection::Connection(std::unique_ptr<sql::Connection> raw) : raw_(std::move(raw)) {}
+
+Connection::~Connection() {
+    // Statements first: they belong to the connection.
+    cache_.clear();
+    try {
+        if (raw_) raw_->close();
+    } catch (...) {
+        // Closing a dead connection fails; there is nothing left to release.
+    }
+}
+
+std::unique_ptr<Connection> Connection::open(const ConnectionSettings& settings,
+                                             std::optional<int> readTimeoutSeconds) {
+    sql::ConnectOptionsMap options;
+    if (!settings.socket.empty()) {
+        options["hostName"] = sql::SQLString("unix://" + settings.socket);
+    } else {
+        options["hostName"] = sql::SQLString(settings.host);
+        options["port"] = settings.port;
+    }
+    options["userName"] = sql::SQLString(settings.user);
+    options["password"] = sql::SQLString(settings.password);
+    options["schema"] = sql::SQLString(settings.database);
+    // Connector/C++ 1.1 speaks 3-byte "utf8" unless told otherwise; emoji need utf8mb4 both ways.
+    options["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
+    options["characterSetResults"] = sql::SQLString("utf8mb4");
+    options["OPT_CONNECT_TIMEOUT"] = settings.connectTimeoutSeconds;
+    options["OPT_READ_TIMEOUT"] = readTimeoutSeconds.value_or(settings.readTimeoutSeconds);
+    options["OPT_WRITE_TIMEOUT"] = settings.writeTimeoutSeconds;
+    // A silent reconnect would lose session settings and transactions: the pool replaces dead connections.
+    options["OPT_RECONNECT"] = false;
+    // Affected rows = rows matched, so "did my conditional UPDATE win" does not depend on whether the row
+    // already held the values.
+    options["CLIENT_FOUND_ROWS"] = true;
+    std::unique_ptr<sql::Connection> raw;
+    try {
+        raw.reset(driver().connect(options));
+    } catch (const sql::SQLException& e) {
+        throw MysqlError(e.getErrorCode(), "cannot connect to " + settings.describe() + ": " + e.what() + " (error " +
+                                               std::to_string(e.getErrorCode()) + ")");
+    }
+    std::unique_ptr<Connection> connection(new Connection(std::move(raw)));
+    connection->exec("SET NAMES utf8mb4 COLLATE utf8mb4_bin");
+    connection->exec("SET time_zone = '+00:00'");
+    connection->exec(
+        "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,"
+        "NO_ENGINE_SUBSTITUTION,ONLY_FULL_GROUP_BY'");
+    connection->exec("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+    connection->exec("SET SESSION innodb_lock_wait_timeout = " + std::to_string(settings.lockWaitTimeoutSeconds));
+    connection->lastUsed = std::chrono::steady_clock::now();
+    return connection;
+}
+
+void Connection::checkUsable(std::string_view what) const {
+    if (broken_) throw MysqlError(kCrServerGone, std::string(what) + ": the connection was lost earlier");
+    if (inTransaction_ && abortCode_ != 0) {
+        throw MysqlError(kErLockDeadlock,
+                         std::string(what) + ": the server already rolled this transaction back (deadlock)");
+    }
+}
+
+void Connection::fail(const sql::SQLException& e, std::string_view what) {
+    const int code = e.getErrorCode();
+    const Failure failure = classifyErrorCode(code);
+    if (failure == Failure::Lost) broken_ = true;
+    // A deadlock rolls the whole transaction back; a lock wait timeout only the statement, but the
+    // transaction's view is then partial, so it is treated the same way.
+    if (failure == Failure::Busy && inTransaction_) abortCode_ = code;
+    std::string message = std::string(what) + " failed: " + e.what();
+    if (code != 0) message += " (error " + std::to_string(code) + ")";
+    throw MysqlError(code, std::move(message));
+}
+
+Statement Connection::prepare(std::string_view sqlText) {
+    checkUsable("prepare");
+    std::string key(sqlText);
+    auto it = cache_.find(key);
+    if (it != cache_.end() && !it->second.inUse) {
+        it->second.inUse = true;
+        return Statement(*this, it->second.stmt.get(), &it->second.inUse);
+    }
+    std::unique_ptr<sql::PreparedStatement> stmt;
+    try {
+        stmt.reset(raw_->prepareStatement(key));
+    } catch (const sql::SQLException& e) {
+        if (e.getErrorCode() != kErMaxPreparedStmtCountReached) fail(e, "prepare '" + shorten(sqlText) + "'");
+        // The server is out of statement slots (other connections hold them): give ours back and try once more.
+        dropIdleStatements();
+        try {
+            stmt.reset(raw_->prepareStatement(key));
+        } catch (const sql::SQLException& again) {
+            fail(again, "prepare '" + shorten(sqlText) + "'");
+        }
+        it = cache_.find(key);
+    }
+    if (it != cache_.end()) {
+        // The cached one is busy (a statement used inside a loop over its own results): this one is owned.
+        return Statement(*this, stmt.release(), nullptr);
+    }
+    if (cache_.size() >= kMaxCachedStatements) dropIdleStatements();
+    auto& slot = cache_[key];
+    slot.stmt = std::move(stmt);
+    slot.inUse = true;
+    return Statement(*this, slot.stmt.get(), &slot.inUse);
+}
+
+void Connection::dropIdleStatements() noexcept {
+    for (auto entry = cache_.begin(); entry != cache_.end();) {
+        entry = entry->second.inUse ? std::next(entry) : cache_.erase(entry);
+    }
+}
+
+void Connection::exec(std::string_view sqlText) {
+    checkUsable("exec");
+    lastUsed = std::chrono::steady_clock::now();
+    try {
+        std::unique_ptr<sql::Statement> stmt(raw_->createStatement());
+        stmt->execute(sql::SQLString(std::string(sqlText)));
+    } catch (const sql::SQLException& e) {
+        fail(e, "'" + shorten(sqlText) + "'");
+    }
+}
+
+void Connection::begin(bool readCommitted) {
+    if (inTransaction_) throw MysqlError(0, "begin: a transaction is already open on this connection");
+    if (readCommitted) exec("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    exec("START TRANSACTION");
+    inTransaction_ = true;
+    abortCode_ = 0;
+}
+
+void Connection::commit() {
+    checkUsable("commit");
+    try {
+        exec("COMMIT");
+    } catch (...) {
+        // Whether the server committed is unknown when the connection died during COMMIT; either way this
+        // connection is not in a transaction any more.
+        inTransaction_ = false;
+        throw;
+    }
+    inTransaction_ = false;
+}
+
+bool Connection::rollbackQuietly() noexcept {
+    const bool wasOpen = inTransaction_;
+    inTransaction_ = false;
+    abortCode_ = 0;
+    if (!wasOpen || broken_) return !broken_;
+    try {
+        std::unique_ptr<sql::Statement> stmt(raw_->createStatement());
+        stmt->execute("ROLLBACK");
+        return true;
+    } catch (...) {
+        broken_ = true;
+        return false;
+    }
+}
+
+bool Connection::ping() noexcept {
+    if (broken_) return false;
+    try {
+        if (raw_->isValid()) return true;
+    } catch (...) {
+    }
+    broken_ = true;
+    return false;
+}
+
+}  // namespace obscura::mysql

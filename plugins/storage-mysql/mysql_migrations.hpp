@@ -1,0 +1,45 @@
+#pragma once
+// Per-module, versioned schema migrations recorded in schema_migrations(module, version).
+//
+// MySQL commits implicitly around every DDL statement, so a migration cannot be one transaction as it is in
+// SQLite. Instead: a migration is a list of statements that are each safe to run again (CREATE TABLE IF NOT
+// EXISTS with its indexes inline, DROP … IF EXISTS), the whole run holds a named server lock
+// (GET_LOCK) so racing processes take turns, and the version is recorded after the last statement. A run
+// cut short is simply completed by the next one.
+#include <string_view>
+#include <vector>
+
+#include "mysql_connection.hpp"
+#include "obscura/kernel/expected.hpp"
+#include "obscura/storage/records.hpp"
+
+namespace obscura::mysql {
+
+struct MigrationDependency {
+    std::string_view module;
+    int version;
+};
+
+struct Migration {
+    std::string_view module;
+    int version;
+    // Modules (at versions) whose tables this migration references: they must be migrated first.
+    std::vector<MigrationDependency> dependsOn;
+    std::vector<std::string_view> statements;
+};
+
+// Every migration this plugin knows, in application order.
+const std::vector<Migration>& allMigrations();
+
+std::vector<storage::MigrationResult> knownMigrations();
+
+// Creates schema_migrations when absent (idempotent).
+void ensureMigrationTable(Connection& connection);
+
+int recordedVersion(Connection& connection, std::string_view module);
+
+// Applies the module's pending migrations under the database's migration lock, re-reading the version once
+// the lock is held, so racing processes apply each migration once.
+Expected<storage::MigrationResult> migrateModule(Connection& connection, std::string_view module);
+
+}  // namespace obscura::mysql

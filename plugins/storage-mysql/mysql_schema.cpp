@@ -1,0 +1,290 @@
+// The MySQL/MariaDB schema, one migration per (module, version), mirroring the SQLite plugin's tables. Never
+// edit a migration that has shipped: add the next version instead. Each statement must be safe to run again
+// (see mysql_migrations.hpp), so indexes are declared inside CREATE TABLE IF NOT EXISTS.
+//
+// Valid on MariaDB 10.6+ and MySQL 8.0.16+ alike: InnoDB, utf8mb4 with the binary collation (values compare
+// byte for byte, as in SQLite), CHECK constraints, no defaults on TEXT columns (MySQL refuses literal ones),
+// no triggers (InnoDB's cascading deletes would not fire them anyway) — what SQLite keeps in step with
+// triggers, the repositories write in the same transaction. Times are RFC 3339 text exactly as given plus a
+// BIGINT UTC-microseconds twin (*_us) wherever rows are ordered or compared by time. Free text is TEXT or
+// MEDIUMTEXT (a 1 MiB bio fits); indexed text is VARCHAR sized for real data within InnoDB's 3072-byte keys.
+#include "mysql_migrations.hpp"
+
+namespace obscura::mysql {
+
+namespace {
+
+#define OBSCURA_MYSQL_TABLE_OPTIONS " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin ROW_FORMAT=DYNAMIC"
+
+// The kernel's durable job queue. No foreign keys: a job may outlive what it was about. dedupe_key is NULL
+// when the job has none (the API's ""), so the unique key constrains only real keys.
+constexpr std::string_view kJobs = R"sql(
+CREATE TABLE IF NOT EXISTS jobs (
+    id               VARCHAR(64)  NOT NULL,
+    kind             VARCHAR(128) NOT NULL,
+    payload          MEDIUMTEXT   NOT NULL,
+    owner_id         VARCHAR(64)  NOT NULL,
+    asset_id         VARCHAR(64)  NOT NULL,
+    dedupe_key       VARCHAR(255) NULL,
+    state            VARCHAR(16)  NOT NULL,
+    attempts         INT          NOT NULL DEFAULT 0,
+    max_attempts     INT          NOT NULL,
+    run_after_us     BIGINT       NOT NULL,
+    lease_owner      VARCHAR(255) NOT NULL DEFAULT '',
+    lease_expires_us BIGINT       NOT NULL DEFAULT 0,
+    progress         DOUBLE       NOT NULL DEFAULT 0,
+    error            MEDIUMTEXT   NOT NULL,
+    result           MEDIUMTEXT   NOT NULL,
+    created_at       VARCHAR(64)  NOT NULL,
+    created_at_us    BIGINT       NOT NULL,
+    updated_at       VARCHAR(64)  NOT NULL,
+    PRIMARY KEY (id),
+    UNIQUE KEY jobs_dedupe (kind, dedupe_key),
+    KEY jobs_claim (kind, state, run_after_us, id),
+    KEY jobs_lease (kind, state, lease_expires_us, id),
+    KEY jobs_newest (created_at_us, id),
+    KEY jobs_state_newest (state, created_at_us, id),
+    CONSTRAINT jobs_id_check CHECK (CHAR_LENGTH(id) > 0),
+    CONSTRAINT jobs_kind_check CHECK (CHAR_LENGTH(kind) > 0),
+    CONSTRAINT jobs_dedupe_check CHECK (dedupe_key IS NULL OR CHAR_LENGTH(dedupe_key) > 0),
+    CONSTRAINT jobs_state_check CHECK (state IN ('queued', 'running', 'succeeded', 'failed')),
+    CONSTRAINT jobs_attempts_check CHECK (attempts >= 0),
+    CONSTRAINT jobs_max_attempts_check CHECK (max_attempts >= 1),
+    CONSTRAINT jobs_progress_check CHECK (progress >= 0 AND progress <= 1),
+    CONSTRAINT jobs_payload_check CHECK (payload = '' OR JSON_VALID(payload))
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+constexpr std::string_view kUsers = R"sql(
+CREATE TABLE IF NOT EXISTS users (
+    id            VARCHAR(64)  NOT NULL,
+    username      VARCHAR(255) NOT NULL,
+    username_key  VARCHAR(255) NOT NULL,
+    email         TEXT         NOT NULL,
+    display_name  TEXT         NOT NULL,
+    bio           MEDIUMTEXT   NOT NULL,
+    password_hash TEXT         NOT NULL,
+    is_admin      TINYINT      NOT NULL DEFAULT 0,
+    disabled      TINYINT      NOT NULL DEFAULT 0,
+    quota_bytes   BIGINT       NULL,
+    token_version BIGINT       NOT NULL DEFAULT 0,
+    created_at    VARCHAR(64)  NOT NULL,
+    updated_at    VARCHAR(64)  NOT NULL,
+    PRIMARY KEY (id),
+    UNIQUE KEY users_username_key (username_key),
+    KEY users_admins (is_admin, disabled),
+    CONSTRAINT users_id_check CHECK (CHAR_LENGTH(id) > 0),
+    CONSTRAINT users_username_check CHECK (CHAR_LENGTH(username) > 0),
+    CONSTRAINT users_username_key_check CHECK (CHAR_LENGTH(username_key) > 0),
+    CONSTRAINT users_flags_check CHECK (is_admin IN (0, 1) AND disabled IN (0, 1)),
+    CONSTRAINT users_quota_check CHECK (quota_bytes IS NULL OR quota_bytes >= 0)
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+// Refresh tokens, hashed. A family is every token rotated from one sign-in.
+constexpr std::string_view kRefreshTokens = R"sql(
+CREATE TABLE IF NOT EXISTS refresh_tokens (
+    id            VARCHAR(64)  NOT NULL,
+    user_id       VARCHAR(64)  NOT NULL,
+    family_id     VARCHAR(64)  NOT NULL,
+    token_hash    VARCHAR(255) NOT NULL,
+    created_at    VARCHAR(64)  NOT NULL,
+    expires_at_us BIGINT       NOT NULL,
+    used_at_us    BIGINT       NULL,
+    revoked       TINYINT      NOT NULL DEFAULT 0,
+    PRIMARY KEY (id),
+    UNIQUE KEY refresh_tokens_hash (token_hash),
+    KEY refresh_tokens_family (family_id),
+    KEY refresh_tokens_user (user_id),
+    KEY refresh_tokens_expiry (expires_at_us),
+    CONSTRAINT refresh_tokens_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
+    CONSTRAINT refresh_tokens_check CHECK (CHAR_LENGTH(id) > 0 AND CHAR_LENGTH(family_id) > 0 AND
+                                           CHAR_LENGTH(token_hash) > 0 AND revoked IN (0, 1))
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+// API keys, hashed; looked up by hash on every request that carries one.
+constexpr std::string_view kApiKeys = R"sql(
+CREATE TABLE IF NOT EXISTS api_keys (
+    id         VARCHAR(64)  NOT NULL,
+    user_id    VARCHAR(64)  NOT NULL,
+    name       TEXT         NOT NULL,
+    key_hash   VARCHAR(255) NOT NULL,
+    created_at VARCHAR(64)  NOT NULL,
+    PRIMARY KEY (id),
+    UNIQUE KEY api_keys_hash (key_hash),
+    KEY api_keys_user (user_id, created_at),
+    CONSTRAINT api_keys_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
+    CONSTRAINT api_keys_check CHECK (CHAR_LENGTH(id) > 0 AND CHAR_LENGTH(key_hash) > 0)
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+// Failed sign-ins per client IP and per username, shared by every process using this database.
+constexpr std::string_view kLoginFailures = R"sql(
+CREATE TABLE IF NOT EXISTS login_failures (
+    `key`           VARCHAR(255) NOT NULL,
+    failures        BIGINT       NOT NULL,
+    window_start_us BIGINT       NOT NULL,
+    PRIMARY KEY (`key`),
+    KEY login_failures_window (window_start_us),
+    CONSTRAINT login_failures_check CHECK (CHAR_LENGTH(`key`) > 0 AND failures >= 0)
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+// Assets. seq clusters the rows in upload order and is what the side tables point at (8 bytes in every
+// secondary index instead of a 36-character id). The listing indexes mirror the SQLite plugin's.
+constexpr std::string_view kAssets = R"sql(
+CREATE TABLE IF NOT EXISTS assets (
+    seq                BIGINT       NOT NULL AUTO_INCREMENT,
+    id                 VARCHAR(64)  NOT NULL,
+    owner_id           VARCHAR(64)  NOT NULL,
+    type               VARCHAR(8)   NOT NULL,
+    original_file_name TEXT         NOT NULL,
+    mime_type          VARCHAR(255) NOT NULL,
+    size_bytes         BIGINT       NOT NULL,
+    checksum           VARCHAR(40)  NOT NULL,
+    width              BIGINT       NULL,
+    height             BIGINT       NULL,
+    duration_seconds   DOUBLE       NULL,
+    taken_at           VARCHAR(64)  NOT NULL,
+    taken_at_us        BIGINT       NOT NULL,
+    -- The timeline's month: the takenAt text's own calendar month (the photo's local time).
+    taken_month        VARCHAR(7)   GENERATED ALWAYS AS (LEFT(taken_at, 7)) STORED,
+    created_at         VARCHAR(64)  NOT NULL,
+    created_at_us      BIGINT       NOT NULL,
+    updated_at         VARCHAR(64)  NOT NULL,
+    title              TEXT         NOT NULL,
+    description        MEDIUMTEXT   NOT NULL,
+    tags               MEDIUMTEXT   NOT NULL,
+    is_favorite        TINYINT      NOT NULL DEFAULT 0,
+    is_archived        TINYINT      NOT NULL DEFAULT 0,
+    is_trashed         TINYINT      NOT NULL DEFAULT 0,
+    trashed_at         VARCHAR(64)  NULL,
+    trashed_at_us      BIGINT       NULL,
+    exif               MEDIUMTEXT   NOT NULL,
+    storage_path       VARCHAR(512) NOT NULL,
+    device_asset_id    TEXT         NOT NULL,
+    device_id          TEXT         NOT NULL,
+    thumbnail_state    VARCHAR(8)   NOT NULL DEFAULT 'pending',
+    thumbnail_version  BIGINT       NOT NULL DEFAULT 0,
+    preview_state      VARCHAR(8)   NOT NULL DEFAULT 'pending',
+    preview_version    BIGINT       NOT NULL DEFAULT 0,
+    video_state        VARCHAR(8)   NOT NULL DEFAULT 'pending',
+    video_version      BIGINT       NOT NULL DEFAULT 0,
+    derived_bytes      BIGINT       NOT NULL DEFAULT 0,
+    file_missing       TINYINT      NOT NULL DEFAULT 0,
+    PRIMARY KEY (seq),
+    UNIQUE KEY assets_id (id),
+    -- Two identical uploads racing: exactly one insert wins.
+    UNIQUE KEY assets_checksum (owner_id, checksum),
+    UNIQUE KEY assets_storage_path (storage_path),
+    KEY assets_timeline (owner_id, is_trashed, is_archived, taken_at_us, id),
+    KEY assets_months (owner_id, is_trashed, is_archived, taken_month),
+    KEY assets_all (owner_id, is_trashed, taken_at_us, id),
+    KEY assets_favorites (owner_id, is_trashed, is_favorite, is_archived, taken_at_us, id),
+    KEY assets_types (owner_id, is_trashed, type, is_archived, taken_at_us, id),
+    KEY assets_owner_ids (owner_id, id),
+    KEY assets_trash (is_trashed, trashed_at_us),
+    CONSTRAINT assets_owner_fk FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE CASCADE,
+    CONSTRAINT assets_id_check CHECK (CHAR_LENGTH(id) > 0 AND CHAR_LENGTH(storage_path) > 0),
+    CONSTRAINT assets_type_check CHECK (type IN ('image', 'video')),
+    CONSTRAINT assets_mime_check CHECK (CHAR_LENGTH(mime_type) > 0),
+    CONSTRAINT assets_size_check CHECK (size_bytes >= 0 AND derived_bytes >= 0),
+    CONSTRAINT assets_checksum_check CHECK (CHAR_LENGTH(checksum) = 40),
+    CONSTRAINT assets_dimensions_check CHECK ((width IS NULL OR width >= 0) AND (height IS NULL OR height >= 0) AND
+                                              (duration_seconds IS NULL OR duration_seconds >= 0)),
+    CONSTRAINT assets_taken_check CHECK (CHAR_LENGTH(taken_at) >= 20),
+    CONSTRAINT assets_json_check CHECK (JSON_VALID(tags) AND JSON_TYPE(tags) = 'ARRAY' AND
+                                        JSON_VALID(exif) AND JSON_TYPE(exif) = 'OBJECT'),
+    CONSTRAINT assets_flags_check CHECK (is_favorite IN (0, 1) AND is_archived IN (0, 1) AND is_trashed IN (0, 1)
+                                         AND file_missing IN (0, 1)),
+    CONSTRAINT assets_trash_check CHECK ((is_trashed = 0 AND trashed_at IS NULL AND trashed_at_us IS NULL) OR
+                                         (is_trashed = 1 AND trashed_at IS NOT NULL AND trashed_at_us IS NOT NULL)),
+    CONSTRAINT assets_states_check CHECK (thumbnail_state IN ('pending', 'ready', 'failed') AND
+                                          preview_state IN ('pending', 'ready', 'failed') AND
+                                          video_state IN ('pending', 'ready', 'failed'))
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+// One row per (asset, tag). tag_key is the tag with ASCII letters lower-cased (the module's notion of "the
+// same tag"); taken_at_us and asset_id are copied so a tag listing is one index range in timeline order.
+constexpr std::string_view kAssetTags = R"sql(
+CREATE TABLE IF NOT EXISTS asset_tags (
+    asset_seq   BIGINT       NOT NULL,
+    asset_id    VARCHAR(64)  NOT NULL,
+    owner_id    VARCHAR(64)  NOT NULL,
+    tag         VARCHAR(255) NOT NULL,
+    tag_key     VARCHAR(255) NOT NULL,
+    taken_at_us BIGINT       NOT NULL,
+    PRIMARY KEY (asset_seq, tag_key),
+    KEY asset_tags_listing (owner_id, tag_key, taken_at_us, asset_id),
+    CONSTRAINT asset_tags_asset_fk FOREIGN KEY (asset_seq) REFERENCES assets (seq) ON DELETE CASCADE,
+    CONSTRAINT asset_tags_check CHECK (CHAR_LENGTH(tag) > 0)
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+// Search: one row per (asset, word) of its title, description, tags, file name and camera make/model, split
+// as DESIGN.md says. The accent- and case-insensitive collation makes `word LIKE 'caf%'` find "Café" through
+// the (owner_id, word) index: exact whole-word-or-prefix semantics, with no stopword list and no minimum word
+// length (InnoDB FULLTEXT has both). Words are cut at 64 characters.
+constexpr std::string_view kAssetWords = R"sql(
+CREATE TABLE IF NOT EXISTS asset_words (
+    asset_seq BIGINT      NOT NULL,
+    owner_id  VARCHAR(64) NOT NULL,
+    word      VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci NOT NULL,
+    PRIMARY KEY (asset_seq, word),
+    KEY asset_words_lookup (owner_id, word, asset_seq),
+    CONSTRAINT asset_words_asset_fk FOREIGN KEY (asset_seq) REFERENCES assets (seq) ON DELETE CASCADE
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+// Per-owner totals, so a quota check at every upload and the statistics are one row read, not a count over the
+// library. live_* leave the trash out (statistics); the others count it (it uses disk until purged).
+constexpr std::string_view kAssetUsage = R"sql(
+CREATE TABLE IF NOT EXISTS asset_usage (
+    owner_id        VARCHAR(64) NOT NULL,
+    assets          BIGINT      NOT NULL DEFAULT 0,
+    images          BIGINT      NOT NULL DEFAULT 0,
+    videos          BIGINT      NOT NULL DEFAULT 0,
+    live_images     BIGINT      NOT NULL DEFAULT 0,
+    live_videos     BIGINT      NOT NULL DEFAULT 0,
+    bytes_originals BIGINT      NOT NULL DEFAULT 0,
+    bytes_derived   BIGINT      NOT NULL DEFAULT 0,
+    PRIMARY KEY (owner_id),
+    CONSTRAINT asset_usage_owner_fk FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE CASCADE
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+// Bytes served to each owner per calendar month (UTC).
+constexpr std::string_view kAssetBandwidth = R"sql(
+CREATE TABLE IF NOT EXISTS asset_bandwidth (
+    owner_id VARCHAR(64) NOT NULL,
+    month    CHAR(7)     NOT NULL,
+    bytes    BIGINT      NOT NULL,
+    PRIMARY KEY (owner_id, month),
+    CONSTRAINT asset_bandwidth_owner_fk FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE CASCADE,
+    CONSTRAINT asset_bandwidth_check CHECK (CHAR_LENGTH(month) = 7 AND bytes >= 0)
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+constexpr std::string_view kDerivatives = R"sql(
+CREATE TABLE IF NOT EXISTS derivatives (
+    asset_id   VARCHAR(64) NOT NULL,
+    kind       VARCHAR(32) NOT NULL,
+    state      VARCHAR(16) NOT NULL,
+    path       TEXT        NULL,
+    version    BIGINT      NOT NULL DEFAULT 0,
+    error      TEXT        NULL,
+    updated_at VARCHAR(64) NOT NULL,
+    PRIMARY KEY (asset_id, kind),
+    KEY derivatives_state (state),
+    CONSTRAINT derivatives_asset_fk FOREIGN KEY (asset_id) REFERENCES assets (id) ON DELETE CASCADE
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+#undef OBSCURA_MYSQL_TABLE_OPTIONS
+
+}  // namespace
+
+const std::vector<Migration>& allMigrations() {
+    // Order matters: a module's migrations come after those of every module they reference. The kernel's
+    // tables come first: modules enqueue jobs in their own transactions from their first request on.
+    static const std::vector<Migration> kMigrations = {
+        {"kernel", 1, {}, {kJobs}},
+        {"auth", 1, {}, {kUsers, kRefreshTokens, kApiKeys, kLoginFailures}},
+        {"images", 1, {{"auth", 1}}, {kAssets, kAssetTags, kAssetWords, kAssetUsage, kAssetBandwidth}},
+        {"media", 1, {{"images", 1}}, {kDerivatives}},
+    };
+    return kMigrations;
+}
+
+}  // namespace obscura::mysql

@@ -1,0 +1,111 @@
+#include "images_api.hpp"
+
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "app.hpp"
+#include "obscura/kernel/ids.hpp"
+#include "obscura/storage/storage.hpp"
+#include "test_support.hpp"
+
+namespace obscura::test {
+
+Account firstAccount(HttpClient& http, const std::string& username) {
+    auto user = registerUser(http, username);
+    auto session = login(http, username);
+    return {user["id"].get<std::string>(), username, session.access};
+}
+
+Account anotherAccount(HttpClient& http, const Account& admin, const std::string& username) {
+    auto user = createUser(http, admin.access, username);
+    auto session = login(http, username);
+    return {user["id"].get<std::string>(), username, session.access};
+}
+
+storage::AssetRecord insertAsset(App& app, const std::string& ownerId, std::int64_t takenAtUs,
+                                 const std::function<void(storage::AssetRecord&)>& edit) {
+    storage::AssetRecord a;
+    a.id = newUuid();
+    a.ownerId = ownerId;
+    a.type = "image";
+    a.originalFileName = "IMG_" + a.id.substr(0, 4) + ".jpg";
+    a.mimeType = "image/jpeg";
+    a.sizeBytes = 1234;
+    std::string hex;
+    for (const char c : newUuid() + newUuid())
+        if (c != '-') hex += c;
+    a.checksum = hex.substr(0, 40);
+    a.width = 4000;
+    a.height = 3000;
+    const std::time_t seconds = static_cast<std::time_t>(takenAtUs / 1000000);
+    std::tm tm{};
+    gmtime_r(&seconds, &tm);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    a.takenAt = text;
+    a.takenAtUs = takenAtUs;
+    a.createdAt = "2024-05-01T12:00:00Z";
+    a.createdAtUs = 1714564800LL * 1000000;
+    a.updatedAt = a.createdAt;
+    char month[16];
+    std::strftime(month, sizeof month, "%Y/%m", &tm);
+    a.storagePath = "library/" + ownerId + "/" + month + "/" + a.id + ".jpg";
+    a.exif = R"({"make":"Canon","model":"EOS R5","iso":100})";
+    if (edit) edit(a);
+    auto created = app.storage().run([&](storage::Repositories& r) { return r.images().createAsset(a); });
+    REQUIRE_MESSAGE(created.ok(), (created.ok() ? "" : created.error().message));
+    return a;
+}
+
+std::vector<std::string> writeAssetFiles(const std::string& dataDir, const storage::AssetRecord& asset) {
+    namespace fs = std::filesystem;
+    const fs::path original = fs::path(dataDir) / asset.storagePath;
+    const fs::path derived = fs::path(dataDir) / "derived" / asset.ownerId / asset.id;
+    fs::create_directories(original.parent_path());
+    fs::create_directories(derived);
+    writeFile(original.string(), "original bytes");
+    writeFile((derived / "thumbnail.webp").string(), "thumb");
+    writeFile((derived / "preview.jpg").string(), "preview");
+    return {original.string(), (derived / "thumbnail.webp").string(), derived.string()};
+}
+
+bool exists(const std::string& path) {
+    struct stat st{};
+    return ::lstat(path.c_str(), &st) == 0;
+}
+
+bool waitFor(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (pred()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return pred();
+}
+
+std::vector<std::string> idsOf(const nlohmann::json& page) {
+    std::vector<std::string> ids;
+    for (const auto& item : page["items"]) ids.push_back(item["id"].get<std::string>());
+    return ids;
+}
+
+std::vector<std::string> allPages(HttpClient& http, const Account& who, const std::string& path) {
+    std::vector<std::string> ids;
+    std::string cursor;
+    const char joiner = path.find('?') == std::string::npos ? '?' : '&';
+    for (int guard = 0; guard < 1000; ++guard) {
+        auto r = http.get(cursor.empty() ? path : path + joiner + "cursor=" + cursor, who.auth());
+        REQUIRE_MESSAGE(r.status == 200, r.body);
+        auto page = bodyOf(r);
+        for (const auto& id : idsOf(page)) ids.push_back(id);
+        if (page["nextCursor"].is_null()) return ids;
+        cursor = page["nextCursor"].get<std::string>();
+    }
+    FAIL("listing did not end");
+    return ids;
+}
+
+}  // namespace obscura::test

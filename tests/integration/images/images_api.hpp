@@ -1,0 +1,47 @@
+#pragma once
+// Helpers for the images integration tests: accounts, assets inserted through the repository (the upload
+// route is another suite's), files at an asset's paths, and waiting for asynchronous work (jobs, events).
+#include <chrono>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "api_session.hpp"
+#include "obscura/storage/asset_records.hpp"
+
+namespace obscura::test {
+
+struct Account {
+    std::string id;
+    std::string username;
+    std::string access;
+    HeaderList auth() const { return bearer(access); }
+};
+
+// The first account registers (and becomes admin); others are created by that admin.
+Account firstAccount(HttpClient& http, const std::string& username);
+Account anotherAccount(HttpClient& http, const Account& admin, const std::string& username);
+
+// 2021-07-04T10:20:30Z in UTC microseconds.
+inline constexpr std::int64_t kJuly2021Us = 1625394030LL * 1000000;
+inline constexpr std::int64_t kDayUs = 86400LL * 1000000;
+
+// A live image of owner taken at takenAtUs, as the upload would store it; edit adjusts it before insertion.
+storage::AssetRecord insertAsset(App& app, const std::string& ownerId, std::int64_t takenAtUs = kJuly2021Us,
+                                 const std::function<void(storage::AssetRecord&)>& edit = {});
+
+// Writes files where the asset's original and its derivatives live; answers their absolute paths.
+std::vector<std::string> writeAssetFiles(const std::string& dataDir, const storage::AssetRecord& asset);
+bool exists(const std::string& path);
+
+// Polls until pred holds or the timeout passes; answers pred's last value.
+bool waitFor(const std::function<bool()>& pred, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+// The ids of a listing page's items, in order.
+std::vector<std::string> idsOf(const nlohmann::json& page);
+
+// Follows nextCursor from the first page of path (which may carry a query) to the end; answers all ids.
+std::vector<std::string> allPages(HttpClient& http, const Account& who, const std::string& path);
+
+}  // namespace obscura::test

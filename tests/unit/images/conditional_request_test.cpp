@@ -1,0 +1,61 @@
+#include "conditional_request.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace obscura::images;
+
+namespace {
+constexpr std::int64_t kExample = 784111777;  // Sun, 06 Nov 1994 08:49:37 GMT (RFC 9110's example)
+}
+
+TEST_SUITE("images.conditional_request") {
+    TEST_CASE("HTTP dates are written as IMF-fixdate and read in all three forms") {
+        CHECK(formatHttpDate(kExample) == "Sun, 06 Nov 1994 08:49:37 GMT");
+        CHECK(formatHttpDate(0) == "Thu, 01 Jan 1970 00:00:00 GMT");
+        CHECK(parseHttpDate("Sun, 06 Nov 1994 08:49:37 GMT") == kExample);
+        CHECK(parseHttpDate("Sunday, 06-Nov-94 08:49:37 GMT") == kExample);
+        CHECK(parseHttpDate("Sun Nov  6 08:49:37 1994") == kExample);
+        CHECK(parseHttpDate(formatHttpDate(1700000000)) == 1700000000);
+    }
+
+    TEST_CASE("malformed or impossible dates are not dates") {
+        for (const char* d :
+             {"", "yesterday", "Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 31 Feb 1994 08:49:37 GMT",
+              "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 06 Nov 1994 25:49:37 GMT", "1994-11-06T08:49:37Z"}) {
+            CAPTURE(d);
+            CHECK_FALSE(parseHttpDate(d).has_value());
+        }
+    }
+
+    TEST_CASE("If-None-Match compares weakly, accepts lists and *") {
+        const std::string etag = "\"abc\"";
+        CHECK(ifNoneMatchHits("\"abc\"", etag));
+        CHECK(ifNoneMatchHits("W/\"abc\"", etag));
+        CHECK(ifNoneMatchHits("\"x\", \"abc\"", etag));
+        CHECK(ifNoneMatchHits("*", etag));
+        CHECK_FALSE(ifNoneMatchHits("\"abcd\"", etag));
+        CHECK_FALSE(ifNoneMatchHits("", etag));
+        CHECK_FALSE(ifNoneMatchHits("\"\"", etag));
+    }
+
+    TEST_CASE("If-None-Match overrides If-Modified-Since") {
+        const std::string etag = "\"abc\"";
+        const std::string later = formatHttpDate(kExample + 10);
+        CHECK(notModified(std::nullopt, later, etag, kExample));
+        CHECK(notModified(std::nullopt, formatHttpDate(kExample), etag, kExample));
+        CHECK_FALSE(notModified(std::nullopt, formatHttpDate(kExample - 1), etag, kExample));
+        CHECK_FALSE(notModified(std::string_view("\"other\""), later, etag, kExample));
+        CHECK_FALSE(notModified(std::nullopt, std::string_view("garbage"), etag, kExample));
+        CHECK_FALSE(notModified(std::nullopt, std::nullopt, etag, kExample));
+    }
+
+    TEST_CASE("If-Range needs the strong tag or the exact date") {
+        const std::string etag = "\"abc\"";
+        CHECK(ifRangeAllows(std::nullopt, etag, kExample));
+        CHECK(ifRangeAllows(std::string_view("\"abc\""), etag, kExample));
+        CHECK_FALSE(ifRangeAllows(std::string_view("W/\"abc\""), etag, kExample));
+        CHECK_FALSE(ifRangeAllows(std::string_view("\"old\""), etag, kExample));
+        CHECK(ifRangeAllows(std::string_view("Sun, 06 Nov 1994 08:49:37 GMT"), etag, kExample));
+        CHECK_FALSE(ifRangeAllows(std::string_view("Sun, 06 Nov 1994 08:49:38 GMT"), etag, kExample));
+    }
+}

@@ -1,0 +1,57 @@
+#include <doctest/doctest.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "json_text.hpp"
+
+using namespace obscura::images;
+
+TEST_SUITE("images.json_text") {
+    TEST_CASE("strings are escaped exactly as a JSON parser reads them back") {
+        const std::string tricky = std::string("quote\" back\\ nl\n tab\t ctl\x01 nul") + '\0' + " ü 😀 /";
+        std::string out;
+        appendJsonString(out, tricky);
+        CHECK(nlohmann::json::parse(out).get<std::string>() == tricky);
+    }
+
+    TEST_CASE("invalid UTF-8 becomes U+FFFD, like nlohmann's replace handler") {
+        for (const std::string bad : {std::string("a\xff" "b"), std::string("\xc3"), std::string("\xed\xa0\x80"),
+                                      std::string("\xc0\xaf"), std::string("\xf4\x90\x80\x80")}) {
+            std::string out;
+            appendJsonString(out, bad);
+            const auto parsed = nlohmann::json::parse(out, nullptr, false);
+            REQUIRE_FALSE(parsed.is_discarded());
+            CHECK(nlohmann::json(bad).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) == out);
+        }
+    }
+
+    TEST_CASE("numbers: shortest round trip, non-finite as null") {
+        std::string out;
+        appendJsonNumber(out, 3.5);
+        out += ',';
+        appendJsonNumber(out, 0.1);
+        out += ',';
+        appendJsonNumber(out, std::int64_t{-9007199254740993});
+        out += ',';
+        appendJsonNumber(out, std::numeric_limits<double>::infinity());
+        CHECK(out == "3.5,0.1,-9007199254740993,null");
+    }
+
+    TEST_CASE("the members of a flat object, nested values skipped whole") {
+        std::map<std::string, std::string> seen;
+        const bool ok = forEachJsonMember(
+            R"( { "make" : "Canon \"EOS\"", "iso":100, "nested":{"a":[1,"}"]}, "list":[1,2], "esc\u0061":1, "n":null } )",
+            [&](std::string_view k, std::string_view v) { seen[std::string(k)] = std::string(v); });
+        CHECK(ok);
+        CHECK(seen.at("make") == R"("Canon \"EOS\"")");
+        CHECK(seen.at("iso") == "100");
+        CHECK(seen.at("nested") == R"({"a":[1,"}"]})");
+        CHECK(seen.at("list") == "[1,2]");
+        CHECK(seen.at("n") == "null");
+        CHECK(seen.count("esc\\u0061") == 0);  // escaped keys are not compared
+        for (const char* bad : {"", "[]", "{", R"({"a")", R"({"a":})", R"({"a":1,})", R"({"a":"x)"})
+            CHECK_FALSE(forEachJsonMember(bad, [](std::string_view, std::string_view) {}));
+        CHECK(forEachJsonMember("{}", [](std::string_view, std::string_view) {}));
+    }
+}
