@@ -3,9 +3,11 @@ find_program(OBSCURA_CCACHE ccache)
 if(OBSCURA_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
     # PCH and ccache only cooperate with these sloppiness settings.
     set(ENV{CCACHE_SLOPPINESS} "pch_defines,time_macros,include_file_mtime,include_file_ctime")
+    # CCACHE_BASEDIR makes paths relative, so clones and worktrees of the project share one cache.
     set(CMAKE_CXX_COMPILER_LAUNCHER ${CMAKE_COMMAND} -E env
-        "CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime" ${OBSCURA_CCACHE})
-    set(CMAKE_C_COMPILER_LAUNCHER ${OBSCURA_CCACHE})
+        "CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime"
+        "CCACHE_BASEDIR=${CMAKE_SOURCE_DIR}" ${OBSCURA_CCACHE})
+    set(CMAKE_C_COMPILER_LAUNCHER ${CMAKE_COMMAND} -E env "CCACHE_BASEDIR=${CMAKE_SOURCE_DIR}" ${OBSCURA_CCACHE})
 endif()
 
 if(OBSCURA_UNITY_BUILD)
