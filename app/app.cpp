@@ -188,5 +188,6 @@ storage::Storage& App::storage() { return *impl_->storage; }
 Router& App::router() { return impl_->router; }
 Bus& App::bus() { return *impl_->bus; }
 ServiceRegistry& App::services() { return impl_->services; }
+JobQueue& App::jobs() { return *impl_->jobs; }
 
 }  // namespace obscura

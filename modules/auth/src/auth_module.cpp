@@ -13,6 +13,7 @@
 #include "request_authenticator.hpp"
 #include "session_service.hpp"
 #include "setup_handler.hpp"
+#include "stored_contacts.hpp"
 #include "stored_quota.hpp"
 
 namespace obscura::auth {
@@ -43,6 +44,7 @@ struct AuthModule::Impl {
           sessions(ctx.storage(), *jwt, credentials, throttle, settings, clock),
           accounts(ctx.storage(), hasher, credentials, settings, &ctx.bus(), clock),
           quota(ctx.storage()),
+          contacts(ctx.storage()),
           routes{accounts, sessions, ctx.storage(), ctx.services(), settings, clock} {}
 
     Clock clock = systemNowUs;
@@ -54,6 +56,7 @@ struct AuthModule::Impl {
     SessionService sessions;
     AccountService accounts;
     StoredQuota quota;
+    StoredContacts contacts;
     RouteContext routes;
 };
 
@@ -76,5 +79,6 @@ Status AuthModule::onAllLoaded() {
 }
 
 Quota& AuthModule::quota() { return impl_->quota; }
+UserContacts& AuthModule::contacts() { return impl_->contacts; }
 
 }  // namespace obscura::auth

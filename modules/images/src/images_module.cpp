@@ -15,6 +15,7 @@
 #include "obscura/kernel/service_registry.hpp"
 #include "obscura/storage/storage.hpp"
 #include "statistics_handler.hpp"
+#include "stored_asset_source.hpp"
 #include "trash_purger.hpp"
 
 namespace obscura::images {
@@ -24,12 +25,14 @@ struct ImagesModule::Impl {
         : assets(ctx.storage(), ctx.bus(), ctx.jobs()),
           purger(assets, static_cast<int>(config.getInt("images.trashDays"))),
           derivatives(ctx.storage(), ctx.dataDir()),
-          bytes(config, ctx) {}
+          bytes(config, ctx),
+          source(ctx.storage(), ctx.dataDir()) {}
 
     AssetService assets;
     TrashPurger purger;
     DerivativeTracker derivatives;
     AssetBytes bytes;  // upload, downloads, temp area, start-up library check
+    StoredAssetSource source;
     Bus::Subscription userDeleted;
 };
 
@@ -41,6 +44,8 @@ ImagesModule::ImagesModule(const Config& config, ModuleContext& ctx)
 }
 
 ImagesModule::~ImagesModule() = default;
+
+AssetSource& ImagesModule::assetSource() { return impl_->source; }
 
 Status ImagesModule::onAllLoaded() {
     auto& router = ctx_.router();
