@@ -125,6 +125,12 @@ Expected<Response> serveFile(BandwidthMeter& meter, const Request& req, const st
 
 Expected<Response> serveOriginal(DownloadDeps& deps, const Request& req) {
     OBSCURA_TRY(asset, ownedAsset(deps.storage, req));
+    return serveOriginalOf(deps, req, asset);
+}
+
+}  // namespace
+
+Expected<Response> serveOriginalOf(DownloadDeps& deps, const Request& req, const storage::AssetRecord& asset) {
     const Error missing(ErrorCode::NotFound, "the original file of this asset is missing", "file_missing");
     if (asset.fileMissing) return missing;
     const MediaType* type = servedType(asset.mimeType);
@@ -138,6 +144,8 @@ Expected<Response> serveOriginal(DownloadDeps& deps, const Request& req) {
     return serveFile(deps.bandwidth, req, asset.ownerId, file, missing);
 }
 
+namespace {
+
 Expected<int> waitSeconds(const Request& req) {
     auto raw = req.queryParam("wait");
     if (!raw) return 0;
@@ -147,6 +155,8 @@ Expected<int> waitSeconds(const Request& req) {
         return badRequest("wait must be a whole number of seconds from 0 to " + std::to_string(kMaxWaitSeconds));
     return seconds;
 }
+
+}  // namespace
 
 Expected<Response> serveDerivative(DownloadDeps& deps, const Request& req, const storage::AssetRecord& asset,
                                    std::string_view kind) {
@@ -178,6 +188,8 @@ Expected<std::string_view> thumbnailKind(const Request& req) {
     if (*size == "preview") return std::string_view(kDerivativePreview);
     return badRequest("size must be thumbnail (or thumb) or preview");
 }
+
+namespace {
 
 Route route(std::string pattern, std::string summary, Handler handler) {
     Route r;
