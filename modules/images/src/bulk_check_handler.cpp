@@ -23,8 +23,9 @@ std::optional<std::string> checksumHex(const std::string& text) {
         }
         return hex;
     }
-    if (text.size() != 28 || text.substr(26) != "==") return std::nullopt;
-    std::string url = text.substr(0, 26);
+    // 20 bytes in base64: 27 characters and one '='.
+    if (text.size() != 28 || text[27] != '=') return std::nullopt;
+    std::string url = text.substr(0, 27);
     for (char& c : url) {
         if (c == '+') c = '-';
         else if (c == '/') c = '_';
