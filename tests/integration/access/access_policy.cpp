@@ -36,11 +36,11 @@ const std::vector<RoutePolicy>& accessPolicies() {
         {"POST", "/api/auth/logout", Access::Public, {}, {}, "{}"},
         {"GET", "/api/users/me", Access::Self, kOk},
         {"PATCH", "/api/users/me", Access::Self, kOk, {}, "{}"},
-        {"DELETE", "/api/users/me", Access::Self, kBadBody, {}, "{}"},
-        {"PUT", "/api/users/me/password", Access::Self, kBadBody, {}, "{}"},
+        {"DELETE", "/api/users/me", Access::Session, kBadBody, {}, "{}"},
+        {"PUT", "/api/users/me/password", Access::Session, kBadBody, {}, "{}"},
         {"GET", "/api/users/me/usage", Access::Self, kOk},
         {"GET", "/api/api-keys", Access::Self, kOk},
-        {"POST", "/api/api-keys", Access::Self, {{201}}, {}, R"({"name":"matrix"})"},
+        {"POST", "/api/api-keys", Access::Session, {{201}}, {}, R"({"name":"matrix"})"},
         // Bearer callers are not calling with a key: 403 (Immich's answer); the API-key caller gets its key.
         {"GET", "/api/api-keys/me", Access::Self, {{200}, {403}}},
         {"DELETE", "/api/api-keys/{id}", Access::Self, kNotFound},  // {id}: an id nobody has
