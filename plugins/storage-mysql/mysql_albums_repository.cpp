@@ -152,13 +152,15 @@ Expected<std::vector<AlbumAssetChange>> MysqlAlbumsRepository::addAlbumAssets(
             std::vector<AlbumAssetChange> out;
             bool changed = false;
             for (const auto& assetId : assetIds) {
-                auto live = connection_.prepare("SELECT 1 FROM assets WHERE id = ? AND owner_id = ? AND is_trashed = 0");
+                // A shared lock on the asset row: a concurrent delete waits for this transaction, so the insert's
+                // foreign key holds and IGNORE below can only mean "already in the album".
+                auto live = connection_.prepare(
+                    "SELECT 1 FROM assets WHERE id = ? AND owner_id = ? AND is_trashed = 0 LOCK IN SHARE MODE");
                 auto found = live.bind(assetId, ownerId).query();
                 if (!found.next()) {
                     out.push_back(AlbumAssetChange::NotFound);
                     continue;
                 }
-                // IGNORE turns only the duplicate key into "0 rows": the asset's existence was checked above.
                 auto insert = connection_.prepare(
                     "INSERT IGNORE INTO album_assets (album_id, asset_id, added_at_us) VALUES (?, ?, ?)");
                 const bool inserted = insert.bind(albumId, assetId, addedAtUs).update() > 0;

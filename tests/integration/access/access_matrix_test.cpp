@@ -310,7 +310,7 @@ TEST_SUITE("access.matrix") {
                 ++failures;
                 FAIL_CHECK((std::string("access policy for ") + key + " names no route: remove it"));
             }
-        std::cout << "access matrix: " << seen.size() << " routes x " << std::size(kCallers) << " callers x "
+        std::cout << "integration: access matrix: " << seen.size() << " routes x " << std::size(kCallers) << " callers x "
                   << std::size(kStates) << " asset states = " << cells << " cells checked, " << failures
                   << " failed" << std::endl;
         CHECK(failures == 0);
