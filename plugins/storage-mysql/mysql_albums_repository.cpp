@@ -89,15 +89,14 @@ Status MysqlAlbumsRepository::createAlbum(const storage::AlbumRecord& a) {
         auto stmt = connection_.prepare(
             "INSERT INTO albums (id, owner_id, name, description, thumbnail_asset_id, created_at, created_at_us,"
             " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-        stmt.bind(a.id, a.ownerId, a.name, a.description, a.thumbnailAssetId, a.createdAt, a.createdAtUs,
-                  a.updatedAt)
+        stmt.bind(a.id, a.ownerId, a.name, a.description, a.thumbnailAssetId, a.createdAt, a.createdAtUs, a.updatedAt)
             .update();
         return {};
     });
 }
 
 Expected<std::optional<storage::AlbumView>> MysqlAlbumsRepository::findAlbum(const std::string& ownerId,
-                                                                            const std::string& id) {
+                                                                             const std::string& id) {
     return guarded("find album", [&]() -> Expected<std::optional<storage::AlbumView>> {
         auto stmt = connection_.prepare(std::string(kAlbumSelect) + " WHERE al.id = ? AND al.owner_id = ?");
         auto rows = stmt.bind(id, ownerId).query();
@@ -128,10 +127,10 @@ Expected<storage::AssetWrite> MysqlAlbumsRepository::updateAlbum(const std::stri
             " WHERE id = ? AND owner_id = ?");
         std::optional<std::string> cover;
         if (u.thumbnailAssetId) cover = *u.thumbnailAssetId;
-        const auto matched = stmt.bind(u.name.has_value(), u.name.value_or(""), u.description.has_value(),
-                                       u.description.value_or(""), u.thumbnailAssetId.has_value(), cover, u.updatedAt,
-                                       id, ownerId)
-                                 .update();
+        const auto matched =
+            stmt.bind(u.name.has_value(), u.name.value_or(""), u.description.has_value(), u.description.value_or(""),
+                      u.thumbnailAssetId.has_value(), cover, u.updatedAt, id, ownerId)
+                .update();
         return matched > 0 ? storage::AssetWrite::Changed : storage::AssetWrite::NotFound;
     });
 }
@@ -143,9 +142,11 @@ Expected<bool> MysqlAlbumsRepository::deleteAlbum(const std::string& ownerId, co
     });
 }
 
-Expected<std::vector<AlbumAssetChange>> MysqlAlbumsRepository::addAlbumAssets(
-    const std::string& ownerId, const std::string& albumId, const std::vector<std::string>& assetIds,
-    std::int64_t addedAtUs, const std::string& updatedAt) {
+Expected<std::vector<AlbumAssetChange>> MysqlAlbumsRepository::addAlbumAssets(const std::string& ownerId,
+                                                                              const std::string& albumId,
+                                                                              const std::vector<std::string>& assetIds,
+                                                                              std::int64_t addedAtUs,
+                                                                              const std::string& updatedAt) {
     return guarded("add album assets", [&]() -> Expected<std::vector<AlbumAssetChange>> {
         return atomically(connection_, [&]() -> Expected<std::vector<AlbumAssetChange>> {
             if (!ownsAlbum(connection_, ownerId, albumId)) return notFound("album not found");
@@ -236,8 +237,8 @@ Expected<std::optional<storage::SharedLinkRecord>> MysqlSharedLinksRepository::f
 Expected<std::vector<storage::SharedLinkRecord>> MysqlSharedLinksRepository::listSharedLinks(
     const std::string& ownerId) {
     return guarded("list shared links", [&]() -> Expected<std::vector<storage::SharedLinkRecord>> {
-        auto stmt = connection_.prepare(std::string(kLinkColumns) +
-                                        " WHERE owner_id = ? ORDER BY created_at_us DESC, id DESC");
+        auto stmt =
+            connection_.prepare(std::string(kLinkColumns) + " WHERE owner_id = ? ORDER BY created_at_us DESC, id DESC");
         auto rows = stmt.bind(ownerId).query();
         return readLinks(connection_, rows);
     });
@@ -250,8 +251,7 @@ Expected<bool> MysqlSharedLinksRepository::deleteSharedLink(const std::string& o
     });
 }
 
-Expected<bool> MysqlSharedLinksRepository::sharedLinkHasAsset(const std::string& linkId,
-                                                              const std::string& assetId) {
+Expected<bool> MysqlSharedLinksRepository::sharedLinkHasAsset(const std::string& linkId, const std::string& assetId) {
     return guarded("shared link has asset", [&]() -> Expected<bool> {
         auto stmt = connection_.prepare(
             "SELECT 1 FROM shared_links AS l WHERE l.id = ? AND ("

@@ -1,6 +1,6 @@
 #pragma once
-#include "obscura/storage/repositories.hpp"
 #include "mysql_connection.hpp"
+#include "obscura/storage/repositories.hpp"
 
 namespace obscura::mysql {
 

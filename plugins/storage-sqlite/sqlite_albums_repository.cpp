@@ -97,7 +97,7 @@ Status SqliteAlbumsRepository::createAlbum(const storage::AlbumRecord& a) {
 }
 
 Expected<std::optional<storage::AlbumView>> SqliteAlbumsRepository::findAlbum(const std::string& ownerId,
-                                                                             const std::string& id) {
+                                                                              const std::string& id) {
     return guarded("find album", [&]() -> Expected<std::optional<storage::AlbumView>> {
         auto stmt = connection_.prepare(std::string(kAlbumSelect) + " WHERE al.id = ?1 AND al.owner_id = ?2");
         stmt.bind(1, id).bind(2, ownerId);
@@ -153,9 +153,11 @@ Expected<bool> SqliteAlbumsRepository::deleteAlbum(const std::string& ownerId, c
     });
 }
 
-Expected<std::vector<AlbumAssetChange>> SqliteAlbumsRepository::addAlbumAssets(
-    const std::string& ownerId, const std::string& albumId, const std::vector<std::string>& assetIds,
-    std::int64_t addedAtUs, const std::string& updatedAt) {
+Expected<std::vector<AlbumAssetChange>> SqliteAlbumsRepository::addAlbumAssets(const std::string& ownerId,
+                                                                               const std::string& albumId,
+                                                                               const std::vector<std::string>& assetIds,
+                                                                               std::int64_t addedAtUs,
+                                                                               const std::string& updatedAt) {
     return guarded("add album assets", [&]() -> Expected<std::vector<AlbumAssetChange>> {
         Savepoint savepoint(connection_);
         if (!ownsAlbum(connection_, ownerId, albumId)) return notFound("album not found");
@@ -285,8 +287,7 @@ Expected<bool> SqliteSharedLinksRepository::deleteSharedLink(const std::string& 
     });
 }
 
-Expected<bool> SqliteSharedLinksRepository::sharedLinkHasAsset(const std::string& linkId,
-                                                               const std::string& assetId) {
+Expected<bool> SqliteSharedLinksRepository::sharedLinkHasAsset(const std::string& linkId, const std::string& assetId) {
     return guarded("shared link has asset", [&]() -> Expected<bool> {
         auto stmt = connection_.prepare(
             "SELECT 1 FROM shared_links AS l WHERE l.id = ?1 AND ("

@@ -17,7 +17,9 @@ public:
           images_(connection),
           albums_(connection),
           sharedLinks_(connection),
-          media_(connection), jobs_(connection), tableRows_(connection) {}
+          media_(connection),
+          jobs_(connection),
+          tableRows_(connection) {}
 
     storage::AuthRepository& auth() override { return auth_; }
     storage::ImagesRepository& images() override { return images_; }

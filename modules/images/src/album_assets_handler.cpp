@@ -77,9 +77,9 @@ Route route(Method method, std::string summary, bool add, storage::Storage& stor
 }  // namespace
 
 std::vector<Route> albumAssetRoutes(storage::Storage& storage) {
-    return {route(Method::Put, "Add the caller's assets {ids} → [{id, success, error?}] (Immich)", true, storage),
-            route(Method::Delete, "Remove assets {ids} from the album → [{id, success, error?}] (Immich)", false,
-                  storage)};
+    return {
+        route(Method::Put, "Add the caller's assets {ids} → [{id, success, error?}] (Immich)", true, storage),
+        route(Method::Delete, "Remove assets {ids} from the album → [{id, success, error?}] (Immich)", false, storage)};
 }
 
 }  // namespace obscura::images

@@ -15,8 +15,7 @@ namespace obscura::images {
 
 namespace {
 
-Route route(Method method, std::string pattern, std::string summary, Handler handler,
-            BodyKind body = BodyKind::None) {
+Route route(Method method, std::string pattern, std::string summary, Handler handler, BodyKind body = BodyKind::None) {
     Route r;
     r.method = method;
     r.pattern = std::move(pattern);
@@ -91,8 +90,7 @@ Expected<Response> createAlbum(storage::Storage& storage, Request& req) {
 Expected<Response> listAlbums(storage::Storage& storage, Request& req) {
     std::vector<storage::AlbumView> albums;
     // Immich's ?shared=true asks for albums others share with the caller: there are none in Obscura.
-    if (auto shared = req.queryParam("shared"); shared && *shared == "true")
-        return Response::json(200, "[]");
+    if (auto shared = req.queryParam("shared"); shared && *shared == "true") return Response::json(200, "[]");
     OBSCURA_TRY_STATUS(storage.run([&](storage::Repositories& repos) -> Status {
         OBSCURA_TRY(found, repos.albums().listAlbums(req.principal->userId));
         albums = std::move(found);
@@ -172,8 +170,7 @@ Expected<nlohmann::json> jsonObjectBody(const Request& req) {
 }
 
 Expected<std::vector<std::string>> idsField(const nlohmann::json& body, const char* key) {
-    if (!body.contains(key) || !body[key].is_array())
-        return badRequest(std::string(key) + " must be an array of ids");
+    if (!body.contains(key) || !body[key].is_array()) return badRequest(std::string(key) + " must be an array of ids");
     const auto& array = body[key];
     if (array.size() > kMaxBulkIds)
         return invalid(std::string(key) + " may hold at most " + std::to_string(kMaxBulkIds) + " ids");
@@ -224,16 +221,17 @@ std::vector<Route> albumRoutes(storage::Storage& storage) {
     std::vector<Route> routes;
     routes.push_back(route(Method::Get, "/api/albums", "The caller's albums, newest first, as an array (Immich)",
                            [&storage](Request& req) { return listAlbums(storage, req); }));
-    routes.push_back(route(Method::Post, "/api/albums", "Create an album {albumName, description?, assetIds?} (Immich)",
-                           [&storage](Request& req) { return createAlbum(storage, req); }, BodyKind::Buffered));
+    routes.push_back(route(
+        Method::Post, "/api/albums", "Create an album {albumName, description?, assetIds?} (Immich)",
+        [&storage](Request& req) { return createAlbum(storage, req); }, BodyKind::Buffered));
     routes.push_back(route(Method::Get, "/api/albums/{id}",
                            "One album with its assets, newest first (?withoutAssets=true leaves them out) (Immich)",
                            [&storage](Request& req) { return getAlbum(storage, req); }));
-    routes.push_back(route(Method::Patch, "/api/albums/{id}",
-                           "Rename, describe or choose the cover {albumName?, description?, albumThumbnailAssetId?}",
-                           [&storage](Request& req) { return patchAlbum(storage, req); }, BodyKind::Buffered));
-    routes.push_back(route(Method::Delete, "/api/albums/{id}",
-                           "Delete an album and its share links (its assets stay)",
+    routes.push_back(route(
+        Method::Patch, "/api/albums/{id}",
+        "Rename, describe or choose the cover {albumName?, description?, albumThumbnailAssetId?}",
+        [&storage](Request& req) { return patchAlbum(storage, req); }, BodyKind::Buffered));
+    routes.push_back(route(Method::Delete, "/api/albums/{id}", "Delete an album and its share links (its assets stay)",
                            [&storage](Request& req) { return deleteAlbum(storage, req); }));
     return routes;
 }

@@ -27,9 +27,12 @@ std::optional<std::string> checksumHex(const std::string& text) {
     if (text.size() != 28 || text[27] != '=') return std::nullopt;
     std::string url = text.substr(0, 27);
     for (char& c : url) {
-        if (c == '+') c = '-';
-        else if (c == '/') c = '_';
-        else if (c == '-' || c == '_') return std::nullopt;
+        if (c == '+')
+            c = '-';
+        else if (c == '/')
+            c = '_';
+        else if (c == '-' || c == '_')
+            return std::nullopt;
     }
     auto bytes = base64UrlDecode(url);
     if (!bytes || bytes->size() != 20) return std::nullopt;

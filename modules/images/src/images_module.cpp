@@ -53,9 +53,13 @@ Status ImagesModule::onAllLoaded() {
     OBSCURA_TRY_STATUS(router.add(mediaTypesRoute()));
     OBSCURA_TRY_STATUS(router.add(bulkUploadCheckRoute(storage)));
     OBSCURA_TRY_STATUS(impl_->bytes.addRoutes(router));
-    std::vector<std::vector<Route>> groups = {listingRoutes(storage), searchRoutes(storage), timelineRoutes(storage),
-                                              assetRoutes(impl_->assets), trashRoutes(storage, impl_->assets),
-                                              albumRoutes(storage), albumAssetRoutes(storage)};
+    std::vector<std::vector<Route>> groups = {listingRoutes(storage),
+                                              searchRoutes(storage),
+                                              timelineRoutes(storage),
+                                              assetRoutes(impl_->assets),
+                                              trashRoutes(storage, impl_->assets),
+                                              albumRoutes(storage),
+                                              albumAssetRoutes(storage)};
     // Share links guard their passwords with auth's hasher and sign-in throttle (registered by auth).
     auto guard = ctx_.services().find<auth::PasswordGuard>();
     if (!guard) return internalError("images: the auth module's PasswordGuard is not registered");

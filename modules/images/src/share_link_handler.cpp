@@ -85,7 +85,8 @@ Expected<Response> createLink(storage::Storage& storage, auth::PasswordGuard& gu
         OBSCURA_TRY(album, ownedAlbum(storage, owner, *parsed.albumId));
         link.albumId = album.album.id;
     } else {
-        OBSCURA_TRY_STATUS(storage.run([&](storage::Repositories& repos) { return checkAssets(repos, owner, parsed.assetIds); }));
+        OBSCURA_TRY_STATUS(
+            storage.run([&](storage::Repositories& repos) { return checkAssets(repos, owner, parsed.assetIds); }));
         link.assetIds = parsed.assetIds;
     }
     if (parsed.password) {
@@ -157,10 +158,10 @@ std::vector<Route> shareLinkRoutes(storage::Storage& storage, auth::PasswordGuar
     std::vector<Route> routes;
     routes.push_back(route(Method::Get, "/api/shared-links", "The caller's share links, newest first",
                            [&storage](Request& req) { return listLinks(storage, req); }));
-    routes.push_back(route(Method::Post, "/api/shared-links",
-                           "Share an album or assets {albumId? | assetIds?, expiresAt?, password?, allowDownload?}",
-                           [&storage, &guard](Request& req) { return createLink(storage, guard, req); },
-                           BodyKind::Buffered));
+    routes.push_back(route(
+        Method::Post, "/api/shared-links",
+        "Share an album or assets {albumId? | assetIds?, expiresAt?, password?, allowDownload?}",
+        [&storage, &guard](Request& req) { return createLink(storage, guard, req); }, BodyKind::Buffered));
     routes.push_back(route(Method::Delete, "/api/shared-links/{id}", "Revoke a share link",
                            [&storage](Request& req) { return deleteLink(storage, req); }));
     return routes;

@@ -68,7 +68,8 @@ nlohmann::json publicLinkJson(const storage::SharedLinkRecord& link) {
             {"hasPassword", link.passwordHash.has_value()}};
 }
 
-Expected<std::vector<storage::AssetRecord>> linkAssets(storage::Storage& storage, const storage::SharedLinkRecord& link) {
+Expected<std::vector<storage::AssetRecord>> linkAssets(storage::Storage& storage,
+                                                       const storage::SharedLinkRecord& link) {
     if (link.albumId) return albumAssets(storage, link.ownerId, *link.albumId);
     storage::AssetQuery query;
     query.filter.ownerId = link.ownerId;
@@ -177,9 +178,10 @@ std::vector<Route> sharedRoutes(storage::Storage& storage, auth::PasswordGuard& 
     routes.push_back(route(Method::Get, "/api/shared/{key}",
                            "What a share link shows: {link, album?, items}; 401 password_required while locked",
                            [deps](Request& req) { return showLink(*deps, req); }));
-    routes.push_back(route(Method::Post, "/api/shared/{key}/unlock",
-                           "Unlock a share link with {password}: 204 and a cookie scoped to the link's path",
-                           [deps](Request& req) { return unlock(*deps, req); }, BodyKind::Buffered));
+    routes.push_back(route(
+        Method::Post, "/api/shared/{key}/unlock",
+        "Unlock a share link with {password}: 204 and a cookie scoped to the link's path",
+        [deps](Request& req) { return unlock(*deps, req); }, BodyKind::Buffered));
     routes.push_back(route(Method::Get, "/api/shared/{key}/assets/{id}/thumbnail",
                            "A shared asset's thumbnail or preview (?size=); 404 not_ready until it exists",
                            [deps](Request& req) { return media(*deps, req, "thumbnail"); }));

@@ -104,14 +104,17 @@ TEST_SUITE("conformance.images.albums") {
 
             auto bobs = withAlbums(*storage, [&](AlbumsRepository& r) { return r.listAlbums(bob); });
             CHECK(bobs->empty());
-            CHECK_FALSE(withAlbums(*storage, [&](AlbumsRepository& r) { return r.findAlbum(bob, older.id); })->has_value());
+            CHECK_FALSE(
+                withAlbums(*storage, [&](AlbumsRepository& r) { return r.findAlbum(bob, older.id); })->has_value());
 
             storage::AlbumUpdate rename;
             rename.name = "Renamed";
             rename.updatedAt = "2024-01-01T00:00:00Z";
-            auto foreign = withAlbums(*storage, [&](AlbumsRepository& r) { return r.updateAlbum(bob, older.id, rename); });
+            auto foreign =
+                withAlbums(*storage, [&](AlbumsRepository& r) { return r.updateAlbum(bob, older.id, rename); });
             CHECK(*foreign == storage::AssetWrite::NotFound);
-            auto own = withAlbums(*storage, [&](AlbumsRepository& r) { return r.updateAlbum(alice, older.id, rename); });
+            auto own =
+                withAlbums(*storage, [&](AlbumsRepository& r) { return r.updateAlbum(alice, older.id, rename); });
             CHECK(*own == storage::AssetWrite::Changed);
             auto got = find(*storage, alice, older.id);
             CHECK(got.album.name == "Renamed");
@@ -145,20 +148,21 @@ TEST_SUITE("conformance.images.albums") {
             CHECK(changes == std::vector<AlbumAssetChange>{AlbumAssetChange::Done, AlbumAssetChange::Duplicate,
                                                            AlbumAssetChange::NotFound, AlbumAssetChange::NotFound,
                                                            AlbumAssetChange::NotFound, AlbumAssetChange::Done});
-            CHECK(add(*storage, alice, album.id, {a2.id}) == std::vector<AlbumAssetChange>{AlbumAssetChange::Duplicate});
+            CHECK(add(*storage, alice, album.id, {a2.id}) ==
+                  std::vector<AlbumAssetChange>{AlbumAssetChange::Duplicate});
             auto view = find(*storage, alice, album.id);
             CHECK(view.assetCount == 2);
             CHECK(view.album.updatedAt == "t");
             REQUIRE(view.coverAssetId.has_value());
 
             // Bob can neither add to nor read Alice's album.
-            auto bobAdds = withAlbums(*storage, [&](AlbumsRepository& r) {
-                return r.addAlbumAssets(bob, album.id, {bobs.id}, 5, "t");
-            });
+            auto bobAdds = withAlbums(
+                *storage, [&](AlbumsRepository& r) { return r.addAlbumAssets(bob, album.id, {bobs.id}, 5, "t"); });
             CHECK_FALSE(bobAdds.ok());
             CHECK(bobAdds.error().code == ErrorCode::NotFound);
             CHECK(*withAlbums(*storage, [&](AlbumsRepository& r) { return r.albumHasAsset(alice, album.id, a1.id); }));
-            CHECK_FALSE(*withAlbums(*storage, [&](AlbumsRepository& r) { return r.albumHasAsset(bob, album.id, a1.id); }));
+            CHECK_FALSE(
+                *withAlbums(*storage, [&](AlbumsRepository& r) { return r.albumHasAsset(bob, album.id, a1.id); }));
 
             // The albumId filter lists the album's assets in the usual order.
             auto query = queryFor(alice);
@@ -187,16 +191,16 @@ TEST_SUITE("conformance.images.albums") {
             auto album = makeAlbum(alice, "Covers", 1000);
             createAlbumOk(*storage, album);
             add(*storage, alice, album.id, {first.id});
-            auto later = withAlbums(*storage, [&](AlbumsRepository& r) {
-                return r.addAlbumAssets(alice, album.id, {second.id}, 9, "t");
-            });
+            auto later = withAlbums(
+                *storage, [&](AlbumsRepository& r) { return r.addAlbumAssets(alice, album.id, {second.id}, 9, "t"); });
             REQUIRE(later.ok());
             CHECK(find(*storage, alice, album.id).coverAssetId == first.id);
 
             storage::AlbumUpdate cover;
             cover.thumbnailAssetId = std::optional<std::string>(second.id);
             cover.updatedAt = "t";
-            REQUIRE(withAlbums(*storage, [&](AlbumsRepository& r) { return r.updateAlbum(alice, album.id, cover); }).ok());
+            REQUIRE(
+                withAlbums(*storage, [&](AlbumsRepository& r) { return r.updateAlbum(alice, album.id, cover); }).ok());
             CHECK(find(*storage, alice, album.id).coverAssetId == second.id);
             CHECK(find(*storage, alice, album.id).album.thumbnailAssetId == second.id);
 
@@ -206,9 +210,8 @@ TEST_SUITE("conformance.images.albums") {
             REQUIRE(trashed.ok());
             CHECK(find(*storage, alice, album.id).assetCount == 1);
 
-            auto deleted = withImages(*storage, [&](storage::ImagesRepository& r) {
-                return r.deleteAsset(alice, second.id, false);
-            });
+            auto deleted = withImages(
+                *storage, [&](storage::ImagesRepository& r) { return r.deleteAsset(alice, second.id, false); });
             REQUIRE(deleted.ok());
             auto view = find(*storage, alice, album.id);
             CHECK(view.assetCount == 0);
@@ -242,7 +245,8 @@ TEST_SUITE("conformance.images.shared_links") {
             REQUIRE_FALSE(clash.ok());
             CHECK(clash.error().code == ErrorCode::Conflict);
 
-            auto found = withLinks(*storage, [&](SharedLinksRepository& r) { return r.findSharedLinkByKeyHash(link.keyHash); });
+            auto found =
+                withLinks(*storage, [&](SharedLinksRepository& r) { return r.findSharedLinkByKeyHash(link.keyHash); });
             REQUIRE(found.ok());
             REQUIRE(found->has_value());
             const auto& got = **found;
@@ -255,17 +259,22 @@ TEST_SUITE("conformance.images.shared_links") {
             CHECK_FALSE(got.allowDownload);
             CHECK_FALSE(got.albumId.has_value());
 
-            CHECK(*withLinks(*storage, [&](SharedLinksRepository& r) { return r.sharedLinkHasAsset(link.id, shown.id); }));
-            CHECK_FALSE(*withLinks(*storage, [&](SharedLinksRepository& r) { return r.sharedLinkHasAsset(link.id, hidden.id); }));
+            CHECK(*withLinks(*storage,
+                             [&](SharedLinksRepository& r) { return r.sharedLinkHasAsset(link.id, shown.id); }));
+            CHECK_FALSE(*withLinks(*storage,
+                                   [&](SharedLinksRepository& r) { return r.sharedLinkHasAsset(link.id, hidden.id); }));
             auto query = queryFor(alice);
             query.filter.sharedLinkId = link.id;
             CHECK(pageIds(*storage, query) == std::vector<std::string>{shown.id});
 
             CHECK(withLinks(*storage, [&](SharedLinksRepository& r) { return r.listSharedLinks(bob); })->empty());
             CHECK(withLinks(*storage, [&](SharedLinksRepository& r) { return r.listSharedLinks(alice); })->size() == 1);
-            CHECK_FALSE(*withLinks(*storage, [&](SharedLinksRepository& r) { return r.deleteSharedLink(bob, link.id); }));
+            CHECK_FALSE(
+                *withLinks(*storage, [&](SharedLinksRepository& r) { return r.deleteSharedLink(bob, link.id); }));
             CHECK(*withLinks(*storage, [&](SharedLinksRepository& r) { return r.deleteSharedLink(alice, link.id); }));
-            CHECK_FALSE(withLinks(*storage, [&](SharedLinksRepository& r) { return r.findSharedLinkByKeyHash(link.keyHash); })->has_value());
+            CHECK_FALSE(withLinks(*storage, [&](SharedLinksRepository& r) {
+                            return r.findSharedLinkByKeyHash(link.keyHash);
+                        })->has_value());
         });
     }
 
@@ -283,16 +292,21 @@ TEST_SUITE("conformance.images.shared_links") {
             auto link = makeLink(alice);
             link.albumId = album.id;
             REQUIRE(withLinks(*storage, [&](SharedLinksRepository& r) { return r.createSharedLink(link); }).ok());
-            CHECK(*withLinks(*storage, [&](SharedLinksRepository& r) { return r.sharedLinkHasAsset(link.id, inside.id); }));
-            CHECK_FALSE(*withLinks(*storage, [&](SharedLinksRepository& r) { return r.sharedLinkHasAsset(link.id, outside.id); }));
-            auto found = withLinks(*storage, [&](SharedLinksRepository& r) { return r.findSharedLinkByKeyHash(link.keyHash); });
+            CHECK(*withLinks(*storage,
+                             [&](SharedLinksRepository& r) { return r.sharedLinkHasAsset(link.id, inside.id); }));
+            CHECK_FALSE(*withLinks(
+                *storage, [&](SharedLinksRepository& r) { return r.sharedLinkHasAsset(link.id, outside.id); }));
+            auto found =
+                withLinks(*storage, [&](SharedLinksRepository& r) { return r.findSharedLinkByKeyHash(link.keyHash); });
             REQUIRE(found->has_value());
             CHECK((*found)->albumId == album.id);
             CHECK((*found)->passwordHash == std::nullopt);
             CHECK((*found)->expiresAtUs == std::nullopt);
 
             REQUIRE(*withAlbums(*storage, [&](AlbumsRepository& r) { return r.deleteAlbum(alice, album.id); }));
-            CHECK_FALSE(withLinks(*storage, [&](SharedLinksRepository& r) { return r.findSharedLinkByKeyHash(link.keyHash); })->has_value());
+            CHECK_FALSE(withLinks(*storage, [&](SharedLinksRepository& r) {
+                            return r.findSharedLinkByKeyHash(link.keyHash);
+                        })->has_value());
         });
     }
 }

@@ -26,32 +26,55 @@ namespace {
 
 constexpr const char* kLinkPassword = "matrix link password";
 
-enum class Caller { Anonymous, UserA, UserB, Admin, ApiKeyA, LinkOpen, LinkUnlocked, LinkLocked, LinkExpired, LinkRevoked };
+enum class Caller {
+    Anonymous,
+    UserA,
+    UserB,
+    Admin,
+    ApiKeyA,
+    LinkOpen,
+    LinkUnlocked,
+    LinkLocked,
+    LinkExpired,
+    LinkRevoked
+};
 // A's own calls come last: some act on all of A's objects (emptying the trash), which would otherwise change
 // the objects the other callers' cells share before they are checked.
-constexpr Caller kCallers[] = {Caller::Anonymous,   Caller::UserB,       Caller::Admin,    Caller::LinkOpen,
-                               Caller::LinkUnlocked, Caller::LinkLocked,  Caller::LinkExpired, Caller::LinkRevoked,
-                               Caller::UserA,       Caller::ApiKeyA};
+constexpr Caller kCallers[] = {Caller::Anonymous,    Caller::UserB,      Caller::Admin,       Caller::LinkOpen,
+                               Caller::LinkUnlocked, Caller::LinkLocked, Caller::LinkExpired, Caller::LinkRevoked,
+                               Caller::UserA,        Caller::ApiKeyA};
 enum class State { Normal, Archived, Trashed };
 constexpr State kStates[] = {State::Normal, State::Archived, State::Trashed};
 
 const char* name(Caller c) {
     switch (c) {
-        case Caller::Anonymous: return "anonymous";
-        case Caller::UserA: return "user A (owner)";
-        case Caller::UserB: return "user B";
-        case Caller::Admin: return "admin";
-        case Caller::ApiKeyA: return "A's API key";
-        case Caller::LinkOpen: return "share link";
-        case Caller::LinkUnlocked: return "share link with its password";
-        case Caller::LinkLocked: return "share link without its password";
-        case Caller::LinkExpired: return "expired share link";
-        case Caller::LinkRevoked: return "revoked share link";
+        case Caller::Anonymous:
+            return "anonymous";
+        case Caller::UserA:
+            return "user A (owner)";
+        case Caller::UserB:
+            return "user B";
+        case Caller::Admin:
+            return "admin";
+        case Caller::ApiKeyA:
+            return "A's API key";
+        case Caller::LinkOpen:
+            return "share link";
+        case Caller::LinkUnlocked:
+            return "share link with its password";
+        case Caller::LinkLocked:
+            return "share link without its password";
+        case Caller::LinkExpired:
+            return "expired share link";
+        case Caller::LinkRevoked:
+            return "revoked share link";
     }
     return "?";
 }
 const char* name(State s) { return s == State::Normal ? "normal" : s == State::Archived ? "archived" : "trashed"; }
-bool signedIn(Caller c) { return c == Caller::UserA || c == Caller::UserB || c == Caller::Admin || c == Caller::ApiKeyA; }
+bool signedIn(Caller c) {
+    return c == Caller::UserA || c == Caller::UserB || c == Caller::Admin || c == Caller::ApiKeyA;
+}
 bool owns(Caller c) { return c == Caller::UserA || c == Caller::ApiKeyA; }
 
 std::string sha256Hex(const std::string& text) {
@@ -151,13 +174,16 @@ struct World {
         std::string problem;
         auto status = storage().run([&](storage::Repositories& r) -> Status {
             OBSCURA_TRY(asset, r.images().findAsset(alice.id, o.asset.id));
-            if (!asset) problem = "A's asset is gone";
+            if (!asset)
+                problem = "A's asset is gone";
             else if (asset->isTrashed != o.asset.isTrashed || asset->isArchived != o.asset.isArchived ||
                      asset->title != o.asset.title)
                 problem = "A's asset changed";
             OBSCURA_TRY(album, r.albums().findAlbum(alice.id, o.album.id));
-            if (!album) problem = "A's album is gone";
-            else if (album->album.name != o.album.name) problem = "A's album changed";
+            if (!album)
+                problem = "A's album is gone";
+            else if (album->album.name != o.album.name)
+                problem = "A's album changed";
             OBSCURA_TRY(inside, r.albums().albumHasAsset(alice.id, o.album.id, o.asset.id));
             if (!inside) problem = "A's asset left A's album";
             OBSCURA_TRY(link, r.sharedLinks().findSharedLinkByKeyHash(o.open.keyHash));
@@ -176,7 +202,8 @@ bool matches(const Outcomes& outcomes, const HttpResponse& r) {
 
 std::string describe(const Outcomes& outcomes) {
     std::string out;
-    for (const auto& o : outcomes) out += (out.empty() ? "" : " or ") + std::to_string(o.status) + (o.code ? std::string(" ") + o.code : "");
+    for (const auto& o : outcomes)
+        out += (out.empty() ? "" : " or ") + std::to_string(o.status) + (o.code ? std::string(" ") + o.code : "");
     return out;
 }
 
@@ -198,7 +225,8 @@ TEST_SUITE("access.matrix") {
                                  world.alice.auth());
             REQUIRE(made.status == 201);
             auto status = world.storage().run([&](storage::Repositories& r) -> Status {
-                OBSCURA_TRY(found, r.sharedLinks().findSharedLinkByKeyHash(sha256Hex(bodyOf(made)["key"].get<std::string>())));
+                OBSCURA_TRY(found,
+                            r.sharedLinks().findSharedLinkByKeyHash(sha256Hex(bodyOf(made)["key"].get<std::string>())));
                 REQUIRE(found.has_value());
                 world.passwordHash = *found->passwordHash;
                 return {};
@@ -216,7 +244,8 @@ TEST_SUITE("access.matrix") {
             seen.insert(key);
             auto found = policies.find(key);
             if (found == policies.end()) {
-                FAIL_CHECK((std::string("no access policy for ") + key + ": add it to tests/integration/access/access_policy.cpp"));
+                FAIL_CHECK((std::string("no access policy for ") + key +
+                            ": add it to tests/integration/access/access_policy.cpp"));
                 ++failures;
                 continue;
             }
@@ -225,23 +254,28 @@ TEST_SUITE("access.matrix") {
                 std::optional<Objects> shared;  // callers that may not change A's objects share one set
                 std::optional<std::string> publicStatus;
                 for (Caller caller : kCallers) {
-                    Objects objects = owns(caller) ? world.make(state) : (shared ? *shared : *(shared = world.make(state)));
+                    Objects objects =
+                        owns(caller) ? world.make(state) : (shared ? *shared : *(shared = world.make(state)));
                     std::string path = policy.pattern;
-                    const std::string idTarget = path.rfind("/api/assets/{id}", 0) == 0 || path.find("/assets/{id}/") != std::string::npos
-                                                     ? objects.asset.id
-                                                 : path.rfind("/api/albums/{id}", 0) == 0     ? objects.album.id
-                                                 : path.rfind("/api/shared-links/{id}", 0) == 0 ? objects.open.id
-                                                                                                : newUuid();
-                    const std::string linkKey = caller == Caller::LinkOpen     ? objects.open.key
-                                                : caller == Caller::LinkUnlocked || caller == Caller::LinkLocked ? objects.locked.key
+                    const std::string idTarget =
+                        path.rfind("/api/assets/{id}", 0) == 0 || path.find("/assets/{id}/") != std::string::npos
+                            ? objects.asset.id
+                        : path.rfind("/api/albums/{id}", 0) == 0       ? objects.album.id
+                        : path.rfind("/api/shared-links/{id}", 0) == 0 ? objects.open.id
+                                                                       : newUuid();
+                    const std::string linkKey = caller == Caller::LinkOpen ? objects.open.key
+                                                : caller == Caller::LinkUnlocked || caller == Caller::LinkLocked
+                                                    ? objects.locked.key
                                                 : caller == Caller::LinkExpired ? objects.expired.key
                                                 : caller == Caller::LinkRevoked ? objects.revoked.key
                                                                                 : "k" + replaceAll(newUuid(), "-", "");
                     path = replaceAll(replaceAll(path, "{id}", idTarget), "{key}", linkKey);
                     if (policy.pattern == std::string("/api/search")) path += "?q=img";
-                    std::string body = replaceAll(replaceAll(policy.body, "{asset}", objects.asset.id), "{album}", objects.album.id);
+                    std::string body =
+                        replaceAll(replaceAll(policy.body, "{asset}", objects.asset.id), "{album}", objects.album.id);
                     body = replaceAll(body, "{checksum}", objects.asset.checksum);
-                    body = replaceAll(body, "{password}", caller == Caller::LinkUnlocked ? kLinkPassword : "not the password");
+                    body = replaceAll(body, "{password}",
+                                      caller == Caller::LinkUnlocked ? kLinkPassword : "not the password");
 
                     HeaderList headers;
                     if (caller == Caller::UserA) headers = world.alice.auth();
@@ -250,7 +284,8 @@ TEST_SUITE("access.matrix") {
                     if (caller == Caller::ApiKeyA) headers = {{"x-api-key", world.aliceKey}};
                     if (caller == Caller::LinkUnlocked && policy.access == Access::Link &&
                         policy.pattern != std::string("/api/shared/{key}/unlock")) {
-                        auto unlocked = postJson(http, "/api/shared/" + linkKey + "/unlock", {{"password", kLinkPassword}});
+                        auto unlocked =
+                            postJson(http, "/api/shared/" + linkKey + "/unlock", {{"password", kLinkPassword}});
                         REQUIRE(unlocked.status == 204);
                         auto cookie = unlocked.header("Set-Cookie").value_or("");
                         headers.push_back({"Cookie", cookie.substr(0, cookie.find(';'))});
@@ -278,10 +313,14 @@ TEST_SUITE("access.matrix") {
                                                                  : Outcomes{{401}};
                             break;
                         case Access::Owner:
-                            expected = owns(caller) ? allowed : signedIn(caller) ? Outcomes{{404, "not_found"}} : Outcomes{{401}};
+                            expected = owns(caller)       ? allowed
+                                       : signedIn(caller) ? Outcomes{{404, "not_found"}}
+                                                          : Outcomes{{401}};
                             break;
                         case Access::Admin:
-                            expected = caller == Caller::Admin ? allowed : signedIn(caller) ? Outcomes{{403}} : Outcomes{{401}};
+                            expected = caller == Caller::Admin ? allowed
+                                       : signedIn(caller)      ? Outcomes{{403}}
+                                                               : Outcomes{{401}};
                             break;
                         case Access::Link:
                             expected = caller == Caller::LinkOpen || caller == Caller::LinkUnlocked ? allowed
@@ -291,16 +330,18 @@ TEST_SUITE("access.matrix") {
                     }
                     std::string problem;
                     if (!matches(expected, response))
-                        problem = "answered " + std::to_string(response.status) + " " + errorCode(response) + ", expected " + describe(expected);
+                        problem = "answered " + std::to_string(response.status) + " " + errorCode(response) +
+                                  ", expected " + describe(expected);
                     if (problem.empty() && !owns(caller)) problem = world.untouched(objects);
-                    if (problem.empty() && (caller == Caller::UserB || caller == Caller::Admin) && response.status < 300 &&
+                    if (problem.empty() && (caller == Caller::UserB || caller == Caller::Admin) &&
+                        response.status < 300 &&
                         (response.body.find(objects.asset.id) != std::string::npos ||
                          response.body.find(objects.album.id) != std::string::npos))
                         problem = "the answer mentions A's objects";
                     if (!problem.empty()) {
                         ++failures;
-                        FAIL_CHECK((std::string(key) + " as " + name(caller) + ", asset " + name(state) + ": " + problem + " — " +
-                                       response.body.substr(0, 300)));
+                        FAIL_CHECK((std::string(key) + " as " + name(caller) + ", asset " + name(state) + ": " +
+                                    problem + " — " + response.body.substr(0, 300)));
                     }
                 }
             }
@@ -310,9 +351,9 @@ TEST_SUITE("access.matrix") {
                 ++failures;
                 FAIL_CHECK((std::string("access policy for ") + key + " names no route: remove it"));
             }
-        std::cout << "integration: access matrix: " << seen.size() << " routes x " << std::size(kCallers) << " callers x "
-                  << std::size(kStates) << " asset states = " << cells << " cells checked, " << failures
-                  << " failed" << std::endl;
+        std::cout << "integration: access matrix: " << seen.size() << " routes x " << std::size(kCallers)
+                  << " callers x " << std::size(kStates) << " asset states = " << cells << " cells checked, "
+                  << failures << " failed" << std::endl;
         CHECK(failures == 0);
     }
 }

@@ -10,12 +10,12 @@ namespace obscura::test {
 
 // Who may call a route and what decides it.
 enum class Access {
-    Public,  // anyone: every caller gets the same answer, never 401
-    Self,    // any signed-in caller, about their own account or their own collection (the path names no object)
+    Public,   // anyone: every caller gets the same answer, never 401
+    Self,     // any signed-in caller, about their own account or their own collection (the path names no object)
     Session,  // like Self, but only with a signed-in session: an API key is 403 session_required
-    Owner,   // a signed-in caller about one of their own objects named in the path: anyone else gets 404 not_found
-    Admin,   // signed-in admins only: other signed-in callers 403
-    Link,    // whoever holds a live share link's key (and its password, when it has one)
+    Owner,    // a signed-in caller about one of their own objects named in the path: anyone else gets 404 not_found
+    Admin,    // signed-in admins only: other signed-in callers 403
+    Link,     // whoever holds a live share link's key (and its password, when it has one)
 };
 
 // One acceptable answer: a status, and (when set) the error body's code.

@@ -38,8 +38,8 @@ TEST_SUITE("images.albums") {
         REQUIRE(listed.size() == 1);
         CHECK(listed[0]["id"] == id);
 
-        auto added = bodyOf(sendJson(http, "PUT", "/api/albums/" + id + "/assets", {{"ids", {recent.id, recent.id, old.id}}},
-                                     alice.auth()));
+        auto added = bodyOf(sendJson(http, "PUT", "/api/albums/" + id + "/assets",
+                                     {{"ids", {recent.id, recent.id, old.id}}}, alice.auth()));
         CHECK(added == nlohmann::json::parse(R"([{"id":")" + recent.id + R"(","success":true},{"id":")" + recent.id +
                                              R"(","success":false,"error":"duplicate"},{"id":")" + old.id +
                                              R"(","success":false,"error":"duplicate"}])"));
@@ -62,13 +62,14 @@ TEST_SUITE("images.albums") {
         CHECK(bodyOf(patched)["description"] == "");
         CHECK(bodyOf(patched)["albumThumbnailAssetId"] == recent.id);
         auto stranger = insertAsset(fx.app(), alice.id);
-        CHECK(sendJson(http, "PATCH", "/api/albums/" + id, {{"albumThumbnailAssetId", stranger.id}}, alice.auth()).status == 422);
+        CHECK(sendJson(http, "PATCH", "/api/albums/" + id, {{"albumThumbnailAssetId", stranger.id}}, alice.auth())
+                  .status == 422);
         CHECK(sendJson(http, "PATCH", "/api/albums/" + id, {{"albumName", ""}}, alice.auth()).status == 422);
         CHECK(sendJson(http, "PATCH", "/api/albums/" + id, {{"albumName", 5}}, alice.auth()).status == 400);
         CHECK(postJson(http, "/api/albums", {{"description", "no name"}}, alice.auth()).status == 400);
 
-        auto removed = bodyOf(sendJson(http, "DELETE", "/api/albums/" + id + "/assets", {{"ids", {recent.id, recent.id}}},
-                                       alice.auth()));
+        auto removed = bodyOf(
+            sendJson(http, "DELETE", "/api/albums/" + id + "/assets", {{"ids", {recent.id, recent.id}}}, alice.auth()));
         CHECK(removed[0]["success"] == true);
         CHECK(removed[1]["success"] == false);
         CHECK(removed[1]["error"] == "not_found");
@@ -141,8 +142,11 @@ TEST_SUITE("images.albums") {
         auto r = postJson(http, "/api/assets/bulk-upload-check", body, alice.auth());
         REQUIRE(r.status == 200);
         auto results = bodyOf(r)["results"];
-        CHECK(results[0] == nlohmann::json({{"id", "a.jpg"}, {"action", "reject"}, {"reason", "duplicate"},
-                                            {"assetId", kept.id}, {"isTrashed", false}}));
+        CHECK(results[0] == nlohmann::json({{"id", "a.jpg"},
+                                            {"action", "reject"},
+                                            {"reason", "duplicate"},
+                                            {"assetId", kept.id},
+                                            {"isTrashed", false}}));
         CHECK(results[1]["assetId"] == binned.id);
         CHECK(results[1]["isTrashed"] == true);
         CHECK(results[2] == nlohmann::json({{"id", "c.jpg"}, {"action", "accept"}}));

@@ -43,7 +43,8 @@ TEST_SUITE("images.share_links") {
         auto link = share(http, alice, {{"albumId", albumId}});
         const std::string key = link["key"];
         CHECK(key.size() >= 22);  // >= 128 bits in base64url
-        CHECK(key.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == std::string::npos);
+        CHECK(key.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
+              std::string::npos);
         CHECK(link["url"] == "/s/" + key);
         CHECK(link["hasPassword"] == false);
         CHECK(link["allowDownload"] == true);
@@ -64,7 +65,8 @@ TEST_SUITE("images.share_links") {
         CHECK(http.get(media + "not-a-uuid/original").status == 404);
 
         // Taking the asset out of the album takes it out of the link at once.
-        REQUIRE(sendJson(http, "DELETE", "/api/albums/" + albumId + "/assets", {{"ids", {shown.id}}}, alice.auth()).status == 200);
+        REQUIRE(sendJson(http, "DELETE", "/api/albums/" + albumId + "/assets", {{"ids", {shown.id}}}, alice.auth())
+                    .status == 200);
         CHECK(http.get(media + shown.id + "/original").status == 404);
 
         auto listed = bodyOf(http.get("/api/shared-links", alice.auth()));
@@ -102,7 +104,8 @@ TEST_SUITE("images.share_links") {
         CHECK(postJson(http, "/api/shared-links", {{"assetIds", nlohmann::json::array()}}, alice.auth()).status == 422);
         CHECK(postJson(http, "/api/shared-links", nlohmann::json::object(), alice.auth()).status == 400);
         CHECK(postJson(http, "/api/shared-links", {{"assetIds", {one.id}}, {"expiresAt", "2001-01-01T00:00:00Z"}},
-                       alice.auth()).status == 422);
+                       alice.auth())
+                  .status == 422);
     }
 
     TEST_CASE("a password-protected link opens only with the unlock cookie, scoped to the link's path") {
@@ -140,7 +143,8 @@ TEST_SUITE("images.share_links") {
         CHECK(http.get(path, {{"Cookie", "obscura_share=forged"}}).status == 401);
 
         // Revoked: the cookie is worth nothing.
-        REQUIRE(http.request("DELETE", "/api/shared-links/" + link["id"].get<std::string>(), alice.auth()).status == 204);
+        REQUIRE(http.request("DELETE", "/api/shared-links/" + link["id"].get<std::string>(), alice.auth()).status ==
+                204);
         CHECK(http.get(path, cookie).status == 404);
     }
 
@@ -151,7 +155,8 @@ TEST_SUITE("images.share_links") {
         auto asset = insertAsset(fx.app(), alice.id);
         auto link = share(http, alice, {{"assetIds", {asset.id}}, {"password", "right one"}});
         const auto unlock = "/api/shared/" + link["key"].get<std::string>() + "/unlock";
-        for (int i = 0; i < 3; ++i) CHECK(postJson(http, unlock, {{"password", "guess " + std::to_string(i)}}).status == 401);
+        for (int i = 0; i < 3; ++i)
+            CHECK(postJson(http, unlock, {{"password", "guess " + std::to_string(i)}}).status == 401);
         auto blocked = postJson(http, unlock, {{"password", "right one"}});
         CHECK(blocked.status == 429);
         CHECK(blocked.hasHeader("Retry-After"));
@@ -186,7 +191,8 @@ TEST_SUITE("images.share_links") {
             record.expiresAtUs = expiresAtUs;
             record.assetIds = {asset.id};
             record.createdAt = "2001-01-01T00:00:00Z";
-            auto created = fx.app().storage().run([&](storage::Repositories& r) { return r.sharedLinks().createSharedLink(record); });
+            auto created = fx.app().storage().run(
+                [&](storage::Repositories& r) { return r.sharedLinks().createSharedLink(record); });
             REQUIRE(created.ok());
         };
         insert("expiredKey0123456789abcdef", 978307200LL * 1000000);

@@ -27,7 +27,8 @@ TEST_SUITE("upload.album") {
         CHECK(view["assets"][0]["id"] == assetId);
 
         // A duplicate upload into a second album joins that one too.
-        auto second = bodyOf(postJson(http, "/api/albums", {{"albumName", "Best of"}}, alice.auth()))["id"].get<std::string>();
+        auto second =
+            bodyOf(postJson(http, "/api/albums", {{"albumName", "Best of"}}, alice.auth()))["id"].get<std::string>();
         auto again = upload(http, alice, "a.jpg", jpeg, {{"albumId", second}});
         CHECK(again.status == 200);
         CHECK(bodyOf(again)["status"] == "duplicate");

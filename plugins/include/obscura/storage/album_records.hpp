@@ -25,7 +25,7 @@ struct AlbumRecord {
 // An album as listings show it.
 struct AlbumView {
     AlbumRecord album;
-    std::int64_t assetCount = 0;               // assets in the album that are not in the trash
+    std::int64_t assetCount = 0;              // assets in the album that are not in the trash
     std::optional<std::string> coverAssetId;  // the chosen cover if still in the album, else the first added
 };
 
@@ -50,9 +50,9 @@ struct SharedLinkRecord {
     // The key in the URL (>= 128 random bits, base64url). Kept so the owner's listing can show the link again;
     // looked up only through keyHash, so no query's timing depends on how much of a guessed key is right.
     std::string key;
-    std::string keyHash;                  // hash of key, unique
-    std::optional<std::string> albumId;   // an album link; nullopt: a link to the assets in assetIds
-    std::vector<std::string> assetIds;    // an asset-set link's assets (empty for an album link)
+    std::string keyHash;                   // hash of key, unique
+    std::optional<std::string> albumId;    // an album link; nullopt: a link to the assets in assetIds
+    std::vector<std::string> assetIds;     // an asset-set link's assets (empty for an album link)
     std::optional<std::string> expiresAt;  // RFC 3339; nullopt = never
     std::optional<std::int64_t> expiresAtUs;
     std::optional<std::string> passwordHash;  // argon2id, encoded; nullopt = no password
