@@ -32,7 +32,7 @@ build_pkgs=(
 # What the test suite and benchmarks use on top: real tools making real fixtures, a real database, a real browser,
 # and clang's libFuzzer for the OBSCURA_FUZZ targets (tests/fuzz/).
 test_pkgs=(
-    curl mariadb-server libimage-exiftool-perl python3-aiosmtpd wrk chromium
+    curl jq python3 mariadb-server libimage-exiftool-perl python3-aiosmtpd wrk chromium
     iproute2 procps psmisc
     clang libclang-rt-14-dev clang-format
 )
@@ -57,9 +57,10 @@ else
     echo "setup.sh: all ${#pkgs[@]} packages already installed"
 fi
 
-# Node is only needed to build the web UI; keep whichever node is already on PATH.
+# Node is needed to build the web UI and, for the tests, npm to fetch Immich's CLI and the Node 22 it runs on
+# (tests/e2e/immich_cli); keep whichever node is already on PATH.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-    if [ -d "$here/web" ] && [ -f "$here/web/package.json" ]; then
+    if [ "$test_deps" = 1 ] || { [ -d "$here/web" ] && [ -f "$here/web/package.json" ]; }; then
         echo "setup.sh: installing nodejs npm (no node on PATH)"
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm
     fi

@@ -9,6 +9,7 @@
 #include "obscura/kernel/config.hpp"
 #include "obscura/kernel/router.hpp"
 #include "obscura/kernel/service_registry.hpp"
+#include "password_guard_impl.hpp"
 #include "password_hasher.hpp"
 #include "request_authenticator.hpp"
 #include "session_service.hpp"
@@ -62,6 +63,7 @@ struct AuthModule::Impl {
 
 AuthModule::AuthModule(const Config& config, ModuleContext& ctx)
     : ctx_(ctx), impl_(std::make_unique<Impl>(config, ctx)) {
+    ctx.services().put<PasswordGuard>(std::make_shared<PasswordGuardImpl>(impl_->hasher, impl_->throttle));
     // Registered now, not at onAllLoaded: from here on the HTTP layer can authenticate requests.
     ctx.services().put<Authenticator>(
         std::make_shared<RequestAuthenticator>(ctx.storage(), impl_->jwt, impl_->settings.publicUrl, impl_->clock));

@@ -127,6 +127,12 @@ Expected<Response> serveFile(BandwidthMeter& meter, const Request& req, const st
 
 Expected<Response> serveOriginal(DownloadDeps& deps, const Request& req) {
     OBSCURA_TRY(asset, ownedAsset(deps.storage, req));
+    return serveOriginalOf(deps, req, asset);
+}
+
+}  // namespace
+
+Expected<Response> serveOriginalOf(DownloadDeps& deps, const Request& req, const storage::AssetRecord& asset) {
     const Error missing(ErrorCode::NotFound, "the original file of this asset is missing", "file_missing");
     if (asset.fileMissing) return missing;
     const MediaType* type = servedType(asset.mimeType);
@@ -139,6 +145,8 @@ Expected<Response> serveOriginal(DownloadDeps& deps, const Request& req) {
     file.disposition = attachmentDisposition(downloadFileName(asset.originalFileName, asset.id, type));
     return serveFile(deps.bandwidth, req, asset.ownerId, file, missing);
 }
+
+namespace {
 
 Expected<int> waitSeconds(const Request& req) {
     auto raw = req.queryParam("wait");
@@ -180,6 +188,8 @@ Expected<storage::AssetRecord> waitForDerivative(DownloadDeps& deps, storage::As
     return asset;
 }
 
+}  // namespace
+
 Expected<Response> serveDerivative(DownloadDeps& deps, const Request& req, const storage::AssetRecord& original,
                                    std::string_view kind) {
     OBSCURA_TRY(wait, waitSeconds(req));
@@ -206,6 +216,8 @@ Expected<std::string_view> thumbnailKind(const Request& req) {
     if (*size == "preview") return std::string_view(kDerivativePreview);
     return badRequest("size must be thumbnail (or thumb) or preview");
 }
+
+namespace {
 
 Route route(std::string pattern, std::string summary, Handler handler) {
     Route r;
