@@ -330,9 +330,24 @@ try {
     await closeViewer();
   });
 
+  await step('an expired access cookie is renewed silently from the refresh cookie', async () => {
+    await context.clearCookies({ name: 'obscura_access' });
+    const id = await tile('clip.mp4').getAttribute('data-id');
+    await openTile('clip.mp4');
+    await page.getByRole('button', { name: 'Details (i)' }).click();
+    await page.locator('.info-panel').getByLabel('Title').fill('Test pattern');
+    await page.locator('.info-panel').getByRole('button', { name: 'Save' }).click();
+    await page.locator('.toast', { hasText: 'Saved' }).last().waitFor();
+    await closeViewer();
+    check((await context.cookies()).some((c) => c.name === 'obscura_access'), 'no new access cookie');
+    const asset = await (await page.request.get(`${base}/api/assets/${id}`)).json();
+    check(asset.title === 'Test pattern', `title: ${asset.title}`);
+    await page.getByRole('button', { name: 'Details (i)' }).waitFor({ state: 'detached' });
+  });
+
   await step('a reload keeps you signed in; sign out returns to sign-in', async () => {
     await page.reload();
-    await tile('clip.mp4').waitFor();
+    await tile('Test pattern').waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     await shot(page, '10-sign-in');
@@ -357,10 +372,17 @@ try {
     check(widest <= 390, `a tile reaches x=${widest}`);
     await shot(p, '11-phone-timeline');
     await p.locator('.tile').first().tap();
-    await p.locator('.pswp--open').waitFor();
+    await p.locator('.pswp[data-ready]').waitFor();
+    await p.waitForFunction(() => {
+      const img = document.querySelector('.pswp__item:not([aria-hidden="true"]) img.pswp__img');
+      return img && img.complete && img.naturalWidth > 0;
+    }, null, { timeout: 60_000 });
+    await shot(p, '12-phone-lightbox');
     await p.getByRole('button', { name: 'Details (i)' }).tap();
     await p.locator('.info-panel').waitFor();
-    await shot(p, '12-phone-lightbox');
+    const box = await p.locator('.pswp__item:not([aria-hidden="true"]) img.pswp__img').boundingBox();
+    check(box && box.y + box.height <= 844 * 0.4 + 2, `with details open the picture should fit above them (${JSON.stringify(box)})`);
+    await shot(p, '13-phone-details');
     await phone.close();
   });
 

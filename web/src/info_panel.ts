@@ -7,6 +7,7 @@ import type { Asset, Job } from './types';
 export interface PanelActions {
   updated: (asset: Asset) => void;
   trashed: (asset: Asset) => void;
+  toggled: () => void; // shown or hidden: the lightbox refits the picture
 }
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short', timeZone: 'UTC' });
@@ -84,6 +85,7 @@ export class InfoPanel {
     this.element.hidden = !this.element.hidden;
     document.documentElement.classList.toggle('info-open', !this.element.hidden);
     if (this.asset) this.show(this.asset);
+    this.actions.toggled();
   }
 
   close(): void {

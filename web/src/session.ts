@@ -11,6 +11,7 @@ export interface SessionInfo {
 
 let current: User | null = null;
 let expiresAt = 0; // ms since epoch, when the access cookie runs out
+let refreshedAt = 0; // when this tab last learned of new cookies (its own refresh or another tab's)
 let timer: number | undefined;
 const listeners = new Set<(user: User | null) => void>();
 const channel = typeof BroadcastChannel !== 'undefined' ? new BroadcastChannel('obscura-session') : null;
@@ -19,6 +20,7 @@ channel?.addEventListener('message', (e: MessageEvent) => {
   const data = e.data as { type: string; expiresAt?: number };
   if (data.type === 'refreshed' && data.expiresAt) {
     expiresAt = data.expiresAt;
+    refreshedAt = Date.now();
     schedule();
   } else if (data.type === 'signed-out') {
     setUser(null);
@@ -52,7 +54,8 @@ function schedule(): void {
 }
 
 function started(info: SessionInfo): void {
-  expiresAt = Date.now() + info.expiresIn * 1000;
+  refreshedAt = Date.now();
+  expiresAt = refreshedAt + info.expiresIn * 1000;
   setUser(info.user);
   schedule();
 }
@@ -65,12 +68,13 @@ async function withLock<T>(fn: () => Promise<T>): Promise<T> {
 
 let inFlight: Promise<boolean> | null = null;
 
-// true when the session is (still) good. Another tab may have refreshed just now: then we skip ours.
+// true when the session is (still) good. When another tab refreshed while we waited for the lock, its new
+// cookies are ours too: we skip our own refresh, whose token would be the one just rotated away.
 export function refreshSession(): Promise<boolean> {
   if (inFlight) return inFlight;
   const asked = Date.now();
   inFlight = withLock(async () => {
-    if (current && expiresAt - Date.now() > 120_000 && expiresAt > asked) return true;
+    if (current && refreshedAt > asked) return true;
     const res = await fetch('/api/auth/refresh', {
       method: 'POST',
       credentials: 'same-origin',

@@ -62,6 +62,7 @@ export function openViewer(grid: AssetGrid, index: number): void {
       panel.show(asset);
       showCaption(asset);
     },
+    toggled: () => pswp.updateSize(true),
     trashed: (asset) => {
       const at = grid.assets.findIndex((a) => a.id === asset.id);
       grid.remove([asset.id]);
@@ -78,6 +79,12 @@ export function openViewer(grid: AssetGrid, index: number): void {
   });
   const pswp = new PhotoSwipe({
     index,
+    // The details panel takes the right side (the bottom on a phone): the picture fits what is left.
+    getViewportSizeFn: () => {
+      const phone = window.innerWidth <= 640;
+      if (!panel.open) return { x: window.innerWidth, y: window.innerHeight };
+      return phone ? { x: window.innerWidth, y: Math.round(window.innerHeight * 0.4) } : { x: window.innerWidth - 360, y: window.innerHeight };
+    },
     bgOpacity: 1,
     showHideAnimationType: 'fade',
     wheelToZoom: true,
