@@ -241,6 +241,18 @@ try {
     await closeViewer();
     await page.reload();
     await tile('Eiffel at noon').waitFor();
+    // The date scrubber has a mark per month (June and May 2024) and jumps to the one clicked.
+    check((await page.locator('.scrub-mark').count()) === 2, 'scrubber marks');
+    await page.getByRole('button', { name: /^May 2024/ }).click();
+    // With four assets the page is too short to bring May to the top: it scrolls as far as it can.
+    await page.waitForFunction(() => {
+      const scroller = document.querySelector('.grid-scroller');
+      const h = [...document.querySelectorAll('.month-header')].find((e) => /May 2024/.test(e.textContent));
+      const atEnd = scroller.scrollTop >= scroller.scrollHeight - scroller.clientHeight - 1;
+      return h && scroller.scrollTop > 0 && (atEnd || h.getBoundingClientRect().top - scroller.getBoundingClientRect().top < 40);
+    });
+    await shot(page, '05b-timeline-scrubbed-to-may');
+    await page.locator('.grid-scroller').evaluate((e) => e.scrollTo({ top: 0 }));
     await openTile('Eiffel at noon');
     await page.getByRole('button', { name: 'Details (i)' }).click();
     check((await page.locator('.info-panel').getByLabel('Title').inputValue()) === 'Eiffel at noon', 'title after reload');

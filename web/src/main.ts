@@ -74,9 +74,23 @@ async function timelinePage(user: User): Promise<void> {
     empty: () =>
       h('div', { class: 'empty' }, icon('photo'), h('h2', {}, 'No photos yet'), h('p', {}, 'Drop photos and videos anywhere on this page, or use Upload.')),
   });
+  // The scrubber's months change as files land: fetched again once uploads pause for a second.
+  let bucketsTimer = 0;
+  const reloadBuckets = () => {
+    window.clearTimeout(bucketsTimer);
+    bucketsTimer = window.setTimeout(async () => {
+      try {
+        buckets = (await get<{ buckets: TimelineBucket[] }>('/api/timeline')).buckets;
+        refreshScrubber();
+      } catch {
+        /* keep the old marks */
+      }
+    }, 1000);
+  };
   const uploader = new Uploader((asset: Asset) => {
     grid.upsert(asset);
     watchPending(asset);
+    reloadBuckets();
   });
   const input = h('input', { type: 'file', id: 'upload-input', multiple: true, accept: 'image/*,video/*', class: 'visually-hidden', tabindex: -1 });
   input.addEventListener('change', () => {
@@ -85,6 +99,10 @@ async function timelinePage(user: User): Promise<void> {
   });
   const uploadButton = h('button', { type: 'button', class: 'primary upload-button', onclick: () => input.click() }, icon('upload'), h('span', {}, 'Upload'));
   const scrubHost = h('div', { class: 'scrub-host' });
+  const refreshScrubber = () => {
+    clear(scrubHost);
+    if (buckets.length > 1) scrubHost.appendChild(scrubber(buckets, grid));
+  };
   const main = h('main', { class: 'timeline' }, grid.element, scrubHost);
   cleanup();
   root.append(shell(user, main, [input, uploadButton]), uploader.panel);
@@ -120,7 +138,7 @@ async function timelinePage(user: User): Promise<void> {
     if (live) return;
     for (const id of Array.from(pending).slice(0, 8)) void refreshAsset(id);
   }, 4000);
-  teardown.push(() => events.stop(), () => window.clearInterval(poll));
+  teardown.push(() => events.stop(), () => window.clearInterval(poll), () => window.clearTimeout(bucketsTimer));
   grid.onLayout = () => grid.assets.forEach(watchPending);
 
   try {
@@ -129,10 +147,6 @@ async function timelinePage(user: User): Promise<void> {
     buckets = [];
   }
   await grid.start();
-  const refreshScrubber = () => {
-    clear(scrubHost);
-    if (buckets.length > 1) scrubHost.appendChild(scrubber(buckets, grid));
-  };
   refreshScrubber();
   const deep = /^\/photos\/([^/]+)$/.exec(location.pathname);
   if (deep) {
