@@ -118,7 +118,7 @@ function watch(page) {
 
 const PASSWORD = 'correct horse battery';
 try {
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
   const page = await context.newPage();
   watch(page);
@@ -204,6 +204,23 @@ try {
     skip('thumbnails appear', 'this server has no /api/events yet (the media module is not merged): placeholders only');
     await shot(page, '05-timeline');
   }
+
+  await step('keyboard: Tab walks the tiles in layout order, Enter opens the viewer, focus is visible', async () => {
+    const order = await page.locator('.tile').evaluateAll((els) =>
+      els.map((e) => ({ label: e.getAttribute('aria-label'), top: e.getBoundingClientRect().top, left: e.getBoundingClientRect().left })),
+    );
+    const sorted = [...order].sort((a, b) => a.top - b.top || a.left - b.left);
+    check(JSON.stringify(order) === JSON.stringify(sorted), 'tiles are not in layout order in the DOM');
+    await tile(sorted[0].label).focus();
+    await page.keyboard.press('Tab');
+    check((await page.evaluate(() => document.activeElement.getAttribute('aria-label'))) === sorted[1].label, 'Tab order');
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    check(outline !== 'none', 'no visible focus');
+    await shot(page, '05c-keyboard-focus');
+    await page.keyboard.press('Enter');
+    await page.locator('.pswp[data-ready]').waitFor();
+    await closeViewer();
+  });
 
   await step('the lightbox opens, navigates with the keyboard and shows EXIF', async () => {
     await openTile('eiffel.jpg');

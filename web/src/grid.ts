@@ -136,6 +136,7 @@ export class AssetGrid {
     const to = viewTop + viewHeight * (1 + OVERSCAN);
     const boxes = this.geometry.boxes;
     const wanted = new Set<string>();
+    let previous: HTMLElement | null = null;
     for (let i = firstVisible(boxes, from); i < boxes.length && boxes[i].top <= to; i++) {
       const box = boxes[i];
       wanted.add(box.key);
@@ -143,9 +144,12 @@ export class AssetGrid {
       if (!el) {
         el = this.build(box);
         this.mounted.set(box.key, el);
-        this.canvas.appendChild(el);
+        // In layout order, so Tab walks the grid as it reads (new elements go in place; mounted ones never
+        // move, which would drop their focus).
+        this.canvas.insertBefore(el, previous ? previous.nextSibling : this.canvas.firstChild);
       }
       place(el, box);
+      previous = el;
     }
     for (const [key, el] of this.mounted) {
       if (!wanted.has(key)) {
