@@ -2,7 +2,7 @@
 // on a temp data dir and a free port. Usage (CTest runs it): node ui_flows.mjs <obscura binary> <artifact dir>
 // Screenshots of each main screen go to the artifact dir.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -192,6 +192,25 @@ try {
     await page.getByRole('button', { name: 'Close uploads' }).click();
     check((await page.locator('.tile').count()) === 4, 'the duplicate made a fifth tile');
     check(await page.getByRole('heading', { name: /June 2024/ }).isVisible(), 'no month header');
+  });
+
+  await step('drag and drop anywhere uploads too (a dropped duplicate is reported as such)', async () => {
+    const data = readFileSync(photoFiles[1]).toString('base64');
+    const dt = await page.evaluateHandle((b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([bytes], 'tower.jpg', { type: 'image/jpeg' }));
+      return transfer;
+    }, data);
+    await page.dispatchEvent('.grid', 'dragenter', { dataTransfer: dt });
+    await page.locator('.drop-overlay').waitFor();
+    await shot(page, '04b-drop-overlay');
+    await page.dispatchEvent('.grid', 'drop', { dataTransfer: dt });
+    await page.locator('.drop-overlay').waitFor({ state: 'hidden' });
+    await page.locator('.upload-panel[data-done="true"]').waitFor({ timeout: 30_000 });
+    const summary = await page.locator('.upload-summary').textContent();
+    check(summary === '0 uploaded, 1 duplicate', `summary: ${summary}`);
+    await page.getByRole('button', { name: 'Close uploads' }).click();
   });
 
   const openApi = await (await page.request.get(base + '/api/openapi.json')).json();
