@@ -1,6 +1,6 @@
 // Live updates: GET /api/events (Server-Sent Events) for the signed-in user. The browser sends the session
 // cookie with it. When the stream is unavailable the caller's fallback polls instead.
-import { refreshSession } from './session';
+import { get } from './api';
 
 export interface DerivativeEvent {
   assetId: string;
@@ -65,13 +65,14 @@ export class LiveEvents {
     source.addEventListener('job.progressed', parse(this.handlers.jobProgressed));
     source.addEventListener('error', () => {
       // EventSource retries by itself after a dropped connection; an HTTP error (401 when the access cookie
-      // expired, 404 on a server without events) closes it for good: refresh and reopen with backoff.
+      // expired, 404 on a server without events) closes it for good: reopen with backoff, after a cheap
+      // authenticated call that renews the session if (and only if) it has run out.
       if (source.readyState !== EventSource.CLOSED) return;
       this.handlers.connected(false);
       this.failures++;
       const delay = Math.min(60_000, 2000 * 2 ** Math.min(this.failures, 5));
       this.retryTimer = window.setTimeout(async () => {
-        await refreshSession().catch(() => false);
+        await get('/api/users/me').catch(() => undefined);
         this.open();
       }, delay);
     });

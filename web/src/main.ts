@@ -91,6 +91,7 @@ async function timelinePage(user: User): Promise<void> {
     grid.upsert(asset);
     watchPending(asset);
     reloadBuckets();
+    resetPoll(); // fresh uploads: their thumbnails are expected soon
   });
   const input = h('input', { type: 'file', id: 'upload-input', multiple: true, accept: 'image/*,video/*', class: 'visually-hidden', tabindex: -1 });
   input.addEventListener('change', () => {
@@ -114,17 +115,23 @@ async function timelinePage(user: User): Promise<void> {
   function watchPending(a: Asset): void {
     if (a.derivatives.thumbnail === 'pending' || a.derivatives.preview === 'pending') pending.add(a.id);
   }
-  async function refreshAsset(id: string): Promise<void> {
+  // true when the asset's derivatives changed (then its tile is rebuilt with the new URLs).
+  async function refreshAsset(id: string): Promise<boolean> {
     try {
       const a = await get<Asset>(`/api/assets/${id}`);
       if (a.derivatives.thumbnail !== 'pending' && a.derivatives.preview !== 'pending') pending.delete(id);
-      if (!grid.assets.some((x) => x.id === id)) {
+      const known = grid.assets.find((x) => x.id === id);
+      if (!known) {
         pending.delete(id); // trashed (or gone) meanwhile
-        return;
+        return false;
       }
+      const fingerprint = (x: Asset) => JSON.stringify([x.derivatives, x.thumbnailUrl, x.previewUrl]);
+      if (fingerprint(known) === fingerprint(a)) return false;
       grid.upsert(a);
+      return true;
     } catch (e) {
       if (e instanceof ApiError && e.status === 404) pending.delete(id);
+      return false;
     }
   }
   const events = new LiveEvents({
@@ -134,11 +141,32 @@ async function timelinePage(user: User): Promise<void> {
     connected: (up) => (live = up),
   });
   events.start();
-  const poll = window.setInterval(() => {
-    if (live) return;
-    for (const id of Array.from(pending).slice(0, 8)) void refreshAsset(id);
-  }, 4000);
-  teardown.push(() => events.stop(), () => window.clearInterval(poll), () => window.clearTimeout(bucketsTimer));
+  // While events are down: poll a few pending assets, every 4 s while something changes, backing off to a
+  // minute while nothing does.
+  let pollDelay = 4000;
+  let pollTimer = 0;
+  let disposed = false;
+  const poll = async () => {
+    if (disposed) return;
+    if (!live && pending.size) {
+      const changed = await Promise.all(Array.from(pending).slice(0, 8).map(refreshAsset));
+      pollDelay = changed.some(Boolean) ? 4000 : Math.min(60_000, pollDelay * 2);
+    }
+    pollTimer = window.setTimeout(poll, pollDelay);
+  };
+  pollTimer = window.setTimeout(poll, pollDelay);
+  const resetPoll = () => {
+    if (disposed) return;
+    pollDelay = 4000;
+    window.clearTimeout(pollTimer);
+    pollTimer = window.setTimeout(poll, pollDelay);
+  };
+  teardown.push(() => {
+    disposed = true;
+    events.stop();
+    window.clearTimeout(pollTimer);
+    window.clearTimeout(bucketsTimer);
+  });
   grid.onLayout = () => grid.assets.forEach(watchPending);
 
   try {
