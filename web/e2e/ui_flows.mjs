@@ -222,6 +222,33 @@ try {
   } else {
     skip('thumbnails appear', 'this server has no /api/events yet (the media module is not merged): placeholders only');
     await shot(page, '05-timeline');
+    // The client's half on its own: the test plays the server's event stream and the asset's new derivative
+    // state (its "thumbnail" is the original here), and the placeholder must give way to the picture.
+    await step('a derivative.created event (or, without events, the polling fallback) replaces a placeholder with the thumbnail (server side simulated)', async () => {
+      const id = await tile('eiffel.jpg').getAttribute('data-id');
+      check(!(await tile('eiffel.jpg').evaluate((e) => e.classList.contains('loaded'))), 'already loaded');
+      await page.route('**/api/events', (route) =>
+        route.fulfill({
+          status: 200,
+          headers: { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' },
+          body: `retry: 60000\nevent: derivative.created\ndata: ${JSON.stringify({ assetId: id, ownerId: 'x', kind: 'thumbnail', version: 1 })}\n\n`,
+        }),
+      );
+      await page.route(`**/api/assets/${id}`, async (route) => {
+        const real = await route.fetch();
+        const asset = await real.json();
+        asset.derivatives.thumbnail = 'ready';
+        asset.thumbnailUrl = `/api/assets/${id}/original?v=1`;
+        await route.fulfill({ response: real, json: asset });
+      });
+      await page.reload();
+      await page.locator(`.tile.loaded[data-id="${id}"]`).waitFor({ timeout: 30_000 });
+      await shot(page, '05a-thumbnail-after-event');
+      await page.unroute('**/api/events');
+      await page.unroute(`**/api/assets/${id}`);
+      await page.reload();
+      await tile('eiffel.jpg').waitFor();
+    });
   }
 
   await step('keyboard: Tab walks the tiles in layout order, Enter opens the viewer, focus is visible', async () => {
