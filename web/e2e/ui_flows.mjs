@@ -243,6 +243,7 @@ try {
       });
       await page.reload();
       await page.locator(`.tile.loaded[data-id="${id}"]`).waitFor({ timeout: 30_000 });
+      await page.waitForTimeout(300); // the fade-in
       await shot(page, '05a-thumbnail-after-event');
       await page.unroute('**/api/events');
       await page.unroute(`**/api/assets/${id}`);
