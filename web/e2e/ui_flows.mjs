@@ -1,11 +1,11 @@
 // Browser test of the web UI: Debian's chromium, driven by playwright-core, against the real obscura binary
 // on a temp data dir and a free port. Usage (CTest runs it): node ui_flows.mjs <obscura binary> <artifact dir>
 // Screenshots of each main screen go to the artifact dir.
-import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { check, makeFixtures, startServer, Steps, watch as watchPage } from './harness.mjs';
 
 const [binary, artifacts] = process.argv.slice(2);
 if (!binary || !artifacts) {
@@ -19,102 +19,28 @@ if (!existsSync(CHROMIUM)) {
 }
 mkdirSync(artifacts, { recursive: true });
 const work = mkdtempSync(join(tmpdir(), 'obscura-web-e2e-'));
-const fixtures = join(work, 'fixtures');
-mkdirSync(fixtures);
+const { photos, photoFiles, video, notMedia } = makeFixtures(join(work, 'fixtures'));
+const server = await startServer(binary, join(work, 'data'));
+const base = server.base;
 
-// ---- fixtures: three real photos with EXIF, one video, one file the server refuses -------------------------
-function run(cmd, args) {
-  execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-}
-const photos = [
-  { name: 'eiffel.jpg', size: '1600x1067', src: 'mandelbrot', date: '2024:06:15 10:20:30', make: 'Canon', model: 'EOS R6', lens: 'RF35mm F1.8 MACRO IS STM', f: 2.8, t: '1/250', iso: 200, focal: 35, lat: 48.8584, lon: 2.2945 },
-  { name: 'tower.jpg', size: '1000x1500', src: 'testsrc2', date: '2024:06:14 18:05:00', make: 'FUJIFILM', model: 'X-T4', lens: 'XF23mmF2 R WR', f: 4, t: '1/1000', iso: 160, focal: 23, lat: 51.5007, lon: -0.1246 },
-  { name: 'square.jpg', size: '1200x1200', src: 'gradients', date: '2024:05:02 08:00:00', make: 'Apple', model: 'iPhone 15', lens: 'iPhone 15 back camera', f: 1.6, t: '1/60', iso: 64, focal: 6, lat: 40.6892, lon: -74.0445 },
-];
-for (const p of photos) {
-  const file = join(fixtures, p.name);
-  run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `${p.src}=size=${p.size}`, '-frames:v', '1', '-q:v', '3', file]);
-  run('exiftool', ['-q', '-overwrite_original', `-Make=${p.make}`, `-Model=${p.model}`, `-LensModel=${p.lens}`, `-FNumber=${p.f}`, `-ExposureTime=${p.t}`, `-ISO=${p.iso}`, `-FocalLength=${p.focal}`, `-DateTimeOriginal=${p.date}`, `-GPSLatitude=${Math.abs(p.lat)}`, `-GPSLatitudeRef=${p.lat < 0 ? 'S' : 'N'}`, `-GPSLongitude=${Math.abs(p.lon)}`, `-GPSLongitudeRef=${p.lon < 0 ? 'W' : 'E'}`, file]);
-}
-const video = join(fixtures, 'clip.mp4');
-run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440', '-t', '3', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-metadata', 'creation_time=2024-06-01T12:00:00Z', '-shortest', video]);
-const notMedia = join(fixtures, 'notes.txt');
-writeFileSync(notMedia, 'just some text, not a picture\n');
-const photoFiles = photos.map((p) => join(fixtures, p.name));
-
-// ---- the server ---------------------------------------------------------------------------------------------
-const dataDir = join(work, 'data');
-const server = spawn(binary, ['serve', '--port', '0', '--data-dir', dataDir], {
-  env: { ...process.env, OBSCURA_SERVER_HOST: '127.0.0.1', OBSCURA_LOG_LEVEL: 'info', OBSCURA_LOG_ACCESS_LOG: 'false' },
-  stdio: ['ignore', 'pipe', 'pipe'],
-});
-let serverLog = '';
-const port = await new Promise((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Error('server did not start in 60 s:\n' + serverLog)), 60_000);
-  const onData = (chunk) => {
-    serverLog += chunk.toString();
-    const m = /listening on [^\s:]+:(\d+)/.exec(serverLog);
-    if (m) {
-      clearTimeout(timer);
-      resolve(Number(m[1]));
-    }
-  };
-  server.stdout.on('data', onData);
-  server.stderr.on('data', onData);
-  server.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${serverLog}`)));
-});
-const base = `http://127.0.0.1:${port}`;
-
-// ---- the harness --------------------------------------------------------------------------------------------
-let passed = 0;
-let failed = 0;
-let skipped = 0;
+const steps = new Steps();
+const step = (name, fn) => steps.step(name, fn);
+const skip = (name, why) => steps.skip(name, why);
 let browser;
-function check(cond, message) {
-  if (!cond) throw new Error(message);
-}
 async function shot(page, name) {
   await page.screenshot({ path: join(artifacts, `${name}.png`) });
 }
-async function step(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok - ${name}`);
-    return true;
-  } catch (e) {
-    failed++;
-    console.log(`not ok - ${name}\n  ${String(e && e.stack ? e.stack : e).split('\n').join('\n  ')}`);
-    return false;
-  }
-}
-function skip(name, why) {
-  skipped++;
-  console.log(`skip - ${name}: ${why}`);
-}
 async function finish() {
   await browser?.close().catch(() => {});
-  server.kill('SIGTERM');
-  await new Promise((r) => server.once('exit', r));
+  await server.stop();
   rmSync(work, { recursive: true, force: true });
-  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
-  if (failed) console.log('--- server log (tail)\n' + serverLog.split('\n').slice(-40).join('\n'));
-  process.exit(failed ? 1 : 0);
+  steps.summary();
+  if (steps.failed) console.log('--- server log (tail)\n' + server.log().split('\n').slice(-40).join('\n'));
+  process.exit(steps.failed ? 1 : 0);
 }
-
-// Pages record alerts (an XSS would fire one), CSP violations and script errors.
 const alerts = [];
 const problems = [];
-function watch(page) {
-  page.on('dialog', async (d) => {
-    if (d.type() === 'alert') alerts.push(d.message());
-    await d.accept();
-  });
-  page.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) problems.push('CSP: ' + m.text());
-  });
-  page.on('pageerror', (e) => problems.push('page error: ' + e.message));
-}
+const watch = (page) => watchPage(page, alerts, problems);
 
 const PASSWORD = 'correct horse battery';
 try {
@@ -466,7 +392,7 @@ try {
     check(problems.length === 0, problems.join('\n'));
   });
 } catch (e) {
-  failed++;
+  steps.failed++;
   console.log('not ok - harness: ' + (e && e.stack ? e.stack : e));
 }
 await finish();
