@@ -332,6 +332,40 @@ try {
     await closeViewer();
   });
 
+  // Convert to MP3: against the real media module when the server has the route; until then the test plays the
+  // job (202, then progress, then success) so the UI's side is still exercised.
+  const realConversions = Boolean(openApi.paths['/api/assets/{id}/conversions']);
+  await step(`a video converts to MP3 with progress and a notice when done${realConversions ? '' : ' (job simulated)'}`, async () => {
+    const id = await tile('clip.mp4').getAttribute('data-id');
+    if (!realConversions) {
+      let polls = 0;
+      await page.route(`**/api/assets/${id}/conversions`, (route) =>
+        route.fulfill({ status: 202, json: { jobId: 'job-1', state: 'queued' } }),
+      );
+      await page.route('**/api/jobs/job-1', (route) => {
+        polls++;
+        const done = polls >= 3;
+        route.fulfill({ json: { id: 'job-1', kind: 'convert.mp3', assetId: id, state: done ? 'succeeded' : 'running', progress: done ? 1 : polls / 3 } });
+      });
+    }
+    await openTile('clip.mp4');
+    await page.getByRole('button', { name: 'Details (i)' }).click();
+    await page.getByRole('button', { name: 'Convert to MP3' }).click();
+    await page.locator('.convert progress:not([hidden])').waitFor();
+    await shot(page, '09b-converting');
+    const notice = page.locator('.toast', { hasText: 'is ready' });
+    await notice.waitFor({ timeout: realConversions ? 180_000 : 30_000 });
+    check((await notice.locator('a').getAttribute('href')) === `/api/assets/${id}/conversions/mp3`, 'download link');
+    if (realConversions) {
+      const mp3 = await page.request.get(`${base}/api/assets/${id}/conversions/mp3`);
+      check(mp3.status() === 200 && (await mp3.body()).length > 1000, `mp3: ${mp3.status()}`);
+    } else {
+      await page.unroute(`**/api/assets/${id}/conversions`);
+      await page.unroute('**/api/jobs/job-1');
+    }
+    await closeViewer();
+  });
+
   await step('an expired access cookie is renewed silently from the refresh cookie', async () => {
     await context.clearCookies({ name: 'obscura_access' });
     const id = await tile('clip.mp4').getAttribute('data-id');
