@@ -13,6 +13,7 @@ const Outcomes kNoContent = {{204}};
 const Outcomes kNotFound = {{404, "not_found"}};
 const Outcomes kNotReady = {{404, "not_ready"}};
 const Outcomes kBadBody = {{400}, {422}};
+const Outcomes kNotAPicture = {{415, "unsupported_media_type"}};
 
 }  // namespace
 
@@ -74,6 +75,29 @@ const std::vector<RoutePolicy>& accessPolicies() {
         {"GET", "/api/assets/{id}/original", Access::Owner, kOk},
         {"GET", "/api/assets/{id}/thumbnail", Access::Owner, kNotReady},
         {"GET", "/api/assets/{id}/video", Access::Owner, kNotReady},
+        // Media: conversions ({format} is mp3 in the matrix), jobs (a random id: nobody's), avatars, events.
+        {"POST", "/api/assets/{id}/conversions", Access::Owner, kBadBody, {}, "{}"},
+        {"GET", "/api/assets/{id}/conversions/{format}", Access::Owner, kNotReady},
+        {"GET", "/api/jobs/{id}", Access::Owner, kNotFound},
+        {"GET", "/api/users/me/avatar", Access::Self, kNotFound},
+        {"PUT", "/api/users/me/avatar", Access::Self, kNotAPicture, {}, "{}"},
+        {"GET", "/api/events", Access::Self, kOk, {}, "", true},
+        // The web UI's pages and files: public (the page asks for a sign-in itself); {file}/{id}/{key} are
+        // placeholders that name nothing, so every caller gets the same 404 or page.
+        {"GET", "/", Access::Public, {}},
+        {"GET", "/trash", Access::Public, {}},
+        {"GET", "/photos/{id}", Access::Public, {}},
+        {"GET", "/s/{key}", Access::Public, {}},
+        {"GET", "/albums", Access::Public, {}},
+        {"GET", "/albums/{id}", Access::Public, {}},
+        {"GET", "/search", Access::Public, {}},
+        {"GET", "/favorites", Access::Public, {}},
+        {"GET", "/account", Access::Public, {}},
+        {"GET", "/admin", Access::Public, {}},
+        {"GET", "/admin/users", Access::Public, {}},
+        {"GET", "/admin/jobs", Access::Public, {}},
+        {"GET", "/assets/{file}", Access::Public, {}},
+        {"GET", "/favicon.svg", Access::Public, {}},
         // Albums (Immich).
         {"GET", "/api/albums", Access::Self, kOk},
         {"POST", "/api/albums", Access::Self, {{201}}, {}, R"({"albumName":"matrix","assetIds":["{asset}"]})"},

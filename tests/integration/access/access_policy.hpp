@@ -35,6 +35,8 @@ struct RoutePolicy {
     Outcomes allowedTrashed = {};
     // The request body; {asset}, {album}, {checksum} are replaced by the cell's objects of user A.
     const char* body = "";
+    // A response that never ends (Server-Sent Events): only its status line and headers are read.
+    bool stream = false;
 };
 
 const std::vector<RoutePolicy>& accessPolicies();
