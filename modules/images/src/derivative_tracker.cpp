@@ -52,16 +52,20 @@ void DerivativeTracker::stop() {
 }
 
 void DerivativeTracker::onCreated(const DerivativeCreated& event) {
-    record(event.assetId, event.ownerId, event.kind, storage::kDerivativeReady, event.version);
+    if (auto s = record(event.assetId, event.ownerId, event.kind, storage::kDerivativeReady, event.version); !s)
+        log::warn("images: cannot record " + event.kind + " ready for asset " + event.assetId + ": " +
+                  s.error().message);
 }
 
 void DerivativeTracker::onFailed(const DerivativeFailed& event) {
-    record(event.assetId, event.ownerId, event.kind, storage::kDerivativeFailed, 0);
+    if (auto s = record(event.assetId, event.ownerId, event.kind, storage::kDerivativeFailed, 0); !s)
+        log::warn("images: cannot record " + event.kind + " failed for asset " + event.assetId + ": " +
+                  s.error().message);
 }
 
-void DerivativeTracker::record(const std::string& assetId, const std::string& ownerId, const std::string& kind,
-                               const std::string& state, std::int64_t version) {
-    if (!tracked(kind)) return;  // conversions (mp3, …) are not part of the asset object
+Status DerivativeTracker::record(const std::string& assetId, const std::string& ownerId, const std::string& kind,
+                                 const std::string& state, std::int64_t version) {
+    if (!tracked(kind)) return {};  // conversions (mp3, …) are not part of the asset object
     std::optional<std::int64_t> bytes;
     if (isUuid(ownerId) && isUuid(assetId)) bytes = folderBytes(fs::path(dataDir_) / "derived" / ownerId / assetId);
     auto status = storage_.run([&](storage::Repositories& repos) -> Status {
@@ -70,8 +74,7 @@ void DerivativeTracker::record(const std::string& assetId, const std::string& ow
         return {};
     });
     DerivativeSignal::notifyAll();
-    if (!status) log::warn("images: cannot record " + kind + " " + state + " for asset " + assetId + ": " +
-                           status.error().message);
+    return status;
 }
 
 }  // namespace obscura::images

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "obscura/kernel/bus.hpp"
+#include "obscura/kernel/expected.hpp"
 
 namespace obscura::storage {
 class Storage;
@@ -26,9 +27,12 @@ public:
     void onCreated(const DerivativeCreated& event);
     void onFailed(const DerivativeFailed& event);
 
+    // The same write, answered: media calls it (through AssetSource) before its job may succeed, so a crash
+    // between the job's end and the event's delivery cannot leave the asset pending for ever.
+    Status record(const std::string& assetId, const std::string& ownerId, const std::string& kind,
+                  const std::string& state, std::int64_t version);
+
 private:
-    void record(const std::string& assetId, const std::string& ownerId, const std::string& kind,
-                const std::string& state, std::int64_t version);
 
     storage::Storage& storage_;
     std::string dataDir_;

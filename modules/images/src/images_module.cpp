@@ -28,7 +28,7 @@ struct ImagesModule::Impl {
           purger(assets, static_cast<int>(config.getInt("images.trashDays"))),
           derivatives(ctx.storage(), ctx.dataDir()),
           bytes(config, ctx),
-          source(ctx.storage(), ctx.dataDir()) {}
+          source(ctx.storage(), ctx.dataDir(), derivatives) {}
 
     AssetService assets;
     TrashPurger purger;

@@ -1,5 +1,6 @@
 #include "stored_asset_source.hpp"
 
+#include "derivative_tracker.hpp"
 #include "library_layout.hpp"
 #include "obscura/images/media_types.hpp"
 #include "obscura/kernel/ids.hpp"
@@ -7,8 +8,14 @@
 
 namespace obscura::images {
 
-StoredAssetSource::StoredAssetSource(storage::Storage& storage, std::string dataDir)
-    : storage_(storage), dataDir_(std::move(dataDir)) {}
+StoredAssetSource::StoredAssetSource(storage::Storage& storage, std::string dataDir, DerivativeTracker& tracker)
+    : storage_(storage), dataDir_(std::move(dataDir)), tracker_(tracker) {}
+
+Status StoredAssetSource::recordDerivative(const SourceAsset& asset, const std::string& kind, bool ready,
+                                           int version) {
+    return tracker_.record(asset.id, asset.ownerId, kind, ready ? storage::kDerivativeReady : storage::kDerivativeFailed,
+                           ready ? version : 0);
+}
 
 Expected<std::optional<SourceAsset>> StoredAssetSource::find(const std::string& ownerId, const std::string& assetId) {
     // Ids reach paths below: only UUIDs do.

@@ -10,15 +10,19 @@ class Storage;
 
 namespace obscura::images {
 
+class DerivativeTracker;
+
 class StoredAssetSource final : public AssetSource {
 public:
-    StoredAssetSource(storage::Storage& storage, std::string dataDir);
+    StoredAssetSource(storage::Storage& storage, std::string dataDir, DerivativeTracker& tracker);
     Expected<std::optional<SourceAsset>> find(const std::string& ownerId, const std::string& assetId) override;
+    Status recordDerivative(const SourceAsset& asset, const std::string& kind, bool ready, int version) override;
     std::string userDerivedDir(const std::string& userId) const override;
 
 private:
     storage::Storage& storage_;
     std::string dataDir_;
+    DerivativeTracker& tracker_;
 };
 
 }  // namespace obscura::images

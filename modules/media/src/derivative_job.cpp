@@ -21,24 +21,30 @@ bool finalError(const Error& e, const JobContext& job) {
            job.attempt() >= job.job().maxAttempts;
 }
 
-void publishCreated(Bus& bus, const images::SourceAsset& asset, const std::string& kind, int version) {
+// Records the state on the asset first (synchronously: a crash after this job ends must not lose it), then
+// tells everyone.
+Status publishCreated(MediaTools& tools, const images::SourceAsset& asset, const std::string& kind, int version) {
+    OBSCURA_TRY_STATUS(tools.assets.recordDerivative(asset, kind, true, version));
     images::DerivativeCreated e;
     e.assetId = asset.id;
     e.ownerId = asset.ownerId;
     e.kind = kind;
     e.version = version;
-    bus.publish(std::move(e));
+    tools.bus.publish(std::move(e));
+    return {};
 }
 
-void publishFailed(Bus& bus, const images::SourceAsset& asset, const std::vector<std::string>& kinds,
+void publishFailed(MediaTools& tools, const images::SourceAsset& asset, const std::vector<std::string>& kinds,
                    const std::string& reason) {
     for (const auto& kind : kinds) {
+        // Best effort: the job fails anyway; the event's subscriber in images writes the same state again.
+        (void)tools.assets.recordDerivative(asset, kind, false, 0);
         images::DerivativeFailed e;
         e.assetId = asset.id;
         e.ownerId = asset.ownerId;
         e.kind = kind;
         e.reason = reason;
-        bus.publish(std::move(e));
+        tools.bus.publish(std::move(e));
     }
 }
 
@@ -104,7 +110,7 @@ Expected<std::string> runDerivativesJob(MediaTools& tools, JobContext& job) {
     if (asset.type == "video") pending.push_back("video");
     auto fail = [&](Error e) -> Expected<std::string> {
         if (finalError(e, job)) {
-            publishFailed(tools.bus, asset, pending, e.message);
+            publishFailed(tools, asset, pending, e.message);
             publishProgress(tools.bus, record, storage::kJobFailed, 0);
         }
         return e;
@@ -132,10 +138,10 @@ Expected<std::string> runDerivativesJob(MediaTools& tools, JobContext& job) {
     }
     if (!job.stillOwned()) return unavailable("lost the job's lease");
     if (!stillThere(tools, asset)) return std::string("asset deleted while its derivatives were made");
-    publishCreated(tools.bus, asset, "thumbnail", version);
-    publishCreated(tools.bus, asset, "preview", version);
+    OBSCURA_TRY_STATUS(publishCreated(tools, asset, "thumbnail", version));
+    OBSCURA_TRY_STATUS(publishCreated(tools, asset, "preview", version));
     pending = {"video"};
-    if (asset.type == "image") publishFailed(tools.bus, asset, pending, "photos have no video");
+    if (asset.type == "image") publishFailed(tools, asset, pending, "photos have no video");
 
     if (asset.type == "video") {
         FfmpegControl control;
@@ -154,7 +160,7 @@ Expected<std::string> runDerivativesJob(MediaTools& tools, JobContext& job) {
         if (!made) return fail(made.error());
         if (!job.stillOwned()) return unavailable("lost the job's lease");
         if (!stillThere(tools, asset)) return std::string("asset deleted while its video was made");
-        publishCreated(tools.bus, asset, "video", version);
+        OBSCURA_TRY_STATUS(publishCreated(tools, asset, "video", version));
     }
     publishProgress(tools.bus, record, storage::kJobSucceeded, 1);
     return std::string(asset.type == "video" ? "thumbnail,preview,video" : "thumbnail,preview");

@@ -73,10 +73,10 @@ storage::AssetRecord storeAsset(storage::Storage& storage, const std::string& da
 }
 
 // obscura_jobs_claimed_total for the kind, from one server's /metrics.
-long claimedBy(int port) {
+long claimedBy(int port, const std::string& kind = kDeleteFilesJob) {
     HttpClient http(port);
     const auto metrics = http.get("/metrics").body;
-    const std::string needle = std::string("obscura_jobs_claimed_total{kind=\"") + kDeleteFilesJob + "\"} ";
+    const std::string needle = std::string("obscura_jobs_claimed_total{kind=\"") + kind + "\"} ";
     const auto at = metrics.find(needle);
     return at == std::string::npos ? 0 : std::stol(metrics.substr(at + needle.size()));
 }
@@ -155,5 +155,85 @@ TEST_SUITE("integration.mysql.replicas") {
         CHECK(byFirst + bySecond == kAssets);
         CHECK(byFirst > 0);
         CHECK(bySecond > 0);
+    }
+
+    TEST_CASE("two servers share a batch of uploads' derivative jobs: each made once, in one terminal state") {
+        auto created = MysqlTestDatabase::create(*mysqlServerFromEnvironment());
+        REQUIRE_MESSAGE(created.ok(), created.error().message);
+        const auto& db = **created;
+        TempDir shared;
+        const std::string dataDir = shared.path() + "/data";
+        ServerProcess first({"serve", "--port", "0"}, serverEnvironment(db, dataDir));
+        REQUIRE_MESSAGE(first.start(), first.log());
+        ServerProcess second({"serve", "--port", "0"}, serverEnvironment(db, dataDir));
+        REQUIRE_MESSAGE(second.start(), second.log());
+        HttpClient a(first.port());
+        HttpClient b(second.port());
+        const auto admin = registerUser(a, "admin");
+        const auto onA = login(a, "admin");
+        const auto onB = login(b, "admin");
+
+        // Real photos made by vips, each different, uploaded through both servers alternately.
+        constexpr int kUploads = 16;
+        std::vector<std::string> ids;
+        for (int i = 0; i < kUploads; ++i) {
+            const std::string v = shared.path() + "/p" + std::to_string(i) + ".v";
+            const std::string jpg = shared.path() + "/p" + std::to_string(i) + ".jpg";
+            REQUIRE(run({"vips", "gaussnoise", v, "1200", "900", "--mean", std::to_string(60 + i * 5)}).exitCode == 0);
+            REQUIRE(run({"vips", "jpegsave", v, jpg}).exitCode == 0);
+            const std::string boundary = "two-servers-boundary";
+            const std::string body = "--" + boundary +
+                                     "\r\nContent-Disposition: form-data; name=\"assetData\"; filename=\"p.jpg\"\r\n"
+                                     "Content-Type: image/jpeg\r\n\r\n" +
+                                     readFile(jpg) + "\r\n--" + boundary + "--\r\n";
+            auto headers = bearer(i % 2 == 0 ? onA.access : onB.access);
+            headers.emplace_back("Content-Type", "multipart/form-data; boundary=" + boundary);
+            auto r = (i % 2 == 0 ? a : b).request("POST", "/api/assets", headers, body);
+            REQUIRE_MESSAGE(r.status == 201, r.body);
+            ids.push_back(bodyOf(r)["id"].get<std::string>());
+        }
+
+        auto storage = openDatabase(db);
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(180);
+        std::vector<storage::JobRecord> jobs;
+        while (std::chrono::steady_clock::now() < deadline) {
+            jobs.clear();
+            auto listed = storage->run([&](storage::Repositories& repos) -> Status {
+                OBSCURA_TRY(page, repos.jobs().list("", 1000, ""));
+                for (auto& job : page)
+                    if (job.kind == "media.derivatives") jobs.push_back(std::move(job));
+                return {};
+            });
+            REQUIRE_MESSAGE(listed.ok(), listed.error().message);
+            std::size_t done = 0;
+            for (const auto& job : jobs) done += job.state == "succeeded" || job.state == "failed" ? 1 : 0;
+            if (jobs.size() == kUploads && done == jobs.size()) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+        REQUIRE(jobs.size() == kUploads);
+        std::set<std::string> assetIds;
+        for (const auto& job : jobs) {
+            CAPTURE(job.id);
+            CHECK(job.state == "succeeded");
+            CHECK(job.attempts == 1);
+            assetIds.insert(job.assetId);
+        }
+        CHECK(assetIds.size() == kUploads);
+        // Every asset reads ready through either server, and derived/ holds exactly its two files.
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            auto& http = i % 2 == 0 ? b : a;  // ask the other server than the one that took the upload
+            const auto asset = bodyOf(http.get("/api/assets/" + ids[i], bearer(i % 2 == 0 ? onB.access : onA.access)));
+            CHECK(asset["derivatives"]["thumbnail"] == "ready");
+            CHECK(asset["derivatives"]["preview"] == "ready");
+            std::set<std::string> names;
+            for (const auto& e : fs::directory_iterator(fs::path(dataDir) / "derived" / admin["id"].get<std::string>() / ids[i]))
+                names.insert(e.path().filename().string());
+            CHECK(names == std::set<std::string>{"preview.jpg", "thumbnail.webp"});
+        }
+        const long byFirst = claimedBy(first.port(), "media.derivatives");
+        const long bySecond = claimedBy(second.port(), "media.derivatives");
+        MESSAGE("integration: MySQL: " << kUploads << " uploads' derivative jobs, claimed " << byFirst
+                                       << " by one server and " << bySecond << " by the other");
+        CHECK(byFirst + bySecond == kUploads);
     }
 }

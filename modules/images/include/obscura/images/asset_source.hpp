@@ -34,6 +34,9 @@ public:
     virtual ~AssetSource() = default;
     // nullopt when `ownerId` has no such asset (deleted meanwhile, or someone else's: as if it did not exist).
     virtual Expected<std::optional<SourceAsset>> find(const std::string& ownerId, const std::string& assetId) = 0;
+    // Records a derivative's state on the asset ("ready" with its version, or "failed") before media's job
+    // ends, so the state is as durable as the job; the derivative.* event that follows tells everyone else.
+    virtual Status recordDerivative(const SourceAsset& asset, const std::string& kind, bool ready, int version) = 0;
     // The derivatives folder of a user (avatars live there too): <dataDir>/derived/<user>.
     virtual std::string userDerivedDir(const std::string& userId) const = 0;
 };
