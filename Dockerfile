@@ -1,0 +1,85 @@
+# Obscura server image: `docker run -p 8080:8080 -v photos:/data obscura` is a working album on SQLite.
+# Every setting can be given as an OBSCURA_* variable (docs/configuration.md).
+#
+# Two stages on Debian 12: `build` compiles the server, its storage plugins and the web UI (Release, unity build,
+# no tests) and installs them into /opt/obscura; the runtime stage holds only the libraries they load, ffmpeg and
+# tini. A compiler cache is used when a directory is mounted at /ccache during the build, e.g.
+#   container-check . --build-volume "$HOME/.cache/ccache:/ccache"
+#   podman build -v "$HOME/.cache/ccache:/ccache" -t obscura .
+
+FROM debian:bookworm-slim AS build
+
+# Build dependencies: the -dev packages CMake looks for (scripts/setup.sh's list minus the test-only ones), ccache,
+# and Debian's nodejs/npm for the web UI's build step.
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        build-essential cmake ninja-build ccache pkg-config ca-certificates \
+        libboost-dev libboost-system-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev \
+        prometheus-cpp-dev libssl-dev libjwt-dev libsodium-dev libexif-dev libvips-dev \
+        libsqlite3-dev libmysqlcppconn-dev \
+        nodejs npm \
+ && rm -rf /var/lib/apt/lists/*
+
+# The two cores of a small CI machine are shared: at most BUILD_JOBS compilers at once.
+ARG BUILD_JOBS=2
+ENV CCACHE_DIR=/ccache \
+    CCACHE_COMPRESS=1
+
+COPY . /src
+WORKDIR /src
+# Release, unity (jumbo) build, tests off: the server, its plugins and whatever else `cmake --build` builds
+# (the web UI). Installed by the project's install rules: bin/, lib/obscura/plugins/, share/obscura/web/.
+RUN cmake -S . -B /build -G Ninja \
+        -DCMAKE_BUILD_TYPE=Release \
+        -DOBSCURA_BUILD_TESTS=OFF \
+        -DOBSCURA_UNITY_BUILD=ON \
+ && cmake --build /build --parallel "${BUILD_JOBS}" \
+ && cmake --install /build --prefix /opt/obscura --strip \
+ && (ccache --show-stats 2>/dev/null | grep -Ei 'hits|misses' || true)
+
+
+FROM debian:bookworm-slim
+
+ARG VERSION=0.1.0
+# Set by whoever publishes the image: --build-arg SOURCE_URL=https://…
+ARG SOURCE_URL=""
+LABEL org.opencontainers.image.title="Obscura" \
+      org.opencontainers.image.description="Self-hosted photo and video album server (SQLite or MySQL/MariaDB)" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.source="${SOURCE_URL}" \
+      org.opencontainers.image.licenses="NOASSERTION"
+
+# What `ldd` shows for bin/obscura and the two plugins (their own dependencies come along), plus:
+# libvips42 (thumbnails), ffmpeg/ffprobe (video probing and transcoding, run as subprocesses), tini (PID 1:
+# forwards SIGTERM, reaps zombies) and ca-certificates (SMTP over TLS).
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        libspdlog1.10 libfmt9 libprometheus-cpp-core1.0 libjwt0 libsodium23 libexif12 libssl3 \
+        libsqlite3-0 libmysqlcppconn7v5 libmariadb3 \
+        libvips42 ffmpeg tini ca-certificates \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb
+
+RUN groupadd --system --gid 10001 obscura \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /data --no-create-home --shell /usr/sbin/nologin obscura \
+ && mkdir -p /data \
+ && chown 10001:10001 /data
+
+COPY --from=build /opt/obscura /opt/obscura
+
+# Fail the build here, not at the first start, when a runtime library is missing or the version label is stale.
+RUN missing="$(ldd /opt/obscura/bin/obscura /opt/obscura/lib/obscura/plugins/*.so | grep 'not found' || true)" \
+ && if [ -n "$missing" ]; then echo "runtime libraries missing from the image: $missing" >&2; exit 1; fi \
+ && built="$(/opt/obscura/bin/obscura version)" \
+ && case "$built" in *"${VERSION}"*) ;; *) echo "ARG VERSION=${VERSION} but the binary says: $built" >&2; exit 1;; esac \
+ && command -v ffmpeg ffprobe tini >/dev/null
+
+ENV PATH=/opt/obscura/bin:$PATH \
+    OBSCURA_SERVER_DATA_DIR=/data
+WORKDIR /data
+VOLUME /data
+USER 10001:10001
+EXPOSE 8080
+STOPSIGNAL SIGTERM
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 CMD ["obscura", "healthcheck"]
+ENTRYPOINT ["/usr/bin/tini", "--", "obscura"]
+CMD ["serve"]
