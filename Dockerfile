@@ -29,13 +29,16 @@ COPY . /src
 WORKDIR /src
 # Release, unity (jumbo) build, tests off: the server, its plugins and whatever else `cmake --build` builds
 # (the web UI). Installed by the project's install rules: bin/, lib/obscura/plugins/, share/obscura/web/.
-RUN cmake -S . -B /build -G Ninja \
+# CCACHE_STATSLOG: the cache's hit rate for this build alone (the cache directory may be shared with others).
+RUN started=$(date +%s) && export CCACHE_STATSLOG=/tmp/ccache-stats.log \
+ && cmake -S . -B /build -G Ninja \
         -DCMAKE_BUILD_TYPE=Release \
         -DOBSCURA_BUILD_TESTS=OFF \
         -DOBSCURA_UNITY_BUILD=ON \
  && cmake --build /build --parallel "${BUILD_JOBS}" \
  && cmake --install /build --prefix /opt/obscura --strip \
- && (ccache --show-stats 2>/dev/null | grep -Ei 'hits|misses' || true)
+ && echo "compiled and installed in $(( $(date +%s) - started ))s" \
+ && (ccache --show-log-stats 2>/dev/null | grep -Ei 'hits|misses' || true)
 
 
 FROM debian:bookworm-slim
@@ -52,12 +55,16 @@ LABEL org.opencontainers.image.title="Obscura" \
 # What `ldd` shows for bin/obscura and the two plugins (their own dependencies come along), plus:
 # libvips42 (thumbnails), ffmpeg/ffprobe (video probing and transcoding, run as subprocesses), tini (PID 1:
 # forwards SIGTERM, reaps zombies) and ca-certificates (SMTP over TLS).
-RUN apt-get update \
+# No documentation, manual pages or translations (as debian:bookworm-slim's own dpkg excludes), licences kept.
+RUN printf '%s\n' 'path-exclude=/usr/share/doc/*' 'path-include=/usr/share/doc/*/copyright' \
+        'path-exclude=/usr/share/man/*' 'path-exclude=/usr/share/info/*' 'path-exclude=/usr/share/locale/*' \
+        > /etc/dpkg/dpkg.cfg.d/90-obscura-slim \
+ && apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         libspdlog1.10 libfmt9 libprometheus-cpp-core1.0 libjwt0 libsodium23 libexif12 libssl3 \
         libsqlite3-0 libmysqlcppconn7v5 libmariadb3 \
         libvips42 ffmpeg tini ca-certificates \
- && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/cache/apt/archives/*.deb /var/log/apt /var/log/dpkg.log
 
 RUN groupadd --system --gid 10001 obscura \
  && useradd --system --uid 10001 --gid 10001 --home-dir /data --no-create-home --shell /usr/sbin/nologin obscura \
