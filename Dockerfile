@@ -22,8 +22,7 @@ RUN apt-get update \
 
 # The two cores of a small CI machine are shared: at most BUILD_JOBS compilers at once.
 ARG BUILD_JOBS=2
-ENV CCACHE_DIR=/ccache \
-    CCACHE_COMPRESS=1
+ENV CCACHE_DIR=/ccache
 
 COPY . /src
 WORKDIR /src
