@@ -15,7 +15,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         build-essential cmake ninja-build ccache pkg-config ca-certificates \
         libboost-dev libboost-system-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev \
-        prometheus-cpp-dev libssl-dev libjwt-dev libsodium-dev libexif-dev libvips-dev \
+        prometheus-cpp-dev libssl-dev libjwt-dev libsodium-dev libexif-dev libvips-dev libcurl4-openssl-dev \
         libsqlite3-dev libmysqlcppconn-dev \
         nodejs npm \
  && rm -rf /var/lib/apt/lists/*
@@ -51,18 +51,19 @@ LABEL org.opencontainers.image.title="Obscura" \
       org.opencontainers.image.source="${SOURCE_URL}" \
       org.opencontainers.image.licenses="NOASSERTION"
 
-# What `ldd` shows for bin/obscura and the two plugins (their own dependencies come along), plus:
-# libvips42 (thumbnails), ffmpeg/ffprobe (video probing and transcoding, run as subprocesses), tini (PID 1:
-# forwards SIGTERM, reaps zombies) and ca-certificates (SMTP over TLS).
+# The libraries bin/obscura and the two plugins are linked against (readelf -d … NEEDED; theirs come along),
+# plus ffmpeg/ffprobe (video probing, posters, transcoding: run as subprocesses), tini (PID 1: forwards SIGTERM,
+# reaps zombies) and ca-certificates (SMTP over TLS). Most of the image is libvips' and ffmpeg's own
+# dependencies; Debian's ffmpeg alone brings Mesa and LLVM (libavdevice -> libgl1), about 140 MB.
 # No documentation, manual pages or translations (as debian:bookworm-slim's own dpkg excludes), licences kept.
 RUN printf '%s\n' 'path-exclude=/usr/share/doc/*' 'path-include=/usr/share/doc/*/copyright' \
         'path-exclude=/usr/share/man/*' 'path-exclude=/usr/share/info/*' 'path-exclude=/usr/share/locale/*' \
         > /etc/dpkg/dpkg.cfg.d/90-obscura-slim \
  && apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        libspdlog1.10 libfmt9 libprometheus-cpp-core1.0 libjwt0 libsodium23 libexif12 libssl3 \
-        libsqlite3-0 libmysqlcppconn7v5 libmariadb3 \
-        libvips42 ffmpeg tini ca-certificates \
+        libspdlog1.10 libfmt9 libprometheus-cpp-core1.0 libjwt0 libsodium23 libexif12 libssl3 libcurl4 \
+        libglib2.0-0 libvips42 libsqlite3-0 libmysqlcppconn7v5 libmariadb3 \
+        ffmpeg tini ca-certificates \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/cache/apt/archives/*.deb /var/log/apt /var/log/dpkg.log
 
 RUN groupadd --system --gid 10001 obscura \

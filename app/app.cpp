@@ -20,6 +20,7 @@
 #include "admin_jobs_routes.hpp"
 #include "server_routes.hpp"
 #include "storage_loader.hpp"
+#include "web_routes.hpp"
 
 namespace obscura {
 
@@ -133,6 +134,7 @@ Status App::start() {
                                                 *d.jobs, d.dataDir);
     OBSCURA_TRY_STATUS(d.modules.start(d.config, *d.context));
     OBSCURA_TRY_STATUS(addAdminJobsRoutes(d.router, *d.storage));
+    OBSCURA_TRY_STATUS(addWebRoutes(d.router, findWebRoot()));
     OBSCURA_TRY_STATUS(addServerRoutes(d.router, *d.storage, d.metrics, d.dataDir));
     d.jobs->start();
 
@@ -188,5 +190,6 @@ storage::Storage& App::storage() { return *impl_->storage; }
 Router& App::router() { return impl_->router; }
 Bus& App::bus() { return *impl_->bus; }
 ServiceRegistry& App::services() { return impl_->services; }
+JobQueue& App::jobs() { return *impl_->jobs; }
 
 }  // namespace obscura

@@ -9,6 +9,8 @@
 
 namespace obscura {
 
+class JobQueue;
+
 namespace storage {
 class Storage;
 }
@@ -41,6 +43,8 @@ public:
     // After start(): the event bus (tests subscribe to module events) and the service registry.
     Bus& bus();
     ServiceRegistry& services();
+    // The durable job queue (tests stop it to look at work before it is done).
+    JobQueue& jobs();
 
 private:
     struct Impl;

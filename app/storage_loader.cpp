@@ -7,6 +7,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "executable_dir.hpp"
 #include "obscura/storage/plugin_abi.hpp"
 
 namespace obscura {
@@ -27,21 +28,10 @@ bool isValidName(const std::string& name) {
 
 std::string fileName(const std::string& name) { return "obscura_storage_" + name + ".so"; }
 
-Expected<fs::path> executableDir() {
-    std::error_code ec;
-    fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (ec) {
-        return unavailable("cannot find the obscura executable's own path (/proc/self/exe: " + ec.message() +
-                           "); set storage.pluginDir (OBSCURA_STORAGE_PLUGIN_DIR)");
-    }
-    // The kernel appends this when the binary was replaced on disk while running (an upgrade in place);
-    // the directory is still the right one.
-    constexpr std::string_view kDeleted = " (deleted)";
-    std::string text = exe.string();
-    if (text.size() > kDeleted.size() && text.compare(text.size() - kDeleted.size(), kDeleted.size(), kDeleted) == 0) {
-        text.resize(text.size() - kDeleted.size());
-    }
-    return fs::path(text).parent_path();
+Expected<fs::path> pluginSearchDir() {
+    auto dir = executableDir();
+    if (!dir) return unavailable(dir.error().message + "; set storage.pluginDir (OBSCURA_STORAGE_PLUGIN_DIR)");
+    return dir;
 }
 
 // dlerror() usually starts with the path itself; drop it, the message already names the file.
@@ -103,7 +93,7 @@ std::vector<std::string> storagePluginCandidates(const std::string& name, const 
         candidates.push_back((dir / fileName(name)).lexically_normal().string());
         return candidates;
     }
-    auto exeDir = executableDir();
+    auto exeDir = pluginSearchDir();
     if (!exeDir) return candidates;
     candidates.push_back((*exeDir / ".." / "lib" / "obscura" / "plugins" / fileName(name)).lexically_normal().string());
     candidates.push_back((*exeDir / fileName(name)).lexically_normal().string());
@@ -117,7 +107,7 @@ Expected<LoadedStorage> loadStoragePlugin(const std::string& name, const std::st
     }
     if (pluginDir.empty()) {
         // Surface why the default search has no candidates instead of claiming nothing was found.
-        auto exeDir = executableDir();
+        auto exeDir = pluginSearchDir();
         if (!exeDir) return exeDir.error();
     }
     std::string tried;

@@ -32,7 +32,7 @@ build_pkgs=(
 # What the test suite and benchmarks use on top: real tools making real fixtures, a real database, a real browser,
 # and clang's libFuzzer for the OBSCURA_FUZZ targets (tests/fuzz/).
 test_pkgs=(
-    curl mariadb-server libimage-exiftool-perl python3-aiosmtpd wrk chromium
+    curl jq python3 mariadb-server libimage-exiftool-perl python3-aiosmtpd wrk chromium
     iproute2 procps psmisc
     clang libclang-rt-14-dev clang-format
 )
@@ -57,11 +57,19 @@ else
     echo "setup.sh: all ${#pkgs[@]} packages already installed"
 fi
 
-# Node is only needed to build the web UI; keep whichever node is already on PATH.
+# Node builds the web UI (web/, Vite 5 needs node >= 18: Debian 12's is 18.19) and, for the tests, runs its
+# browser test (playwright-core) and npm fetches Immich's CLI and the Node 22 it runs on (tests/e2e/immich_cli).
+# A node already on PATH is kept (e.g. a NodeSource build, whose nodejs package bundles npm and conflicts with
+# Debian's npm package).
+web_pkgs=(nodejs npm)
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-    if [ -d "$here/web" ] && [ -f "$here/web/package.json" ]; then
-        echo "setup.sh: installing nodejs npm (no node on PATH)"
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm
+    if [ "$test_deps" = 1 ] || { [ -d "$here/web" ] && [ -f "$here/web/package.json" ]; }; then
+        echo "setup.sh: installing ${web_pkgs[*]} (no node/npm on PATH)"
+        SUDO=""
+        [ "$(id -u)" != 0 ] && SUDO=sudo
+        export DEBIAN_FRONTEND=noninteractive
+        $SUDO apt-get update -qq
+        $SUDO apt-get install -y -qq --no-install-recommends "${web_pkgs[@]}"
     fi
 fi
 

@@ -55,4 +55,5 @@ ctest --test-dir "$build_dir" --output-on-failure --parallel 2 --timeout 600
 echo "--- storage conformance:"
 grep -h '^conformance:' "$build_dir/Testing/Temporary/LastTest.log" | sort -u
 grep -h '^integration:' "$build_dir/Testing/Temporary/LastTest.log" | sort -u || true
+grep -h '^e2e:' "$build_dir/Testing/Temporary/LastTest.log" | sort -u || true
 stage_end "tests"

@@ -55,7 +55,9 @@ export -f cli_one
 export VIPS_WARNING=0  # the corpus has EXIF resolution units libvips warns about; not what is measured
 common=(--corpus "$corpus" --workers "$workers" --vips-threads "$threads" --rounds 1)
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-bare_times=() engine_times=() cli_times=() bare_rss=0 engine_rss=0
+# (d) the whole path through the real server (e2e.sh): needs a built obscura (OBSCURA_BIN, default build/bin).
+obscura_bin=${OBSCURA_BIN:-$root/build/bin/obscura}
+bare_times=() engine_times=() cli_times=() e2e_times=() bare_rss=0 engine_rss=0 e2e_rss=0
 for ((r = 0; r < rounds; r++)); do
     line=$("$build/bare_vips" "${common[@]}" --out "$out/bare" | grep '^RESULT')
     bare_times+=("$(echo "$line" | awk '{ print $4 }')"); bare_rss=$(echo "$line" | awk -v m="$bare_rss" '{ print ($6 > m ? $6 : m) }')
@@ -65,15 +67,19 @@ for ((r = 0; r < rounds; r++)); do
     VIPS_CONCURRENCY=$threads xargs -P "$workers" -n 2 bash -c 'cli_one "$0" "$1" '"$out/cli" < "$specs"
     end=$(date +%s.%N)
     cli_times+=("$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')")
-    echo "round $((r + 1)): bare ${bare_times[-1]} s, engine ${engine_times[-1]} s, cli ${cli_times[-1]} s"
+    line=$("$here/e2e.sh" "$obscura_bin" "$corpus" "$workers" | grep '^RESULT')
+    e2e_times+=("$(echo "$line" | awk '{ print $5 }')"); e2e_rss=$(echo "$line" | awk -v m="$e2e_rss" '{ print ($7 > m ? $7 : m) }')
+    echo "round $((r + 1)): bare ${bare_times[-1]} s, engine ${engine_times[-1]} s, cli ${cli_times[-1]} s, e2e ${e2e_times[-1]} s"
 done
 rate() { awk -v n="$count" -v t="$1" 'BEGIN { printf "%.2f", n / t }'; }
 bare=$(rate "$(printf '%s\n' "${bare_times[@]}" | median)")
 engine=$(rate "$(printf '%s\n' "${engine_times[@]}" | median)")
 cli=$(rate "$(printf '%s\n' "${cli_times[@]}" | median)")
+e2e=$(rate "$(printf '%s\n' "${e2e_times[@]}" | median)")
 echo "RESULT bare-libvips $count img/s $bare peak-rss-MiB $bare_rss"
 echo "RESULT obscura-vips-engine $count img/s $engine peak-rss-MiB $engine_rss"
 echo "RESULT vipsthumbnail-cli $count img/s $cli"
+echo "RESULT end-to-end $count img/s $e2e peak-rss-MiB $e2e_rss"
 compare=$("$build/bare_vips" --corpus "$corpus" --out "$out/bare" --compare)
 echo "$compare"
 
@@ -84,6 +90,6 @@ echo "|---|---|---|---|"
 echo "| (a) bare libvips in-process | $bare | 1.00× | $bare_rss MiB |"
 echo "| (b) vipsthumbnail CLI, 2 processes per photo | $cli | $(ratio "$cli" "$bare") | — |"
 echo "| (c) Obscura vips_engine in-process | $engine | $(ratio "$engine" "$bare") | $engine_rss MiB |"
-echo "| end to end (upload → thumbnails ready) | pending: needs upload (issue 5) | — | — |"
+echo "| (d) end to end: upload → every thumbnail and preview ready | $e2e | $(ratio "$e2e" "$bare") | $e2e_rss MiB (server) |"
 echo
 echo "workers=$workers vips-threads=$threads files=$count corpus=$corpus"

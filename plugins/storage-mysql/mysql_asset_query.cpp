@@ -23,7 +23,6 @@ void FilterSql::bindAll(Statement& stmt) const {
 
 Expected<FilterSql> buildFilterSql(const storage::AssetFilter& filter) {
     if (filter.ownerId.empty()) return badRequest("an asset query needs an owner");
-    if (filter.albumId) return invalid("the albumId filter is reserved for albums, which do not exist yet");
     if (filter.type && *filter.type != "image" && *filter.type != "video")
         return invalid("asset type must be image or video");
 
@@ -60,6 +59,15 @@ Expected<FilterSql> buildFilterSql(const storage::AssetFilter& filter) {
     if (filter.type) sql.where += " AND a.type = " + sql.param(*filter.type);
     if (filter.fromUs) sql.where += " AND " + sql.keyTime + " >= " + sql.param(*filter.fromUs);
     if (filter.toUs) sql.where += " AND " + sql.keyTime + " < " + sql.param(*filter.toUs);
+    if (filter.albumId) {
+        sql.where += " AND EXISTS (SELECT 1 FROM album_assets AS aa WHERE aa.album_id = " + sql.param(*filter.albumId);
+        sql.where += " AND aa.asset_id = a.id)";
+    }
+    if (filter.sharedLinkId) {
+        sql.where +=
+            " AND EXISTS (SELECT 1 FROM shared_link_assets AS sl WHERE sl.link_id = " + sql.param(*filter.sharedLinkId);
+        sql.where += " AND sl.asset_id = a.id)";
+    }
     // Every word must match some word of the asset: one semi-join per word over asset_words' (owner_id, word)
     // index, each an index range for its prefix.
     for (const auto& word : words) {

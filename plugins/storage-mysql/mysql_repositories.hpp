@@ -1,4 +1,5 @@
 #pragma once
+#include "mysql_albums_repository.hpp"
 #include "mysql_auth_repository.hpp"
 #include "mysql_images_repository.hpp"
 #include "mysql_jobs_repository.hpp"
@@ -12,10 +13,18 @@ namespace obscura::mysql {
 class MysqlRepositories final : public storage::Repositories {
 public:
     explicit MysqlRepositories(Connection& connection)
-        : auth_(connection), images_(connection), media_(connection), jobs_(connection), tableRows_(connection) {}
+        : auth_(connection),
+          images_(connection),
+          albums_(connection),
+          sharedLinks_(connection),
+          media_(connection),
+          jobs_(connection),
+          tableRows_(connection) {}
 
     storage::AuthRepository& auth() override { return auth_; }
     storage::ImagesRepository& images() override { return images_; }
+    storage::AlbumsRepository& albums() override { return albums_; }
+    storage::SharedLinksRepository& sharedLinks() override { return sharedLinks_; }
     storage::MediaRepository& media() override { return media_; }
     storage::JobsRepository& jobs() override { return jobs_; }
     storage::TableRowsRepository& tableRows() override { return tableRows_; }
@@ -23,6 +32,8 @@ public:
 private:
     MysqlAuthRepository auth_;
     MysqlImagesRepository images_;
+    MysqlAlbumsRepository albums_;
+    MysqlSharedLinksRepository sharedLinks_;
     MysqlMediaRepository media_;
     MysqlJobsRepository jobs_;
     MysqlTableRows tableRows_;

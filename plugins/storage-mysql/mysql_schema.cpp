@@ -271,6 +271,69 @@ CREATE TABLE IF NOT EXISTS derivatives (
     CONSTRAINT derivatives_asset_fk FOREIGN KEY (asset_id) REFERENCES assets (id) ON DELETE CASCADE
 ))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
 
+// Albums and share links (images v2). An album holds only its owner's assets; the chosen cover is not a foreign
+// key (the repository answers it only while the asset is still in the album, else the first asset added).
+constexpr std::string_view kAlbums = R"sql(
+CREATE TABLE IF NOT EXISTS albums (
+    id                 VARCHAR(64)  NOT NULL,
+    owner_id           VARCHAR(64)  NOT NULL,
+    name               TEXT         NOT NULL,
+    description        MEDIUMTEXT   NOT NULL,
+    thumbnail_asset_id VARCHAR(64)  NULL,
+    created_at         VARCHAR(64)  NOT NULL,
+    created_at_us      BIGINT       NOT NULL,
+    updated_at         VARCHAR(64)  NOT NULL,
+    PRIMARY KEY (id),
+    KEY albums_owner (owner_id, created_at_us, id),
+    CONSTRAINT albums_owner_fk FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE CASCADE,
+    CONSTRAINT albums_id_check CHECK (CHAR_LENGTH(id) > 0)
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+constexpr std::string_view kAlbumAssets = R"sql(
+CREATE TABLE IF NOT EXISTS album_assets (
+    album_id    VARCHAR(64) NOT NULL,
+    asset_id    VARCHAR(64) NOT NULL,
+    added_at_us BIGINT      NOT NULL,
+    PRIMARY KEY (album_id, asset_id),
+    KEY album_assets_asset (asset_id),
+    KEY album_assets_added (album_id, added_at_us, asset_id),
+    CONSTRAINT album_assets_album_fk FOREIGN KEY (album_id) REFERENCES albums (id) ON DELETE CASCADE,
+    CONSTRAINT album_assets_asset_fk FOREIGN KEY (asset_id) REFERENCES assets (id) ON DELETE CASCADE
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+constexpr std::string_view kSharedLinks = R"sql(
+CREATE TABLE IF NOT EXISTS shared_links (
+    id             VARCHAR(64)  NOT NULL,
+    owner_id       VARCHAR(64)  NOT NULL,
+    link_key       VARCHAR(255) NOT NULL,
+    key_hash       VARCHAR(128) NOT NULL,
+    album_id       VARCHAR(64)  NULL,
+    expires_at     VARCHAR(64)  NULL,
+    expires_at_us  BIGINT       NULL,
+    password_hash  TEXT         NULL,
+    allow_download TINYINT      NOT NULL DEFAULT 1,
+    created_at     VARCHAR(64)  NOT NULL,
+    created_at_us  BIGINT       NOT NULL,
+    PRIMARY KEY (id),
+    UNIQUE KEY shared_links_key (key_hash),
+    KEY shared_links_owner (owner_id, created_at_us, id),
+    KEY shared_links_album (album_id),
+    CONSTRAINT shared_links_owner_fk FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE CASCADE,
+    CONSTRAINT shared_links_album_fk FOREIGN KEY (album_id) REFERENCES albums (id) ON DELETE CASCADE,
+    CONSTRAINT shared_links_check CHECK (CHAR_LENGTH(id) > 0 AND CHAR_LENGTH(key_hash) > 0 AND
+                                         allow_download IN (0, 1))
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+constexpr std::string_view kSharedLinkAssets = R"sql(
+CREATE TABLE IF NOT EXISTS shared_link_assets (
+    link_id  VARCHAR(64) NOT NULL,
+    asset_id VARCHAR(64) NOT NULL,
+    PRIMARY KEY (link_id, asset_id),
+    KEY shared_link_assets_asset (asset_id),
+    CONSTRAINT shared_link_assets_link_fk FOREIGN KEY (link_id) REFERENCES shared_links (id) ON DELETE CASCADE,
+    CONSTRAINT shared_link_assets_asset_fk FOREIGN KEY (asset_id) REFERENCES assets (id) ON DELETE CASCADE
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
 #undef OBSCURA_MYSQL_TABLE_OPTIONS
 
 }  // namespace
@@ -283,6 +346,7 @@ const std::vector<Migration>& allMigrations() {
         {"auth", 1, {}, {kUsers, kRefreshTokens, kApiKeys, kLoginFailures}},
         {"images", 1, {{"auth", 1}}, {kAssets, kAssetTags, kAssetWords, kAssetUsage, kAssetBandwidth}},
         {"media", 1, {{"images", 1}}, {kDerivatives}},
+        {"images", 2, {{"images", 1}}, {kAlbums, kAlbumAssets, kSharedLinks, kSharedLinkAssets}},
     };
     return kMigrations;
 }

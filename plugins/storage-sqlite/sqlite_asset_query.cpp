@@ -107,7 +107,6 @@ SearchPlan chooseSearchPlan(Connection& connection, const storage::AssetFilter& 
 
 Expected<FilterSql> buildFilterSql(const storage::AssetFilter& filter, SearchPlan plan) {
     if (filter.ownerId.empty()) return badRequest("an asset query needs an owner");
-    if (filter.albumId) return invalid("the albumId filter is reserved for albums, which do not exist yet");
     if (filter.type && *filter.type != "image" && *filter.type != "video")
         return invalid("asset type must be image or video");
 
@@ -151,6 +150,12 @@ Expected<FilterSql> buildFilterSql(const storage::AssetFilter& filter, SearchPla
     if (filter.type) sql.where += " AND a.type = " + sql.param(*filter.type);
     if (filter.fromUs) sql.where += " AND " + sql.keyTime + " >= " + sql.param(*filter.fromUs);
     if (filter.toUs) sql.where += " AND " + sql.keyTime + " < " + sql.param(*filter.toUs);
+    if (filter.albumId)
+        sql.where += " AND EXISTS (SELECT 1 FROM album_assets AS aa WHERE aa.album_id = " + sql.param(*filter.albumId) +
+                     " AND aa.asset_id = a.id)";
+    if (filter.sharedLinkId)
+        sql.where += " AND EXISTS (SELECT 1 FROM shared_link_assets AS sl WHERE sl.link_id = " +
+                     sql.param(*filter.sharedLinkId) + " AND sl.asset_id = a.id)";
     if (match && !driven)
         sql.where += " AND a.seq IN (SELECT rowid FROM asset_search WHERE asset_search MATCH " + sql.param(*match) + ")";
     return sql;

@@ -1,5 +1,6 @@
 #pragma once
 #include "obscura/storage/repositories.hpp"
+#include "sqlite_albums_repository.hpp"
 #include "sqlite_auth_repository.hpp"
 #include "sqlite_images_repository.hpp"
 #include "sqlite_jobs_repository.hpp"
@@ -12,10 +13,18 @@ namespace obscura::sqlite {
 class SqliteRepositories final : public storage::Repositories {
 public:
     explicit SqliteRepositories(Connection& connection)
-        : auth_(connection), images_(connection), media_(connection), jobs_(connection), tableRows_(connection) {}
+        : auth_(connection),
+          images_(connection),
+          albums_(connection),
+          sharedLinks_(connection),
+          media_(connection),
+          jobs_(connection),
+          tableRows_(connection) {}
 
     storage::AuthRepository& auth() override { return auth_; }
     storage::ImagesRepository& images() override { return images_; }
+    storage::AlbumsRepository& albums() override { return albums_; }
+    storage::SharedLinksRepository& sharedLinks() override { return sharedLinks_; }
     storage::MediaRepository& media() override { return media_; }
     storage::JobsRepository& jobs() override { return jobs_; }
     storage::TableRowsRepository& tableRows() override { return tableRows_; }
@@ -23,6 +32,8 @@ public:
 private:
     SqliteAuthRepository auth_;
     SqliteImagesRepository images_;
+    SqliteAlbumsRepository albums_;
+    SqliteSharedLinksRepository sharedLinks_;
     SqliteMediaRepository media_;
     SqliteJobsRepository jobs_;
     SqliteTableRows tableRows_;

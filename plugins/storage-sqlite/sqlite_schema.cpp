@@ -242,6 +242,51 @@ CREATE TABLE asset_bandwidth (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
+// Albums and share links. An album holds only its owner's assets; the chosen cover is not a foreign key (the
+// repository answers it only while the asset is still in the album, else the first asset added).
+constexpr std::string_view kImagesV2 = R"sql(
+CREATE TABLE albums (
+    id                 TEXT PRIMARY KEY NOT NULL CHECK (length(id) > 0),
+    owner_id           TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name               TEXT NOT NULL,
+    description        TEXT NOT NULL DEFAULT '',
+    thumbnail_asset_id TEXT,
+    created_at         TEXT NOT NULL,
+    created_at_us      INTEGER NOT NULL,
+    updated_at         TEXT NOT NULL
+) STRICT;
+CREATE INDEX albums_owner ON albums (owner_id, created_at_us DESC, id DESC);
+CREATE TABLE album_assets (
+    album_id    TEXT NOT NULL REFERENCES albums(id) ON DELETE CASCADE,
+    asset_id    TEXT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    added_at_us INTEGER NOT NULL,
+    PRIMARY KEY (album_id, asset_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX album_assets_asset ON album_assets (asset_id);
+CREATE INDEX album_assets_added ON album_assets (album_id, added_at_us, asset_id);
+CREATE TABLE shared_links (
+    id             TEXT PRIMARY KEY NOT NULL CHECK (length(id) > 0),
+    owner_id       TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    link_key       TEXT NOT NULL,
+    key_hash       TEXT NOT NULL UNIQUE CHECK (length(key_hash) > 0),
+    album_id       TEXT REFERENCES albums(id) ON DELETE CASCADE,
+    expires_at     TEXT,
+    expires_at_us  INTEGER,
+    password_hash  TEXT,
+    allow_download INTEGER NOT NULL DEFAULT 1 CHECK (allow_download IN (0, 1)),
+    created_at     TEXT NOT NULL,
+    created_at_us  INTEGER NOT NULL
+) STRICT;
+CREATE INDEX shared_links_owner ON shared_links (owner_id, created_at_us DESC, id DESC);
+CREATE INDEX shared_links_album ON shared_links (album_id);
+CREATE TABLE shared_link_assets (
+    link_id  TEXT NOT NULL REFERENCES shared_links(id) ON DELETE CASCADE,
+    asset_id TEXT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    PRIMARY KEY (link_id, asset_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX shared_link_assets_asset ON shared_link_assets (asset_id);
+)sql";
+
 constexpr std::string_view kMediaV1 = R"sql(
 CREATE TABLE derivatives (
     asset_id   TEXT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
@@ -266,6 +311,7 @@ const std::vector<Migration>& allMigrations() {
         {"auth", 1, {}, kAuthV1},
         {"images", 1, {{"auth", 1}}, kImagesV1},
         {"media", 1, {{"images", 1}}, kMediaV1},
+        {"images", 2, {{"images", 1}}, kImagesV2},
     };
     return kMigrations;
 }

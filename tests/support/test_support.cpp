@@ -141,6 +141,11 @@ bool ServerProcess::start(std::chrono::seconds timeout) {
     return false;
 }
 
+bool ServerProcess::startProgram() {
+    pid_ = spawn(args_, env_, workDir_, "/dev/null", logPath_);
+    return pid_ > 0;
+}
+
 void ServerProcess::signal(int sig) {
     if (pid_ > 0 && !exit_) ::kill(pid_, sig);
 }

@@ -42,6 +42,9 @@ public:
     ~ServerProcess();
     // True once listening; false when the process exited first (see exitCode()/log()).
     bool start(std::chrono::seconds timeout = std::chrono::seconds(30));
+    // Runs args as given instead (args[0] found on PATH: another server a test needs, e.g. an SMTP server),
+    // without waiting for anything. False when it could not be started.
+    bool startProgram();
     int port() const { return port_; }
     int pid() const { return pid_; }
     void signal(int sig);

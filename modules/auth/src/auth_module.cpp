@@ -9,10 +9,12 @@
 #include "obscura/kernel/config.hpp"
 #include "obscura/kernel/router.hpp"
 #include "obscura/kernel/service_registry.hpp"
+#include "password_guard_impl.hpp"
 #include "password_hasher.hpp"
 #include "request_authenticator.hpp"
 #include "session_service.hpp"
 #include "setup_handler.hpp"
+#include "stored_contacts.hpp"
 #include "stored_quota.hpp"
 
 namespace obscura::auth {
@@ -43,6 +45,7 @@ struct AuthModule::Impl {
           sessions(ctx.storage(), *jwt, credentials, throttle, settings, clock),
           accounts(ctx.storage(), hasher, credentials, settings, &ctx.bus(), clock),
           quota(ctx.storage()),
+          contacts(ctx.storage()),
           routes{accounts, sessions, ctx.storage(), ctx.services(), settings, clock} {}
 
     Clock clock = systemNowUs;
@@ -54,11 +57,13 @@ struct AuthModule::Impl {
     SessionService sessions;
     AccountService accounts;
     StoredQuota quota;
+    StoredContacts contacts;
     RouteContext routes;
 };
 
 AuthModule::AuthModule(const Config& config, ModuleContext& ctx)
     : ctx_(ctx), impl_(std::make_unique<Impl>(config, ctx)) {
+    ctx.services().put<PasswordGuard>(std::make_shared<PasswordGuardImpl>(impl_->hasher, impl_->throttle));
     // Registered now, not at onAllLoaded: from here on the HTTP layer can authenticate requests.
     ctx.services().put<Authenticator>(
         std::make_shared<RequestAuthenticator>(ctx.storage(), impl_->jwt, impl_->settings.publicUrl, impl_->clock));
@@ -76,5 +81,6 @@ Status AuthModule::onAllLoaded() {
 }
 
 Quota& AuthModule::quota() { return impl_->quota; }
+UserContacts& AuthModule::contacts() { return impl_->contacts; }
 
 }  // namespace obscura::auth

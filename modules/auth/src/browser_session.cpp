@@ -41,6 +41,10 @@ Error crossSite(std::string why) {
 
 }  // namespace
 
+bool secureCookies(const Request& request, std::string_view publicUrl) {
+    return request.secure || lower(publicUrl.substr(0, 8)) == "https://";
+}
+
 std::vector<std::string> sessionCookies(const std::string& accessToken, std::int64_t accessSeconds,
                                         const std::string& refreshToken, std::int64_t refreshSeconds, bool secure) {
     return {cookie(kAccessCookie, accessToken, "/", accessSeconds, secure),

@@ -16,7 +16,11 @@ inline constexpr std::string_view kRefreshCookie = "obscura_refresh";
 // The refresh cookie goes only to the routes that use it.
 inline constexpr std::string_view kRefreshCookiePath = "/api/auth";
 
-// Set-Cookie values for a fresh session; Secure when the request came over https.
+// Whether cookies get Secure: the request came over https (directly, or through a trusted proxy that says so
+// in X-Forwarded-Proto), or server.publicUrl is https (a proxy the server was not told to trust).
+bool secureCookies(const Request& request, std::string_view publicUrl);
+
+// Set-Cookie values for a fresh session; Secure when `secure` (see secureCookies).
 std::vector<std::string> sessionCookies(const std::string& accessToken, std::int64_t accessSeconds,
                                         const std::string& refreshToken, std::int64_t refreshSeconds, bool secure);
 // Set-Cookie values that make the browser forget both cookies.

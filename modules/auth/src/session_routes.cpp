@@ -50,7 +50,8 @@ Response sessionResponse(const RouteContext& ctx, const Request& request, const 
     noStore(response);
     if (setCookies) {
         for (auto& c : sessionCookies(session.accessToken, session.expiresIn, session.refreshToken,
-                                      ctx.settings.refreshTokenLifetime.count(), request.secure)) {
+                                      ctx.settings.refreshTokenLifetime.count(),
+                                      secureCookies(request, ctx.settings.publicUrl))) {
             response.headers.add("Set-Cookie", std::move(c));
         }
     }
@@ -140,7 +141,8 @@ Route logoutRoute(RouteContext& ctx) {
             OBSCURA_TRY_STATUS(ctx.sessions.logout(presented.token));
             Response response = Response::noContent();
             if (request.cookie(kAccessCookie) || request.cookie(kRefreshCookie)) {
-                for (auto& c : clearedSessionCookies(request.secure)) response.headers.add("Set-Cookie", std::move(c));
+                for (auto& c : clearedSessionCookies(secureCookies(request, ctx.settings.publicUrl)))
+                    response.headers.add("Set-Cookie", std::move(c));
             }
             return response;
         },

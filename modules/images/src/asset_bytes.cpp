@@ -74,6 +74,8 @@ Status AssetBytes::addRoutes(Router& router) {
     return {};
 }
 
+DownloadDeps& AssetBytes::downloads() { return impl_->download; }
+
 void AssetBytes::start() {
     impl_->bandwidth.start();
     impl_->census.start();

@@ -13,6 +13,8 @@ class Router;
 
 namespace obscura::images {
 
+struct DownloadDeps;
+
 class AssetBytes {
 public:
     // Prepares the temp area (a shared database: this instance's folder, stale ones of others removed).
@@ -21,6 +23,8 @@ public:
     ~AssetBytes();
 
     Status addRoutes(Router& router);
+    // The download answers, for share links' media.
+    DownloadDeps& downloads();
     // The background library check (orphan census); stop() interrupts it.
     void start();
     void stop();

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "obscura/images/media_types.hpp"
+#include "obscura/images/asset_source.hpp"
 #include "obscura/kernel/expected.hpp"
 #include "obscura/storage/asset_records.hpp"
 #include "upload_fields.hpp"
@@ -27,7 +28,6 @@ class Storage;
 namespace obscura::images {
 
 // The outbox job media's worker picks up (payload {"assetId": …}); kinds nobody serves yet stay queued.
-inline constexpr const char* kDerivativesJob = "media.derivatives";
 
 struct ImportedAsset {
     storage::AssetRecord asset;

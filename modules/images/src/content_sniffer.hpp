@@ -17,9 +17,6 @@ inline constexpr std::size_t kSniffBytes = 4096;
 // Fewer bytes than this are only sniffed when they are the whole file (a 1×1 GIF is 35 bytes).
 inline constexpr std::size_t kSniffMinBytes = 64;
 
-// `head` is the first kSniffBytes of the file, or all of it when the file is shorter. Returns an entry of
-// acceptedMediaTypes(). An empty head is BadRequest ("empty file"); an unaccepted format is
-// UnsupportedMediaType.
-Expected<const MediaType*> sniffMediaType(std::string_view head);
+// sniffMediaType() itself is declared in the public media_types.hpp (media sniffs avatars with it).
 
 }  // namespace obscura::images

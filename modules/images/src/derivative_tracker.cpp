@@ -1,5 +1,7 @@
 #include "derivative_tracker.hpp"
 
+#include "derivative_signal.hpp"
+
 #include <filesystem>
 #include <system_error>
 
@@ -67,6 +69,7 @@ void DerivativeTracker::record(const std::string& assetId, const std::string& ow
         (void)write;  // NotFound: the asset was deleted meanwhile, nothing to keep current
         return {};
     });
+    DerivativeSignal::notifyAll();
     if (!status) log::warn("images: cannot record " + kind + " " + state + " for asset " + assetId + ": " +
                            status.error().message);
 }

@@ -1,5 +1,7 @@
 #include "download_handler.hpp"
 
+#include "derivative_signal.hpp"
+
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -125,6 +127,12 @@ Expected<Response> serveFile(BandwidthMeter& meter, const Request& req, const st
 
 Expected<Response> serveOriginal(DownloadDeps& deps, const Request& req) {
     OBSCURA_TRY(asset, ownedAsset(deps.storage, req));
+    return serveOriginalOf(deps, req, asset);
+}
+
+}  // namespace
+
+Expected<Response> serveOriginalOf(DownloadDeps& deps, const Request& req, const storage::AssetRecord& asset) {
     const Error missing(ErrorCode::NotFound, "the original file of this asset is missing", "file_missing");
     if (asset.fileMissing) return missing;
     const MediaType* type = servedType(asset.mimeType);
@@ -138,6 +146,8 @@ Expected<Response> serveOriginal(DownloadDeps& deps, const Request& req) {
     return serveFile(deps.bandwidth, req, asset.ownerId, file, missing);
 }
 
+namespace {
+
 Expected<int> waitSeconds(const Request& req) {
     auto raw = req.queryParam("wait");
     if (!raw) return 0;
@@ -148,16 +158,44 @@ Expected<int> waitSeconds(const Request& req) {
     return seconds;
 }
 
-Expected<Response> serveDerivative(DownloadDeps& deps, const Request& req, const storage::AssetRecord& asset,
+const storage::DerivativeState& stateOf(const storage::AssetRecord& asset, std::string_view kind) {
+    return kind == kDerivativeThumbnail ? asset.thumbnail : kind == kDerivativePreview ? asset.preview : asset.video;
+}
+
+// ?wait=N: re-reads the row whenever the tracker records a derivative (and every 500 ms, for derivatives that
+// another replica made) until this one is ready or failed, or the time is up.
+Expected<storage::AssetRecord> waitForDerivative(DownloadDeps& deps, storage::AssetRecord asset, std::string_view kind,
+                                                 int seconds) {
+    if (seconds <= 0 || stateOf(asset, kind).state != storage::kDerivativePending) return asset;
+    if (!DerivativeSignal::tryEnter()) return asset;
+    struct Leave {
+        ~Leave() { DerivativeSignal::leave(); }
+    } leave;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (std::chrono::steady_clock::now() < deadline) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        DerivativeSignal::waitFor(std::min(left, std::chrono::milliseconds(500)));
+        std::optional<storage::AssetRecord> fresh;
+        OBSCURA_TRY_STATUS(deps.storage.run([&](storage::Repositories& repos) -> Status {
+            OBSCURA_TRY(row, repos.images().findAsset(asset.ownerId, asset.id));
+            fresh = std::move(row);
+            return {};
+        }));
+        if (!fresh) return assetNotFound();
+        asset = std::move(*fresh);
+        if (stateOf(asset, kind).state != storage::kDerivativePending) break;
+    }
+    return asset;
+}
+
+}  // namespace
+
+Expected<Response> serveDerivative(DownloadDeps& deps, const Request& req, const storage::AssetRecord& original,
                                    std::string_view kind) {
     OBSCURA_TRY(wait, waitSeconds(req));
-    // Waiting for a derivative comes with the media module, which makes them; until then ?wait is validated
-    // and the answer is immediate.
-    (void)wait;
-    if (kind == kDerivativeVideo && asset.type != "video") return notFound("this asset is an image: it has no video");
-    const storage::DerivativeState& state = kind == kDerivativeThumbnail ? asset.thumbnail
-                                            : kind == kDerivativePreview ? asset.preview
-                                                                         : asset.video;
+    if (kind == kDerivativeVideo && original.type != "video") return notFound("this asset is an image: it has no video");
+    OBSCURA_TRY(asset, waitForDerivative(deps, original, kind, wait));
+    const storage::DerivativeState& state = stateOf(asset, kind);
     const std::string what(kind);
     if (state.state == kDerivativeFailed)
         return Error(ErrorCode::NotFound, "the " + what + " of this asset could not be made", "not_ready");
@@ -178,6 +216,8 @@ Expected<std::string_view> thumbnailKind(const Request& req) {
     if (*size == "preview") return std::string_view(kDerivativePreview);
     return badRequest("size must be thumbnail (or thumb) or preview");
 }
+
+namespace {
 
 Route route(std::string pattern, std::string summary, Handler handler) {
     Route r;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "obscura/kernel/route.hpp"
+#include "obscura/storage/asset_records.hpp"
 
 namespace obscura::storage {
 class Storage;
@@ -26,5 +27,13 @@ struct DownloadDeps {
 };
 
 std::vector<Route> downloadRoutes(DownloadDeps& deps);
+
+// The same answers for an asset the caller has already been allowed to see (share links reuse them).
+Expected<Response> serveOriginalOf(DownloadDeps& deps, const Request& req, const storage::AssetRecord& asset);
+// kind: thumbnail | preview | video; 404 not_ready until the derivative exists.
+Expected<Response> serveDerivative(DownloadDeps& deps, const Request& req, const storage::AssetRecord& asset,
+                                   std::string_view kind);
+// ?size=thumbnail|thumb|preview → the derivative kind (400 otherwise).
+Expected<std::string_view> thumbnailKind(const Request& req);
 
 }  // namespace obscura::images

@@ -1,5 +1,6 @@
 #include "obscura/images/images_module.hpp"
 
+#include "album_routes.hpp"
 #include "asset_bytes.hpp"
 #include "asset_file_jobs.hpp"
 #include "asset_routes.hpp"
@@ -7,6 +8,7 @@
 #include "derivative_tracker.hpp"
 #include "images_usage.hpp"
 #include "obscura/auth/events.hpp"
+#include "obscura/auth/password_guard.hpp"
 #include "obscura/kernel/bus.hpp"
 #include "obscura/kernel/config.hpp"
 #include "obscura/kernel/job_queue.hpp"
@@ -15,6 +17,7 @@
 #include "obscura/kernel/service_registry.hpp"
 #include "obscura/storage/storage.hpp"
 #include "statistics_handler.hpp"
+#include "stored_asset_source.hpp"
 #include "trash_purger.hpp"
 
 namespace obscura::images {
@@ -24,13 +27,16 @@ struct ImagesModule::Impl {
         : assets(ctx.storage(), ctx.bus(), ctx.jobs()),
           purger(assets, static_cast<int>(config.getInt("images.trashDays"))),
           derivatives(ctx.storage(), ctx.dataDir()),
-          bytes(config, ctx) {}
+          bytes(config, ctx),
+          source(ctx.storage(), ctx.dataDir()) {}
 
     AssetService assets;
     TrashPurger purger;
     DerivativeTracker derivatives;
     AssetBytes bytes;  // upload, downloads, temp area, start-up library check
+    StoredAssetSource source;
     Bus::Subscription userDeleted;
+    std::shared_ptr<auth::PasswordGuard> guard;  // kept alive as long as the share-link routes use it
 };
 
 ImagesModule::ImagesModule(const Config& config, ModuleContext& ctx)
@@ -42,15 +48,29 @@ ImagesModule::ImagesModule(const Config& config, ModuleContext& ctx)
 
 ImagesModule::~ImagesModule() = default;
 
+AssetSource& ImagesModule::assetSource() { return impl_->source; }
+
 Status ImagesModule::onAllLoaded() {
     auto& router = ctx_.router();
     auto& storage = ctx_.storage();
     // Literal paths first in the table for readability; the router prefers literals over {id} regardless.
     OBSCURA_TRY_STATUS(router.add(statisticsRoute(storage)));
     OBSCURA_TRY_STATUS(router.add(mediaTypesRoute()));
+    OBSCURA_TRY_STATUS(router.add(bulkUploadCheckRoute(storage)));
     OBSCURA_TRY_STATUS(impl_->bytes.addRoutes(router));
-    std::vector<std::vector<Route>> groups = {listingRoutes(storage), searchRoutes(storage), timelineRoutes(storage),
-                                              assetRoutes(impl_->assets), trashRoutes(storage, impl_->assets)};
+    std::vector<std::vector<Route>> groups = {listingRoutes(storage),
+                                              searchRoutes(storage),
+                                              timelineRoutes(storage),
+                                              assetRoutes(impl_->assets),
+                                              trashRoutes(storage, impl_->assets),
+                                              albumRoutes(storage),
+                                              albumAssetRoutes(storage)};
+    // Share links guard their passwords with auth's hasher and sign-in throttle (registered by auth).
+    auto guard = ctx_.services().find<auth::PasswordGuard>();
+    if (!guard) return internalError("images: the auth module's PasswordGuard is not registered");
+    impl_->guard = guard;
+    groups.push_back(shareLinkRoutes(storage, *guard));
+    groups.push_back(sharedRoutes(storage, *guard, impl_->bytes.downloads()));
     for (auto& group : groups)
         for (auto& route : group) OBSCURA_TRY_STATUS(router.add(std::move(route)));
 

@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "library_walk.hpp"
+#include "obscura/images/asset_source.hpp"
 #include "obscura/kernel/log.hpp"
 
 namespace obscura::images {
@@ -51,16 +52,16 @@ std::string libraryPath(const std::string& ownerId, const std::string& assetId, 
 }
 
 std::string derivedPath(const std::string& ownerId, const std::string& assetId, std::string_view kind) {
-    std::string_view ext;
+    std::string_view file;
     if (kind == "thumbnail")
-        ext = ".webp";
+        file = kThumbnailFile;
     else if (kind == "preview")
-        ext = ".jpg";
+        file = kPreviewFile;
     else if (kind == "video")
-        ext = ".mp4";
+        file = kVideoFile;
     else
         return {};
-    return std::string(kDerivedDir) + "/" + ownerId + "/" + assetId + "/" + std::string(kind) + std::string(ext);
+    return std::string(kDerivedDir) + "/" + ownerId + "/" + assetId + "/" + std::string(file);
 }
 
 std::string_view derivedMimeType(std::string_view kind) {

@@ -1,4 +1,5 @@
 // GET /api/assets: the caller's assets, newest first, keyset-paginated (DESIGN.md "Assets").
+#include "album_routes.hpp"
 #include "asset_cursor.hpp"
 #include "asset_json.hpp"
 #include "asset_routes.hpp"
@@ -8,8 +9,8 @@
 namespace obscura::images {
 
 Expected<Response> answerListing(storage::Storage& storage, const storage::AssetQuery& query) {
-    // Albums arrive with the next issue; until then no album exists, so filtering by one finds no album.
-    if (query.filter.albumId) return notFound("album not found");
+    // Another user's album, like a missing one, is 404 rather than an empty page.
+    if (query.filter.albumId) OBSCURA_TRY_STATUS(ownedAlbum(storage, query.filter.ownerId, *query.filter.albumId));
     storage::AssetPage page;
     OBSCURA_TRY_STATUS(storage.run([&](storage::Repositories& repos) -> Status {
         auto found = repos.images().listAssets(query);

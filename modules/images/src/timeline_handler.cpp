@@ -1,6 +1,7 @@
 // GET /api/timeline (months with counts) and GET /api/tags (tags with counts).
 #include <nlohmann/json.hpp>
 
+#include "album_routes.hpp"
 #include "asset_routes.hpp"
 #include "listing_params.hpp"
 #include "obscura/storage/storage.hpp"
@@ -18,7 +19,7 @@ Route timelineRoute(storage::Storage& storage) {
     route.summary = "Months (of each photo's own local date) with the number of assets; the listing's filters apply";
     route.handler = [&storage](Request& req) -> Expected<Response> {
         OBSCURA_TRY(query, parseListing(req, req.principal->userId, Listing::Timeline));
-        if (query.filter.albumId) return notFound("album not found");
+        if (query.filter.albumId) OBSCURA_TRY_STATUS(ownedAlbum(storage, query.filter.ownerId, *query.filter.albumId));
         std::vector<storage::TimelineBucket> buckets;
         OBSCURA_TRY_STATUS(storage.run([&](storage::Repositories& repos) -> Status {
             auto found = repos.images().timeline(query.filter);

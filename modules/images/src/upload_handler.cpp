@@ -3,6 +3,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "album_routes.hpp"
 #include "asset_importer.hpp"
 #include "asset_json.hpp"
 #include "obscura/auth/quota.hpp"
@@ -64,6 +65,9 @@ Expected<Response> handleUpload(UploadDeps& deps, Request& req) {
     }
     auto file = sink->takeFile();
     if (!file) return internalError("the upload sink finished without a file");
+    // albumId names one of the caller's albums (404 otherwise, like any other user's object), checked before
+    // the file is kept.
+    if (fields->albumId) OBSCURA_TRY_STATUS(ownedAlbum(deps.storage, req.principal->userId, *fields->albumId));
 
     OBSCURA_TRY(imported, deps.importer.importUpload(req.principal->userId, std::move(*file), sink->mediaType(),
                                                      sink->clientFileName(), *fields));
@@ -71,6 +75,17 @@ Expected<Response> handleUpload(UploadDeps& deps, Request& req) {
     if (imported.created) {
         deps.bus.publish(AssetCreated{asset.id, asset.ownerId, asset.type, asset.mimeType});
         deps.jobs.wake(kDerivativesJob);
+    }
+    if (fields->albumId) {
+        const auto nowUs = JobQueue::nowUs();
+        // A duplicate joins the album too: that is what the client asked for.
+        // An album deleted since the check above leaves the asset stored, outside any album: still a success.
+        OBSCURA_TRY_STATUS(deps.storage.run([&](storage::Repositories& repos) -> Status {
+            auto added = repos.albums().addAlbumAssets(asset.ownerId, *fields->albumId, {asset.id}, nowUs,
+                                                       formatRfc3339Utc(nowUs));
+            if (!added && added.error().code != ErrorCode::NotFound) return std::move(added).error();
+            return {};
+        }));
     }
     nlohmann::json body = assetJson(asset);
     body["status"] = imported.created ? "created" : "duplicate";

@@ -1,30 +1,140 @@
 #include "obscura/media/media_module.hpp"
 
+#include <algorithm>
 #include <cstdlib>
+#include <thread>
 
+#include "avatar_routes.hpp"
+#include "conversion_job.hpp"
+#include "conversion_routes.hpp"
+#include "derivative_job.hpp"
+#include "event_stream.hpp"
 #include "features_handler.hpp"
+#include "obscura/auth/auth_module.hpp"
+#include "obscura/auth/user_contacts.hpp"
+#include "smtp_mailer.hpp"
+#include "obscura/images/asset_source.hpp"
 #include "obscura/images/images_module.hpp"
 #include "obscura/kernel/config.hpp"
+#include "obscura/kernel/job_queue.hpp"
 #include "obscura/kernel/log.hpp"
 #include "obscura/kernel/router.hpp"
 #include "tool_lookup.hpp"
 
 namespace obscura::media {
 
-MediaModule::MediaModule(const Config& config, ModuleContext& ctx) : ctx_(ctx) {
-    // Media works on images' assets: it must be listed after images (checked here, at start).
-    ctx.get<images::ImagesModule>();
-    const char* path = std::getenv("PATH");
-    ffmpegPath_ = findExecutable("ffmpeg", path ? path : "/usr/bin:/bin");
-    smtpConfigured_ = !config.getString("media.smtp.host").empty();
-    if (ffmpegPath_.empty()) log::warn("ffmpeg not found on PATH: video conversion and MP3 extraction are off");
+namespace {
+
+VipsEngineOptions engineOptions(const Config& config) {
+    VipsEngineOptions o;
+    o.maxPixels = static_cast<std::uint64_t>(config.getInt("media.maxPixels"));
+    return o;
 }
+
+std::optional<FfmpegRunner> findFfmpeg() {
+    auto runner = FfmpegRunner::create();
+    if (!runner) {
+        log::warn("media: " + runner.error().message + ": videos get no thumbnail, video or conversions");
+        return std::nullopt;
+    }
+    return std::move(*runner);
+}
+
+int workerCount(const Config& config) {
+    const auto configured = config.getInt("media.workers");
+    if (configured > 0) return static_cast<int>(configured);
+    return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
+}  // namespace
+
+struct MediaModule::Impl {
+    Impl(const Config& config, ModuleContext& ctx)
+        : tools{ctx.get<images::ImagesModule>().assetSource(), ctx.bus(), VipsEngine(engineOptions(config)),
+                findFfmpeg()},
+          routeDeps{tools.assets, ctx.jobs(), ctx.storage()},
+          avatarDeps{tools.assets, tools.vips, ctx.dataDir() + "/tmp"},
+          workers(workerCount(config)),
+          mailer(SmtpSettings::fromConfig(config)),
+          contacts(ctx.get<auth::AuthModule>().contacts()),
+          publicUrl(config.getString("server.publicUrl")) {}
+
+    // The e-mail notice of a finished conversion, when mail is configured and the owner has an address.
+    void notify(const storage::JobRecord& job, const ConversionFormat& format) {
+        if (!mailer.enabled()) return;
+        auto contact = contacts.contact(job.ownerId);
+        if (!contact || !*contact || (*contact)->email.empty()) return;
+        while (!publicUrl.empty() && publicUrl.back() == '/') publicUrl.pop_back();
+        const std::string link =
+            publicUrl + "/api/assets/" + job.assetId + "/conversions/" + std::string(format.name);
+        const std::string name = (*contact)->displayName.empty() ? (*contact)->username : (*contact)->displayName;
+        MailMessage mail;
+        mail.to = (*contact)->email;
+        mail.subject = "Your " + std::string(format.name) + " is ready";
+        mail.text = "Hello " + name + ",\n\nthe " + std::string(format.name) +
+                    " you asked Obscura for is ready. Download it (signed in) from:\n\n" + link + "\n";
+        if (auto sent = mailer.send(mail); !sent)
+            log::warn("media: conversion " + job.id + " is done but the e-mail notice failed: " + sent.error().message);
+    }
+
+    MediaTools tools;
+    ConversionRouteDeps routeDeps;
+    AvatarDeps avatarDeps;
+    EventHub events;
+    int workers;
+    SmtpMailer mailer;
+    auth::UserContacts& contacts;
+    std::string publicUrl;
+};
+
+MediaModule::MediaModule(const Config& config, ModuleContext& ctx)
+    : ctx_(ctx), impl_(std::make_unique<Impl>(config, ctx)) {
+    // One libvips pipeline per job worker: the pool is the parallelism, so libvips itself runs single-threaded.
+    if (auto started = VipsEngine::initialise(VipsSettings{}); !started)
+        throw ModuleStartError("media: " + started.error().message);
+
+    // Job kinds must exist before the queue starts, i.e. now.
+    JobKindOptions derivatives;
+    derivatives.kind = images::kDerivativesJob;
+    derivatives.workers = impl_->workers;
+    derivatives.maxAttempts = 5;
+    derivatives.lease = std::chrono::seconds(30);  // kept alive by heartbeats; a dead worker's job waits this long
+    auto* tools = &impl_->tools;
+    if (auto s = ctx.jobs().registerKind(derivatives, [tools](JobContext& job) { return runDerivativesJob(*tools, job); });
+        !s)
+        throw ModuleStartError("media: " + s.error().message);
+
+    JobKindOptions conversions;
+    conversions.kind = kConversionJob;
+    conversions.workers = std::max(1, impl_->workers / 2);
+    conversions.bounded = true;
+    conversions.maxActive = 100;
+    conversions.maxAttempts = 3;
+    conversions.lease = std::chrono::seconds(30);
+    auto* impl = impl_.get();
+    ConversionDone done = [impl](const storage::JobRecord& job, const ConversionFormat& format) {
+        impl->notify(job, format);
+    };
+    if (auto s = ctx.jobs().registerKind(
+            conversions, [tools, done](JobContext& job) { return runConversionJob(*tools, job, done); });
+        !s)
+        throw ModuleStartError("media: " + s.error().message);
+}
+
+MediaModule::~MediaModule() = default;
 
 Status MediaModule::onAllLoaded() {
     Features f;
-    f.videoConversion = f.audioExtraction = !ffmpegPath_.empty();
-    f.email = smtpConfigured_;
-    return ctx_.router().add(featuresRoute(f));
+    f.videoConversion = f.audioExtraction = impl_->tools.ffmpeg.has_value();
+    f.email = impl_->mailer.enabled();
+    OBSCURA_TRY_STATUS(ctx_.router().add(featuresRoute(f)));
+    for (auto& route : conversionRoutes(impl_->routeDeps)) OBSCURA_TRY_STATUS(ctx_.router().add(std::move(route)));
+    for (auto& route : avatarRoutes(impl_->avatarDeps)) OBSCURA_TRY_STATUS(ctx_.router().add(std::move(route)));
+    OBSCURA_TRY_STATUS(ctx_.router().add(impl_->events.route()));
+    impl_->events.start(ctx_.bus());
+    return {};
 }
+
+void MediaModule::onStopping() noexcept { impl_->events.stop(); }
 
 }  // namespace obscura::media

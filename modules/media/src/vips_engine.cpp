@@ -43,8 +43,18 @@ const Loader& loaderFor(ImageKind kind) {
 
 // libvips' error buffer is global and accumulates; take the text and clear it so the next job starts clean.
 std::string takeMessage(const VError& e) {
-    std::string text = e.what();
+    std::string raw = e.what();
     vips_error_clear();
+    // Loaders prefix messages with the file name: server paths stay out of job errors and API answers.
+    std::string text;
+    for (std::size_t i = 0; i < raw.size();) {
+        if (raw[i] == '/' && (i == 0 || raw[i - 1] == ' ' || raw[i - 1] == '\n' || raw[i - 1] == '"')) {
+            while (i < raw.size() && raw[i] != ':' && raw[i] != ' ' && raw[i] != '\n' && raw[i] != '"') ++i;
+            text += "the file";
+            continue;
+        }
+        text += raw[i++];
+    }
     std::string out;
     for (char c : text) {
         if (c == '\n') {
@@ -255,6 +265,7 @@ Expected<DerivativeSizes> VipsEngine::makePreviewAndThumbnail(const std::string&
                                                               const std::string& previewPath,
                                                               const std::string& thumbnailPath) const {
     OBSCURA_TRY_STATUS(initialise());
+    vips_error_clear();  // warnings that earlier, successful operations left in the global buffer
     const Loader& loader = loaderFor(kind);
     DerivativeSizes sizes;
     VImage preview;
@@ -284,6 +295,7 @@ Expected<DerivativeSizes> VipsEngine::makePreviewAndThumbnail(const std::string&
 Expected<Size> VipsEngine::makeAvatar(const std::string& original, ImageKind kind,
                                       const std::string& avatarPath) const {
     OBSCURA_TRY_STATUS(initialise());
+    vips_error_clear();  // warnings that earlier, successful operations left in the global buffer
     const Loader& loader = loaderFor(kind);
     VImage avatar;
     try {
@@ -305,6 +317,7 @@ Expected<Size> VipsEngine::makeAvatar(const std::string& original, ImageKind kin
 Expected<Size> VipsEngine::convert(const std::string& original, ImageKind kind, OutputFormat format,
                                    const std::string& targetPath) const {
     OBSCURA_TRY_STATUS(initialise());
+    vips_error_clear();  // warnings that earlier, successful operations left in the global buffer
     const Loader& loader = loaderFor(kind);
     std::string bytes;
     Size size;

@@ -45,6 +45,7 @@ std::vector<Row> allRows(storage::Storage& storage, const storage::TableShape& t
 struct Library {
     std::string alice, bob;
     storage::AssetRecord beach, trashed, video;
+    std::string albumId, linkKeyHash;
 };
 
 Library populate(storage::Storage& storage) {
@@ -113,6 +114,42 @@ Library populate(storage::Storage& storage) {
                                                 std::monostate{}, std::string("2024-05-01T12:00:00Z")}});
     });
     REQUIRE_MESSAGE(derivative.ok(), derivative.error().message);
+
+    // An album with a chosen cover, a password-protected link to it and an asset-set link with an expiry.
+    storage::AlbumRecord album;
+    album.id = lib.albumId = newUuid();
+    album.ownerId = alice.id;
+    album.name = "Été 🌞";
+    album.description = "two lines\nof text";
+    album.thumbnailAssetId = lib.video.id;
+    album.createdAt = album.updatedAt = "2024-05-01T12:00:00+02:00";
+    album.createdAtUs = 1714557600LL * 1000000;
+    storage::SharedLinkRecord albumLink;
+    albumLink.id = newUuid();
+    albumLink.ownerId = alice.id;
+    albumLink.key = "key" + newUuid();
+    albumLink.keyHash = lib.linkKeyHash = "hash" + newUuid();
+    albumLink.albumId = album.id;
+    albumLink.passwordHash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA";
+    albumLink.createdAt = "2024-05-01T12:00:00Z";
+    albumLink.createdAtUs = 1714564800LL * 1000000;
+    auto assetLink = albumLink;
+    assetLink.id = newUuid();
+    assetLink.key = "key" + newUuid();
+    assetLink.keyHash = "hash" + newUuid();
+    assetLink.albumId.reset();
+    assetLink.assetIds = {lib.beach.id, lib.video.id};
+    assetLink.passwordHash.reset();
+    assetLink.allowDownload = false;
+    assetLink.expiresAt = "2030-01-01T00:00:00Z";
+    assetLink.expiresAtUs = 1893456000LL * 1000000;
+    auto shared = storage.transaction([&](storage::Repositories& repos) -> Status {
+        OBSCURA_TRY_STATUS(repos.albums().createAlbum(album));
+        OBSCURA_TRY_STATUS(repos.albums().addAlbumAssets(alice.id, album.id, {lib.beach.id, lib.video.id}, 7, "t"));
+        OBSCURA_TRY_STATUS(repos.sharedLinks().createSharedLink(albumLink));
+        return repos.sharedLinks().createSharedLink(assetLink);
+    });
+    REQUIRE_MESSAGE(shared.ok(), shared.error().message);
     return lib;
 }
 
@@ -173,6 +210,19 @@ TEST_SUITE("conformance.table_rows") {
             REQUIRE(asset.ok());
             REQUIRE(asset->has_value());
             CHECK((*asset)->durationSeconds == std::optional<double>(12.5));
+            // Albums and links work on the target as they did on the source.
+            auto album = target->run([&](storage::Repositories& repos) -> Status {
+                OBSCURA_TRY(view, repos.albums().findAlbum(lib.alice, lib.albumId));
+                if (!view || view->assetCount != 2 || view->coverAssetId != lib.video.id)
+                    return internalError("the copied album is not what it was");
+                OBSCURA_TRY(link, repos.sharedLinks().findSharedLinkByKeyHash(lib.linkKeyHash));
+                if (!link || link->albumId != lib.albumId || !link->passwordHash)
+                    return internalError("the copied album link is not what it was");
+                OBSCURA_TRY(shows, repos.sharedLinks().sharedLinkHasAsset(link->id, lib.beach.id));
+                if (!shows) return internalError("the copied album link does not show the album's asset");
+                return {};
+            });
+            CHECK_MESSAGE(album.ok(), (album.ok() ? "" : album.error().message));
             // The dedupe key still holds on the target.
             auto job = target->run([&](storage::Repositories& repos) -> Status {
                 storage::NewJob again;

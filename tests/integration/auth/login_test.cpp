@@ -92,9 +92,10 @@ TEST_SUITE("auth.login") {
         CHECK(unknownBody == wrongBody);
         CHECK(unknownBody == json{{"code", "unauthenticated"}, {"message", "invalid username or password"}}.dump());
         const double ratio = median(unknownTimes) / median(wrongTimes);
-        INFO("unknown " << median(unknownTimes) << " s, wrong password " << median(wrongTimes) << " s");
-        CHECK(ratio > 0.5);
-        CHECK(ratio < 2.0);
+        // Reported, not asserted: timings on a shared 2-core CI machine are noise (the rule is no timed assertions).
+        // The equal cost comes from verifying against a decoy hash for unknown users (credential_checker.cpp).
+        MESSAGE("unknown " << median(unknownTimes) << " s, wrong password " << median(wrongTimes)
+                           << " s, ratio " << ratio);
     }
 
     TEST_CASE("a disabled user cannot log in, and their tokens and keys stop working at once") {

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "app_fixture.hpp"
+#include "obscura/kernel/job_queue.hpp"
 #include "obscura/storage/storage.hpp"
 #include "upload_support.hpp"
 
@@ -203,11 +204,12 @@ TEST_SUITE("download.original") {
 TEST_SUITE("download.derivatives") {
     TEST_CASE("thumbnail, preview and video are 404 not_ready until made; ?size and ?wait are validated") {
         AppFixture fx(fastAuth());
+        fx.app().jobs().stop();  // the media module's jobs wait: nothing gets made
         HttpClient http(fx.port());
         auto alice = firstUser(http);
         auto image = uploadOne(http, alice, "plain.jpg", "a.jpg");
         auto video = uploadOne(http, alice, "video.mp4", "v.mp4");
-        for (const std::string q : {"", "?size=thumbnail", "?size=thumb", "?size=preview", "?wait=5"}) {
+        for (const std::string q : {"", "?size=thumbnail", "?size=thumb", "?size=preview", "?wait=1"}) {
             CAPTURE(q);
             auto r = http.get("/api/assets/" + image.id + "/thumbnail" + q, alice.auth());
             CHECK(r.status == 404);
@@ -225,6 +227,7 @@ TEST_SUITE("download.derivatives") {
 
     TEST_CASE("a ready thumbnail is served from derived/ with its type, an immutable cache and the version tag") {
         AppFixture fx(fastAuth());
+        fx.app().jobs().stop();  // this test plays the media module itself
         HttpClient http(fx.port());
         auto alice = firstUser(http);
         auto image = uploadOne(http, alice, "plain.jpg", "a.jpg");

@@ -80,4 +80,15 @@ TEST_SUITE("auth.browser") {
         for (const auto& c : sessionCookies("a", 1, "r", 1, true)) CHECK(c.find("; Secure") != std::string::npos);
         for (const auto& c : clearedSessionCookies(false)) CHECK(c.find("Max-Age=0") != std::string::npos);
     }
+
+    TEST_CASE("cookies are Secure over https, through a trusted https proxy, or when publicUrl is https") {
+        Request plain = request(Method::Post, {});
+        CHECK_FALSE(secureCookies(plain, ""));
+        CHECK_FALSE(secureCookies(plain, "http://photos.example.org"));
+        CHECK(secureCookies(plain, "https://photos.example.org"));
+        CHECK(secureCookies(plain, "HTTPS://photos.example.org"));
+        Request overHttps = plain;
+        overHttps.secure = true;  // set by the HTTP layer for TLS or a trusted proxy's X-Forwarded-Proto: https
+        CHECK(secureCookies(overHttps, ""));
+    }
 }

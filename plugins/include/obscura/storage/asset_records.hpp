@@ -78,8 +78,10 @@ struct AssetFilter {
     std::optional<std::int64_t> fromUs;   // takenAtUs >= fromUs
     std::optional<std::int64_t> toUs;     // takenAtUs < toUs (exclusive, so months chain without overlap)
     std::optional<std::string> tag;       // has this tag (ASCII case-insensitive)
-    // RESERVED for the albums issue: plugins answer Invalid when it is set until albums exist.
+    // In this album (the caller checks the album is the owner's; an album holds only its owner's assets).
     std::optional<std::string> albumId;
+    // In this asset-set share link's assets (the public side of a link; the caller checks the link).
+    std::optional<std::string> sharedLinkId;
     std::optional<bool> favorite;         // nullopt: either
     std::optional<bool> archived = false; // nullopt: either; the default leaves archived assets out
     bool trashed = false;                 // false: live assets only; true: the trash only

@@ -6,7 +6,7 @@
 
 namespace obscura::storage {
 class StorageFactory;
-inline constexpr std::uint32_t kStorageAbiVersion = 3;
+inline constexpr std::uint32_t kStorageAbiVersion = 4;
 }  // namespace obscura::storage
 
 extern "C" {

@@ -7,9 +7,11 @@
 #include <vector>
 
 #include "obscura/kernel/expected.hpp"
+#include "obscura/storage/albums_repository.hpp"
 #include "obscura/storage/images_repository.hpp"
 #include "obscura/storage/jobs_repository.hpp"
 #include "obscura/storage/records.hpp"
+#include "obscura/storage/shared_links_repository.hpp"
 #include "obscura/storage/table_rows.hpp"
 
 namespace obscura::storage {
@@ -89,6 +91,8 @@ public:
     virtual ~Repositories() = default;
     virtual AuthRepository& auth() = 0;
     virtual ImagesRepository& images() = 0;
+    virtual AlbumsRepository& albums() = 0;
+    virtual SharedLinksRepository& sharedLinks() = 0;
     virtual MediaRepository& media() = 0;
     virtual JobsRepository& jobs() = 0;
     // Every module's tables as plain rows, for copying a whole library between plugins (table_rows.hpp).

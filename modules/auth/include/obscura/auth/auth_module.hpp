@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "obscura/auth/quota.hpp"
+#include "obscura/auth/user_contacts.hpp"
 #include "obscura/kernel/module.hpp"
 
 namespace obscura::auth {
@@ -19,6 +20,8 @@ public:
 
     // Storage quotas, for the images module (ctx.get<AuthModule>().quota()).
     Quota& quota();
+    // E-mail addresses and names, for notifications (ctx.get<AuthModule>().contacts()).
+    UserContacts& contacts();
 
 private:
     struct Impl;

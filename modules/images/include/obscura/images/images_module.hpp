@@ -6,6 +6,8 @@
 
 namespace obscura::images {
 
+class AssetSource;
+
 // Assets and their metadata: upload, listing, search, timeline, tags, trash, albums, sharing. Owns the
 // assets' rows (through its repository), their files under <dataDir>/library/, the removal of derivatives
 // with their asset, and each asset's derivative status (kept current from media's events).
@@ -17,6 +19,8 @@ public:
     std::string_view name() const override { return kName; }
     Status onAllLoaded() override;
     void onStopping() noexcept override;
+    // For the media module: the assets it makes derivatives of.
+    AssetSource& assetSource();
 
 private:
     struct Impl;

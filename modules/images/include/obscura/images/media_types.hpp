@@ -1,5 +1,7 @@
 #pragma once
 #include <string_view>
+
+#include "obscura/kernel/expected.hpp"
 #include <vector>
 
 namespace obscura::images {
@@ -23,5 +25,10 @@ struct MediaType {
 const std::vector<MediaType>& acceptedMediaTypes();
 // The table entry called `name` ("jpeg", "mov"), or nullptr.
 const MediaType* mediaTypeByName(std::string_view name);
+
+// What a file is by its content (content_sniffer.cpp). `head` is its first 4 KiB, or all of it when shorter.
+// Returns an entry of acceptedMediaTypes(). An empty head is BadRequest ("empty file"); an unaccepted format is
+// UnsupportedMediaType, with a message naming what the bytes look like.
+Expected<const MediaType*> sniffMediaType(std::string_view head);
 
 }  // namespace obscura::images

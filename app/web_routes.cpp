@@ -1,0 +1,157 @@
+#include "web_routes.hpp"
+
+#include <array>
+#include <filesystem>
+#include <string_view>
+#include <system_error>
+
+#include "executable_dir.hpp"
+#include "obscura/kernel/log.hpp"
+#include "obscura/kernel/router.hpp"
+
+namespace obscura {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The SPA's own routes; the client-side router picks the page. The second web issue's pages are listed
+// already so their deep links work from the first build that has them.
+constexpr std::array kPages = {"/",           "/trash",        "/photos/{id}",   "/s/{key}",    "/albums",
+                               "/albums/{id}", "/search",      "/favorites",     "/account",    "/admin",
+                               "/admin/users", "/admin/jobs"};
+
+// No inline script or style anywhere in the bundle; media only from us (blob: for local previews).
+constexpr std::string_view kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob:; media-src 'self' blob:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'";
+
+constexpr std::string_view kImmutable = "public, max-age=31536000, immutable";
+
+std::string_view contentTypeOf(std::string_view name) {
+    struct Type {
+        std::string_view ext, type;
+    };
+    static constexpr Type kTypes[] = {
+        {".js", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
+        {".html", "text/html; charset=utf-8"},     {".svg", "image/svg+xml"},
+        {".png", "image/png"},                     {".webp", "image/webp"},
+        {".jpg", "image/jpeg"},                    {".ico", "image/x-icon"},
+        {".woff2", "font/woff2"},                  {".json", "application/json"},
+        {".webmanifest", "application/manifest+json"},
+    };
+    for (const auto& t : kTypes) {
+        if (name.size() > t.ext.size() && name.substr(name.size() - t.ext.size()) == t.ext) return t.type;
+    }
+    return "application/octet-stream";
+}
+
+// A relative path of plain names ([A-Za-z0-9._-] segments, none "." or ".."): nothing the client sends can
+// leave the web root.
+bool isSafeRelativePath(std::string_view path) {
+    if (path.empty() || path.size() > 200) return false;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        auto end = path.find('/', start);
+        if (end == std::string_view::npos) end = path.size();
+        auto seg = path.substr(start, end - start);
+        if (seg.empty() || seg == "." || seg == "..") return false;
+        for (char c : seg) {
+            const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                            c == '_' || c == '-';
+            if (!ok) return false;
+        }
+        start = end + 1;
+    }
+    return true;
+}
+
+bool acceptsGzip(const Request& request) {
+    for (auto value : request.headers.getAll("Accept-Encoding")) {
+        // A plain token check: "gzip;q=0" is the only refusal form, and no browser sends it.
+        if (value.find("gzip") != std::string_view::npos && value.find("gzip;q=0") == std::string_view::npos)
+            return true;
+    }
+    return false;
+}
+
+bool isRegularFile(const fs::path& p) {
+    std::error_code ec;
+    return fs::is_regular_file(p, ec);
+}
+
+// The file, or its .gz twin (written by the web build) when the client takes gzip.
+Expected<Response> fileResponse(const Request& request, const fs::path& path, std::string_view cacheControl) {
+    if (!isRegularFile(path)) return Error(ErrorCode::NotFound, "no such file");
+    Response response;
+    response.headers.set("Content-Type", std::string(contentTypeOf(path.filename().string())));
+    response.headers.set("Cache-Control", std::string(cacheControl));
+    response.headers.set("Vary", "Accept-Encoding");
+    fs::path gz = path;
+    gz += ".gz";
+    if (acceptsGzip(request) && isRegularFile(gz)) {
+        response.headers.set("Content-Encoding", "gzip");
+        response.file = FileBody{gz.string(), 0, std::nullopt};
+    } else {
+        response.file = FileBody{path.string(), 0, std::nullopt};
+    }
+    return response;
+}
+
+Route webGet(std::string pattern, std::string summary, Handler handler, bool tail = false) {
+    Route r;
+    r.method = Method::Get;
+    r.pattern = std::move(pattern);
+    r.auth = AuthPolicy::Anonymous;
+    r.module = "web";
+    r.summary = std::move(summary);
+    r.handler = std::move(handler);
+    r.rawPathTail = tail;
+    return r;
+}
+
+Error notBuilt() {
+    return Error(ErrorCode::NotFound,
+                 "the web UI is not built into this server (install node and npm, then rebuild; see web/README.md)");
+}
+
+}  // namespace
+
+std::string findWebRoot() {
+    auto exeDir = executableDir();
+    if (!exeDir) return "";
+    const fs::path root = (*exeDir / ".." / "share" / "obscura" / "web").lexically_normal();
+    return isRegularFile(root / "index.html") ? root.string() : "";
+}
+
+Status addWebRoutes(Router& router, const std::string& webRoot) {
+    if (webRoot.empty()) log::warn("no built web UI found beside the executable (share/obscura/web): / answers 404");
+    const fs::path root(webRoot);
+    for (const char* page : kPages) {
+        OBSCURA_TRY_STATUS(router.add(webGet(page, "Web UI page (index.html)", [root](Request& request) -> Expected<Response> {
+            if (root.empty()) return notBuilt();
+            OBSCURA_TRY(response, fileResponse(request, root / "index.html", "no-cache"));
+            response.headers.set("Content-Security-Policy", std::string(kContentSecurityPolicy));
+            response.headers.set("Referrer-Policy", "same-origin");
+            response.headers.set("X-Frame-Options", "DENY");
+            response.headers.set("Cross-Origin-Opener-Policy", "same-origin");
+            return response;
+        })));
+    }
+    OBSCURA_TRY_STATUS(router.add(webGet(
+        "/assets/{file}", "Web UI bundle files (hashed names, cached for a year)",
+        [root](Request& request) -> Expected<Response> {
+            if (root.empty()) return notBuilt();
+            const auto file = request.param("file");
+            if (!isSafeRelativePath(file)) return Error(ErrorCode::NotFound, "no such file");
+            return fileResponse(request, root / "assets" / std::string(file), kImmutable);
+        },
+        true)));
+    OBSCURA_TRY_STATUS(router.add(webGet("/favicon.svg", "Web UI icon", [root](Request& request) -> Expected<Response> {
+        if (root.empty()) return notBuilt();
+        return fileResponse(request, root / "favicon.svg", "public, max-age=86400");
+    })));
+    return {};
+}
+
+}  // namespace obscura

@@ -1,0 +1,41 @@
+#pragma once
+// What the media module may know of an asset to make its derivatives, without seeing images' storage: the
+// sniffed type, where the original is and where derivatives go (DESIGN.md section 4). Images enqueues one
+// durable job of kind kDerivativesJob per upload (payload {"assetId": …}, dedupe key = the asset id) in the
+// transaction that creates the asset; media registers the handler for that kind.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "obscura/kernel/expected.hpp"
+
+namespace obscura::images {
+
+inline constexpr const char* kDerivativesJob = "media.derivatives";
+
+struct SourceAsset {
+    std::string id;
+    std::string ownerId;
+    std::string type;        // "image" | "video"
+    std::string sniffedName;  // the media type table's name: "jpeg", "png", "heic", "mp4", "mkv", …
+    std::string originalPath;  // absolute
+    std::string derivedDir;    // absolute: <dataDir>/derived/<owner>/<asset>; may not exist yet
+    std::optional<double> durationSeconds;
+    bool isTrashed = false;
+};
+
+// Derivative kinds and their file names inside derivedDir. Conversions (on demand) are "conversion.<ext>".
+inline constexpr std::string_view kThumbnailFile = "thumbnail.webp";
+inline constexpr std::string_view kPreviewFile = "preview.jpg";
+inline constexpr std::string_view kVideoFile = "video.mp4";
+
+class AssetSource {
+public:
+    virtual ~AssetSource() = default;
+    // nullopt when `ownerId` has no such asset (deleted meanwhile, or someone else's: as if it did not exist).
+    virtual Expected<std::optional<SourceAsset>> find(const std::string& ownerId, const std::string& assetId) = 0;
+    // The derivatives folder of a user (avatars live there too): <dataDir>/derived/<user>.
+    virtual std::string userDerivedDir(const std::string& userId) const = 0;
+};
+
+}  // namespace obscura::images

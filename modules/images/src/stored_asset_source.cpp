@@ -1,0 +1,44 @@
+#include "stored_asset_source.hpp"
+
+#include "library_layout.hpp"
+#include "obscura/images/media_types.hpp"
+#include "obscura/kernel/ids.hpp"
+#include "obscura/storage/storage.hpp"
+
+namespace obscura::images {
+
+StoredAssetSource::StoredAssetSource(storage::Storage& storage, std::string dataDir)
+    : storage_(storage), dataDir_(std::move(dataDir)) {}
+
+Expected<std::optional<SourceAsset>> StoredAssetSource::find(const std::string& ownerId, const std::string& assetId) {
+    // Ids reach paths below: only UUIDs do.
+    if (!isUuid(ownerId) || !isUuid(assetId)) return std::optional<SourceAsset>{};
+    std::optional<storage::AssetRecord> record;
+    OBSCURA_TRY_STATUS(storage_.run([&](storage::Repositories& repos) -> Status {
+        OBSCURA_TRY(found, repos.images().findAsset(ownerId, assetId));
+        record = std::move(found);
+        return {};
+    }));
+    if (!record) return std::optional<SourceAsset>{};
+    const MediaType* type = nullptr;
+    for (const auto& t : acceptedMediaTypes())
+        if (t.mimeType == record->mimeType) type = &t;
+    if (type == nullptr)
+        return Error(ErrorCode::Internal, "asset " + assetId + " has a type outside the table: " + record->mimeType);
+    SourceAsset out;
+    out.id = record->id;
+    out.ownerId = record->ownerId;
+    out.type = record->type;
+    out.sniffedName = std::string(type->name);
+    out.originalPath = dataDir_ + "/" + record->storagePath;
+    out.derivedDir = dataDir_ + "/" + kDerivedDir + "/" + ownerId + "/" + assetId;
+    out.durationSeconds = record->durationSeconds;
+    out.isTrashed = record->isTrashed;
+    return std::optional<SourceAsset>(std::move(out));
+}
+
+std::string StoredAssetSource::userDerivedDir(const std::string& userId) const {
+    return dataDir_ + "/" + kDerivedDir + "/" + userId;
+}
+
+}  // namespace obscura::images

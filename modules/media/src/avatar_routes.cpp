@@ -1,0 +1,96 @@
+#include "avatar_routes.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <system_error>
+
+#include "atomic_file.hpp"
+#include "obscura/images/asset_source.hpp"
+#include "obscura/images/media_types.hpp"
+#include "obscura/kernel/http_types.hpp"
+#include "obscura/kernel/ids.hpp"
+#include "vips_engine.hpp"
+
+namespace obscura::media {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string avatarPath(AvatarDeps& deps, const std::string& userId) {
+    return deps.assets.userDerivedDir(userId) + "/avatar.webp";
+}
+
+Expected<Response> getAvatar(AvatarDeps& deps, Request& req) {
+    const std::string path = avatarPath(deps, req.principal->userId);
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return notFound("you have no avatar yet: PUT a picture to set one");
+    Response response;
+    response.headers.set("Content-Type", "image/webp");
+    response.headers.set("Content-Security-Policy", "sandbox");
+    // The avatar changes in place: revalidate, by a tag made of its size and time.
+    const std::string etag = "\"avatar-" + std::to_string(st.st_mtim.tv_sec) + "-" +
+                             std::to_string(st.st_mtim.tv_nsec) + "-" + std::to_string(st.st_size) + "\"";
+    response.headers.set("ETag", etag);
+    response.headers.set("Cache-Control", "private, no-cache");
+    if (auto inm = req.headers.get("If-None-Match"); inm && *inm == etag) {
+        response.status = 304;
+        return response;
+    }
+    response.file = FileBody{path, 0, static_cast<std::uint64_t>(st.st_size)};
+    return response;
+}
+
+Expected<Response> putAvatar(AvatarDeps& deps, Request& req) {
+    if (req.body.empty()) return badRequest("send the picture as the request body (JPEG, PNG, WebP, GIF or HEIC)");
+    OBSCURA_TRY(type, images::sniffMediaType(std::string_view(req.body).substr(0, 4096)));
+    if (type->type != images::AssetType::Image)
+        return Error(ErrorCode::UnsupportedMediaType, "an avatar must be a picture, not a video");
+    OBSCURA_TRY(kind, imageKindFromName(type->name));
+
+    std::error_code ec;
+    fs::create_directories(deps.tmpDir, ec);
+    const std::string source = deps.tmpDir + "/avatar-" + newUuid();
+    OBSCURA_TRY_STATUS(writeFileAtomically(source, req.body));
+    struct Remove {
+        std::string path;
+        ~Remove() { ::unlink(path.c_str()); }
+    } remove{source};
+
+    const std::string dir = deps.assets.userDerivedDir(req.principal->userId);
+    fs::create_directories(dir, ec);
+    if (ec) return internalError("cannot create the avatar folder: " + ec.message());
+    OBSCURA_TRY(size, deps.vips.makeAvatar(source, kind, avatarPath(deps, req.principal->userId)));
+    (void)size;
+    return getAvatar(deps, req);
+}
+
+}  // namespace
+
+std::vector<Route> avatarRoutes(AvatarDeps& deps) {
+    std::vector<Route> routes;
+    Route get;
+    get.method = Method::Get;
+    get.pattern = "/api/users/me/avatar";
+    get.auth = AuthPolicy::User;
+    get.module = "media";
+    get.summary = "Your avatar: a 256x256 WebP; 404 until you set one";
+    get.handler = [&deps](Request& req) { return getAvatar(deps, req); };
+    routes.push_back(std::move(get));
+
+    Route put;
+    put.method = Method::Put;
+    put.pattern = "/api/users/me/avatar";
+    put.auth = AuthPolicy::User;
+    put.module = "media";
+    put.body = BodyKind::Buffered;
+    put.maxBodyBytes = kMaxAvatarBytes;
+    put.summary = "Set your avatar: the picture as the body (JPEG, PNG, WebP, GIF, HEIC); answers the new 256x256 WebP";
+    put.handler = [&deps](Request& req) { return putAvatar(deps, req); };
+    routes.push_back(std::move(put));
+    return routes;
+}
+
+}  // namespace obscura::media

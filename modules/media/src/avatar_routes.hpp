@@ -1,0 +1,27 @@
+#pragma once
+// GET|PUT /api/users/me/avatar: the picture is sniffed like an upload (images' table), decoded by the same
+// libvips adapter with the same checks, and kept as a 256×256 WebP at <dataDir>/derived/<user>/avatar.webp (it
+// goes with the user's derived tree when the account is deleted).
+#include <vector>
+
+#include "obscura/kernel/route.hpp"
+
+namespace obscura::images {
+class AssetSource;
+}
+
+namespace obscura::media {
+
+class VipsEngine;
+
+struct AvatarDeps {
+    images::AssetSource& assets;  // for the user's derived folder
+    const VipsEngine& vips;
+    std::string tmpDir;  // where the uploaded picture waits while it is decoded
+};
+
+inline constexpr std::uint64_t kMaxAvatarBytes = 25ull << 20;
+
+std::vector<Route> avatarRoutes(AvatarDeps& deps);
+
+}  // namespace obscura::media

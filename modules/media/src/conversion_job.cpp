@@ -1,0 +1,130 @@
+#include "conversion_job.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <system_error>
+
+#include "obscura/images/asset_source.hpp"
+#include "obscura/images/events.hpp"
+#include "obscura/kernel/bus.hpp"
+
+namespace obscura::media {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const ConversionFormat kFormats[] = {
+    {"mp3", ".mp3", "audio/mpeg", false, true},
+    {"mp4", ".mp4", "video/mp4", false, true},
+    {"jpeg", ".jpg", "image/jpeg", true, true},
+    {"webp", ".webp", "image/webp", true, true},
+};
+
+Status convertStill(MediaTools& tools, const std::string& source, ImageKind kind, const ConversionFormat& format,
+                    const std::string& target) {
+    OBSCURA_TRY(size, tools.vips.convert(source, kind, format.name == "jpeg" ? OutputFormat::Jpeg : OutputFormat::Webp,
+                                         target));
+    (void)size;
+    return {};
+}
+
+}  // namespace
+
+const ConversionFormat* conversionFormat(std::string_view name) {
+    for (const auto& f : kFormats)
+        if (f.name == name) return &f;
+    return nullptr;
+}
+
+std::string conversionFileName(const ConversionFormat& format) {
+    return "conversion" + std::string(format.extension);
+}
+
+Expected<std::string> runConversionJob(MediaTools& tools, JobContext& job, const ConversionDone& done) {
+    const auto& record = job.job();
+    std::string formatName;
+    try {
+        formatName = nlohmann::json::parse(record.payload).at("format").get<std::string>();
+    } catch (const std::exception&) {
+        return Error(ErrorCode::Invalid, "conversion job without a format");
+    }
+    const ConversionFormat* format = conversionFormat(formatName);
+    if (format == nullptr) return Error(ErrorCode::Invalid, "unknown conversion format " + formatName);
+    OBSCURA_TRY(found, tools.assets.find(record.ownerId, record.assetId));
+    if (!found) return std::string("asset gone: nothing to convert");
+    const images::SourceAsset& asset = *found;
+
+    std::error_code ec;
+    fs::create_directories(asset.derivedDir, ec);
+    if (ec) return internalError("cannot create " + asset.derivedDir + ": " + ec.message());
+    clearDeadAttempts(asset.derivedDir);
+    publishProgress(tools.bus, record, storage::kJobRunning, 0);
+    const std::string target = asset.derivedDir + "/" + conversionFileName(*format);
+
+    auto failed = [&](Error e) -> Expected<std::string> {
+        if (e.code == ErrorCode::Invalid || e.code == ErrorCode::UnsupportedMediaType ||
+            job.attempt() >= record.maxAttempts) {
+            images::DerivativeFailed event;
+            event.assetId = asset.id;
+            event.ownerId = asset.ownerId;
+            event.kind = format->name;
+            event.reason = e.message;
+            tools.bus.publish(std::move(event));
+            publishProgress(tools.bus, record, storage::kJobFailed, 0);
+        }
+        return e;
+    };
+
+    FfmpegControl control;
+    control.durationSeconds = asset.durationSeconds;
+    control.cancelRequested = [&job] { return !job.stillOwned(); };
+    double reported = 0;
+    control.onProgress = [&](double f) {
+        if (!job.progress(f)) return;
+        if (f - reported >= 0.05) {
+            reported = f;
+            publishProgress(tools.bus, record, storage::kJobRunning, f);
+        }
+    };
+
+    if (asset.type == "image") {
+        auto kind = imageKindFromName(asset.sniffedName);
+        if (!kind) return failed(kind.error());
+        if (!format->forImages)
+            return failed(Error(ErrorCode::Invalid, "a photo cannot be converted to " + std::string(format->name)));
+        if (auto s = convertStill(tools, asset.originalPath, *kind, *format, target); !s) return failed(s.error());
+    } else {
+        if (!tools.ffmpeg) return failed(Error(ErrorCode::Invalid, "ffmpeg is not installed on the server"));
+        Status s;
+        if (format->name == "mp3") {
+            s = tools.ffmpeg->extractMp3(asset.originalPath, asset.sniffedName, target, control);
+        } else if (format->name == "mp4") {
+            s = tools.ffmpeg->transcodeMp4(asset.originalPath, asset.sniffedName, target, control);
+        } else {
+            // A still of a video is its poster frame at full size.
+            const std::string poster = asset.derivedDir + "/.still-" + record.id + ".tmp-png";
+            s = tools.ffmpeg->posterFrame(asset.originalPath, asset.sniffedName, poster, control);
+            if (s) s = convertStill(tools, poster, ImageKind::Png, *format, target);
+            fs::remove(poster, ec);
+        }
+        if (!s) return failed(s.error());
+    }
+    if (!job.stillOwned()) return unavailable("lost the job's lease");
+    if (auto again = tools.assets.find(asset.ownerId, asset.id); again && !*again) {
+        fs::remove_all(asset.derivedDir, ec);
+        return std::string("asset deleted while it was converted");
+    }
+    images::DerivativeCreated event;
+    event.assetId = asset.id;
+    event.ownerId = asset.ownerId;
+    event.kind = format->name;
+    event.version = job.attempt();
+    tools.bus.publish(std::move(event));
+    publishProgress(tools.bus, record, storage::kJobSucceeded, 1);
+    if (done) done(record, *format);
+    return conversionFileName(*format);
+}
+
+}  // namespace obscura::media

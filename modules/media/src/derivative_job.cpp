@@ -1,0 +1,163 @@
+#include "derivative_job.hpp"
+
+#include <filesystem>
+#include <system_error>
+#include <vector>
+
+#include "obscura/images/asset_source.hpp"
+#include "obscura/images/events.hpp"
+#include "obscura/kernel/bus.hpp"
+#include "obscura/kernel/log.hpp"
+
+namespace obscura::media {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool finalError(const Error& e, const JobContext& job) {
+    // Bad input does not get better with retries; anything else is final on the last attempt.
+    return e.code == ErrorCode::Invalid || e.code == ErrorCode::UnsupportedMediaType ||
+           job.attempt() >= job.job().maxAttempts;
+}
+
+void publishCreated(Bus& bus, const images::SourceAsset& asset, const std::string& kind, int version) {
+    images::DerivativeCreated e;
+    e.assetId = asset.id;
+    e.ownerId = asset.ownerId;
+    e.kind = kind;
+    e.version = version;
+    bus.publish(std::move(e));
+}
+
+void publishFailed(Bus& bus, const images::SourceAsset& asset, const std::vector<std::string>& kinds,
+                   const std::string& reason) {
+    for (const auto& kind : kinds) {
+        images::DerivativeFailed e;
+        e.assetId = asset.id;
+        e.ownerId = asset.ownerId;
+        e.kind = kind;
+        e.reason = reason;
+        bus.publish(std::move(e));
+    }
+}
+
+// The asset may have been deleted while we worked: images removed its folder, and what we just wrote would be
+// a stray. Checked after writing, so a deletion that raced us is cleaned up here.
+bool stillThere(MediaTools& tools, const images::SourceAsset& asset) {
+    auto found = tools.assets.find(asset.ownerId, asset.id);
+    if (found && !*found) {
+        std::error_code ec;
+        fs::remove_all(asset.derivedDir, ec);
+        return false;
+    }
+    return true;  // unknown (database hiccup): keep; fsck reports strays
+}
+
+Status makeImageDerivatives(MediaTools& tools, const images::SourceAsset& asset, const std::string& source,
+                            ImageKind kind) {
+    const std::string dir = asset.derivedDir + "/";
+    OBSCURA_TRY(sizes, tools.vips.makePreviewAndThumbnail(source, kind, dir + std::string(images::kPreviewFile),
+                                                          dir + std::string(images::kThumbnailFile)));
+    (void)sizes;
+    return {};
+}
+
+}  // namespace
+
+void clearDeadAttempts(const std::string& derivedDir) {
+    std::error_code ec;
+    for (fs::directory_iterator it(derivedDir, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (!name.empty() && name[0] == '.' && name.find(".tmp-") != std::string::npos) {
+            std::error_code rm;
+            fs::remove(it->path(), rm);
+        }
+    }
+}
+
+void publishProgress(Bus& bus, const storage::JobRecord& job, const std::string& state, double progress) {
+    images::JobProgressed e;
+    e.jobId = job.id;
+    e.assetId = job.assetId;
+    e.ownerId = job.ownerId;
+    e.kind = job.kind;
+    e.state = state;
+    e.progress = progress;
+    bus.publish(std::move(e));
+}
+
+Expected<std::string> runDerivativesJob(MediaTools& tools, JobContext& job) {
+    const auto& record = job.job();
+    OBSCURA_TRY(found, tools.assets.find(record.ownerId, record.assetId));
+    if (!found) return std::string("asset gone: nothing to make");
+    const images::SourceAsset asset = std::move(*found);
+
+    std::error_code ec;
+    fs::create_directories(asset.derivedDir, ec);
+    if (ec) return internalError("cannot create " + asset.derivedDir + ": " + ec.message());
+    clearDeadAttempts(asset.derivedDir);
+    publishProgress(tools.bus, record, storage::kJobRunning, 0);
+    const int version = job.attempt();
+
+    std::vector<std::string> pending = {"thumbnail", "preview"};
+    if (asset.type == "video") pending.push_back("video");
+    auto fail = [&](Error e) -> Expected<std::string> {
+        if (finalError(e, job)) {
+            publishFailed(tools.bus, asset, pending, e.message);
+            publishProgress(tools.bus, record, storage::kJobFailed, 0);
+        }
+        return e;
+    };
+
+    if (asset.type == "image") {
+        auto kind = imageKindFromName(asset.sniffedName);
+        if (!kind) return fail(kind.error());
+        if (auto made = makeImageDerivatives(tools, asset, asset.originalPath, *kind); !made) return fail(made.error());
+    } else {
+        if (!tools.ffmpeg) return fail(Error(ErrorCode::Invalid, "ffmpeg is not installed on the server"));
+        // The poster frame goes through the same image path as a photo: one look for every thumbnail.
+        const std::string poster = asset.derivedDir + "/.poster-" + record.id + ".tmp-png";
+        FfmpegControl control;
+        control.durationSeconds = asset.durationSeconds;
+        control.cancelRequested = [&job] { return !job.stillOwned(); };
+        auto posterMade = tools.ffmpeg->posterFrame(asset.originalPath, asset.sniffedName, poster, control);
+        if (!posterMade) {
+            fs::remove(poster, ec);
+            return fail(posterMade.error());
+        }
+        auto made = makeImageDerivatives(tools, asset, poster, ImageKind::Png);
+        fs::remove(poster, ec);
+        if (!made) return fail(made.error());
+    }
+    if (!job.stillOwned()) return unavailable("lost the job's lease");
+    if (!stillThere(tools, asset)) return std::string("asset deleted while its derivatives were made");
+    publishCreated(tools.bus, asset, "thumbnail", version);
+    publishCreated(tools.bus, asset, "preview", version);
+    pending = {"video"};
+    if (asset.type == "image") publishFailed(tools.bus, asset, pending, "photos have no video");
+
+    if (asset.type == "video") {
+        FfmpegControl control;
+        control.durationSeconds = asset.durationSeconds;
+        control.cancelRequested = [&job] { return !job.stillOwned(); };
+        double reported = 0;
+        control.onProgress = [&](double f) {
+            if (!job.progress(f)) return;
+            if (f - reported >= 0.05) {
+                reported = f;
+                publishProgress(tools.bus, record, storage::kJobRunning, f);
+            }
+        };
+        auto made = tools.ffmpeg->transcodeMp4(asset.originalPath, asset.sniffedName,
+                                               asset.derivedDir + "/" + std::string(images::kVideoFile), control);
+        if (!made) return fail(made.error());
+        if (!job.stillOwned()) return unavailable("lost the job's lease");
+        if (!stillThere(tools, asset)) return std::string("asset deleted while its video was made");
+        publishCreated(tools.bus, asset, "video", version);
+    }
+    publishProgress(tools.bus, record, storage::kJobSucceeded, 1);
+    return std::string(asset.type == "video" ? "thumbnail,preview,video" : "thumbnail,preview");
+}
+
+}  // namespace obscura::media

@@ -1,0 +1,37 @@
+#pragma once
+// The handler of images' per-upload job (images::kDerivativesJob): thumbnail and preview for every asset, and
+// the browser-playable MP4 for videos. Idempotent: outputs are written beside their target and renamed into
+// place (atomic_file.hpp), so a rerun after a crash replaces rather than duplicates, and a dead attempt leaves
+// only dot-files that the next attempt clears.
+#include <optional>
+#include <string>
+
+#include "ffmpeg_runner.hpp"
+#include "obscura/kernel/job_queue.hpp"
+#include "vips_engine.hpp"
+
+namespace obscura {
+class Bus;
+}
+namespace obscura::images {
+class AssetSource;
+}
+
+namespace obscura::media {
+
+struct MediaTools {
+    images::AssetSource& assets;
+    Bus& bus;
+    VipsEngine vips;
+    std::optional<FfmpegRunner> ffmpeg;  // nullopt when ffmpeg is not installed: videos fail with a reason
+};
+
+Expected<std::string> runDerivativesJob(MediaTools& tools, JobContext& job);
+
+// Removes the dot-files a killed attempt left in an asset's derivatives folder ("." + name + ".tmp-…").
+void clearDeadAttempts(const std::string& derivedDir);
+
+// Publishes job.progressed for a job (state as stored, progress 0..1).
+void publishProgress(Bus& bus, const storage::JobRecord& job, const std::string& state, double progress);
+
+}  // namespace obscura::media

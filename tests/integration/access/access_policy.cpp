@@ -1,0 +1,123 @@
+// The access policy table (access_policy.hpp). The matrix's objects: a VIDEO asset of user A (so its thumbnail
+// and video answer not_ready until the media module makes them) with its original file on disk, an album of
+// A holding it, and share links of A to that album. Bodies are minimal: an entitled caller proves it got past
+// authentication, existence and permission by reaching the body checks (400/422), never by a 401/403/404.
+#include "access_policy.hpp"
+
+namespace obscura::test {
+
+namespace {
+
+const Outcomes kOk = {{200}};
+const Outcomes kNoContent = {{204}};
+const Outcomes kNotFound = {{404, "not_found"}};
+const Outcomes kNotReady = {{404, "not_ready"}};
+const Outcomes kBadBody = {{400}, {422}};
+const Outcomes kNotAPicture = {{415, "unsupported_media_type"}};
+
+}  // namespace
+
+const std::vector<RoutePolicy>& accessPolicies() {
+    static const std::vector<RoutePolicy> kPolicies = {
+        // Server and discovery.
+        {"GET", "/healthz", Access::Public, {}},
+        {"GET", "/readyz", Access::Public, {}},
+        {"GET", "/metrics", Access::Public, {}},
+        {"GET", "/api/openapi.json", Access::Public, {}},
+        {"GET", "/.well-known/immich", Access::Public, {}},
+        {"GET", "/api/server/version", Access::Public, {}},
+        {"GET", "/api/server/ping", Access::Public, {}},
+        {"GET", "/api/server/features", Access::Public, {}},
+        {"GET", "/api/server/media-types", Access::Public, {}},
+        // Auth: sign-in flows are public; the account routes are the caller's own.
+        {"GET", "/api/auth/setup", Access::Public, {}},
+        {"POST", "/api/auth/register", Access::Public, {}, {}, "{}"},
+        {"POST", "/api/auth/login", Access::Public, {}, {}, "{}"},
+        {"POST", "/api/auth/refresh", Access::Public, {}, {}, "{}"},
+        {"POST", "/api/auth/logout", Access::Public, {}, {}, "{}"},
+        {"GET", "/api/users/me", Access::Self, kOk},
+        {"PATCH", "/api/users/me", Access::Self, kOk, {}, "{}"},
+        {"DELETE", "/api/users/me", Access::Session, kBadBody, {}, "{}"},
+        {"PUT", "/api/users/me/password", Access::Session, kBadBody, {}, "{}"},
+        {"GET", "/api/users/me/usage", Access::Self, kOk},
+        {"GET", "/api/api-keys", Access::Self, kOk},
+        {"POST", "/api/api-keys", Access::Session, {{201}}, {}, R"({"name":"matrix"})"},
+        // Bearer callers are not calling with a key: 403 (Immich's answer); the API-key caller gets its key.
+        {"GET", "/api/api-keys/me", Access::Self, {{200}, {403}}},
+        {"DELETE", "/api/api-keys/{id}", Access::Self, kNotFound},  // {id}: an id nobody has
+        // Administration. {id}: an id nobody has.
+        {"GET", "/api/admin/users", Access::Admin, kOk},
+        {"POST", "/api/admin/users", Access::Admin, kBadBody, {}, "{}"},
+        {"GET", "/api/admin/users/{id}", Access::Admin, kNotFound},
+        {"PATCH", "/api/admin/users/{id}", Access::Admin, kNotFound, {}, "{}"},
+        {"DELETE", "/api/admin/users/{id}", Access::Admin, kNotFound},
+        {"GET", "/api/admin/jobs", Access::Admin, kOk},
+        {"POST", "/api/admin/jobs/retry", Access::Admin, kOk, {}, "{}"},
+        // Assets: collections are the caller's own (another user's objects never show), one asset is its owner's.
+        {"GET", "/api/assets", Access::Self, kOk},
+        {"POST", "/api/assets", Access::Self, {{400}, {415}}, {}, "{}"},
+        {"GET", "/api/assets/statistics", Access::Self, kOk},
+        {"POST",
+         "/api/assets/bulk-upload-check",
+         Access::Self,
+         kOk,
+         {},
+         R"({"assets":[{"id":"matrix","checksum":"{checksum}"}]})"},
+        {"GET", "/api/search", Access::Self, kOk},
+        {"GET", "/api/timeline", Access::Self, kOk},
+        {"GET", "/api/tags", Access::Self, kOk},
+        {"GET", "/api/trash", Access::Self, kOk},
+        {"POST", "/api/trash/restore", Access::Self, kOk, {}, R"({"ids":["{asset}"]})"},
+        {"POST", "/api/trash/empty", Access::Self, kOk},
+        {"GET", "/api/assets/{id}", Access::Owner, kOk},
+        {"PATCH", "/api/assets/{id}", Access::Owner, kOk, {}, R"({"title":"matrix"})"},
+        {"DELETE", "/api/assets/{id}", Access::Owner, kNoContent},
+        {"GET", "/api/assets/{id}/original", Access::Owner, kOk},
+        {"GET", "/api/assets/{id}/thumbnail", Access::Owner, kNotReady},
+        {"GET", "/api/assets/{id}/video", Access::Owner, kNotReady},
+        // Media: conversions ({format} is mp3 in the matrix), jobs (a random id: nobody's), avatars, events.
+        {"POST", "/api/assets/{id}/conversions", Access::Owner, kBadBody, {}, "{}"},
+        {"GET", "/api/assets/{id}/conversions/{format}", Access::Owner, kNotReady},
+        {"GET", "/api/jobs/{id}", Access::Owner, kNotFound},
+        {"GET", "/api/users/me/avatar", Access::Self, kNotFound},
+        {"PUT", "/api/users/me/avatar", Access::Self, kNotAPicture, {}, "{}"},
+        {"GET", "/api/events", Access::Self, kOk, {}, "", true},
+        // The web UI's pages and files: public (the page asks for a sign-in itself); {file}/{id}/{key} are
+        // placeholders that name nothing, so every caller gets the same 404 or page.
+        {"GET", "/", Access::Public, {}},
+        {"GET", "/trash", Access::Public, {}},
+        {"GET", "/photos/{id}", Access::Public, {}},
+        {"GET", "/s/{key}", Access::Public, {}},
+        {"GET", "/albums", Access::Public, {}},
+        {"GET", "/albums/{id}", Access::Public, {}},
+        {"GET", "/search", Access::Public, {}},
+        {"GET", "/favorites", Access::Public, {}},
+        {"GET", "/account", Access::Public, {}},
+        {"GET", "/admin", Access::Public, {}},
+        {"GET", "/admin/users", Access::Public, {}},
+        {"GET", "/admin/jobs", Access::Public, {}},
+        {"GET", "/assets/{file}", Access::Public, {}},
+        {"GET", "/favicon.svg", Access::Public, {}},
+        // Albums (Immich).
+        {"GET", "/api/albums", Access::Self, kOk},
+        {"POST", "/api/albums", Access::Self, {{201}}, {}, R"({"albumName":"matrix","assetIds":["{asset}"]})"},
+        {"GET", "/api/albums/{id}", Access::Owner, kOk},
+        {"PATCH", "/api/albums/{id}", Access::Owner, kOk, {}, R"({"albumName":"renamed"})"},
+        {"DELETE", "/api/albums/{id}", Access::Owner, kNoContent},
+        {"PUT", "/api/albums/{id}/assets", Access::Owner, kOk, {}, R"({"ids":["{asset}"]})"},
+        {"DELETE", "/api/albums/{id}/assets", Access::Owner, kOk, {}, R"({"ids":["{asset}"]})"},
+        // Share links: the owner's side, then the public side.
+        {"GET", "/api/shared-links", Access::Self, kOk},
+        // Another user's asset cannot be shared: 404 for anyone but its owner, and for the owner once trashed.
+        {"POST", "/api/shared-links", Access::Owner, {{201}}, kNotFound, R"({"assetIds":["{asset}"]})"},
+        {"DELETE", "/api/shared-links/{id}", Access::Owner, kNoContent},
+        {"GET", "/api/shared/{key}", Access::Link, kOk},
+        {"POST", "/api/shared/{key}/unlock", Access::Link, kNoContent, {}, R"({"password":"{password}"})"},
+        {"GET", "/api/shared/{key}/assets/{id}/thumbnail", Access::Link, kNotReady, kNotFound},
+        {"GET", "/api/shared/{key}/assets/{id}/original", Access::Link, kOk, kNotFound},
+        {"GET", "/api/shared/{key}/assets/{id}/video", Access::Link, kNotReady, kNotFound},
+    };
+    return kPolicies;
+}
+
+}  // namespace obscura::test

@@ -1,0 +1,86 @@
+// First run ("create the admin account"), sign in, and registration while it is open.
+import { ApiError, call } from './api';
+import { clear, h } from './dom';
+import { signIn } from './session';
+
+interface Setup {
+  setupRequired: boolean;
+  registration: 'open' | 'closed';
+}
+
+type Mode = 'setup' | 'signin' | 'register';
+
+export async function renderAuth(root: HTMLElement): Promise<void> {
+  let setup: Setup = { setupRequired: false, registration: 'closed' };
+  try {
+    setup = await call<Setup>('/api/auth/setup', { retryOn401: false });
+  } catch {
+    /* sign-in still works */
+  }
+  show(root, setup, setup.setupRequired ? 'setup' : 'signin');
+}
+
+function field(label: string, input: HTMLInputElement): HTMLElement {
+  return h('label', { class: 'field' }, h('span', {}, label), input);
+}
+
+function show(root: HTMLElement, setup: Setup, mode: Mode): void {
+  clear(root);
+  const username = h('input', { name: 'username', autocomplete: 'username', required: true, minlength: 3, maxlength: 32 });
+  const password = h('input', {
+    name: 'password',
+    type: 'password',
+    required: true,
+    autocomplete: mode === 'signin' ? 'current-password' : 'new-password',
+    minlength: mode === 'signin' ? null : 8,
+  });
+  const displayName = h('input', { name: 'displayName', autocomplete: 'name' });
+  const error = h('p', { class: 'form-error', role: 'alert' });
+  const submit = h(
+    'button',
+    { type: 'submit', class: 'primary' },
+    mode === 'setup' ? 'Create the admin account' : mode === 'register' ? 'Create account' : 'Sign in',
+  );
+  const form = h(
+    'form',
+    { class: 'auth-form', 'aria-labelledby': 'auth-title' },
+    h('div', { class: 'brand-large' }, h('img', { src: '/favicon.svg', alt: '', width: 40, height: 40 }), 'Obscura'),
+    h(
+      'h1',
+      { id: 'auth-title' },
+      mode === 'setup' ? 'Welcome' : mode === 'register' ? 'Create an account' : 'Sign in',
+    ),
+    mode === 'setup' &&
+      h('p', { class: 'muted' }, 'No account exists yet. The first account you create here is the administrator.'),
+    field('Username', username),
+    mode !== 'signin' && field('Display name (optional)', displayName),
+    field('Password', password),
+    error,
+    submit,
+    mode === 'signin' &&
+      setup.registration === 'open' &&
+      h('p', {}, h('button', { type: 'button', class: 'link', onclick: () => show(root, setup, 'register') }, 'Create an account')),
+    mode === 'register' &&
+      h('p', {}, h('button', { type: 'button', class: 'link', onclick: () => show(root, setup, 'signin') }, 'I have an account')),
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    error.textContent = '';
+    submit.disabled = true;
+    try {
+      if (mode !== 'signin') {
+        await call('/api/auth/register', {
+          method: 'POST',
+          retryOn401: false,
+          body: { username: username.value, password: password.value, displayName: displayName.value || undefined },
+        });
+      }
+      await signIn(username.value, password.value);
+    } catch (err) {
+      error.textContent = err instanceof ApiError ? err.message : 'The server could not be reached.';
+      submit.disabled = false;
+    }
+  });
+  root.appendChild(h('main', { class: 'auth-page' }, form));
+  username.focus();
+}

@@ -1,0 +1,80 @@
+// Live updates: GET /api/events (Server-Sent Events) for the signed-in user. The browser sends the session
+// cookie with it. When the stream is unavailable the caller's fallback polls instead.
+import { get } from './api';
+
+export interface DerivativeEvent {
+  assetId: string;
+  ownerId: string;
+  kind: 'thumbnail' | 'preview' | 'video' | 'mp3' | string;
+  version?: number;
+  reason?: string;
+}
+
+export interface JobEvent {
+  jobId: string;
+  assetId: string;
+  kind: string;
+  state: string;
+  progress: number;
+}
+
+export interface EventHandlers {
+  derivativeCreated: (e: DerivativeEvent) => void;
+  derivativeFailed: (e: DerivativeEvent) => void;
+  jobProgressed: (e: JobEvent) => void;
+  connected: (live: boolean) => void;
+}
+
+export class LiveEvents {
+  private source: EventSource | null = null;
+  private retryTimer: number | undefined;
+  private failures = 0;
+  private stopped = false;
+
+  constructor(private handlers: EventHandlers) {}
+
+  start(): void {
+    this.stopped = false;
+    this.open();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    window.clearTimeout(this.retryTimer);
+    this.source?.close();
+    this.source = null;
+  }
+
+  private open(): void {
+    if (this.stopped) return;
+    const source = new EventSource('/api/events', { withCredentials: true });
+    this.source = source;
+    const parse = <T>(fn: (data: T) => void) => (e: Event) => {
+      try {
+        fn(JSON.parse((e as MessageEvent).data) as T);
+      } catch {
+        /* a malformed event is skipped */
+      }
+    };
+    source.addEventListener('open', () => {
+      this.failures = 0;
+      this.handlers.connected(true);
+    });
+    source.addEventListener('derivative.created', parse(this.handlers.derivativeCreated));
+    source.addEventListener('derivative.failed', parse(this.handlers.derivativeFailed));
+    source.addEventListener('job.progressed', parse(this.handlers.jobProgressed));
+    source.addEventListener('error', () => {
+      // EventSource retries by itself after a dropped connection; an HTTP error (401 when the access cookie
+      // expired, 404 on a server without events) closes it for good: reopen with backoff, after a cheap
+      // authenticated call that renews the session if (and only if) it has run out.
+      if (source.readyState !== EventSource.CLOSED) return;
+      this.handlers.connected(false);
+      this.failures++;
+      const delay = Math.min(60_000, 2000 * 2 ** Math.min(this.failures, 5));
+      this.retryTimer = window.setTimeout(async () => {
+        await get('/api/users/me').catch(() => undefined);
+        this.open();
+      }, delay);
+    });
+  }
+}

@@ -1,0 +1,270 @@
+// The app shell: who is signed in decides between the sign-in screens and the library; the path decides the
+// page (/ the timeline, /trash, /photos/{id} the viewer over the timeline, /s/{key} shared links).
+import './styles.css';
+import { ApiError, get, post } from './api';
+import { renderAuth } from './auth_view';
+import { clear, h, icon, toast } from './dom';
+import { LiveEvents } from './events';
+import { AssetGrid } from './grid';
+import { jobProgressed } from './info_panel';
+import { scrubber } from './scrubber';
+import { currentUser, onSessionChange, resumeSession, signOut } from './session';
+import type { Asset, TimelineBucket, User } from './types';
+import { installDropZone, Uploader } from './upload';
+import { openViewer } from './viewer';
+
+const root = document.getElementById('app')!;
+let teardown: (() => void)[] = [];
+
+function cleanup(): void {
+  teardown.forEach((fn) => fn());
+  teardown = [];
+  clear(root);
+}
+
+function navigate(path: string): void {
+  history.pushState(null, '', path);
+  void route();
+}
+
+function navLink(path: string, label: string, iconName: string): HTMLElement {
+  const current = location.pathname === path || (path === '/' && location.pathname.startsWith('/photos/'));
+  return h(
+    'a',
+    {
+      href: path,
+      class: 'nav-link',
+      'aria-current': current ? 'page' : null,
+      onclick: (e: Event) => {
+        e.preventDefault();
+        navigate(path);
+      },
+    },
+    icon(iconName),
+    h('span', {}, label),
+  );
+}
+
+function shell(user: User, main: HTMLElement, actions: HTMLElement[] = []): HTMLElement {
+  const name = user.displayName || user.username;
+  return h(
+    'div',
+    { class: 'shell' },
+    h(
+      'header',
+      { class: 'topbar' },
+      h('a', { class: 'brand', href: '/', onclick: (e: Event) => { e.preventDefault(); navigate('/'); } }, h('img', { src: '/favicon.svg', alt: '', width: 28, height: 28 }), h('span', {}, 'Obscura')),
+      h('nav', { class: 'main-nav', 'aria-label': 'Pages' }, navLink('/', 'Photos', 'photo'), navLink('/trash', 'Trash', 'trash')),
+      h('div', { class: 'spacer' }),
+      ...actions,
+      h('span', { class: 'user-name', title: user.username }, name),
+      h('button', { type: 'button', class: 'icon-button', 'aria-label': 'Sign out', title: 'Sign out', onclick: () => void signOut() }, icon('logout')),
+    ),
+    main,
+  );
+}
+
+async function timelinePage(user: User): Promise<void> {
+  let buckets: TimelineBucket[] = [];
+  const grid = new AssetGrid({
+    source: (cursor) => `/api/assets?order=desc${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    headers: true,
+    expectedTotal: () => buckets.reduce((s, b) => s + b.count, 0),
+    onOpen: (i) => openViewer(grid, i),
+    empty: () =>
+      h('div', { class: 'empty' }, icon('photo'), h('h2', {}, 'No photos yet'), h('p', {}, 'Drop photos and videos anywhere on this page, or use Upload.')),
+  });
+  // The scrubber's months change as files land: fetched again once uploads pause for a second.
+  let bucketsTimer = 0;
+  const reloadBuckets = () => {
+    window.clearTimeout(bucketsTimer);
+    bucketsTimer = window.setTimeout(async () => {
+      try {
+        buckets = (await get<{ buckets: TimelineBucket[] }>('/api/timeline')).buckets;
+        refreshScrubber();
+      } catch {
+        /* keep the old marks */
+      }
+    }, 1000);
+  };
+  const uploader = new Uploader((asset: Asset) => {
+    grid.upsert(asset);
+    watchPending(asset);
+    reloadBuckets();
+    resetPoll(); // fresh uploads: their thumbnails are expected soon
+  });
+  const input = h('input', { type: 'file', id: 'upload-input', multiple: true, accept: 'image/*,video/*', class: 'visually-hidden', tabindex: -1 });
+  input.addEventListener('change', () => {
+    if (input.files) uploader.add(input.files);
+    input.value = '';
+  });
+  const uploadButton = h('button', { type: 'button', class: 'primary upload-button', onclick: () => input.click() }, icon('upload'), h('span', {}, 'Upload'));
+  const scrubHost = h('div', { class: 'scrub-host' });
+  const refreshScrubber = () => {
+    clear(scrubHost);
+    if (buckets.length > 1) scrubHost.appendChild(scrubber(buckets, grid));
+  };
+  const main = h('main', { class: 'timeline' }, grid.element, scrubHost);
+  cleanup();
+  root.append(shell(user, main, [input, uploadButton]), uploader.panel);
+  teardown.push(() => grid.destroy(), installDropZone((files) => uploader.add(files)));
+
+  // Thumbnails not made yet: replaced when derivative.created arrives, or by polling while events are down.
+  const pending = new Set<string>();
+  let live = false;
+  function watchPending(a: Asset): void {
+    if (a.derivatives.thumbnail === 'pending' || a.derivatives.preview === 'pending') pending.add(a.id);
+  }
+  // true when the asset's derivatives changed (then its tile is rebuilt with the new URLs).
+  async function refreshAsset(id: string): Promise<boolean> {
+    try {
+      const a = await get<Asset>(`/api/assets/${id}`);
+      if (a.derivatives.thumbnail !== 'pending' && a.derivatives.preview !== 'pending') pending.delete(id);
+      const known = grid.assets.find((x) => x.id === id);
+      if (!known) {
+        pending.delete(id); // trashed (or gone) meanwhile
+        return false;
+      }
+      const fingerprint = (x: Asset) => JSON.stringify([x.derivatives, x.thumbnailUrl, x.previewUrl]);
+      if (fingerprint(known) === fingerprint(a)) return false;
+      grid.upsert(a);
+      return true;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) pending.delete(id);
+      return false;
+    }
+  }
+  const events = new LiveEvents({
+    derivativeCreated: (e) => void refreshAsset(e.assetId),
+    derivativeFailed: (e) => void refreshAsset(e.assetId),
+    jobProgressed: (e) => jobProgressed(e.jobId, e.state, e.progress),
+    connected: (up) => (live = up),
+  });
+  events.start();
+  // While events are down: poll a few pending assets, every 4 s while something changes, backing off to a
+  // minute while nothing does.
+  let pollDelay = 4000;
+  let pollTimer = 0;
+  let disposed = false;
+  const poll = async () => {
+    if (disposed) return;
+    if (!live && pending.size) {
+      const changed = await Promise.all(Array.from(pending).slice(0, 8).map(refreshAsset));
+      pollDelay = changed.some(Boolean) ? 4000 : Math.min(60_000, pollDelay * 2);
+    }
+    pollTimer = window.setTimeout(poll, pollDelay);
+  };
+  pollTimer = window.setTimeout(poll, pollDelay);
+  const resetPoll = () => {
+    if (disposed) return;
+    pollDelay = 4000;
+    window.clearTimeout(pollTimer);
+    pollTimer = window.setTimeout(poll, pollDelay);
+  };
+  teardown.push(() => {
+    disposed = true;
+    events.stop();
+    window.clearTimeout(pollTimer);
+    window.clearTimeout(bucketsTimer);
+  });
+  grid.onLayout = () => grid.assets.forEach(watchPending);
+
+  try {
+    buckets = (await get<{ buckets: TimelineBucket[] }>('/api/timeline')).buckets;
+  } catch {
+    buckets = [];
+  }
+  await grid.start();
+  refreshScrubber();
+  const deep = /^\/photos\/([^/]+)$/.exec(location.pathname);
+  if (deep) {
+    const i = grid.assets.findIndex((a) => a.id === deep[1]);
+    if (i >= 0) openViewer(grid, i);
+  }
+}
+
+async function trashPage(user: User): Promise<void> {
+  const grid: AssetGrid = new AssetGrid({
+    source: (cursor) => `/api/trash${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`,
+    headers: false,
+    onOpen: () => undefined,
+    decorate: (tile, asset) => {
+      tile.removeAttribute('href');
+      tile.setAttribute('role', 'group');
+      tile.appendChild(
+        h('button', {
+          type: 'button',
+          class: 'tile-action',
+          'aria-label': `Restore ${asset.title || asset.originalFileName}`,
+          onclick: async (e: Event) => {
+            e.stopPropagation();
+            try {
+              await post('/api/trash/restore', { ids: [asset.id] });
+              grid.remove([asset.id]);
+              toast('Restored');
+            } catch (err) {
+              toast(err instanceof ApiError ? err.message : 'Could not restore', 'error');
+            }
+          },
+        }, icon('restore'), 'Restore'),
+      );
+    },
+    empty: () => h('div', { class: 'empty' }, icon('trash'), h('h2', {}, 'Trash is empty'), h('p', {}, 'Items you delete stay here for 30 days.')),
+  });
+  const restoreAll = h('button', { type: 'button', class: 'secondary' }, icon('restore'), 'Restore all');
+  const empty = h('button', { type: 'button', class: 'danger' }, icon('trash'), 'Empty trash');
+  restoreAll.addEventListener('click', async () => {
+    const { count } = await post<{ count: number }>('/api/trash/restore', {});
+    toast(`${count} restored`);
+    grid.reset();
+  });
+  empty.addEventListener('click', async () => {
+    if (!window.confirm('Delete everything in the trash for good?')) return;
+    const { count } = await post<{ count: number }>('/api/trash/empty', {});
+    toast(`${count} deleted for good`);
+    grid.reset();
+  });
+  const main = h(
+    'main',
+    { class: 'trash' },
+    h('div', { class: 'page-head' }, h('h1', {}, 'Trash'), h('div', { class: 'spacer' }), restoreAll, empty),
+    grid.element,
+  );
+  cleanup();
+  root.append(shell(user, main));
+  teardown.push(() => grid.destroy());
+  await grid.start();
+}
+
+function sharedPage(): void {
+  cleanup();
+  root.append(
+    h('main', { class: 'auth-page' }, h('div', { class: 'auth-form' }, h('h1', {}, 'Shared album'), h('p', { class: 'muted' }, 'Shared links open here in a coming version of Obscura.'))),
+  );
+}
+
+async function route(): Promise<void> {
+  const path = location.pathname;
+  if (path.startsWith('/s/')) return sharedPage();
+  const user = currentUser();
+  if (!user) {
+    cleanup();
+    await renderAuth(root);
+    return;
+  }
+  if (path === '/trash') return trashPage(user);
+  if (path !== '/' && !path.startsWith('/photos/')) history.replaceState(null, '', '/');
+  return timelinePage(user);
+}
+
+async function start(): Promise<void> {
+  window.addEventListener('popstate', () => void route());
+  if (!location.pathname.startsWith('/s/')) await resumeSession();
+  onSessionChange(() => void route());
+  await route();
+}
+
+start().catch((e) => {
+  console.error(e);
+  toast('Obscura could not start: ' + (e instanceof Error ? e.message : String(e)), 'error', 30000);
+});
