@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Smoke test of a freshly started, empty Obscura at $URL — the container that container-check runs (.ci/run):
-# creates the admin (the first account), uploads a real JPEG made here with ffmpeg, reads the original back, and
+# checks the web UI is served, creates the admin (the first account), uploads a real JPEG made here with ffmpeg, reads the original back, and
 # waits for its WebP thumbnail. Needs curl, python3 and ffmpeg on the host; vipsheader (libvips-tools) is used to
 # check the thumbnail's size when present. Exit 0 when everything holds; else the failing step and the answer.
 set -euo pipefail
@@ -19,6 +19,10 @@ json() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval
 
 code=$(request GET /readyz); [ "$code" = 200 ] || fail "GET /readyz answered $code"
 step "ready"
+
+code=$(request GET /); [ "$code" = 200 ] || fail "GET / (the web UI) answered $code"
+grep -qi '^content-type: text/html' "$work/headers" || fail "GET / is not the web UI's HTML page"
+step "web UI served at /"
 
 code=$(request GET /api/auth/setup); [ "$code" = 200 ] || fail "GET /api/auth/setup answered $code"
 [ "$(json 'd["setupRequired"]')" = True ] || fail "a fresh container should need its first account"
