@@ -29,7 +29,13 @@ WORKDIR /src
 # Release, unity (jumbo) build, tests off: the server, its plugins and whatever else `cmake --build` builds
 # (the web UI). Installed by the project's install rules: bin/, lib/obscura/plugins/, share/obscura/web/.
 # CCACHE_STATSLOG: the cache's hit rate for this build alone (the cache directory may be shared with others).
+# Behind a TLS-intercepting proxy (company networks, CI sandboxes) npm needs the proxy's CA to fetch the web UI's
+# packages: mount its certificates at /usr/local/share/ca-certificates for the build (`podman build -v
+# /usr/local/share/ca-certificates:/usr/local/share/ca-certificates:ro`; .ci/run does when the host has any).
+# They are trusted in this build stage only; nothing of them reaches the runtime image.
 RUN started=$(date +%s) && export CCACHE_STATSLOG=/tmp/ccache-stats.log \
+        npm_config_cafile=/etc/ssl/certs/ca-certificates.crt \
+ && if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then update-ca-certificates >/dev/null; fi \
  && cmake -S . -B /build -G Ninja \
         -DCMAKE_BUILD_TYPE=Release \
         -DOBSCURA_BUILD_TESTS=OFF \

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Smoke test of a freshly started, empty Obscura at $URL — the container that container-check runs (.ci/run):
-# checks the web UI is served, creates the admin (the first account), uploads a real JPEG made here with ffmpeg, reads the original back, and
-# waits for its WebP thumbnail. Needs curl, python3 and ffmpeg on the host; vipsheader (libvips-tools) is used to
+# checks the web UI is served, creates the admin (the first account), uploads a real JPEG made here with ffmpeg,
+# reads the original back, and waits for its WebP thumbnail. Needs curl, python3 and ffmpeg on the host; vipsheader (libvips-tools) is used to
 # check the thumbnail's size when present. Exit 0 when everything holds; else the failing step and the answer.
 set -euo pipefail
 : "${URL:?set URL to the base URL of the server, e.g. http://127.0.0.1:8080}"
