@@ -13,6 +13,9 @@ endif()
 if(OBSCURA_UNITY_BUILD)
     set(CMAKE_UNITY_BUILD ON)
     set(CMAKE_UNITY_BUILD_BATCH_SIZE 8)
+    # In a unity file every .cpp looks like a header to GCC, which then warns about each type of an anonymous
+    # namespace used inside a named one (harmless here: each unity file is still one translation unit).
+    add_compile_options($<$<CXX_COMPILER_ID:GNU>:-Wno-subobject-linkage>)
 endif()
 
 add_compile_options(-Wall -Wextra -Wno-unused-parameter)

@@ -1,0 +1,137 @@
+{{/* Names and labels, as in `helm create`. */}}
+{{- define "obscura.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "obscura.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "obscura.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "obscura.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "obscura.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "obscura.labels" -}}
+helm.sh/chart: {{ include "obscura.chart" . }}
+{{ include "obscura.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{- define "obscura.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "obscura.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "obscura.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+
+{{- define "obscura.claimName" -}}
+{{- default (printf "%s-data" (include "obscura.fullname" .)) .Values.persistence.existingClaim }}
+{{- end }}
+
+{{/* More than one pod can run at a time (fixed replicas or an autoscaler). */}}
+{{- define "obscura.multiReplica" -}}
+{{- if or (gt (int .Values.replicaCount) 1) .Values.autoscaling.enabled }}true{{ end }}
+{{- end }}
+
+{{/* The Secret the chart generates (JWT key, SMTP password, database password unless they come from elsewhere). */}}
+{{- define "obscura.secretName" -}}
+{{- printf "%s-secrets" (include "obscura.fullname" .) }}
+{{- end }}
+
+{{- define "obscura.appSecretName" -}}
+{{- default (include "obscura.secretName" .) .Values.secrets.existingSecret }}
+{{- end }}
+
+{{- define "obscura.databaseSecretName" -}}
+{{- default (include "obscura.secretName" .) .Values.externalDatabase.existingSecret }}
+{{- end }}
+
+{{- define "obscura.databaseSecretKey" -}}
+{{- if .Values.externalDatabase.existingSecret }}{{ .Values.externalDatabase.existingSecretPasswordKey }}{{ else }}database-password{{ end }}
+{{- end }}
+
+{{/* Whether the chart must create its own Secret. */}}
+{{- define "obscura.generateSecret" -}}
+{{- if or (not .Values.secrets.existingSecret) (and (eq .Values.storage.plugin "mysql") (not .Values.externalDatabase.existingSecret)) }}true{{ end }}
+{{- end }}
+
+{{/*
+The application's configuration file: the user's `config:` with what the chart owns set on top.
+Secrets never go here: they reach the container as environment variables from a Secret.
+*/}}
+{{- define "obscura.config" -}}
+{{- $cfg := deepCopy (default dict .Values.config) }}
+{{- $server := default dict (get $cfg "server") }}
+{{- $_ := set $server "dataDir" "/data" }}
+{{- $_ := set $cfg "server" $server }}
+{{- $_ := set $cfg "storage" (dict "plugin" .Values.storage.plugin) }}
+{{- if eq .Values.storage.plugin "mysql" }}
+{{- $db := .Values.externalDatabase }}
+{{- $url := printf "mysql://%s@%s:%v/%s" (urlquery $db.user) $db.host (int $db.port) $db.database }}
+{{- $_ := set $cfg "database" (dict "url" $url "poolSize" (int $db.poolSize)) }}
+{{- end }}
+{{- toPrettyJson $cfg }}
+{{- end }}
+
+{{- define "obscura.containerPort" -}}
+{{- $server := default dict .Values.config.server }}
+{{- int (default 8080 $server.port) }}
+{{- end }}
+
+{{/* Rules no single-value schema can state; each failure says what to change. */}}
+{{- define "obscura.validate" -}}
+{{- $plugin := .Values.storage.plugin }}
+{{- if and (include "obscura.multiReplica" .) (ne $plugin "mysql") }}
+{{- fail (printf "replicaCount %v (or autoscaling) needs storage.plugin=mysql with externalDatabase set: SQLite (storage.plugin=%s) is one process by design. Use one replica, or move to MySQL/MariaDB (obscura migrate-storage)." .Values.replicaCount $plugin) }}
+{{- end }}
+{{- if and (include "obscura.multiReplica" .) .Values.persistence.enabled (not (has "ReadWriteMany" .Values.persistence.accessModes)) }}
+{{- fail "more than one replica needs a data volume every pod can mount: set persistence.accessModes to [ReadWriteMany] (and a storageClass that provides it, e.g. NFS or CephFS), with storage.plugin=mysql" }}
+{{- end }}
+{{- if and (include "obscura.multiReplica" .) (not .Values.persistence.enabled) }}
+{{- fail "more than one replica needs persistence.enabled=true with a ReadWriteMany volume: the replicas share one data dir" }}
+{{- end }}
+{{- if and (eq $plugin "mysql") (not .Values.externalDatabase.host) }}
+{{- fail "storage.plugin=mysql needs externalDatabase.host (and database, user, and password or existingSecret)" }}
+{{- end }}
+{{- if and (eq $plugin "mysql") (not .Values.externalDatabase.existingSecret) (not .Values.externalDatabase.password) }}
+{{- fail "storage.plugin=mysql needs the database password: externalDatabase.existingSecret (preferred) or externalDatabase.password" }}
+{{- end }}
+{{- $cfg := default dict .Values.config }}
+{{- if hasKey $cfg "storage" }}
+{{- fail "config.storage is set by the chart: use storage.plugin (and externalDatabase for mysql)" }}
+{{- end }}
+{{- if hasKey (default dict $cfg.server) "dataDir" }}
+{{- fail "config.server.dataDir is set by the chart: the data volume is mounted at /data (see persistence)" }}
+{{- end }}
+{{- $db := default dict $cfg.database }}
+{{- if or (hasKey $db "url") (hasKey $db "password") }}
+{{- fail "config.database.url and config.database.password are set by the chart: use externalDatabase.{host,port,database,user,existingSecret}" }}
+{{- end }}
+{{- if hasKey (default dict $cfg.auth) "jwtSecret" }}
+{{- fail "config.auth.jwtSecret would land in a ConfigMap: use secrets.jwtSecret or secrets.existingSecret" }}
+{{- end }}
+{{- $media := default dict $cfg.media }}
+{{- if hasKey (default dict $media.smtp) "password" }}
+{{- fail "config.media.smtp.password would land in a ConfigMap: use secrets.smtpPassword or secrets.existingSecret" }}
+{{- end }}
+{{- end }}
