@@ -51,13 +51,40 @@ void DerivativeTracker::stop() {
     failed_.reset();
 }
 
+namespace {
+
+// media records the state itself before its job ends (AssetSource::recordDerivative); the event that follows
+// then finds it written and costs a read, not another durable write.
+bool alreadyRecorded(storage::Storage& storage, const std::string& ownerId, const std::string& assetId,
+                     const std::string& kind, const std::string& state, std::int64_t version) {
+    bool same = false;
+    (void)storage.run([&](storage::Repositories& repos) -> Status {
+        OBSCURA_TRY(row, repos.images().findAsset(ownerId, assetId));
+        if (!row) return {};
+        const auto& d = kind == storage::kDerivativeThumbnail ? row->thumbnail
+                        : kind == storage::kDerivativePreview ? row->preview
+                                                              : row->video;
+        same = d.state == state && (state != storage::kDerivativeReady || d.version >= version);
+        return {};
+    });
+    return same;
+}
+
+}  // namespace
+
 void DerivativeTracker::onCreated(const DerivativeCreated& event) {
+    if (!tracked(event.kind) ||
+        alreadyRecorded(storage_, event.ownerId, event.assetId, event.kind, storage::kDerivativeReady, event.version))
+        return;
     if (auto s = record(event.assetId, event.ownerId, event.kind, storage::kDerivativeReady, event.version); !s)
         log::warn("images: cannot record " + event.kind + " ready for asset " + event.assetId + ": " +
                   s.error().message);
 }
 
 void DerivativeTracker::onFailed(const DerivativeFailed& event) {
+    if (!tracked(event.kind) ||
+        alreadyRecorded(storage_, event.ownerId, event.assetId, event.kind, storage::kDerivativeFailed, 0))
+        return;
     if (auto s = record(event.assetId, event.ownerId, event.kind, storage::kDerivativeFailed, 0); !s)
         log::warn("images: cannot record " + event.kind + " failed for asset " + event.assetId + ": " +
                   s.error().message);
@@ -65,12 +92,19 @@ void DerivativeTracker::onFailed(const DerivativeFailed& event) {
 
 Status DerivativeTracker::record(const std::string& assetId, const std::string& ownerId, const std::string& kind,
                                  const std::string& state, std::int64_t version) {
-    if (!tracked(kind)) return {};  // conversions (mp3, …) are not part of the asset object
+    return record(assetId, ownerId, std::vector<Change>{{kind, state, version}});
+}
+
+Status DerivativeTracker::record(const std::string& assetId, const std::string& ownerId,
+                                 const std::vector<Change>& changes) {
     std::optional<std::int64_t> bytes;
     if (isUuid(ownerId) && isUuid(assetId)) bytes = folderBytes(fs::path(dataDir_) / "derived" / ownerId / assetId);
-    auto status = storage_.run([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(write, repos.images().setDerivativeState(assetId, kind, state, version, bytes));
-        (void)write;  // NotFound: the asset was deleted meanwhile, nothing to keep current
+    auto status = storage_.transaction([&](storage::Repositories& repos) -> Status {
+        for (const auto& c : changes) {
+            if (!tracked(c.kind)) continue;  // conversions (mp3, …) are not part of the asset object
+            OBSCURA_TRY(write, repos.images().setDerivativeState(assetId, c.kind, c.state, c.version, bytes));
+            (void)write;  // NotFound: the asset was deleted meanwhile, nothing to keep current
+        }
         return {};
     });
     DerivativeSignal::notifyAll();

@@ -3,6 +3,7 @@
 // (images never includes media: the events are declared in images' own events.hpp). With the state it
 // records the bytes of the asset's derivatives folder, which usage reports as bytesDerived.
 #include <string>
+#include <vector>
 
 #include "obscura/kernel/bus.hpp"
 #include "obscura/kernel/expected.hpp"
@@ -29,8 +30,15 @@ public:
 
     // The same write, answered: media calls it (through AssetSource) before its job may succeed, so a crash
     // between the job's end and the event's delivery cannot leave the asset pending for ever.
+    struct Change {
+        std::string kind;
+        std::string state;
+        std::int64_t version = 0;
+    };
     Status record(const std::string& assetId, const std::string& ownerId, const std::string& kind,
                   const std::string& state, std::int64_t version);
+    // Several kinds of one asset in one transaction (one fsync, not one per kind).
+    Status record(const std::string& assetId, const std::string& ownerId, const std::vector<Change>& changes);
 
 private:
 

@@ -11,10 +11,11 @@ namespace obscura::images {
 StoredAssetSource::StoredAssetSource(storage::Storage& storage, std::string dataDir, DerivativeTracker& tracker)
     : storage_(storage), dataDir_(std::move(dataDir)), tracker_(tracker) {}
 
-Status StoredAssetSource::recordDerivative(const SourceAsset& asset, const std::string& kind, bool ready,
-                                           int version) {
-    return tracker_.record(asset.id, asset.ownerId, kind, ready ? storage::kDerivativeReady : storage::kDerivativeFailed,
-                           ready ? version : 0);
+Status StoredAssetSource::recordDerivatives(const SourceAsset& asset, const std::vector<DerivativeState>& states) {
+    std::vector<DerivativeTracker::Change> changes;
+    for (const auto& d : states)
+        changes.push_back({d.kind, d.ready ? storage::kDerivativeReady : storage::kDerivativeFailed, d.ready ? d.version : 0});
+    return tracker_.record(asset.id, asset.ownerId, changes);
 }
 
 Expected<std::optional<SourceAsset>> StoredAssetSource::find(const std::string& ownerId, const std::string& assetId) {

@@ -16,7 +16,7 @@ class StoredAssetSource final : public AssetSource {
 public:
     StoredAssetSource(storage::Storage& storage, std::string dataDir, DerivativeTracker& tracker);
     Expected<std::optional<SourceAsset>> find(const std::string& ownerId, const std::string& assetId) override;
-    Status recordDerivative(const SourceAsset& asset, const std::string& kind, bool ready, int version) override;
+    Status recordDerivatives(const SourceAsset& asset, const std::vector<DerivativeState>& states) override;
     std::string userDerivedDir(const std::string& userId) const override;
 
 private:

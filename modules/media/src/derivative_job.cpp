@@ -21,24 +21,27 @@ bool finalError(const Error& e, const JobContext& job) {
            job.attempt() >= job.job().maxAttempts;
 }
 
-// Records the state on the asset first (synchronously: a crash after this job ends must not lose it), then
-// tells everyone.
-Status publishCreated(MediaTools& tools, const images::SourceAsset& asset, const std::string& kind, int version) {
-    OBSCURA_TRY_STATUS(tools.assets.recordDerivative(asset, kind, true, version));
+// The derivative.* events; the state itself is recorded before (publish*, recordDerivatives) so that a crash
+// after the job ends cannot lose it.
+void announceCreated(MediaTools& tools, const images::SourceAsset& asset, const std::string& kind, int version) {
     images::DerivativeCreated e;
     e.assetId = asset.id;
     e.ownerId = asset.ownerId;
     e.kind = kind;
     e.version = version;
     tools.bus.publish(std::move(e));
+}
+
+// Records the state on the asset first (synchronously), then tells everyone.
+Status publishCreated(MediaTools& tools, const images::SourceAsset& asset, const std::string& kind, int version) {
+    OBSCURA_TRY_STATUS(tools.assets.recordDerivative(asset, kind, true, version));
+    announceCreated(tools, asset, kind, version);
     return {};
 }
 
-void publishFailed(MediaTools& tools, const images::SourceAsset& asset, const std::vector<std::string>& kinds,
-                   const std::string& reason) {
+void announceFailed(MediaTools& tools, const images::SourceAsset& asset, const std::vector<std::string>& kinds,
+                    const std::string& reason) {
     for (const auto& kind : kinds) {
-        // Best effort: the job fails anyway; the event's subscriber in images writes the same state again.
-        (void)tools.assets.recordDerivative(asset, kind, false, 0);
         images::DerivativeFailed e;
         e.assetId = asset.id;
         e.ownerId = asset.ownerId;
@@ -46,6 +49,15 @@ void publishFailed(MediaTools& tools, const images::SourceAsset& asset, const st
         e.reason = reason;
         tools.bus.publish(std::move(e));
     }
+}
+
+void publishFailed(MediaTools& tools, const images::SourceAsset& asset, const std::vector<std::string>& kinds,
+                   const std::string& reason) {
+    // Best effort: the job fails anyway; the event's subscriber in images writes the same state if this did not.
+    std::vector<images::AssetSource::DerivativeState> failed;
+    for (const auto& kind : kinds) failed.push_back({kind, false, 0});
+    (void)tools.assets.recordDerivatives(asset, failed);
+    announceFailed(tools, asset, kinds, reason);
 }
 
 // The asset may have been deleted while we worked: images removed its folder, and what we just wrote would be
@@ -138,10 +150,14 @@ Expected<std::string> runDerivativesJob(MediaTools& tools, JobContext& job) {
     }
     if (!job.stillOwned()) return unavailable("lost the job's lease");
     if (!stillThere(tools, asset)) return std::string("asset deleted while its derivatives were made");
-    OBSCURA_TRY_STATUS(publishCreated(tools, asset, "thumbnail", version));
-    OBSCURA_TRY_STATUS(publishCreated(tools, asset, "preview", version));
+    // Both pictures (and, for a photo, "no video") recorded in one transaction, then announced.
+    std::vector<images::AssetSource::DerivativeState> made = {{"thumbnail", true, version}, {"preview", true, version}};
+    if (asset.type == "image") made.push_back({"video", false, 0});
+    OBSCURA_TRY_STATUS(tools.assets.recordDerivatives(asset, made));
+    announceCreated(tools, asset, "thumbnail", version);
+    announceCreated(tools, asset, "preview", version);
     pending = {"video"};
-    if (asset.type == "image") publishFailed(tools, asset, pending, "photos have no video");
+    if (asset.type == "image") announceFailed(tools, asset, pending, "photos have no video");
 
     if (asset.type == "video") {
         FfmpegControl control;

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "obscura/kernel/expected.hpp"
 
@@ -36,7 +37,16 @@ public:
     virtual Expected<std::optional<SourceAsset>> find(const std::string& ownerId, const std::string& assetId) = 0;
     // Records a derivative's state on the asset ("ready" with its version, or "failed") before media's job
     // ends, so the state is as durable as the job; the derivative.* event that follows tells everyone else.
-    virtual Status recordDerivative(const SourceAsset& asset, const std::string& kind, bool ready, int version) = 0;
+    struct DerivativeState {
+        std::string kind;  // thumbnail | preview | video
+        bool ready = true;  // false: failed
+        int version = 0;
+    };
+    // Several at once, in one transaction.
+    virtual Status recordDerivatives(const SourceAsset& asset, const std::vector<DerivativeState>& states) = 0;
+    Status recordDerivative(const SourceAsset& asset, const std::string& kind, bool ready, int version) {
+        return recordDerivatives(asset, {DerivativeState{kind, ready, version}});
+    }
     // The derivatives folder of a user (avatars live there too): <dataDir>/derived/<user>.
     virtual std::string userDerivedDir(const std::string& userId) const = 0;
 };
