@@ -77,17 +77,7 @@ Expected<std::string> runConversionJob(MediaTools& tools, JobContext& job, const
         return e;
     };
 
-    FfmpegControl control;
-    control.durationSeconds = asset.durationSeconds;
-    control.cancelRequested = [&job] { return !job.stillOwned(); };
-    double reported = 0;
-    control.onProgress = [&](double f) {
-        if (!job.progress(f)) return;
-        if (f - reported >= 0.05) {
-            reported = f;
-            publishProgress(tools.bus, record, storage::kJobRunning, f);
-        }
-    };
+    const FfmpegControl control = ffmpegControl(tools, job, asset.durationSeconds);
 
     if (asset.type == "image") {
         auto kind = imageKindFromName(asset.sniffedName);

@@ -1,6 +1,7 @@
 #include "derivative_job.hpp"
 
 #include <filesystem>
+#include <memory>
 #include <system_error>
 #include <vector>
 
@@ -105,6 +106,19 @@ void publishProgress(Bus& bus, const storage::JobRecord& job, const std::string&
     bus.publish(std::move(e));
 }
 
+FfmpegControl ffmpegControl(MediaTools& tools, JobContext& job, std::optional<double> durationSeconds) {
+    FfmpegControl control;
+    control.durationSeconds = durationSeconds;
+    control.cancelRequested = [&job] { return !job.stillOwned(); };
+    auto reported = std::make_shared<double>(0);
+    control.onProgress = [&tools, &job, reported](double f) {
+        if (!job.progress(f) || f - *reported < 0.05) return;
+        *reported = f;
+        publishProgress(tools.bus, job.job(), storage::kJobRunning, f);
+    };
+    return control;
+}
+
 Expected<std::string> runDerivativesJob(MediaTools& tools, JobContext& job) {
     const auto& record = job.job();
     OBSCURA_TRY(found, tools.assets.find(record.ownerId, record.assetId));
@@ -136,9 +150,7 @@ Expected<std::string> runDerivativesJob(MediaTools& tools, JobContext& job) {
         if (!tools.ffmpeg) return fail(Error(ErrorCode::Invalid, "ffmpeg is not installed on the server"));
         // The poster frame goes through the same image path as a photo: one look for every thumbnail.
         const std::string poster = asset.derivedDir + "/.poster-" + record.id + ".tmp-png";
-        FfmpegControl control;
-        control.durationSeconds = asset.durationSeconds;
-        control.cancelRequested = [&job] { return !job.stillOwned(); };
+        const FfmpegControl control = ffmpegControl(tools, job, asset.durationSeconds);
         auto posterMade = tools.ffmpeg->posterFrame(asset.originalPath, asset.sniffedName, poster, control);
         if (!posterMade) {
             fs::remove(poster, ec);
@@ -160,17 +172,7 @@ Expected<std::string> runDerivativesJob(MediaTools& tools, JobContext& job) {
     if (asset.type == "image") announceFailed(tools, asset, pending, "photos have no video");
 
     if (asset.type == "video") {
-        FfmpegControl control;
-        control.durationSeconds = asset.durationSeconds;
-        control.cancelRequested = [&job] { return !job.stillOwned(); };
-        double reported = 0;
-        control.onProgress = [&](double f) {
-            if (!job.progress(f)) return;
-            if (f - reported >= 0.05) {
-                reported = f;
-                publishProgress(tools.bus, record, storage::kJobRunning, f);
-            }
-        };
+        const FfmpegControl control = ffmpegControl(tools, job, asset.durationSeconds);
         auto made = tools.ffmpeg->transcodeMp4(asset.originalPath, asset.sniffedName,
                                                asset.derivedDir + "/" + std::string(images::kVideoFile), control);
         if (!made) return fail(made.error());

@@ -34,4 +34,8 @@ void clearDeadAttempts(const std::string& derivedDir);
 // Publishes job.progressed for a job (state as stored, progress 0..1).
 void publishProgress(Bus& bus, const storage::JobRecord& job, const std::string& state, double progress);
 
+// How an ffmpeg run of this job is controlled: the probe's duration for its time limit, cancelled when the job's
+// lease is lost, progress stored with the job and announced every 5 %.
+FfmpegControl ffmpegControl(MediaTools& tools, JobContext& job, std::optional<double> durationSeconds);
+
 }  // namespace obscura::media

@@ -18,34 +18,8 @@ const TempDir& dir() {
 }
 std::string path(const std::string& name) { return dir() / name; }
 
-// The stored pixels a camera writes for EXIF orientation `o` of an upright scene (vips rot angles are clockwise).
-std::vector<std::vector<std::string>> cameraTransform(int o) {
-    switch (o) {
-        case 2: return {{"flip", "horizontal"}};
-        case 3: return {{"rot", "d180"}};
-        case 4: return {{"flip", "vertical"}};
-        case 5: return {{"rot", "d90"}, {"flip", "horizontal"}};
-        case 6: return {{"rot", "d270"}};
-        case 7: return {{"rot", "d270"}, {"flip", "horizontal"}};
-        case 8: return {{"rot", "d90"}};
-        default: return {};
-    }
-}
-
 std::string cameraJpeg(const std::string& upright, int o) {
-    const std::string name = "orient" + std::to_string(o);
-    std::string current = upright;
-    int step = 0;
-    for (const auto& op : cameraTransform(o)) {
-        std::string next = path(name + "." + std::to_string(step++) + ".v");
-        tool({"vips", op[0], current, next, op[1]});
-        current = next;
-    }
-    std::string jpeg = path(name + ".jpg");
-    tool({"vips", "jpegsave", current, jpeg, "--Q", "92"});
-    tool({"exiftool", "-q", "-overwrite_original", "-n", "-Orientation=" + std::to_string(o),
-          "-GPSLatitude=48.8584", "-GPSLatitudeRef=N", "-GPSLongitude=2.2945", "-GPSLongitudeRef=E", jpeg});
-    return jpeg;
+    return obscura::media::test::cameraJpeg(upright, o, dir().path(), "orient" + std::to_string(o));
 }
 
 std::string card() {

@@ -20,6 +20,10 @@ void writePpm(const std::string& path, int width, int height, const std::functio
 // A grey card with a red square in the top-left corner and a green one in the top-right, each `marker` px wide.
 void writeMarkedCard(const std::string& path, int width, int height, int marker);
 
+// What a camera stores for EXIF orientation `o` (1-8) of the upright picture `upright`: the pixels turned or
+// flipped accordingly, saved as `<dir>/<name>.jpg` (Q92) and tagged with that orientation, a Make, GPS and XMP.
+std::string cameraJpeg(const std::string& upright, int o, const std::string& dir, const std::string& name);
+
 // `vipsheader -a`, as field → value ("width", "height", "bands", "format", "interpretation", "vips-loader", …).
 std::map<std::string, std::string> header(const std::string& image);
 int intField(const std::string& image, const std::string& field);
