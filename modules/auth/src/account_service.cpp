@@ -1,5 +1,8 @@
 #include "account_service.hpp"
 
+#include "obscura/auth/user_deletion.hpp"
+#include "obscura/kernel/service_registry.hpp"
+
 #include "account_rules.hpp"
 #include "credential_checker.hpp"
 #include "obscura/auth/events.hpp"
@@ -240,6 +243,9 @@ Status AccountService::remove(const storage::UserRecord& user) {
         if (!current) return {};
         OBSCURA_TRY(o, repos.auth().deleteUser(user.id, activeAdmin(*current)));
         outcome = o;
+        if (o == storage::UserWrite::Done && services_ != nullptr) {
+            if (auto hook = services_->find<UserDeletionHook>()) OBSCURA_TRY_STATUS(hook->onUserDeleted(repos, user.id));
+        }
         return {};
     }));
     if (outcome == storage::UserWrite::NotFound) return notFound("no such user");

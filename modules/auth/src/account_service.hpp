@@ -21,6 +21,10 @@ class Storage;
 }
 }  // namespace obscura
 
+namespace obscura {
+class ServiceRegistry;
+}
+
 namespace obscura::auth {
 
 class CredentialChecker;
@@ -45,6 +49,8 @@ public:
     // bus may be null (the CLI creates users with no server running, so nobody could listen).
     AccountService(storage::Storage& storage, PasswordHasher& hasher, CredentialChecker& credentials,
                    const AuthSettings& settings, Bus* bus, Clock clock);
+    // Where deletion hooks are found (obscura/auth/user_deletion.hpp); null: none (the CLI).
+    void setServices(const ServiceRegistry* services) { services_ = services; }
 
     // Forbidden registration_closed unless self-registration is open right now (checked again at insert).
     Status checkRegistrationOpen();
@@ -78,6 +84,7 @@ private:
     CredentialChecker& credentials_;
     const AuthSettings& settings_;
     Bus* bus_;
+    const ServiceRegistry* services_ = nullptr;
     Clock clock_;
 };
 

@@ -63,6 +63,7 @@ struct AuthModule::Impl {
 
 AuthModule::AuthModule(const Config& config, ModuleContext& ctx)
     : ctx_(ctx), impl_(std::make_unique<Impl>(config, ctx)) {
+    impl_->accounts.setServices(&ctx.services());
     ctx.services().put<PasswordGuard>(std::make_shared<PasswordGuardImpl>(impl_->hasher, impl_->throttle));
     // Registered now, not at onAllLoaded: from here on the HTTP layer can authenticate requests.
     ctx.services().put<Authenticator>(

@@ -8,6 +8,7 @@
 #include "derivative_tracker.hpp"
 #include "images_usage.hpp"
 #include "obscura/auth/events.hpp"
+#include "obscura/auth/user_deletion.hpp"
 #include "obscura/auth/password_guard.hpp"
 #include "obscura/kernel/bus.hpp"
 #include "obscura/kernel/config.hpp"
@@ -21,6 +22,17 @@
 #include "trash_purger.hpp"
 
 namespace obscura::images {
+
+namespace {
+
+class UserFilesHook final : public auth::UserDeletionHook {
+public:
+    Status onUserDeleted(storage::Repositories& tx, const std::string& userId) override {
+        return enqueueUserFilesDeletion(tx, userId);
+    }
+};
+
+}  // namespace
 
 struct ImagesModule::Impl {
     Impl(const Config& config, ModuleContext& ctx)
@@ -77,18 +89,11 @@ Status ImagesModule::onAllLoaded() {
     ctx_.services().put<auth::UsageProvider>(std::make_shared<ImagesUsage>(storage));
     impl_->derivatives.start(ctx_.bus());
 
-    // The user's rows are gone (cascade) when this arrives; the files go through a durable job.
+    // The user's files go through a durable job enqueued in the transaction that deletes the user (auth calls
+    // this hook there), so a crash right after the deletion cannot leave them behind.
+    ctx_.services().put<auth::UserDeletionHook>(std::make_shared<UserFilesHook>());
     impl_->userDeleted = ctx_.bus().subscribe<auth::UserDeleted>(
-        "images.userFiles", [this](const auth::UserDeleted& event) {
-            auto status = ctx_.storage().transaction(
-                [&](storage::Repositories& repos) { return enqueueUserFilesDeletion(repos, event.id); });
-            if (!status) {
-                log::error("images: cannot schedule removal of the files of deleted user " + event.id + ": " +
-                           status.error().message);
-                return;
-            }
-            ctx_.jobs().wake(kDeleteUserFilesJob);
-        });
+        "images.userFiles", [this](const auth::UserDeleted&) { ctx_.jobs().wake(kDeleteUserFilesJob); });
 
     if (impl_->purger.trashDays() == 0) impl_->assets.onTrashed([this] { impl_->purger.poke(); });
     impl_->purger.start();

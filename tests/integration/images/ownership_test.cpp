@@ -78,6 +78,26 @@ TEST_SUITE("images.ownership") {
         for (const auto& f : files) CHECK(exists(f));
     }
 
+    TEST_CASE("deleting a user enqueues the removal of their files in the same transaction, not through the bus") {
+        AppFixture fx(fastAuth());
+        HttpClient http(fx.port());
+        auto alice = firstAccount(http, "alice");
+        auto bob = anotherAccount(http, alice, "bob");
+        const auto bobFiles = writeAssetFiles(fx.dataDir(), insertAsset(fx.app(), bob.id));
+        // No event is delivered any more: only the outbox can remember the files.
+        fx.app().bus().stop();
+        auto r = sendJson(http, "DELETE", "/api/users/me", {{"password", kPassword}}, bob.auth());
+        REQUIRE_MESSAGE(r.status == 204, r.body);
+        auto jobs = bodyOf(http.get("/api/admin/jobs", alice.auth()))["items"];
+        int removals = 0;
+        for (const auto& job : jobs)
+            if (job["kind"] == "images.deleteUserFiles") ++removals;
+        CHECK(removals == 1);
+        // The queue's own poll picks it up without a wake-up.
+        CHECK(waitFor([&] { return !exists(fx.dataDir() + "/library/" + bob.id); }, std::chrono::seconds(15)));
+        for (const auto& f : bobFiles) CHECK_FALSE(exists(f));
+    }
+
     TEST_CASE("DELETE /api/users/me removes the user's library and derivatives, and nobody else's") {
         AppFixture fx(fastAuth());
         HttpClient http(fx.port());
