@@ -171,7 +171,7 @@ export async function albumPage(user: User, id: string): Promise<void> {
     h(
       'div',
       { class: 'page-head' },
-      pageLink('/albums', { class: 'icon-button', 'aria-label': 'All albums', title: 'All albums' }, icon('album')),
+      pageLink('/albums', { class: 'icon-button', 'aria-label': 'All albums', title: 'All albums' }, icon('back')),
       h('div', { class: 'album-title' }, title, count),
       h('div', { class: 'spacer' }),
       h('button', { type: 'button', class: 'secondary', onclick: () => void addAssetsDialog(album, new Set(lib.grid.assets.map((a: Asset) => a.id)), () => void reload()) }, icon('plus'), 'Add photos'),

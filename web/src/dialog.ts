@@ -55,7 +55,12 @@ export function openDialog(
 }
 
 export function field(label: string, input: HTMLElement, hint?: string): HTMLElement {
-  return h('label', { class: 'field' }, h('span', {}, label), input, hint ? h('small', { class: 'muted' }, hint) : null);
+  const l = h('label', { class: 'field' }, h('span', {}, label), input);
+  if (!hint) return l;
+  // The hint outside the label (so it is not part of the field's name), tied to it as its description.
+  const id = `hint-${Math.random().toString(36).slice(2, 10)}`;
+  input.setAttribute('aria-describedby', id);
+  return h('div', { class: 'field-with-hint' }, l, h('small', { class: 'muted', id }, hint));
 }
 
 // Writes text to the clipboard; falls back to selecting it in `input` when the API is not allowed.

@@ -63,6 +63,7 @@ const ICONS: Record<string, string> = {
   copy: 'M8 8h12v12H8zM4 16V4h12',
   edit: 'M4 20h4L19 9l-4-4L4 16zM14 6l4 4',
   plus: 'M12 5v14M5 12h14',
+  back: 'M15 6l-6 6 6 6',
   link: 'M10 14a4 4 0 0 0 6 0l3-3a4 4 0 0 0-6-6l-1 1M14 10a4 4 0 0 0-6 0l-3 3a4 4 0 0 0 6 6l1-1',
   lock: 'M6 11h12v10H6zM8 11V7a4 4 0 0 1 8 0v4',
   star: 'M12 3l2.8 5.7 6.2.9-4.5 4.4 1 6.2L12 17.3 6.5 20.2l1-6.2L3 9.6l6.2-.9z',

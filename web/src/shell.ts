@@ -53,7 +53,7 @@ function navLink(path: string, label: string, iconName: string): HTMLElement {
     here === path ||
     (path === '/' && here.startsWith('/photos/')) ||
     (path !== '/' && here.startsWith(path + '/'));
-  return pageLink(path, { class: 'nav-link', ...(current ? { 'aria-current': 'page' } : {}) }, icon(iconName), h('span', {}, label));
+  return pageLink(path, { class: 'nav-link', title: label, ...(current ? { 'aria-current': 'page' } : {}) }, icon(iconName), h('span', {}, label));
 }
 
 function searchBox(): HTMLElement {
