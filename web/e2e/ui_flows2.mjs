@@ -258,7 +258,9 @@ try {
 
   await step('favourite and archive from the selection; favourites and archive views', async () => {
     await page.getByRole('link', { name: 'Photos', exact: true }).click();
-    await tile('tower.jpg').locator('.tile-check').click();
+    await tile('tower.jpg').focus();
+    await page.keyboard.press(' '); // Space selects from the keyboard
+    check((await page.locator('.tile.selected').count()) === 1, 'Space did not select');
     await page.getByRole('button', { name: 'Favourite' }).click();
     await tile('tower.jpg').locator('.fav').waitFor();
     await tile('clip.mp4').locator('.tile-check').click();
@@ -278,10 +280,14 @@ try {
   });
 
   await step('account: usage bars, profile, avatar', async () => {
+    const me = await (await page.request.get(base + '/api/users/me')).json();
+    await page.request.patch(`${base}/api/admin/users/${me.id}`, { ...origin, data: { quotaBytes: 4 * 1024 * 1024 } });
     await page.getByRole('link', { name: 'Account', exact: true }).click();
     const storage = page.locator('.usage[data-usage="Storage"]');
     await storage.waitFor();
-    check(/\d/.test(await storage.textContent()), 'storage usage');
+    check(/ of 4\.0 MB \(\d+ %\)/.test(await storage.textContent()), `storage usage: ${await storage.textContent()}`);
+    const fraction = await storage.locator('progress').evaluate((p) => p.value / p.max);
+    check(fraction > 0 && fraction < 1, `storage bar at ${fraction}`);
     await page.locator('.usage[data-usage="Bandwidth this month"]').waitFor();
     await page.getByLabel('Display name').fill('Ada Lovelace');
     await page.getByLabel('E-mail').fill('ada@example.org');

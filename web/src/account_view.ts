@@ -8,13 +8,16 @@ import { updateUser } from './session';
 import { avatarChanged, avatarOf, cleanup, root, shell } from './shell';
 import type { ApiKey, Usage, User } from './types';
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 function section(title: string, ...children: (Node | string | null)[]): HTMLElement {
   return h('section', { class: 'card', 'aria-label': title }, h('h2', {}, title), ...children);
 }
 
+// A bar of `used` against `limit`; without a limit there is no fraction to draw, only the amount.
 export function usageBar(label: string, used: number, limit: number | null | undefined, note = ''): HTMLElement {
-  const bar = h('progress', { max: limit || 1, value: limit ? Math.min(used, limit) : 0, 'aria-label': label });
-  if (!limit) bar.removeAttribute('value'); // no quota: no fraction to show
+  const bar = limit ? h('progress', { max: limit, value: Math.min(used, limit), 'aria-label': label }) : null;
+  if (bar && used / limit! >= 0.9) bar.classList.add('nearly-full');
   const text = limit ? `${formatBytes(used)} of ${formatBytes(limit)} (${Math.round((used / limit) * 100)} %)` : `${formatBytes(used)}${note}`;
   return h('div', { class: 'usage', 'data-usage': label }, h('div', { class: 'usage-label' }, h('span', {}, label), h('span', { class: 'muted' }, text)), bar);
 }
@@ -128,7 +131,7 @@ function usageSection(): HTMLElement {
       body.replaceChildren(
         usageBar('Storage', stored, u.quotaBytes, ' (no quota)'),
         usageBar('Bandwidth this month', u.bandwidthBytesThisMonth, null, ' served'),
-        h('p', { class: 'muted' }, `${u.assets} items: ${u.images} photos, ${u.videos} videos · originals ${formatBytes(u.bytesOriginals)}, previews ${formatBytes(u.bytesDerived)}`),
+        h('p', { class: 'muted' }, `${plural(u.assets, 'item')}: ${plural(u.images, 'photo')}, ${plural(u.videos, 'video')} · originals ${formatBytes(u.bytesOriginals)}, previews ${formatBytes(u.bytesDerived)}`),
       );
     })
     .catch(() => body.replaceChildren(h('p', { class: 'muted' }, 'Usage is not available.')));

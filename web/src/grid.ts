@@ -223,6 +223,14 @@ export class AssetGrid {
         else this.options.onOpen(this.assets.findIndex((a) => a.id === asset.id));
       },
     });
+    // Space selects from the keyboard (the check itself is for the mouse: a control inside a link cannot be
+    // focused on its own).
+    tile.addEventListener('keydown', (e) => {
+      const sel = this.options.selection;
+      if (!sel || e.key !== ' ') return;
+      e.preventDefault();
+      sel.toggle(asset.id, this.assets, e.shiftKey);
+    });
     tile.appendChild(h('span', { class: 'tile-placeholder' }, icon(asset.type === 'video' ? 'video' : 'photo')));
     if (asset.derivatives.thumbnail === 'failed') {
       tile.classList.add('failed');
