@@ -93,7 +93,8 @@ function userRow(u: User, me: User, reload: () => void): HTMLElement {
     h('td', { class: 'usage-cell' }, usageBar('Storage', stored, u.quotaBytes, ' (no quota)'), usage ? h('div', { class: 'muted' }, `${usage.assets} items · ${formatBytes(usage.bandwidthBytesThisMonth)} served this month`) : null),
     h(
       'td',
-      { class: 'row-actions' },
+      {},
+      h('div', { class: 'row-actions' },
       act('Quota', async () => quotaDialog(u, reload)),
       act(u.isAdmin ? 'Revoke admin' : 'Make admin', () => patch(`/api/admin/users/${u.id}`, { isAdmin: !u.isAdmin })),
       u.id === me.id ? null : act(u.disabled ? 'Enable' : 'Disable', () => patch(`/api/admin/users/${u.id}`, { disabled: !u.disabled })),
@@ -104,6 +105,7 @@ function userRow(u: User, me: User, reload: () => void): HTMLElement {
             await del(`/api/admin/users/${u.id}`);
             toast(`${u.username} deleted`);
           }, 'chip danger'),
+      ),
     ),
   );
 }
@@ -142,7 +144,7 @@ export async function adminJobsPage(me: User): Promise<void> {
         h('tr', { 'data-job': j.id },
           h('td', {}, h('strong', {}, j.kind), h('div', { class: 'muted' }, j.assetId ? `asset ${j.assetId}` : '—')),
           h('td', { class: 'job-error' }, j.error || 'no reason recorded'),
-          h('td', { class: 'muted' }, `${j.attempts ?? '?'} attempts`, j.updatedAt ? h('div', {}, new Date(j.updatedAt).toLocaleString()) : null),
+          h('td', { class: 'muted' }, j.attempts === 1 ? '1 attempt' : `${j.attempts ?? '?'} attempts`, j.updatedAt ? h('div', {}, new Date(j.updatedAt).toLocaleString()) : null),
           h('td', {}, h('button', {
             type: 'button',
             class: 'chip',
