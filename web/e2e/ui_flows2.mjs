@@ -261,6 +261,8 @@ try {
     await tile('tower.jpg').focus();
     await page.keyboard.press(' '); // Space selects from the keyboard
     check((await page.locator('.tile.selected').count()) === 1, 'Space did not select');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download', exact: true }).click()]);
+    check(download.suggestedFilename() === 'tower.jpg', `downloaded ${download.suggestedFilename()}`);
     await page.getByRole('button', { name: 'Favourite' }).click();
     await tile('tower.jpg').locator('.fav').waitFor();
     await tile('clip.mp4').locator('.tile-check').click();

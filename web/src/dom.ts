@@ -52,7 +52,7 @@ const ICONS: Record<string, string> = {
   play: 'M8 5v14l11-7z',
   alert: 'M12 8v5m0 3h.01M10.3 4 2.5 18a2 2 0 0 0 1.7 3h15.6a2 2 0 0 0 1.7-3L13.7 4a2 2 0 0 0-3.4 0z',
   archive: 'M3 4h18v4H3zM5 8v12h14V8M10 12h4',
-  album: 'M4 4h16v16H4zM4 16l4-4 4 4 3-3 5 5M15 8h.01',
+  album: 'M8 3h13v13M4 7h13v14H4zM4 17l4-4 3 3 2-2 4 4',
   share: 'M18 8a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM6 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zm12 7a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM8.6 13.5l6.8 4M15.4 6.5l-6.8 4',
   check: 'M5 12l5 5L20 7',
   search: 'M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14zm9 2-4.3-4.3',
