@@ -107,6 +107,7 @@ try {
     // The square's day (2 May) by its header.
     await page.getByRole('button', { name: /^Select .*2 May|^Select .*May 2/ }).click();
     check((await page.locator('.tile.selected').count()) === 3, 'the day header did not select the square');
+    await page.locator('.grid-scroller').evaluate((e) => e.scrollTo(0, 0));
     await shot(page, '20-selection');
     await page.getByRole('button', { name: 'Add to album' }).click();
     await page.getByLabel('New album name').fill('Paris trip');
