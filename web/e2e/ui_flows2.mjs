@@ -147,6 +147,34 @@ try {
     await shot(page, '24-albums');
   });
 
+  await step('an album created empty from the albums page, a selection added to an existing album, an album deleted', async () => {
+    await page.getByRole('button', { name: 'New album' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Scratch');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('heading', { name: 'Scratch' }).waitFor();
+    await page.getByRole('heading', { name: 'This album is empty' }).waitFor();
+    await page.getByRole('link', { name: 'Photos', exact: true }).click();
+    await tile('square.jpg').locator('.tile-check').click();
+    await tile('tower.jpg').locator('.tile-check').click();
+    await page.getByRole('button', { name: 'Add to album' }).click();
+    await page.getByRole('radio', { name: 'Scratch (0)' }).check();
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByText('2 added').waitFor();
+    await tile('square.jpg').locator('.tile-check').click();
+    await page.getByRole('button', { name: 'Add to album' }).click();
+    await page.getByRole('radio', { name: 'Scratch (2)' }).check();
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByText('0 added, 1 already there').waitFor();
+    await page.getByRole('link', { name: 'Albums', exact: true }).click();
+    await page.getByRole('link', { name: 'Scratch' }).click();
+    await tile('tower.jpg').waitFor();
+    await page.getByRole('button', { name: 'Delete' }).click(); // the confirm is accepted
+    await page.waitForURL(/\/albums$/);
+    await card(page).waitFor();
+    check((await page.getByRole('link', { name: 'Scratch' }).count()) === 0, 'the deleted album is listed');
+    await page.request.get(base + '/api/assets/' + ids['tower.jpg']).then((r) => check(r.status() === 200, 'deleting the album deleted a photo'));
+  });
+
   let albumUrl = '';
   let selectionUrl = '';
   const stranger = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
@@ -434,6 +462,19 @@ try {
     check(!overflow, 'the account page scrolls sideways');
     await shot(page, '44-phone-account');
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  await step('dark mode: the new screens follow the system', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.goto(base + '/albums');
+    await card(page).waitFor();
+    await shot(page, '45-dark-albums');
+    await page.goto(base + '/account');
+    await page.locator('.usage').first().waitFor();
+    const bg = await page.evaluate(() => getComputedStyle(document.querySelector('.card')).backgroundColor);
+    check(bg === 'rgb(24, 27, 31)', `card background in dark mode: ${bg}`);
+    await shot(page, '46-dark-account');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   await step('no script error, CSP violation or alert anywhere', async () => {
