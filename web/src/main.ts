@@ -15,7 +15,7 @@ import { scrubber } from './scrubber';
 import { archivePage, favoritesPage, searchPage, tagsPage } from './search_view';
 import { currentUser, onSessionChange, resumeSession } from './session';
 import { sharedPage } from './shared_view';
-import { cleanup, navigate, onLeave, root, setRouter, shell } from './shell';
+import { cleanup, onLeave, root, setRouter, shell } from './shell';
 import type { Asset, TimelineBucket } from './types';
 import type { User } from './types';
 import { installDropZone, Uploader } from './upload';
@@ -211,7 +211,10 @@ async function route(): Promise<void> {
   if (path === '/archive') return archivePage(user);
   if (path === '/account') return accountPage(user);
   if (path === '/admin' || path === '/admin/users' || path === '/admin/jobs') {
-    if (!user.isAdmin) return navigate('/');
+    if (!user.isAdmin) {
+      history.replaceState(null, '', '/'); // nothing to see here, and nothing to come back to
+      return timelinePage(user);
+    }
     return path === '/admin/jobs' ? adminJobsPage(user) : adminUsersPage(user);
   }
   if (path !== '/' && !path.startsWith('/photos/')) history.replaceState(null, '', '/');
