@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 // already so their deep links work from the first build that has them.
 constexpr std::array kPages = {"/",           "/trash",        "/photos/{id}",   "/s/{key}",    "/albums",
                                "/albums/{id}", "/search",      "/favorites",     "/account",    "/admin",
-                               "/admin/users", "/admin/jobs"};
+                               "/admin/users", "/admin/jobs",  "/archive",    "/tags"};
 
 // No inline script or style anywhere in the bundle; media only from us (blob: for local previews).
 constexpr std::string_view kContentSecurityPolicy =

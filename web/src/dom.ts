@@ -51,6 +51,22 @@ const ICONS: Record<string, string> = {
   logout: 'M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10',
   play: 'M8 5v14l11-7z',
   alert: 'M12 8v5m0 3h.01M10.3 4 2.5 18a2 2 0 0 0 1.7 3h15.6a2 2 0 0 0 1.7-3L13.7 4a2 2 0 0 0-3.4 0z',
+  archive: 'M3 4h18v4H3zM5 8v12h14V8M10 12h4',
+  album: 'M8 3h13v13M4 7h13v14H4zM4 17l4-4 3 3 2-2 4 4',
+  share: 'M18 8a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM6 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zm12 7a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM8.6 13.5l6.8 4M15.4 6.5l-6.8 4',
+  check: 'M5 12l5 5L20 7',
+  search: 'M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14zm9 2-4.3-4.3',
+  tag: 'M3 12V3h9l9 9-9 9zM7.5 7.5h.01',
+  user: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21a8 8 0 0 1 16 0',
+  shield: 'M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6z',
+  key: 'M15 9a4 4 0 1 1-8 0 4 4 0 0 1 8 0zM13.8 11.8 21 19l-2 2M17 17l-2 2',
+  copy: 'M8 8h12v12H8zM4 16V4h12',
+  edit: 'M4 20h4L19 9l-4-4L4 16zM14 6l4 4',
+  plus: 'M12 5v14M5 12h14',
+  back: 'M15 6l-6 6 6 6',
+  link: 'M10 14a4 4 0 0 0 6 0l3-3a4 4 0 0 0-6-6l-1 1M14 10a4 4 0 0 0-6 0l-3 3a4 4 0 0 0 6 6l1-1',
+  lock: 'M6 11h12v10H6zM8 11V7a4 4 0 0 1 8 0v4',
+  star: 'M12 3l2.8 5.7 6.2.9-4.5 4.4 1 6.2L12 17.3 6.5 20.2l1-6.2L3 9.6l6.2-.9z',
 };
 
 export function icon(name: keyof typeof ICONS | string, label?: string): SVGSVGElement {

@@ -2,7 +2,8 @@
 // are in the DOM (so 10,000 assets scroll like 100); the rest exist only as numbers in the layout.
 import { get } from './api';
 import { h, icon } from './dom';
-import { firstVisible, layout, monthOf, type Box, type Layout } from './layout';
+import { dayOf, firstVisible, layout, monthOf, type Box, type Layout } from './layout';
+import type { Selection } from './selection';
 import type { Asset, AssetPage } from './types';
 
 export interface GridOptions {
@@ -12,6 +13,8 @@ export interface GridOptions {
   onOpen: (index: number) => void;
   decorate?: (tile: HTMLElement, asset: Asset) => void;
   empty: () => HTMLElement;
+  selection?: Selection; // tiles get a check; a click toggles once anything is selected
+  fetchPage?: (url: string) => Promise<AssetPage>; // instead of a GET of the source (shared links)
 }
 
 const PAGE = 200;
@@ -46,6 +49,20 @@ export class AssetGrid {
       }
     });
     this.resizeObserver.observe(this.scroller);
+    options.selection?.onChange(() => this.markSelected());
+  }
+
+  // Mounted tiles follow the selection (the ones built later read it when built).
+  private markSelected(): void {
+    const sel = this.options.selection;
+    if (!sel) return;
+    this.element.classList.toggle('selecting', sel.size > 0);
+    for (const [key, el] of this.mounted) {
+      if (!el.classList.contains('tile')) continue;
+      const on = sel.has(key);
+      el.classList.toggle('selected', on);
+      el.querySelector('.tile-check')?.setAttribute('aria-checked', String(on));
+    }
   }
 
   destroy(): void {
@@ -68,7 +85,8 @@ export class AssetGrid {
       try {
         const url = new URL(this.options.source(this.cursor), location.origin);
         url.searchParams.set('limit', String(limit));
-        const page = await get<AssetPage>(url.pathname + url.search);
+        const path = url.pathname + url.search;
+        const page = this.options.fetchPage ? await this.options.fetchPage(path) : await get<AssetPage>(path);
         const known = new Set(this.assets.map((a) => a.id));
         for (const a of page.items) if (!known.has(a.id)) this.assets.push(a);
         this.cursor = page.nextCursor;
@@ -172,6 +190,19 @@ export class AssetGrid {
       el = h('h2', { class: 'month-header' }, box.label);
     } else if (box.kind === 'day') {
       el = h('h3', { class: 'day-header' }, box.label);
+      const sel = this.options.selection;
+      if (sel) {
+        const day = box.key.slice(1);
+        el.prepend(
+          h('button', {
+            type: 'button',
+            class: 'day-check',
+            'aria-label': `Select ${box.label}`,
+            title: 'Select this day',
+            onclick: () => sel.toggleAll(this.assets.filter((a) => dayOf(a) === day).map((a) => a.id)),
+          }, icon('check')),
+        );
+      }
     } else {
       el = this.tile(box.asset!);
     }
@@ -187,8 +218,18 @@ export class AssetGrid {
       'aria-label': name,
       onclick: (e: Event) => {
         e.preventDefault();
-        this.options.onOpen(this.assets.findIndex((a) => a.id === asset.id));
+        const sel = this.options.selection;
+        if (sel && (sel.size > 0 || (e as MouseEvent).shiftKey)) sel.toggle(asset.id, this.assets, (e as MouseEvent).shiftKey);
+        else this.options.onOpen(this.assets.findIndex((a) => a.id === asset.id));
       },
+    });
+    // Space selects from the keyboard (the check itself is for the mouse: a control inside a link cannot be
+    // focused on its own).
+    tile.addEventListener('keydown', (e) => {
+      const sel = this.options.selection;
+      if (!sel || e.key !== ' ') return;
+      e.preventDefault();
+      sel.toggle(asset.id, this.assets, e.shiftKey);
     });
     tile.appendChild(h('span', { class: 'tile-placeholder' }, icon(asset.type === 'video' ? 'video' : 'photo')));
     if (asset.derivatives.thumbnail === 'failed') {
@@ -204,6 +245,24 @@ export class AssetGrid {
       tile.appendChild(h('span', { class: 'badge' }, icon('play'), formatDuration(asset.durationSeconds)));
     }
     if (asset.isFavorite) tile.appendChild(h('span', { class: 'fav' }, icon('heart', 'Favourite')));
+    const sel = this.options.selection;
+    if (sel) {
+      const on = sel.has(asset.id);
+      tile.classList.toggle('selected', on);
+      tile.appendChild(
+        h('span', {
+          class: 'tile-check',
+          role: 'checkbox',
+          'aria-checked': String(on),
+          'aria-label': `Select ${name}`,
+          onclick: (e: Event) => {
+            e.preventDefault();
+            e.stopPropagation();
+            sel.toggle(asset.id, this.assets, (e as MouseEvent).shiftKey);
+          },
+        }, icon('check')),
+      );
+    }
     this.options.decorate?.(tile, asset);
     return tile;
   }

@@ -1,76 +1,32 @@
 // The app shell: who is signed in decides between the sign-in screens and the library; the path decides the
 // page (/ the timeline, /trash, /photos/{id} the viewer over the timeline, /s/{key} shared links).
 import './styles.css';
+import { accountPage } from './account_view';
+import { adminJobsPage, adminUsersPage } from './admin_view';
+import { albumPage, albumsPage } from './albums_view';
 import { ApiError, get, post } from './api';
 import { renderAuth } from './auth_view';
 import { clear, h, icon, toast } from './dom';
 import { LiveEvents } from './events';
 import { AssetGrid } from './grid';
 import { jobProgressed } from './info_panel';
+import { libraryGrid } from './library';
 import { scrubber } from './scrubber';
-import { currentUser, onSessionChange, resumeSession, signOut } from './session';
-import type { Asset, TimelineBucket, User } from './types';
+import { archivePage, favoritesPage, searchPage, tagsPage } from './search_view';
+import { currentUser, onSessionChange, resumeSession } from './session';
+import { sharedPage } from './shared_view';
+import { cleanup, onLeave, root, setRouter, shell } from './shell';
+import type { Asset, TimelineBucket } from './types';
+import type { User } from './types';
 import { installDropZone, Uploader } from './upload';
 import { openViewer } from './viewer';
 
-const root = document.getElementById('app')!;
-let teardown: (() => void)[] = [];
-
-function cleanup(): void {
-  teardown.forEach((fn) => fn());
-  teardown = [];
-  clear(root);
-}
-
-function navigate(path: string): void {
-  history.pushState(null, '', path);
-  void route();
-}
-
-function navLink(path: string, label: string, iconName: string): HTMLElement {
-  const current = location.pathname === path || (path === '/' && location.pathname.startsWith('/photos/'));
-  return h(
-    'a',
-    {
-      href: path,
-      class: 'nav-link',
-      'aria-current': current ? 'page' : null,
-      onclick: (e: Event) => {
-        e.preventDefault();
-        navigate(path);
-      },
-    },
-    icon(iconName),
-    h('span', {}, label),
-  );
-}
-
-function shell(user: User, main: HTMLElement, actions: HTMLElement[] = []): HTMLElement {
-  const name = user.displayName || user.username;
-  return h(
-    'div',
-    { class: 'shell' },
-    h(
-      'header',
-      { class: 'topbar' },
-      h('a', { class: 'brand', href: '/', onclick: (e: Event) => { e.preventDefault(); navigate('/'); } }, h('img', { src: '/favicon.svg', alt: '', width: 28, height: 28 }), h('span', {}, 'Obscura')),
-      h('nav', { class: 'main-nav', 'aria-label': 'Pages' }, navLink('/', 'Photos', 'photo'), navLink('/trash', 'Trash', 'trash')),
-      h('div', { class: 'spacer' }),
-      ...actions,
-      h('span', { class: 'user-name', title: user.username }, name),
-      h('button', { type: 'button', class: 'icon-button', 'aria-label': 'Sign out', title: 'Sign out', onclick: () => void signOut() }, icon('logout')),
-    ),
-    main,
-  );
-}
-
 async function timelinePage(user: User): Promise<void> {
   let buckets: TimelineBucket[] = [];
-  const grid = new AssetGrid({
+  const { grid, bar } = libraryGrid({
     source: (cursor) => `/api/assets?order=desc${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
     headers: true,
     expectedTotal: () => buckets.reduce((s, b) => s + b.count, 0),
-    onOpen: (i) => openViewer(grid, i),
     empty: () =>
       h('div', { class: 'empty' }, icon('photo'), h('h2', {}, 'No photos yet'), h('p', {}, 'Drop photos and videos anywhere on this page, or use Upload.')),
   });
@@ -104,10 +60,10 @@ async function timelinePage(user: User): Promise<void> {
     clear(scrubHost);
     if (buckets.length > 1) scrubHost.appendChild(scrubber(buckets, grid));
   };
-  const main = h('main', { class: 'timeline' }, grid.element, scrubHost);
+  const main = h('main', { class: 'timeline' }, bar, grid.element, scrubHost);
   cleanup();
   root.append(shell(user, main, [input, uploadButton]), uploader.panel);
-  teardown.push(() => grid.destroy(), installDropZone((files) => uploader.add(files)));
+  onLeave(() => grid.destroy(), installDropZone((files) => uploader.add(files)));
 
   // Thumbnails not made yet: replaced when derivative.created arrives, or by polling while events are down.
   const pending = new Set<string>();
@@ -161,7 +117,7 @@ async function timelinePage(user: User): Promise<void> {
     window.clearTimeout(pollTimer);
     pollTimer = window.setTimeout(poll, pollDelay);
   };
-  teardown.push(() => {
+  onLeave(() => {
     disposed = true;
     events.stop();
     window.clearTimeout(pollTimer);
@@ -232,20 +188,13 @@ async function trashPage(user: User): Promise<void> {
   );
   cleanup();
   root.append(shell(user, main));
-  teardown.push(() => grid.destroy());
+  onLeave(() => grid.destroy());
   await grid.start();
-}
-
-function sharedPage(): void {
-  cleanup();
-  root.append(
-    h('main', { class: 'auth-page' }, h('div', { class: 'auth-form' }, h('h1', {}, 'Shared album'), h('p', { class: 'muted' }, 'Shared links open here in a coming version of Obscura.'))),
-  );
 }
 
 async function route(): Promise<void> {
   const path = location.pathname;
-  if (path.startsWith('/s/')) return sharedPage();
+  if (path.startsWith('/s/')) return sharedPage(decodeURIComponent(path.slice(3)));
   const user = currentUser();
   if (!user) {
     cleanup();
@@ -253,11 +202,27 @@ async function route(): Promise<void> {
     return;
   }
   if (path === '/trash') return trashPage(user);
+  if (path === '/albums') return albumsPage(user);
+  const album = /^\/albums\/([^/]+)$/.exec(path);
+  if (album) return albumPage(user, decodeURIComponent(album[1]));
+  if (path === '/search') return searchPage(user);
+  if (path === '/tags') return tagsPage(user);
+  if (path === '/favorites') return favoritesPage(user);
+  if (path === '/archive') return archivePage(user);
+  if (path === '/account') return accountPage(user);
+  if (path === '/admin' || path === '/admin/users' || path === '/admin/jobs') {
+    if (!user.isAdmin) {
+      history.replaceState(null, '', '/'); // nothing to see here, and nothing to come back to
+      return timelinePage(user);
+    }
+    return path === '/admin/jobs' ? adminJobsPage(user) : adminUsersPage(user);
+  }
   if (path !== '/' && !path.startsWith('/photos/')) history.replaceState(null, '', '/');
   return timelinePage(user);
 }
 
 async function start(): Promise<void> {
+  setRouter(route);
   window.addEventListener('popstate', () => void route());
   if (!location.pathname.startsWith('/s/')) await resumeSession();
   onSessionChange(() => void route());

@@ -119,6 +119,11 @@ export async function signOut(): Promise<void> {
   }
 }
 
+// The profile changed (name, avatar): the same user, new fields; pages read it on their next render.
+export function updateUser(user: User): void {
+  if (current && user.id === current.id) current = user;
+}
+
 export function signedOut(): void {
   setUser(null);
 }

@@ -5,6 +5,52 @@ export interface User {
   email: string;
   displayName: string;
   isAdmin: boolean;
+  bio?: string;
+  disabled?: boolean;
+  quotaBytes?: number | null;
+  createdAt?: string;
+  avatarUrl?: string | null;
+  usage?: Usage;
+}
+
+export interface Usage {
+  assets: number;
+  images: number;
+  videos: number;
+  bytesOriginals: number;
+  bytesDerived: number;
+  bandwidthBytesThisMonth: number;
+  quotaBytes?: number | null;
+}
+
+export interface Album {
+  id: string;
+  albumName: string;
+  description: string;
+  assetCount: number;
+  albumThumbnailAssetId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  assets?: Asset[];
+}
+
+export interface SharedLink {
+  id: string;
+  key: string;
+  url: string;
+  type: string;
+  albumId: string | null;
+  assetIds: string[];
+  expiresAt: string | null;
+  allowDownload: boolean;
+  hasPassword: boolean;
+  createdAt: string;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  createdAt: string;
 }
 
 export interface ExifInfo {

@@ -18,12 +18,21 @@ function previewWidth(a: Asset): number {
   return Math.round((a.width || PREVIEW_EDGE) * scale);
 }
 
+// Set while a share link's page shows the lightbox: media come through the link, the original only when it
+// allows downloads, and there is no details panel.
+export interface SharedView {
+  key: string;
+  allowDownload: boolean;
+}
+let shared: SharedView | null = null;
+const mediaBase = (a: Asset) => (shared ? `/api/shared/${encodeURIComponent(shared.key)}/assets/${a.id}` : `/api/assets/${a.id}`);
+
 function slideOf(a: Asset): SlideData & { asset: Asset } {
   const width = a.width || 1600;
   const height = a.height || 1200;
   if (a.type === 'video') return { type: 'video', width, height, asset: a, alt: a.title };
-  const original = `/api/assets/${a.id}/original`;
-  const displayable = BROWSER_IMAGES.has(a.mimeType);
+  const original = `${mediaBase(a)}/original`;
+  const displayable = BROWSER_IMAGES.has(a.mimeType) && (!shared || shared.allowDownload);
   if (a.derivatives.preview !== 'ready') {
     // No preview yet: the original if a browser can show it, else the thumbnail (or an error slide).
     return { src: displayable ? original : a.thumbnailUrl, width, height, alt: a.title, asset: a };
@@ -34,7 +43,8 @@ function slideOf(a: Asset): SlideData & { asset: Asset } {
 
 function videoElement(a: Asset): HTMLDivElement {
   const wrap = h('div', { class: 'pswp__video' });
-  const playable = a.derivatives.video === 'ready' ? `/api/assets/${a.id}/video` : BROWSER_VIDEOS.has(a.mimeType) ? `/api/assets/${a.id}/original` : '';
+  const playable =
+    a.derivatives.video === 'ready' ? `${mediaBase(a)}/video` : BROWSER_VIDEOS.has(a.mimeType) && (!shared || shared.allowDownload) ? `${mediaBase(a)}/original` : '';
   if (!playable) {
     wrap.append(h('p', { class: 'video-pending' }, icon('video'), 'This video is still being prepared for the browser.'));
     return wrap;
@@ -47,8 +57,9 @@ function videoElement(a: Asset): HTMLDivElement {
 
 let open: PhotoSwipe | null = null;
 
-export function openViewer(grid: AssetGrid, index: number): void {
+export function openViewer(grid: AssetGrid, index: number, sharedView: SharedView | null = null): void {
   if (open || index < 0 || index >= grid.assets.length) return;
+  shared = sharedView;
   const caption = h('div', { class: 'pswp__caption', 'aria-live': 'polite' });
   const showCaption = (a: Asset) => {
     caption.textContent = a.title;
@@ -113,14 +124,38 @@ export function openViewer(grid: AssetGrid, index: number): void {
     pswp.element?.querySelectorAll('video').forEach((v) => v.pause());
     const asset = (pswp.currSlide?.data as { asset?: Asset } | undefined)?.asset;
     if (asset) {
-      panel.show(asset);
+      if (!shared) panel.show(asset);
       showCaption(asset);
-      history.replaceState(null, '', `/photos/${asset.id}`);
+      if (!shared) history.replaceState(null, '', `/photos/${asset.id}`);
     }
     // Paging to the end of what is loaded loads the next page of the listing.
     if (pswp.currIndex >= grid.assets.length - 3) void grid.loadMore();
   });
   pswp.on('uiRegister', () => {
+    if (shared) {
+      if (shared.allowDownload) {
+        pswp.ui?.registerElement({
+          name: 'download',
+          order: 8,
+          isButton: true,
+          tagName: 'a',
+          title: 'Download original',
+          html: { isCustomSVG: true, inner: '<path d="M16 6v14m0 0-6-6m6 6 6-6M7 25h18" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" fill="none"/>', outlineID: 'pswp__icn-download' },
+          onInit: (el, p) => {
+            el.setAttribute('download', '');
+            el.setAttribute('aria-label', 'Download original');
+            const set = () => {
+              const a = (p.currSlide?.data as { asset?: Asset } | undefined)?.asset;
+              if (a) el.setAttribute('href', `${mediaBase(a)}/original`);
+            };
+            p.on('change', set);
+            set();
+          },
+        });
+      }
+      pswp.ui?.registerElement({ name: 'caption-host', appendTo: 'root', onInit: (el) => el.appendChild(caption) });
+      return;
+    }
     pswp.ui?.registerElement({
       name: 'info',
       order: 15,
@@ -145,7 +180,7 @@ export function openViewer(grid: AssetGrid, index: number): void {
     });
   });
   pswp.on('keydown', (e) => {
-    if (e.defaultPrevented) return;
+    if (e.defaultPrevented || shared) return;
     if (e.originalEvent.key === 'i') panel.toggle();
   });
   const returnTo = location.pathname === '/photos/' + grid.assets[index].id ? '/' : location.pathname;
@@ -154,7 +189,7 @@ export function openViewer(grid: AssetGrid, index: number): void {
   pswp.on('destroy', () => {
     open = null;
     panel.close();
-    history.replaceState(null, '', returnTo.startsWith('/photos/') ? '/' : returnTo);
+    if (!shared) history.replaceState(null, '', returnTo.startsWith('/photos/') ? '/' : returnTo);
     const id = (pswp.currSlide?.data as { asset?: Asset } | undefined)?.asset?.id;
     if (id) (grid.scroller.querySelector(`[data-id="${CSS.escape(id)}"]`) as HTMLElement | null)?.focus();
   });

@@ -96,6 +96,8 @@ const std::vector<RoutePolicy>& accessPolicies() {
         {"GET", "/admin", Access::Public, {}},
         {"GET", "/admin/users", Access::Public, {}},
         {"GET", "/admin/jobs", Access::Public, {}},
+        {"GET", "/archive", Access::Public, {}},
+        {"GET", "/tags", Access::Public, {}},
         {"GET", "/assets/{file}", Access::Public, {}},
         {"GET", "/favicon.svg", Access::Public, {}},
         // Albums (Immich).
