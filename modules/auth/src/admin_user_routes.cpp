@@ -17,7 +17,7 @@ constexpr int kMaxListLimit = 500;
 
 Expected<nlohmann::json> adminUserJson(RouteContext& ctx, const storage::UserRecord& user) {
     OBSCURA_TRY(usage, usageOf(ctx.services, user.id));
-    nlohmann::json body = userJson(user);
+    nlohmann::json body = userJson(user, &ctx.services);
     body["usage"] = usageJson(usage);
     return body;
 }

@@ -24,7 +24,7 @@ std::vector<Route> profileRoutes(RouteContext& ctx) {
     routes.push_back(authRoute(Method::Get, "/api/users/me", AuthPolicy::User, "The caller's account",
                                [&ctx](Request& request) -> Expected<Response> {
                                    OBSCURA_TRY(user, ctx.accounts.find(request.principal->userId));
-                                   return jsonResponse(200, userJson(user));
+                                   return jsonResponse(200, userJson(user, &ctx.services));
                                }));
     routes.push_back(authRoute(
         Method::Patch, "/api/users/me", AuthPolicy::User, "Change the caller's displayName, email or bio",
@@ -32,7 +32,7 @@ std::vector<Route> profileRoutes(RouteContext& ctx) {
             OBSCURA_TRY(body, JsonBody::parse(request));
             OBSCURA_TRY(changes, readProfileChanges(body));
             OBSCURA_TRY(user, ctx.accounts.updateProfile(request.principal->userId, changes));
-            return jsonResponse(200, userJson(user));
+            return jsonResponse(200, userJson(user, &ctx.services));
         },
         BodyKind::Buffered));
     routes.push_back(authRoute(

@@ -45,7 +45,7 @@ Response sessionResponse(const RouteContext& ctx, const Request& request, const 
     nlohmann::json body = {{"accessToken", session.accessToken},
                            {"refreshToken", session.refreshToken},
                            {"expiresIn", session.expiresIn},
-                           {"user", userJson(session.user)}};
+                           {"user", userJson(session.user, &ctx.services)}};
     Response response = jsonResponse(200, body);
     noStore(response);
     if (setCookies) {
@@ -91,7 +91,7 @@ Route registerRoute(RouteContext& ctx) {
             user.email = email.value_or("");
             user.displayName = displayName.value_or("");
             OBSCURA_TRY(created, ctx.accounts.registerUser(user));
-            return jsonResponse(201, userJson(created));
+            return jsonResponse(201, userJson(created, &ctx.services));
         },
         BodyKind::Buffered);
 }

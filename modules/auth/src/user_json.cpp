@@ -2,10 +2,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include "obscura/auth/avatar_locator.hpp"
+#include "obscura/kernel/service_registry.hpp"
+
 
 namespace obscura::auth {
 
-nlohmann::json userJson(const storage::UserRecord& user) {
+nlohmann::json userJson(const storage::UserRecord& user, const ServiceRegistry* services) {
+    nlohmann::json avatar = nullptr;
+    if (services != nullptr) {
+        if (auto locator = services->find<AvatarLocator>())
+            if (auto url = locator->avatarUrl(user.id)) avatar = *url;
+    }
     return {
         {"id", user.id},
         {"username", user.username},
@@ -16,8 +24,7 @@ nlohmann::json userJson(const storage::UserRecord& user) {
         {"disabled", user.disabled},
         {"quotaBytes", user.quotaBytes ? nlohmann::json(*user.quotaBytes) : nlohmann::json(nullptr)},
         {"createdAt", user.createdAt},
-        // Avatars arrive with the media module's image adapter; until then there is none to point at.
-        {"avatarUrl", nullptr},
+        {"avatarUrl", avatar},
     };
 }
 

@@ -5,10 +5,15 @@
 #include "obscura/auth/usage_provider.hpp"
 #include "obscura/storage/records.hpp"
 
+namespace obscura {
+class ServiceRegistry;
+}
+
 namespace obscura::auth {
 
 // {id, username, email, displayName, bio, isAdmin, disabled, quotaBytes, createdAt, avatarUrl}
-nlohmann::json userJson(const storage::UserRecord& user);
+// `services` finds the AvatarLocator (media) for avatarUrl; without it avatarUrl is null.
+nlohmann::json userJson(const storage::UserRecord& user, const ServiceRegistry* services = nullptr);
 // {id, name, createdAt, permissions:["all"]}
 nlohmann::json apiKeyJson(const storage::ApiKeyRecord& key);
 // {assets, images, videos, bytesOriginals, bytesDerived, bandwidthBytesThisMonth}

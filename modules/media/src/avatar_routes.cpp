@@ -19,12 +19,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string avatarPath(AvatarDeps& deps, const std::string& userId) {
+std::string avatarPath(const AvatarDeps& deps, const std::string& userId) {
     return deps.assets.userDerivedDir(userId) + "/avatar.webp";
 }
 
-Expected<Response> getAvatar(AvatarDeps& deps, Request& req) {
-    const std::string path = avatarPath(deps, req.principal->userId);
+Expected<Response> serveAvatar(AvatarDeps& deps, const Request& req, const std::string& userId) {
+    const std::string path = avatarPath(deps, userId);
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) return notFound("you have no avatar yet: PUT a picture to set one");
     Response response;
@@ -64,10 +64,25 @@ Expected<Response> putAvatar(AvatarDeps& deps, Request& req) {
     if (ec) return internalError("cannot create the avatar folder: " + ec.message());
     OBSCURA_TRY(size, deps.vips.makeAvatar(source, kind, avatarPath(deps, req.principal->userId)));
     (void)size;
-    return getAvatar(deps, req);
+    return serveAvatar(deps, req, req.principal->userId);
+}
+
+// Someone's avatar by id: yours, or anyone's for an admin (the admin's user list shows them); others are 404.
+Expected<Response> userAvatar(AvatarDeps& deps, Request& req) {
+    const std::string id(req.param("id"));
+    if (!isUuid(id) || (id != req.principal->userId && !req.principal->isAdmin)) return notFound("no such user");
+    return serveAvatar(deps, req, id);
 }
 
 }  // namespace
+
+std::optional<std::string> avatarUrlOf(const AvatarDeps& deps, const std::string& userId) {
+    if (!isUuid(userId)) return std::nullopt;
+    struct stat st {};
+    if (::stat(avatarPath(deps, userId).c_str(), &st) != 0) return std::nullopt;
+    return "/api/users/" + userId + "/avatar?v=" + std::to_string(st.st_mtim.tv_sec) +
+           std::to_string(st.st_mtim.tv_nsec / 1000000);
+}
 
 std::vector<Route> avatarRoutes(AvatarDeps& deps) {
     std::vector<Route> routes;
@@ -77,8 +92,17 @@ std::vector<Route> avatarRoutes(AvatarDeps& deps) {
     get.auth = AuthPolicy::User;
     get.module = "media";
     get.summary = "Your avatar: a 256x256 WebP; 404 until you set one";
-    get.handler = [&deps](Request& req) { return getAvatar(deps, req); };
+    get.handler = [&deps](Request& req) { return serveAvatar(deps, req, req.principal->userId); };
     routes.push_back(std::move(get));
+
+    Route byId;
+    byId.method = Method::Get;
+    byId.pattern = "/api/users/{id}/avatar";
+    byId.auth = AuthPolicy::User;
+    byId.module = "media";
+    byId.summary = "A user's avatar (the user object's avatarUrl): your own, or anyone's for an admin";
+    byId.handler = [&deps](Request& req) { return userAvatar(deps, req); };
+    routes.push_back(std::move(byId));
 
     Route put;
     put.method = Method::Put;

@@ -2,6 +2,8 @@
 // GET|PUT /api/users/me/avatar: the picture is sniffed like an upload (images' table), decoded by the same
 // libvips adapter with the same checks, and kept as a 256×256 WebP at <dataDir>/derived/<user>/avatar.webp (it
 // goes with the user's derived tree when the account is deleted).
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "obscura/kernel/route.hpp"
@@ -23,5 +25,8 @@ struct AvatarDeps {
 inline constexpr std::uint64_t kMaxAvatarBytes = 25ull << 20;
 
 std::vector<Route> avatarRoutes(AvatarDeps& deps);
+
+// The user object's avatarUrl: "/api/users/{id}/avatar?v=<mtime>" while the file exists.
+std::optional<std::string> avatarUrlOf(const AvatarDeps& deps, const std::string& userId);
 
 }  // namespace obscura::media

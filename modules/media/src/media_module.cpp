@@ -11,6 +11,7 @@
 #include "event_stream.hpp"
 #include "features_handler.hpp"
 #include "obscura/auth/auth_module.hpp"
+#include "obscura/auth/avatar_locator.hpp"
 #include "obscura/auth/user_contacts.hpp"
 #include "smtp_mailer.hpp"
 #include "obscura/images/asset_source.hpp"
@@ -19,6 +20,7 @@
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/kernel/log.hpp"
 #include "obscura/kernel/router.hpp"
+#include "obscura/kernel/service_registry.hpp"
 #include "tool_lookup.hpp"
 
 namespace obscura::media {
@@ -123,6 +125,21 @@ MediaModule::MediaModule(const Config& config, ModuleContext& ctx)
 
 MediaModule::~MediaModule() = default;
 
+namespace {
+
+class AvatarFiles final : public auth::AvatarLocator {
+public:
+    explicit AvatarFiles(const AvatarDeps& deps) : deps_(deps) {}
+    std::optional<std::string> avatarUrl(const std::string& userId) const override {
+        return avatarUrlOf(deps_, userId);
+    }
+
+private:
+    const AvatarDeps& deps_;
+};
+
+}  // namespace
+
 Status MediaModule::onAllLoaded() {
     Features f;
     f.videoConversion = f.audioExtraction = impl_->tools.ffmpeg.has_value();
@@ -130,6 +147,7 @@ Status MediaModule::onAllLoaded() {
     OBSCURA_TRY_STATUS(ctx_.router().add(featuresRoute(f)));
     for (auto& route : conversionRoutes(impl_->routeDeps)) OBSCURA_TRY_STATUS(ctx_.router().add(std::move(route)));
     for (auto& route : avatarRoutes(impl_->avatarDeps)) OBSCURA_TRY_STATUS(ctx_.router().add(std::move(route)));
+    ctx_.services().put<auth::AvatarLocator>(std::make_shared<AvatarFiles>(impl_->avatarDeps));
     OBSCURA_TRY_STATUS(ctx_.router().add(impl_->events.route()));
     impl_->events.start(ctx_.bus());
     return {};
