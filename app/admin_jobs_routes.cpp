@@ -3,25 +3,13 @@
 #include <nlohmann/json.hpp>
 
 #include "obscura/kernel/ids.hpp"
+#include "obscura/kernel/job_json.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/kernel/router.hpp"
 #include "obscura/storage/storage.hpp"
 
 namespace obscura {
 namespace {
-
-nlohmann::json toJson(const storage::JobRecord& job) {
-    nlohmann::json j = {{"id", job.id},
-                        {"kind", job.kind},
-                        {"assetId", job.assetId.empty() ? nlohmann::json(nullptr) : nlohmann::json(job.assetId)},
-                        {"state", job.state},
-                        {"progress", job.progress},
-                        {"attempts", job.attempts},
-                        {"createdAt", job.createdAt},
-                        {"updatedAt", job.updatedAt}};
-    if (!job.error.empty()) j["error"] = job.error;
-    return j;
-}
 
 Expected<int> parseLimit(const Request& req) {
     auto raw = req.queryParam("limit");
@@ -60,7 +48,7 @@ Route listRoute(storage::Storage& storage) {
         nlohmann::json items = nlohmann::json::array();
         bool more = static_cast<int>(jobs.size()) > limit;
         if (more) jobs.resize(static_cast<std::size_t>(limit));
-        for (const auto& job : jobs) items.push_back(toJson(job));
+        for (const auto& job : jobs) items.push_back(jobToJson(job));
         nlohmann::json body = {{"items", items},
                                {"nextCursor", more ? nlohmann::json(jobs.back().id) : nlohmann::json(nullptr)}};
         return Response::json(200, body.dump());
@@ -105,7 +93,7 @@ Route retryRoute(storage::Storage& storage) {
 
 }  // namespace
 
-std::string jobJson(const storage::JobRecord& job) { return toJson(job).dump(); }
+std::string jobJson(const storage::JobRecord& job) { return jobToJson(job).dump(); }
 
 Status addAdminJobsRoutes(Router& router, storage::Storage& storage) {
     OBSCURA_TRY_STATUS(router.add(listRoute(storage)));

@@ -205,8 +205,7 @@ struct JobQueue::Impl {
                 return {};
             }
             const auto& err = result.error();
-            bool permanent = err.code == ErrorCode::Invalid || err.code == ErrorCode::UnsupportedMediaType ||
-                             attempt >= maxAttempts;
+            const bool permanent = isFinalFailure(err, attempt, maxAttempts);
             std::optional<std::int64_t> retryAt;
             if (!permanent) retryAt = nowUs() + backoffUs(kind.options, attempt);
             outcome = permanent ? "failed" : "retried";
@@ -285,6 +284,11 @@ JobQueue::JobQueue(storage::Storage& storage, Metrics& metrics, std::string inst
     : impl_(std::make_shared<Impl>(storage, metrics, std::move(instanceId))) {}
 
 JobQueue::~JobQueue() { stop(); }
+
+bool isFinalFailure(const Error& error, int attempt, int maxAttempts) {
+    return error.code == ErrorCode::Invalid || error.code == ErrorCode::UnsupportedMediaType ||
+           attempt >= maxAttempts;
+}
 
 Status JobQueue::registerKind(JobKindOptions options, JobHandler handler) {
     if (impl_->started) return internalError("job kind " + options.kind + " registered after start");

@@ -47,12 +47,6 @@ Expected<storage::AssetRecord> ownedAsset(storage::Storage& storage, const Reque
     return std::move(*found);
 }
 
-const MediaType* servedType(const std::string& mimeType) {
-    for (const auto& t : acceptedMediaTypes())
-        if (t.mimeType == mimeType) return &t;
-    return nullptr;
-}
-
 struct ServedFile {
     std::string path;
     std::string etag;  // with its quotes
@@ -135,7 +129,7 @@ Expected<Response> serveOriginal(DownloadDeps& deps, const Request& req) {
 Expected<Response> serveOriginalOf(DownloadDeps& deps, const Request& req, const storage::AssetRecord& asset) {
     const Error missing(ErrorCode::NotFound, "the original file of this asset is missing", "file_missing");
     if (asset.fileMissing) return missing;
-    const MediaType* type = servedType(asset.mimeType);
+    const MediaType* type = mediaTypeByMime(asset.mimeType);
     ServedFile file;
     file.path = deps.dataDir + "/" + asset.storagePath;
     file.etag = "\"" + asset.checksum + "\"";

@@ -28,4 +28,11 @@ const MediaType* mediaTypeByName(std::string_view name) {
     return nullptr;
 }
 
+const MediaType* mediaTypeByMime(std::string_view mimeType) {
+    for (const auto& t : acceptedMediaTypes()) {
+        if (t.mimeType == mimeType) return &t;
+    }
+    return nullptr;
+}
+
 }  // namespace obscura::images

@@ -28,9 +28,7 @@ Expected<std::optional<SourceAsset>> StoredAssetSource::find(const std::string& 
         return {};
     }));
     if (!record) return std::optional<SourceAsset>{};
-    const MediaType* type = nullptr;
-    for (const auto& t : acceptedMediaTypes())
-        if (t.mimeType == record->mimeType) type = &t;
+    const MediaType* type = mediaTypeByMime(record->mimeType);
     if (type == nullptr)
         return Error(ErrorCode::Internal, "asset " + assetId + " has a type outside the table: " + record->mimeType);
     SourceAsset out;

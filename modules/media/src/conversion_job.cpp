@@ -6,7 +6,6 @@
 #include <system_error>
 
 #include "obscura/images/asset_source.hpp"
-#include "obscura/images/events.hpp"
 #include "obscura/kernel/bus.hpp"
 
 namespace obscura::media {
@@ -64,14 +63,8 @@ Expected<std::string> runConversionJob(MediaTools& tools, JobContext& job, const
     const std::string target = asset.derivedDir + "/" + conversionFileName(*format);
 
     auto failed = [&](Error e) -> Expected<std::string> {
-        if (e.code == ErrorCode::Invalid || e.code == ErrorCode::UnsupportedMediaType ||
-            job.attempt() >= record.maxAttempts) {
-            images::DerivativeFailed event;
-            event.assetId = asset.id;
-            event.ownerId = asset.ownerId;
-            event.kind = format->name;
-            event.reason = e.message;
-            tools.bus.publish(std::move(event));
+        if (isFinalFailure(e, job.attempt(), record.maxAttempts)) {
+            announceFailed(tools, asset, {std::string(format->name)}, e.message);
             publishProgress(tools.bus, record, storage::kJobFailed, 0);
         }
         return e;
@@ -102,16 +95,8 @@ Expected<std::string> runConversionJob(MediaTools& tools, JobContext& job, const
         if (!s) return failed(s.error());
     }
     if (!job.stillOwned()) return unavailable("lost the job's lease");
-    if (auto again = tools.assets.find(asset.ownerId, asset.id); again && !*again) {
-        fs::remove_all(asset.derivedDir, ec);
-        return std::string("asset deleted while it was converted");
-    }
-    images::DerivativeCreated event;
-    event.assetId = asset.id;
-    event.ownerId = asset.ownerId;
-    event.kind = format->name;
-    event.version = job.attempt();
-    tools.bus.publish(std::move(event));
+    if (!stillThere(tools, asset)) return std::string("asset deleted while it was converted");
+    announceCreated(tools, asset, std::string(format->name), job.attempt());
     publishProgress(tools.bus, record, storage::kJobSucceeded, 1);
     if (done) done(record, *format);
     return conversionFileName(*format);

@@ -7,6 +7,7 @@
 #include "obscura/images/asset_source.hpp"
 #include "obscura/kernel/http_types.hpp"
 #include "obscura/kernel/ids.hpp"
+#include "obscura/kernel/job_json.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/storage/storage.hpp"
 
@@ -24,21 +25,12 @@ Expected<images::SourceAsset> ownedAsset(ConversionRouteDeps& deps, const Reques
     return std::move(*found);
 }
 
+// The kernel's job shape; a conversion also says its format.
 std::string jobJson(const storage::JobRecord& job) {
-    nlohmann::json j = {{"id", job.id},
-                        {"kind", job.kind},
-                        {"assetId", job.assetId.empty() ? nlohmann::json(nullptr) : nlohmann::json(job.assetId)},
-                        {"state", job.state},
-                        {"progress", job.state == storage::kJobSucceeded ? 1.0 : job.progress},
-                        {"attempts", job.attempts},
-                        {"createdAt", job.createdAt},
-                        {"updatedAt", job.updatedAt.empty() ? job.createdAt : job.updatedAt}};
-    if (!job.error.empty()) j["error"] = job.error;
+    nlohmann::json j = jobToJson(job);
     if (job.kind == kConversionJob) {
-        try {
-            j["format"] = nlohmann::json::parse(job.payload).at("format");
-        } catch (const std::exception&) {
-        }
+        const auto payload = nlohmann::json::parse(job.payload, nullptr, false);
+        if (payload.is_object() && payload.contains("format")) j["format"] = payload["format"];
     }
     return j.dump();
 }

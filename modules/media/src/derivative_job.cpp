@@ -16,14 +16,34 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool finalError(const Error& e, const JobContext& job) {
-    // Bad input does not get better with retries; anything else is final on the last attempt.
-    return e.code == ErrorCode::Invalid || e.code == ErrorCode::UnsupportedMediaType ||
-           job.attempt() >= job.job().maxAttempts;
+// Records the state on the asset first (synchronously: a crash after the job ends must not lose it), then tells
+// everyone.
+Status publishCreated(MediaTools& tools, const images::SourceAsset& asset, const std::string& kind, int version) {
+    OBSCURA_TRY_STATUS(tools.assets.recordDerivative(asset, kind, true, version));
+    announceCreated(tools, asset, kind, version);
+    return {};
 }
 
-// The derivative.* events; the state itself is recorded before (publish*, recordDerivatives) so that a crash
-// after the job ends cannot lose it.
+void publishFailed(MediaTools& tools, const images::SourceAsset& asset, const std::vector<std::string>& kinds,
+                   const std::string& reason) {
+    // Best effort: the job fails anyway; the event's subscriber in images writes the same state if this did not.
+    std::vector<images::AssetSource::DerivativeState> failed;
+    for (const auto& kind : kinds) failed.push_back({kind, false, 0});
+    (void)tools.assets.recordDerivatives(asset, failed);
+    announceFailed(tools, asset, kinds, reason);
+}
+
+Status makeImageDerivatives(MediaTools& tools, const images::SourceAsset& asset, const std::string& source,
+                            ImageKind kind) {
+    const std::string dir = asset.derivedDir + "/";
+    OBSCURA_TRY(sizes, tools.vips.makePreviewAndThumbnail(source, kind, dir + std::string(images::kPreviewFile),
+                                                          dir + std::string(images::kThumbnailFile)));
+    (void)sizes;
+    return {};
+}
+
+}  // namespace
+
 void announceCreated(MediaTools& tools, const images::SourceAsset& asset, const std::string& kind, int version) {
     images::DerivativeCreated e;
     e.assetId = asset.id;
@@ -31,13 +51,6 @@ void announceCreated(MediaTools& tools, const images::SourceAsset& asset, const 
     e.kind = kind;
     e.version = version;
     tools.bus.publish(std::move(e));
-}
-
-// Records the state on the asset first (synchronously), then tells everyone.
-Status publishCreated(MediaTools& tools, const images::SourceAsset& asset, const std::string& kind, int version) {
-    OBSCURA_TRY_STATUS(tools.assets.recordDerivative(asset, kind, true, version));
-    announceCreated(tools, asset, kind, version);
-    return {};
 }
 
 void announceFailed(MediaTools& tools, const images::SourceAsset& asset, const std::vector<std::string>& kinds,
@@ -52,17 +65,6 @@ void announceFailed(MediaTools& tools, const images::SourceAsset& asset, const s
     }
 }
 
-void publishFailed(MediaTools& tools, const images::SourceAsset& asset, const std::vector<std::string>& kinds,
-                   const std::string& reason) {
-    // Best effort: the job fails anyway; the event's subscriber in images writes the same state if this did not.
-    std::vector<images::AssetSource::DerivativeState> failed;
-    for (const auto& kind : kinds) failed.push_back({kind, false, 0});
-    (void)tools.assets.recordDerivatives(asset, failed);
-    announceFailed(tools, asset, kinds, reason);
-}
-
-// The asset may have been deleted while we worked: images removed its folder, and what we just wrote would be
-// a stray. Checked after writing, so a deletion that raced us is cleaned up here.
 bool stillThere(MediaTools& tools, const images::SourceAsset& asset) {
     auto found = tools.assets.find(asset.ownerId, asset.id);
     if (found && !*found) {
@@ -72,17 +74,6 @@ bool stillThere(MediaTools& tools, const images::SourceAsset& asset) {
     }
     return true;  // unknown (database hiccup): keep; fsck reports strays
 }
-
-Status makeImageDerivatives(MediaTools& tools, const images::SourceAsset& asset, const std::string& source,
-                            ImageKind kind) {
-    const std::string dir = asset.derivedDir + "/";
-    OBSCURA_TRY(sizes, tools.vips.makePreviewAndThumbnail(source, kind, dir + std::string(images::kPreviewFile),
-                                                          dir + std::string(images::kThumbnailFile)));
-    (void)sizes;
-    return {};
-}
-
-}  // namespace
 
 void clearDeadAttempts(const std::string& derivedDir) {
     std::error_code ec;
@@ -135,7 +126,7 @@ Expected<std::string> runDerivativesJob(MediaTools& tools, JobContext& job) {
     std::vector<std::string> pending = {"thumbnail", "preview"};
     if (asset.type == "video") pending.push_back("video");
     auto fail = [&](Error e) -> Expected<std::string> {
-        if (finalError(e, job)) {
+        if (isFinalFailure(e, job.attempt(), job.job().maxAttempts)) {
             publishFailed(tools, asset, pending, e.message);
             publishProgress(tools.bus, record, storage::kJobFailed, 0);
         }

@@ -21,7 +21,6 @@
 #include "obscura/kernel/log.hpp"
 #include "obscura/kernel/router.hpp"
 #include "obscura/kernel/service_registry.hpp"
-#include "tool_lookup.hpp"
 
 namespace obscura::media {
 

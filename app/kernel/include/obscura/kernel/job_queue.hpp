@@ -51,6 +51,10 @@ public:
 // unless the error's code is Invalid or UnsupportedMediaType: bad input will not get better).
 using JobHandler = std::function<Expected<std::string>(JobContext&)>;
 
+// Whether an attempt failing with `error` ends its job as failed (no retry follows): the queue's own rule, for
+// handlers that announce a final failure themselves.
+bool isFinalFailure(const Error& error, int attempt, int maxAttempts);
+
 class JobQueue {
 public:
     JobQueue(storage::Storage& storage, Metrics& metrics, std::string instanceId);

@@ -25,6 +25,8 @@ struct MediaType {
 const std::vector<MediaType>& acceptedMediaTypes();
 // The table entry called `name` ("jpeg", "mov"), or nullptr.
 const MediaType* mediaTypeByName(std::string_view name);
+// The table entry whose mimeType is `mimeType` ("image/jpeg": what an asset row stores), or nullptr.
+const MediaType* mediaTypeByMime(std::string_view mimeType);
 
 // What a file is by its content (content_sniffer.cpp). `head` is its first 4 KiB, or all of it when shorter.
 // Returns an entry of acceptedMediaTypes(). An empty head is BadRequest ("empty file"); an unaccepted format is
