@@ -90,3 +90,33 @@ TEST_SUITE("media.mail") {
         smtp.signal(SIGTERM);
     }
 }
+
+TEST_SUITE("media.mail") {
+    TEST_CASE("an SMTP server that cannot be reached costs the notice, never the conversion") {
+        TempDir dir;
+        const int closedPort = freePort();  // nothing listens there
+        tool({"ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+              "testsrc2=size=320x240:rate=25:duration=2", "-f", "lavfi", "-i", "sine=frequency=440:duration=2",
+              "-shortest", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+              dir / "clip.mp4"});
+        AppFixture fx(fastAuth({{"media.smtp.host", "127.0.0.1"},
+                                {"media.smtp.port", std::to_string(closedPort)},
+                                {"media.smtp.tls", "none"}}));
+        HttpClient http(fx.port());
+        auto alice = mediaAdmin(http);
+        REQUIRE(sendJson(http, "PATCH", "/api/users/me", {{"email", "alice@example.org"}}, alice.auth()).status == 200);
+        auto id = uploadOk(http, alice, dir / "clip.mp4");
+        auto r = postJson(http, "/api/assets/" + id + "/conversions", {{"format", "mp3"}}, alice.auth());
+        REQUIRE(r.status == 202);
+        const std::string jobId = bodyOf(r)["jobId"];
+        nlohmann::json job;
+        for (int i = 0; i < 600; ++i) {
+            job = bodyOf(http.get("/api/jobs/" + jobId, alice.auth()));
+            if (job["state"] == "succeeded" || job["state"] == "failed") break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        CHECK(job["state"] == "succeeded");
+        CHECK(job["attempts"] == 1);
+        CHECK(http.get("/api/assets/" + id + "/conversions/mp3", alice.auth()).status == 200);
+    }
+}
