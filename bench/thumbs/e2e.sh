@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/thumbs/e2e.sh OBSCURA_BINARY CORPUS_DIR WORKERS — the whole path, timed: a fresh server (SQLite, fresh
-# data dir, media.workers=WORKERS), one account, every photo of the corpus uploaded (curl, one at a time), until
-# every asset's thumbnail and preview are ready (polling GET /api/assets every 100 ms). Prints
+# data dir, media.workers=WORKERS), one account, every photo of the corpus uploaded (one curl process, two
+# uploads in flight), until every asset's thumbnail and preview are ready — waited for as the web UI does, on
+# the event stream (GET /api/events), then confirmed on GET /api/assets. Prints
 #   RESULT e2e <files> seconds <s> peak-rss-MiB <server peak RSS>
 set -euo pipefail
 bin=$1 corpus=$2 workers=${3:-2}
@@ -19,23 +20,38 @@ curl -sf -H 'content-type: application/json' -d '{"username":"bench","password":
 token=$(curl -sf -H 'content-type: application/json' -d '{"username":"bench","password":"bench password 1"}' \
     "$api/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["accessToken"])')
 files=("$corpus"/*.jpg)
+count=${#files[@]}
+# The client costs CPU on the same two cores as the server: one curl process for all uploads (not one per
+# file), and no polling loop — one stream of events, read by tail -f (inotify) and grep.
+config=$work/uploads.curl
+: > "$config"
+for f in "${files[@]}"; do
+    [ -s "$config" ] && echo next >> "$config"
+    printf 'url = "%s"\nheader = "Authorization: Bearer %s"\nform = "assetData=@%s"\noutput = /dev/null\nfail\n' \
+        "$api/assets" "$token" "$f" >> "$config"
+done
+curl -sN -H "Authorization: Bearer $token" "$api/events" > "$work/events" &
+events=$!
+sleep 0.2  # the stream is open before the first upload
 start=$(date +%s.%N)
 # Two uploads at a time, as a phone or the Immich CLI sends them: the wait for each upload's fsync overlaps.
-printf '%s\0' "${files[@]}" | xargs -0 -P 2 -I{} curl -sf -o /dev/null -H "Authorization: Bearer $token" \
-    -F "assetData=@{}" "$api/assets"
-count=${#files[@]}
-# The poll must not compete with the workers for the CPU it measures: curl and grep only, no interpreter.
-while true; do
-    page=$(curl -sf -H "Authorization: Bearer $token" "$api/assets?limit=500")
-    thumbs=$(grep -o '"thumbnail":"\(ready\|failed\)"' <<< "$page" | wc -l)
-    previews=$(grep -o '"preview":"\(ready\|failed\)"' <<< "$page" | wc -l)
-    [ "$thumbs" -ge "$count" ] && [ "$previews" -ge "$count" ] && break
-    sleep 0.1
-done
+curl -s --parallel --parallel-max 2 -K "$config"
+# A thumbnail and a preview per photo: 2 × count derivative events (made or failed).
+# (Process substitution: a pipeline would also wait for tail, which only notices grep is gone at its next write.)
+grep -m $((2 * count)) -c '^event: derivative\.\(created\|failed\)' < <(exec timeout 600 tail -n +1 -f "$work/events") \
+    >/dev/null || true
 end=$(date +%s.%N)
-failed=$(curl -sf -H "Authorization: Bearer $token" "$api/assets?limit=500" | python3 -c '
+kill "$events" $! 2>/dev/null || true
+# The events said so; the listing must agree (a state is recorded before its event is published).
+page=$(curl -sf -H "Authorization: Bearer $token" "$api/assets?limit=500")
+python3 - "$count" "$page" <<'PY' || exit 1
 import json, sys
-print(sum(1 for a in json.load(sys.stdin)["items"] if "failed" in (a["derivatives"]["thumbnail"], a["derivatives"]["preview"])))')
-[ "$failed" -eq 0 ] || { echo "e2e: $failed assets failed" >&2; exit 1; }
+count, items = int(sys.argv[1]), json.loads(sys.argv[2])["items"]
+states = [(a["derivatives"]["thumbnail"], a["derivatives"]["preview"]) for a in items]
+failed = sum(1 for s in states if "failed" in s)
+pending = sum(1 for s in states if "pending" in s)
+if len(items) != count or failed or pending:
+    sys.exit(f"e2e: {len(items)} assets of {count}, {failed} failed, {pending} not ready")
+PY
 rss=$(awk '/VmHWM/ { printf "%d", $2 / 1024 }' "/proc/$pid/status")
 echo "RESULT e2e $count seconds $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }') peak-rss-MiB $rss"

@@ -3,6 +3,7 @@
 
 #include <set>
 
+#include "mysql_asset_rows.hpp"
 #include "mysql_atomic.hpp"
 #include "mysql_errors.hpp"
 
@@ -137,8 +138,12 @@ Expected<storage::AssetWrite> MysqlAlbumsRepository::updateAlbum(const std::stri
 
 Expected<bool> MysqlAlbumsRepository::deleteAlbum(const std::string& ownerId, const std::string& id) {
     return guarded("delete album", [&]() -> Expected<bool> {
-        auto stmt = connection_.prepare("DELETE FROM albums WHERE id = ? AND owner_id = ?");
-        return stmt.bind(id, ownerId).update() > 0;
+        return atomically(connection_, [&]() -> Expected<bool> {
+            auto stmt = connection_.prepare("DELETE FROM albums WHERE id = ? AND owner_id = ?");
+            if (stmt.bind(id, ownerId).update() == 0) return false;
+            bumpLibraryVersion(connection_, ownerId);  // its album_assets rows went by the cascade
+            return true;
+        });
     });
 }
 
@@ -168,7 +173,10 @@ Expected<std::vector<AlbumAssetChange>> MysqlAlbumsRepository::addAlbumAssets(co
                 changed = changed || inserted;
                 out.push_back(inserted ? AlbumAssetChange::Done : AlbumAssetChange::Duplicate);
             }
-            if (changed) touchAlbum(connection_, albumId, updatedAt);
+            if (changed) {
+                touchAlbum(connection_, albumId, updatedAt);
+                bumpLibraryVersion(connection_, ownerId);
+            }
             return out;
         });
     });
@@ -188,7 +196,10 @@ Expected<std::vector<AlbumAssetChange>> MysqlAlbumsRepository::removeAlbumAssets
                 changed = changed || done;
                 out.push_back(done ? AlbumAssetChange::Done : AlbumAssetChange::NotFound);
             }
-            if (changed) touchAlbum(connection_, albumId, updatedAt);
+            if (changed) {
+                touchAlbum(connection_, albumId, updatedAt);
+                bumpLibraryVersion(connection_, ownerId);
+            }
             return out;
         });
     });

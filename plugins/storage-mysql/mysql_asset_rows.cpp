@@ -147,4 +147,10 @@ Status validAsset(const storage::AssetRecord& asset) {
     return validTags(asset.tags);
 }
 
+void bumpLibraryVersion(Connection& connection, const std::string& ownerId) {
+    auto stmt = connection.prepare(
+        "INSERT INTO library_versions (owner_id, version) VALUES (?, 1) ON DUPLICATE KEY UPDATE version = version + 1");
+    stmt.bind(ownerId).update();
+}
+
 }  // namespace obscura::mysql

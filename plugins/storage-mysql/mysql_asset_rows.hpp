@@ -32,4 +32,8 @@ Status validTags(const std::vector<std::string>& tags);
 // Invalid for a record that breaks a rule the schema's CHECKs would also catch, with a readable message.
 Status validAsset(const storage::AssetRecord& asset);
 
+// Bumps the owner's library version (ImagesRepository::libraryVersion) in the caller's transaction. MySQL has
+// no triggers here (InnoDB's cascades would not fire them), so every write a listing shows calls this.
+void bumpLibraryVersion(Connection& connection, const std::string& ownerId);
+
 }  // namespace obscura::mysql

@@ -149,6 +149,15 @@ void insertAsset(Connection& connection, const storage::AssetRecord& a) {
     d.bytesOriginals = a.sizeBytes;
     d.bytesDerived = a.derivedBytes;
     addUsage(connection, a.ownerId, d);
+    bumpLibraryVersion(connection, a.ownerId);
+}
+
+Expected<std::int64_t> MysqlImagesRepository::libraryVersion(const std::string& ownerId) {
+    return guarded("library version", [&]() -> Expected<std::int64_t> {
+        auto stmt = connection_.prepare("SELECT version FROM library_versions WHERE owner_id = ?");
+        auto rows = stmt.bind(ownerId).query();
+        return rows.next() ? rows.int64(0) : std::int64_t{0};
+    });
 }
 
 Status MysqlImagesRepository::createAsset(const storage::AssetRecord& a) {
@@ -225,6 +234,7 @@ Expected<storage::AssetWrite> MysqlImagesRepository::updateAsset(const std::stri
                 follow.bind(*u.takenAtUs, locked->seq).update();
             }
             if (u.title || u.description || u.tags) reindexWords(connection_, locked->seq);
+            bumpLibraryVersion(connection_, ownerId);
             return storage::AssetWrite::Changed;
         });
     });
@@ -242,6 +252,7 @@ Expected<storage::AssetWrite> MysqlImagesRepository::trashAsset(const std::strin
                 "UPDATE assets SET is_trashed = 1, trashed_at = ?, trashed_at_us = ?, updated_at = ? WHERE seq = ?");
             stmt.bind(trashedAt, trashedAtUs, trashedAt, locked->seq).update();
             moveLive(connection_, ownerId, locked->type, -1);
+            bumpLibraryVersion(connection_, ownerId);
             return storage::AssetWrite::Changed;
         });
     });
@@ -270,6 +281,7 @@ Expected<std::vector<std::string>> MysqlImagesRepository::restoreAssets(const st
                 moveLive(connection_, ownerId, locked->type, +1);
                 restored.push_back(id);
             }
+            if (!restored.empty()) bumpLibraryVersion(connection_, ownerId);
             return restored;
         });
     });
@@ -292,6 +304,7 @@ Expected<bool> MysqlImagesRepository::deleteAsset(const std::string& ownerId, co
             d.bytesOriginals = -locked->sizeBytes;
             d.bytesDerived = -locked->derivedBytes;
             addUsage(connection_, ownerId, d);
+            bumpLibraryVersion(connection_, ownerId);
             return true;
         });
     });
@@ -341,6 +354,7 @@ Expected<storage::AssetWrite> MysqlImagesRepository::setDerivativeState(const st
                 d.bytesDerived = *derivedBytes - locked->derivedBytes;
                 addUsage(connection_, locked->ownerId, d);
             }
+            bumpLibraryVersion(connection_, locked->ownerId);
             return storage::AssetWrite::Changed;
         });
     });
@@ -348,8 +362,14 @@ Expected<storage::AssetWrite> MysqlImagesRepository::setDerivativeState(const st
 
 Expected<storage::AssetWrite> MysqlImagesRepository::setFileMissing(const std::string& assetId, bool missing) {
     return guarded("set file missing", [&]() -> Expected<storage::AssetWrite> {
-        auto stmt = connection_.prepare("UPDATE assets SET file_missing = ? WHERE id = ?");
-        return stmt.bind(missing, assetId).update() > 0 ? storage::AssetWrite::Changed : storage::AssetWrite::NotFound;
+        return atomically(connection_, [&]() -> Expected<storage::AssetWrite> {
+            const auto locked = lockAsset(connection_, assetId, nullptr);
+            if (!locked) return storage::AssetWrite::NotFound;
+            auto stmt = connection_.prepare("UPDATE assets SET file_missing = ? WHERE seq = ?");
+            stmt.bind(missing, locked->seq).update();
+            bumpLibraryVersion(connection_, locked->ownerId);
+            return storage::AssetWrite::Changed;
+        });
     });
 }
 

@@ -246,6 +246,15 @@ CREATE TABLE IF NOT EXISTS asset_usage (
     CONSTRAINT asset_usage_owner_fk FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE CASCADE
 ))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
 
+// The per-owner listing version (ImagesRepository::libraryVersion), bumped by the repositories' writes.
+constexpr std::string_view kLibraryVersions = R"sql(
+CREATE TABLE IF NOT EXISTS library_versions (
+    owner_id VARCHAR(64) NOT NULL,
+    version  BIGINT      NOT NULL,
+    PRIMARY KEY (owner_id),
+    CONSTRAINT library_versions_owner_fk FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE CASCADE
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
 // Bytes served to each owner per calendar month (UTC).
 constexpr std::string_view kAssetBandwidth = R"sql(
 CREATE TABLE IF NOT EXISTS asset_bandwidth (
@@ -347,6 +356,7 @@ const std::vector<Migration>& allMigrations() {
         {"images", 1, {{"auth", 1}}, {kAssets, kAssetTags, kAssetWords, kAssetUsage, kAssetBandwidth}},
         {"media", 1, {{"images", 1}}, {kDerivatives}},
         {"images", 2, {{"images", 1}}, {kAlbums, kAlbumAssets, kSharedLinks, kSharedLinkAssets}},
+        {"images", 3, {{"images", 2}}, {kLibraryVersions}},
     };
     return kMigrations;
 }

@@ -63,6 +63,14 @@ Expected<storage::AssetCounts> SqliteImagesRepository::countAssets(const std::st
     });
 }
 
+Expected<std::int64_t> SqliteImagesRepository::libraryVersion(const std::string& ownerId) {
+    return guarded("library version", [&]() -> Expected<std::int64_t> {
+        auto stmt = connection_.prepare("SELECT version FROM library_versions WHERE owner_id = ?1");
+        stmt.bind(1, ownerId);
+        return stmt.step() ? stmt.int64(0) : std::int64_t{0};
+    });
+}
+
 Status SqliteImagesRepository::createAsset(const storage::AssetRecord& a) {
     OBSCURA_TRY_STATUS(validAsset(a));
     return guarded("create asset", [&]() -> Status {

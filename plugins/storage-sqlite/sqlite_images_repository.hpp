@@ -18,6 +18,7 @@ public:
                                                                       const std::string& checksum) override;
     Expected<std::optional<storage::AssetRecord>> findAssetByStoragePath(const std::string& storagePath) override;
     Expected<storage::AssetPage> listAssets(const storage::AssetQuery& query) override;
+    Expected<std::int64_t> libraryVersion(const std::string& ownerId) override;
     Expected<storage::AssetWrite> updateAsset(const std::string& ownerId, const std::string& id,
                                               const storage::AssetUpdate& update) override;
     Expected<storage::AssetWrite> trashAsset(const std::string& ownerId, const std::string& id,

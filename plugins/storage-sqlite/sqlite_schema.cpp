@@ -287,6 +287,43 @@ CREATE TABLE shared_link_assets (
 CREATE INDEX shared_link_assets_asset ON shared_link_assets (asset_id);
 )sql";
 
+// A per-owner number bumped by every write a listing shows, so rendered pages can be cached and checked with
+// one row read (ImagesRepository::libraryVersion). Triggers keep it, like the usage totals: a write path added
+// later cannot forget it. Album deletions are counted on albums too: whether the cascade's album_assets
+// triggers still see the album row is not something to rely on. No foreign key to users: deleting a user
+// cascades into assets, whose trigger writes here while the user row goes — a left-over row of a deleted user
+// is a few bytes, a foreign key failing that deletion is not.
+constexpr std::string_view kImagesV3 = R"sql(
+CREATE TABLE library_versions (
+    owner_id TEXT PRIMARY KEY NOT NULL,
+    version  INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER library_version_asset_insert AFTER INSERT ON assets BEGIN
+    INSERT INTO library_versions (owner_id, version) VALUES (new.owner_id, 1)
+    ON CONFLICT (owner_id) DO UPDATE SET version = version + 1;
+END;
+CREATE TRIGGER library_version_asset_update AFTER UPDATE ON assets BEGIN
+    INSERT INTO library_versions (owner_id, version) VALUES (new.owner_id, 1)
+    ON CONFLICT (owner_id) DO UPDATE SET version = version + 1;
+END;
+CREATE TRIGGER library_version_asset_delete AFTER DELETE ON assets BEGIN
+    INSERT INTO library_versions (owner_id, version) VALUES (old.owner_id, 1)
+    ON CONFLICT (owner_id) DO UPDATE SET version = version + 1;
+END;
+CREATE TRIGGER library_version_album_asset_insert AFTER INSERT ON album_assets BEGIN
+    INSERT INTO library_versions (owner_id, version) SELECT owner_id, 1 FROM albums WHERE id = new.album_id AND true
+    ON CONFLICT (owner_id) DO UPDATE SET version = version + 1;
+END;
+CREATE TRIGGER library_version_album_asset_delete AFTER DELETE ON album_assets BEGIN
+    INSERT INTO library_versions (owner_id, version) SELECT owner_id, 1 FROM albums WHERE id = old.album_id AND true
+    ON CONFLICT (owner_id) DO UPDATE SET version = version + 1;
+END;
+CREATE TRIGGER library_version_album_delete AFTER DELETE ON albums BEGIN
+    INSERT INTO library_versions (owner_id, version) VALUES (old.owner_id, 1)
+    ON CONFLICT (owner_id) DO UPDATE SET version = version + 1;
+END;
+)sql";
+
 constexpr std::string_view kMediaV1 = R"sql(
 CREATE TABLE derivatives (
     asset_id   TEXT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
@@ -312,6 +349,7 @@ const std::vector<Migration>& allMigrations() {
         {"images", 1, {{"auth", 1}}, kImagesV1},
         {"media", 1, {{"images", 1}}, kMediaV1},
         {"images", 2, {{"images", 1}}, kImagesV2},
+        {"images", 3, {{"images", 2}}, kImagesV3},
     };
     return kMigrations;
 }

@@ -56,6 +56,7 @@ private:
     void beginRequest();
     Status prepareOnWorker();
     void onPrepared(Status status);
+    void onHandledWithoutBody(PreparedResponse prepared);
     Status checkBodyLimit() const;
     std::uint64_t bodyLimit() const;
     void rejectBeforeBody(Error error);
@@ -140,6 +141,9 @@ private:
     std::uint64_t bytesOut_ = 0;
     std::optional<http::response<http::string_body>> stringResponse_;
     std::optional<http::response_serializer<http::string_body>> stringSerializer_;
+    std::shared_ptr<const std::string> sharedBody_;  // what sharedResponse_'s span points into
+    std::optional<http::response<http::span_body<const char>>> sharedResponse_;
+    std::optional<http::response_serializer<http::span_body<const char>>> sharedSerializer_;
     std::optional<http::response<FileRangeBody>> fileResponse_;
     std::optional<http::response_serializer<FileRangeBody>> fileSerializer_;
     std::optional<http::response<http::buffer_body>> streamResponse_;

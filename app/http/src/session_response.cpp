@@ -118,6 +118,19 @@ void Session::respond(PreparedResponse prepared) {
         writeSome(*fileSerializer_, headOnly);
         return;
     }
+    if (prepared.response.sharedBody) {
+        sharedBody_ = std::move(prepared.response.sharedBody);
+        sharedResponse_.emplace();
+        fillHeader(*sharedResponse_, prepared.response);
+        if (!bodyless) {
+            sharedResponse_->content_length(sharedBody_->size());
+            if (!headOnly) sharedResponse_->body() = {sharedBody_->data(), sharedBody_->size()};
+        }
+        sharedSerializer_.emplace(*sharedResponse_);
+        if (headOnly || bodyless) sharedSerializer_->split(true);
+        writeSome(*sharedSerializer_, headOnly || bodyless);
+        return;
+    }
     stringResponse_.emplace();
     fillHeader(*stringResponse_, prepared.response);
     if (!bodyless) {
@@ -271,6 +284,9 @@ void Session::releaseResponse() {
     // Serializers refer to their messages: release them first. Big bodies go now, not at the next request.
     stringSerializer_.reset();
     stringResponse_.reset();
+    sharedSerializer_.reset();
+    sharedResponse_.reset();
+    sharedBody_.reset();
     fileSerializer_.reset();
     fileResponse_.reset();
     streamSerializer_.reset();

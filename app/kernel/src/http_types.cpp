@@ -142,6 +142,14 @@ Response Response::json(int status, std::string serializedJson) {
     return r;
 }
 
+Response Response::json(int status, std::shared_ptr<const std::string> serializedJson) {
+    Response r;
+    r.status = status;
+    r.headers.set("Content-Type", "application/json");
+    r.sharedBody = std::move(serializedJson);
+    return r;
+}
+
 Response Response::text(int status, std::string body, std::string contentType) {
     Response r;
     r.status = status;

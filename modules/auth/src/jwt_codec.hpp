@@ -4,12 +4,15 @@
 // checks no claim at all (an expired token passes), so everything beyond the signature is checked here.
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "obscura/kernel/expected.hpp"
 
 namespace obscura::auth {
+
+class VerifiedTokens;
 
 struct AccessClaims {
     std::string subject;         // user id
@@ -30,7 +33,7 @@ public:
     static constexpr std::size_t kMaxTokenBytes = 4096;
 
     // secret: the HMAC key as given (auth.jwtSecret or the 64 hex characters of <dataDir>/secret).
-    explicit JwtCodec(std::string secret) : secret_(std::move(secret)) {}
+    explicit JwtCodec(std::string secret);
 
     // Signs claims with HS256, adding iss, aud and the token type. Internal only when libjwt fails.
     Expected<std::string> encode(const AccessClaims& claims) const;
@@ -38,11 +41,15 @@ public:
     // Unauthenticated (message says why, never echoing the token) unless the token is a well-formed HS256
     // JWT signed with our secret whose header names exactly HS256, of our type, issuer and audience, with
     // sub, iat, exp, jti and ver present and well-typed, not expired and already valid (iat/nbf) at
-    // nowSeconds, both within kLeeway.
+    // nowSeconds, both within kLeeway. A token that passed once is recognised by its digest afterwards (see
+    // verified_tokens.hpp); only the time checks run again.
     Expected<AccessClaims> decode(std::string_view token, std::int64_t nowSeconds) const;
 
 private:
+    Expected<AccessClaims> verify(std::string_view token) const;
+
     std::string secret_;
+    std::shared_ptr<VerifiedTokens> verified_;
 };
 
 }  // namespace obscura::auth

@@ -18,14 +18,22 @@ class Storage;
 namespace obscura::images {
 
 class AssetService;
+class ListingCache;
 
-std::vector<Route> listingRoutes(storage::Storage& storage);
-std::vector<Route> searchRoutes(storage::Storage& storage);
+// What the three listings (assets, search, trash) answer from: the storage and the rendered-page cache.
+struct Listings {
+    storage::Storage& storage;
+    ListingCache& cache;
+};
+
+std::vector<Route> listingRoutes(Listings listings);
+std::vector<Route> searchRoutes(Listings listings);
 std::vector<Route> timelineRoutes(storage::Storage& storage);
 std::vector<Route> assetRoutes(AssetService& assets);
-std::vector<Route> trashRoutes(storage::Storage& storage, AssetService& assets);
+std::vector<Route> trashRoutes(Listings listings, AssetService& assets);
 
-// One page in the listing shape {items, nextCursor}; shared by the asset, search and trash listings.
-Expected<Response> answerListing(storage::Storage& storage, const storage::AssetQuery& query);
+// One page in the listing shape {items, nextCursor}; shared by the asset, search and trash listings. Served
+// from the cache when the caller's library has not changed since this request's page was rendered.
+Expected<Response> answerListing(Listings listings, const Request& req, const storage::AssetQuery& query);
 
 }  // namespace obscura::images

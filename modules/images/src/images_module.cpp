@@ -7,6 +7,7 @@
 #include "asset_service.hpp"
 #include "derivative_tracker.hpp"
 #include "images_usage.hpp"
+#include "listing_cache.hpp"
 #include "obscura/auth/events.hpp"
 #include "obscura/auth/user_deletion.hpp"
 #include "obscura/auth/password_guard.hpp"
@@ -40,13 +41,15 @@ struct ImagesModule::Impl {
           purger(assets, static_cast<int>(config.getInt("images.trashDays"))),
           derivatives(ctx.storage(), ctx.dataDir()),
           bytes(config, ctx),
-          source(ctx.storage(), ctx.dataDir(), derivatives) {}
+          source(ctx.storage(), ctx.dataDir(), derivatives),
+          listingCache(static_cast<std::size_t>(config.getInt("images.listingCacheBytes"))) {}
 
     AssetService assets;
     TrashPurger purger;
     DerivativeTracker derivatives;
     AssetBytes bytes;  // upload, downloads, temp area, start-up library check
     StoredAssetSource source;
+    ListingCache listingCache;
     Bus::Subscription userDeleted;
     std::shared_ptr<auth::PasswordGuard> guard;  // kept alive as long as the share-link routes use it
 };
@@ -70,11 +73,12 @@ Status ImagesModule::onAllLoaded() {
     OBSCURA_TRY_STATUS(router.add(mediaTypesRoute()));
     OBSCURA_TRY_STATUS(router.add(bulkUploadCheckRoute(storage)));
     OBSCURA_TRY_STATUS(impl_->bytes.addRoutes(router));
-    std::vector<std::vector<Route>> groups = {listingRoutes(storage),
-                                              searchRoutes(storage),
+    const Listings listings{storage, impl_->listingCache};
+    std::vector<std::vector<Route>> groups = {listingRoutes(listings),
+                                              searchRoutes(listings),
                                               timelineRoutes(storage),
                                               assetRoutes(impl_->assets),
-                                              trashRoutes(storage, impl_->assets),
+                                              trashRoutes(listings, impl_->assets),
                                               albumRoutes(storage),
                                               albumAssetRoutes(storage)};
     // Share links guard their passwords with auth's hasher and sign-in throttle (registered by auth).

@@ -3,16 +3,40 @@
 #include "asset_cursor.hpp"
 #include "asset_json.hpp"
 #include "asset_routes.hpp"
+#include "listing_cache.hpp"
 #include "listing_params.hpp"
 #include "obscura/storage/storage.hpp"
 
 namespace obscura::images {
 
-Expected<Response> answerListing(storage::Storage& storage, const storage::AssetQuery& query) {
+namespace {
+
+// The owner first: one user's pages never answer another's request. The raw query string, not the parsed
+// one: two spellings of one query are two entries, which costs memory only.
+std::string cacheKey(const Request& req, const storage::AssetQuery& query) {
+    std::string key;
+    key.reserve(query.filter.ownerId.size() + req.path.size() + req.query.size() + 2);
+    key.append(query.filter.ownerId).append(1, '\n').append(req.path).append(1, '?').append(req.query);
+    return key;
+}
+
+}  // namespace
+
+Expected<Response> answerListing(Listings listings, const Request& req, const storage::AssetQuery& query) {
     // Another user's album, like a missing one, is 404 rather than an empty page.
-    if (query.filter.albumId) OBSCURA_TRY_STATUS(ownedAlbum(storage, query.filter.ownerId, *query.filter.albumId));
+    if (query.filter.albumId)
+        OBSCURA_TRY_STATUS(ownedAlbum(listings.storage, query.filter.ownerId, *query.filter.albumId));
+    const std::string key = cacheKey(req, query);
+    std::shared_ptr<const std::string> cached;
     storage::AssetPage page;
-    OBSCURA_TRY_STATUS(storage.run([&](storage::Repositories& repos) -> Status {
+    std::int64_t version = 0;
+    OBSCURA_TRY_STATUS(listings.storage.run([&](storage::Repositories& repos) -> Status {
+        // The version before the page: a write landing in between makes the page newer than its version,
+        // which only costs the next request a miss; the other order could keep a stale page.
+        OBSCURA_TRY(current, repos.images().libraryVersion(query.filter.ownerId));
+        version = current;
+        cached = listings.cache.find(key, version);
+        if (cached) return {};
         auto found = repos.images().listAssets(query);
         if (!found) {
             // The parameters were checked already; what the plugin still refuses is the request's fault.
@@ -22,13 +46,16 @@ Expected<Response> answerListing(storage::Storage& storage, const storage::Asset
         page = std::move(*found);
         return {};
     }));
+    if (cached) return Response::json(200, std::move(cached));
     std::string next;
     if (page.hasMore && !page.items.empty())
         next = encodeCursor({page.items.back().takenAtUs, page.items.back().id});
-    return Response::json(200, assetPageJson(page, next));
+    auto body = std::make_shared<const std::string>(assetPageJson(page, next));
+    listings.cache.store(key, version, body);
+    return Response::json(200, std::move(body));
 }
 
-std::vector<Route> listingRoutes(storage::Storage& storage) {
+std::vector<Route> listingRoutes(Listings listings) {
     Route route;
     route.method = Method::Get;
     route.pattern = "/api/assets";
@@ -36,9 +63,9 @@ std::vector<Route> listingRoutes(storage::Storage& storage) {
     route.module = "images";
     route.summary = "The caller's assets, newest first: limit, cursor, order, from, to, tag, albumId, favorite, "
                     "archived, type, q";
-    route.handler = [&storage](Request& req) -> Expected<Response> {
+    route.handler = [listings](Request& req) -> Expected<Response> {
         OBSCURA_TRY(query, parseListing(req, req.principal->userId, Listing::Assets));
-        return answerListing(storage, query);
+        return answerListing(listings, req, query);
     };
     return {route};
 }

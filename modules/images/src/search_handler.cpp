@@ -5,16 +5,16 @@
 
 namespace obscura::images {
 
-std::vector<Route> searchRoutes(storage::Storage& storage) {
+std::vector<Route> searchRoutes(Listings listings) {
     Route route;
     route.method = Method::Get;
     route.pattern = "/api/search";
     route.auth = AuthPolicy::User;
     route.module = "images";
     route.summary = "Search the caller's assets by words of title, description, tags, file name and camera";
-    route.handler = [&storage](Request& req) -> Expected<Response> {
+    route.handler = [listings](Request& req) -> Expected<Response> {
         OBSCURA_TRY(query, parseListing(req, req.principal->userId, Listing::Search));
-        return answerListing(storage, query);
+        return answerListing(listings, req, query);
     };
     return {route};
 }

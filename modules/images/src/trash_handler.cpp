@@ -33,16 +33,16 @@ Expected<std::optional<std::vector<std::string>>> restoreIds(const std::string& 
     return std::optional<std::vector<std::string>>(std::move(result));
 }
 
-Route listRoute(storage::Storage& storage) {
+Route listRoute(Listings listings) {
     Route route;
     route.method = Method::Get;
     route.pattern = "/api/trash";
     route.auth = AuthPolicy::User;
     route.module = "images";
     route.summary = "The caller's trashed assets in the listing shape (limit, cursor, order and the filters apply)";
-    route.handler = [&storage](Request& req) -> Expected<Response> {
+    route.handler = [listings](Request& req) -> Expected<Response> {
         OBSCURA_TRY(query, parseListing(req, req.principal->userId, Listing::Trash));
-        return answerListing(storage, query);
+        return answerListing(listings, req, query);
     };
     return route;
 }
@@ -81,8 +81,8 @@ Route emptyRoute(AssetService& assets) {
 
 }  // namespace
 
-std::vector<Route> trashRoutes(storage::Storage& storage, AssetService& assets) {
-    return {listRoute(storage), restoreRoute(assets), emptyRoute(assets)};
+std::vector<Route> trashRoutes(Listings listings, AssetService& assets) {
+    return {listRoute(listings), restoreRoute(assets), emptyRoute(assets)};
 }
 
 }  // namespace obscura::images

@@ -100,12 +100,12 @@ TEST_SUITE("integration.mysql.migrations") {
             CAPTURE(module);
             CHECK(first.out.find(std::string(module) + ": version 0 -> 1") != std::string::npos);
         }
-        CHECK(first.out.find("images: version 0 -> 2") != std::string::npos);  // 2: albums and share links
+        CHECK(first.out.find("images: version 0 -> 3") != std::string::npos);  // 2: albums and share links, 3: library versions
         auto recorded = db->query(
             "SELECT CONCAT(module, '=', MAX(version)) FROM schema_migrations GROUP BY module"
             " ORDER BY module");
         REQUIRE_MESSAGE(recorded.ok(), recorded.error().message);
-        CHECK(*recorded == std::vector<std::string>{"auth=1", "images=2", "kernel=1", "media=1"});
+        CHECK(*recorded == std::vector<std::string>{"auth=1", "images=3", "kernel=1", "media=1"});
         auto engines = db->query(
             "SELECT DISTINCT CONCAT(engine, ' ', table_collation) FROM information_schema.tables"
             " WHERE table_schema = DATABASE()");

@@ -81,6 +81,30 @@ long claimedBy(int port, const std::string& kind = kDeleteFilesJob) {
     return at == std::string::npos ? 0 : std::stol(metrics.substr(at + needle.size()));
 }
 
+// Two replicas: a fresh database, a shared data dir, two servers started one after the other (the first
+// creates the JWT secret in the data dir that both then share), and an admin account.
+struct Replicas {
+    std::unique_ptr<MysqlTestDatabase> db;
+    TempDir shared;
+    std::string dataDir = shared.path() + "/data";
+    std::unique_ptr<ServerProcess> first, second;
+    nlohmann::json admin;
+
+    Replicas() {
+        auto created = MysqlTestDatabase::create(*mysqlServerFromEnvironment());
+        REQUIRE_MESSAGE(created.ok(), created.error().message);
+        db = std::move(*created);
+        first = std::make_unique<ServerProcess>(std::vector<std::string>{"serve", "--port", "0"},
+                                                serverEnvironment(*db, dataDir));
+        REQUIRE_MESSAGE(first->start(), first->log());
+        second = std::make_unique<ServerProcess>(std::vector<std::string>{"serve", "--port", "0"},
+                                                 serverEnvironment(*db, dataDir));
+        REQUIRE_MESSAGE(second->start(), second->log());
+        HttpClient a(first->port());
+        admin = registerUser(a, "admin");
+    }
+};
+
 }  // namespace
 
 TEST_SUITE("integration.mysql.replicas") {
@@ -158,18 +182,15 @@ TEST_SUITE("integration.mysql.replicas") {
     }
 
     TEST_CASE("two servers share a batch of uploads' derivative jobs: each made once, in one terminal state") {
-        auto created = MysqlTestDatabase::create(*mysqlServerFromEnvironment());
-        REQUIRE_MESSAGE(created.ok(), created.error().message);
-        const auto& db = **created;
-        TempDir shared;
-        const std::string dataDir = shared.path() + "/data";
-        ServerProcess first({"serve", "--port", "0"}, serverEnvironment(db, dataDir));
-        REQUIRE_MESSAGE(first.start(), first.log());
-        ServerProcess second({"serve", "--port", "0"}, serverEnvironment(db, dataDir));
-        REQUIRE_MESSAGE(second.start(), second.log());
+        Replicas replicas;
+        const auto& db = *replicas.db;
+        auto& first = *replicas.first;
+        auto& second = *replicas.second;
+        auto& shared = replicas.shared;
+        const std::string& dataDir = replicas.dataDir;
         HttpClient a(first.port());
         HttpClient b(second.port());
-        const auto admin = registerUser(a, "admin");
+        const auto& admin = replicas.admin;
         const auto onA = login(a, "admin");
         const auto onB = login(b, "admin");
 
@@ -235,5 +256,29 @@ TEST_SUITE("integration.mysql.replicas") {
         MESSAGE("integration: MySQL: " << kUploads << " uploads' derivative jobs, claimed " << byFirst
                                        << " by one server and " << bySecond << " by the other");
         CHECK(byFirst + bySecond == kUploads);
+    }
+
+    // Each replica caches rendered listings; the version that makes a page stale lives in the database.
+    TEST_CASE("a listing cached by one server shows a change made through the other at once") {
+        Replicas replicas;
+        HttpClient a(replicas.first->port());
+        HttpClient b(replicas.second->port());
+        const auto onA = login(a, "admin");
+        const auto onB = login(b, "admin");
+        auto storage = openDatabase(*replicas.db);
+        const auto photo = storeAsset(*storage, replicas.dataDir, replicas.admin["id"].get<std::string>(), 1);
+        const auto titleOnA = [&] {
+            auto page = bodyOf(a.get("/api/assets", bearer(onA.access)));
+            REQUIRE(page["items"].size() == 1);
+            return page["items"][0]["title"].get<std::string>();
+        };
+        REQUIRE(titleOnA().empty());
+        REQUIRE(titleOnA().empty());  // now from the first server's cache
+        auto patched = sendJson(b, "PATCH", "/api/assets/" + photo.id, {{"title", "Set on B"}}, bearer(onB.access));
+        REQUIRE_MESSAGE(patched.status == 200, patched.body);
+        CHECK(titleOnA() == "Set on B");
+        REQUIRE(b.request("DELETE", "/api/assets/" + photo.id, bearer(onB.access)).status == 204);
+        CHECK(bodyOf(a.get("/api/assets", bearer(onA.access)))["items"].empty());
+        CHECK(bodyOf(a.get("/api/trash", bearer(onA.access)))["items"].size() == 1);
     }
 }

@@ -181,4 +181,49 @@ TEST_SUITE("auth.jwt") {
             if (bad.size() > 8) CHECK(refused.error().message.find(bad) == std::string::npos);
         }
     }
+
+    // decode() remembers tokens that verified (by digest) and skips libjwt for them afterwards: these prove the
+    // shortcut never accepts what the full check would refuse.
+    TEST_CASE("a remembered token still expires and is still not valid before its time") {
+        JwtCodec codec(kSecret);
+        auto token = *codec.encode(sampleClaims());
+        const std::int64_t leeway = JwtCodec::kLeeway.count();
+        REQUIRE(codec.decode(token, kNow).ok());  // verified and remembered
+        REQUIRE(codec.decode(token, kNow + 60).ok());
+        CHECK(refusal(codec.decode(token, kNow + 900 + leeway)).find("expired") != std::string::npos);
+        CHECK(refusal(codec.decode(token, kNow - leeway - 1)).find("not yet valid") != std::string::npos);
+        CHECK(codec.decode(token, kNow + 1).ok());
+    }
+
+    TEST_CASE("after a genuine token was remembered, each one-character change of it is still refused") {
+        JwtCodec codec(kSecret);
+        auto token = *codec.encode(sampleClaims());
+        REQUIRE(codec.decode(token, kNow).ok());
+        int refused = 0;
+        for (std::size_t i = 0; i < token.size(); ++i) {
+            if (token[i] == '.') continue;
+            auto changed = token;
+            changed[i] = changed[i] == 'A' ? 'B' : 'A';
+            // The last character of a base64url segment may carry unused bits: a change there can decode to
+            // the same bytes, and then it is the same token to the verifier. Everything else must be refused.
+            auto decoded = codec.decode(changed, kNow);
+            if (!decoded.ok()) ++refused;
+        }
+        CHECK(refused >= static_cast<int>(token.size()) - 2 - 3);
+        // And the genuine one is still accepted, with its own claims.
+        auto again = codec.decode(token, kNow);
+        REQUIRE(again.ok());
+        CHECK(again->subject == sampleClaims().subject);
+        CHECK(again->tokenVersion == 4);
+    }
+
+    TEST_CASE("a token refused once is refused again: refusals are not remembered") {
+        JwtCodec codec(kSecret);
+        auto other = forgeJwt(kHs256Header, validClaimsJson("user-1", kNow), kSecret + "x", Signature::HS256);
+        refusal(codec.decode(other, kNow));
+        refusal(codec.decode(other, kNow));
+        JwtCodec otherCodec(kSecret + "x");
+        REQUIRE(otherCodec.decode(other, kNow).ok());  // remembered by its own codec (its own secret) only
+        refusal(codec.decode(other, kNow));
+    }
 }

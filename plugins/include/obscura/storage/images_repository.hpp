@@ -41,6 +41,11 @@ public:
 
     // One page of the owner's assets matching the filter, in (takenAtUs, id) order, after the cursor.
     virtual Expected<AssetPage> listAssets(const AssetQuery& query) = 0;
+    // A number that grows with every committed write that can change what a listing of this owner shows (an
+    // asset created, changed, trashed, restored or deleted, a derivative's state, album membership, an album
+    // deleted); 0 before the owner's first asset. Listings cached under it are exact: read it first, then the
+    // page, in the same process or another replica.
+    virtual Expected<std::int64_t> libraryVersion(const std::string& ownerId) = 0;
 
     // Writes the fields set in update (and updatedAt). NotFound for a missing or foreign asset.
     virtual Expected<AssetWrite> updateAsset(const std::string& ownerId, const std::string& id,

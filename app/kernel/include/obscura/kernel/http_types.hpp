@@ -99,10 +99,13 @@ struct Response {
     int status = 200;
     Headers headers;
     std::string body;
+    // Instead of body: bytes shared with a cache (rendered listing pages), sent without being copied.
+    std::shared_ptr<const std::string> sharedBody;
     std::optional<FileBody> file;
     std::shared_ptr<ResponseStream> stream;
 
     static Response json(int status, std::string serializedJson);
+    static Response json(int status, std::shared_ptr<const std::string> serializedJson);
     static Response text(int status, std::string body, std::string contentType = "text/plain; charset=utf-8");
     static Response noContent();
 };
