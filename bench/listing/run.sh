@@ -2,8 +2,10 @@
 # Listing at a million assets (not a test). In one run, on one machine:
 #   1. the keyset page time at the storage API (obscura_bench_listing: 1,000,000 rows inserted in one
 #      transaction, pages of 100 at 90% depth), and
-#   2. authenticated GET /api/assets?limit=100 requests/s with wrk against the Release server, then against a
-#      bare Beast server (obscura_bench_bare_beast) answering the very same bytes.
+#   2. authenticated GET /api/assets?limit=100 requests/s with wrk against the Release server (the page comes
+#      from the listing cache after the first request), again with the cache off (every page read from
+#      SQLite and rendered), then against a bare Beast server (obscura_bench_bare_beast) answering the very
+#      same bytes.
 # Usage: bench/listing/run.sh [BUILD_DIR] [ASSETS] [SECONDS] [CONNECTIONS]
 #   defaults: build (configure it with -DCMAKE_BUILD_TYPE=Release -DOBSCURA_BUILD_BENCH=ON), 1000000, 20, 32.
 # Needs curl, wrk and python3. The server runs with the access log off and server.maxConnectionsPerIp raised.
@@ -33,7 +35,7 @@ trap cleanup EXIT
 start_server() {
     : >"$work/log"
     OBSCURA_LOG_ACCESS_LOG=false OBSCURA_SERVER_MAX_CONNECTIONS_PER_IP=4096 \
-        "$bin" serve --port 0 --data-dir "$work/data" 2>"$work/log" &
+        OBSCURA_IMAGES_LISTING_CACHE_BYTES="${cache_bytes:-33554432}" "$bin" serve --port 0 --data-dir "$work/data" 2>"$work/log" &
     server=$!
     port=""
     for _ in $(seq 300); do
@@ -70,8 +72,14 @@ run_wrk() {
         grep -E 'Requests/sec|Non-2xx|Socket errors|50%|99%|requests in'
 }
 wrk -t 2 -c "$connections" -d 3s -H "Authorization: Bearer $token" "$url/api/assets?limit=100" >/dev/null  # warm up
-echo "-- obscura (Release, JWT auth, SQLite):"
+echo "-- obscura (Release, JWT auth, SQLite; the page from the listing cache after the first request):"
 run_wrk "$url/api/assets?limit=100" | tee "$work/obscura.txt"
+stop_server
+# The same with the cache off: what every request costs right after a change to the library.
+cache_bytes=0 start_server
+token="$(curl -sf -u 'bench:bench password 123' -X POST "$url/api/auth/login" | json_field '["accessToken"]')"
+echo "-- obscura, listing cache off (images.listingCacheBytes=0: every page read and rendered):"
+run_wrk "$url/api/assets?limit=100" | tee "$work/uncached.txt"
 stop_server
 
 "$build/bin/obscura_bench_bare_beast" 0 "$work/page.json" "$(nproc)" >"$work/bare.log" &
@@ -82,9 +90,10 @@ wrk -t 2 -c "$connections" -d 3s "http://127.0.0.1:$bare_port/api/assets?limit=1
 echo "-- bare Beast, same bytes:"
 run_wrk "http://127.0.0.1:$bare_port/api/assets?limit=100" | tee "$work/bare.txt"
 
-python3 - "$work/obscura.txt" "$work/bare.txt" <<'PY'
+python3 - "$work/obscura.txt" "$work/uncached.txt" "$work/bare.txt" <<'PY'
 import re, sys
 rate = lambda f: float(re.search(r"Requests/sec:\s*([\d.]+)", open(f).read()).group(1))
-o, b = rate(sys.argv[1]), rate(sys.argv[2])
+o, u, b = rate(sys.argv[1]), rate(sys.argv[2]), rate(sys.argv[3])
 print(f"obscura / bare = {o:.0f} / {b:.0f} = {o / b:.2f}")
+print(f"obscura, cache off / bare = {u:.0f} / {b:.0f} = {u / b:.2f}")
 PY

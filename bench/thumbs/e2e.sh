@@ -35,11 +35,13 @@ events=$!
 sleep 0.2  # the stream is open before the first upload
 start=$(date +%s.%N)
 # Two uploads at a time, as a phone or the Immich CLI sends them: the wait for each upload's fsync overlaps.
-curl -s --parallel --parallel-max 2 -K "$config"
-# A thumbnail and a preview per photo: 2 × count derivative events (made or failed).
-# (Process substitution: a pipeline would also wait for tail, which only notices grep is gone at its next write.)
-grep -m $((2 * count)) -c '^event: derivative\.\(created\|failed\)' < <(exec timeout 600 tail -n +1 -f "$work/events") \
-    >/dev/null || true
+curl -s --no-progress-meter --parallel --parallel-max 2 -K "$config"
+# A thumbnail, a preview and a video per photo: 3 × count derivative events (made or failed).
+# The video derivative of a photo is reported too (failed: "photos have no video"), so three per photo. awk,
+# not grep -m: grep waits for a full input buffer before it counts. Process substitution, not a pipeline: a
+# pipeline would also wait for tail, which only notices awk is gone at its next write.
+awk -v n=$((3 * count)) '/^event: derivative\.(created|failed)$/ { if (++seen >= n) exit }' \
+    < <(exec timeout 600 tail -n +1 -f "$work/events")
 end=$(date +%s.%N)
 kill "$events" $! 2>/dev/null || true
 # The events said so; the listing must agree (a state is recorded before its event is published).

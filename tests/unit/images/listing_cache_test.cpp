@@ -1,0 +1,65 @@
+// The rendered-page cache's own rules: a page is answered only at the version it was rendered at, the budget
+// holds (least recently used pages go first), and a page too big for it is never kept.
+#include "listing_cache.hpp"
+
+#include <doctest/doctest.h>
+
+using obscura::images::ListingCache;
+
+namespace {
+
+std::shared_ptr<const std::string> page(std::size_t bytes, char fill = 'x') {
+    return std::make_shared<const std::string>(bytes, fill);
+}
+
+}  // namespace
+
+TEST_SUITE("images.listing_cache") {
+    TEST_CASE("a page is answered at the version it was rendered at, and dropped once the version moves") {
+        ListingCache cache(1 << 20);
+        cache.store("alice\n/api/assets?", 7, page(100, 'a'));
+        auto hit = cache.find("alice\n/api/assets?", 7);
+        REQUIRE(hit);
+        CHECK(*hit == std::string(100, 'a'));
+        CHECK_FALSE(cache.find("bob\n/api/assets?", 7));
+        CHECK_FALSE(cache.find("alice\n/api/assets?", 8));
+        CHECK(cache.entries() == 0);  // the stale page went with the miss
+        CHECK_FALSE(cache.find("alice\n/api/assets?", 7));
+    }
+
+    TEST_CASE("two renders racing keep the newer version's page") {
+        ListingCache cache(1 << 20);
+        cache.store("k", 9, page(10, 'n'));
+        cache.store("k", 8, page(10, 'o'));  // rendered from an older read, stored last
+        REQUIRE(cache.find("k", 9));
+        CHECK(*cache.find("k", 9) == std::string(10, 'n'));
+        cache.store("k", 10, page(10, 'm'));
+        CHECK(*cache.find("k", 10) == std::string(10, 'm'));
+        CHECK(cache.entries() == 1);
+    }
+
+    TEST_CASE("the byte budget holds: the least recently used pages are evicted first") {
+        ListingCache cache(4000);
+        cache.store("a", 1, page(900));
+        cache.store("b", 1, page(900));
+        cache.store("c", 1, page(900));
+        REQUIRE(cache.find("a", 1));  // a is now the most recently used
+        cache.store("d", 1, page(900));
+        cache.store("e", 1, page(900));  // over budget: b (least recent) goes, then nothing else needs to
+        CHECK(cache.bytes() <= 4000);
+        CHECK_FALSE(cache.find("b", 1));
+        CHECK(cache.find("a", 1));
+        CHECK(cache.find("e", 1));
+        CHECK(cache.entries() == 4);
+    }
+
+    TEST_CASE("a page larger than a quarter of the budget, or any page with the cache off, is not kept") {
+        ListingCache cache(4000);
+        cache.store("big", 1, page(1001));
+        CHECK_FALSE(cache.find("big", 1));
+        CHECK(cache.bytes() == 0);
+        ListingCache off(0);
+        off.store("k", 1, page(1));
+        CHECK_FALSE(off.find("k", 1));
+    }
+}
