@@ -76,6 +76,8 @@ Status AssetBytes::addRoutes(Router& router) {
 
 DownloadDeps& AssetBytes::downloads() { return impl_->download; }
 
+BandwidthMeter& AssetBytes::bandwidth() { return impl_->bandwidth; }
+
 void AssetBytes::start() {
     impl_->bandwidth.start();
     impl_->census.start();

@@ -13,6 +13,7 @@ class Router;
 
 namespace obscura::images {
 
+class BandwidthMeter;
 struct DownloadDeps;
 
 class AssetBytes {
@@ -25,6 +26,8 @@ public:
     Status addRoutes(Router& router);
     // The download answers, for share links' media.
     DownloadDeps& downloads();
+    // The monthly bandwidth counter, for what other modules serve (AssetSource::countServed).
+    BandwidthMeter& bandwidth();
     // The background library check (orphan census); stop() interrupts it.
     void start();
     void stop();

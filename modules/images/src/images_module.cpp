@@ -41,7 +41,7 @@ struct ImagesModule::Impl {
           purger(assets, static_cast<int>(config.getInt("images.trashDays"))),
           derivatives(ctx.storage(), ctx.dataDir()),
           bytes(config, ctx),
-          source(ctx.storage(), ctx.dataDir(), derivatives),
+          source(ctx.storage(), ctx.dataDir(), derivatives, bytes.bandwidth()),
           listingCache(static_cast<std::size_t>(config.getInt("images.listingCacheBytes"))) {}
 
     AssetService assets;

@@ -1,5 +1,6 @@
 #include "stored_asset_source.hpp"
 
+#include "bandwidth_meter.hpp"
 #include "derivative_tracker.hpp"
 #include "library_layout.hpp"
 #include "obscura/images/media_types.hpp"
@@ -8,8 +9,13 @@
 
 namespace obscura::images {
 
-StoredAssetSource::StoredAssetSource(storage::Storage& storage, std::string dataDir, DerivativeTracker& tracker)
-    : storage_(storage), dataDir_(std::move(dataDir)), tracker_(tracker) {}
+StoredAssetSource::StoredAssetSource(storage::Storage& storage, std::string dataDir, DerivativeTracker& tracker,
+                                     BandwidthMeter& bandwidth)
+    : storage_(storage), dataDir_(std::move(dataDir)), tracker_(tracker), bandwidth_(bandwidth) {}
+
+void StoredAssetSource::countServed(const std::string& ownerId, std::uint64_t bytes) {
+    bandwidth_.add(ownerId, static_cast<std::int64_t>(bytes));
+}
 
 Status StoredAssetSource::recordDerivatives(const SourceAsset& asset, const std::vector<DerivativeState>& states) {
     std::vector<DerivativeTracker::Change> changes;

@@ -10,19 +10,23 @@ class Storage;
 
 namespace obscura::images {
 
+class BandwidthMeter;
 class DerivativeTracker;
 
 class StoredAssetSource final : public AssetSource {
 public:
-    StoredAssetSource(storage::Storage& storage, std::string dataDir, DerivativeTracker& tracker);
+    StoredAssetSource(storage::Storage& storage, std::string dataDir, DerivativeTracker& tracker,
+                      BandwidthMeter& bandwidth);
     Expected<std::optional<SourceAsset>> find(const std::string& ownerId, const std::string& assetId) override;
     Status recordDerivatives(const SourceAsset& asset, const std::vector<DerivativeState>& states) override;
     std::string userDerivedDir(const std::string& userId) const override;
+    void countServed(const std::string& ownerId, std::uint64_t bytes) override;
 
 private:
     storage::Storage& storage_;
     std::string dataDir_;
     DerivativeTracker& tracker_;
+    BandwidthMeter& bandwidth_;
 };
 
 }  // namespace obscura::images

@@ -88,6 +88,7 @@ Expected<Response> downloadConversion(ConversionRouteDeps& deps, Request& req) {
     response.headers.set("Content-Security-Policy", "sandbox");
     response.headers.set("Cache-Control", "private, no-cache");
     response.file = FileBody{path, 0, static_cast<std::uint64_t>(st.st_size)};
+    if (req.method != Method::Head) deps.assets.countServed(asset.ownerId, static_cast<std::uint64_t>(st.st_size));
     return response;
 }
 

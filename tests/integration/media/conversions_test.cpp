@@ -83,6 +83,35 @@ TEST_SUITE("media.conversions") {
         CHECK(duration == doctest::Approx(4.0).epsilon(0.05));
     }
 
+    TEST_CASE("a downloaded conversion counts in the owner's bandwidth of the month; HEAD does not") {
+        TempDir dir;
+        const std::string clip = makeClip(dir, true);
+        AppFixture fx(fastAuth());
+        HttpClient http(fx.port());
+        auto alice = mediaAdmin(http);
+        auto id = uploadOk(http, alice, clip);
+        const auto bandwidth = [&] {
+            return bodyOf(http.get("/api/users/me/usage", alice.auth()))["bandwidthBytesThisMonth"].get<long long>();
+        };
+        auto first = postJson(http, "/api/assets/" + id + "/conversions", {{"format", "mp3"}}, alice.auth());
+        REQUIRE_MESSAGE(first.status == 202, first.body);
+        REQUIRE(waitJob(http, alice, bodyOf(first)["jobId"])["state"] == "succeeded");
+        const long long before = bandwidth();
+        auto head = http.request("HEAD", "/api/assets/" + id + "/conversions/mp3", alice.auth());
+        REQUIRE(head.status == 200);
+        auto got = http.get("/api/assets/" + id + "/conversions/mp3", alice.auth());
+        REQUIRE(got.status == 200);
+        REQUIRE(got.body.size() > 1000);
+        // The meter writes its counts about once a second.
+        const long long expected = before + static_cast<long long>(got.body.size());
+        long long now = before;
+        for (int i = 0; i < 100 && now != expected; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            now = bandwidth();
+        }
+        CHECK(now == expected);
+    }
+
     TEST_CASE("conversions refuse what cannot be done: bad format 422, MP3 of a photo 422, no audio fails the job") {
         TempDir dir;
         tool({"vips", "black", dir / "p.v", "300", "200", "--bands", "3"});

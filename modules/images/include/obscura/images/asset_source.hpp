@@ -49,6 +49,9 @@ public:
     }
     // The derivatives folder of a user (avatars live there too): <dataDir>/derived/<user>.
     virtual std::string userDerivedDir(const std::string& userId) const = 0;
+    // Bytes another module serves from an owner's derived files (conversions), added to the owner's bandwidth
+    // of the month like images' own downloads (counted when the response is made, as those are).
+    virtual void countServed(const std::string& ownerId, std::uint64_t bytes) = 0;
 };
 
 }  // namespace obscura::images
