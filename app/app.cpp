@@ -1,6 +1,7 @@
 #include "app.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <thread>
 
 #include "data_dir.hpp"
@@ -111,7 +112,12 @@ struct App::Impl {
 
 App::App(Config config) : impl_(std::make_unique<Impl>()) {
     impl_->config = std::move(config);
-    impl_->dataDir = impl_->config.getString("server.dataDir");
+    // Absolute from here on: modules hand these paths to subprocesses (ffmpeg, ffprobe) that are given absolute
+    // paths only, and the README's default is the relative "./data".
+    const std::string configured = impl_->config.getString("server.dataDir");
+    std::error_code ec;
+    const auto absolute = std::filesystem::absolute(configured, ec);
+    impl_->dataDir = ec ? configured : absolute.lexically_normal().string();
 }
 
 App::~App() { stop(); }

@@ -18,13 +18,6 @@ namespace obscura::images {
 
 namespace {
 
-// ffprobe is given absolute paths (video_probe.hpp), and the data dir may be configured relative ("./data").
-std::string absoluteDataDir(const std::string& dataDir) {
-    std::error_code ec;
-    auto absolute = std::filesystem::absolute(dataDir, ec);
-    return ec ? dataDir : absolute.lexically_normal().string();
-}
-
 std::string prepareTmp(const Config& config, ModuleContext& ctx, const std::string& dataDir) {
     // SQLite is one process by design and App empties tmp/ at start; any other database may be shared by
     // replicas, each with its own folder.
@@ -61,7 +54,7 @@ struct AssetBytes::Impl {
 };
 
 AssetBytes::AssetBytes(const Config& config, ModuleContext& ctx) {
-    const std::string dataDir = absoluteDataDir(ctx.dataDir());
+    const std::string dataDir = ctx.dataDir();  // absolute (App makes it so)
     std::string tmpDir = prepareTmp(config, ctx, dataDir);
     impl_ = std::make_unique<Impl>(config, ctx, dataDir, std::move(tmpDir));
 }
