@@ -266,6 +266,16 @@ Expected<std::optional<JobRecord>> MysqlJobsRepository::get(const std::string& i
     return guarded("get job", [&]() -> Expected<std::optional<JobRecord>> { return findJob(connection_, id); });
 }
 
+Expected<std::optional<JobRecord>> MysqlJobsRepository::findJobByDedupeKey(const std::string& kind,
+                                                                           const std::string& dedupeKey) {
+    return guarded("find job by dedupe key", [&]() -> Expected<std::optional<JobRecord>> {
+        // "" is stored as NULL and means "no key": nothing to find.
+        if (dedupeKey.empty()) return std::optional<JobRecord>();
+        // A plain (snapshot) read, like get(): inside a transaction it sees the transaction's own enqueue.
+        return findByDedupeKey(connection_, kind, dedupeKey, false);
+    });
+}
+
 Expected<std::vector<JobRecord>> MysqlJobsRepository::list(const std::string& state, int limit,
                                                            const std::string& afterId) {
     return guarded("list jobs", [&]() -> Expected<std::vector<JobRecord>> {

@@ -31,6 +31,8 @@ public:
     Expected<bool> fail(const std::string& id, int attempt, const std::string& error,
                         std::optional<std::int64_t> retryAtUs, const std::string& updatedAt) override;
     Expected<std::optional<storage::JobRecord>> get(const std::string& id) override;
+    Expected<std::optional<storage::JobRecord>> findJobByDedupeKey(const std::string& kind,
+                                                                   const std::string& dedupeKey) override;
     Expected<std::vector<storage::JobRecord>> list(const std::string& state, int limit,
                                                    const std::string& afterId) override;
     Expected<std::int64_t> retryFailed(const std::vector<std::string>& ids, std::int64_t nowUs,

@@ -295,6 +295,14 @@ Expected<std::optional<JobRecord>> SqliteJobsRepository::get(const std::string& 
     return guarded("get job", [&]() -> Expected<std::optional<JobRecord>> { return findJob(connection_, id); });
 }
 
+Expected<std::optional<JobRecord>> SqliteJobsRepository::findJobByDedupeKey(const std::string& kind,
+                                                                            const std::string& dedupeKey) {
+    return guarded("find job by dedupe key", [&]() -> Expected<std::optional<JobRecord>> {
+        if (dedupeKey.empty()) return std::optional<JobRecord>();  // "" means "no key", never a key
+        return findByDedupeKey(connection_, kind, dedupeKey);
+    });
+}
+
 Expected<std::vector<JobRecord>> SqliteJobsRepository::list(const std::string& state, int limit,
                                                             const std::string& afterId) {
     return guarded("list jobs", [&]() -> Expected<std::vector<JobRecord>> {

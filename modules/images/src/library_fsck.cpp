@@ -14,7 +14,6 @@
 #include "library_layout.hpp"
 #include "library_walk.hpp"
 #include "obscura/kernel/ids.hpp"
-#include "obscura/kernel/job_queue.hpp"
 #include "obscura/storage/storage.hpp"
 
 namespace obscura::images {
@@ -55,28 +54,16 @@ Expected<bool> userExists(storage::Storage& storage, const std::string& userId) 
     return found;
 }
 
-// Whether a removal of this asset's files was ever scheduled. The jobs repository answers that only through
-// enqueue's de-duplication (one job per kind and key, ever), so this enqueues a probe inside a transaction and
-// always rolls it back: nothing is written either way.
-Expected<bool> deletionScheduled(storage::Storage& storage, const std::string& assetId) {
-    bool probed = false;
-    bool scheduled = false;
-    auto status = storage.transaction([&](storage::Repositories& tx) -> Status {
-        storage::NewJob probe;
-        probe.id = newUuid();
-        probe.kind = kDeleteAssetFilesJob;
-        probe.payload = "{}";
-        probe.assetId = assetId;
-        probe.dedupeKey = assetId;
-        probe.runAfterUs = JobQueue::nowUs();
-        probe.createdAt = JobQueue::rfc3339(probe.runAfterUs);
-        OBSCURA_TRY(result, tx.jobs().enqueue(probe));
-        probed = true;
-        scheduled = !result.created;
-        return conflict("probe rolled back");
-    });
-    if (!probed) return std::move(status).error();
-    return scheduled;
+// The state of the job that removes this asset's files, if one was ever scheduled: it is keyed by the asset id
+// (one per asset, ever).
+Expected<std::optional<std::string>> deletionJobState(storage::Storage& storage, const std::string& assetId) {
+    std::optional<std::string> state;
+    OBSCURA_TRY_STATUS(storage.run([&](storage::Repositories& repos) -> Status {
+        OBSCURA_TRY(job, repos.jobs().findJobByDedupeKey(kDeleteAssetFilesJob, assetId));
+        if (job) state = job->state;
+        return {};
+    }));
+    return state;
 }
 
 // Moves a file to <dataDir>/lost+found/<its path below library/>, never replacing anything there.
@@ -115,8 +102,12 @@ Expected<std::string> repairOrphan(storage::Storage& storage, AssetImporter& imp
         if (!exists) return std::string("left alone: its user is deleted; the user's files are being removed");
         const std::string stem = fs::path(orphan.path).stem().string();
         if (isUuid(stem)) {
-            OBSCURA_TRY(deleting, deletionScheduled(storage, stem));
-            if (deleting) return std::string("left alone: this asset was deleted; its removal job will take it");
+            // The user deleted this asset: its file is never reimported (that would bring back what the user
+            // removed) nor moved; a removal job that has yet to run takes it.
+            OBSCURA_TRY(deletion, deletionJobState(storage, stem));
+            if (deletion && (*deletion == storage::kJobQueued || *deletion == storage::kJobRunning))
+                return std::string("left alone: this asset was deleted; its removal job will take it");
+            if (deletion) return "left alone: this asset was deleted (its removal job " + *deletion + ")";
         }
     }
     if (options.reimport && isUuid(owner)) {

@@ -44,6 +44,13 @@ Error writeError(int err) {
     return internalError("writing the upload failed: " + why);
 }
 
+// A file system that finds out late that it is full (delayed allocation, network file systems) says so at
+// fsync, mkdir or rename rather than at write: that is the same "storage is full" answer (503), not a 500.
+Error storageError(int err, const std::string& what) {
+    if (err == ENOSPC || err == EDQUOT) return writeError(err);
+    return internalError(what + ": " + std::strerror(err));
+}
+
 std::string parentOf(const std::string& path) {
     auto slash = path.find_last_of('/');
     return slash == 0 ? "/" : path.substr(0, slash);
@@ -149,8 +156,7 @@ Status UploadTempFile::commit(const std::string& libraryRoot, const std::string&
     };
     if (!parts) return fail(std::move(parts).error());
     digest();  // nothing may be written after this point
-    if (int rc = ops_->fsyncFile(fd_))
-        return fail(internalError(std::string("fsync of the upload failed: ") + std::strerror(rc)));
+    if (int rc = ops_->fsyncFile(fd_)) return fail(storageError(rc, "fsync of the upload failed"));
     int closeRc = ::close(fd_);
     fd_ = -1;
     if (closeRc != 0) return fail(internalError(std::string("closing the upload failed: ") + std::strerror(errno)));
@@ -163,13 +169,13 @@ Status UploadTempFile::commit(const std::string& libraryRoot, const std::string&
         if (rc == 0) {
             created.push_back(dir);
         } else if (rc != EEXIST) {
-            return fail(internalError("cannot create " + dir + ": " + std::strerror(rc)));
+            return fail(storageError(rc, "cannot create " + dir));
         }
     }
     std::string finalPath = libraryRoot + "/" + relativePath;
     if (int rc = ops_->renameNoReplace(path_, finalPath)) {
         if (rc == EEXIST) return fail(conflict("a library file already exists at " + relativePath));
-        return fail(internalError("cannot move the upload into the library: " + std::string(std::strerror(rc))));
+        return fail(storageError(rc, "cannot move the upload into the library"));
     }
     path_ = finalPath;
     // The new name, and each new directory's name in its parent, must be durable before the row commits;
@@ -179,7 +185,7 @@ Status UploadTempFile::commit(const std::string& libraryRoot, const std::string&
     for (auto it = created.rbegin(); it != created.rend(); ++it) toSync.push_back(parentOf(*it));
     for (const auto& d : toSync) {
         if (int rc = ops_->fsyncDirectory(d)) {
-            return fail(internalError("fsync of " + d + " failed: " + std::string(std::strerror(rc))));
+            return fail(storageError(rc, "fsync of " + d + " failed"));
         }
     }
     committed_ = true;

@@ -122,6 +122,70 @@ TEST_SUITE("conformance.jobs") {
         });
     }
 
+    TEST_CASE("findJobByDedupeKey finds the job of that kind and key, in any state; nothing for another kind or key") {
+        forEachBackend([](Backend& backend) {
+            auto database = backend.newDatabase();
+            auto storage = openMigrated(*database);
+            const auto kind = uniqueKind("find_key");
+            auto job = makeJob(kind);
+            job.dedupeKey = "asset:" + job.assetId;
+            REQUIRE(enqueue(*storage, job).created);
+            const auto find = [&](const std::string& k, const std::string& key) {
+                auto found = withJobs(*storage, [&](JobsRepository& jobs) { return jobs.findJobByDedupeKey(k, key); });
+                REQUIRE_MESSAGE(found.ok(), found.error().message);
+                return *found;
+            };
+
+            auto found = find(kind, job.dedupeKey);
+            REQUIRE(found.has_value());
+            CHECK(found->id == job.id);
+            CHECK(found->kind == kind);
+            CHECK(found->dedupeKey == job.dedupeKey);
+            CHECK(found->state == storage::kJobQueued);
+
+            // Absent: an unknown key and the same key under another kind.
+            CHECK_FALSE(find(kind, "asset:" + newUuid()).has_value());
+            CHECK_FALSE(find(uniqueKind("find_key_other"), job.dedupeKey).has_value());
+
+            // Still found once the job is over: keys are kept for good.
+            REQUIRE(claimedId(*storage, kind, kT0) == job.id);
+            REQUIRE(answer(withJobs(*storage, [&](JobsRepository& jobs) {
+                return jobs.fail(job.id, 1, "gave up", std::nullopt, "2024-05-01T12:01:00Z");
+            })));
+            found = find(kind, job.dedupeKey);
+            REQUIRE(found.has_value());
+            CHECK(found->id == job.id);
+            CHECK(found->state == storage::kJobFailed);
+
+            // "" is no key: not found, even with keyless jobs of this kind stored.
+            REQUIRE(enqueue(*storage, makeJob(kind)).created);
+            CHECK_FALSE(find(kind, "").has_value());
+        });
+    }
+
+    TEST_CASE("findJobByDedupeKey inside a transaction sees its own enqueue; after a rollback there is nothing") {
+        forEachBackend([](Backend& backend) {
+            auto database = backend.newDatabase();
+            auto storage = openMigrated(*database);
+            const auto kind = uniqueKind("find_key_tx");
+            auto job = makeJob(kind);
+            job.dedupeKey = "k-" + newUuid();
+            bool seenInside = false;
+            auto rolledBack = storage->transaction([&](storage::Repositories& tx) -> Status {
+                OBSCURA_TRY_STATUS(tx.jobs().enqueue(job));
+                OBSCURA_TRY(inside, tx.jobs().findJobByDedupeKey(kind, job.dedupeKey));
+                seenInside = inside.has_value() && inside->id == job.id;
+                return conflict("rolled back on purpose");
+            });
+            REQUIRE_FALSE(rolledBack.ok());
+            CHECK(seenInside);
+            auto after =
+                withJobs(*storage, [&](JobsRepository& jobs) { return jobs.findJobByDedupeKey(kind, job.dedupeKey); });
+            REQUIRE(after.ok());
+            CHECK_FALSE(after->has_value());
+        });
+    }
+
     TEST_CASE("threads enqueueing one dedupe key at once create exactly one job") {
         forEachBackend([](Backend& backend) {
             auto database = backend.newDatabase();

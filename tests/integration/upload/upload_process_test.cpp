@@ -144,6 +144,43 @@ TEST_SUITE("upload.fsck") {
         CHECK(errorCode(missing) == "file_missing");
     }
 
+    TEST_CASE("fsck --repair --reimport never brings back a file of an asset the user deleted") {
+        TempDir work;
+        const std::string dataDir = work / "data";
+        Server server(dataDir);
+        HttpClient http(server.process->port());
+        auto alice = firstUser(http);
+        const std::string png = Fixtures::get().bytes("plain.png");
+        auto deleted = upload(http, alice, "deleted.png", png);
+        REQUIRE(deleted.status == 201);
+        const std::string id = bodyOf(deleted)["id"];
+        const auto files = filesUnder(dataDir + "/library");
+        REQUIRE(files.size() == 1);
+        REQUIRE(http.request("DELETE", "/api/assets/" + id + "?permanent=true", alice.auth()).status == 204);
+        REQUIRE(waitFor([&] { return filesUnder(dataDir + "/library").empty(); }));  // its removal job ran
+        http.close();
+        server.stop();
+
+        // The file is back (a restored backup, a replica's late write): an orphan named after the deleted
+        // asset, beside one named after an asset that never existed.
+        writeFile(dataDir + "/library/" + files[0], png);
+        const std::string stranger = "0b8f3a52-5a59-4d8b-9d7e-1f7f6c0f2a11";
+        const std::string other = plantOrphan(dataDir, alice.id, stranger + ".jpg", Fixtures::get().bytes("exif.jpg"));
+
+        auto r = fsck(dataDir, {"--repair", "--reimport", "--min-age", "0"});
+        CHECK_MESSAGE(r.exitCode == 0, (r.out + r.err));
+        CHECK(contains(r.out, "left alone: this asset was deleted (its removal job succeeded)"));
+        CHECK(contains(r.out, "reimported as asset " + stranger));
+        CHECK(fs::exists(dataDir + "/library/" + files[0]));
+        CHECK(fs::exists(dataDir + "/" + other));
+
+        server.restart();
+        HttpClient after(server.process->port());
+        auto session = login(after, "alice");
+        CHECK(after.get("/api/assets/" + id, bearer(session.access)).status == 404);
+        CHECK(bodyOf(after.get("/api/assets/statistics", bearer(session.access)))["total"] == 1);
+    }
+
     TEST_CASE("fsck --repair --reimport makes an orphan an asset again, and refuses what is not a photo") {
         TempDir work;
         const std::string dataDir = work / "data";

@@ -135,6 +135,28 @@ TEST_SUITE("images.upload_temp_file") {
         }
     }
 
+    TEST_CASE("a disk found full only at fsync, mkdir or rename is the full-storage error, and keeps nothing") {
+        for (std::string failing : {"fsyncFile", "fsyncDirectory", "makeDirectory", "rename"}) {
+            for (int err : {ENOSPC, EDQUOT}) {
+                CAPTURE(failing);
+                CAPTURE(err);
+                Layout l;
+                RecordingOps ops;
+                ops.failOn = failing;
+                ops.failErrno = err;
+                auto f = UploadTempFile::create(l.tmp, ops);
+                REQUIRE(f.ok());
+                REQUIRE(f->write("photo").ok());
+                auto st = f->commit(l.library, "u/2021/07/a.jpg");
+                REQUIRE_FALSE(st.ok());
+                CHECK(st.error().code == ErrorCode::Unavailable);
+                CHECK(st.error().message.find("storage is full") != std::string::npos);
+                CHECK(filesIn(l.tmp) == 0);
+                CHECK(filesIn(l.library) == 0);
+            }
+        }
+    }
+
     TEST_CASE("commit never replaces an existing library file") {
         Layout l;
         fs::create_directories(l.library + "/u");

@@ -43,6 +43,11 @@ public:
                                 std::optional<std::int64_t> retryAtUs, const std::string& updatedAt) = 0;
 
     virtual Expected<std::optional<JobRecord>> get(const std::string& id) = 0;
+    // The job enqueued with this dedupe key for this kind, whatever its state (keys are per kind, kept for good);
+    // nullopt when there is none or the key is "" (jobs without a key are never found by it). Reads through the
+    // (kind, dedupe key) unique index; inside a transaction it sees that transaction's own enqueues.
+    virtual Expected<std::optional<JobRecord>> findJobByDedupeKey(const std::string& kind,
+                                                                  const std::string& dedupeKey) = 0;
     // Newest first; state "" = any. afterId: keyset cursor (the last id of the previous page).
     virtual Expected<std::vector<JobRecord>> list(const std::string& state, int limit, const std::string& afterId) = 0;
     // failed → queued with attempts reset; ids empty = every failed job. Answers how many were requeued.
