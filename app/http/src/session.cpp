@@ -215,7 +215,8 @@ void Session::beginRequest() {
     const bool handleInSameHop = !hasBody_ && route.body != BodyKind::Streamed;
     net::post(state_->workers, [self = shared_from_this(), handleInSameHop] {
         Status status = self->prepareOnWorker();
-        if (status && handleInSameHop) {
+        // Not while stopping: a connection forced closed meanwhile must not have its handler run unanswered.
+        if (status && handleInSameHop && !self->state_->stopping) {
             PreparedResponse prepared = self->handleOnWorker();
             net::post(self->socket_.get_executor(), [self, prepared = std::move(prepared)]() mutable {
                 self->onHandledWithoutBody(std::move(prepared));

@@ -131,7 +131,7 @@ std::vector<ConfigKey> buildSchema() {
         integer("images.trashDays", 30, 0, 3650, "Days a trashed asset is kept before it is deleted; 0 = at once."),
         integer("images.maxUploadBytes", 10 * kGiB, 1, 1 * kTiB, "Largest upload accepted (413 above)."),
         integer("images.listingCacheBytes", 32 * kMiB, 0, 4 * kGiB,
-                "Memory for rendered listing pages, reused until the owner's library changes; 0 = off."),
+                "Memory for rendered listing pages, reused until the owner's library changes (30 s at most); 0 = off."),
         // media
         integer("media.workers", 0, 0, 64, "Conversion jobs run at once; 0 = number of cores."),
         integer("media.maxPixels", 100000000, 1, 10000000000, "Images with more pixels are refused before decoding."),

@@ -4,11 +4,14 @@ namespace obscura::images {
 
 ListingCache::ListingCache(std::size_t maxBytes) : maxBytes_(maxBytes) {}
 
-std::shared_ptr<const std::string> ListingCache::find(const std::string& key, std::int64_t version) {
+std::shared_ptr<const std::string> ListingCache::find(const std::string& key, std::int64_t version,
+                                                      Clock::time_point now) {
     std::lock_guard lock(mutex_);
     auto found = index_.find(key);
     if (found == index_.end()) return nullptr;
-    if (found->second->version != version) {
+    const Entry& entry = *found->second;
+    if (entry.version > version) return nullptr;  // rendered after this request's read: right for later ones
+    if (entry.version < version || now - entry.storedAt >= kMaxAge) {
         eraseLocked(found->second);
         return nullptr;
     }
@@ -16,9 +19,10 @@ std::shared_ptr<const std::string> ListingCache::find(const std::string& key, st
     return found->second->body;  // the caller copies it outside the lock
 }
 
-void ListingCache::store(const std::string& key, std::int64_t version, std::shared_ptr<const std::string> body) {
+void ListingCache::store(const std::string& key, std::int64_t version, std::shared_ptr<const std::string> body,
+                         Clock::time_point now) {
     if (!body) return;
-    const std::size_t size = key.size() + body->size();
+    const std::size_t size = key.size() + body->size() + kEntryOverhead;
     if (size > maxBytes_ / 4) return;
     std::lock_guard lock(mutex_);
     if (auto found = index_.find(key); found != index_.end()) {
@@ -27,7 +31,7 @@ void ListingCache::store(const std::string& key, std::int64_t version, std::shar
         eraseLocked(found->second);
     }
     while (!lru_.empty() && bytes_ + size > maxBytes_) eraseLocked(std::prev(lru_.end()));
-    lru_.push_front(Entry{key, version, std::move(body)});
+    lru_.push_front(Entry{key, version, std::move(body), now});
     index_.emplace(key, lru_.begin());
     bytes_ += size;
 }

@@ -2,7 +2,10 @@
 // Rendered listing pages (GET /api/assets, /api/search, /api/trash), kept per owner and request and trusted
 // only at the owner's library version they were rendered at (ImagesRepository::libraryVersion). A hit costs
 // one row read instead of a page of rows and their JSON: the listing bench's per-asset work (~4.6 µs each).
-// Exact across replicas: the version lives in the database and is read before the page is.
+// Exact across replicas: the version lives in the database and is read before the page is. A page is also
+// dropped after kMaxAge: the backstop for a write that did not bump the version — on MySQL the version is
+// bumped by the repositories, so during a rolling upgrade older replicas still running write without it.
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <list>
@@ -15,14 +18,24 @@ namespace obscura::images {
 
 class ListingCache {
 public:
-    // At most maxBytes of keys and bodies; 0 keeps nothing. A page larger than a quarter of it is not kept.
-    explicit ListingCache(std::size_t maxBytes);
+    static constexpr std::chrono::seconds kMaxAge{30};
+    // Bookkeeping per kept page (list and hash nodes, the key's second copy, the shared_ptr's block), so that
+    // many small pages cannot hold several times the budget.
+    static constexpr std::size_t kEntryOverhead = 256;
+    using Clock = std::chrono::steady_clock;
 
-    // The body rendered for key at exactly this version; null when absent or rendered at another version
-    // (which is dropped: an owner's version only grows).
-    std::shared_ptr<const std::string> find(const std::string& key, std::int64_t version);
+    // At most maxBytes of keys, bodies and bookkeeping; 0 keeps nothing (and enabled() is false). A page larger
+    // than a quarter of it is not kept.
+    explicit ListingCache(std::size_t maxBytes);
+    bool enabled() const { return maxBytes_ > 0; }
+
+    // The body rendered for key at exactly this version, kept less than kMaxAge; null otherwise. A page of an
+    // older version, or too old, is dropped (an owner's version only grows); a newer one is left for others.
+    std::shared_ptr<const std::string> find(const std::string& key, std::int64_t version,
+                                            Clock::time_point now = Clock::now());
     // Keeps body for key at version, evicting the least recently used pages beyond the budget.
-    void store(const std::string& key, std::int64_t version, std::shared_ptr<const std::string> body);
+    void store(const std::string& key, std::int64_t version, std::shared_ptr<const std::string> body,
+               Clock::time_point now = Clock::now());
 
     std::size_t bytes() const;
     std::size_t entries() const;
@@ -32,7 +45,8 @@ private:
         std::string key;
         std::int64_t version = 0;
         std::shared_ptr<const std::string> body;
-        std::size_t size() const { return key.size() + body->size(); }
+        Clock::time_point storedAt;
+        std::size_t size() const { return key.size() + body->size() + kEntryOverhead; }
     };
     using List = std::list<Entry>;
 

@@ -33,10 +33,12 @@ Expected<Response> answerListing(Listings listings, const Request& req, const st
     OBSCURA_TRY_STATUS(listings.storage.run([&](storage::Repositories& repos) -> Status {
         // The version before the page: a write landing in between makes the page newer than its version,
         // which only costs the next request a miss; the other order could keep a stale page.
-        OBSCURA_TRY(current, repos.images().libraryVersion(query.filter.ownerId));
-        version = current;
-        cached = listings.cache.find(key, version);
-        if (cached) return {};
+        if (listings.cache.enabled()) {
+            OBSCURA_TRY(current, repos.images().libraryVersion(query.filter.ownerId));
+            version = current;
+            cached = listings.cache.find(key, version);
+            if (cached) return {};
+        }
         auto found = repos.images().listAssets(query);
         if (!found) {
             // The parameters were checked already; what the plugin still refuses is the request's fault.

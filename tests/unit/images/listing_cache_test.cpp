@@ -27,6 +27,22 @@ TEST_SUITE("images.listing_cache") {
         CHECK_FALSE(cache.find("alice\n/api/assets?", 7));
     }
 
+    TEST_CASE("a request that read an older version misses without dropping the newer page") {
+        ListingCache cache(1 << 20);
+        cache.store("k", 9, page(10, 'n'));
+        CHECK_FALSE(cache.find("k", 8));
+        REQUIRE(cache.find("k", 9));
+    }
+
+    TEST_CASE("a page is trusted for kMaxAge at most, even at its version") {
+        ListingCache cache(1 << 20);
+        const auto t0 = ListingCache::Clock::now();
+        cache.store("k", 3, page(10), t0);
+        CHECK(cache.find("k", 3, t0 + ListingCache::kMaxAge - std::chrono::seconds(1)));
+        CHECK_FALSE(cache.find("k", 3, t0 + ListingCache::kMaxAge));
+        CHECK(cache.entries() == 0);
+    }
+
     TEST_CASE("two renders racing keep the newer version's page") {
         ListingCache cache(1 << 20);
         cache.store("k", 9, page(10, 'n'));
@@ -39,14 +55,16 @@ TEST_SUITE("images.listing_cache") {
     }
 
     TEST_CASE("the byte budget holds: the least recently used pages are evicted first") {
-        ListingCache cache(4000);
+        // Four pages of 900 bytes fit (each also counts its key and kEntryOverhead), a fifth does not.
+        const std::size_t budget = 4 * (1 + 900 + ListingCache::kEntryOverhead) + 100;
+        ListingCache cache(budget);
         cache.store("a", 1, page(900));
         cache.store("b", 1, page(900));
         cache.store("c", 1, page(900));
         REQUIRE(cache.find("a", 1));  // a is now the most recently used
         cache.store("d", 1, page(900));
         cache.store("e", 1, page(900));  // over budget: b (least recent) goes, then nothing else needs to
-        CHECK(cache.bytes() <= 4000);
+        CHECK(cache.bytes() <= budget);
         CHECK_FALSE(cache.find("b", 1));
         CHECK(cache.find("a", 1));
         CHECK(cache.find("e", 1));
@@ -55,10 +73,13 @@ TEST_SUITE("images.listing_cache") {
 
     TEST_CASE("a page larger than a quarter of the budget, or any page with the cache off, is not kept") {
         ListingCache cache(4000);
-        cache.store("big", 1, page(1001));
+        cache.store("big", 1, page(1001 - ListingCache::kEntryOverhead));
         CHECK_FALSE(cache.find("big", 1));
         CHECK(cache.bytes() == 0);
+        cache.store("fits", 1, page(700));
+        CHECK(cache.find("fits", 1));
         ListingCache off(0);
+        CHECK_FALSE(off.enabled());
         off.store("k", 1, page(1));
         CHECK_FALSE(off.find("k", 1));
     }
