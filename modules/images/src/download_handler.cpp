@@ -126,6 +126,22 @@ Expected<Response> serveOriginal(DownloadDeps& deps, const Request& req) {
 
 }  // namespace
 
+Expected<Response> serveProducedFile(BandwidthMeter& meter, const Request& req, const std::string& ownerId,
+                                     const std::string& path, const std::string& contentType,
+                                     const std::string& disposition, Error missing) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return missing;
+    ServedFile file;
+    file.path = path;
+    file.etag = "\"" + std::to_string(st.st_size) + "-" + std::to_string(st.st_mtim.tv_sec) + "." +
+                std::to_string(st.st_mtim.tv_nsec) + "\"";
+    file.lastModified = st.st_mtim.tv_sec;
+    file.contentType = contentType;
+    file.cacheControl = kOriginalCache;
+    file.disposition = disposition;
+    return serveFile(meter, req, ownerId, file, std::move(missing));
+}
+
 Expected<Response> serveOriginalOf(DownloadDeps& deps, const Request& req, const storage::AssetRecord& asset) {
     const Error missing(ErrorCode::NotFound, "the original file of this asset is missing", "file_missing");
     if (asset.fileMissing) return missing;

@@ -1,7 +1,6 @@
 #include "conversion_routes.hpp"
 
 #include <nlohmann/json.hpp>
-#include <sys/stat.h>
 
 #include "conversion_job.hpp"
 #include "obscura/images/asset_source.hpp"
@@ -79,17 +78,10 @@ Expected<Response> downloadConversion(ConversionRouteDeps& deps, Request& req) {
     const ConversionFormat* format = conversionFormat(req.param("format"));
     if (format == nullptr) return notFound("no such conversion: formats are mp3, mp4, jpeg, webp");
     const std::string path = asset.derivedDir + "/" + conversionFileName(*format);
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
-        return Error(ErrorCode::NotFound, "this conversion is not ready: request it with POST first", "not_ready");
-    Response response;
-    response.headers.set("Content-Type", std::string(format->mimeType));
-    response.headers.set("Content-Disposition", "attachment; filename=\"" + asset.id + std::string(format->extension) + "\"");
-    response.headers.set("Content-Security-Policy", "sandbox");
-    response.headers.set("Cache-Control", "private, no-cache");
-    response.file = FileBody{path, 0, static_cast<std::uint64_t>(st.st_size)};
-    if (req.method != Method::Head) deps.assets.countServed(asset.ownerId, static_cast<std::uint64_t>(st.st_size));
-    return response;
+    return deps.assets.serveProducedFile(
+        req, asset.ownerId, path, std::string(format->mimeType),
+        "attachment; filename=\"" + asset.id + std::string(format->extension) + "\"",
+        Error(ErrorCode::NotFound, "this conversion is not ready: request it with POST first", "not_ready"));
 }
 
 Expected<Response> jobStatus(ConversionRouteDeps& deps, Request& req) {

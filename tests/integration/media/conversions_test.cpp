@@ -87,6 +87,21 @@ TEST_SUITE("media.conversions") {
             counted = bandwidth();
         }
         CHECK(counted == expected);
+        // Served like the original: a range, a validator, revalidation.
+        const auto with = [&](const std::string& name, const std::string& value) {
+            auto headers = alice.auth();
+            headers.emplace_back(name, value);
+            return headers;
+        };
+        auto part = http.get("/api/assets/" + id + "/conversions/mp3", with("Range", "bytes=0-99"));
+        CHECK(part.status == 206);
+        CHECK(part.body == r.body.substr(0, 100));
+        CHECK(part.header("Content-Range") == "bytes 0-99/" + std::to_string(r.body.size()));
+        const auto etag = r.header("ETag");
+        REQUIRE(etag.has_value());
+        CHECK(http.get("/api/assets/" + id + "/conversions/mp3", with("If-None-Match", *etag)).status == 304);
+        CHECK(r.header("X-Content-Type-Options") == "nosniff");
+        CHECK(r.header("Content-Security-Policy") == "sandbox");
         CHECK(r.header("Content-Type") == "audio/mpeg");
         CHECK(r.header("Content-Disposition").value_or("").find("attachment") != std::string::npos);
         const std::string probe = tool({"ffprobe", "-v", "error", "-show_entries", "format=format_name,duration:stream=codec_name",

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "obscura/kernel/expected.hpp"
+#include "obscura/kernel/http_types.hpp"
 
 namespace obscura::images {
 
@@ -49,9 +50,12 @@ public:
     }
     // The derivatives folder of a user (avatars live there too): <dataDir>/derived/<user>.
     virtual std::string userDerivedDir(const std::string& userId) const = 0;
-    // Bytes another module serves from an owner's derived files (conversions), added to the owner's bandwidth
-    // of the month like images' own downloads (counted when the response is made, as those are).
-    virtual void countServed(const std::string& ownerId, std::uint64_t bytes) = 0;
+    // Answers a GET/HEAD for a file another module made in the owner's derived folder (a conversion) as images
+    // answers its own downloads: Range (206/416), ETag/If-None-Match, Last-Modified, nosniff and sandbox, the
+    // body counted in the owner's bandwidth of the month (not HEAD or 304). `missing` when the file is absent.
+    virtual Expected<Response> serveProducedFile(const Request& req, const std::string& ownerId,
+                                                 const std::string& path, const std::string& contentType,
+                                                 const std::string& disposition, Error missing) = 0;
 };
 
 }  // namespace obscura::images
