@@ -83,6 +83,11 @@ private:
     void fillHeader(http::response<Body>& message, const Response& response);
     template <class Serializer>
     void writeSome(Serializer& serializer, bool headerOnly);
+    // A body held in memory (a string, or bytes shared with a cache) written with its headers.
+    template <class Body, class Value>
+    void writeBuffered(std::optional<http::response<Body>>& message,
+                       std::optional<http::response_serializer<Body>>& serializer, const Response& response,
+                       std::size_t length, Value&& body);
     void startStream(PreparedResponse prepared);
     void pullStream();
     void onStreamChunk(std::optional<std::string> chunk);

@@ -120,27 +120,30 @@ void Session::respond(PreparedResponse prepared) {
     }
     if (prepared.response.sharedBody) {
         sharedBody_ = std::move(prepared.response.sharedBody);
-        sharedResponse_.emplace();
-        fillHeader(*sharedResponse_, prepared.response);
-        if (!bodyless) {
-            sharedResponse_->content_length(sharedBody_->size());
-            if (!headOnly) sharedResponse_->body() = {sharedBody_->data(), sharedBody_->size()};
-        }
-        sharedSerializer_.emplace(*sharedResponse_);
-        if (headOnly || bodyless) sharedSerializer_->split(true);
-        writeSome(*sharedSerializer_, headOnly || bodyless);
+        writeBuffered(sharedResponse_, sharedSerializer_, prepared.response, sharedBody_->size(),
+                      http::span_body<const char>::value_type(sharedBody_->data(), sharedBody_->size()));
         return;
     }
-    stringResponse_.emplace();
-    fillHeader(*stringResponse_, prepared.response);
+    const std::size_t length = prepared.response.body.size();
+    writeBuffered(stringResponse_, stringSerializer_, prepared.response, length, std::move(prepared.response.body));
+}
+
+template <class Body, class Value>
+void Session::writeBuffered(std::optional<http::response<Body>>& message,
+                            std::optional<http::response_serializer<Body>>& serializer, const Response& response,
+                            std::size_t length, Value&& body) {
+    const bool bodyless = status_ == 204 || status_ == 304;
+    const bool headerOnly = bodyless || request_.method == Method::Head;
+    message.emplace();
+    fillHeader(*message, response);  // reads the headers only: body may be the response's own, moved below
     if (!bodyless) {
         // HEAD announces the length the GET would have sent.
-        stringResponse_->content_length(prepared.response.body.size());
-        if (!headOnly) stringResponse_->body() = std::move(prepared.response.body);
+        message->content_length(length);
+        if (!headerOnly) message->body() = std::forward<Value>(body);
     }
-    stringSerializer_.emplace(*stringResponse_);
-    if (headOnly || bodyless) stringSerializer_->split(true);
-    writeSome(*stringSerializer_, headOnly || bodyless);
+    serializer.emplace(*message);
+    if (headerOnly) serializer->split(true);
+    writeSome(*serializer, headerOnly);
 }
 
 // write_some rather than one async_write: the deadline then bounds a write making no progress, not the time

@@ -201,8 +201,12 @@ Expected<std::vector<storage::AssetRecord>> albumAssets(storage::Storage& storag
     query.filter.albumId = albumId;
     query.filter.archived.reset();
     query.limit = 500;
+    return allPagesOf(storage, std::move(query));
+}
+
+Expected<std::vector<storage::AssetRecord>> allPagesOf(storage::Storage& storage, storage::AssetQuery query) {
     std::vector<storage::AssetRecord> out;
-    // Keyset pages to the end: albums are read whole here, page by page so no query is unbounded.
+    // Keyset pages to the end, page by page so no query is unbounded.
     for (;;) {
         storage::AssetPage page;
         OBSCURA_TRY_STATUS(storage.run([&](storage::Repositories& repos) -> Status {

@@ -36,6 +36,8 @@ Expected<storage::AlbumView> ownedAlbum(storage::Storage& storage, const std::st
 // Every asset of the album that is not in the trash (archived ones too), newest first.
 Expected<std::vector<storage::AssetRecord>> albumAssets(storage::Storage& storage, const std::string& ownerId,
                                                         const std::string& albumId);
+// Every asset the query selects, following its keyset pages (of query.limit) to the end.
+Expected<std::vector<storage::AssetRecord>> allPagesOf(storage::Storage& storage, storage::AssetQuery query);
 // A JSON object body, or 400.
 Expected<nlohmann::json> jsonObjectBody(const Request& req);
 // {ids:[…]} as strings (400 otherwise); at most kMaxBulkIds.

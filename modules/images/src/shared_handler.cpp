@@ -76,19 +76,7 @@ Expected<std::vector<storage::AssetRecord>> linkAssets(storage::Storage& storage
     query.filter.sharedLinkId = link.id;
     query.filter.archived.reset();
     query.limit = 500;  // a link holds at most 1000 assets: two pages
-    std::vector<storage::AssetRecord> out;
-    for (;;) {
-        storage::AssetPage page;
-        OBSCURA_TRY_STATUS(storage.run([&](storage::Repositories& repos) -> Status {
-            OBSCURA_TRY(found, repos.images().listAssets(query));
-            page = std::move(found);
-            return {};
-        }));
-        for (auto& asset : page.items) out.push_back(std::move(asset));
-        if (!page.hasMore || out.empty()) break;
-        query.after = storage::AssetCursor{out.back().takenAtUs, out.back().id};
-    }
-    return out;
+    return allPagesOf(storage, std::move(query));
 }
 
 Expected<Response> showLink(Deps& deps, Request& req) {

@@ -72,6 +72,29 @@ storage::AssetRecord storeAsset(storage::Storage& storage, const std::string& da
     return a;
 }
 
+// Polls the database until `count` jobs of `kind` exist and all have ended (succeeded or failed), or the
+// timeout passes; answers the jobs of that kind seen last.
+std::vector<storage::JobRecord> waitForEndedJobs(storage::Storage& storage, const std::string& kind,
+                                                 std::size_t count, std::chrono::seconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::vector<storage::JobRecord> jobs;
+    while (std::chrono::steady_clock::now() < deadline) {
+        jobs.clear();
+        auto listed = storage.run([&](storage::Repositories& repos) -> Status {
+            OBSCURA_TRY(page, repos.jobs().list("", 1000, ""));
+            for (auto& job : page)
+                if (job.kind == kind) jobs.push_back(std::move(job));
+            return {};
+        });
+        REQUIRE_MESSAGE(listed.ok(), listed.error().message);
+        std::size_t done = 0;
+        for (const auto& job : jobs) done += job.state == "succeeded" || job.state == "failed" ? 1 : 0;
+        if (jobs.size() == count && done == jobs.size()) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    return jobs;
+}
+
 // obscura_jobs_claimed_total for the kind, from one server's /metrics.
 long claimedBy(int port, const std::string& kind = kDeleteFilesJob) {
     HttpClient http(port);
@@ -140,22 +163,7 @@ TEST_SUITE("integration.mysql.replicas") {
             REQUIRE_MESSAGE(response.status == 204, response.body);
         }
 
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-        std::vector<storage::JobRecord> jobs;
-        while (std::chrono::steady_clock::now() < deadline) {
-            jobs.clear();
-            auto listed = storage->run([&](storage::Repositories& repos) -> Status {
-                OBSCURA_TRY(page, repos.jobs().list("", 1000, ""));
-                for (auto& job : page)
-                    if (job.kind == kDeleteFilesJob) jobs.push_back(std::move(job));
-                return {};
-            });
-            REQUIRE_MESSAGE(listed.ok(), listed.error().message);
-            std::size_t done = 0;
-            for (const auto& job : jobs) done += job.state == "succeeded" || job.state == "failed" ? 1 : 0;
-            if (jobs.size() == kAssets && done == jobs.size()) break;
-            std::this_thread::sleep_for(std::chrono::milliseconds(200));
-        }
+        const auto jobs = waitForEndedJobs(*storage, kDeleteFilesJob, kAssets, std::chrono::seconds(60));
 
         // One job per asset, each succeeded at its first attempt: nobody ran a job another process held, and
         // no lease had to expire for a job to be finished.
@@ -215,22 +223,7 @@ TEST_SUITE("integration.mysql.replicas") {
         }
 
         auto storage = openDatabase(db);
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(180);
-        std::vector<storage::JobRecord> jobs;
-        while (std::chrono::steady_clock::now() < deadline) {
-            jobs.clear();
-            auto listed = storage->run([&](storage::Repositories& repos) -> Status {
-                OBSCURA_TRY(page, repos.jobs().list("", 1000, ""));
-                for (auto& job : page)
-                    if (job.kind == "media.derivatives") jobs.push_back(std::move(job));
-                return {};
-            });
-            REQUIRE_MESSAGE(listed.ok(), listed.error().message);
-            std::size_t done = 0;
-            for (const auto& job : jobs) done += job.state == "succeeded" || job.state == "failed" ? 1 : 0;
-            if (jobs.size() == kUploads && done == jobs.size()) break;
-            std::this_thread::sleep_for(std::chrono::milliseconds(200));
-        }
+        const auto jobs = waitForEndedJobs(*storage, "media.derivatives", kUploads, std::chrono::seconds(180));
         REQUIRE(jobs.size() == kUploads);
         std::set<std::string> assetIds;
         for (const auto& job : jobs) {
