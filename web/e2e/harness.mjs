@@ -1,7 +1,7 @@
 // The browser test's scaffolding: real fixtures made by ffmpeg and exiftool, the real server on a free port,
 // and a small TAP-like step runner whose closing line CTest logs ("N passed, N failed, N skipped").
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 // Three photos with EXIF (camera, lens, exposure, date, GPS), a 3 s MP4 with sound, and a file the server
@@ -103,4 +103,15 @@ export function watch(page, alerts, problems) {
     if (/Content Security Policy/i.test(m.text())) problems.push('CSP: ' + m.text());
   });
   page.on('pageerror', (e) => problems.push('page error: ' + e.message));
+}
+
+// The end of a run: closes the browser and the server, removes the work dir, prints the summary (and the
+// server's log tail when a step failed) and exits with the result.
+export async function finishRun({ browser, server, work, steps }) {
+  await browser?.close().catch(() => {});
+  await server.stop();
+  rmSync(work, { recursive: true, force: true });
+  steps.summary();
+  if (steps.failed) console.log('--- server log (tail)\n' + server.log().split('\n').slice(-40).join('\n'));
+  process.exit(steps.failed ? 1 : 0);
 }

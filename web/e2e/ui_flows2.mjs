@@ -4,11 +4,11 @@
 // created, signed in, disabled; a non-admin sees no admin page and gets 403; failed jobs). Usage (CTest runs
 // it): node ui_flows2.mjs <obscura binary> <artifact dir>. Screenshots of each new screen go to the artifact dir.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { check, makeFixtures, startServer, Steps, watch as watchPage } from './harness.mjs';
+import { check, finishRun, makeFixtures, startServer, Steps, watch as watchPage } from './harness.mjs';
 
 const [binary, artifacts] = process.argv.slice(2);
 if (!binary || !artifacts) {
@@ -34,12 +34,7 @@ async function shot(page, name) {
   await page.screenshot({ path: join(artifacts, `${name}.png`) });
 }
 async function finish() {
-  await browser?.close().catch(() => {});
-  await server.stop();
-  rmSync(work, { recursive: true, force: true });
-  steps.summary();
-  if (steps.failed) console.log('--- server log (tail)\n' + server.log().split('\n').slice(-40).join('\n'));
-  process.exit(steps.failed ? 1 : 0);
+  await finishRun({ browser, server, work, steps });
 }
 const alerts = [];
 const problems = [];
