@@ -1,11 +1,11 @@
 // Browser test of the web UI: Debian's chromium, driven by playwright-core, against the real obscura binary
 // on a temp data dir and a free port. Usage (CTest runs it): node ui_flows.mjs <obscura binary> <artifact dir>
 // Screenshots of each main screen go to the artifact dir.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { check, makeFixtures, startServer, Steps, watch as watchPage } from './harness.mjs';
+import { check, finishRun, makeFixtures, startServer, Steps, watch as watchPage } from './harness.mjs';
 
 const [binary, artifacts] = process.argv.slice(2);
 if (!binary || !artifacts) {
@@ -31,12 +31,7 @@ async function shot(page, name) {
   await page.screenshot({ path: join(artifacts, `${name}.png`) });
 }
 async function finish() {
-  await browser?.close().catch(() => {});
-  await server.stop();
-  rmSync(work, { recursive: true, force: true });
-  steps.summary();
-  if (steps.failed) console.log('--- server log (tail)\n' + server.log().split('\n').slice(-40).join('\n'));
-  process.exit(steps.failed ? 1 : 0);
+  await finishRun({ browser, server, work, steps });
 }
 const alerts = [];
 const problems = [];
@@ -200,7 +195,7 @@ try {
   await step('the lightbox opens, navigates with the keyboard and shows EXIF', async () => {
     await openTile('eiffel.jpg');
     await page.waitForFunction(() => {
-      const img = document.querySelector('.pswp__item:not([aria-hidden="true"]) img.pswp__img');
+      const img = document.querySelector('.pswp__item:not([aria-hidden="true"]) img.pswp__img:not(.pswp__img--placeholder)');
       return img && img.complete && img.naturalWidth > 0;
     }, null, { timeout: 60_000 });
     const counter = async () => (await page.locator('.pswp__counter').textContent()).replace(/\s/g, '');
@@ -412,13 +407,15 @@ try {
     await p.locator('.tile').first().tap();
     await p.locator('.pswp[data-ready]').waitFor();
     await p.waitForFunction(() => {
-      const img = document.querySelector('.pswp__item:not([aria-hidden="true"]) img.pswp__img');
+      const img = document.querySelector('.pswp__item:not([aria-hidden="true"]) img.pswp__img:not(.pswp__img--placeholder)');
       return img && img.complete && img.naturalWidth > 0;
     }, null, { timeout: 60_000 });
     await shot(p, '12-phone-lightbox');
     await p.getByRole('button', { name: 'Details (i)' }).tap();
     await p.locator('.info-panel').waitFor();
-    const box = await p.locator('.pswp__item:not([aria-hidden="true"]) img.pswp__img').boundingBox();
+    // The picture itself, not PhotoSwipe's placeholder (the thumbnail it shows while a bigger size loads,
+    // e.g. when opening the details resizes the slide).
+    const box = await p.locator('.pswp__item:not([aria-hidden="true"]) img.pswp__img:not(.pswp__img--placeholder)').boundingBox();
     check(box && box.y + box.height <= 844 * 0.4 + 2, `with details open the picture should fit above them (${JSON.stringify(box)})`);
     await shot(p, '13-phone-details');
     await phone.close();
