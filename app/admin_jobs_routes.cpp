@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 #include "obscura/kernel/job_json.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/kernel/router.hpp"

@@ -9,7 +9,7 @@
 #include "obscura/http/http_server.hpp"
 #include "obscura/images/images_module.hpp"
 #include "obscura/kernel/bus.hpp"
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/kernel/log.hpp"
 #include "obscura/kernel/metrics.hpp"

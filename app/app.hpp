@@ -5,7 +5,7 @@
 
 #include "obscura/auth/user_creation.hpp"
 #include "obscura/kernel/config.hpp"
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 
 namespace obscura {
 

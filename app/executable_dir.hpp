@@ -3,7 +3,7 @@
 // web UI — are found the same way from the build tree and from an install, never via the working directory.
 #include <filesystem>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 
 namespace obscura {
 

@@ -9,7 +9,7 @@
 #include <ostream>
 #include <string>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 
 namespace obscura {
 

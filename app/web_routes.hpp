@@ -2,7 +2,7 @@
 // The browser UI: static files built from web/ (see web/README.md), served by the server itself.
 #include <string>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 
 namespace obscura {
 

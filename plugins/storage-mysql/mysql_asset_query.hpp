@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "mysql_connection.hpp"
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 #include "obscura/storage/asset_records.hpp"
 
 namespace obscura::mysql {

@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "mysql_connection.hpp"
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 
 namespace obscura::mysql {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "mysql_connection.hpp"
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 #include "obscura/storage/records.hpp"
 
 namespace obscura::mysql {

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "mysql_connection.hpp"
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 
 namespace obscura::mysql {
 

@@ -9,7 +9,7 @@
 #include <variant>
 #include <vector>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 #include "obscura/storage/asset_records.hpp"
 #include "sqlite_connection.hpp"
 

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 #include "obscura/storage/asset_records.hpp"
 #include "sqlite_connection.hpp"
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 #include "sqlite_connection.hpp"
 
 namespace obscura::sqlite {

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 
 namespace obscura::test {
 

@@ -13,7 +13,7 @@
 
 #include "file_range_body.hpp"
 #include "net.hpp"
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 #include "obscura/kernel/http_types.hpp"
 
 namespace obscura::httpd {

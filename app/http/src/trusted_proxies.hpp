@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "net.hpp"
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 
 namespace obscura::httpd {
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <string_view>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 
 namespace obscura::auth {
 

@@ -7,7 +7,7 @@
 #include "credential_checker.hpp"
 #include "obscura/auth/events.hpp"
 #include "obscura/kernel/bus.hpp"
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 #include "obscura/kernel/log.hpp"
 #include "obscura/storage/storage.hpp"
 #include "password_hasher.hpp"

@@ -6,7 +6,7 @@
 #include "account_service.hpp"
 #include "auth_routes.hpp"
 #include "json_body.hpp"
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 #include "user_json.hpp"
 
 namespace obscura::auth {

@@ -5,7 +5,7 @@
 #include "account_rules.hpp"
 #include "auth_routes.hpp"
 #include "json_body.hpp"
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 #include "obscura/kernel/log.hpp"
 #include "obscura/storage/storage.hpp"
 #include "secrets.hpp"

@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "auth_clock.hpp"
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 #include "obscura/storage/records.hpp"
 
 namespace obscura::storage {

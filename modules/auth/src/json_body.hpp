@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 #include "obscura/kernel/http_types.hpp"
 
 namespace obscura::auth {

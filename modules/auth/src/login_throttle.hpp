@@ -9,7 +9,7 @@
 #include <string>
 
 #include "auth_clock.hpp"
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 #include "obscura/storage/records.hpp"
 
 namespace obscura::storage {

@@ -3,7 +3,7 @@
 #include "credential_checker.hpp"
 #include "jwt_codec.hpp"
 #include "login_throttle.hpp"
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 #include "obscura/kernel/log.hpp"
 #include "obscura/storage/storage.hpp"
 #include "secrets.hpp"

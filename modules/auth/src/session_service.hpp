@@ -9,7 +9,7 @@
 
 #include "auth_clock.hpp"
 #include "auth_settings.hpp"
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 #include "obscura/storage/records.hpp"
 
 namespace obscura::storage {

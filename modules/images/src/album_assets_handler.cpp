@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "album_routes.hpp"
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/storage/storage.hpp"
 #include "rfc3339.hpp"

@@ -6,7 +6,7 @@
 #include "album_routes.hpp"
 #include "asset_json.hpp"
 #include "asset_text.hpp"
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/storage/storage.hpp"
 #include "rfc3339.hpp"

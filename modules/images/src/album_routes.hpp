@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 #include "obscura/kernel/route.hpp"
 #include "obscura/storage/album_records.hpp"
 #include "obscura/storage/asset_records.hpp"

@@ -3,7 +3,7 @@
 // check — one object the module holds, so the module file stays about wiring.
 #include <memory>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 
 namespace obscura {
 class Config;

@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 
 namespace obscura::images {
 

@@ -8,7 +8,7 @@
 #include <system_error>
 
 #include "durability_ops.hpp"
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/storage/repositories.hpp"
 

@@ -4,7 +4,7 @@
 // runs again after its lease expires, and removing an absent file is success (idempotent).
 #include <string>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 #include "obscura/storage/asset_records.hpp"
 
 namespace obscura {

@@ -6,7 +6,7 @@
 #include "asset_routes.hpp"
 #include "asset_service.hpp"
 #include "asset_text.hpp"
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 #include "rfc3339.hpp"
 
 namespace obscura::images {

@@ -13,7 +13,7 @@
 #include "durability_ops.hpp"
 #include "library_layout.hpp"
 #include "obscura/auth/quota.hpp"
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/kernel/log.hpp"
 #include "obscura/storage/storage.hpp"

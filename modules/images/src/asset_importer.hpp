@@ -12,7 +12,7 @@
 
 #include "obscura/images/media_types.hpp"
 #include "obscura/images/asset_source.hpp"
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 #include "obscura/storage/asset_records.hpp"
 #include "upload_fields.hpp"
 #include "upload_temp_file.hpp"

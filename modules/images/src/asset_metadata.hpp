@@ -8,7 +8,7 @@
 
 #include "exif_reader.hpp"
 #include "obscura/images/media_types.hpp"
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 #include "rfc3339.hpp"
 #include "upload_fields.hpp"
 #include "video_probe.hpp"

@@ -7,7 +7,7 @@
 //   trash_handler.cpp     GET /api/trash, POST /api/trash/restore, POST /api/trash/empty
 #include <vector>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 #include "obscura/kernel/route.hpp"
 #include "obscura/storage/asset_records.hpp"
 

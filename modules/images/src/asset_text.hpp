@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 
 namespace obscura::images {
 

@@ -12,7 +12,7 @@
 #include <thread>
 #include <utility>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 
 namespace obscura::storage {
 class Storage;

@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "obscura/images/media_types.hpp"
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 
 namespace obscura::images {
 

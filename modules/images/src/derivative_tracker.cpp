@@ -6,7 +6,7 @@
 #include <system_error>
 
 #include "obscura/images/events.hpp"
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 #include "obscura/kernel/log.hpp"
 #include "obscura/storage/storage.hpp"
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "obscura/kernel/bus.hpp"
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 
 namespace obscura::storage {
 class Storage;

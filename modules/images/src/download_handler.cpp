@@ -15,7 +15,7 @@
 #include "content_disposition.hpp"
 #include "library_layout.hpp"
 #include "obscura/images/media_types.hpp"
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 #include "obscura/storage/storage.hpp"
 
 namespace obscura::images {

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 
 namespace obscura::images {
 

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "obscura/images/media_types.hpp"
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 
 namespace obscura::images {
 

@@ -15,7 +15,7 @@
 
 #include "exif_reader.hpp"
 #include "obscura/images/media_types.hpp"
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 
 namespace obscura::images {
 

@@ -13,7 +13,7 @@
 #include "durability_ops.hpp"
 #include "library_layout.hpp"
 #include "library_walk.hpp"
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 #include "obscura/storage/storage.hpp"
 
 namespace obscura::images {

@@ -7,7 +7,7 @@
 #include <functional>
 #include <string>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 
 namespace obscura::images {
 

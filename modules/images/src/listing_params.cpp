@@ -1,7 +1,7 @@
 #include "listing_params.hpp"
 
 #include "asset_cursor.hpp"
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 #include "rfc3339.hpp"
 
 namespace obscura::images {

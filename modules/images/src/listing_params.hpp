@@ -4,7 +4,7 @@
 // a bad value, or a single-valued parameter given twice, is 400.
 #include <string>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 #include "obscura/kernel/http_types.hpp"
 #include "obscura/storage/asset_records.hpp"
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 
 struct evp_md_ctx_st;
 

@@ -11,7 +11,7 @@
 #include "download_handler.hpp"
 #include "link_secrets.hpp"
 #include "obscura/auth/password_guard.hpp"
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/storage/storage.hpp"
 

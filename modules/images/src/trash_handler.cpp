@@ -5,7 +5,7 @@
 #include "asset_routes.hpp"
 #include "asset_service.hpp"
 #include "listing_params.hpp"
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 
 namespace obscura::images {
 

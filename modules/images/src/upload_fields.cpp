@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "asset_text.hpp"
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 
 namespace obscura::images {
 

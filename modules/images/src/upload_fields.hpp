@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 #include "rfc3339.hpp"
 
 namespace obscura::images {

@@ -15,7 +15,7 @@
 #include <string_view>
 
 #include "durability_ops.hpp"
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 #include "sha1.hpp"
 
 namespace obscura::images {

@@ -10,7 +10,7 @@
 #include "obscura/images/asset_source.hpp"
 #include "obscura/images/media_types.hpp"
 #include "obscura/kernel/http_types.hpp"
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 #include "vips_engine.hpp"
 
 namespace obscura::media {

@@ -5,7 +5,7 @@
 #include "conversion_job.hpp"
 #include "obscura/images/asset_source.hpp"
 #include "obscura/kernel/http_types.hpp"
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 #include "obscura/kernel/job_json.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/storage/storage.hpp"

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 
 namespace obscura::media {
 

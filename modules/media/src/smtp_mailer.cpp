@@ -7,7 +7,7 @@
 #include <mutex>
 
 #include "obscura/kernel/config.hpp"
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 
 namespace obscura::media {
 

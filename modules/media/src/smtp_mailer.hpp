@@ -4,7 +4,7 @@
 #include <chrono>
 #include <string>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 
 namespace obscura {
 class Config;

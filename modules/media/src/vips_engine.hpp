@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "derivative_geometry.hpp"
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 
 namespace obscura::media {
 

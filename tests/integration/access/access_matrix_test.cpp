@@ -15,7 +15,7 @@
 #include "access_policy.hpp"
 #include "app_fixture.hpp"
 #include "images_api.hpp"
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 #include "obscura/kernel/router.hpp"
 #include "obscura/storage/storage.hpp"
 

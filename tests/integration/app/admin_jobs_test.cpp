@@ -2,7 +2,7 @@
 
 #include "api_session.hpp"
 #include "app_fixture.hpp"
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/storage/storage.hpp"
 

@@ -8,7 +8,7 @@
 #include "images_api.hpp"
 #include "obscura/images/events.hpp"
 #include "obscura/kernel/bus.hpp"
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "test_support.hpp"
 #include "obscura/storage/storage.hpp"

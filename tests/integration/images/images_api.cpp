@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "app.hpp"
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 #include "obscura/storage/storage.hpp"
 #include "test_support.hpp"
 

@@ -5,7 +5,7 @@
 
 #include "app_fixture.hpp"
 #include "images_api.hpp"
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 #include "obscura/storage/storage.hpp"
 
 using namespace obscura;

@@ -10,7 +10,7 @@
 #include "api_session.hpp"
 #include "http_client.hpp"
 #include "mysql_test_database.hpp"
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 #include "obscura/storage/storage.hpp"
 #include "storage_loader.hpp"
 #include "test_support.hpp"

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "jobs_fixture.hpp"
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 
 using namespace obscura;
 using namespace obscura::jobs_test;

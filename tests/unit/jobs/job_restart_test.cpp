@@ -14,7 +14,7 @@
 #include <thread>
 
 #include "jobs_fixture.hpp"
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 
 using namespace obscura;
 using namespace obscura::jobs_test;

@@ -5,7 +5,7 @@
 #include <sstream>
 #include <thread>
 
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 #include "storage_loader.hpp"
 
 namespace obscura::jobs_test {

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 #include "obscura/storage/asset_records.hpp"
 #include "obscura/storage/records.hpp"
 

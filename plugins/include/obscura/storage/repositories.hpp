@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 #include "obscura/storage/albums_repository.hpp"
 #include "obscura/storage/images_repository.hpp"
 #include "obscura/storage/jobs_repository.hpp"

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 #include "obscura/storage/album_records.hpp"
 
 namespace obscura::storage {

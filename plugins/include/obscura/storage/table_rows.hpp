@@ -12,7 +12,7 @@
 #include <variant>
 #include <vector>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 
 namespace obscura::storage {
 

@@ -1,7 +1,7 @@
 #pragma once
 #include <string_view>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 #include "obscura/kernel/http_types.hpp"
 
 namespace obscura {

@@ -1,5 +1,5 @@
 #pragma once
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 #include "obscura/kernel/http_types.hpp"
 
 namespace obscura {

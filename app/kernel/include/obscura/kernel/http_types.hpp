@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 
 namespace obscura {
 

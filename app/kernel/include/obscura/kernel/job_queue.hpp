@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 #include "obscura/storage/job_records.hpp"
 
 namespace obscura {

@@ -9,7 +9,7 @@
 #include <typeindex>
 #include <vector>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 
 namespace obscura {
 

@@ -4,7 +4,7 @@
 #include <memory>
 #include <string>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 #include "obscura/kernel/http_types.hpp"
 
 namespace obscura {

@@ -5,7 +5,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 #include "obscura/kernel/route.hpp"
 
 namespace obscura {

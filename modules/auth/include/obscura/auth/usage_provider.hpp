@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 
 namespace obscura::auth {
 

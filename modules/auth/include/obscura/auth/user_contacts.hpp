@@ -3,7 +3,7 @@
 #include <optional>
 #include <string>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 
 namespace obscura::auth {
 

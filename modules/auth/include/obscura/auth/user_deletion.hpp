@@ -5,7 +5,7 @@
 // commit cannot leave the files behind. The user.deleted event still follows, for anyone merely interested.
 #include <string>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 
 namespace obscura::storage {
 class Repositories;

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "obscura/kernel/expected.hpp"
+#include "obscura/base/expected.hpp"
 #include "obscura/kernel/http_types.hpp"
 
 namespace obscura::images {

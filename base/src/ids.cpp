@@ -1,4 +1,4 @@
-#include "obscura/kernel/ids.hpp"
+#include "obscura/base/ids.hpp"
 
 #include <cctype>
 #include <random>
