@@ -5,7 +5,7 @@
 
 #include <set>
 
-#include "mysql_asset_rows.hpp"
+#include "sql_asset_rows.hpp"
 
 namespace obscura::mysql {
 
@@ -64,20 +64,20 @@ std::string cut(std::string_view word) {
     return std::string(word);
 }
 
-void insertWords(Connection& connection, std::int64_t assetSeq, const std::string& ownerId,
+void insertWords(sql::Session& connection, std::int64_t assetSeq, const std::string& ownerId,
                  const std::vector<std::string>& words, std::size_t from, std::size_t count) {
     std::string sql = "INSERT INTO asset_words (asset_seq, owner_id, word) VALUES ";
     for (std::size_t i = 0; i < count; ++i) sql += i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)";
     // Words equal under the collation ("Café", "cafe") are one row: the first is kept.
     sql += " ON DUPLICATE KEY UPDATE word = asset_words.word";
     auto stmt = connection.prepare(sql);
-    unsigned index = 0;
+    int index = 0;
     for (std::size_t i = from; i < from + count; ++i) {
         stmt.set(++index, assetSeq);
         stmt.set(++index, ownerId);
         stmt.set(++index, words[i]);
     }
-    stmt.update();
+    stmt.execute();
 }
 
 }  // namespace
@@ -111,15 +111,15 @@ std::vector<std::string> assetWords(const std::string& title, const std::string&
     add(description);
     for (const auto& tag : tags) add(tag);
     add(fileName);
-    add(cameraText(exifJson));
+    add(sql::cameraText(exifJson));
     return {distinct.begin(), distinct.end()};
 }
 
-void writeAssetWords(Connection& connection, std::int64_t assetSeq, const std::string& ownerId,
+void writeAssetWords(sql::Session& connection, std::int64_t assetSeq, const std::string& ownerId,
                      const std::vector<std::string>& words, bool fresh) {
     if (!fresh) {
         auto clear = connection.prepare("DELETE FROM asset_words WHERE asset_seq = ?");
-        clear.bind(assetSeq).update();
+        clear.bind(assetSeq).execute();
     }
     // Batches of 32, 8 and 1 rows: few round trips, and only three statement shapes in the cache.
     std::size_t done = 0;

@@ -28,7 +28,7 @@ std::vector<std::string> assetWords(const std::string& title, const std::string&
                                     const std::string& exifJson);
 
 // Replaces the asset's rows in asset_words (fresh: it has none yet, so there is nothing to delete).
-void writeAssetWords(Connection& connection, std::int64_t assetSeq, const std::string& ownerId,
+void writeAssetWords(sql::Session& connection, std::int64_t assetSeq, const std::string& ownerId,
                      const std::vector<std::string>& words, bool fresh = false);
 
 // The LIKE pattern for one query word: the word (cut to kMaxWordChars) with LIKE's wildcards escaped, then '%'.

@@ -10,6 +10,8 @@
 #include <mutex>
 #include <thread>
 
+#include "mysql_dialect.hpp"
+
 namespace obscura::mysql {
 
 namespace {
@@ -22,10 +24,10 @@ constexpr int kErMaxPreparedStmtCountReached = 1461;
 // A single autocommit statement chosen as a deadlock victim had no effect: it is simply run again.
 constexpr int kAutocommitDeadlockAttempts = 4;
 
-sql::mysql::MySQL_Driver& driver() {
+::sql::mysql::MySQL_Driver& driver() {
     // The first call initialises the client library, which is not thread-safe: storage open() makes it
     // before any pool exists, and the static's guard serialises concurrent first calls anyway.
-    static sql::mysql::MySQL_Driver* instance = sql::mysql::get_mysql_driver_instance();
+    static ::sql::mysql::MySQL_Driver* instance = ::sql::mysql::get_mysql_driver_instance();
     return *instance;
 }
 
@@ -37,6 +39,70 @@ std::string shorten(std::string_view sql) {
 }
 
 }  // namespace
+
+// A statement as sql::Session hands it out: parameters are kept by Connector until cleared, the result set
+// (buffered: every row is on the client once query() returns) lives until release().
+class MysqlCursor final : public sql::Cursor {
+public:
+    MysqlCursor(Connection& connection, ::sql::PreparedStatement* stmt, bool* inUse)
+        : connection_(connection), stmt_(stmt), inUse_(inUse) {}
+    void bindNull(int index) override { stmt_->setNull(position(index), ::sql::DataType::VARCHAR); }
+    void bindInt(int index, std::int64_t value) override { stmt_->setInt64(position(index), value); }
+    void bindReal(int index, double value) override { stmt_->setDouble(position(index), value); }
+    void bindText(int index, std::string_view value) override {
+        stmt_->setString(position(index), ::sql::SQLString(std::string(value)));
+    }
+    void query() override {
+        connection_.checkUsable("query");
+        connection_.lastUsed = std::chrono::steady_clock::now();
+        try {
+            rows_.reset(stmt_->executeQuery());
+        } catch (const ::sql::SQLException& e) {
+            connection_.fail(e, "query");
+        }
+    }
+    bool next() override { return rows_ != nullptr && rows_->next(); }
+    std::int64_t execute() override {
+        for (int attempt = 1;; ++attempt) {
+            connection_.checkUsable("statement");
+            connection_.lastUsed = std::chrono::steady_clock::now();
+            try {
+                return stmt_->executeUpdate();
+            } catch (const ::sql::SQLException& e) {
+                // A single autocommit statement chosen as a deadlock victim had no effect: run it again.
+                const bool retry = e.getErrorCode() == kErLockDeadlock && !connection_.inTransaction() &&
+                                   attempt < kAutocommitDeadlockAttempts;
+                if (!retry) connection_.fail(e, "statement");
+                std::this_thread::sleep_for(std::chrono::milliseconds(2 * attempt));
+            }
+        }
+    }
+    bool isNull(int column) const override { return rows_->isNull(position(column + 1)); }
+    std::int64_t int64(int column) const override { return rows_->getInt64(position(column + 1)); }
+    double real(int column) const override { return static_cast<double>(rows_->getDouble(position(column + 1))); }
+    std::string text(int column) const override { return rows_->getString(position(column + 1)); }
+    void release() noexcept override {
+        rows_.reset();
+        if (inUse_ == nullptr) {
+            delete stmt_;
+            delete this;
+            return;
+        }
+        try {
+            stmt_->clearParameters();
+        } catch (...) {
+            // A statement of a dead connection: the connection is dropped with its cache.
+        }
+        *inUse_ = false;
+    }
+
+private:
+    static std::uint32_t position(int index) { return static_cast<std::uint32_t>(index); }
+    Connection& connection_;
+    ::sql::PreparedStatement* stmt_;
+    bool* inUse_;
+    std::unique_ptr<::sql::ResultSet> rows_;
+};
 
 Failure classifyErrorCode(int code) {
     switch (code) {
@@ -86,113 +152,9 @@ Failure classifyErrorCode(int code) {
     }
 }
 
-// --- Rows ---
-
-Rows::Rows(std::unique_ptr<sql::ResultSet> rows) : rows_(std::move(rows)) {}
-Rows::Rows(Rows&&) noexcept = default;
-Rows::~Rows() = default;
-
-bool Rows::next() { return rows_->next(); }
-bool Rows::isNull(int column) const { return rows_->isNull(static_cast<std::uint32_t>(column + 1)); }
-std::string Rows::text(int column) const { return rows_->getString(static_cast<std::uint32_t>(column + 1)); }
-std::optional<std::string> Rows::optionalText(int column) const {
-    if (isNull(column)) return std::nullopt;
-    return text(column);
-}
-std::int64_t Rows::int64(int column) const { return rows_->getInt64(static_cast<std::uint32_t>(column + 1)); }
-std::optional<std::int64_t> Rows::optionalInt64(int column) const {
-    if (isNull(column)) return std::nullopt;
-    return int64(column);
-}
-double Rows::real(int column) const {
-    return static_cast<double>(rows_->getDouble(static_cast<std::uint32_t>(column + 1)));
-}
-std::optional<double> Rows::optionalReal(int column) const {
-    if (isNull(column)) return std::nullopt;
-    return real(column);
-}
-
-// --- Statement ---
-
-Statement::Statement(Connection& connection, sql::PreparedStatement* stmt, bool* inUse)
-    : connection_(&connection), stmt_(stmt), inUse_(inUse) {}
-
-Statement::Statement(Statement&& other) noexcept
-    : connection_(other.connection_), stmt_(other.stmt_), inUse_(other.inUse_) {
-    other.stmt_ = nullptr;
-    other.inUse_ = nullptr;
-}
-
-Statement::~Statement() {
-    if (stmt_ == nullptr) return;
-    if (inUse_ != nullptr) {
-        try {
-            stmt_->clearParameters();
-        } catch (...) {
-            // A statement of a dead connection: the connection is dropped with its cache.
-        }
-        *inUse_ = false;
-    } else {
-        delete stmt_;
-    }
-}
-
-void Statement::set(unsigned index, std::string_view value) {
-    stmt_->setString(index, sql::SQLString(std::string(value)));
-}
-void Statement::set(unsigned index, std::int64_t value) { stmt_->setInt64(index, value); }
-void Statement::set(unsigned index, double value) { stmt_->setDouble(index, value); }
-void Statement::set(unsigned index, const std::optional<std::int64_t>& value) {
-    if (value) {
-        set(index, *value);
-    } else {
-        stmt_->setNull(index, sql::DataType::BIGINT);
-    }
-}
-void Statement::set(unsigned index, const std::optional<std::string>& value) {
-    if (value) {
-        set(index, std::string_view(*value));
-    } else {
-        stmt_->setNull(index, sql::DataType::VARCHAR);
-    }
-}
-void Statement::set(unsigned index, const std::optional<double>& value) {
-    if (value) {
-        set(index, *value);
-    } else {
-        stmt_->setNull(index, sql::DataType::DOUBLE);
-    }
-}
-void Statement::set(unsigned index, std::nullptr_t) { stmt_->setNull(index, sql::DataType::VARCHAR); }
-
-Rows Statement::query() {
-    connection_->checkUsable("query");
-    connection_->lastUsed = std::chrono::steady_clock::now();
-    try {
-        return Rows(std::unique_ptr<sql::ResultSet>(stmt_->executeQuery()));
-    } catch (const sql::SQLException& e) {
-        connection_->fail(e, "query");
-    }
-}
-
-std::int64_t Statement::update() {
-    for (int attempt = 1;; ++attempt) {
-        connection_->checkUsable("statement");
-        connection_->lastUsed = std::chrono::steady_clock::now();
-        try {
-            return stmt_->executeUpdate();
-        } catch (const sql::SQLException& e) {
-            const bool retry = e.getErrorCode() == kErLockDeadlock && !connection_->inTransaction() &&
-                               attempt < kAutocommitDeadlockAttempts;
-            if (!retry) connection_->fail(e, "statement");
-            std::this_thread::sleep_for(std::chrono::milliseconds(2 * attempt));
-        }
-    }
-}
-
 // --- Connection ---
 
-Connection::Connection(std::unique_ptr<sql::Connection> raw) : raw_(std::move(raw)) {}
+Connection::Connection(std::unique_ptr<::sql::Connection> raw) : raw_(std::move(raw)) {}
 
 Connection::~Connection() {
     // Statements first: they belong to the connection.
@@ -206,19 +168,19 @@ Connection::~Connection() {
 
 std::unique_ptr<Connection> Connection::open(const ConnectionSettings& settings,
                                              std::optional<int> readTimeoutSeconds) {
-    sql::ConnectOptionsMap options;
+    ::sql::ConnectOptionsMap options;
     if (!settings.socket.empty()) {
-        options["hostName"] = sql::SQLString("unix://" + settings.socket);
+        options["hostName"] = ::sql::SQLString("unix://" + settings.socket);
     } else {
-        options["hostName"] = sql::SQLString(settings.host);
+        options["hostName"] = ::sql::SQLString(settings.host);
         options["port"] = settings.port;
     }
-    options["userName"] = sql::SQLString(settings.user);
-    options["password"] = sql::SQLString(settings.password);
-    options["schema"] = sql::SQLString(settings.database);
+    options["userName"] = ::sql::SQLString(settings.user);
+    options["password"] = ::sql::SQLString(settings.password);
+    options["schema"] = ::sql::SQLString(settings.database);
     // Connector/C++ 1.1 speaks 3-byte "utf8" unless told otherwise; emoji need utf8mb4 both ways.
-    options["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
-    options["characterSetResults"] = sql::SQLString("utf8mb4");
+    options["OPT_CHARSET_NAME"] = ::sql::SQLString("utf8mb4");
+    options["characterSetResults"] = ::sql::SQLString("utf8mb4");
     options["OPT_CONNECT_TIMEOUT"] = settings.connectTimeoutSeconds;
     options["OPT_READ_TIMEOUT"] = readTimeoutSeconds.value_or(settings.readTimeoutSeconds);
     options["OPT_WRITE_TIMEOUT"] = settings.writeTimeoutSeconds;
@@ -227,10 +189,10 @@ std::unique_ptr<Connection> Connection::open(const ConnectionSettings& settings,
     // Affected rows = rows matched, so "did my conditional UPDATE win" does not depend on whether the row
     // already held the values.
     options["CLIENT_FOUND_ROWS"] = true;
-    std::unique_ptr<sql::Connection> raw;
+    std::unique_ptr<::sql::Connection> raw;
     try {
         raw.reset(driver().connect(options));
-    } catch (const sql::SQLException& e) {
+    } catch (const ::sql::SQLException& e) {
         throw MysqlError(e.getErrorCode(), "cannot connect to " + settings.describe() + ": " + e.what() + " (error " +
                                                std::to_string(e.getErrorCode()) + ")");
     }
@@ -254,7 +216,7 @@ void Connection::checkUsable(std::string_view what) const {
     }
 }
 
-void Connection::fail(const sql::SQLException& e, std::string_view what) {
+void Connection::fail(const ::sql::SQLException& e, std::string_view what) {
     const int code = e.getErrorCode();
     const Failure failure = classifyErrorCode(code);
     if (failure == Failure::Lost) broken_ = true;
@@ -266,38 +228,45 @@ void Connection::fail(const sql::SQLException& e, std::string_view what) {
     throw MysqlError(code, std::move(message));
 }
 
-Statement Connection::prepare(std::string_view sqlText) {
+std::pair<::sql::PreparedStatement*, Connection::CachedStatement*> Connection::acquire(std::string_view sqlText) {
     checkUsable("prepare");
     std::string key(sqlText);
     auto it = cache_.find(key);
     if (it != cache_.end() && !it->second.inUse) {
         it->second.inUse = true;
-        return Statement(*this, it->second.stmt.get(), &it->second.inUse);
+        return {it->second.stmt.get(), &it->second};
     }
-    std::unique_ptr<sql::PreparedStatement> stmt;
+    std::unique_ptr<::sql::PreparedStatement> stmt;
     try {
         stmt.reset(raw_->prepareStatement(key));
-    } catch (const sql::SQLException& e) {
+    } catch (const ::sql::SQLException& e) {
         if (e.getErrorCode() != kErMaxPreparedStmtCountReached) fail(e, "prepare '" + shorten(sqlText) + "'");
         // The server is out of statement slots (other connections hold them): give ours back and try once more.
         dropIdleStatements();
         try {
             stmt.reset(raw_->prepareStatement(key));
-        } catch (const sql::SQLException& again) {
+        } catch (const ::sql::SQLException& again) {
             fail(again, "prepare '" + shorten(sqlText) + "'");
         }
         it = cache_.find(key);
     }
-    if (it != cache_.end()) {
-        // The cached one is busy (a statement used inside a loop over its own results): this one is owned.
-        return Statement(*this, stmt.release(), nullptr);
-    }
+    // The cached one is busy (a statement used inside a loop over its own results): this one is owned.
+    if (it != cache_.end()) return {stmt.release(), nullptr};
     if (cache_.size() >= kMaxCachedStatements) dropIdleStatements();
     auto& slot = cache_[key];
     slot.stmt = std::move(stmt);
     slot.inUse = true;
-    return Statement(*this, slot.stmt.get(), &slot.inUse);
+    return {slot.stmt.get(), &slot};
 }
+
+sql::Cursor* Connection::open(std::string_view sqlText) {
+    auto [stmt, slot] = acquire(sqlText);
+    if (slot == nullptr) return new MysqlCursor(*this, stmt, nullptr);
+    if (!slot->cursor) slot->cursor = std::make_unique<MysqlCursor>(*this, stmt, &slot->inUse);
+    return slot->cursor.get();
+}
+
+const sql::Dialect& Connection::dialect() const { return MysqlDialect::instance(); }
 
 void Connection::dropIdleStatements() noexcept {
     for (auto entry = cache_.begin(); entry != cache_.end();) {
@@ -309,9 +278,9 @@ void Connection::exec(std::string_view sqlText) {
     checkUsable("exec");
     lastUsed = std::chrono::steady_clock::now();
     try {
-        std::unique_ptr<sql::Statement> stmt(raw_->createStatement());
-        stmt->execute(sql::SQLString(std::string(sqlText)));
-    } catch (const sql::SQLException& e) {
+        std::unique_ptr<::sql::Statement> stmt(raw_->createStatement());
+        stmt->execute(::sql::SQLString(std::string(sqlText)));
+    } catch (const ::sql::SQLException& e) {
         fail(e, "'" + shorten(sqlText) + "'");
     }
 }
@@ -343,7 +312,7 @@ bool Connection::rollbackQuietly() noexcept {
     abortCode_ = 0;
     if (!wasOpen || broken_) return !broken_;
     try {
-        std::unique_ptr<sql::Statement> stmt(raw_->createStatement());
+        std::unique_ptr<::sql::Statement> stmt(raw_->createStatement());
         stmt->execute("ROLLBACK");
         return true;
     } catch (...) {

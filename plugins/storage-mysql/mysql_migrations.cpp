@@ -13,23 +13,6 @@ constexpr int kMigrationLockSeconds = 120;
 // (test databases, staging beside production) from waiting for each other.
 constexpr std::string_view kLockName = "LEFT(CONCAT('obscura_migrate:', DATABASE()), 64)";
 
-int latestVersion(std::string_view module) {
-    int latest = 0;
-    for (const auto& m : allMigrations()) {
-        if (m.module == module && m.version > latest) latest = m.version;
-    }
-    return latest;
-}
-
-std::string knownModuleList() {
-    std::string list;
-    for (const auto& known : knownMigrations()) {
-        if (!list.empty()) list += ", ";
-        list += known.module;
-    }
-    return list;
-}
-
 // Holds the database's migration lock; released even when a statement throws.
 class MigrationLock {
 public:
@@ -62,16 +45,6 @@ private:
 
 }  // namespace
 
-std::vector<storage::MigrationResult> knownMigrations() {
-    std::vector<storage::MigrationResult> known;
-    for (const auto& m : allMigrations()) {
-        bool seen = false;
-        for (const auto& k : known) seen = seen || k.module == m.module;
-        if (!seen) known.push_back({std::string(m.module), 0, latestVersion(m.module)});
-    }
-    return known;
-}
-
 void ensureMigrationTable(Connection& connection) {
     connection.exec(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -82,48 +55,9 @@ void ensureMigrationTable(Connection& connection) {
         ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
 }
 
-int recordedVersion(Connection& connection, std::string_view module) {
-    auto stmt = connection.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations WHERE module = ?");
-    stmt.bind(module);
-    auto rows = stmt.query();
-    return rows.next() ? static_cast<int>(rows.int64(0)) : 0;
-}
-
 Expected<storage::MigrationResult> migrateModule(Connection& connection, std::string_view module) {
-    const int latest = latestVersion(module);
-    if (latest == 0) {
-        return invalid("storage mysql: no migrations for module '" + std::string(module) +
-                       "' (known modules: " + knownModuleList() + ")");
-    }
     MigrationLock lock(connection);
-    // Read under the lock, so of several racers exactly one reports the steps it applied.
-    const int current = recordedVersion(connection, module);
-    storage::MigrationResult result{std::string(module), current, current};
-    if (current > latest) {
-        return invalid("storage mysql: module '" + std::string(module) + "' is at schema version " +
-                       std::to_string(current) + " but this build knows only up to " + std::to_string(latest) +
-                       "; run a newer obscura");
-    }
-    for (const auto& migration : allMigrations()) {
-        if (migration.module != module || migration.version <= current) continue;
-        for (const auto& dependency : migration.dependsOn) {
-            const int have = recordedVersion(connection, dependency.module);
-            if (have < dependency.version) {
-                return invalid("storage mysql: cannot migrate module '" + std::string(module) + "' to version " +
-                               std::to_string(migration.version) + ": it needs module '" +
-                               std::string(dependency.module) + "' at version " + std::to_string(dependency.version) +
-                               " (it is at " + std::to_string(have) + "); migrate '" + std::string(dependency.module) +
-                               "' first");
-            }
-        }
-        for (const auto statement : migration.statements) connection.exec(statement);
-        auto record = connection.prepare(
-            "INSERT INTO schema_migrations (module, version, applied_at)"
-            " VALUES (?, ?, DATE_FORMAT(UTC_TIMESTAMP(6), '%Y-%m-%dT%H:%i:%s.%fZ'))");
-        record.bind(module, migration.version).update();
-        result.toVersion = migration.version;
-    }
-    return result;
+    return sql::migrateModule(connection, allMigrations(), module, false);
 }
 
 }  // namespace obscura::mysql

@@ -10,36 +10,20 @@
 #include <vector>
 
 #include "mysql_connection.hpp"
+#include "sql_migrations.hpp"
 #include "obscura/base/expected.hpp"
 #include "obscura/storage/records.hpp"
 
 namespace obscura::mysql {
 
-struct MigrationDependency {
-    std::string_view module;
-    int version;
-};
-
-struct Migration {
-    std::string_view module;
-    int version;
-    // Modules (at versions) whose tables this migration references: they must be migrated first.
-    std::vector<MigrationDependency> dependsOn;
-    std::vector<std::string_view> statements;
-};
-
 // Every migration this plugin knows, in application order.
-const std::vector<Migration>& allMigrations();
-
-std::vector<storage::MigrationResult> knownMigrations();
+const std::vector<sql::Migration>& allMigrations();
 
 // Creates schema_migrations when absent (idempotent).
 void ensureMigrationTable(Connection& connection);
 
-int recordedVersion(Connection& connection, std::string_view module);
-
-// Applies the module's pending migrations under the database's migration lock, re-reading the version once
-// the lock is held, so racing processes apply each migration once.
+// Applies the module's pending migrations (sql::migrateModule) under the database's migration lock, so racing
+// processes take turns and the second finds the work done.
 Expected<storage::MigrationResult> migrateModule(Connection& connection, std::string_view module);
 
 }  // namespace obscura::mysql

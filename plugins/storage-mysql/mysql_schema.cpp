@@ -347,10 +347,10 @@ CREATE TABLE IF NOT EXISTS shared_link_assets (
 
 }  // namespace
 
-const std::vector<Migration>& allMigrations() {
+const std::vector<sql::Migration>& allMigrations() {
     // Order matters: a module's migrations come after those of every module they reference. The kernel's
     // tables come first: modules enqueue jobs in their own transactions from their first request on.
-    static const std::vector<Migration> kMigrations = {
+    static const std::vector<sql::Migration> kMigrations = {
         {"kernel", 1, {}, {kJobs}},
         {"auth", 1, {}, {kUsers, kRefreshTokens, kApiKeys, kLoginFailures}},
         {"images", 1, {{"auth", 1}}, {kAssets, kAssetTags, kAssetWords, kAssetUsage, kAssetBandwidth}},

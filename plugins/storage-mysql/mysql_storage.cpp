@@ -5,40 +5,15 @@
 #include <thread>
 #include <vector>
 
-#include "mysql_errors.hpp"
 #include "mysql_migrations.hpp"
-#include "mysql_repositories.hpp"
+#include "sql_repositories.hpp"
 #include "mysql_server_version.hpp"
+#include "sql_callbacks.hpp"
+#include "sql_repositories.hpp"
 
 namespace obscura::mysql {
 
 namespace {
-
-// The storages whose callback the current thread is running, innermost last.
-thread_local std::vector<const MysqlStorage*> tActiveCallbacks;
-
-class CallbackScope {
-public:
-    explicit CallbackScope(const MysqlStorage* storage) { tActiveCallbacks.push_back(storage); }
-    ~CallbackScope() { tActiveCallbacks.pop_back(); }
-    CallbackScope(const CallbackScope&) = delete;
-    CallbackScope& operator=(const CallbackScope&) = delete;
-};
-
-// A module callback is foreign code: whatever it throws stops here.
-Status invokeCallback(const MysqlStorage* storage, const storage::RepoFn& fn, storage::Repositories& repos,
-                      std::string_view operation) {
-    CallbackScope scope(storage);
-    try {
-        return fn(repos);
-    } catch (const std::exception& e) {
-        return internalError("storage mysql: " + std::string(operation) + " callback threw: " + e.what() +
-                             " (rolled back)");
-    } catch (...) {
-        return internalError("storage mysql: " + std::string(operation) +
-                             " callback threw a non-standard exception (rolled back)");
-    }
-}
 
 // Deadlock victims back off for a random few milliseconds, so two that collided do not collide again.
 void backOff(int attempt) {
@@ -66,26 +41,25 @@ Expected<std::unique_ptr<storage::Storage>> MysqlStorage::open(const storage::St
 MysqlStorage::MysqlStorage(ConnectionSettings settings, int poolSize) : pool_(std::move(settings), poolSize) {}
 
 Status MysqlStorage::checkNotReentered(std::string_view operation) const {
-    if (std::find(tActiveCallbacks.begin(), tActiveCallbacks.end(), this) == tActiveCallbacks.end()) return {};
-    return internalError("storage mysql: " + std::string(operation) +
-                         " called from inside a transaction()/run() callback on the same thread; it would wait "
-                         "for the callback's own connection — use the Repositories the callback was given");
+    return sql::checkNotReentered(this, kName, operation);
 }
 
 Status MysqlStorage::ping() {
     OBSCURA_TRY_STATUS(checkNotReentered("ping"));
-    return guarded("ping", [&]() -> Status {
+    return sql::guarded(kName, "ping", [&]() -> Status {
         auto lease = pool_.acquire();
         if (!lease->ping()) return unavailable("storage mysql: ping: the database did not answer");
         return {};
     });
 }
 
-std::vector<storage::MigrationResult> MysqlStorage::knownMigrations() const { return mysql::knownMigrations(); }
+std::vector<storage::MigrationResult> MysqlStorage::knownMigrations() const {
+    return sql::knownMigrations(allMigrations());
+}
 
 Expected<storage::MigrationResult> MysqlStorage::migrate(std::string_view module) {
     OBSCURA_TRY_STATUS(checkNotReentered("migrate"));
-    return guarded("migrate module '" + std::string(module) + "'", [&]() -> Expected<storage::MigrationResult> {
+    return sql::guarded(kName, "migrate module '" + std::string(module) + "'", [&]() -> Expected<storage::MigrationResult> {
         auto connection = pool_.connectDedicated(kMigrationReadTimeoutSeconds);
         return migrateModule(*connection, module);
     });
@@ -93,19 +67,19 @@ Expected<storage::MigrationResult> MysqlStorage::migrate(std::string_view module
 
 Expected<int> MysqlStorage::schemaVersion(std::string_view module) {
     OBSCURA_TRY_STATUS(checkNotReentered("schemaVersion"));
-    return guarded("read schema version", [&]() -> Expected<int> {
+    return sql::guarded(kName, "read schema version", [&]() -> Expected<int> {
         auto lease = pool_.acquire();
-        return recordedVersion(*lease, module);
+        return sql::recordedVersion(*lease, module);
     });
 }
 
 Status MysqlStorage::attemptTransaction(const storage::RepoFn& fn, int& abortCode) {
     abortCode = 0;
-    return guarded("transaction", [&]() -> Status {
+    return sql::guarded(kName, "transaction", [&]() -> Status {
         auto lease = pool_.acquire();
-        lease->begin();
-        MysqlRepositories repos(*lease);
-        Status status = invokeCallback(this, fn, repos, "transaction");
+        lease->begin(false);
+        sql::SqlRepositories repos(*lease);
+        Status status = sql::invokeCallback(this, kName, fn, repos, "transaction");
         if (lease->aborted()) {
             // The server undid (part of) it; whatever the callback made of that, nothing may be committed.
             abortCode = lease->abortCode();
@@ -147,15 +121,15 @@ Status MysqlStorage::transaction(const storage::RepoFn& fn) {
 Status MysqlStorage::run(const storage::RepoFn& fn) {
     if (!fn) return internalError("storage mysql: run called without a callback");
     OBSCURA_TRY_STATUS(checkNotReentered("run"));
-    return guarded("run", [&]() -> Status {
+    return sql::guarded(kName, "run", [&]() -> Status {
         auto lease = pool_.acquire();
-        MysqlRepositories repos(*lease);
-        return invokeCallback(this, fn, repos, "run");
+        sql::SqlRepositories repos(*lease);
+        return sql::invokeCallback(this, kName, fn, repos, "run");
     });
 }
 
 Expected<std::unique_ptr<storage::Storage>> MysqlStorageFactory::open(const storage::StorageOptions& options) {
-    return guarded("open", [&]() { return MysqlStorage::open(options); });
+    return sql::guarded(MysqlStorage::kName, "open", [&]() { return MysqlStorage::open(options); });
 }
 
 }  // namespace obscura::mysql

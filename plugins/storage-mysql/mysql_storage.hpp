@@ -11,6 +11,7 @@ namespace obscura::mysql {
 class MysqlStorage final : public storage::Storage {
 public:
     static constexpr int kMaxPoolSize = 256;
+    static constexpr std::string_view kName = "mysql";
     // A transaction the server rolled back as a deadlock victim runs again, this many times in all; one that
     // waited out innodb_lock_wait_timeout only twice, so a request waits at most two lock timeouts.
     static constexpr int kDeadlockAttempts = 5;
@@ -22,7 +23,7 @@ public:
 
     MysqlStorage(ConnectionSettings settings, int poolSize);
 
-    std::string_view name() const override { return "mysql"; }
+    std::string_view name() const override { return kName; }
     Status ping() override;
     std::vector<storage::MigrationResult> knownMigrations() const override;
     Expected<storage::MigrationResult> migrate(std::string_view module) override;

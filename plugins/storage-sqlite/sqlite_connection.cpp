@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "sqlite_dialect.hpp"
+
 namespace obscura::sqlite {
 
 namespace {
@@ -14,84 +16,77 @@ std::string describe(sqlite3* db, int rc, std::string_view what) {
     return message;
 }
 
-}  // namespace
-
-// ---- Statement ----
-
-Statement::Statement(Connection& connection, sqlite3_stmt* stmt, bool* inUse)
-    : connection_(&connection), stmt_(stmt), inUse_(inUse) {}
-
-Statement::Statement(Statement&& other) noexcept
-    : connection_(other.connection_), stmt_(std::exchange(other.stmt_, nullptr)), inUse_(other.inUse_) {}
-
-Statement::~Statement() {
-    if (stmt_ == nullptr) return;
-    if (inUse_ != nullptr) {
+// A statement as sql::Session hands it out. Cached ones are reset and unbound on release; a one-off
+// (the cached copy was busy) is finalized.
+class SqliteCursor final : public sql::Cursor {
+public:
+    SqliteCursor(Connection& connection, sqlite3_stmt* stmt, bool* inUse)
+        : connection_(connection), stmt_(stmt), inUse_(inUse) {}
+    void bindNull(int index) override { check(sqlite3_bind_null(stmt_, index), index); }
+    void bindInt(int index, std::int64_t value) override { check(sqlite3_bind_int64(stmt_, index, value), index); }
+    void bindReal(int index, double value) override { check(sqlite3_bind_double(stmt_, index, value), index); }
+    void bindText(int index, std::string_view text) override {
+        check(sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8), index);
+    }
+    void query() override {}
+    bool next() override {
+        const int rc = sqlite3_step(stmt_);
+        if (rc == SQLITE_ROW) return true;
+        if (rc == SQLITE_DONE) return false;
+        connection_.fail(rc, "step");
+    }
+    std::int64_t execute() override {
+        while (next()) {
+        }
+        return sqlite3_changes64(connection_.handle());
+    }
+    bool isNull(int column) const override { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+    std::int64_t int64(int column) const override { return sqlite3_column_int64(stmt_, column); }
+    double real(int column) const override { return sqlite3_column_double(stmt_, column); }
+    std::string text(int column) const override {
+        // Ask for the text before its size: sqlite3_column_bytes then reports the UTF-8 length.
+        const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+        const int size = sqlite3_column_bytes(stmt_, column);
+        return data == nullptr ? std::string() : std::string(data, static_cast<std::size_t>(size));
+    }
+    void release() noexcept override {
+        if (inUse_ == nullptr) {
+            sqlite3_finalize(stmt_);
+            delete this;
+            return;
+        }
         // Resetting ends the statement's implicit read transaction; the cache keeps the compiled plan.
         sqlite3_reset(stmt_);
         sqlite3_clear_bindings(stmt_);
         *inUse_ = false;
-    } else {
-        sqlite3_finalize(stmt_);
     }
-}
 
-Statement& Statement::bind(int index, std::string_view text) {
-    const int rc = sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-    if (rc != SQLITE_OK) connection_->fail(rc, "bind text parameter " + std::to_string(index));
-    return *this;
-}
-
-Statement& Statement::bind(int index, std::int64_t value) {
-    const int rc = sqlite3_bind_int64(stmt_, index, value);
-    if (rc != SQLITE_OK) connection_->fail(rc, "bind integer parameter " + std::to_string(index));
-    return *this;
-}
-
-Statement& Statement::bind(int index, double value) {
-    const int rc = sqlite3_bind_double(stmt_, index, value);
-    if (rc != SQLITE_OK) connection_->fail(rc, "bind real parameter " + std::to_string(index));
-    return *this;
-}
-
-Statement& Statement::bind(int index, const std::optional<std::int64_t>& value) {
-    return value ? bind(index, *value) : bindNull(index);
-}
-
-Statement& Statement::bindNull(int index) {
-    const int rc = sqlite3_bind_null(stmt_, index);
-    if (rc != SQLITE_OK) connection_->fail(rc, "bind null parameter " + std::to_string(index));
-    return *this;
-}
-
-bool Statement::step() {
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    connection_->fail(rc, "step");
-}
-
-void Statement::run() {
-    while (step()) {
+private:
+    void check(int rc, int index) {
+        if (rc != SQLITE_OK) connection_.fail(rc, "bind parameter " + std::to_string(index));
     }
-}
+    Connection& connection_;
+    sqlite3_stmt* stmt_;
+    bool* inUse_;
+};
 
-bool Statement::isNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+}  // namespace
 
-std::string Statement::text(int column) const {
-    // Ask for the text before its size: sqlite3_column_bytes then reports the UTF-8 length.
-    const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-    const int size = sqlite3_column_bytes(stmt_, column);
-    return data == nullptr ? std::string() : std::string(data, static_cast<std::size_t>(size));
-}
-
-std::int64_t Statement::int64(int column) const { return sqlite3_column_int64(stmt_, column); }
-
-double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
-
-std::optional<std::int64_t> Statement::optionalInt64(int column) const {
-    if (isNull(column)) return std::nullopt;
-    return int64(column);
+sql::Failure classify(int extendedCode) {
+    switch (extendedCode) {
+        case SQLITE_CONSTRAINT_UNIQUE:
+        case SQLITE_CONSTRAINT_PRIMARYKEY:
+            return sql::Failure::Conflict;
+        default:
+            break;
+    }
+    switch (extendedCode & 0xff) {
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED:
+            return sql::Failure::Busy;
+        default:
+            return sql::Failure::Internal;
+    }
 }
 
 // ---- Connection ----
@@ -112,14 +107,16 @@ Connection::Connection(const std::string& path, std::chrono::milliseconds busyTi
         // WAL lets readers run beside the one writer; FULL syncs the WAL on every commit so an
         // acknowledged write survives power loss (NORMAL would only survive a process crash).
         auto journal = prepare("PRAGMA journal_mode=WAL");
-        const std::string mode = journal.step() ? journal.text(0) : std::string();
+        auto modeRows = journal.query();
+        const std::string mode = modeRows.next() ? modeRows.text(0) : std::string();
         if (mode != "wal") {
             throw SqliteError(SQLITE_ERROR, "cannot enable WAL on " + path + " (journal mode stays '" + mode +
                                                 "'; is it on a filesystem without shared memory support?)");
         }
         exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
         auto fk = prepare("PRAGMA foreign_keys");
-        if (!fk.step() || fk.int64(0) != 1) {
+        auto fkRows = fk.query();
+        if (!fkRows.next() || fkRows.int64(0) != 1) {
             throw SqliteError(SQLITE_ERROR, "this SQLite build cannot enforce foreign keys (" + path + ")");
         }
     } catch (...) {
@@ -136,12 +133,12 @@ Connection::~Connection() {
     sqlite3_close_v2(db_);
 }
 
-Statement Connection::prepare(std::string_view sql) {
+std::pair<sqlite3_stmt*, Connection::CachedStatement*> Connection::acquire(std::string_view sql) {
     auto [it, inserted] = cache_.try_emplace(std::string(sql));
     CachedStatement& slot = it->second;
     if (!inserted && !slot.inUse) {
         slot.inUse = true;
-        return Statement(*this, slot.stmt, &slot.inUse);
+        return {slot.stmt, &slot};
     }
     sqlite3_stmt* stmt = nullptr;
     const unsigned prepFlags = inserted ? SQLITE_PREPARE_PERSISTENT : 0;
@@ -150,14 +147,23 @@ Statement Connection::prepare(std::string_view sql) {
         if (inserted) cache_.erase(it);
         fail(rc, "prepare '" + std::string(sql.substr(0, 80)) + "'");
     }
-    if (!inserted) {
-        // The cached copy is busy (a statement used while another instance of it is open): use a one-off.
-        return Statement(*this, stmt, nullptr);
-    }
+    // The cached copy is busy (a statement used while another instance of it is open): use a one-off.
+    if (!inserted) return {stmt, nullptr};
     slot.stmt = stmt;
     slot.inUse = true;
-    return Statement(*this, stmt, &slot.inUse);
+    return {stmt, &slot};
 }
+
+sql::Cursor* Connection::open(std::string_view sql) {
+    auto [stmt, slot] = acquire(sql);
+    if (slot == nullptr) return new SqliteCursor(*this, stmt, nullptr);
+    if (!slot->cursor) slot->cursor = std::make_unique<SqliteCursor>(*this, stmt, &slot->inUse);
+    return slot->cursor.get();
+}
+
+void Connection::begin(bool /*readCommitted*/) { exec("BEGIN IMMEDIATE"); }
+
+const sql::Dialect& Connection::dialect() const { return SqliteDialect::instance(); }
 
 void Connection::exec(std::string_view script) {
     const char* next = script.data();
@@ -169,8 +175,10 @@ void Connection::exec(std::string_view script) {
         if (rc != SQLITE_OK) fail(rc, "prepare script");
         next = tail;
         if (stmt == nullptr) continue;  // whitespace or a comment
-        Statement owned(*this, stmt, nullptr);
-        owned.run();
+        const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> owned(stmt, &sqlite3_finalize);
+        while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        }
+        if (rc != SQLITE_DONE) fail(rc, "step");
     }
 }
 

@@ -1,6 +1,6 @@
 #pragma once
-// A thin RAII layer over one sqlite3 handle. Inside the plugin, failures are thrown as SqliteError and
-// turned into obscura::Error at the plugin boundary (sqlite_errors.hpp): repository code stays linear.
+// The SQLite driver behind sql::Session (sql_session.hpp): one sqlite3 handle, its pragmas and its statement
+// cache. Failures are thrown as SqliteError (an sql::SqlError) and turned into obscura::Error by sql::guarded().
 #include <sqlite3.h>
 
 #include <chrono>
@@ -12,63 +12,22 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "sql_session.hpp"
+
 namespace obscura::sqlite {
 
-class SqliteError : public std::exception {
-public:
-    SqliteError(int extendedCode, std::string message) : code_(extendedCode), message_(std::move(message)) {}
-    int code() const noexcept { return code_; }  // extended result code (e.g. SQLITE_CONSTRAINT_UNIQUE)
-    int primaryCode() const noexcept { return code_ & 0xff; }
-    const char* what() const noexcept override { return message_.c_str(); }
+// UNIQUE/PRIMARY KEY → Conflict; BUSY/LOCKED (after the busy timeout) → Busy; anything else → Internal.
+sql::Failure classify(int extendedCode);
 
-private:
-    int code_;
-    std::string message_;
+class SqliteError : public sql::SqlError {
+public:
+    SqliteError(int extendedCode, std::string message)
+        : sql::SqlError(classify(extendedCode), extendedCode, std::move(message)) {}
+    int primaryCode() const noexcept { return code() & 0xff; }
 };
 
-class Connection;
-
-// A prepared statement borrowed from a connection's cache (or owned, when the cached one is busy).
-// Reset and unbound on destruction so the cache can hand it out again.
-class Statement {
-public:
-    // inUse points at the cache slot's flag, or is null for a statement this object owns and finalizes.
-    Statement(Connection& connection, sqlite3_stmt* stmt, bool* inUse);
-    Statement(Statement&& other) noexcept;
-    Statement& operator=(Statement&&) = delete;
-    Statement(const Statement&) = delete;
-    ~Statement();
-
-    // Parameters are 1-based, as in SQLite. Text is copied (SQLITE_TRANSIENT): callers may pass temporaries.
-    Statement& bind(int index, std::string_view text);
-    Statement& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
-    Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
-    Statement& bind(int index, std::int64_t value);
-    Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
-    Statement& bind(int index, bool value) { return bind(index, static_cast<std::int64_t>(value ? 1 : 0)); }
-    Statement& bind(int index, double value);
-    Statement& bind(int index, const std::optional<std::int64_t>& value);
-    Statement& bindNull(int index);
-
-    // True while a row is available.
-    bool step();
-    // Runs a statement that returns no rows.
-    void run();
-
-    bool isNull(int column) const;
-    std::string text(int column) const;
-    std::int64_t int64(int column) const;
-    std::optional<std::int64_t> optionalInt64(int column) const;
-    double real(int column) const;
-    bool boolean(int column) const { return int64(column) != 0; }
-
-private:
-    Connection* connection_;
-    sqlite3_stmt* stmt_;
-    bool* inUse_;
-};
-
-class Connection {
+// The driver behind sql::Session: one sqlite3 handle and its statement cache.
+class Connection final : public sql::Session {
 public:
     // Opens (creating when absent) the database and applies the pragmas every connection needs.
     Connection(const std::string& path, std::chrono::milliseconds busyTimeout);
@@ -76,22 +35,34 @@ public:
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
 
-    Statement prepare(std::string_view sql);
     // Runs every statement of a parameterless script (DDL, BEGIN/COMMIT).
-    void exec(std::string_view script);
-    bool inTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+    void exec(std::string_view script) override;
+    bool inTransaction() const override { return sqlite3_get_autocommit(db_) == 0; }
+    // IMMEDIATE takes the write lock up front: a deferred transaction that reads and then writes can fail
+    // with SQLITE_BUSY on the upgrade without the busy handler ever waiting.
+    void begin(bool readCommitted) override;
+    void commit() override { exec("COMMIT"); }
     // Best effort, never throws: used on error paths and by the pool before reuse.
-    bool rollbackQuietly() noexcept;
+    bool rollbackQuietly() noexcept override;
+    const sql::Dialect& dialect() const override;
+    sqlite3* handle() const { return db_; }
 
     // Throws SqliteError built from the handle's current message; `what` says which operation failed.
     [[noreturn]] void fail(int rc, std::string_view what) const;
 
+protected:
+    sql::Cursor* open(std::string_view sql) override;
+
 private:
-    sqlite3* db_ = nullptr;
     struct CachedStatement {
         sqlite3_stmt* stmt = nullptr;
         bool inUse = false;
+        std::unique_ptr<sql::Cursor> cursor;  // made on first use through sql::Session
     };
+    // The cached statement for sql (marked in use), or a one-off when the cached one is busy (slot null).
+    std::pair<sqlite3_stmt*, CachedStatement*> acquire(std::string_view sql);
+
+    sqlite3* db_ = nullptr;
     std::unordered_map<std::string, CachedStatement> cache_;
 };
 

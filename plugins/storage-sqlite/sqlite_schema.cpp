@@ -324,6 +324,22 @@ CREATE TRIGGER library_version_album_delete AFTER DELETE ON albums BEGIN
 END;
 )sql";
 
+// The derived rows — usage totals, tag rows' copy of taken_at_us, the library version — are written by the
+// shared repositories (plugins/sql) the same way on every backend, so the triggers that kept them here go: a
+// trigger and the shared code both counting would count twice. The search triggers stay (FTS5 is SQLite's own).
+constexpr std::string_view kImagesV4 = R"sql(
+DROP TRIGGER IF EXISTS asset_tags_follow_taken_at;
+DROP TRIGGER IF EXISTS asset_usage_insert;
+DROP TRIGGER IF EXISTS asset_usage_delete;
+DROP TRIGGER IF EXISTS asset_usage_update;
+DROP TRIGGER IF EXISTS library_version_asset_insert;
+DROP TRIGGER IF EXISTS library_version_asset_update;
+DROP TRIGGER IF EXISTS library_version_asset_delete;
+DROP TRIGGER IF EXISTS library_version_album_asset_insert;
+DROP TRIGGER IF EXISTS library_version_album_asset_delete;
+DROP TRIGGER IF EXISTS library_version_album_delete;
+)sql";
+
 constexpr std::string_view kMediaV1 = R"sql(
 CREATE TABLE derivatives (
     asset_id   TEXT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
@@ -340,16 +356,17 @@ CREATE INDEX derivatives_state ON derivatives (state);
 
 }  // namespace
 
-const std::vector<Migration>& allMigrations() {
+const std::vector<sql::Migration>& allMigrations() {
     // Order matters: a module's migrations come after those of every module they reference. The kernel's
     // tables come first: modules enqueue jobs in their own transactions from their first request on.
-    static const std::vector<Migration> kMigrations = {
-        {"kernel", 1, {}, kKernelV1},
-        {"auth", 1, {}, kAuthV1},
-        {"images", 1, {{"auth", 1}}, kImagesV1},
-        {"media", 1, {{"images", 1}}, kMediaV1},
-        {"images", 2, {{"images", 1}}, kImagesV2},
-        {"images", 3, {{"images", 2}}, kImagesV3},
+    static const std::vector<sql::Migration> kMigrations = {
+        {"kernel", 1, {}, {kKernelV1}},
+        {"auth", 1, {}, {kAuthV1}},
+        {"images", 1, {{"auth", 1}}, {kImagesV1}},
+        {"media", 1, {{"images", 1}}, {kMediaV1}},
+        {"images", 2, {{"images", 1}}, {kImagesV2}},
+        {"images", 3, {{"images", 2}}, {kImagesV3}},
+        {"images", 4, {{"images", 3}}, {kImagesV4}},
     };
     return kMigrations;
 }

@@ -4,9 +4,9 @@
 #include <vector>
 
 #include "sqlite_database_path.hpp"
-#include "sqlite_errors.hpp"
 #include "sqlite_migrations.hpp"
-#include "sqlite_repositories.hpp"
+#include "sql_callbacks.hpp"
+#include "sql_repositories.hpp"
 
 namespace obscura::sqlite {
 
@@ -14,32 +14,6 @@ namespace {
 
 // STRICT tables arrived in 3.37.
 constexpr int kMinimumSqliteVersion = 3'037'000;
-
-// The storages whose callback the current thread is running, innermost last.
-thread_local std::vector<const SqliteStorage*> tActiveCallbacks;
-
-class CallbackScope {
-public:
-    explicit CallbackScope(const SqliteStorage* storage) { tActiveCallbacks.push_back(storage); }
-    ~CallbackScope() { tActiveCallbacks.pop_back(); }
-    CallbackScope(const CallbackScope&) = delete;
-    CallbackScope& operator=(const CallbackScope&) = delete;
-};
-
-// A module callback is foreign code: whatever it throws stops here.
-Status invokeCallback(const SqliteStorage* storage, const storage::RepoFn& fn, storage::Repositories& repos,
-                      std::string_view operation) {
-    CallbackScope scope(storage);
-    try {
-        return fn(repos);
-    } catch (const std::exception& e) {
-        return internalError("storage sqlite: " + std::string(operation) + " callback threw: " + e.what() +
-                             " (rolled back)");
-    } catch (...) {
-        return internalError("storage sqlite: " + std::string(operation) +
-                             " callback threw a non-standard exception (rolled back)");
-    }
-}
 
 }  // namespace
 
@@ -69,50 +43,48 @@ SqliteStorage::SqliteStorage(std::string path, int poolSize)
     : path_(std::move(path)), pool_(path_, poolSize, kBusyTimeout) {}
 
 Status SqliteStorage::checkNotReentered(std::string_view operation) const {
-    if (std::find(tActiveCallbacks.begin(), tActiveCallbacks.end(), this) == tActiveCallbacks.end()) return {};
-    return internalError("storage sqlite: " + std::string(operation) +
-                         " called from inside a transaction()/run() callback on the same thread; it would wait "
-                         "for the callback's own connection — use the Repositories the callback was given");
+    return sql::checkNotReentered(this, kName, operation);
 }
 
 Status SqliteStorage::ping() {
     OBSCURA_TRY_STATUS(checkNotReentered("ping"));
-    return guarded("ping", [&]() -> Status {
+    return sql::guarded(kName, "ping", [&]() -> Status {
         auto lease = pool_.acquire();
         auto stmt = lease->prepare("SELECT 1");
-        if (!stmt.step() || stmt.int64(0) != 1) return unavailable("storage sqlite: ping: SELECT 1 returned no 1");
+        auto rows = stmt.query();
+        if (!rows.next() || rows.int64(0) != 1) return unavailable("storage sqlite: ping: SELECT 1 returned no 1");
         return {};
     });
 }
 
-std::vector<storage::MigrationResult> SqliteStorage::knownMigrations() const { return sqlite::knownMigrations(); }
+std::vector<storage::MigrationResult> SqliteStorage::knownMigrations() const {
+    return sql::knownMigrations(allMigrations());
+}
 
 Expected<storage::MigrationResult> SqliteStorage::migrate(std::string_view module) {
     OBSCURA_TRY_STATUS(checkNotReentered("migrate"));
-    return guarded("migrate module '" + std::string(module) + "'", [&]() -> Expected<storage::MigrationResult> {
+    return sql::guarded(kName, "migrate module '" + std::string(module) + "'", [&]() -> Expected<storage::MigrationResult> {
         auto lease = pool_.acquire();
-        return migrateModule(*lease, module);
+        return sql::migrateModule(*lease, allMigrations(), module, true);
     });
 }
 
 Expected<int> SqliteStorage::schemaVersion(std::string_view module) {
     OBSCURA_TRY_STATUS(checkNotReentered("schemaVersion"));
-    return guarded("read schema version", [&]() -> Expected<int> {
+    return sql::guarded(kName, "read schema version", [&]() -> Expected<int> {
         auto lease = pool_.acquire();
-        return recordedVersion(*lease, module);
+        return sql::recordedVersion(*lease, module);
     });
 }
 
 Status SqliteStorage::transaction(const storage::RepoFn& fn) {
     if (!fn) return internalError("storage sqlite: transaction called without a callback");
     OBSCURA_TRY_STATUS(checkNotReentered("transaction"));
-    return guarded("transaction", [&]() -> Status {
+    return sql::guarded(kName, "transaction", [&]() -> Status {
         auto lease = pool_.acquire();
-        // IMMEDIATE takes the write lock up front: a deferred transaction that reads and then writes can
-        // fail with SQLITE_BUSY on the upgrade without the busy handler ever waiting.
-        lease->exec("BEGIN IMMEDIATE");
-        SqliteRepositories repos(*lease);
-        Status status = invokeCallback(this, fn, repos, "transaction");
+        lease->begin(false);
+        sql::SqlRepositories repos(*lease);
+        Status status = sql::invokeCallback(this, kName, fn, repos, "transaction");
         if (!status) {
             if (!lease->rollbackQuietly()) {
                 return internalError("storage sqlite: rollback failed after: " + status.error().message);
@@ -126,7 +98,7 @@ Status SqliteStorage::transaction(const storage::RepoFn& fn) {
                 "storage sqlite: the database rolled the transaction back after an earlier "
                 "error; nothing was committed");
         }
-        lease->exec("COMMIT");
+        lease->commit();
         return {};
     });
 }
@@ -134,15 +106,15 @@ Status SqliteStorage::transaction(const storage::RepoFn& fn) {
 Status SqliteStorage::run(const storage::RepoFn& fn) {
     if (!fn) return internalError("storage sqlite: run called without a callback");
     OBSCURA_TRY_STATUS(checkNotReentered("run"));
-    return guarded("run", [&]() -> Status {
+    return sql::guarded(kName, "run", [&]() -> Status {
         auto lease = pool_.acquire();
-        SqliteRepositories repos(*lease);
-        return invokeCallback(this, fn, repos, "run");
+        sql::SqlRepositories repos(*lease);
+        return sql::invokeCallback(this, kName, fn, repos, "run");
     });
 }
 
 Expected<std::unique_ptr<storage::Storage>> SqliteStorageFactory::open(const storage::StorageOptions& options) {
-    return guarded("open", [&]() { return SqliteStorage::open(options); });
+    return sql::guarded(SqliteStorage::kName, "open", [&]() { return SqliteStorage::open(options); });
 }
 
 }  // namespace obscura::sqlite

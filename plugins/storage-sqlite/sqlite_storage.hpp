@@ -14,12 +14,13 @@ public:
     // Writers queue on SQLite's lock for this long before a call answers Unavailable.
     static constexpr std::chrono::milliseconds kBusyTimeout{10'000};
     static constexpr int kMaxPoolSize = 64;
+    static constexpr std::string_view kName = "sqlite";
 
     static Expected<std::unique_ptr<storage::Storage>> open(const storage::StorageOptions& options);
 
     SqliteStorage(std::string path, int poolSize);
 
-    std::string_view name() const override { return "sqlite"; }
+    std::string_view name() const override { return kName; }
     Status ping() override;
     std::vector<storage::MigrationResult> knownMigrations() const override;
     Expected<storage::MigrationResult> migrate(std::string_view module) override;

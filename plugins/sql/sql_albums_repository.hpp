@@ -1,0 +1,49 @@
+#pragma once
+#include "sql_session.hpp"
+#include "obscura/storage/repositories.hpp"
+
+namespace obscura::sql {
+
+// The images module's albums, on one borrowed connection.
+class SqlAlbumsRepository final : public storage::AlbumsRepository {
+public:
+    explicit SqlAlbumsRepository(Session& session) : s_(session) {}
+
+    Status createAlbum(const storage::AlbumRecord& album) override;
+    Expected<std::optional<storage::AlbumView>> findAlbum(const std::string& ownerId, const std::string& id) override;
+    Expected<std::vector<storage::AlbumView>> listAlbums(const std::string& ownerId) override;
+    Expected<storage::AssetWrite> updateAlbum(const std::string& ownerId, const std::string& id,
+                                              const storage::AlbumUpdate& update) override;
+    Expected<bool> deleteAlbum(const std::string& ownerId, const std::string& id) override;
+    Expected<std::vector<storage::AlbumAssetChange>> addAlbumAssets(const std::string& ownerId,
+                                                                    const std::string& albumId,
+                                                                    const std::vector<std::string>& assetIds,
+                                                                    std::int64_t addedAtUs,
+                                                                    const std::string& updatedAt) override;
+    Expected<std::vector<storage::AlbumAssetChange>> removeAlbumAssets(const std::string& ownerId,
+                                                                       const std::string& albumId,
+                                                                       const std::vector<std::string>& assetIds,
+                                                                       const std::string& updatedAt) override;
+    Expected<bool> albumHasAsset(const std::string& ownerId, const std::string& albumId,
+                                 const std::string& assetId) override;
+
+private:
+    Session& s_;
+};
+
+// The images module's share links, on one borrowed connection.
+class SqlSharedLinksRepository final : public storage::SharedLinksRepository {
+public:
+    explicit SqlSharedLinksRepository(Session& session) : s_(session) {}
+
+    Status createSharedLink(const storage::SharedLinkRecord& link) override;
+    Expected<std::optional<storage::SharedLinkRecord>> findSharedLinkByKeyHash(const std::string& keyHash) override;
+    Expected<std::vector<storage::SharedLinkRecord>> listSharedLinks(const std::string& ownerId) override;
+    Expected<bool> deleteSharedLink(const std::string& ownerId, const std::string& id) override;
+    Expected<bool> sharedLinkHasAsset(const std::string& linkId, const std::string& assetId) override;
+
+private:
+    Session& s_;
+};
+
+}  // namespace obscura::sql

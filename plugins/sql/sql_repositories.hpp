@@ -1,0 +1,42 @@
+#pragma once
+#include "obscura/storage/repositories.hpp"
+#include "sql_albums_repository.hpp"
+#include "sql_auth_repository.hpp"
+#include "sql_images_repository.hpp"
+#include "sql_jobs_repository.hpp"
+#include "sql_media_repository.hpp"
+#include "sql_table_rows.hpp"
+
+namespace obscura::sql {
+
+// Every module's repository over one borrowed connection; lives only as long as the call that made it.
+class SqlRepositories final : public storage::Repositories {
+public:
+    explicit SqlRepositories(Session& session)
+        : auth_(session),
+          images_(session),
+          albums_(session),
+          sharedLinks_(session),
+          media_(session),
+          jobs_(session),
+          tableRows_(session) {}
+
+    storage::AuthRepository& auth() override { return auth_; }
+    storage::ImagesRepository& images() override { return images_; }
+    storage::AlbumsRepository& albums() override { return albums_; }
+    storage::SharedLinksRepository& sharedLinks() override { return sharedLinks_; }
+    storage::MediaRepository& media() override { return media_; }
+    storage::JobsRepository& jobs() override { return jobs_; }
+    storage::TableRowsRepository& tableRows() override { return tableRows_; }
+
+private:
+    SqlAuthRepository auth_;
+    SqlImagesRepository images_;
+    SqlAlbumsRepository albums_;
+    SqlSharedLinksRepository sharedLinks_;
+    SqlMediaRepository media_;
+    SqlJobsRepository jobs_;
+    SqlTableRows tableRows_;
+};
+
+}  // namespace obscura::sql
