@@ -4,6 +4,49 @@
 
 namespace obscura::sql {
 
+namespace {
+
+// Decodes one UTF-8 code point at text[i], advancing i; invalid input yields -1 and one byte.
+std::int32_t nextCodePoint(std::string_view text, std::size_t& i) {
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+    const unsigned char lead = byte(i);
+    const int length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xe ? 3 : (lead >> 3) == 0x1e ? 4 : 0;
+    if (length == 0 || i + static_cast<std::size_t>(length) > text.size()) {
+        ++i;
+        return -1;
+    }
+    std::int32_t cp = length == 1 ? lead : lead & (0x7f >> length);
+    for (int k = 1; k < length; ++k) {
+        const unsigned char c = byte(i + static_cast<std::size_t>(k));
+        if ((c & 0xc0) != 0x80) {
+            ++i;
+            return -1;
+        }
+        cp = (cp << 6) | (c & 0x3f);
+    }
+    i += static_cast<std::size_t>(length);
+    return cp;
+}
+
+}  // namespace
+
+std::vector<std::string> splitWords(std::string_view text, bool (*isWordCharacter)(std::int32_t)) {
+    std::vector<std::string> words;
+    std::string current;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const std::size_t start = i;
+        if (isWordCharacter(nextCodePoint(text, i))) {
+            current.append(text.substr(start, i - start));
+        } else if (!current.empty()) {
+            words.push_back(std::move(current));
+            current.clear();
+        }
+    }
+    if (!current.empty()) words.push_back(std::move(current));
+    return words;
+}
+
 Expected<FilterSql> buildFilterSql(Session& s, const storage::AssetFilter& filter) {
     if (filter.ownerId.empty()) return badRequest("an asset query needs an owner");
     if (filter.type && *filter.type != "image" && *filter.type != "video")

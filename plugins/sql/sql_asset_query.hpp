@@ -13,6 +13,10 @@ namespace obscura::sql {
 
 inline constexpr int kMaxSearchWords = 16;
 
+// The runs of text whose code points isWordCharacter accepts (invalid UTF-8 arrives as -1): how each dialect
+// splits a search text, with its own idea of a letter.
+std::vector<std::string> splitWords(std::string_view text, bool (*isWordCharacter)(std::int32_t));
+
 // FROM … WHERE … for one filter, with its parameters. keyTime/keyId name the columns the rows are ordered and
 // paginated by: the tag table's copies when the filter has a tag (one index range), the asset's otherwise.
 struct FilterSql {

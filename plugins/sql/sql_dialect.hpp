@@ -20,8 +20,8 @@ public:
     std::string_view name;  // "sqlite", "mysql": error messages say "storage <name>: …"
 
     // Locking reads. A database that serialises writers (SQLite's one write lock) needs neither.
-    std::string_view forUpdate;   // " FOR UPDATE"
-    std::string_view skipLocked;  // " FOR UPDATE SKIP LOCKED": claimers pass each other's rows
+    std::string_view forUpdate;         // " FOR UPDATE"
+    std::string_view skipLocked;        // " FOR UPDATE SKIP LOCKED": claimers pass each other's rows
     std::string_view greatest = "max";  // the two-argument maximum: max() in SQLite, GREATEST() elsewhere
     // (a, b) < (?, ?) becomes an index range; where it does not, the keyset is spelled out.
     bool rowValueKeyset = true;
@@ -30,6 +30,11 @@ public:
     bool savepoints = true;
     // Times a transaction of atomically()'s own runs when the server picks it as a deadlock victim.
     int ownTransactionAttempts = 1;
+    // Times Storage::transaction() runs a callback whose transaction the server aborted with this code.
+    virtual int transactionAttempts(int abortCode) const {
+        (void)abortCode;
+        return 1;
+    }
     // jobs.dedupe_key holds NULL for "no key" (a unique key that ignores NULLs) instead of '' (partial index).
     bool nullDedupeKey = false;
     std::string_view lastInsertId = "SELECT last_insert_rowid()";
@@ -47,7 +52,7 @@ public:
 
     // ---- Tag rows (asset_tags): how a row points at its asset and how two spellings of one tag compare.
     std::string_view tagJoin = "asset_tags AS t JOIN assets AS a ON a.id = t.asset_id";
-    std::string_view tagKeyColumn = "t.tag";    // compared with tagKey(tag); grouped by in tags()
+    std::string_view tagKeyColumn = "t.tag";  // compared with tagKey(tag); grouped by in tags()
     virtual std::string tagKey(std::string_view tag) const { return std::string(tag); }
     virtual void insertTags(Session& s, std::int64_t seq, const std::string& assetId, const std::string& ownerId,
                             std::int64_t takenAtUs, const std::vector<std::string>& tags) const = 0;

@@ -143,8 +143,7 @@ public:
     void set(int index, const char* value) { c_->bindText(index, value); }
     void set(int index, bool value) { c_->bindInt(index, value ? 1 : 0); }
     template <std::integral T>
-        requires(!std::same_as<T, bool>)
-    void set(int index, T value) {
+    requires(!std::same_as<T, bool>) void set(int index, T value) {
         c_->bindInt(index, static_cast<std::int64_t>(value));
     }
     void set(int index, double value) { c_->bindReal(index, value); }
@@ -175,6 +174,11 @@ public:
     virtual void begin(bool readCommitted) = 0;
     virtual void commit() = 0;
     virtual bool rollbackQuietly() noexcept = 0;
+    // The server rolled the open transaction back (a deadlock victim, a lock wait timeout): its error code, else
+    // 0. Nothing more may run in it; Storage::transaction() runs the callback again.
+    virtual int abortCode() const { return 0; }
+    // A cheap round trip: false when the database does not answer.
+    virtual bool ping() = 0;
     virtual const Dialect& dialect() const = 0;
 
 protected:
@@ -197,8 +201,7 @@ auto guarded(std::string_view backend, std::string_view operation, Body&& body) 
     } catch (const std::exception& e) {
         return internalError("storage " + std::string(backend) + ": " + std::string(operation) + ": " + e.what());
     } catch (...) {
-        return internalError("storage " + std::string(backend) + ": " + std::string(operation) +
-                             ": unknown exception");
+        return internalError("storage " + std::string(backend) + ": " + std::string(operation) + ": unknown exception");
     }
 }
 

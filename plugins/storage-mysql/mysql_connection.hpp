@@ -67,11 +67,11 @@ public:
     // wait timeout): nothing more may run in it, and the storage retries the whole transaction.
     bool aborted() const { return abortCode_ != 0; }
     // The error that aborted it (kErLockDeadlock, kErLockWaitTimeout, …), 0 when not aborted.
-    int abortCode() const { return abortCode_; }
+    int abortCode() const override { return abortCode_; }
     // The connection died or is in an unknown state: the pool drops it instead of reusing it.
     bool broken() const { return broken_; }
     // A round trip (COM_PING). False when the server does not answer within the read timeout.
-    bool ping() noexcept;
+    bool ping() noexcept override;
 
     // Throws the MysqlError for a Connector exception, after noting what it means for this connection.
     [[noreturn]] void fail(const ::sql::SQLException& e, std::string_view what);

@@ -1,10 +1,112 @@
 #include "mysql_dialect.hpp"
 
-#include "mysql_asset_search.hpp"
+#include <locale.h>
+#include <wctype.h>
+
+#include <set>
+
+#include "mysql_connection.hpp"
 #include "sql_asset_query.hpp"
 #include "sql_asset_rows.hpp"
 
 namespace obscura::mysql {
+
+namespace {
+
+constexpr std::size_t kMaxWordChars = 64;  // longer words are stored (and searched) by their first 64 characters
+
+// glibc's C.UTF-8 classifies every Unicode letter and digit (Debian always ships it). Should it be missing,
+// non-ASCII code points count as letters except the common punctuation and spaces, as the SQLite plugin
+// splits its queries.
+locale_t unicodeLocale() {
+    static const locale_t locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
+    return locale;
+}
+
+bool isWordCharacter(std::int32_t cp) {
+    if (cp < 0) return false;
+    if (cp < 0x80) return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+    if (const locale_t locale = unicodeLocale(); locale != static_cast<locale_t>(nullptr)) {
+        return iswalnum_l(static_cast<wint_t>(cp), locale) != 0;
+    }
+    if (cp <= 0xbf || cp == 0xd7 || cp == 0xf7) return false;
+    if ((cp >= 0x2000 && cp <= 0x206f) || (cp >= 0x3000 && cp <= 0x301f) || (cp >= 0xff01 && cp <= 0xff65))
+        return false;
+    return cp != 0xfeff;
+}
+
+// The first kMaxWordChars code points of a word.
+std::string cut(std::string_view word) {
+    std::size_t chars = 0;
+    for (std::size_t i = 0; i < word.size(); ++i) {
+        if ((static_cast<unsigned char>(word[i]) & 0xC0) != 0x80 && ++chars > kMaxWordChars) {
+            return std::string(word.substr(0, i));
+        }
+    }
+    return std::string(word);
+}
+
+void insertWords(sql::Session& connection, std::int64_t assetSeq, const std::string& ownerId,
+                 const std::vector<std::string>& words, std::size_t from, std::size_t count) {
+    std::string sql = "INSERT INTO asset_words (asset_seq, owner_id, word) VALUES ";
+    for (std::size_t i = 0; i < count; ++i) sql += i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)";
+    // Words equal under the collation ("Café", "cafe") are one row: the first is kept.
+    sql += " ON DUPLICATE KEY UPDATE word = asset_words.word";
+    auto stmt = connection.prepare(sql);
+    int index = 0;
+    for (std::size_t i = from; i < from + count; ++i) {
+        stmt.set(++index, assetSeq);
+        stmt.set(++index, ownerId);
+        stmt.set(++index, words[i]);
+    }
+    stmt.execute();
+}
+
+std::vector<std::string> searchWords(std::string_view text) { return sql::splitWords(text, isWordCharacter); }
+
+// The distinct words of everything searchable in an asset: title, description, tags, original file name, and
+// the EXIF make and model.
+std::vector<std::string> assetWords(const std::string& title, const std::string& description,
+                                    const std::vector<std::string>& tags, const std::string& fileName,
+                                    const std::string& exifJson) {
+    std::set<std::string> distinct;
+    const auto add = [&](std::string_view text) {
+        for (const auto& word : searchWords(text)) distinct.insert(cut(word));
+    };
+    add(title);
+    add(description);
+    for (const auto& tag : tags) add(tag);
+    add(fileName);
+    add(sql::cameraText(exifJson));
+    return {distinct.begin(), distinct.end()};
+}
+
+void writeAssetWords(sql::Session& connection, std::int64_t assetSeq, const std::string& ownerId,
+                     const std::vector<std::string>& words, bool fresh = false) {
+    if (!fresh) {
+        auto clear = connection.prepare("DELETE FROM asset_words WHERE asset_seq = ?");
+        clear.bind(assetSeq).execute();
+    }
+    // Batches of 32, 8 and 1 rows: few round trips, and only three statement shapes in the cache.
+    std::size_t done = 0;
+    for (const std::size_t batch : {std::size_t{32}, std::size_t{8}, std::size_t{1}}) {
+        while (words.size() - done >= batch) {
+            insertWords(connection, assetSeq, ownerId, words, done, batch);
+            done += batch;
+        }
+    }
+}
+
+std::string prefixPattern(std::string_view word) {
+    std::string pattern;
+    for (const char c : cut(word)) {
+        if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+        pattern += c;
+    }
+    return pattern + "%";
+}
+
+}  // namespace
 
 MysqlDialect::MysqlDialect() {
     name = "mysql";
@@ -24,6 +126,10 @@ MysqlDialect::MysqlDialect() {
     tagKeyColumn = "t.tag_key";
 }
 
+// A transaction the server rolled back as a deadlock victim runs again, this many times in all; one that waited
+// out innodb_lock_wait_timeout only twice, so a request waits at most two lock timeouts.
+int MysqlDialect::transactionAttempts(int abortCode) const { return abortCode == kErLockWaitTimeout ? 2 : 5; }
+
 const MysqlDialect& MysqlDialect::instance() {
     static const MysqlDialect kDialect;
     return kDialect;
@@ -41,9 +147,8 @@ std::string MysqlDialect::tagKey(std::string_view tag) const {
     return key;
 }
 
-void MysqlDialect::insertTags(sql::Session& s, std::int64_t seq, const std::string& assetId,
-                              const std::string& ownerId, std::int64_t takenAtUs,
-                              const std::vector<std::string>& tags) const {
+void MysqlDialect::insertTags(sql::Session& s, std::int64_t seq, const std::string& assetId, const std::string& ownerId,
+                              std::int64_t takenAtUs, const std::vector<std::string>& tags) const {
     for (const auto& tag : tags) {
         // Two tags equal but for ASCII case are one tag (the key is the lower-cased tag): the first is kept.
         s.prepare(
@@ -83,7 +188,8 @@ void MysqlDialect::indexAsset(sql::Session& s, std::int64_t seq, const storage::
 }
 
 void MysqlDialect::reindexAsset(sql::Session& s, std::int64_t seq) const {
-    auto stmt = s.prepare("SELECT owner_id, title, description, tags, original_file_name, exif FROM assets WHERE seq = ?");
+    auto stmt =
+        s.prepare("SELECT owner_id, title, description, tags, original_file_name, exif FROM assets WHERE seq = ?");
     auto rows = stmt.bind(seq).query();
     if (!rows.next()) return;
     writeAssetWords(s, seq, rows.text(0),

@@ -2,10 +2,6 @@
 
 namespace obscura::mysql {
 
-ConnectionPool::Lease::~Lease() {
-    if (connection_ && pool_ != nullptr) pool_->giveBack(std::move(connection_));
-}
-
 ConnectionPool::ConnectionPool(ConnectionSettings settings, int size) : settings_(std::move(settings)), size_(size) {}
 
 std::unique_ptr<Connection> ConnectionPool::connectDedicated(std::optional<int> readTimeoutSeconds) {

@@ -17,6 +17,7 @@
 
 #include "mysql_connection.hpp"
 #include "mysql_url.hpp"
+#include "sql_pool.hpp"
 
 namespace obscura::mysql {
 
@@ -29,20 +30,7 @@ public:
     // After a failed connect, acquire() fails at once for this long.
     static constexpr std::chrono::milliseconds kRetryInterval{500};
 
-    class Lease {
-    public:
-        Lease(ConnectionPool& pool, std::unique_ptr<Connection> connection)
-            : pool_(&pool), connection_(std::move(connection)) {}
-        Lease(Lease&&) noexcept = default;
-        Lease& operator=(Lease&&) = delete;
-        ~Lease();
-        Connection& operator*() const { return *connection_; }
-        Connection* operator->() const { return connection_.get(); }
-
-    private:
-        ConnectionPool* pool_;
-        std::unique_ptr<Connection> connection_;
-    };
+    using Lease = sql::PoolLease<ConnectionPool, Connection>;
 
     ConnectionPool(ConnectionSettings settings, int size);
 
@@ -55,6 +43,7 @@ public:
     const ConnectionSettings& settings() const { return settings_; }
 
 private:
+    friend Lease;
     void giveBack(std::unique_ptr<Connection> connection) noexcept;
     // Connects, or opens the breaker and rethrows.
     std::unique_ptr<Connection> connect();

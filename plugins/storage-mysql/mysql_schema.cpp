@@ -8,7 +8,7 @@
 // triggers, the repositories write in the same transaction. Times are RFC 3339 text exactly as given plus a
 // BIGINT UTC-microseconds twin (*_us) wherever rows are ordered or compared by time. Free text is TEXT or
 // MEDIUMTEXT (a 1 MiB bio fits); indexed text is VARCHAR sized for real data within InnoDB's 3072-byte keys.
-#include "mysql_migrations.hpp"
+#include "mysql_storage.hpp"
 
 namespace obscura::mysql {
 

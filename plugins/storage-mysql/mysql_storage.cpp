@@ -1,25 +1,79 @@
 #include "mysql_storage.hpp"
 
-#include <algorithm>
-#include <random>
-#include <thread>
-#include <vector>
+#include <cstdio>
+#include <tuple>
 
-#include "mysql_migrations.hpp"
-#include "sql_repositories.hpp"
-#include "mysql_server_version.hpp"
-#include "sql_callbacks.hpp"
-#include "sql_repositories.hpp"
+#include "mysql_dialect.hpp"
 
 namespace obscura::mysql {
 
 namespace {
 
-// Deadlock victims back off for a random few milliseconds, so two that collided do not collide again.
-void backOff(int attempt) {
-    thread_local std::minstd_rand random{std::random_device{}()};
-    std::uniform_int_distribution<int> jitter(1, 5 * attempt * attempt);
-    std::this_thread::sleep_for(std::chrono::milliseconds(jitter(random)));
+// How long a migrating process waits for another one that holds the lock.
+constexpr int kMigrationLockSeconds = 120;
+
+// Server-wide lock names are limited to 64 characters; the database name keeps two databases on one server
+// (test databases, staging beside production) from waiting for each other.
+constexpr std::string_view kLockName = "LEFT(CONCAT('obscura_migrate:', DATABASE()), 64)";
+
+// Holds the database's migration lock; released even when a statement throws.
+class MigrationLock {
+public:
+    explicit MigrationLock(Connection& connection) : connection_(connection) {
+        auto stmt = connection_.prepare("SELECT GET_LOCK(" + std::string(kLockName) + ", ?)");
+        stmt.bind(kMigrationLockSeconds);
+        auto rows = stmt.query();
+        if (!rows.next() || rows.isNull(0)) throw MysqlError(0, "GET_LOCK failed for the migration lock");
+        if (rows.int64(0) != 1) {
+            throw MysqlError(1205, "another process has held the migration lock for " +
+                                       std::to_string(kMigrationLockSeconds) + " s; try again when it is done");
+        }
+    }
+    ~MigrationLock() {
+        try {
+            auto stmt = connection_.prepare("SELECT RELEASE_LOCK(" + std::string(kLockName) + ")");
+            auto rows = stmt.query();
+            while (rows.next()) {
+            }
+        } catch (...) {
+            // A dead connection released the lock with its session.
+        }
+    }
+    MigrationLock(const MigrationLock&) = delete;
+    MigrationLock& operator=(const MigrationLock&) = delete;
+
+private:
+    Connection& connection_;
+};
+
+// The servers this plugin supports: MariaDB 10.6+ and MySQL 8.0.16+ (SKIP LOCKED, enforced CHECK constraints).
+// Invalid, naming the server and the minimum, when the connected server is too old.
+Status checkServerVersion(Connection& connection) {
+    auto stmt = connection.prepare("SELECT VERSION()");
+    auto rows = stmt.query();
+    // "10.11.6-MariaDB-0+deb12u1", "8.0.36", "8.0.36-0ubuntu0.22.04.1".
+    const std::string text = rows.next() ? rows.text(0) : "";
+    int major = 0, minor = 0, patch = 0;
+    if (std::sscanf(text.c_str(), "%d.%d.%d", &major, &minor, &patch) < 2) major = minor = patch = 0;
+    const auto at = std::make_tuple(major, minor, patch);
+    const bool mariadb = text.find("MariaDB") != std::string::npos;
+    const bool supported = mariadb ? at >= std::make_tuple(10, 6, 0) : at >= std::make_tuple(8, 0, 16);
+    if (!supported) {
+        return invalid("storage mysql: the server is " + (text.empty() ? std::string("of unknown version") : text) +
+                       "; Obscura needs MariaDB 10.6 or newer, or MySQL 8.0.16 or newer");
+    }
+    return {};
+}
+
+// Creates schema_migrations when absent (idempotent).
+void ensureMigrationTable(Connection& connection) {
+    connection.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " module VARCHAR(64) NOT NULL,"
+        " version INT NOT NULL,"
+        " applied_at VARCHAR(64) NOT NULL,"
+        " PRIMARY KEY (module, version)"
+        ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
 }
 
 }  // namespace
@@ -38,98 +92,21 @@ Expected<std::unique_ptr<storage::Storage>> MysqlStorage::open(const storage::St
     return std::unique_ptr<storage::Storage>(std::move(storage));
 }
 
-MysqlStorage::MysqlStorage(ConnectionSettings settings, int poolSize) : pool_(std::move(settings), poolSize) {}
-
-Status MysqlStorage::checkNotReentered(std::string_view operation) const {
-    return sql::checkNotReentered(this, kName, operation);
-}
-
-Status MysqlStorage::ping() {
-    OBSCURA_TRY_STATUS(checkNotReentered("ping"));
-    return sql::guarded(kName, "ping", [&]() -> Status {
-        auto lease = pool_.acquire();
-        if (!lease->ping()) return unavailable("storage mysql: ping: the database did not answer");
-        return {};
-    });
-}
-
-std::vector<storage::MigrationResult> MysqlStorage::knownMigrations() const {
-    return sql::knownMigrations(allMigrations());
-}
+MysqlStorage::MysqlStorage(ConnectionSettings settings, int poolSize)
+    : PooledStorage(MysqlDialect::instance(), allMigrations(), std::move(settings), poolSize) {}
 
 Expected<storage::MigrationResult> MysqlStorage::migrate(std::string_view module) {
-    OBSCURA_TRY_STATUS(checkNotReentered("migrate"));
-    return sql::guarded(kName, "migrate module '" + std::string(module) + "'", [&]() -> Expected<storage::MigrationResult> {
-        auto connection = pool_.connectDedicated(kMigrationReadTimeoutSeconds);
-        return migrateModule(*connection, module);
-    });
-}
-
-Expected<int> MysqlStorage::schemaVersion(std::string_view module) {
-    OBSCURA_TRY_STATUS(checkNotReentered("schemaVersion"));
-    return sql::guarded(kName, "read schema version", [&]() -> Expected<int> {
-        auto lease = pool_.acquire();
-        return sql::recordedVersion(*lease, module);
-    });
-}
-
-Status MysqlStorage::attemptTransaction(const storage::RepoFn& fn, int& abortCode) {
-    abortCode = 0;
-    return sql::guarded(kName, "transaction", [&]() -> Status {
-        auto lease = pool_.acquire();
-        lease->begin(false);
-        sql::SqlRepositories repos(*lease);
-        Status status = sql::invokeCallback(this, kName, fn, repos, "transaction");
-        if (lease->aborted()) {
-            // The server undid (part of) it; whatever the callback made of that, nothing may be committed.
-            abortCode = lease->abortCode();
-            lease->rollbackQuietly();
-            return status.ok() ? unavailable("storage mysql: transaction: aborted by the server (error " +
-                                             std::to_string(abortCode) + ")")
-                               : status;
-        }
-        if (!status) {
-            if (!lease->rollbackQuietly()) {
-                return unavailable("storage mysql: rollback failed (connection lost) after: " +
-                                   status.error().message);
-            }
-            return status;
-        }
-        lease->commit();
-        return {};
-    });
-}
-
-Status MysqlStorage::transaction(const storage::RepoFn& fn) {
-    if (!fn) return internalError("storage mysql: transaction called without a callback");
-    OBSCURA_TRY_STATUS(checkNotReentered("transaction"));
-    for (int attempt = 1;; ++attempt) {
-        int abortCode = 0;
-        Status status = attemptTransaction(fn, abortCode);
-        if (abortCode == 0) return status;
-        const int attempts = abortCode == kErLockWaitTimeout ? kLockWaitAttempts : kDeadlockAttempts;
-        if (attempt >= attempts) {
-            Error error = status.error();
-            error.code = ErrorCode::Unavailable;
-            error.message += " (gave up after " + std::to_string(attempt) + " attempts)";
-            return std::move(error).retryAfter(1);
-        }
-        backOff(attempt);
-    }
-}
-
-Status MysqlStorage::run(const storage::RepoFn& fn) {
-    if (!fn) return internalError("storage mysql: run called without a callback");
-    OBSCURA_TRY_STATUS(checkNotReentered("run"));
-    return sql::guarded(kName, "run", [&]() -> Status {
-        auto lease = pool_.acquire();
-        sql::SqlRepositories repos(*lease);
-        return sql::invokeCallback(this, kName, fn, repos, "run");
-    });
+    OBSCURA_TRY_STATUS(sql::checkNotReentered(this, name(), "migrate"));
+    return sql::guarded(name(), "migrate module '" + std::string(module) + "'",
+                        [&]() -> Expected<storage::MigrationResult> {
+                            auto connection = pool_.connectDedicated(kMigrationReadTimeoutSeconds);
+                            MigrationLock lock(*connection);
+                            return sql::migrateModule(*connection, allMigrations(), module, false);
+                        });
 }
 
 Expected<std::unique_ptr<storage::Storage>> MysqlStorageFactory::open(const storage::StorageOptions& options) {
-    return sql::guarded(MysqlStorage::kName, "open", [&]() { return MysqlStorage::open(options); });
+    return sql::guarded("mysql", "open", [&]() { return MysqlStorage::open(options); });
 }
 
 }  // namespace obscura::mysql

@@ -165,6 +165,12 @@ void Connection::begin(bool /*readCommitted*/) { exec("BEGIN IMMEDIATE"); }
 
 const sql::Dialect& Connection::dialect() const { return SqliteDialect::instance(); }
 
+bool Connection::ping() {
+    auto stmt = prepare("SELECT 1");
+    auto rows = stmt.query();
+    return rows.next() && rows.int64(0) == 1;
+}
+
 void Connection::exec(std::string_view script) {
     const char* next = script.data();
     const char* end = script.data() + script.size();

@@ -44,6 +44,7 @@ public:
     void commit() override { exec("COMMIT"); }
     // Best effort, never throws: used on error paths and by the pool before reuse.
     bool rollbackQuietly() noexcept override;
+    bool ping() override;  // SELECT 1
     const sql::Dialect& dialect() const override;
     sqlite3* handle() const { return db_; }
 

@@ -9,28 +9,6 @@ namespace obscura::sqlite {
 
 namespace {
 
-// Decodes one UTF-8 code point at text[i], advancing i; invalid input yields -1 and one byte.
-std::int32_t nextCodePoint(std::string_view text, std::size_t& i) {
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-    const unsigned char lead = byte(i);
-    int length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xe ? 3 : (lead >> 3) == 0x1e ? 4 : 0;
-    if (length == 0 || i + static_cast<std::size_t>(length) > text.size()) {
-        ++i;
-        return -1;
-    }
-    std::int32_t cp = length == 1 ? lead : lead & (0x7f >> length);
-    for (int k = 1; k < length; ++k) {
-        const unsigned char c = byte(i + static_cast<std::size_t>(k));
-        if ((c & 0xc0) != 0x80) {
-            ++i;
-            return -1;
-        }
-        cp = (cp << 6) | (c & 0x3f);
-    }
-    i += static_cast<std::size_t>(length);
-    return cp;
-}
-
 bool isSeparator(std::int32_t cp) {
     if (cp < 0) return true;
     if (cp < 0x80) {
@@ -41,8 +19,9 @@ bool isSeparator(std::int32_t cp) {
     // letters or numbers to unicode61), × and ÷, general punctuation, CJK punctuation, full-width ASCII
     // punctuation. A separator missed here is harmless: FTS5 splits the quoted term itself, and the words
     // then must follow each other (a phrase) instead of matching anywhere.
-    if (cp <= 0xbf) return cp != 0xaa && cp != 0xb5 && cp != 0xba && cp != 0xb2 && cp != 0xb3 && cp != 0xb9 &&
-                           !(cp >= 0xbc && cp <= 0xbe);
+    if (cp <= 0xbf)
+        return cp != 0xaa && cp != 0xb5 && cp != 0xba && cp != 0xb2 && cp != 0xb3 && cp != 0xb9 &&
+               !(cp >= 0xbc && cp <= 0xbe);
     if (cp == 0xd7 || cp == 0xf7) return true;
     if (cp >= 0x2000 && cp <= 0x206f) return true;
     if ((cp >= 0x3000 && cp <= 0x3003) || (cp >= 0x3008 && cp <= 0x301f)) return true;
@@ -51,6 +30,8 @@ bool isSeparator(std::int32_t cp) {
         return true;
     return cp == 0xfeff;
 }
+
+bool isWordCharacter(std::int32_t cp) { return !isSeparator(cp); }
 
 // "\"word\"* AND \"other\"*": each word a quoted prefix term, so no character of q is FTS5 syntax.
 std::string ftsMatchExpression(const std::vector<std::string>& words) {
@@ -93,21 +74,7 @@ void SqliteDialect::moveTags(sql::Session& s, std::int64_t /*seq*/, const std::s
 }
 
 std::vector<std::string> SqliteDialect::searchWords(std::string_view q) const {
-    std::vector<std::string> words;
-    std::string current;
-    std::size_t i = 0;
-    while (i < q.size()) {
-        const std::size_t start = i;
-        const std::int32_t cp = nextCodePoint(q, i);
-        if (isSeparator(cp)) {
-            if (!current.empty()) words.push_back(std::move(current));
-            current.clear();
-        } else {
-            current.append(q.substr(start, i - start));
-        }
-    }
-    if (!current.empty()) words.push_back(std::move(current));
-    return words;
+    return sql::splitWords(q, isWordCharacter);
 }
 
 // SQLite's planner cannot know how many rows a MATCH yields, and the two plans differ by orders of magnitude

@@ -2,10 +2,6 @@
 
 namespace obscura::sqlite {
 
-ConnectionPool::Lease::~Lease() {
-    if (connection_ != nullptr) pool_->giveBack(std::move(connection_));
-}
-
 ConnectionPool::ConnectionPool(std::string path, int size, std::chrono::milliseconds busyTimeout)
     : path_(std::move(path)), size_(size), busyTimeout_(busyTimeout) {
     idle_.push_back(std::make_unique<Connection>(path_, busyTimeout_));

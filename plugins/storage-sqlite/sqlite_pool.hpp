@@ -8,26 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "sql_pool.hpp"
 #include "sqlite_connection.hpp"
 
 namespace obscura::sqlite {
 
 class ConnectionPool {
 public:
-    class Lease {
-    public:
-        Lease(ConnectionPool& pool, std::unique_ptr<Connection> connection)
-            : pool_(&pool), connection_(std::move(connection)) {}
-        Lease(Lease&&) noexcept = default;
-        Lease& operator=(Lease&&) = delete;
-        ~Lease();
-        Connection& operator*() const { return *connection_; }
-        Connection* operator->() const { return connection_.get(); }
-
-    private:
-        ConnectionPool* pool_;
-        std::unique_ptr<Connection> connection_;
-    };
+    using Lease = sql::PoolLease<ConnectionPool, Connection>;
 
     // Opens one connection at once, so a bad path or pragma fails at open() rather than on first use;
     // the others are opened on demand up to `size`.
@@ -38,6 +26,7 @@ public:
     int size() const { return size_; }
 
 private:
+    friend Lease;
     void giveBack(std::unique_ptr<Connection> connection) noexcept;
 
     const std::string path_;

@@ -3,7 +3,7 @@
 // Times are RFC 3339 text exactly as the module gave them (offset kept); where rows are ordered or
 // compared by time, an INTEGER UTC-microseconds twin (*_us) carries the order, because text with
 // different offsets does not sort chronologically.
-#include "sqlite_migrations.hpp"
+#include "sqlite_storage.hpp"
 
 namespace obscura::sqlite {
 

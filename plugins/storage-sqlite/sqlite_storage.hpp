@@ -3,37 +3,28 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
-#include "obscura/storage/storage.hpp"
+#include "sql_storage.hpp"
 #include "sqlite_pool.hpp"
 
 namespace obscura::sqlite {
 
-class SqliteStorage final : public storage::Storage {
+// Every migration this plugin knows, in application order (sqlite_schema.cpp).
+const std::vector<sql::Migration>& allMigrations();
+
+class SqliteStorage final : public sql::PooledStorage<ConnectionPool> {
 public:
     // Writers queue on SQLite's lock for this long before a call answers Unavailable.
     static constexpr std::chrono::milliseconds kBusyTimeout{10'000};
     static constexpr int kMaxPoolSize = 64;
-    static constexpr std::string_view kName = "sqlite";
 
     static Expected<std::unique_ptr<storage::Storage>> open(const storage::StorageOptions& options);
 
-    SqliteStorage(std::string path, int poolSize);
+    SqliteStorage(const std::string& path, int poolSize);
 
-    std::string_view name() const override { return kName; }
-    Status ping() override;
-    std::vector<storage::MigrationResult> knownMigrations() const override;
+    // Each migration in its own BEGIN IMMEDIATE transaction with its record (SQLite's DDL is transactional).
     Expected<storage::MigrationResult> migrate(std::string_view module) override;
-    Expected<int> schemaVersion(std::string_view module) override;
-    Status transaction(const storage::RepoFn& fn) override;
-    Status run(const storage::RepoFn& fn) override;
-
-private:
-    // Fails when the calling thread is already inside a callback of this storage (see storage.hpp).
-    Status checkNotReentered(std::string_view operation) const;
-
-    std::string path_;
-    ConnectionPool pool_;
 };
 
 class SqliteStorageFactory final : public storage::StorageFactory {
