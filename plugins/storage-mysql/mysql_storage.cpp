@@ -93,13 +93,16 @@ Expected<std::unique_ptr<storage::Storage>> MysqlStorage::open(const storage::St
 }
 
 MysqlStorage::MysqlStorage(ConnectionSettings settings, int poolSize)
-    : PooledStorage(MysqlDialect::instance(), allMigrations(), std::move(settings), poolSize) {}
+    : PooledStorage(
+          MysqlDialect::instance(), allMigrations(), [settings] { return Connection::open(settings); }, poolSize,
+          kAcquireTimeout),
+      settings_(std::move(settings)) {}
 
 Expected<storage::MigrationResult> MysqlStorage::migrate(std::string_view module) {
     OBSCURA_TRY_STATUS(sql::checkNotReentered(this, name(), "migrate"));
     return sql::guarded(name(), "migrate module '" + std::string(module) + "'",
                         [&]() -> Expected<storage::MigrationResult> {
-                            auto connection = pool_.connectDedicated(kMigrationReadTimeoutSeconds);
+                            auto connection = Connection::open(settings_, kMigrationReadTimeoutSeconds);
                             MigrationLock lock(*connection);
                             return sql::migrateModule(*connection, allMigrations(), module, false);
                         });

@@ -4,7 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "mysql_pool.hpp"
+#include "mysql_connection.hpp"
+#include "sql_pool.hpp"
 #include "sql_storage.hpp"
 
 namespace obscura::mysql {
@@ -12,9 +13,11 @@ namespace obscura::mysql {
 // Every migration this plugin knows, in application order (mysql_schema.cpp).
 const std::vector<sql::Migration>& allMigrations();
 
-class MysqlStorage final : public sql::PooledStorage<ConnectionPool> {
+class MysqlStorage final : public sql::PooledStorage<sql::ConnectionPool<Connection>> {
 public:
     static constexpr int kMaxPoolSize = 256;
+    // How long a call waits for a busy pool before answering Unavailable.
+    static constexpr std::chrono::seconds kAcquireTimeout{10};
     // Migrations may run long DDL: their connection waits this long for an answer.
     static constexpr int kMigrationReadTimeoutSeconds = 3600;
 
@@ -27,6 +30,9 @@ public:
     // whole run holds a named server lock (GET_LOCK) so racing processes take turns, and the version is recorded
     // after the last statement. A run cut short is simply completed by the next one.
     Expected<storage::MigrationResult> migrate(std::string_view module) override;
+
+private:
+    const ConnectionSettings settings_;
 };
 
 class MysqlStorageFactory final : public storage::StorageFactory {

@@ -191,6 +191,7 @@ void Connection::exec(std::string_view script) {
 bool Connection::rollbackQuietly() noexcept {
     if (!inTransaction()) return true;
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    broken_ = broken_ || inTransaction();
     return !inTransaction();
 }
 

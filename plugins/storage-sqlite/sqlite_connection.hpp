@@ -45,6 +45,9 @@ public:
     // Best effort, never throws: used on error paths and by the pool before reuse.
     bool rollbackQuietly() noexcept override;
     bool ping() override;  // SELECT 1
+    bool broken() const { return broken_; }  // a rollback failed: the pool drops it instead of reusing it
+    std::chrono::steady_clock::time_point lastUsed;  // kept by the pool
+    std::uint64_t generation = 0;
     const sql::Dialect& dialect() const override;
     sqlite3* handle() const { return db_; }
 
@@ -64,6 +67,7 @@ private:
     std::pair<sqlite3_stmt*, CachedStatement*> acquire(std::string_view sql);
 
     sqlite3* db_ = nullptr;
+    bool broken_ = false;
     std::unordered_map<std::string, CachedStatement> cache_;
 };
 

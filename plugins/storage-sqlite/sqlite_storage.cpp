@@ -46,7 +46,9 @@ Expected<std::unique_ptr<storage::Storage>> SqliteStorage::open(const storage::S
 }
 
 SqliteStorage::SqliteStorage(const std::string& path, int poolSize)
-    : PooledStorage(SqliteDialect::instance(), allMigrations(), path, poolSize, kBusyTimeout) {}
+    : PooledStorage(
+          SqliteDialect::instance(), allMigrations(),
+          [path] { return std::make_unique<Connection>(path, kBusyTimeout); }, poolSize, kBusyTimeout) {}
 
 Expected<storage::MigrationResult> SqliteStorage::migrate(std::string_view module) {
     OBSCURA_TRY_STATUS(sql::checkNotReentered(this, name(), "migrate"));

@@ -6,16 +6,18 @@
 #include <vector>
 
 #include "sql_storage.hpp"
-#include "sqlite_pool.hpp"
+#include "sql_pool.hpp"
+#include "sqlite_connection.hpp"
 
 namespace obscura::sqlite {
 
 // Every migration this plugin knows, in application order (sqlite_schema.cpp).
 const std::vector<sql::Migration>& allMigrations();
 
-class SqliteStorage final : public sql::PooledStorage<ConnectionPool> {
+class SqliteStorage final : public sql::PooledStorage<sql::ConnectionPool<Connection>> {
 public:
-    // Writers queue on SQLite's lock for this long before a call answers Unavailable.
+    // Writers queue on SQLite's lock (and callers on a free connection) this long before a call answers
+    // Unavailable.
     static constexpr std::chrono::milliseconds kBusyTimeout{10'000};
     static constexpr int kMaxPoolSize = 64;
 
