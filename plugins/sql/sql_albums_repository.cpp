@@ -97,7 +97,7 @@ Status SqlAlbumsRepository::createAlbum(const storage::AlbumRecord& a) {
 }
 
 Expected<std::optional<storage::AlbumView>> SqlAlbumsRepository::findAlbum(const std::string& ownerId,
-                                                                             const std::string& id) {
+                                                                           const std::string& id) {
     return guarded(s_, "find album", [&]() -> Expected<std::optional<storage::AlbumView>> {
         auto stmt = s_.prepare(std::string(kAlbumSelect) + " WHERE al.id = ? AND al.owner_id = ?");
         auto rows = stmt.bind(id, ownerId).query();
@@ -108,8 +108,8 @@ Expected<std::optional<storage::AlbumView>> SqlAlbumsRepository::findAlbum(const
 
 Expected<std::vector<storage::AlbumView>> SqlAlbumsRepository::listAlbums(const std::string& ownerId) {
     return guarded(s_, "list albums", [&]() -> Expected<std::vector<storage::AlbumView>> {
-        auto stmt = s_.prepare(std::string(kAlbumSelect) +
-                                        " WHERE al.owner_id = ? ORDER BY al.created_at_us DESC, al.id DESC");
+        auto stmt =
+            s_.prepare(std::string(kAlbumSelect) + " WHERE al.owner_id = ? ORDER BY al.created_at_us DESC, al.id DESC");
         auto rows = stmt.bind(ownerId).query();
         std::vector<storage::AlbumView> out;
         while (rows.next()) out.push_back(readAlbum(rows));
@@ -118,7 +118,7 @@ Expected<std::vector<storage::AlbumView>> SqlAlbumsRepository::listAlbums(const 
 }
 
 Expected<storage::AssetWrite> SqlAlbumsRepository::updateAlbum(const std::string& ownerId, const std::string& id,
-                                                                 const storage::AlbumUpdate& u) {
+                                                               const storage::AlbumUpdate& u) {
     return guarded(s_, "update album", [&]() -> Expected<storage::AssetWrite> {
         // One statement; unset fields keep their value (the flags say which parameters apply).
         auto stmt = s_.prepare(
@@ -148,10 +148,10 @@ Expected<bool> SqlAlbumsRepository::deleteAlbum(const std::string& ownerId, cons
 }
 
 Expected<std::vector<AlbumAssetChange>> SqlAlbumsRepository::addAlbumAssets(const std::string& ownerId,
-                                                                              const std::string& albumId,
-                                                                              const std::vector<std::string>& assetIds,
-                                                                              std::int64_t addedAtUs,
-                                                                              const std::string& updatedAt) {
+                                                                            const std::string& albumId,
+                                                                            const std::vector<std::string>& assetIds,
+                                                                            std::int64_t addedAtUs,
+                                                                            const std::string& updatedAt) {
     return guarded(s_, "add album assets", [&]() -> Expected<std::vector<AlbumAssetChange>> {
         return atomically(s_, [&]() -> Expected<std::vector<AlbumAssetChange>> {
             if (!ownsAlbum(s_, ownerId, albumId)) return notFound("album not found");
@@ -182,9 +182,10 @@ Expected<std::vector<AlbumAssetChange>> SqlAlbumsRepository::addAlbumAssets(cons
     });
 }
 
-Expected<std::vector<AlbumAssetChange>> SqlAlbumsRepository::removeAlbumAssets(
-    const std::string& ownerId, const std::string& albumId, const std::vector<std::string>& assetIds,
-    const std::string& updatedAt) {
+Expected<std::vector<AlbumAssetChange>> SqlAlbumsRepository::removeAlbumAssets(const std::string& ownerId,
+                                                                               const std::string& albumId,
+                                                                               const std::vector<std::string>& assetIds,
+                                                                               const std::string& updatedAt) {
     return guarded(s_, "remove album assets", [&]() -> Expected<std::vector<AlbumAssetChange>> {
         return atomically(s_, [&]() -> Expected<std::vector<AlbumAssetChange>> {
             if (!ownsAlbum(s_, ownerId, albumId)) return notFound("album not found");
@@ -206,7 +207,7 @@ Expected<std::vector<AlbumAssetChange>> SqlAlbumsRepository::removeAlbumAssets(
 }
 
 Expected<bool> SqlAlbumsRepository::albumHasAsset(const std::string& ownerId, const std::string& albumId,
-                                                    const std::string& assetId) {
+                                                  const std::string& assetId) {
     return guarded(s_, "album has asset", [&]() -> Expected<bool> {
         auto stmt = s_.prepare(
             "SELECT 1 FROM album_assets AS aa JOIN albums AS al ON al.id = aa.album_id"
@@ -245,11 +246,9 @@ Expected<std::optional<storage::SharedLinkRecord>> SqlSharedLinksRepository::fin
     });
 }
 
-Expected<std::vector<storage::SharedLinkRecord>> SqlSharedLinksRepository::listSharedLinks(
-    const std::string& ownerId) {
+Expected<std::vector<storage::SharedLinkRecord>> SqlSharedLinksRepository::listSharedLinks(const std::string& ownerId) {
     return guarded(s_, "list shared links", [&]() -> Expected<std::vector<storage::SharedLinkRecord>> {
-        auto stmt =
-            s_.prepare(std::string(kLinkColumns) + " WHERE owner_id = ? ORDER BY created_at_us DESC, id DESC");
+        auto stmt = s_.prepare(std::string(kLinkColumns) + " WHERE owner_id = ? ORDER BY created_at_us DESC, id DESC");
         auto rows = stmt.bind(ownerId).query();
         return readLinks(s_, rows);
     });

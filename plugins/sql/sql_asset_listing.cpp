@@ -33,8 +33,8 @@ Expected<storage::AssetPage> SqlImagesRepository::listAssets(const storage::Asse
         if (query.after) {
             const char* beyond = desc ? " < " : " > ";
             if (s_.dialect().rowValueKeyset) {
-                where += " AND (" + sql.keyTime + ", " + sql.keyId + ")" + beyond + "(" +
-                         sql.param(query.after->takenAtUs);
+                where +=
+                    " AND (" + sql.keyTime + ", " + sql.keyId + ")" + beyond + "(" + sql.param(query.after->takenAtUs);
                 where += ", " + sql.param(query.after->id) + ")";
             } else {
                 // Spelled out where a row comparison does not become an index range (MySQL).
@@ -66,7 +66,7 @@ Expected<std::vector<storage::TimelineBucket>> SqlImagesRepository::timeline(con
         OBSCURA_TRY(sql, buildFilterSql(s_, filter));
         if (sql.matchesNothing) return std::vector<storage::TimelineBucket>{};
         auto stmt = s_.prepare("SELECT a.taken_month, COUNT(*) FROM " + sql.from + " WHERE " + sql.where +
-                                        " GROUP BY a.taken_month ORDER BY a.taken_month DESC");
+                               " GROUP BY a.taken_month ORDER BY a.taken_month DESC");
         sql.bindAll(stmt);
         auto rows = stmt.query();
         std::vector<storage::TimelineBucket> buckets;
@@ -112,32 +112,31 @@ Expected<storage::AssetUsage> SqlImagesRepository::usage(const std::string& owne
 }
 
 Expected<std::vector<storage::AssetRecord>> SqlImagesRepository::listTrashedBefore(std::int64_t trashedBeforeUs,
-                                                                                     int limit) {
+                                                                                   int limit) {
     return guarded(s_, "list trashed before", [&]() -> Expected<std::vector<storage::AssetRecord>> {
         auto stmt = s_.prepare("SELECT " + std::string(kAssetColumns) +
-                                        " FROM assets AS a WHERE a.is_trashed = 1 AND a.trashed_at_us < ?"
-                                        " ORDER BY a.trashed_at_us, a.id LIMIT ?");
+                               " FROM assets AS a WHERE a.is_trashed = 1 AND a.trashed_at_us < ?"
+                               " ORDER BY a.trashed_at_us, a.id LIMIT ?");
         stmt.bind(trashedBeforeUs, clampLimit(limit));
         return readAll(stmt);
     });
 }
 
 Expected<std::vector<storage::AssetRecord>> SqlImagesRepository::listOwnerAssets(const std::string& ownerId,
-                                                                                   const std::string& afterId,
-                                                                                   int limit) {
+                                                                                 const std::string& afterId,
+                                                                                 int limit) {
     return guarded(s_, "list owner assets", [&]() -> Expected<std::vector<storage::AssetRecord>> {
         auto stmt = s_.prepare("SELECT " + std::string(kAssetColumns) +
-                                        " FROM assets AS a WHERE a.owner_id = ? AND a.id > ? ORDER BY a.id LIMIT ?");
+                               " FROM assets AS a WHERE a.owner_id = ? AND a.id > ? ORDER BY a.id LIMIT ?");
         stmt.bind(ownerId, afterId, clampLimit(limit));
         return readAll(stmt);
     });
 }
 
-Expected<std::vector<storage::AssetRecord>> SqlImagesRepository::listAllAssets(const std::string& afterId,
-                                                                                 int limit) {
+Expected<std::vector<storage::AssetRecord>> SqlImagesRepository::listAllAssets(const std::string& afterId, int limit) {
     return guarded(s_, "list all assets", [&]() -> Expected<std::vector<storage::AssetRecord>> {
         auto stmt = s_.prepare("SELECT " + std::string(kAssetColumns) +
-                                        " FROM assets AS a WHERE a.id > ? ORDER BY a.id LIMIT ?");
+                               " FROM assets AS a WHERE a.id > ? ORDER BY a.id LIMIT ?");
         stmt.bind(afterId, clampLimit(limit));
         return readAll(stmt);
     });

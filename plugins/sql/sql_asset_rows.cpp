@@ -51,7 +51,8 @@ std::vector<std::string> parseTags(const std::string& json) {
             const char e = json[++i];
             if (e == 'u' && i + 4 < json.size()) {
                 int code = 0;
-                for (int k = 1; k <= 4; ++k) code = code * 16 + std::max(0, hexValue(json[i + static_cast<std::size_t>(k)]));
+                for (int k = 1; k <= 4; ++k)
+                    code = code * 16 + std::max(0, hexValue(json[i + static_cast<std::size_t>(k)]));
                 i += 4;
                 if (code < 0x80) {
                     tag += static_cast<char>(code);

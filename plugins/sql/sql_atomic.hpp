@@ -9,6 +9,16 @@
 
 namespace obscura::sql {
 
+// A body answering an Expected/Status error failed; any other answer is a success.
+template <typename Result>
+bool succeeded(const Result& result) {
+    if constexpr (requires { result.ok(); }) {
+        return result.ok();
+    } else {
+        return true;
+    }
+}
+
 // Inside the caller's transaction: under a savepoint where the dialect has them (a failure undoes only this
 // write), else directly (a deadlock then aborts that transaction and Storage::transaction() retries the whole
 // callback). Outside one: in a transaction of its own (SQLite's takes the write lock up front) that commits
@@ -20,19 +30,10 @@ auto atomically(Session& s, Body&& body, bool readCommitted = false) -> decltype
     if (s.inTransaction()) {
         if (!d.savepoints) return body();
         s.exec("SAVEPOINT sql_write");
-        bool succeeded = false;
         try {
             auto result = body();
-            if constexpr (requires { result.ok(); }) {
-                succeeded = result.ok();
-            } else {
-                succeeded = true;
-            }
-            if (succeeded) s.exec("RELEASE sql_write");
-            if (!succeeded) {
-                s.exec("ROLLBACK TO sql_write");
-                s.exec("RELEASE sql_write");
-            }
+            if (!succeeded(result)) s.exec("ROLLBACK TO sql_write");
+            s.exec("RELEASE sql_write");
             return result;
         } catch (...) {
             try {
@@ -48,9 +49,7 @@ auto atomically(Session& s, Body&& body, bool readCommitted = false) -> decltype
         s.begin(readCommitted);
         try {
             auto result = body();
-            bool succeeded = true;
-            if constexpr (requires { result.ok(); }) succeeded = result.ok();
-            if (succeeded) {
+            if (succeeded(result)) {
                 s.commit();
             } else {
                 s.rollbackQuietly();

@@ -78,7 +78,7 @@ Expected<std::int64_t> SqlAuthRepository::countUsers() {
 Status SqlAuthRepository::createUser(const storage::UserRecord& user) {
     return guarded(s_, "create user", [&]() -> Status {
         auto stmt = s_.prepare("INSERT INTO users (" + std::string(kUserColumns) + ") VALUES (" +
-                                        std::string(kUserValues) + ")");
+                               std::string(kUserValues) + ")");
         bindUser(stmt, user);
         stmt.execute();
         return {};
@@ -93,7 +93,7 @@ Expected<bool> SqlAuthRepository::createFirstUser(const storage::UserRecord& use
             auto any = s_.prepare("SELECT id FROM users LIMIT 1" + std::string(s_.dialect().forUpdate));
             if (any.query().next()) return false;
             auto stmt = s_.prepare("INSERT INTO users (" + std::string(kUserColumns) + ") VALUES (" +
-                                            std::string(kUserValues) + ")");
+                                   std::string(kUserValues) + ")");
             bindUser(stmt, user);
             stmt.execute();
             return true;
@@ -106,19 +106,18 @@ Expected<std::optional<storage::UserRecord>> SqlAuthRepository::findUserById(con
                    [&]() -> Expected<std::optional<storage::UserRecord>> { return findOne(s_, "id", id); });
 }
 
-Expected<std::optional<storage::UserRecord>> SqlAuthRepository::findUserByUsernameKey(
-    const std::string& usernameKey) {
+Expected<std::optional<storage::UserRecord>> SqlAuthRepository::findUserByUsernameKey(const std::string& usernameKey) {
     return guarded(s_, "find user by username", [&]() -> Expected<std::optional<storage::UserRecord>> {
         return findOne(s_, "username_key", usernameKey);
     });
 }
 
 Expected<std::vector<storage::UserRecord>> SqlAuthRepository::listUsers(int limit,
-                                                                          const std::string& afterUsernameKey) {
+                                                                        const std::string& afterUsernameKey) {
     if (limit < 1) return invalid("storage " + std::string(backendName(s_)) + ": list users: limit must be at least 1");
     return guarded(s_, "list users", [&]() -> Expected<std::vector<storage::UserRecord>> {
         auto stmt = s_.prepare("SELECT " + std::string(kUserColumns) +
-                                        " FROM users WHERE username_key > ? ORDER BY username_key LIMIT ?");
+                               " FROM users WHERE username_key > ? ORDER BY username_key LIMIT ?");
         stmt.bind(afterUsernameKey, limit);
         auto rows = stmt.query();
         std::vector<storage::UserRecord> users;

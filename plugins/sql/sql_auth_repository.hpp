@@ -1,14 +1,14 @@
 #pragma once
-#include "sql_session.hpp"
 #include "obscura/storage/repositories.hpp"
+#include "sql_session.hpp"
 
 namespace obscura::sql {
 
 // The auth module's tables on one borrowed connection (inside or outside a transaction): users here in
 // sql_auth_repository.cpp; refresh tokens, API keys and login failures in sql_auth_sessions.cpp.
 // Writes that must check and change together (the first user, the last-admin guard) lock the rows they
-// depend on (Dialect::forUpdate; SQLite has one writer anyway) inside one transaction, so concurrent writers serialise on them; a
-// deadlock between two of them makes one run again and see the other's result.
+// depend on (Dialect::forUpdate; SQLite has one writer anyway) inside one transaction, so concurrent writers serialise
+// on them; a deadlock between two of them makes one run again and see the other's result.
 class SqlAuthRepository final : public storage::AuthRepository {
 public:
     explicit SqlAuthRepository(Session& session) : s_(session) {}

@@ -1,8 +1,8 @@
 // The auth module's credentials besides passwords: refresh tokens, API keys, and the login-failure counters
 // that throttle password guessing across every process sharing the database.
 #include "sql_atomic.hpp"
-#include "sql_dialect.hpp"
 #include "sql_auth_repository.hpp"
+#include "sql_dialect.hpp"
 
 namespace obscura::sql {
 
@@ -37,20 +37,10 @@ storage::ApiKeyRecord readApiKey(const Rows& row) {
     return key;
 }
 
-// kUserColumns with every column qualified by the alias "u.".
-std::string qualifiedUserColumns() {
-    std::string out;
-    std::string_view rest = kUserColumns;
-    while (!rest.empty()) {
-        const auto comma = rest.find(',');
-        std::string_view column = rest.substr(0, comma);
-        while (!column.empty() && column.front() == ' ') column.remove_prefix(1);
-        out += out.empty() ? "u." : ", u.";
-        out += column;
-        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-    }
-    return out;
-}
+// kUserColumns, in its order, qualified by the alias "u." (api_keys shares id and created_at).
+constexpr std::string_view kOwnerColumns =
+    "u.id, u.username, u.username_key, u.email, u.display_name, u.bio, u.password_hash, u.is_admin, u.disabled,"
+    " u.quota_bytes, u.token_version, u.created_at, u.updated_at";
 
 storage::LoginFailures readFailures(const Rows& row) {
     return storage::LoginFailures{row.text(0), row.int64(1), row.int64(2)};
@@ -74,7 +64,7 @@ std::int64_t revokeWhere(Session& connection, std::string_view column, const std
 Status SqlAuthRepository::createRefreshToken(const storage::RefreshTokenRecord& token) {
     return guarded(s_, "create refresh token", [&]() -> Status {
         auto stmt = s_.prepare("INSERT INTO refresh_tokens (" + std::string(kRefreshColumns) +
-                                        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                               ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
         stmt.bind(token.id, token.userId, token.familyId, token.tokenHash, token.createdAt, token.expiresAtUs,
                   token.usedAtUs, token.revoked);
         stmt.execute();
@@ -82,11 +72,9 @@ Status SqlAuthRepository::createRefreshToken(const storage::RefreshTokenRecord& 
     });
 }
 
-Expected<std::optional<storage::RefreshTokenRecord>> SqlAuthRepository::findRefreshToken(
-    const std::string& tokenHash) {
+Expected<std::optional<storage::RefreshTokenRecord>> SqlAuthRepository::findRefreshToken(const std::string& tokenHash) {
     return guarded(s_, "find refresh token", [&]() -> Expected<std::optional<storage::RefreshTokenRecord>> {
-        auto stmt =
-            s_.prepare("SELECT " + std::string(kRefreshColumns) + " FROM refresh_tokens WHERE token_hash = ?");
+        auto stmt = s_.prepare("SELECT " + std::string(kRefreshColumns) + " FROM refresh_tokens WHERE token_hash = ?");
         stmt.bind(tokenHash);
         auto rows = stmt.query();
         if (!rows.next()) return std::optional<storage::RefreshTokenRecord>();
@@ -97,8 +85,8 @@ Expected<std::optional<storage::RefreshTokenRecord>> SqlAuthRepository::findRefr
 Expected<bool> SqlAuthRepository::consumeRefreshToken(const std::string& id, std::int64_t nowUs) {
     return guarded(s_, "consume refresh token", [&]() -> Expected<bool> {
         // One conditional UPDATE: the row lock makes a racing second rotation re-check used_at_us and miss.
-        auto stmt = s_.prepare(
-            "UPDATE refresh_tokens SET used_at_us = ? WHERE id = ? AND used_at_us IS NULL AND revoked = 0");
+        auto stmt =
+            s_.prepare("UPDATE refresh_tokens SET used_at_us = ? WHERE id = ? AND used_at_us IS NULL AND revoked = 0");
         stmt.bind(nowUs, id);
         return stmt.execute() == 1;
     });
@@ -124,8 +112,7 @@ Expected<std::int64_t> SqlAuthRepository::purgeRefreshTokens(std::int64_t expire
 
 Status SqlAuthRepository::createApiKey(const storage::ApiKeyRecord& key) {
     return guarded(s_, "create API key", [&]() -> Status {
-        auto stmt = s_.prepare(
-            "INSERT INTO api_keys (id, user_id, name, key_hash, created_at) VALUES (?, ?, ?, ?, ?)");
+        auto stmt = s_.prepare("INSERT INTO api_keys (id, user_id, name, key_hash, created_at) VALUES (?, ?, ?, ?, ?)");
         stmt.bind(key.id, key.userId, key.name, key.keyHash, key.createdAt).execute();
         return {};
     });
@@ -133,8 +120,8 @@ Status SqlAuthRepository::createApiKey(const storage::ApiKeyRecord& key) {
 
 Expected<std::optional<storage::ApiKeyWithOwner>> SqlAuthRepository::findApiKeyByHash(const std::string& keyHash) {
     return guarded(s_, "find API key", [&]() -> Expected<std::optional<storage::ApiKeyWithOwner>> {
-        static const std::string sql = "SELECT " + std::string(kApiKeyColumns) + ", " + qualifiedUserColumns() +
-                                       " FROM api_keys AS k JOIN users AS u ON u.id = k.user_id WHERE k.key_hash = ?";
+        const std::string sql = "SELECT " + std::string(kApiKeyColumns) + ", " + std::string(kOwnerColumns) +
+                                " FROM api_keys AS k JOIN users AS u ON u.id = k.user_id WHERE k.key_hash = ?";
         auto stmt = s_.prepare(sql);
         stmt.bind(keyHash);
         auto rows = stmt.query();
@@ -146,7 +133,7 @@ Expected<std::optional<storage::ApiKeyWithOwner>> SqlAuthRepository::findApiKeyB
 Expected<std::vector<storage::ApiKeyRecord>> SqlAuthRepository::listApiKeys(const std::string& userId) {
     return guarded(s_, "list API keys", [&]() -> Expected<std::vector<storage::ApiKeyRecord>> {
         auto stmt = s_.prepare("SELECT " + std::string(kApiKeyColumns) +
-                                        " FROM api_keys AS k WHERE k.user_id = ? ORDER BY k.created_at, k.id");
+                               " FROM api_keys AS k WHERE k.user_id = ? ORDER BY k.created_at, k.id");
         stmt.bind(userId);
         auto rows = stmt.query();
         std::vector<storage::ApiKeyRecord> keys;
@@ -156,10 +143,10 @@ Expected<std::vector<storage::ApiKeyRecord>> SqlAuthRepository::listApiKeys(cons
 }
 
 Expected<std::optional<storage::ApiKeyRecord>> SqlAuthRepository::findApiKey(const std::string& userId,
-                                                                               const std::string& id) {
+                                                                             const std::string& id) {
     return guarded(s_, "find API key by id", [&]() -> Expected<std::optional<storage::ApiKeyRecord>> {
         auto stmt = s_.prepare("SELECT " + std::string(kApiKeyColumns) +
-                                        " FROM api_keys AS k WHERE k.id = ? AND k.user_id = ?");
+                               " FROM api_keys AS k WHERE k.id = ? AND k.user_id = ?");
         stmt.bind(id, userId);
         auto rows = stmt.query();
         if (!rows.next()) return std::optional<storage::ApiKeyRecord>();
@@ -175,24 +162,25 @@ Expected<bool> SqlAuthRepository::deleteApiKey(const std::string& userId, const 
 }
 
 Expected<storage::LoginFailures> SqlAuthRepository::addLoginFailure(const std::string& key, std::int64_t nowUs,
-                                                                      std::int64_t windowUs) {
+                                                                    std::int64_t windowUs) {
     return guarded(s_, "count a login failure", [&]() -> Expected<storage::LoginFailures> {
         return atomically(s_, [&]() -> Expected<storage::LoginFailures> {
             // Some engines run the assignments left to right and let later ones see earlier results (MySQL),
             // others see the old row in all of them (SQLite): failures goes first, so both test the old window.
-            auto stmt = s_.prepare("INSERT INTO login_failures (`key`, failures, window_start_us) VALUES (?, 1, ?)" +
-                                   s_.dialect().onConflict("`key`") +
-                                   "failures = CASE WHEN window_start_us <= ? - ? THEN 1 ELSE failures + 1 END,"
-                                   " window_start_us = CASE WHEN window_start_us <= ? - ? THEN ? ELSE window_start_us END");
+            auto stmt =
+                s_.prepare("INSERT INTO login_failures (`key`, failures, window_start_us) VALUES (?, 1, ?)" +
+                           s_.dialect().onConflict("`key`") +
+                           "failures = CASE WHEN window_start_us <= ? - ? THEN 1 ELSE failures + 1 END,"
+                           " window_start_us = CASE WHEN window_start_us <= ? - ? THEN ? ELSE window_start_us END");
             stmt.bind(key, nowUs, nowUs, windowUs, nowUs, windowUs, nowUs).execute();
             // Read under the row lock the upsert holds: the counter as this failure left it.
-            auto read = s_.prepare(
-                "SELECT `key`, failures, window_start_us FROM login_failures WHERE `key` = ?" +
-                std::string(s_.dialect().forUpdate));
+            auto read = s_.prepare("SELECT `key`, failures, window_start_us FROM login_failures WHERE `key` = ?" +
+                                   std::string(s_.dialect().forUpdate));
             read.bind(key);
             auto rows = read.query();
             if (!rows.next()) {
-                return internalError("storage " + std::string(backendName(s_)) + ": the login failure counter vanished after its update");
+                return internalError("storage " + std::string(backendName(s_)) +
+                                     ": the login failure counter vanished after its update");
             }
             return readFailures(rows);
         });

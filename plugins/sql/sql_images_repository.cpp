@@ -125,14 +125,14 @@ Status SqlImagesRepository::createAsset(const storage::AssetRecord& a) {
 }
 
 Expected<std::optional<storage::AssetRecord>> SqlImagesRepository::findAsset(const std::string& ownerId,
-                                                                               const std::string& id) {
+                                                                             const std::string& id) {
     return guarded(s_, "find asset", [&]() -> Expected<std::optional<storage::AssetRecord>> {
         return findOne(s_, "a.id = ? AND a.owner_id = ?", id, ownerId);
     });
 }
 
 Expected<std::optional<storage::AssetRecord>> SqlImagesRepository::findAssetByChecksum(const std::string& ownerId,
-                                                                                         const std::string& checksum) {
+                                                                                       const std::string& checksum) {
     return guarded(s_, "find asset by checksum", [&]() -> Expected<std::optional<storage::AssetRecord>> {
         return findOne(s_, "a.owner_id = ? AND a.checksum = ?", ownerId, checksum);
     });
@@ -146,7 +146,7 @@ Expected<std::optional<storage::AssetRecord>> SqlImagesRepository::findAssetBySt
 }
 
 Expected<storage::AssetWrite> SqlImagesRepository::updateAsset(const std::string& ownerId, const std::string& id,
-                                                                 const storage::AssetUpdate& u) {
+                                                               const storage::AssetUpdate& u) {
     if (u.takenAt.has_value() != u.takenAtUs.has_value()) return invalid("takenAt and takenAtUs go together");
     if (u.tags) OBSCURA_TRY_STATUS(validTags(s_.dialect(), *u.tags));
     return guarded(s_, "update asset", [&]() -> Expected<storage::AssetWrite> {
@@ -194,8 +194,7 @@ Expected<storage::AssetWrite> SqlImagesRepository::updateAsset(const std::string
 }
 
 Expected<storage::AssetWrite> SqlImagesRepository::trashAsset(const std::string& ownerId, const std::string& id,
-                                                                const std::string& trashedAt,
-                                                                std::int64_t trashedAtUs) {
+                                                              const std::string& trashedAt, std::int64_t trashedAtUs) {
     return guarded(s_, "trash asset", [&]() -> Expected<storage::AssetWrite> {
         return atomically(s_, [&]() -> Expected<storage::AssetWrite> {
             const auto locked = lockAsset(s_, id, &ownerId);
@@ -212,8 +211,8 @@ Expected<storage::AssetWrite> SqlImagesRepository::trashAsset(const std::string&
 }
 
 Expected<std::vector<std::string>> SqlImagesRepository::restoreAssets(const std::string& ownerId,
-                                                                        const std::vector<std::string>& ids,
-                                                                        const std::string& updatedAt) {
+                                                                      const std::vector<std::string>& ids,
+                                                                      const std::string& updatedAt) {
     return guarded(s_, "restore assets", [&]() -> Expected<std::vector<std::string>> {
         return atomically(s_, [&]() -> Expected<std::vector<std::string>> {
             std::vector<std::string> candidates = ids;
@@ -240,8 +239,7 @@ Expected<std::vector<std::string>> SqlImagesRepository::restoreAssets(const std:
     });
 }
 
-Expected<bool> SqlImagesRepository::deleteAsset(const std::string& ownerId, const std::string& id,
-                                                  bool onlyIfTrashed) {
+Expected<bool> SqlImagesRepository::deleteAsset(const std::string& ownerId, const std::string& id, bool onlyIfTrashed) {
     return guarded(s_, "delete asset", [&]() -> Expected<bool> {
         return atomically(s_, [&]() -> Expected<bool> {
             const auto locked = lockAsset(s_, id, &ownerId);
@@ -271,9 +269,9 @@ Status SqlImagesRepository::addBandwidth(const std::string& ownerId, const std::
 }
 
 Expected<storage::AssetWrite> SqlImagesRepository::setDerivativeState(const std::string& assetId,
-                                                                        const std::string& kind,
-                                                                        const std::string& state, std::int64_t version,
-                                                                        std::optional<std::int64_t> derivedBytes) {
+                                                                      const std::string& kind, const std::string& state,
+                                                                      std::int64_t version,
+                                                                      std::optional<std::int64_t> derivedBytes) {
     const char* column = derivativeColumn(kind);
     if (column == nullptr) return invalid("unknown derivative kind '" + kind + "'");
     if (state != storage::kDerivativePending && state != storage::kDerivativeReady &&
@@ -286,8 +284,8 @@ Expected<storage::AssetWrite> SqlImagesRepository::setDerivativeState(const std:
             if (!locked) return storage::AssetWrite::NotFound;
             const std::string c = column;
             // The version never goes down: events may arrive late or twice.
-            std::string sql =
-                "UPDATE assets SET " + c + "_state = ?, " + c + "_version = " + std::string(s_.dialect().greatest) + "(" + c + "_version, ?)";
+            std::string sql = "UPDATE assets SET " + c + "_state = ?, " + c +
+                              "_version = " + std::string(s_.dialect().greatest) + "(" + c + "_version, ?)";
             if (derivedBytes) sql += ", derived_bytes = ?";
             sql += " WHERE seq = ?";
             auto stmt = s_.prepare(sql);

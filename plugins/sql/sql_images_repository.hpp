@@ -1,6 +1,6 @@
 #pragma once
-#include "sql_session.hpp"
 #include "obscura/storage/repositories.hpp"
+#include "sql_session.hpp"
 
 namespace obscura::sql {
 

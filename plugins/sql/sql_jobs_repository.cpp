@@ -76,8 +76,7 @@ std::optional<Error> validate(Session& connection, const storage::NewJob& job, s
     }
     const auto created = parseRfc3339Us(job.createdAt);
     if (!created) {
-        return invalid(who + "enqueue " + job.id + ": createdAt '" + job.createdAt +
-                       "' is not an RFC 3339 time");
+        return invalid(who + "enqueue " + job.id + ": createdAt '" + job.createdAt + "' is not an RFC 3339 time");
     }
     createdAtUs = *created;
     if (!job.payload.empty()) {
@@ -174,7 +173,7 @@ Expected<storage::JobsRepository::Enqueued> SqlJobsRepository::enqueue(const sto
 }
 
 Expected<std::optional<JobRecord>> SqlJobsRepository::claim(const std::string& kind, const std::string& worker,
-                                                              std::int64_t nowUs, std::int64_t leaseUs) {
+                                                            std::int64_t nowUs, std::int64_t leaseUs) {
     return guarded(s_, "claim job", [&]() -> Expected<std::optional<JobRecord>> {
         const std::string who = prefix(s_);
         if (kind.empty() || worker.empty()) return invalid(who + "claim needs a kind and a worker name");
@@ -222,15 +221,15 @@ Expected<std::optional<JobRecord>> SqlJobsRepository::claim(const std::string& k
 }
 
 Expected<bool> SqlJobsRepository::heartbeat(const std::string& id, int attempt, std::int64_t nowUs,
-                                              std::int64_t leaseUs) {
+                                            std::int64_t leaseUs) {
     return guarded(s_, "heartbeat job", [&]() -> Expected<bool> {
         const std::string who = prefix(s_);
         if (auto error = validateAttempt(s_, id, attempt, "heartbeat")) return *error;
         if (leaseUs <= 0) return invalid(who + "heartbeat " + id + ": the lease must be positive");
         // Still extended after the lease ran out, as long as nobody claimed the job since: the attempt number,
         // not the clock, is what fences a worker off.
-        auto stmt = s_.prepare(
-            "UPDATE jobs SET lease_expires_us = ? WHERE id = ? AND attempts = ? AND state = 'running'");
+        auto stmt =
+            s_.prepare("UPDATE jobs SET lease_expires_us = ? WHERE id = ? AND attempts = ? AND state = 'running'");
         return stmt.bind(nowUs + leaseUs, id, attempt).execute() == 1;
     });
 }
@@ -240,17 +239,15 @@ Expected<bool> SqlJobsRepository::progress(const std::string& id, int attempt, d
         const std::string who = prefix(s_);
         if (auto error = validateAttempt(s_, id, attempt, "progress")) return *error;
         if (!std::isfinite(progress) || progress < 0 || progress > 1) {
-            return invalid(who + "progress " + id + ": " + std::to_string(progress) +
-                           " is not between 0 and 1");
+            return invalid(who + "progress " + id + ": " + std::to_string(progress) + " is not between 0 and 1");
         }
-        auto stmt =
-            s_.prepare("UPDATE jobs SET progress = ? WHERE id = ? AND attempts = ? AND state = 'running'");
+        auto stmt = s_.prepare("UPDATE jobs SET progress = ? WHERE id = ? AND attempts = ? AND state = 'running'");
         return stmt.bind(progress, id, attempt).execute() == 1;
     });
 }
 
 Expected<bool> SqlJobsRepository::complete(const std::string& id, int attempt, const std::string& result,
-                                             const std::string& updatedAt) {
+                                           const std::string& updatedAt) {
     return guarded(s_, "complete job", [&]() -> Expected<bool> {
         if (auto error = validateAttempt(s_, id, attempt, "complete")) return *error;
         auto stmt = s_.prepare(
@@ -261,7 +258,7 @@ Expected<bool> SqlJobsRepository::complete(const std::string& id, int attempt, c
 }
 
 Expected<bool> SqlJobsRepository::fail(const std::string& id, int attempt, const std::string& error,
-                                         std::optional<std::int64_t> retryAtUs, const std::string& updatedAt) {
+                                       std::optional<std::int64_t> retryAtUs, const std::string& updatedAt) {
     return guarded(s_, "fail job", [&]() -> Expected<bool> {
         if (auto invalidAttempt = validateAttempt(s_, id, attempt, "fail")) return *invalidAttempt;
         // state is assigned before run_after_us and reads attempts, which this statement does not change.
@@ -279,7 +276,7 @@ Expected<std::optional<JobRecord>> SqlJobsRepository::get(const std::string& id)
 }
 
 Expected<std::optional<JobRecord>> SqlJobsRepository::findJobByDedupeKey(const std::string& kind,
-                                                                           const std::string& dedupeKey) {
+                                                                         const std::string& dedupeKey) {
     return guarded(s_, "find job by dedupe key", [&]() -> Expected<std::optional<JobRecord>> {
         // "" is stored as NULL and means "no key": nothing to find.
         if (dedupeKey.empty()) return std::optional<JobRecord>();
@@ -289,17 +286,16 @@ Expected<std::optional<JobRecord>> SqlJobsRepository::findJobByDedupeKey(const s
 }
 
 Expected<std::vector<JobRecord>> SqlJobsRepository::list(const std::string& state, int limit,
-                                                           const std::string& afterId) {
+                                                         const std::string& afterId) {
     return guarded(s_, "list jobs", [&]() -> Expected<std::vector<JobRecord>> {
         const std::string who = prefix(s_);
         if (!state.empty() && state != storage::kJobQueued && state != storage::kJobRunning &&
             state != storage::kJobSucceeded && state != storage::kJobFailed) {
-            return invalid(who + "list jobs: unknown state '" + state +
-                           "' (queued, running, succeeded or failed)");
+            return invalid(who + "list jobs: unknown state '" + state + "' (queued, running, succeeded or failed)");
         }
         if (limit < 1 || limit > kMaxListLimit) {
-            return invalid(who + "list jobs: limit must be between 1 and " + std::to_string(kMaxListLimit) +
-                           " (got " + std::to_string(limit) + ")");
+            return invalid(who + "list jobs: limit must be between 1 and " + std::to_string(kMaxListLimit) + " (got " +
+                           std::to_string(limit) + ")");
         }
         // Keyset: strictly after the cursor job in (created_at_us, id) descending order. Without a cursor,
         // start above every real key.
@@ -317,8 +313,8 @@ Expected<std::vector<JobRecord>> SqlJobsRepository::list(const std::string& stat
         const std::string keyset =
             rowValues ? "(created_at_us, id) < (?, ?)" : "(created_at_us < ? OR (created_at_us = ? AND id < ?))";
         auto stmt = s_.prepare("SELECT " + std::string(kJobColumns) + " FROM jobs WHERE " +
-                                        (state.empty() ? "" : "state = ? AND ") + keyset +
-                                        " ORDER BY created_at_us DESC, id DESC LIMIT ?");
+                               (state.empty() ? "" : "state = ? AND ") + keyset +
+                               " ORDER BY created_at_us DESC, id DESC LIMIT ?");
         int index = 0;
         if (!state.empty()) stmt.set(++index, state);
         stmt.set(++index, cursorUs);
@@ -333,7 +329,7 @@ Expected<std::vector<JobRecord>> SqlJobsRepository::list(const std::string& stat
 }
 
 Expected<std::int64_t> SqlJobsRepository::retryFailed(const std::vector<std::string>& ids, std::int64_t nowUs,
-                                                        const std::string& updatedAt) {
+                                                      const std::string& updatedAt) {
     return guarded(s_, "retry failed jobs", [&]() -> Expected<std::int64_t> {
         constexpr std::string_view kRequeue =
             "UPDATE jobs SET state = 'queued', attempts = 0, run_after_us = ?, lease_owner = '',"
@@ -357,8 +353,7 @@ Expected<std::int64_t> SqlJobsRepository::retryFailed(const std::vector<std::str
 Expected<std::vector<storage::JobCount>> SqlJobsRepository::counts() {
     return guarded(s_, "count jobs", [&]() -> Expected<std::vector<storage::JobCount>> {
         // Covered by jobs_claim's leading (kind, state) columns.
-        auto stmt =
-            s_.prepare("SELECT kind, state, COUNT(*) FROM jobs GROUP BY kind, state ORDER BY kind, state");
+        auto stmt = s_.prepare("SELECT kind, state, COUNT(*) FROM jobs GROUP BY kind, state ORDER BY kind, state");
         auto rows = stmt.query();
         std::vector<storage::JobCount> counts;
         while (rows.next()) counts.push_back({rows.text(0), rows.text(1), rows.int64(2)});

@@ -1,6 +1,6 @@
 #pragma once
-#include "sql_session.hpp"
 #include "obscura/storage/jobs_repository.hpp"
+#include "sql_session.hpp"
 
 namespace obscura::sql {
 

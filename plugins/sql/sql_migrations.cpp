@@ -63,8 +63,8 @@ int recordedVersion(Session& s, std::string_view module) {
     return rows.next() ? static_cast<int>(rows.int64(0)) : 0;
 }
 
-Expected<storage::MigrationResult> migrateModule(Session& s, const std::vector<Migration>& all,
-                                                 std::string_view module, bool transactional) {
+Expected<storage::MigrationResult> migrateModule(Session& s, const std::vector<Migration>& all, std::string_view module,
+                                                 bool transactional) {
     const std::string who = "storage " + std::string(backendName(s)) + ": ";
     const int latest = latestVersion(all, module);
     if (latest == 0) {
@@ -96,9 +96,9 @@ Expected<storage::MigrationResult> migrateModule(Session& s, const std::vector<M
             }
         }
         for (const auto statement : migration.statements) s.exec(statement);
-        const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
+        const auto now =
+            std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count();
         s.prepare("INSERT INTO schema_migrations (module, version, applied_at) VALUES (?, ?, ?)")
             .bind(module, migration.version, formatRfc3339Us(now))
             .execute();

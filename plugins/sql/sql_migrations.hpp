@@ -34,7 +34,7 @@ int recordedVersion(Session& s, std::string_view module);
 // version is re-read under it and racing processes apply each migration once). Otherwise the caller holds a
 // lock that makes racers take turns (MySQL commits around every DDL statement: each statement must be safe to
 // run again, and a run cut short is completed by the next one).
-Expected<storage::MigrationResult> migrateModule(Session& s, const std::vector<Migration>& all,
-                                                 std::string_view module, bool transactional);
+Expected<storage::MigrationResult> migrateModule(Session& s, const std::vector<Migration>& all, std::string_view module,
+                                                 bool transactional);
 
 }  // namespace obscura::sql

@@ -61,7 +61,8 @@ public:
         for (;;) {
             const auto now = std::chrono::steady_clock::now();
             if (now < retryAt_) {
-                throw SqlError(Failure::Lost, 0, "the database is unreachable (" + lastFailure_ + "); retrying shortly");
+                throw SqlError(Failure::Lost, 0,
+                               "the database is unreachable (" + lastFailure_ + "); retrying shortly");
             }
             if (!idle_.empty()) {
                 // Most recently used first: its server-side state is the freshest, and the rest may time out.

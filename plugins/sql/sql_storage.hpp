@@ -3,7 +3,9 @@
 // connection, the module callbacks guarded, transactions retried when the server aborts them as a deadlock
 // victim. A plugin derives from it and adds how it opens and how it migrates. Pool: acquire() → a lease that
 // dereferences to the driver's Session.
+#include <algorithm>
 #include <chrono>
+#include <exception>
 #include <random>
 #include <string>
 #include <thread>
@@ -11,12 +13,45 @@
 #include <vector>
 
 #include "obscura/storage/storage.hpp"
-#include "sql_callbacks.hpp"
 #include "sql_dialect.hpp"
 #include "sql_migrations.hpp"
 #include "sql_repositories.hpp"
 
 namespace obscura::sql {
+
+// The storages whose callback the current thread is running, innermost last.
+inline std::vector<const void*>& activeCallbacks() {
+    thread_local std::vector<const void*> active;
+    return active;
+}
+
+// Fails when the calling thread is already inside a callback of this storage: the call would wait for the
+// callback's own connection (see storage.hpp).
+inline Status checkNotReentered(const void* storage, std::string_view backend, std::string_view operation) {
+    const auto& active = activeCallbacks();
+    if (std::find(active.begin(), active.end(), storage) == active.end()) return {};
+    return internalError("storage " + std::string(backend) + ": " + std::string(operation) +
+                         " called from inside a transaction()/run() callback on the same thread; it would wait "
+                         "for the callback's own connection — use the Repositories the callback was given");
+}
+
+// Runs a module callback (foreign code: whatever it throws stops here) with this storage marked as active on the
+// calling thread.
+inline Status invokeCallback(const void* storage, std::string_view backend, const storage::RepoFn& fn,
+                             storage::Repositories& repos, std::string_view operation) {
+    struct Scope {
+        explicit Scope(const void* active) { activeCallbacks().push_back(active); }
+        ~Scope() { activeCallbacks().pop_back(); }
+    } scope(storage);
+    const std::string where = "storage " + std::string(backend) + ": " + std::string(operation);
+    try {
+        return fn(repos);
+    } catch (const std::exception& e) {
+        return internalError(where + " callback threw: " + e.what() + " (rolled back)");
+    } catch (...) {
+        return internalError(where + " callback threw a non-standard exception (rolled back)");
+    }
+}
 
 template <typename Pool>
 class PooledStorage : public storage::Storage {

@@ -24,7 +24,8 @@ bool isNullDedupeKey(const Session& s, const TableShape& table, const storage::C
 
 Expected<const TableShape*> shapeOf(const Session& s, const std::string& table) {
     const auto* shape = storage::findCopyableTable(table);
-    if (shape == nullptr) return invalid("storage " + std::string(backendName(s)) + ": '" + table + "' is not a copyable table");
+    if (shape == nullptr)
+        return invalid("storage " + std::string(backendName(s)) + ": '" + table + "' is not a copyable table");
     return shape;
 }
 
@@ -57,57 +58,39 @@ Value readValue(const Rows& rows, int index, const storage::Column& column) {
     return rows.text(index);
 }
 
-// Row → AssetRecord, in copyableTables()' column order for "assets".
-storage::AssetRecord assetOf(const Row& r) {
-    const auto text = [&](std::size_t i) { return std::get<std::string>(r[i]); };
-    const auto integer = [&](std::size_t i) { return std::get<std::int64_t>(r[i]); };
-    const auto optionalInteger = [&](std::size_t i) -> std::optional<std::int64_t> {
-        if (std::holds_alternative<std::monostate>(r[i])) return std::nullopt;
-        return integer(i);
-    };
-    storage::AssetRecord a;
-    a.id = text(0);
-    a.ownerId = text(1);
-    a.type = text(2);
-    a.originalFileName = text(3);
-    a.mimeType = text(4);
-    a.sizeBytes = integer(5);
-    a.checksum = text(6);
-    a.width = optionalInteger(7);
-    a.height = optionalInteger(8);
-    if (const auto* d = std::get_if<double>(&r[9])) a.durationSeconds = *d;
-    if (const auto* d = std::get_if<std::int64_t>(&r[9])) a.durationSeconds = static_cast<double>(*d);
-    a.takenAt = text(10);
-    a.takenAtUs = integer(11);
-    a.createdAt = text(12);
-    a.createdAtUs = integer(13);
-    a.updatedAt = text(14);
-    a.title = text(15);
-    a.description = text(16);
-    a.tags = parseTags(text(17));
-    a.isFavorite = integer(18) != 0;
-    a.isArchived = integer(19) != 0;
-    a.isTrashed = integer(20) != 0;
-    if (const auto* s = std::get_if<std::string>(&r[21])) a.trashedAt = *s;
-    a.trashedAtUs = optionalInteger(22);
-    a.exif = text(23);
-    a.storagePath = text(24);
-    a.deviceAssetId = text(25);
-    a.deviceId = text(26);
-    a.thumbnail = {text(27), integer(28)};
-    a.preview = {text(29), integer(30)};
-    a.video = {text(31), integer(32)};
-    a.derivedBytes = integer(33);
-    a.fileMissing = integer(34) != 0;
-    return a;
-}
+// One row already in memory behind the Cursor interface, so an imported asset row is read by readAssetRow exactly
+// as a queried one is (copyableTables()' assets columns are kAssetColumns, in order).
+class RowCursor final : public Cursor {
+public:
+    explicit RowCursor(const Row& row) : row_(row) {}
+    void bindNull(int) override {}
+    void bindInt(int, std::int64_t) override {}
+    void bindReal(int, double) override {}
+    void bindText(int, std::string_view) override {}
+    void query() override {}
+    bool next() override { return true; }
+    std::int64_t execute() override { return 0; }
+    bool isNull(int column) const override { return std::holds_alternative<std::monostate>(at(column)); }
+    std::int64_t int64(int column) const override { return std::get<std::int64_t>(at(column)); }
+    double real(int column) const override {
+        const auto* whole = std::get_if<std::int64_t>(&at(column));
+        return whole != nullptr ? static_cast<double>(*whole) : std::get<double>(at(column));
+    }
+    std::string text(int column) const override { return std::get<std::string>(at(column)); }
+    void release() noexcept override {}
+
+private:
+    const Value& at(int column) const { return row_[static_cast<std::size_t>(column)]; }
+    const Row& row_;
+};
 
 }  // namespace
 
 Expected<std::vector<Row>> SqlTableRows::readRows(const std::string& table, const Row& after, int limit) {
     OBSCURA_TRY(shape, shapeOf(s_, table));
     if (limit < 1 || limit > kMaxReadLimit) {
-        return invalid("storage " + std::string(backendName(s_)) + ": read rows: limit must be 1.." + std::to_string(kMaxReadLimit));
+        return invalid("storage " + std::string(backendName(s_)) + ": read rows: limit must be 1.." +
+                       std::to_string(kMaxReadLimit));
     }
     if (!after.empty() && after.size() != static_cast<std::size_t>(shape->keyColumns)) {
         return invalid("storage " + std::string(backendName(s_)) + ": read rows of " + table + ": the cursor needs " +
@@ -128,8 +111,8 @@ Expected<std::vector<Row>> SqlTableRows::readRows(const std::string& table, cons
                     : rowValues            ? " WHERE (" + k1 + ", " + k2 + ") > (?, ?)"
                                            : " WHERE (" + k1 + " > ? OR (" + k1 + " = ? AND " + k2 + " > ?))";
         }
-        auto stmt = s_.prepare("SELECT " + columns + " FROM " + quoted(shape->name) + where + " ORDER BY " +
-                                        k1 + (k2.empty() ? "" : ", " + k2) + " LIMIT ?");
+        auto stmt = s_.prepare("SELECT " + columns + " FROM " + quoted(shape->name) + where + " ORDER BY " + k1 +
+                               (k2.empty() ? "" : ", " + k2) + " LIMIT ?");
         int index = 0;
         if (!after.empty()) {
             stmt.set(++index, after[0]);
@@ -157,7 +140,8 @@ Status SqlTableRows::insertRows(const std::string& table, const std::vector<Row>
     if (table == "assets") {
         std::vector<storage::AssetRecord> assets;
         for (const auto& row : rows) {
-            assets.push_back(assetOf(row));
+            RowCursor cursor(row);
+            assets.push_back(readAssetRow(Rows(&cursor)));
             if (!parseTagsStrict(std::get<std::string>(row[17]))) {
                 return invalid("storage " + std::string(backendName(s_)) + ": asset " + assets.back().id +
                                ": tags is not a JSON array of strings");

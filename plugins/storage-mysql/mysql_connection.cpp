@@ -10,8 +10,6 @@
 #include <mutex>
 #include <thread>
 
-#include "mysql_dialect.hpp"
-
 namespace obscura::mysql {
 
 namespace {
@@ -105,51 +103,32 @@ private:
 };
 
 Failure classifyErrorCode(int code) {
-    switch (code) {
-        case 1022:  // ER_DUP_KEY
-        case 1062:  // ER_DUP_ENTRY
-        case 1169:  // ER_DUP_UNIQUE
-        case 1586:  // ER_DUP_ENTRY_WITH_KEY_NAME
-            return Failure::Conflict;
-        case 1205:  // ER_LOCK_WAIT_TIMEOUT
-        case 1213:  // ER_LOCK_DEADLOCK
-        case 1020:  // ER_CHECKREAD: record changed since last read
-        case 1637:  // ER_TOO_MANY_CONCURRENT_TRXS
-        case 1040:  // ER_CON_COUNT_ERROR: too many connections
-            return Failure::Busy;
-        case 1044:  // ER_DBACCESS_DENIED_ERROR
-        case 1045:  // ER_ACCESS_DENIED_ERROR
-        case 1049:  // ER_BAD_DB_ERROR
-        case 1053:  // ER_SERVER_SHUTDOWN
-        case 1129:  // ER_HOST_IS_BLOCKED
-        case 1130:  // ER_HOST_NOT_PRIVILEGED
-        case 1152:  // ER_ABORTING_CONNECTION
-        case 1158:  // ER_NET_READ_ERROR
-        case 1159:  // ER_NET_READ_INTERRUPTED
-        case 1160:  // ER_NET_ERROR_ON_WRITE
-        case 1161:  // ER_NET_WRITE_INTERRUPTED
-        case 1317:  // ER_QUERY_INTERRUPTED (server shutting down)
-        case 1927:  // MariaDB ER_CONNECTION_KILLED
-        case 1969:  // MariaDB ER_STATEMENT_TIMEOUT
-        case 3024:  // MySQL ER_QUERY_TIMEOUT
-        case 4031:  // MySQL ER_CLIENT_INTERACTION_TIMEOUT
-            return Failure::Lost;
-        case 1048:  // ER_BAD_NULL_ERROR
-        case 1264:  // ER_WARN_DATA_OUT_OF_RANGE
-        case 1292:  // ER_TRUNCATED_WRONG_VALUE
-        case 1366:  // ER_TRUNCATED_WRONG_VALUE_FOR_FIELD (e.g. invalid UTF-8)
-        case 1406:  // ER_DATA_TOO_LONG
-        case 1451:  // ER_ROW_IS_REFERENCED_2
-        case 1452:  // ER_NO_REFERENCED_ROW_2
-        case 3140:  // MySQL ER_INVALID_JSON_TEXT
-        case 3819:  // MySQL ER_CHECK_CONSTRAINT_VIOLATED
-        case 4025:  // MariaDB ER_CONSTRAINT_FAILED
-            return Failure::Rejected;
-        default:
-            // 2000-2999 are the client library's own errors: every one of them means the connection (or
-            // the attempt to make one) failed.
-            return code >= 2000 && code < 3000 ? Failure::Lost : Failure::Internal;
+    struct Group {
+        Failure failure;
+        std::initializer_list<int> codes;
+    };
+    static const Group kGroups[] = {
+        // ER_DUP_KEY, ER_DUP_ENTRY, ER_DUP_UNIQUE, ER_DUP_ENTRY_WITH_KEY_NAME
+        {Failure::Conflict, {1022, 1062, 1169, 1586}},
+        // lock wait timeout, deadlock, record changed since last read, too many transactions or connections
+        {Failure::Busy, {1205, 1213, 1020, 1637, 1040}},
+        // access denied (1044, 1045), no such database, server shutdown, host blocked or not allowed, aborted
+        // connection, network read/write (1158-1161), query interrupted at shutdown, MariaDB connection killed and
+        // statement timeout, MySQL query and client interaction timeouts
+        {Failure::Lost,
+         {1044, 1045, 1049, 1053, 1129, 1130, 1152, 1158, 1159, 1160, 1161, 1317, 1927, 1969, 3024, 4031}},
+        // NULL in NOT NULL, out of range, wrong value, invalid UTF-8, too long, foreign key (1451, 1452), invalid
+        // JSON (MySQL), CHECK constraint (MySQL 3819, MariaDB 4025)
+        {Failure::Rejected, {1048, 1264, 1292, 1366, 1406, 1451, 1452, 3140, 3819, 4025}},
+    };
+    for (const auto& group : kGroups) {
+        for (const int member : group.codes) {
+            if (member == code) return group.failure;
+        }
     }
+    // 2000-2999 are the client library's own errors: every one of them means the connection (or the attempt to
+    // make one) failed.
+    return code >= 2000 && code < 3000 ? Failure::Lost : Failure::Internal;
 }
 
 // --- Connection ---
@@ -266,7 +245,7 @@ sql::Cursor* Connection::open(std::string_view sqlText) {
     return slot->cursor.get();
 }
 
-const sql::Dialect& Connection::dialect() const { return MysqlDialect::instance(); }
+const sql::Dialect& Connection::dialect() const { return mysqlDialect(); }
 
 void Connection::dropIdleStatements() noexcept {
     for (auto entry = cache_.begin(); entry != cache_.end();) {

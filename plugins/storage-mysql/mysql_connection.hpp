@@ -23,17 +23,18 @@ class SQLException;
 
 namespace obscura::mysql {
 
+// This driver's SQL differences (mysql_dialect.cpp).
+const sql::Dialect& mysqlDialect();
+
 using sql::Failure;
 
 // What a server error means to the caller.
 Failure classifyErrorCode(int code);
 
 // Error codes the plugin reacts to (server: 1xxx/3xxx/4xxx; client library: 2xxx).
-inline constexpr int kErDupEntry = 1062;
 inline constexpr int kErLockWaitTimeout = 1205;
 inline constexpr int kErLockDeadlock = 1213;
 inline constexpr int kCrServerGone = 2006;
-inline constexpr int kCrServerLost = 2013;
 
 class MysqlError : public sql::SqlError {
 public:
@@ -65,7 +66,6 @@ public:
     const sql::Dialect& dialect() const override;
     // The server rolled the current transaction back (a deadlock) or left it with a statement undone (a lock
     // wait timeout): nothing more may run in it, and the storage retries the whole transaction.
-    bool aborted() const { return abortCode_ != 0; }
     // The error that aborted it (kErLockDeadlock, kErLockWaitTimeout, …), 0 when not aborted.
     int abortCode() const override { return abortCode_; }
     // The connection died or is in an unknown state: the pool drops it instead of reusing it.

@@ -1,5 +1,3 @@
-#include "mysql_dialect.hpp"
-
 #include <locale.h>
 #include <wctype.h>
 
@@ -8,6 +6,7 @@
 #include "mysql_connection.hpp"
 #include "sql_asset_query.hpp"
 #include "sql_asset_rows.hpp"
+#include "sql_dialect.hpp"
 
 namespace obscura::mysql {
 
@@ -106,6 +105,32 @@ std::string prefixPattern(std::string_view word) {
     return pattern + "%";
 }
 
+// MySQL/MariaDB's side of the shared SQL: InnoDB row locks (FOR UPDATE, SKIP LOCKED) instead of one writer,
+// ON DUPLICATE KEY upserts, deadlock victims retried, tag rows keyed by the asset's seq and the lower-cased tag.
+//
+// Search (AssetFilter::q) goes without InnoDB FULLTEXT, whose stopword list and minimum word length would drop
+// words DESIGN.md says must match. Each asset's searchable text is split into words (runs of Unicode letters and
+// digits) and stored one row per word in asset_words, whose accent- and case-insensitive collation makes
+// `word LIKE 'prefix%'` an index range: a query word matches a stored word it equals or begins, ignoring case and
+// accents. indexAsset/reindexAsset keep those rows in step with the asset.
+class MysqlDialect final : public sql::Dialect {
+public:
+    MysqlDialect();
+    std::string onConflict(std::string_view key) const override;
+    std::string inserted(std::string_view column) const override;
+    int transactionAttempts(int abortCode) const override;
+    std::string tagKey(std::string_view tag) const override;
+    void insertTags(sql::Session& s, std::int64_t seq, const std::string& assetId, const std::string& ownerId,
+                    std::int64_t takenAtUs, const std::vector<std::string>& tags) const override;
+    void deleteTags(sql::Session& s, std::int64_t seq, const std::string& assetId) const override;
+    void moveTags(sql::Session& s, std::int64_t seq, const std::string& assetId, std::int64_t takenAtUs) const override;
+    std::vector<std::string> searchWords(std::string_view q) const override;
+    bool searchFilter(sql::Session& s, const storage::AssetFilter& filter, const std::vector<std::string>& words,
+                      sql::FilterSql& sql, bool drive) const override;
+    void indexAsset(sql::Session& s, std::int64_t seq, const storage::AssetRecord& asset, bool fresh) const override;
+    void reindexAsset(sql::Session& s, std::int64_t seq) const override;
+};
+
 }  // namespace
 
 MysqlDialect::MysqlDialect() {
@@ -129,11 +154,6 @@ MysqlDialect::MysqlDialect() {
 // A transaction the server rolled back as a deadlock victim runs again, this many times in all; one that waited
 // out innodb_lock_wait_timeout only twice, so a request waits at most two lock timeouts.
 int MysqlDialect::transactionAttempts(int abortCode) const { return abortCode == kErLockWaitTimeout ? 2 : 5; }
-
-const MysqlDialect& MysqlDialect::instance() {
-    static const MysqlDialect kDialect;
-    return kDialect;
-}
 
 std::string MysqlDialect::onConflict(std::string_view /*key*/) const { return " ON DUPLICATE KEY UPDATE "; }
 
@@ -194,6 +214,11 @@ void MysqlDialect::reindexAsset(sql::Session& s, std::int64_t seq) const {
     if (!rows.next()) return;
     writeAssetWords(s, seq, rows.text(0),
                     assetWords(rows.text(1), rows.text(2), sql::parseTags(rows.text(3)), rows.text(4), rows.text(5)));
+}
+
+const sql::Dialect& mysqlDialect() {
+    static const MysqlDialect kDialect;
+    return kDialect;
 }
 
 }  // namespace obscura::mysql

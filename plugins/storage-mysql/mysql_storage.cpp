@@ -3,8 +3,6 @@
 #include <cstdio>
 #include <tuple>
 
-#include "mysql_dialect.hpp"
-
 namespace obscura::mysql {
 
 namespace {
@@ -94,7 +92,7 @@ Expected<std::unique_ptr<storage::Storage>> MysqlStorage::open(const storage::St
 
 MysqlStorage::MysqlStorage(ConnectionSettings settings, int poolSize)
     : PooledStorage(
-          MysqlDialect::instance(), allMigrations(), [settings] { return Connection::open(settings); }, poolSize,
+          mysqlDialect(), allMigrations(), [settings] { return Connection::open(settings); }, poolSize,
           kAcquireTimeout),
       settings_(std::move(settings)) {}
 

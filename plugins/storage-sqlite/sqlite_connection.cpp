@@ -2,8 +2,6 @@
 
 #include <utility>
 
-#include "sqlite_dialect.hpp"
-
 namespace obscura::sqlite {
 
 namespace {
@@ -163,7 +161,7 @@ sql::Cursor* Connection::open(std::string_view sql) {
 
 void Connection::begin(bool /*readCommitted*/) { exec("BEGIN IMMEDIATE"); }
 
-const sql::Dialect& Connection::dialect() const { return SqliteDialect::instance(); }
+const sql::Dialect& Connection::dialect() const { return sqliteDialect(); }
 
 bool Connection::ping() {
     auto stmt = prepare("SELECT 1");

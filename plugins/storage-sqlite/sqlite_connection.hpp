@@ -16,6 +16,9 @@
 
 namespace obscura::sqlite {
 
+// This driver's SQL differences (sqlite_dialect.cpp).
+const sql::Dialect& sqliteDialect();
+
 // UNIQUE/PRIMARY KEY → Conflict; BUSY/LOCKED (after the busy timeout) → Busy; anything else → Internal.
 sql::Failure classify(int extendedCode);
 
@@ -44,8 +47,8 @@ public:
     void commit() override { exec("COMMIT"); }
     // Best effort, never throws: used on error paths and by the pool before reuse.
     bool rollbackQuietly() noexcept override;
-    bool ping() override;  // SELECT 1
-    bool broken() const { return broken_; }  // a rollback failed: the pool drops it instead of reusing it
+    bool ping() override;                            // SELECT 1
+    bool broken() const { return broken_; }          // a rollback failed: the pool drops it instead of reusing it
     std::chrono::steady_clock::time_point lastUsed;  // kept by the pool
     std::uint64_t generation = 0;
     const sql::Dialect& dialect() const override;

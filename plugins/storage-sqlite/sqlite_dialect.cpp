@@ -1,9 +1,9 @@
 // SQLite's side of the shared SQL: one writer at a time (no locking reads), savepoints for nested writes,
 // asset_tags keyed by asset id with a NOCASE tag, and search through FTS5 (kept in step by the schema's
 // asset_search triggers, so indexAsset has nothing to do).
-#include "sqlite_dialect.hpp"
-
 #include "sql_asset_query.hpp"
+#include "sql_dialect.hpp"
+#include "sqlite_connection.hpp"
 
 namespace obscura::sqlite {
 
@@ -44,11 +44,25 @@ std::string ftsMatchExpression(const std::vector<std::string>& words) {
     return expression;
 }
 
+class SqliteDialect final : public sql::Dialect {
+public:
+    static constexpr int kDrivenSearchLimit = 20000;
+    SqliteDialect() { name = "sqlite"; }
+    void insertTags(sql::Session& s, std::int64_t seq, const std::string& assetId, const std::string& ownerId,
+                    std::int64_t takenAtUs, const std::vector<std::string>& tags) const override;
+    void deleteTags(sql::Session& s, std::int64_t seq, const std::string& assetId) const override;
+    void moveTags(sql::Session& s, std::int64_t seq, const std::string& assetId, std::int64_t takenAtUs) const override;
+    std::vector<std::string> searchWords(std::string_view q) const override;
+    bool searchFilter(sql::Session& s, const storage::AssetFilter& filter, const std::vector<std::string>& words,
+                      sql::FilterSql& sql, bool drive) const override;
+    // The schema's asset_search triggers keep FTS5 in step.
+    void indexAsset(sql::Session&, std::int64_t, const storage::AssetRecord&, bool) const override {}
+    void reindexAsset(sql::Session&, std::int64_t) const override {}
+};
+
 }  // namespace
 
-SqliteDialect::SqliteDialect() { name = "sqlite"; }
-
-const SqliteDialect& SqliteDialect::instance() {
+const sql::Dialect& sqliteDialect() {
     static const SqliteDialect kDialect;
     return kDialect;
 }

@@ -1,7 +1,6 @@
 #include "sqlite_storage.hpp"
 
 #include "sqlite_database_path.hpp"
-#include "sqlite_dialect.hpp"
 
 namespace obscura::sqlite {
 
@@ -47,8 +46,8 @@ Expected<std::unique_ptr<storage::Storage>> SqliteStorage::open(const storage::S
 
 SqliteStorage::SqliteStorage(const std::string& path, int poolSize)
     : PooledStorage(
-          SqliteDialect::instance(), allMigrations(),
-          [path] { return std::make_unique<Connection>(path, kBusyTimeout); }, poolSize, kBusyTimeout) {}
+          sqliteDialect(), allMigrations(), [path] { return std::make_unique<Connection>(path, kBusyTimeout); },
+          poolSize, kBusyTimeout) {}
 
 Expected<storage::MigrationResult> SqliteStorage::migrate(std::string_view module) {
     OBSCURA_TRY_STATUS(sql::checkNotReentered(this, name(), "migrate"));

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "sql_storage.hpp"
 #include "sql_pool.hpp"
+#include "sql_storage.hpp"
 #include "sqlite_connection.hpp"
 
 namespace obscura::sqlite {
