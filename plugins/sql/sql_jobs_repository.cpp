@@ -139,7 +139,6 @@ std::optional<Candidate> oldestDue(Session& connection, const std::string& kind,
 
 Expected<storage::JobsRepository::Enqueued> SqlJobsRepository::enqueue(const storage::NewJob& job) {
     return guarded(s_, "enqueue job", [&]() -> Expected<Enqueued> {
-        const std::string who = prefix(s_);
         std::int64_t createdAtUs = 0;
         if (auto error = validate(s_, job, createdAtUs)) return *error;
         if (!job.dedupeKey.empty()) {
@@ -167,7 +166,7 @@ Expected<storage::JobsRepository::Enqueued> SqlJobsRepository::enqueue(const sto
             return Enqueued{std::move(*existing), false};
         }
         auto stored = findJob(s_, job.id);
-        if (!stored) return internalError(who + "enqueue " + job.id + ": the inserted job is not there");
+        if (!stored) return internalError(prefix(s_) + "enqueue " + job.id + ": the inserted job is not there");
         return Enqueued{std::move(*stored), true};
     });
 }
@@ -175,9 +174,8 @@ Expected<storage::JobsRepository::Enqueued> SqlJobsRepository::enqueue(const sto
 Expected<std::optional<JobRecord>> SqlJobsRepository::claim(const std::string& kind, const std::string& worker,
                                                             std::int64_t nowUs, std::int64_t leaseUs) {
     return guarded(s_, "claim job", [&]() -> Expected<std::optional<JobRecord>> {
-        const std::string who = prefix(s_);
-        if (kind.empty() || worker.empty()) return invalid(who + "claim needs a kind and a worker name");
-        if (leaseUs <= 0) return invalid(who + "claim " + kind + ": the lease must be positive");
+        if (kind.empty() || worker.empty()) return invalid(prefix(s_) + "claim needs a kind and a worker name");
+        if (leaseUs <= 0) return invalid(prefix(s_) + "claim " + kind + ": the lease must be positive");
         const std::string now = formatRfc3339Us(nowUs);
         // READ COMMITTED when the transaction is our own: the locking reads then lock only the rows they
         // return, not the gaps beside them, so enqueues never wait for a claim.
@@ -209,7 +207,7 @@ Expected<std::optional<JobRecord>> SqlJobsRepository::claim(const std::string& k
                     }
                     if (changed != 1) {
                         // Impossible while we hold the row lock; looping would pick the same row forever.
-                        return internalError(who + "claim " + kind + ": job " + candidate->id +
+                        return internalError(prefix(s_) + "claim " + kind + ": job " + candidate->id +
                                              " changed under its row lock");
                     }
                     if (!exhausted) return findJob(s_, candidate->id);
@@ -223,9 +221,8 @@ Expected<std::optional<JobRecord>> SqlJobsRepository::claim(const std::string& k
 Expected<bool> SqlJobsRepository::heartbeat(const std::string& id, int attempt, std::int64_t nowUs,
                                             std::int64_t leaseUs) {
     return guarded(s_, "heartbeat job", [&]() -> Expected<bool> {
-        const std::string who = prefix(s_);
         if (auto error = validateAttempt(s_, id, attempt, "heartbeat")) return *error;
-        if (leaseUs <= 0) return invalid(who + "heartbeat " + id + ": the lease must be positive");
+        if (leaseUs <= 0) return invalid(prefix(s_) + "heartbeat " + id + ": the lease must be positive");
         // Still extended after the lease ran out, as long as nobody claimed the job since: the attempt number,
         // not the clock, is what fences a worker off.
         auto stmt =
@@ -236,10 +233,9 @@ Expected<bool> SqlJobsRepository::heartbeat(const std::string& id, int attempt, 
 
 Expected<bool> SqlJobsRepository::progress(const std::string& id, int attempt, double progress) {
     return guarded(s_, "record job progress", [&]() -> Expected<bool> {
-        const std::string who = prefix(s_);
         if (auto error = validateAttempt(s_, id, attempt, "progress")) return *error;
         if (!std::isfinite(progress) || progress < 0 || progress > 1) {
-            return invalid(who + "progress " + id + ": " + std::to_string(progress) + " is not between 0 and 1");
+            return invalid(prefix(s_) + "progress " + id + ": " + std::to_string(progress) + " is not between 0 and 1");
         }
         auto stmt = s_.prepare("UPDATE jobs SET progress = ? WHERE id = ? AND attempts = ? AND state = 'running'");
         return stmt.bind(progress, id, attempt).execute() == 1;
@@ -288,14 +284,14 @@ Expected<std::optional<JobRecord>> SqlJobsRepository::findJobByDedupeKey(const s
 Expected<std::vector<JobRecord>> SqlJobsRepository::list(const std::string& state, int limit,
                                                          const std::string& afterId) {
     return guarded(s_, "list jobs", [&]() -> Expected<std::vector<JobRecord>> {
-        const std::string who = prefix(s_);
         if (!state.empty() && state != storage::kJobQueued && state != storage::kJobRunning &&
             state != storage::kJobSucceeded && state != storage::kJobFailed) {
-            return invalid(who + "list jobs: unknown state '" + state + "' (queued, running, succeeded or failed)");
+            return invalid(prefix(s_) + "list jobs: unknown state '" + state +
+                           "' (queued, running, succeeded or failed)");
         }
         if (limit < 1 || limit > kMaxListLimit) {
-            return invalid(who + "list jobs: limit must be between 1 and " + std::to_string(kMaxListLimit) + " (got " +
-                           std::to_string(limit) + ")");
+            return invalid(prefix(s_) + "list jobs: limit must be between 1 and " + std::to_string(kMaxListLimit) +
+                           " (got " + std::to_string(limit) + ")");
         }
         // Keyset: strictly after the cursor job in (created_at_us, id) descending order. Without a cursor,
         // start above every real key.
@@ -304,7 +300,7 @@ Expected<std::vector<JobRecord>> SqlJobsRepository::list(const std::string& stat
         if (!afterId.empty()) {
             auto cursor = s_.prepare("SELECT created_at_us FROM jobs WHERE id = ?");
             auto rows = cursor.bind(afterId).query();
-            if (!rows.next()) return invalid(who + "list jobs: the cursor '" + afterId + "' names no job");
+            if (!rows.next()) return invalid(prefix(s_) + "list jobs: the cursor '" + afterId + "' names no job");
             cursorUs = rows.int64(0);
             cursorId = afterId;
         }

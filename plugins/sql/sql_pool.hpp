@@ -73,7 +73,11 @@ public:
                 const std::uint64_t generation = generation_;
                 if (!suspect) return Lease(*this, std::move(connection));
                 lock.unlock();
-                const bool alive = ping(*connection);
+                bool alive = false;
+                try {
+                    alive = connection->ping();
+                } catch (...) {
+                }
                 lock.lock();
                 if (alive) {
                     connection->generation = generation;
@@ -113,14 +117,6 @@ public:
 
 private:
     friend Lease;
-
-    static bool ping(Connection& connection) noexcept {
-        try {
-            return connection.ping();
-        } catch (...) {
-            return false;
-        }
-    }
 
     // Connects, or opens the breaker and rethrows.
     std::unique_ptr<Connection> connect() {

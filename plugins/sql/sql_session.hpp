@@ -33,9 +33,11 @@
 #include <concepts>
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include "obscura/base/expected.hpp"
@@ -160,6 +162,49 @@ public:
 
 private:
     Cursor* c_;
+};
+
+// A connection's prepared statements by SQL text (Native: the driver's owning handle). A cached statement is
+// handed out while free; the same text used again while it is open (a loop over its own results) gets a
+// one-off that the cursor owns. Beyond maxSize the idle ones are dropped.
+template <typename Native>
+class StatementCache {
+public:
+    explicit StatementCache(std::size_t maxSize = SIZE_MAX) : maxSize_(maxSize) {}
+    // prepare(sql, cached) → Native (throws on failure); wrap(raw, inUse) → the driver's Cursor, which owns
+    // raw when inUse is null.
+    template <typename Prepare, typename Wrap>
+    Cursor* open(std::string_view sql, Prepare&& prepare, Wrap&& wrap) {
+        const std::string key(sql);
+        const auto it = slots_.find(key);
+        if (it != slots_.end() && !it->second.inUse) {
+            it->second.inUse = true;
+            return it->second.cursor.get();
+        }
+        if (it != slots_.end()) return wrap(prepare(sql, false).release(), nullptr);
+        Native native = prepare(sql, true);
+        if (slots_.size() >= maxSize_) dropIdle();
+        Slot& slot = slots_[key];
+        slot.native = std::move(native);
+        slot.inUse = true;
+        slot.cursor.reset(wrap(slot.native.get(), &slot.inUse));
+        return slot.cursor.get();
+    }
+    void dropIdle() noexcept {
+        for (auto entry = slots_.begin(); entry != slots_.end();) {
+            entry = entry->second.inUse ? std::next(entry) : slots_.erase(entry);
+        }
+    }
+    void clear() noexcept { slots_.clear(); }
+
+private:
+    struct Slot {
+        Native native;
+        bool inUse = false;
+        std::unique_ptr<Cursor> cursor;  // destroyed before native
+    };
+    std::unordered_map<std::string, Slot> slots_;
+    std::size_t maxSize_;
 };
 
 // One connection as the repositories see it, inside or outside a transaction. Drivers implement it.

@@ -133,7 +133,7 @@ Failure classifyErrorCode(int code) {
 
 // --- Connection ---
 
-Connection::Connection(std::unique_ptr<::sql::Connection> raw) : raw_(std::move(raw)) {}
+Connection::Connection(std::unique_ptr<::sql::Connection> raw) : raw_(std::move(raw)), cache_(kMaxCachedStatements) {}
 
 Connection::~Connection() {
     // Statements first: they belong to the connection.
@@ -207,51 +207,29 @@ void Connection::fail(const ::sql::SQLException& e, std::string_view what) {
     throw MysqlError(code, std::move(message));
 }
 
-std::pair<::sql::PreparedStatement*, Connection::CachedStatement*> Connection::acquire(std::string_view sqlText) {
-    checkUsable("prepare");
-    std::string key(sqlText);
-    auto it = cache_.find(key);
-    if (it != cache_.end() && !it->second.inUse) {
-        it->second.inUse = true;
-        return {it->second.stmt.get(), &it->second};
-    }
-    std::unique_ptr<::sql::PreparedStatement> stmt;
-    try {
-        stmt.reset(raw_->prepareStatement(key));
-    } catch (const ::sql::SQLException& e) {
-        if (e.getErrorCode() != kErMaxPreparedStmtCountReached) fail(e, "prepare '" + shorten(sqlText) + "'");
-        // The server is out of statement slots (other connections hold them): give ours back and try once more.
-        dropIdleStatements();
-        try {
-            stmt.reset(raw_->prepareStatement(key));
-        } catch (const ::sql::SQLException& again) {
-            fail(again, "prepare '" + shorten(sqlText) + "'");
-        }
-        it = cache_.find(key);
-    }
-    // The cached one is busy (a statement used inside a loop over its own results): this one is owned.
-    if (it != cache_.end()) return {stmt.release(), nullptr};
-    if (cache_.size() >= kMaxCachedStatements) dropIdleStatements();
-    auto& slot = cache_[key];
-    slot.stmt = std::move(stmt);
-    slot.inUse = true;
-    return {slot.stmt.get(), &slot};
-}
-
 sql::Cursor* Connection::open(std::string_view sqlText) {
-    auto [stmt, slot] = acquire(sqlText);
-    if (slot == nullptr) return new MysqlCursor(*this, stmt, nullptr);
-    if (!slot->cursor) slot->cursor = std::make_unique<MysqlCursor>(*this, stmt, &slot->inUse);
-    return slot->cursor.get();
+    checkUsable("prepare");
+    const auto prepare = [&](std::string_view text, bool /*cached*/) {
+        const std::string key(text);
+        try {
+            return std::unique_ptr<::sql::PreparedStatement>(raw_->prepareStatement(key));
+        } catch (const ::sql::SQLException& e) {
+            if (e.getErrorCode() != kErMaxPreparedStmtCountReached) fail(e, "prepare '" + shorten(text) + "'");
+        }
+        // The server is out of statement slots (other connections hold them): give ours back and try once more.
+        cache_.dropIdle();
+        try {
+            return std::unique_ptr<::sql::PreparedStatement>(raw_->prepareStatement(key));
+        } catch (const ::sql::SQLException& again) {
+            fail(again, "prepare '" + shorten(text) + "'");
+        }
+    };
+    return cache_.open(sqlText, prepare, [&](::sql::PreparedStatement* stmt, bool* inUse) {
+        return new MysqlCursor(*this, stmt, inUse);
+    });
 }
 
 const sql::Dialect& Connection::dialect() const { return mysqlDialect(); }
-
-void Connection::dropIdleStatements() noexcept {
-    for (auto entry = cache_.begin(); entry != cache_.end();) {
-        entry = entry->second.inUse ? std::next(entry) : cache_.erase(entry);
-    }
-}
 
 void Connection::exec(std::string_view sqlText) {
     checkUsable("exec");

@@ -86,19 +86,10 @@ protected:
 
 private:
     explicit Connection(std::unique_ptr<::sql::Connection> raw);
-    // Closes every cached statement not in use (server-side too).
-    void dropIdleStatements() noexcept;
-    struct CachedStatement {
-        std::unique_ptr<::sql::PreparedStatement> stmt;
-        bool inUse = false;
-        std::unique_ptr<sql::Cursor> cursor;  // made on first use through sql::Session
-    };
-    // The cached statement for sql (marked in use), or a one-off when the cached one is busy (slot null).
-    std::pair<::sql::PreparedStatement*, CachedStatement*> acquire(std::string_view sql);
     friend class MysqlCursor;
 
     std::unique_ptr<::sql::Connection> raw_;
-    std::unordered_map<std::string, CachedStatement> cache_;
+    sql::StatementCache<std::unique_ptr<::sql::PreparedStatement>> cache_;
     bool inTransaction_ = false;
     int abortCode_ = 0;
     bool broken_ = false;

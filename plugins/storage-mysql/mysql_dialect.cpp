@@ -115,106 +115,81 @@ std::string prefixPattern(std::string_view word) {
 // accents. indexAsset/reindexAsset keep those rows in step with the asset.
 class MysqlDialect final : public sql::Dialect {
 public:
-    MysqlDialect();
-    std::string onConflict(std::string_view key) const override;
-    std::string inserted(std::string_view column) const override;
-    int transactionAttempts(int abortCode) const override;
-    std::string tagKey(std::string_view tag) const override;
+    MysqlDialect() {
+        name = "mysql";
+        forUpdate = " FOR UPDATE";
+        skipLocked = " FOR UPDATE SKIP LOCKED";
+        shareLock = " LOCK IN SHARE MODE";
+        insertIgnore = "INSERT IGNORE";
+        greatest = "GREATEST";
+        rowValueKeyset = false;  // MySQL does not turn a row comparison into an index range
+        savepoints = false;
+        ownTransactionAttempts = 5;
+        nullDedupeKey = true;
+        maxTagChars = 255;
+        lastInsertId = "SELECT LAST_INSERT_ID()";
+        tagJoin = "asset_tags AS t JOIN assets AS a ON a.seq = t.asset_seq";
+        tagKeyColumn = "t.tag_key";
+    }
+    // A transaction the server rolled back as a deadlock victim runs again, this many times in all; one that
+    // waited out innodb_lock_wait_timeout only twice, so a request waits at most two lock timeouts.
+    int transactionAttempts(int abortCode) const override { return abortCode == kErLockWaitTimeout ? 2 : 5; }
+    std::string onConflict(std::string_view /*key*/) const override { return " ON DUPLICATE KEY UPDATE "; }
+    std::string inserted(std::string_view column) const override { return "VALUES(" + std::string(column) + ")"; }
+    std::string tagKey(std::string_view tag) const override {
+        std::string key(tag);
+        for (char& c : key) {
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        }
+        return key;
+    }
     void insertTags(sql::Session& s, std::int64_t seq, const std::string& assetId, const std::string& ownerId,
-                    std::int64_t takenAtUs, const std::vector<std::string>& tags) const override;
-    void deleteTags(sql::Session& s, std::int64_t seq, const std::string& assetId) const override;
-    void moveTags(sql::Session& s, std::int64_t seq, const std::string& assetId, std::int64_t takenAtUs) const override;
-    std::vector<std::string> searchWords(std::string_view q) const override;
-    bool searchFilter(sql::Session& s, const storage::AssetFilter& filter, const std::vector<std::string>& words,
-                      sql::FilterSql& sql, bool drive) const override;
-    void indexAsset(sql::Session& s, std::int64_t seq, const storage::AssetRecord& asset, bool fresh) const override;
-    void reindexAsset(sql::Session& s, std::int64_t seq) const override;
+                    std::int64_t takenAtUs, const std::vector<std::string>& tags) const override {
+        for (const auto& tag : tags) {
+            // Two tags equal but for ASCII case are one tag (the key is the lower-cased tag): the first is kept.
+            s.prepare(
+                 "INSERT INTO asset_tags (asset_seq, asset_id, owner_id, tag, tag_key, taken_at_us)"
+                 " VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE tag = asset_tags.tag")
+                .bind(seq, assetId, ownerId, tag, tagKey(tag), takenAtUs)
+                .execute();
+        }
+    }
+    void deleteTags(sql::Session& s, std::int64_t seq, const std::string& /*assetId*/) const override {
+        s.prepare("DELETE FROM asset_tags WHERE asset_seq = ?").bind(seq).execute();
+    }
+    void moveTags(sql::Session& s, std::int64_t seq, const std::string& /*assetId*/,
+                  std::int64_t takenAtUs) const override {
+        s.prepare("UPDATE asset_tags SET taken_at_us = ? WHERE asset_seq = ?").bind(takenAtUs, seq).execute();
+    }
+    std::vector<std::string> searchWords(std::string_view q) const override { return mysql::searchWords(q); }
+    bool searchFilter(sql::Session& /*s*/, const storage::AssetFilter& filter, const std::vector<std::string>& words,
+                      sql::FilterSql& sql, bool drive) const override {
+        if (drive) return false;
+        // Every word must match some word of the asset: one semi-join per word over asset_words' (owner_id, word)
+        // index, each an index range for its prefix.
+        for (const auto& word : words) {
+            sql.where += " AND a.seq IN (SELECT w.asset_seq FROM asset_words AS w WHERE w.owner_id = " +
+                         sql.param(filter.ownerId);
+            sql.where += " AND w.word LIKE " + sql.param(prefixPattern(word)) + ")";
+        }
+        return true;
+    }
+    void indexAsset(sql::Session& s, std::int64_t seq, const storage::AssetRecord& a, bool fresh) const override {
+        writeAssetWords(s, seq, a.ownerId, assetWords(a.title, a.description, a.tags, a.originalFileName, a.exif),
+                        fresh);
+    }
+    void reindexAsset(sql::Session& s, std::int64_t seq) const override {
+        auto stmt =
+            s.prepare("SELECT owner_id, title, description, tags, original_file_name, exif FROM assets WHERE seq = ?");
+        auto rows = stmt.bind(seq).query();
+        if (!rows.next()) return;
+        writeAssetWords(
+            s, seq, rows.text(0),
+            assetWords(rows.text(1), rows.text(2), sql::parseTags(rows.text(3)), rows.text(4), rows.text(5)));
+    }
 };
 
 }  // namespace
-
-MysqlDialect::MysqlDialect() {
-    name = "mysql";
-    forUpdate = " FOR UPDATE";
-    skipLocked = " FOR UPDATE SKIP LOCKED";
-    shareLock = " LOCK IN SHARE MODE";
-    insertIgnore = "INSERT IGNORE";
-    greatest = "GREATEST";
-    // Spelled out rather than a row comparison, which MySQL does not turn into an index range.
-    rowValueKeyset = false;
-    savepoints = false;
-    ownTransactionAttempts = 5;
-    nullDedupeKey = true;
-    maxTagChars = 255;
-    lastInsertId = "SELECT LAST_INSERT_ID()";
-    tagJoin = "asset_tags AS t JOIN assets AS a ON a.seq = t.asset_seq";
-    tagKeyColumn = "t.tag_key";
-}
-
-// A transaction the server rolled back as a deadlock victim runs again, this many times in all; one that waited
-// out innodb_lock_wait_timeout only twice, so a request waits at most two lock timeouts.
-int MysqlDialect::transactionAttempts(int abortCode) const { return abortCode == kErLockWaitTimeout ? 2 : 5; }
-
-std::string MysqlDialect::onConflict(std::string_view /*key*/) const { return " ON DUPLICATE KEY UPDATE "; }
-
-std::string MysqlDialect::inserted(std::string_view column) const { return "VALUES(" + std::string(column) + ")"; }
-
-std::string MysqlDialect::tagKey(std::string_view tag) const {
-    std::string key(tag);
-    for (char& c : key) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return key;
-}
-
-void MysqlDialect::insertTags(sql::Session& s, std::int64_t seq, const std::string& assetId, const std::string& ownerId,
-                              std::int64_t takenAtUs, const std::vector<std::string>& tags) const {
-    for (const auto& tag : tags) {
-        // Two tags equal but for ASCII case are one tag (the key is the lower-cased tag): the first is kept.
-        s.prepare(
-             "INSERT INTO asset_tags (asset_seq, asset_id, owner_id, tag, tag_key, taken_at_us)"
-             " VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE tag = asset_tags.tag")
-            .bind(seq, assetId, ownerId, tag, tagKey(tag), takenAtUs)
-            .execute();
-    }
-}
-
-void MysqlDialect::deleteTags(sql::Session& s, std::int64_t seq, const std::string& /*assetId*/) const {
-    s.prepare("DELETE FROM asset_tags WHERE asset_seq = ?").bind(seq).execute();
-}
-
-void MysqlDialect::moveTags(sql::Session& s, std::int64_t seq, const std::string& /*assetId*/,
-                            std::int64_t takenAtUs) const {
-    s.prepare("UPDATE asset_tags SET taken_at_us = ? WHERE asset_seq = ?").bind(takenAtUs, seq).execute();
-}
-
-std::vector<std::string> MysqlDialect::searchWords(std::string_view q) const { return mysql::searchWords(q); }
-
-bool MysqlDialect::searchFilter(sql::Session& /*s*/, const storage::AssetFilter& filter,
-                                const std::vector<std::string>& words, sql::FilterSql& sql, bool drive) const {
-    if (drive) return false;
-    // Every word must match some word of the asset: one semi-join per word over asset_words' (owner_id, word)
-    // index, each an index range for its prefix.
-    for (const auto& word : words) {
-        sql.where +=
-            " AND a.seq IN (SELECT w.asset_seq FROM asset_words AS w WHERE w.owner_id = " + sql.param(filter.ownerId);
-        sql.where += " AND w.word LIKE " + sql.param(prefixPattern(word)) + ")";
-    }
-    return true;
-}
-
-void MysqlDialect::indexAsset(sql::Session& s, std::int64_t seq, const storage::AssetRecord& a, bool fresh) const {
-    writeAssetWords(s, seq, a.ownerId, assetWords(a.title, a.description, a.tags, a.originalFileName, a.exif), fresh);
-}
-
-void MysqlDialect::reindexAsset(sql::Session& s, std::int64_t seq) const {
-    auto stmt =
-        s.prepare("SELECT owner_id, title, description, tags, original_file_name, exif FROM assets WHERE seq = ?");
-    auto rows = stmt.bind(seq).query();
-    if (!rows.next()) return;
-    writeAssetWords(s, seq, rows.text(0),
-                    assetWords(rows.text(1), rows.text(2), sql::parseTags(rows.text(3)), rows.text(4), rows.text(5)));
-}
 
 const sql::Dialect& mysqlDialect() {
     static const MysqlDialect kDialect;

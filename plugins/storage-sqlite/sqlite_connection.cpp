@@ -126,37 +126,21 @@ Connection::Connection(const std::string& path, std::chrono::milliseconds busyTi
 }
 
 Connection::~Connection() {
-    for (auto& [sql, cached] : cache_) sqlite3_finalize(cached.stmt);
+    cache_.clear();
     // close_v2 defers the close until stray statements are finalized instead of failing.
     sqlite3_close_v2(db_);
 }
 
-std::pair<sqlite3_stmt*, Connection::CachedStatement*> Connection::acquire(std::string_view sql) {
-    auto [it, inserted] = cache_.try_emplace(std::string(sql));
-    CachedStatement& slot = it->second;
-    if (!inserted && !slot.inUse) {
-        slot.inUse = true;
-        return {slot.stmt, &slot};
-    }
-    sqlite3_stmt* stmt = nullptr;
-    const unsigned prepFlags = inserted ? SQLITE_PREPARE_PERSISTENT : 0;
-    const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), prepFlags, &stmt, nullptr);
-    if (rc != SQLITE_OK) {
-        if (inserted) cache_.erase(it);
-        fail(rc, "prepare '" + std::string(sql.substr(0, 80)) + "'");
-    }
-    // The cached copy is busy (a statement used while another instance of it is open): use a one-off.
-    if (!inserted) return {stmt, nullptr};
-    slot.stmt = stmt;
-    slot.inUse = true;
-    return {stmt, &slot};
-}
-
 sql::Cursor* Connection::open(std::string_view sql) {
-    auto [stmt, slot] = acquire(sql);
-    if (slot == nullptr) return new SqliteCursor(*this, stmt, nullptr);
-    if (!slot->cursor) slot->cursor = std::make_unique<SqliteCursor>(*this, stmt, &slot->inUse);
-    return slot->cursor.get();
+    const auto prepare = [&](std::string_view text, bool cached) {
+        sqlite3_stmt* stmt = nullptr;
+        const unsigned flags = cached ? SQLITE_PREPARE_PERSISTENT : 0;
+        const int rc = sqlite3_prepare_v3(db_, text.data(), static_cast<int>(text.size()), flags, &stmt, nullptr);
+        if (rc != SQLITE_OK) fail(rc, "prepare '" + std::string(text.substr(0, 80)) + "'");
+        return std::unique_ptr<sqlite3_stmt, Finalize>(stmt);
+    };
+    return cache_.open(sql, prepare,
+                       [&](sqlite3_stmt* stmt, bool* inUse) { return new SqliteCursor(*this, stmt, inUse); });
 }
 
 void Connection::begin(bool /*readCommitted*/) { exec("BEGIN IMMEDIATE"); }

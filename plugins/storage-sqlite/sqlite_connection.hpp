@@ -61,17 +61,12 @@ protected:
     sql::Cursor* open(std::string_view sql) override;
 
 private:
-    struct CachedStatement {
-        sqlite3_stmt* stmt = nullptr;
-        bool inUse = false;
-        std::unique_ptr<sql::Cursor> cursor;  // made on first use through sql::Session
-    };
-    // The cached statement for sql (marked in use), or a one-off when the cached one is busy (slot null).
-    std::pair<sqlite3_stmt*, CachedStatement*> acquire(std::string_view sql);
-
     sqlite3* db_ = nullptr;
     bool broken_ = false;
-    std::unordered_map<std::string, CachedStatement> cache_;
+    struct Finalize {
+        void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+    };
+    sql::StatementCache<std::unique_ptr<sqlite3_stmt, Finalize>> cache_;
 };
 
 }  // namespace obscura::sqlite

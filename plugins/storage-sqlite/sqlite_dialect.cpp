@@ -48,48 +48,32 @@ class SqliteDialect final : public sql::Dialect {
 public:
     static constexpr int kDrivenSearchLimit = 20000;
     SqliteDialect() { name = "sqlite"; }
-    void insertTags(sql::Session& s, std::int64_t seq, const std::string& assetId, const std::string& ownerId,
-                    std::int64_t takenAtUs, const std::vector<std::string>& tags) const override;
-    void deleteTags(sql::Session& s, std::int64_t seq, const std::string& assetId) const override;
-    void moveTags(sql::Session& s, std::int64_t seq, const std::string& assetId, std::int64_t takenAtUs) const override;
-    std::vector<std::string> searchWords(std::string_view q) const override;
+
+    void insertTags(sql::Session& s, std::int64_t /*seq*/, const std::string& assetId, const std::string& ownerId,
+                    std::int64_t takenAtUs, const std::vector<std::string>& tags) const override {
+        // OR IGNORE: two tags equal but for ASCII case are one tag (the key is NOCASE); the module dedupes first.
+        for (const auto& tag : tags) {
+            s.prepare("INSERT OR IGNORE INTO asset_tags (asset_id, owner_id, tag, taken_at_us) VALUES (?, ?, ?, ?)")
+                .bind(assetId, ownerId, tag, takenAtUs)
+                .execute();
+        }
+    }
+    void deleteTags(sql::Session& s, std::int64_t /*seq*/, const std::string& assetId) const override {
+        s.prepare("DELETE FROM asset_tags WHERE asset_id = ?").bind(assetId).execute();
+    }
+    void moveTags(sql::Session& s, std::int64_t /*seq*/, const std::string& assetId,
+                  std::int64_t takenAtUs) const override {
+        s.prepare("UPDATE asset_tags SET taken_at_us = ? WHERE asset_id = ?").bind(takenAtUs, assetId).execute();
+    }
+    std::vector<std::string> searchWords(std::string_view q) const override {
+        return sql::splitWords(q, isWordCharacter);
+    }
     bool searchFilter(sql::Session& s, const storage::AssetFilter& filter, const std::vector<std::string>& words,
                       sql::FilterSql& sql, bool drive) const override;
     // The schema's asset_search triggers keep FTS5 in step.
     void indexAsset(sql::Session&, std::int64_t, const storage::AssetRecord&, bool) const override {}
     void reindexAsset(sql::Session&, std::int64_t) const override {}
 };
-
-}  // namespace
-
-const sql::Dialect& sqliteDialect() {
-    static const SqliteDialect kDialect;
-    return kDialect;
-}
-
-void SqliteDialect::insertTags(sql::Session& s, std::int64_t /*seq*/, const std::string& assetId,
-                               const std::string& ownerId, std::int64_t takenAtUs,
-                               const std::vector<std::string>& tags) const {
-    // OR IGNORE: two tags equal but for ASCII case are one tag (the key is NOCASE); the module dedupes first.
-    for (const auto& tag : tags) {
-        s.prepare("INSERT OR IGNORE INTO asset_tags (asset_id, owner_id, tag, taken_at_us) VALUES (?, ?, ?, ?)")
-            .bind(assetId, ownerId, tag, takenAtUs)
-            .execute();
-    }
-}
-
-void SqliteDialect::deleteTags(sql::Session& s, std::int64_t /*seq*/, const std::string& assetId) const {
-    s.prepare("DELETE FROM asset_tags WHERE asset_id = ?").bind(assetId).execute();
-}
-
-void SqliteDialect::moveTags(sql::Session& s, std::int64_t /*seq*/, const std::string& assetId,
-                             std::int64_t takenAtUs) const {
-    s.prepare("UPDATE asset_tags SET taken_at_us = ? WHERE asset_id = ?").bind(takenAtUs, assetId).execute();
-}
-
-std::vector<std::string> SqliteDialect::searchWords(std::string_view q) const {
-    return sql::splitWords(q, isWordCharacter);
-}
 
 // SQLite's planner cannot know how many rows a MATCH yields, and the two plans differ by orders of magnitude
 // at a million assets (measured in bench/listing):
@@ -120,6 +104,13 @@ bool SqliteDialect::searchFilter(sql::Session& s, const storage::AssetFilter& fi
     sql.keyTime = "a.taken_at_us";
     sql.keyId = "a.id";
     return true;
+}
+
+}  // namespace
+
+const sql::Dialect& sqliteDialect() {
+    static const SqliteDialect kDialect;
+    return kDialect;
 }
 
 }  // namespace obscura::sqlite
