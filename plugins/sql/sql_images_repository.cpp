@@ -13,11 +13,8 @@ std::optional<storage::AssetRecord> findOne(Session& connection, std::string_vie
                                             const std::string& second = {}) {
     auto stmt =
         connection.prepare("SELECT " + std::string(kAssetColumns) + " FROM assets AS a WHERE " + std::string(where));
-    if (second.empty()) {
-        stmt.bind(first);
-    } else {
-        stmt.bind(first, second);
-    }
+    stmt.set(1, first);
+    if (!second.empty()) stmt.set(2, second);
     auto rows = stmt.query();
     if (!rows.next()) return std::nullopt;
     return readAssetRow(rows);
@@ -44,11 +41,8 @@ std::optional<Locked> lockAsset(Session& connection, const std::string& id, cons
     auto stmt = connection.prepare(
         std::string("SELECT seq, owner_id, type, is_trashed, size_bytes, derived_bytes FROM assets WHERE id = ?") +
         (ownerId != nullptr ? " AND owner_id = ?" : "") + std::string(connection.dialect().forUpdate));
-    if (ownerId != nullptr) {
-        stmt.bind(id, *ownerId);
-    } else {
-        stmt.bind(id);
-    }
+    stmt.set(1, id);
+    if (ownerId != nullptr) stmt.set(2, *ownerId);
     auto rows = stmt.query();
     if (!rows.next()) return std::nullopt;
     return Locked{rows.int64(0), rows.text(1), rows.text(2), rows.boolean(3), rows.int64(4), rows.int64(5)};

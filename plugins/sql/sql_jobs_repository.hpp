@@ -7,8 +7,8 @@ namespace obscura::sql {
 // The kernel's durable jobs, on one borrowed connection. Multi-statement operations (claim, retryFailed)
 // join the caller's transaction when there is one and otherwise run in one of their own. A claim picks its
 // job with SELECT … FOR UPDATE SKIP LOCKED (Dialect::skipLocked; SQLite has one writer and needs none), so
-// claimers in any number of processes never wait for each other
-// and never take the same job; every UPDATE after it re-checks the conditions that made the row a candidate.
+// claimers in any number of processes never wait for each other and never take the same job; every UPDATE
+// after it re-checks the conditions that made the row a candidate.
 //
 // Choices the interface leaves open:
 // - error keeps the last failure reason through retries and retryFailed (the admin sees why a job was

@@ -4,12 +4,10 @@
 // Failures are thrown as MysqlError (an sql::SqlError) and turned into obscura::Error by sql::guarded().
 #include <chrono>
 #include <cstdint>
-#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "mysql_url.hpp"
 #include "sql_session.hpp"
@@ -64,9 +62,7 @@ public:
     bool rollbackQuietly() noexcept override;
     bool inTransaction() const override { return inTransaction_; }
     const sql::Dialect& dialect() const override;
-    // The server rolled the current transaction back (a deadlock) or left it with a statement undone (a lock
-    // wait timeout): nothing more may run in it, and the storage retries the whole transaction.
-    // The error that aborted it (kErLockDeadlock, kErLockWaitTimeout, …), 0 when not aborted.
+    // kErLockDeadlock, or kErLockWaitTimeout: a statement undone leaves the transaction's view partial.
     int abortCode() const override { return abortCode_; }
     // The connection died or is in an unknown state: the pool drops it instead of reusing it.
     bool broken() const { return broken_; }
