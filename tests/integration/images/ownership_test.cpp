@@ -93,8 +93,16 @@ TEST_SUITE("images.ownership") {
         for (const auto& job : jobs)
             if (job["kind"] == "images.deleteUserFiles") ++removals;
         CHECK(removals == 1);
-        // The queue's own poll picks it up without a wake-up.
+        // The queue's own poll picks it up without a wake-up. The job removes library/ and then derived/ (with
+        // an fsync between them), so wait for every file, not for the first folder to go.
         CHECK(waitFor([&] { return !exists(fx.dataDir() + "/library/" + bob.id); }, std::chrono::seconds(15)));
+        CHECK(waitFor(
+            [&] {
+                for (const auto& f : bobFiles)
+                    if (exists(f)) return false;
+                return true;
+            },
+            std::chrono::seconds(15)));
         for (const auto& f : bobFiles) CHECK_FALSE(exists(f));
     }
 
