@@ -164,13 +164,12 @@ void EventHub::forget(const Stream* stream) {
 }
 
 Route EventHub::route() {
-    Route r;
-    r.method = Method::Get;
-    r.pattern = "/api/events";
-    r.auth = AuthPolicy::User;
-    r.module = "media";
-    r.summary = "Server-Sent Events of the signed-in user: derivative.created, derivative.failed, job.progressed";
-    r.handler = [this](Request& req) -> Expected<Response> {
+    return Route{
+        .method = Method::Get,
+        .pattern = "/api/events",
+        .module = "media",
+        .summary = "Server-Sent Events of the signed-in user: derivative.created, derivative.failed, job.progressed",
+        .handler = [this](Request& req) -> Expected<Response> {
         auto stream = std::make_shared<Stream>(*this, req.principal->userId);
         {
             std::lock_guard lock(mutex_);
@@ -184,8 +183,7 @@ Route EventHub::route() {
         response.headers.set("X-Accel-Buffering", "no");  // nginx would otherwise hold events back
         response.stream = std::move(stream);
         return response;
-    };
-    return r;
+    }};
 }
 
 }  // namespace obscura::media
