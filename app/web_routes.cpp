@@ -104,16 +104,6 @@ Expected<Response> fileResponse(const Request& request, const fs::path& path, st
     return response;
 }
 
-Route webGet(std::string pattern, std::string summary, Handler handler, bool tail = false) {
-    return {.method = Method::Get,
-            .pattern = std::move(pattern),
-            .auth = AuthPolicy::Anonymous,
-            .module = "web",
-            .summary = std::move(summary),
-            .rawPathTail = tail,
-            .handler = std::move(handler)};
-}
-
 Error notBuilt() {
     return Error(ErrorCode::NotFound,
                  "the web UI is not built into this server (install node and npm, then rebuild; see web/README.md)");
@@ -133,30 +123,42 @@ Status addWebRoutes(Router& router, const std::string& webRoot) {
     const fs::path root(webRoot);
     for (const char* page : kPages) {
         OBSCURA_TRY_STATUS(
-            router.add(webGet(page, "Web UI page (index.html)", [root](Request& request) -> Expected<Response> {
-                if (root.empty()) return notBuilt();
-                OBSCURA_TRY(response, fileResponse(request, root / "index.html", "no-cache"));
-                response.headers.set("Content-Security-Policy", std::string(kContentSecurityPolicy));
-                response.headers.set("Referrer-Policy", "same-origin");
-                response.headers.set("X-Frame-Options", "DENY");
-                response.headers.set("Cross-Origin-Opener-Policy", "same-origin");
-                return response;
-            })));
+            router.add({.method = Method::Get,
+                        .pattern = page,
+                        .auth = AuthPolicy::Anonymous,
+                        .module = "web",
+                        .summary = "Web UI page (index.html)",
+                        .handler = [root](Request& request) -> Expected<Response> {
+                            if (root.empty()) return notBuilt();
+                            OBSCURA_TRY(response, fileResponse(request, root / "index.html", "no-cache"));
+                            response.headers.set("Content-Security-Policy", std::string(kContentSecurityPolicy));
+                            response.headers.set("Referrer-Policy", "same-origin");
+                            response.headers.set("X-Frame-Options", "DENY");
+                            response.headers.set("Cross-Origin-Opener-Policy", "same-origin");
+                            return response;
+                        }}));
     }
-    OBSCURA_TRY_STATUS(router.add(webGet(
-        "/assets/{file}", "Web UI bundle files (hashed names, cached for a year)",
-        [root](Request& request) -> Expected<Response> {
-            if (root.empty()) return notBuilt();
-            const auto file = request.param("file");
-            if (!isSafeRelativePath(file)) return Error(ErrorCode::NotFound, "no such file");
-            return fileResponse(request, root / "assets" / std::string(file), kImmutable);
-        },
-        true)));
-    OBSCURA_TRY_STATUS(router.add(webGet("/favicon.svg", "Web UI icon", [root](Request& request) -> Expected<Response> {
-        if (root.empty()) return notBuilt();
-        return fileResponse(request, root / "favicon.svg", "public, max-age=86400");
-    })));
-    return {};
+    OBSCURA_TRY_STATUS(router.add({.method = Method::Get,
+                                   .pattern = "/assets/{file}",
+                                   .auth = AuthPolicy::Anonymous,
+                                   .module = "web",
+                                   .summary = "Web UI bundle files (hashed names, cached for a year)",
+                                   .rawPathTail = true,
+                                   .handler = [root](Request& request) -> Expected<Response> {
+                                       if (root.empty()) return notBuilt();
+                                       const auto file = request.param("file");
+                                       if (!isSafeRelativePath(file)) return Error(ErrorCode::NotFound, "no such file");
+                                       return fileResponse(request, root / "assets" / std::string(file), kImmutable);
+                                   }}));
+    return router.add({.method = Method::Get,
+                       .pattern = "/favicon.svg",
+                       .auth = AuthPolicy::Anonymous,
+                       .module = "web",
+                       .summary = "Web UI icon",
+                       .handler = [root](Request& request) -> Expected<Response> {
+                           if (root.empty()) return notBuilt();
+                           return fileResponse(request, root / "favicon.svg", "public, max-age=86400");
+                       }});
 }
 
 }  // namespace obscura

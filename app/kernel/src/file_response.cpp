@@ -34,10 +34,10 @@ Expected<Response> FileResponse::answer(const Request& req, Error missing) const
         return internalError("cannot stat " + path + ": " + std::strerror(statErr));
     }
     const auto size = static_cast<std::uint64_t>(st.st_size);
-    const std::string tag = !etag.empty() ? etag
-                                          : "\"" + std::to_string(st.st_size) + "-" +
-                                                std::to_string(st.st_mtim.tv_sec) + "." +
-                                                std::to_string(st.st_mtim.tv_nsec) + "\"";
+    const std::string tag = !etag.empty()
+                                ? etag
+                                : "\"" + std::to_string(st.st_size) + "-" + std::to_string(st.st_mtim.tv_sec) + "." +
+                                      std::to_string(st.st_mtim.tv_nsec) + "\"";
     const std::int64_t modified = lastModified.value_or(static_cast<std::int64_t>(st.st_mtim.tv_sec));
 
     Response response;

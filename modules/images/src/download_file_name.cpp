@@ -35,5 +35,4 @@ std::string downloadFileName(std::string_view clientName, std::string_view fallb
     return name;
 }
 
-
 }  // namespace obscura::images

@@ -7,10 +7,10 @@
 #include <system_error>
 
 #include "atomic_file.hpp"
+#include "obscura/base/ids.hpp"
 #include "obscura/images/asset_source.hpp"
 #include "obscura/images/media_types.hpp"
 #include "obscura/kernel/file_response.hpp"
-#include "obscura/base/ids.hpp"
 #include "vips_engine.hpp"
 
 namespace obscura::media {
@@ -25,7 +25,8 @@ std::string avatarPath(const AvatarDeps& deps, const std::string& userId) {
 
 Expected<Response> serveAvatar(AvatarDeps& deps, const Request& req, const std::string& userId) {
     // The avatar changes in place: revalidated every time, by a tag made of its size and time.
-    return FileResponse{.path = avatarPath(deps, userId), .contentType = "image/webp", .cacheControl = "private, no-cache"}
+    return FileResponse{
+        .path = avatarPath(deps, userId), .contentType = "image/webp", .cacheControl = "private, no-cache"}
         .answer(req, notFound("you have no avatar yet: PUT a picture to set one"));
 }
 
@@ -85,7 +86,8 @@ std::vector<Route> avatarRoutes(AvatarDeps& deps) {
         Route{.method = Method::Put,
               .pattern = "/api/users/me/avatar",
               .module = "media",
-              .summary = "Set your avatar: the picture as the body (JPEG, PNG, WebP, GIF, HEIC); answers the new 256x256 WebP",
+              .summary =
+                  "Set your avatar: the picture as the body (JPEG, PNG, WebP, GIF, HEIC); answers the new 256x256 WebP",
               .body = BodyKind::Buffered,
               .maxBodyBytes = kMaxAvatarBytes,
               .handler = [&deps](Request& req) { return putAvatar(deps, req); }},

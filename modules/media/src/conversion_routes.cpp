@@ -3,8 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "conversion_job.hpp"
-#include "obscura/images/asset_source.hpp"
 #include "obscura/base/ids.hpp"
+#include "obscura/images/asset_source.hpp"
 #include "obscura/kernel/file_response.hpp"
 #include "obscura/kernel/job_json.hpp"
 #include "obscura/kernel/job_queue.hpp"
@@ -43,7 +43,8 @@ Expected<Response> requestConversion(ConversionRouteDeps& deps, Request& req) {
     const ConversionFormat* format = conversionFormat(formatName);
     if (format == nullptr) return Error(ErrorCode::Invalid, "format must be one of mp3, mp4, jpeg, webp");
     if (asset.type == "image" && !format->forImages)
-        return Error(ErrorCode::Invalid, "a photo has no " + std::string(format->name) + ": convert it to jpeg or webp");
+        return Error(ErrorCode::Invalid,
+                     "a photo has no " + std::string(format->name) + ": convert it to jpeg or webp");
 
     storage::NewJob job;
     job.id = newUuid();
@@ -71,11 +72,10 @@ Expected<Response> downloadConversion(ConversionRouteDeps& deps, Request& req) {
                         .contentType = std::string(format->mimeType),
                         .cacheControl = "private, no-cache",
                         .disposition = "attachment; filename=\"" + asset.id + std::string(format->extension) + "\"",
-                        .countBody = [&assets = deps.assets, owner = asset.ownerId](std::uint64_t bytes) {
-                            assets.countServedBytes(owner, bytes);
-                        }}
-        .answer(req, Error(ErrorCode::NotFound, "this conversion is not ready: request it with POST first",
-                           "not_ready"));
+                        .countBody = [&assets = deps.assets, owner = asset.ownerId](
+                                         std::uint64_t bytes) { assets.countServedBytes(owner, bytes); }}
+        .answer(req,
+                Error(ErrorCode::NotFound, "this conversion is not ready: request it with POST first", "not_ready"));
 }
 
 Expected<Response> jobStatus(ConversionRouteDeps& deps, Request& req) {
@@ -104,11 +104,12 @@ std::vector<Route> conversionRoutes(ConversionRouteDeps& deps) {
               .module = "media",
               .summary = "Download a finished conversion (404 not_ready until it is done)",
               .handler = [&deps](Request& req) { return downloadConversion(deps, req); }},
-        Route{.method = Method::Get,
-              .pattern = "/api/jobs/{id}",
-              .module = "media",
-              .summary = "One of your jobs: {id, kind, assetId, state, progress, error?, attempts, createdAt, updatedAt}",
-              .handler = [&deps](Request& req) { return jobStatus(deps, req); }},
+        Route{
+            .method = Method::Get,
+            .pattern = "/api/jobs/{id}",
+            .module = "media",
+            .summary = "One of your jobs: {id, kind, assetId, state, progress, error?, attempts, createdAt, updatedAt}",
+            .handler = [&deps](Request& req) { return jobStatus(deps, req); }},
     };
 }
 

@@ -1,8 +1,9 @@
 // Untrusted text from uploads: UTF-8 repair and client file names.
+#include "utf8_text.hpp"
+
 #include <doctest/doctest.h>
 
 #include "client_file_name.hpp"
-#include "utf8_text.hpp"
 
 using namespace obscura::images;
 
