@@ -6,6 +6,7 @@
 //         .handler = [&](Request& req) -> Expected<Response> { … }}
 //
 // Members may be left out but not reordered (C++20), so the member order below is the order to write them in.
+// Every member has a default member initializer, so leaving one out is not a -Wmissing-field-initializers warning.
 // A route whose body streams into a sink of its own type is made with streamedRoute<Sink>() (no cast back).
 #include <cstdint>
 #include <functional>
@@ -41,15 +42,15 @@ inline constexpr std::uint64_t kDefaultJsonBodyLimit = 1 << 20;
 
 struct Route {
     Method method = Method::Get;
-    std::string pattern;  // "/api/assets/{id}"; literal segments win over parameters
+    std::string pattern{};  // "/api/assets/{id}"; literal segments win over parameters
     AuthPolicy auth = AuthPolicy::User;
-    std::string module;   // owning module, for OpenAPI tags and the access matrix
-    std::string summary;  // one line for the OpenAPI document
+    std::string module{};   // owning module, for OpenAPI tags and the access matrix
+    std::string summary{};  // one line for the OpenAPI document
     BodyKind body = BodyKind::None;
     std::uint64_t maxBodyBytes = kDefaultJsonBodyLimit;  // never unlimited
     bool rawPathTail = false;  // the last parameter takes the rest of the path ("/assets/{file}" for the UI)
-    SinkFactory makeSink;      // BodyKind::Streamed only (see streamedRoute)
-    Handler handler;
+    SinkFactory makeSink{};    // BodyKind::Streamed only (see streamedRoute)
+    Handler handler{};
 };
 
 template <typename Sink>
