@@ -35,9 +35,9 @@ TEST_SUITE("kernel.storage_calls") {
         test::TempDir dir;
         auto storage = jobs_test::openJobsStorage(dir.path());
         const auto job = newJob("test.kind");
-        auto enqueued = inTransaction(*storage, [&](storage::Repositories& r) { return r.jobs().enqueue(job); });
+        auto enqueued = inTransaction(*storage, [&](storage::Repositories& r) { return JobQueue::enqueueIn(r, job); });
         REQUIRE_MESSAGE(enqueued.ok(), enqueued.error().message);
-        CHECK(enqueued->job.id == job.id);
+        CHECK(enqueued->id == job.id);
         auto found = withRepos(*storage, [&](storage::Repositories& r) { return r.jobs().get(job.id); });
         REQUIRE(found.ok());
         CHECK(found->has_value());
@@ -48,7 +48,7 @@ TEST_SUITE("kernel.storage_calls") {
         auto storage = jobs_test::openJobsStorage(dir.path());
         const auto job = newJob("test.kind");
         auto failed = inTransaction(*storage, [&](storage::Repositories& r) -> Expected<int> {
-            OBSCURA_TRY_STATUS(r.jobs().enqueue(job));
+            OBSCURA_TRY_STATUS(JobQueue::enqueueIn(r, job));
             return conflict("changed my mind");
         });
         REQUIRE_FALSE(failed.ok());
