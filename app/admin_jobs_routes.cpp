@@ -5,7 +5,9 @@
 #include "obscura/base/ids.hpp"
 #include "obscura/kernel/job_json.hpp"
 #include "obscura/kernel/job_queue.hpp"
+#include "obscura/kernel/json_body.hpp"
 #include "obscura/kernel/router.hpp"
+#include "obscura/kernel/storage_calls.hpp"
 #include "obscura/storage/storage.hpp"
 
 namespace obscura {
@@ -24,71 +26,55 @@ Expected<int> parseLimit(const Request& req) {
 }
 
 Route listRoute(storage::Storage& storage) {
-    Route r;
-    r.method = Method::Get;
-    r.pattern = "/api/admin/jobs";
-    r.auth = AuthPolicy::Admin;
-    r.module = "server";
-    r.summary = "Durable jobs, newest first, optionally by state (queued, running, succeeded, failed)";
-    r.handler = [&storage](Request& req) -> Expected<Response> {
-        std::string state(req.queryParam("state").value_or(""));
-        if (!state.empty() && state != storage::kJobQueued && state != storage::kJobRunning &&
-            state != storage::kJobSucceeded && state != storage::kJobFailed)
-            return badRequest("state must be one of queued, running, succeeded, failed");
-        OBSCURA_TRY(limit, parseLimit(req));
-        std::string cursor(req.queryParam("cursor").value_or(""));
-        if (!cursor.empty() && !isUuid(cursor)) return badRequest("cursor is not one this server gave out");
-        std::vector<storage::JobRecord> jobs;
-        OBSCURA_TRY_STATUS(storage.run([&](storage::Repositories& repos) -> Status {
-            // One more than asked tells whether another page exists.
-            OBSCURA_TRY(page, repos.jobs().list(state, limit + 1, cursor));
-            jobs = std::move(page);
-            return {};
-        }));
-        nlohmann::json items = nlohmann::json::array();
-        bool more = static_cast<int>(jobs.size()) > limit;
-        if (more) jobs.resize(static_cast<std::size_t>(limit));
-        for (const auto& job : jobs) items.push_back(jobToJson(job));
-        nlohmann::json body = {{"items", items},
-                               {"nextCursor", more ? nlohmann::json(jobs.back().id) : nlohmann::json(nullptr)}};
-        return Response::json(200, body.dump());
-    };
-    return r;
+    return {.method = Method::Get,
+            .pattern = "/api/admin/jobs",
+            .auth = AuthPolicy::Admin,
+            .module = "server",
+            .summary = "Durable jobs, newest first, optionally by state (queued, running, succeeded, failed)",
+            .handler = [&storage](Request& req) -> Expected<Response> {
+                std::string state(req.queryParam("state").value_or(""));
+                if (!state.empty() && state != storage::kJobQueued && state != storage::kJobRunning &&
+                    state != storage::kJobSucceeded && state != storage::kJobFailed)
+                    return badRequest("state must be one of queued, running, succeeded, failed");
+                OBSCURA_TRY(limit, parseLimit(req));
+                std::string cursor(req.queryParam("cursor").value_or(""));
+                if (!cursor.empty() && !isUuid(cursor)) return badRequest("cursor is not one this server gave out");
+                // One more than asked tells whether another page exists.
+                OBSCURA_TRY(jobs, withRepos(storage, [&](storage::Repositories& repos) {
+                                return repos.jobs().list(state, limit + 1, cursor);
+                            }));
+                nlohmann::json items = nlohmann::json::array();
+                bool more = static_cast<int>(jobs.size()) > limit;
+                if (more) jobs.resize(static_cast<std::size_t>(limit));
+                for (const auto& job : jobs) items.push_back(jobToJson(job));
+                nlohmann::json body = {{"items", items},
+                                       {"nextCursor", more ? nlohmann::json(jobs.back().id) : nlohmann::json(nullptr)}};
+                return Response::json(200, body.dump());
+            }};
 }
 
 Route retryRoute(storage::Storage& storage) {
-    Route r;
-    r.method = Method::Post;
-    r.pattern = "/api/admin/jobs/retry";
-    r.auth = AuthPolicy::Admin;
-    r.module = "server";
-    r.body = BodyKind::Buffered;
-    r.maxBodyBytes = 256 * 1024;
-    r.summary = "Requeue failed jobs: the given ids, or every failed job when ids is absent";
-    r.handler = [&storage](Request& req) -> Expected<Response> {
-        std::vector<std::string> ids;
-        if (!req.body.empty()) {
-            auto body = nlohmann::json::parse(req.body, nullptr, false);
-            if (body.is_discarded() || !body.is_object()) return badRequest("body must be a JSON object");
-            if (body.contains("ids")) {
-                if (!body["ids"].is_array()) return invalid("ids must be an array of job ids");
-                for (const auto& id : body["ids"]) {
-                    if (!id.is_string() || !isUuid(id.get<std::string>()))
-                        return invalid("ids must be an array of job ids");
-                    ids.push_back(id.get<std::string>());
-                }
-                if (ids.empty()) return Response::json(200, R"({"count":0})");
-            }
-        }
-        std::int64_t count = 0;
-        OBSCURA_TRY_STATUS(storage.run([&](storage::Repositories& repos) -> Status {
-            OBSCURA_TRY(n, repos.jobs().retryFailed(ids, JobQueue::nowUs(), JobQueue::rfc3339(JobQueue::nowUs())));
-            count = n;
-            return {};
-        }));
-        return Response::json(200, nlohmann::json({{"count", count}}).dump());
-    };
-    return r;
+    return {.method = Method::Post,
+            .pattern = "/api/admin/jobs/retry",
+            .auth = AuthPolicy::Admin,
+            .module = "server",
+            .summary = "Requeue failed jobs: the given ids, or every failed job when ids is absent",
+            .body = BodyKind::Buffered,
+            .maxBodyBytes = 256 * 1024,
+            .handler = [&storage](Request& req) -> Expected<Response> {
+                OBSCURA_TRY(body, JsonBody::parse(req));
+                OBSCURA_TRY(given, body.optionalStrings("ids"));
+                std::vector<std::string> ids = given.value_or(std::vector<std::string>{});
+                for (const auto& id : ids)
+                    if (!isUuid(id)) return invalid("ids must be an array of job ids");
+                // A present ids array is taken literally: [] retries nothing (absent ids means every failed job).
+                if (given && ids.empty()) return Response::json(200, R"({"count":0})");
+                OBSCURA_TRY(count, withRepos(storage, [&](storage::Repositories& repos) {
+                                return repos.jobs().retryFailed(ids, JobQueue::nowUs(),
+                                                                JobQueue::rfc3339(JobQueue::nowUs()));
+                            }));
+                return Response::json(200, nlohmann::json({{"count", count}}).dump());
+            }};
 }
 
 }  // namespace

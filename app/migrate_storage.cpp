@@ -4,6 +4,7 @@
 #include <memory>
 #include <vector>
 
+#include "obscura/kernel/storage_calls.hpp"
 #include "obscura/storage/storage.hpp"
 #include "storage_loader.hpp"
 
@@ -65,13 +66,7 @@ Expected<Side> open(const std::string& role, const std::string& spec, const Migr
 }
 
 Expected<std::int64_t> countRows(storage::Storage& storage, const std::string& table) {
-    std::int64_t count = 0;
-    OBSCURA_TRY_STATUS(storage.run([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(n, repos.tableRows().countRows(table));
-        count = n;
-        return {};
-    }));
-    return count;
+    return withRepos(storage, [&](storage::Repositories& repos) { return repos.tableRows().countRows(table); });
 }
 
 // The source must be exactly at this build's schema (its rows are read in this build's format); the target is
@@ -123,19 +118,21 @@ Expected<std::string> migrateStorage(const MigrateStorageOptions& options, std::
     OBSCURA_TRY(target, open("target", options.to, options));
     OBSCURA_TRY_STATUS(prepareSchemas(source, target));
 
-    std::int64_t total = 0;
-    std::vector<std::pair<std::string, std::int64_t>> copied;
+    using Copied = std::vector<std::pair<std::string, std::int64_t>>;  // table, rows
     // One read transaction over the whole source: every table is read as of the same moment.
-    OBSCURA_TRY_STATUS(source.storage->transaction([&](storage::Repositories& repos) -> Status {
+    const auto copyAll = [&](storage::Repositories& repos) -> Expected<Copied> {
+        Copied tables;
         for (const auto& table : storage::copyableTables()) {
             OBSCURA_TRY(rows, copyTable(repos, *target.storage, table, options.pageRows));
             out << "migrate-storage: " << table.name << ": " << rows << " rows copied" << std::endl;
-            copied.emplace_back(table.name, rows);
-            total += rows;
+            tables.emplace_back(table.name, rows);
         }
-        return {};
-    }));
+        return tables;
+    };
+    OBSCURA_TRY(copied, inTransaction(*source.storage, copyAll));
+    std::int64_t total = 0;
     for (const auto& [table, rows] : copied) {
+        total += rows;
         OBSCURA_TRY(inTarget, countRows(*target.storage, table));
         if (inTarget != rows) {
             return internalError("migrate-storage: " + table + " has " + std::to_string(inTarget) +

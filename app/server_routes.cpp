@@ -12,17 +12,6 @@
 namespace obscura {
 namespace {
 
-Route anonymousGet(std::string pattern, std::string summary, Handler handler) {
-    Route r;
-    r.method = Method::Get;
-    r.pattern = std::move(pattern);
-    r.auth = AuthPolicy::Anonymous;
-    r.module = "server";
-    r.summary = std::move(summary);
-    r.handler = std::move(handler);
-    return r;
-}
-
 nlohmann::json versionJson() {
     auto v = std::string(obscuraVersion());
     int parts[3] = {0, 0, 0};
@@ -33,36 +22,63 @@ nlohmann::json versionJson() {
 }  // namespace
 
 Status addServerRoutes(Router& router, storage::Storage& storage, Metrics& metrics, std::string dataDir) {
-    OBSCURA_TRY_STATUS(router.add(anonymousGet("/healthz", "Liveness: the process answers", [](Request&) -> Expected<Response> {
-        return Response::json(200, R"({"status":"ok"})");
-    })));
-    OBSCURA_TRY_STATUS(router.add(anonymousGet(
-        "/readyz", "Readiness: storage reachable and data directory writable",
-        [&storage, dataDir](Request&) -> Expected<Response> {
-            if (auto s = storage.ping(); !s)
-                return Error(ErrorCode::Unavailable, "storage unreachable: " + s.error().message, "not_ready");
-            if (auto s = probeWritable(dataDir); !s)
-                return Error(ErrorCode::Unavailable, s.error().message, "not_ready");
-            return Response::json(200, R"({"status":"ready"})");
-        })));
-    OBSCURA_TRY_STATUS(router.add(anonymousGet("/metrics", "Prometheus metrics", [&metrics](Request&) -> Expected<Response> {
-        return Response::text(200, metrics.serialize(), "text/plain; version=0.0.4; charset=utf-8");
-    })));
-    OBSCURA_TRY_STATUS(router.add(anonymousGet("/api/server/version", "Server version (Immich)", [](Request&) -> Expected<Response> {
-        return Response::json(200, versionJson().dump());
-    })));
-    OBSCURA_TRY_STATUS(router.add(anonymousGet("/api/server/ping", "Ping (Immich)", [](Request&) -> Expected<Response> {
-        return Response::json(200, R"({"res":"pong"})");
-    })));
-    OBSCURA_TRY_STATUS(router.add(anonymousGet("/.well-known/immich", "API discovery (Immich)", [](Request&) -> Expected<Response> {
-        return Response::json(200, R"({"api":{"endpoint":"/api"}})");
-    })));
     // Generated once, after every route is registered: the route table cannot change while serving.
     auto document = std::make_shared<std::string>();
-    OBSCURA_TRY_STATUS(router.add(anonymousGet("/api/openapi.json", "This OpenAPI document, generated from the route table",
-                                               [document](Request&) -> Expected<Response> {
-                                                   return Response::json(200, *document);
-                                               })));
+    const Route routes[] = {
+        {.method = Method::Get,
+         .pattern = "/healthz",
+         .auth = AuthPolicy::Anonymous,
+         .module = "server",
+         .summary = "Liveness: the process answers",
+         .handler = [](Request&) -> Expected<Response> { return Response::json(200, R"({"status":"ok"})"); }},
+        {.method = Method::Get,
+         .pattern = "/readyz",
+         .auth = AuthPolicy::Anonymous,
+         .module = "server",
+         .summary = "Readiness: storage reachable and data directory writable",
+         .handler = [&storage, dataDir](Request&) -> Expected<Response> {
+             if (auto s = storage.ping(); !s)
+                 return Error(ErrorCode::Unavailable, "storage unreachable: " + s.error().message, "not_ready");
+             if (auto s = probeWritable(dataDir); !s)
+                 return Error(ErrorCode::Unavailable, s.error().message, "not_ready");
+             return Response::json(200, R"({"status":"ready"})");
+         }},
+        {.method = Method::Get,
+         .pattern = "/metrics",
+         .auth = AuthPolicy::Anonymous,
+         .module = "server",
+         .summary = "Prometheus metrics",
+         .handler = [&metrics](Request&) -> Expected<Response> {
+             return Response::text(200, metrics.serialize(), "text/plain; version=0.0.4; charset=utf-8");
+         }},
+        {.method = Method::Get,
+         .pattern = "/api/server/version",
+         .auth = AuthPolicy::Anonymous,
+         .module = "server",
+         .summary = "Server version (Immich)",
+         .handler = [](Request&) -> Expected<Response> { return Response::json(200, versionJson().dump()); }},
+        {.method = Method::Get,
+         .pattern = "/api/server/ping",
+         .auth = AuthPolicy::Anonymous,
+         .module = "server",
+         .summary = "Ping (Immich)",
+         .handler = [](Request&) -> Expected<Response> { return Response::json(200, R"({"res":"pong"})"); }},
+        {.method = Method::Get,
+         .pattern = "/.well-known/immich",
+         .auth = AuthPolicy::Anonymous,
+         .module = "server",
+         .summary = "API discovery (Immich)",
+         .handler = [](Request&) -> Expected<Response> {
+             return Response::json(200, R"({"api":{"endpoint":"/api"}})");
+         }},
+        {.method = Method::Get,
+         .pattern = "/api/openapi.json",
+         .auth = AuthPolicy::Anonymous,
+         .module = "server",
+         .summary = "This OpenAPI document, generated from the route table",
+         .handler = [document](Request&) -> Expected<Response> { return Response::json(200, *document); }},
+    };
+    for (const Route& route : routes) OBSCURA_TRY_STATUS(router.add(route));
     *document = openApiDocument(router, std::string(obscuraVersion()));
     return {};
 }

@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "executable_dir.hpp"
+#include "obscura/kernel/file_response.hpp"
 #include "obscura/kernel/log.hpp"
 #include "obscura/kernel/router.hpp"
 
@@ -16,9 +17,9 @@ namespace fs = std::filesystem;
 
 // The SPA's own routes; the client-side router picks the page. The second web issue's pages are listed
 // already so their deep links work from the first build that has them.
-constexpr std::array kPages = {"/",           "/trash",        "/photos/{id}",   "/s/{key}",    "/albums",
-                               "/albums/{id}", "/search",      "/favorites",     "/account",    "/admin",
-                               "/admin/users", "/admin/jobs",  "/archive",    "/tags"};
+constexpr std::array kPages = {"/",        "/trash",     "/photos/{id}", "/s/{key}", "/albums",      "/albums/{id}",
+                               "/search",  "/favorites", "/account",     "/admin",   "/admin/users", "/admin/jobs",
+                               "/archive", "/tags"};
 
 // No inline script or style anywhere in the bundle; media only from us (blob: for local previews).
 constexpr std::string_view kContentSecurityPolicy =
@@ -33,11 +34,16 @@ std::string_view contentTypeOf(std::string_view name) {
         std::string_view ext, type;
     };
     static constexpr Type kTypes[] = {
-        {".js", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-        {".html", "text/html; charset=utf-8"},     {".svg", "image/svg+xml"},
-        {".png", "image/png"},                     {".webp", "image/webp"},
-        {".jpg", "image/jpeg"},                    {".ico", "image/x-icon"},
-        {".woff2", "font/woff2"},                  {".json", "application/json"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".html", "text/html; charset=utf-8"},
+        {".svg", "image/svg+xml"},
+        {".png", "image/png"},
+        {".webp", "image/webp"},
+        {".jpg", "image/jpeg"},
+        {".ico", "image/x-icon"},
+        {".woff2", "font/woff2"},
+        {".json", "application/json"},
         {".webmanifest", "application/manifest+json"},
     };
     for (const auto& t : kTypes) {
@@ -80,34 +86,22 @@ bool isRegularFile(const fs::path& p) {
     return fs::is_regular_file(p, ec);
 }
 
-// The file, or its .gz twin (written by the web build) when the client takes gzip.
+// The file, or its .gz twin (written by the web build) when the client takes gzip, with validators so a
+// browser revalidating index.html gets a 304.
 Expected<Response> fileResponse(const Request& request, const fs::path& path, std::string_view cacheControl) {
     if (!isRegularFile(path)) return Error(ErrorCode::NotFound, "no such file");
-    Response response;
-    response.headers.set("Content-Type", std::string(contentTypeOf(path.filename().string())));
-    response.headers.set("Cache-Control", std::string(cacheControl));
-    response.headers.set("Vary", "Accept-Encoding");
     fs::path gz = path;
     gz += ".gz";
-    if (acceptsGzip(request) && isRegularFile(gz)) {
-        response.headers.set("Content-Encoding", "gzip");
-        response.file = FileBody{gz.string(), 0, std::nullopt};
-    } else {
-        response.file = FileBody{path.string(), 0, std::nullopt};
-    }
+    const bool gzipped = acceptsGzip(request) && isRegularFile(gz);
+    // The UI's own files are pages and scripts of ours: no sandbox (index.html gets its own policy).
+    OBSCURA_TRY(response, (FileResponse{.path = gzipped ? gz.string() : path.string(),
+                                        .contentType = std::string(contentTypeOf(path.filename().string())),
+                                        .cacheControl = std::string(cacheControl),
+                                        .sandbox = false}
+                               .answer(request, Error(ErrorCode::NotFound, "no such file"))));
+    response.headers.set("Vary", "Accept-Encoding");
+    if (gzipped) response.headers.set("Content-Encoding", "gzip");
     return response;
-}
-
-Route webGet(std::string pattern, std::string summary, Handler handler, bool tail = false) {
-    Route r;
-    r.method = Method::Get;
-    r.pattern = std::move(pattern);
-    r.auth = AuthPolicy::Anonymous;
-    r.module = "web";
-    r.summary = std::move(summary);
-    r.handler = std::move(handler);
-    r.rawPathTail = tail;
-    return r;
 }
 
 Error notBuilt() {
@@ -128,30 +122,43 @@ Status addWebRoutes(Router& router, const std::string& webRoot) {
     if (webRoot.empty()) log::warn("no built web UI found beside the executable (share/obscura/web): / answers 404");
     const fs::path root(webRoot);
     for (const char* page : kPages) {
-        OBSCURA_TRY_STATUS(router.add(webGet(page, "Web UI page (index.html)", [root](Request& request) -> Expected<Response> {
-            if (root.empty()) return notBuilt();
-            OBSCURA_TRY(response, fileResponse(request, root / "index.html", "no-cache"));
-            response.headers.set("Content-Security-Policy", std::string(kContentSecurityPolicy));
-            response.headers.set("Referrer-Policy", "same-origin");
-            response.headers.set("X-Frame-Options", "DENY");
-            response.headers.set("Cross-Origin-Opener-Policy", "same-origin");
-            return response;
-        })));
+        OBSCURA_TRY_STATUS(
+            router.add({.method = Method::Get,
+                        .pattern = page,
+                        .auth = AuthPolicy::Anonymous,
+                        .module = "web",
+                        .summary = "Web UI page (index.html)",
+                        .handler = [root](Request& request) -> Expected<Response> {
+                            if (root.empty()) return notBuilt();
+                            OBSCURA_TRY(response, fileResponse(request, root / "index.html", "no-cache"));
+                            response.headers.set("Content-Security-Policy", std::string(kContentSecurityPolicy));
+                            response.headers.set("Referrer-Policy", "same-origin");
+                            response.headers.set("X-Frame-Options", "DENY");
+                            response.headers.set("Cross-Origin-Opener-Policy", "same-origin");
+                            return response;
+                        }}));
     }
-    OBSCURA_TRY_STATUS(router.add(webGet(
-        "/assets/{file}", "Web UI bundle files (hashed names, cached for a year)",
-        [root](Request& request) -> Expected<Response> {
-            if (root.empty()) return notBuilt();
-            const auto file = request.param("file");
-            if (!isSafeRelativePath(file)) return Error(ErrorCode::NotFound, "no such file");
-            return fileResponse(request, root / "assets" / std::string(file), kImmutable);
-        },
-        true)));
-    OBSCURA_TRY_STATUS(router.add(webGet("/favicon.svg", "Web UI icon", [root](Request& request) -> Expected<Response> {
-        if (root.empty()) return notBuilt();
-        return fileResponse(request, root / "favicon.svg", "public, max-age=86400");
-    })));
-    return {};
+    OBSCURA_TRY_STATUS(router.add({.method = Method::Get,
+                                   .pattern = "/assets/{file}",
+                                   .auth = AuthPolicy::Anonymous,
+                                   .module = "web",
+                                   .summary = "Web UI bundle files (hashed names, cached for a year)",
+                                   .rawPathTail = true,
+                                   .handler = [root](Request& request) -> Expected<Response> {
+                                       if (root.empty()) return notBuilt();
+                                       const auto file = request.param("file");
+                                       if (!isSafeRelativePath(file)) return Error(ErrorCode::NotFound, "no such file");
+                                       return fileResponse(request, root / "assets" / std::string(file), kImmutable);
+                                   }}));
+    return router.add({.method = Method::Get,
+                       .pattern = "/favicon.svg",
+                       .auth = AuthPolicy::Anonymous,
+                       .module = "web",
+                       .summary = "Web UI icon",
+                       .handler = [root](Request& request) -> Expected<Response> {
+                           if (root.empty()) return notBuilt();
+                           return fileResponse(request, root / "favicon.svg", "public, max-age=86400");
+                       }});
 }
 
 }  // namespace obscura

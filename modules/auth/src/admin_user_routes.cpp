@@ -5,8 +5,8 @@
 #include "account_rules.hpp"
 #include "account_service.hpp"
 #include "auth_routes.hpp"
-#include "json_body.hpp"
 #include "obscura/base/ids.hpp"
+#include "obscura/kernel/json_body.hpp"
 #include "user_json.hpp"
 
 namespace obscura::auth {
@@ -41,57 +41,71 @@ Expected<std::string> userIdParam(const Request& request) {
 }
 
 Route listRoute(RouteContext& ctx) {
-    return authRoute(Method::Get, "/api/admin/users", AuthPolicy::Admin,
-                     "Every account with its usage, by username (?limit=1..500, ?after=<username>)",
-                     [&ctx](Request& request) -> Expected<Response> {
-                         OBSCURA_TRY(limit, listLimit(request));
-                         const std::string after = usernameKey(request.queryParam("after").value_or(""));
-                         OBSCURA_TRY(users, ctx.accounts.list(limit, after));
-                         nlohmann::json body = nlohmann::json::array();
-                         for (const auto& u : users) {
-                             OBSCURA_TRY(entry, adminUserJson(ctx, u));
-                             body.push_back(std::move(entry));
-                         }
-                         return jsonResponse(200, body);
-                     });
+    return Route{.method = Method::Get,
+                 .pattern = "/api/admin/users",
+                 .auth = AuthPolicy::Admin,
+                 .module = "auth",
+                 .summary = "Every account with its usage, by username (?limit=1..500, ?after=<username>)",
+                 .handler = [&ctx](Request& request) -> Expected<Response> {
+                     OBSCURA_TRY(limit, listLimit(request));
+                     const std::string after = usernameKey(request.queryParam("after").value_or(""));
+                     OBSCURA_TRY(users, ctx.accounts.list(limit, after));
+                     nlohmann::json body = nlohmann::json::array();
+                     for (const auto& u : users) {
+                         OBSCURA_TRY(entry, adminUserJson(ctx, u));
+                         body.push_back(std::move(entry));
+                     }
+                     return jsonResponse(200, body);
+                 }};
 }
 
 Route createRoute(RouteContext& ctx) {
-    return authRoute(
-        Method::Post, "/api/admin/users", AuthPolicy::Admin,
-        "Create an account ({username, password, email?, displayName?, isAdmin?, quotaBytes?})",
-        [&ctx](Request& request) -> Expected<Response> {
-            OBSCURA_TRY(body, JsonBody::parse(request));
-            OBSCURA_TRY(username, body.requiredString("username"));
-            OBSCURA_TRY(password, body.requiredString("password"));
-            OBSCURA_TRY(email, body.optionalString("email"));
-            OBSCURA_TRY(displayName, body.optionalString("displayName"));
-            OBSCURA_TRY(isAdmin, body.optionalBool("isAdmin"));
-            OBSCURA_TRY(quota, body.optionalNullableCount("quotaBytes"));
-            NewUser user{std::move(username),      std::move(password),     email.value_or(""),
-                         displayName.value_or(""), isAdmin.value_or(false), quota ? *quota : std::nullopt};
-            OBSCURA_TRY(created, ctx.accounts.createUser(user));
-            OBSCURA_TRY(json, adminUserJson(ctx, created));
-            return jsonResponse(201, json);
-        },
-        BodyKind::Buffered);
+    return Route{.method = Method::Post,
+                 .pattern = "/api/admin/users",
+                 .auth = AuthPolicy::Admin,
+                 .module = "auth",
+                 .summary = "Create an account ({username, password, email?, displayName?, isAdmin?, quotaBytes?})",
+                 .body = BodyKind::Buffered,
+                 .handler = [&ctx](Request& request) -> Expected<Response> {
+                     OBSCURA_TRY(body, JsonBody::parse(request));
+                     OBSCURA_TRY(username, body.requiredString("username"));
+                     OBSCURA_TRY(password, body.requiredString("password"));
+                     OBSCURA_TRY(email, body.optionalString("email"));
+                     OBSCURA_TRY(displayName, body.optionalString("displayName"));
+                     OBSCURA_TRY(isAdmin, body.optionalBool("isAdmin"));
+                     OBSCURA_TRY(quota, body.optionalNullableCount("quotaBytes"));
+                     NewUser user{std::move(username),      std::move(password),     email.value_or(""),
+                                  displayName.value_or(""), isAdmin.value_or(false), quota ? *quota : std::nullopt};
+                     OBSCURA_TRY(created, ctx.accounts.createUser(user));
+                     OBSCURA_TRY(json, adminUserJson(ctx, created));
+                     return jsonResponse(201, json);
+                 }};
 }
 
 Route getRoute(RouteContext& ctx) {
-    return authRoute(Method::Get, "/api/admin/users/{id}", AuthPolicy::Admin, "One account with its usage",
-                     [&ctx](Request& request) -> Expected<Response> {
-                         OBSCURA_TRY(id, userIdParam(request));
-                         OBSCURA_TRY(user, ctx.accounts.find(id));
-                         OBSCURA_TRY(json, adminUserJson(ctx, user));
-                         return jsonResponse(200, json);
-                     });
+    return Route{.method = Method::Get,
+                 .pattern = "/api/admin/users/{id}",
+                 .auth = AuthPolicy::Admin,
+                 .module = "auth",
+                 .summary = "One account with its usage",
+                 .handler = [&ctx](Request& request) -> Expected<Response> {
+                     OBSCURA_TRY(id, userIdParam(request));
+                     OBSCURA_TRY(user, ctx.accounts.find(id));
+                     OBSCURA_TRY(json, adminUserJson(ctx, user));
+                     return jsonResponse(200, json);
+                 }};
 }
 
 Route patchRoute(RouteContext& ctx) {
-    return authRoute(
-        Method::Patch, "/api/admin/users/{id}", AuthPolicy::Admin,
-        "Change quotaBytes, isAdmin, disabled, displayName, email, bio or password; the last admin stays one",
-        [&ctx](Request& request) -> Expected<Response> {
+    return Route{
+        .method = Method::Patch,
+        .pattern = "/api/admin/users/{id}",
+        .auth = AuthPolicy::Admin,
+        .module = "auth",
+        .summary =
+            "Change quotaBytes, isAdmin, disabled, displayName, email, bio or password; the last admin stays one",
+        .body = BodyKind::Buffered,
+        .handler = [&ctx](Request& request) -> Expected<Response> {
             OBSCURA_TRY(id, userIdParam(request));
             OBSCURA_TRY(existing, ctx.accounts.find(id));  // 404 before any complaint about the body
             (void)existing;
@@ -110,18 +124,20 @@ Route patchRoute(RouteContext& ctx) {
             OBSCURA_TRY(user, ctx.accounts.adminUpdate(id, changes));
             OBSCURA_TRY(json, adminUserJson(ctx, user));
             return jsonResponse(200, json);
-        },
-        BodyKind::Buffered);
+        }};
 }
 
 Route deleteRoute(RouteContext& ctx) {
-    return authRoute(Method::Delete, "/api/admin/users/{id}", AuthPolicy::Admin,
-                     "Delete an account and everything in it (publishes user.deleted); not the last admin",
-                     [&ctx](Request& request) -> Expected<Response> {
-                         OBSCURA_TRY(id, userIdParam(request));
-                         OBSCURA_TRY_STATUS(ctx.accounts.adminDelete(id));
-                         return Response::noContent();
-                     });
+    return Route{.method = Method::Delete,
+                 .pattern = "/api/admin/users/{id}",
+                 .auth = AuthPolicy::Admin,
+                 .module = "auth",
+                 .summary = "Delete an account and everything in it (publishes user.deleted); not the last admin",
+                 .handler = [&ctx](Request& request) -> Expected<Response> {
+                     OBSCURA_TRY(id, userIdParam(request));
+                     OBSCURA_TRY_STATUS(ctx.accounts.adminDelete(id));
+                     return Response::noContent();
+                 }};
 }
 
 }  // namespace

@@ -6,19 +6,6 @@
 
 namespace obscura::auth {
 
-Route authRoute(Method method, std::string pattern, AuthPolicy policy, std::string summary, Handler handler,
-                BodyKind body) {
-    Route route;
-    route.method = method;
-    route.pattern = std::move(pattern);
-    route.auth = policy;
-    route.summary = std::move(summary);
-    route.handler = std::move(handler);
-    route.body = body;
-    route.module = "auth";
-    return route;
-}
-
 Response jsonResponse(int status, const nlohmann::json& body) { return Response::json(status, body.dump()); }
 
 void noStore(Response& response) {

@@ -10,6 +10,7 @@
 #include "obscura/kernel/route.hpp"
 
 namespace obscura {
+class JsonBody;
 class ServiceRegistry;
 namespace storage {
 class Storage;
@@ -19,7 +20,6 @@ class Storage;
 namespace obscura::auth {
 
 class AccountService;
-class JsonBody;
 class SessionService;
 struct ProfileChanges;
 
@@ -41,9 +41,6 @@ std::vector<Route> apiKeyRoutes(RouteContext& ctx);
 // /api/admin/users…
 std::vector<Route> adminUserRoutes(RouteContext& ctx);
 
-// A route of this module; a JSON body is read for Buffered routes.
-Route authRoute(Method method, std::string pattern, AuthPolicy policy, std::string summary, Handler handler,
-                BodyKind body = BodyKind::None);
 Response jsonResponse(int status, const nlohmann::json& body);
 // Responses that carry credentials must never be stored by a cache.
 void noStore(Response& response);

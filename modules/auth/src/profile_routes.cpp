@@ -3,7 +3,7 @@
 
 #include "account_service.hpp"
 #include "auth_routes.hpp"
-#include "json_body.hpp"
+#include "obscura/kernel/json_body.hpp"
 #include "user_json.hpp"
 
 namespace obscura::auth {
@@ -21,52 +21,64 @@ Expected<ProfileChanges> readProfileChanges(const JsonBody& body) {
 
 std::vector<Route> profileRoutes(RouteContext& ctx) {
     std::vector<Route> routes;
-    routes.push_back(authRoute(Method::Get, "/api/users/me", AuthPolicy::User, "The caller's account",
-                               [&ctx](Request& request) -> Expected<Response> {
-                                   OBSCURA_TRY(user, ctx.accounts.find(request.principal->userId));
-                                   return jsonResponse(200, userJson(user, &ctx.services));
-                               }));
-    routes.push_back(authRoute(
-        Method::Patch, "/api/users/me", AuthPolicy::User, "Change the caller's displayName, email or bio",
-        [&ctx](Request& request) -> Expected<Response> {
-            OBSCURA_TRY(body, JsonBody::parse(request));
-            OBSCURA_TRY(changes, readProfileChanges(body));
-            OBSCURA_TRY(user, ctx.accounts.updateProfile(request.principal->userId, changes));
-            return jsonResponse(200, userJson(user, &ctx.services));
-        },
-        BodyKind::Buffered));
-    routes.push_back(authRoute(
-        Method::Delete, "/api/users/me", AuthPolicy::User,
-        "Delete the caller's account and everything in it; needs {password} (publishes user.deleted)",
-        [&ctx](Request& request) -> Expected<Response> {
+    routes.push_back(Route{.method = Method::Get,
+                           .pattern = "/api/users/me",
+                           .module = "auth",
+                           .summary = "The caller's account",
+                           .handler = [&ctx](Request& request) -> Expected<Response> {
+                               OBSCURA_TRY(user, ctx.accounts.find(request.principal->userId));
+                               return jsonResponse(200, userJson(user, &ctx.services));
+                           }});
+    routes.push_back(Route{.method = Method::Patch,
+                           .pattern = "/api/users/me",
+                           .module = "auth",
+                           .summary = "Change the caller's displayName, email or bio",
+                           .body = BodyKind::Buffered,
+                           .handler = [&ctx](Request& request) -> Expected<Response> {
+                               OBSCURA_TRY(body, JsonBody::parse(request));
+                               OBSCURA_TRY(changes, readProfileChanges(body));
+                               OBSCURA_TRY(user, ctx.accounts.updateProfile(request.principal->userId, changes));
+                               return jsonResponse(200, userJson(user, &ctx.services));
+                           }});
+    routes.push_back(Route{
+        .method = Method::Delete,
+        .pattern = "/api/users/me",
+        .module = "auth",
+        .summary = "Delete the caller's account and everything in it; needs {password} (publishes user.deleted)",
+        .body = BodyKind::Buffered,
+        .handler = [&ctx](Request& request) -> Expected<Response> {
             OBSCURA_TRY_STATUS(requireSession(request));
             OBSCURA_TRY(body, JsonBody::parse(request));
             OBSCURA_TRY(password, body.requiredString("password"));
             OBSCURA_TRY_STATUS(ctx.accounts.deleteOwnAccount(request.principal->userId, password, request.clientIp));
             return Response::noContent();
-        },
-        BodyKind::Buffered));
-    routes.push_back(authRoute(
-        Method::Put, "/api/users/me/password", AuthPolicy::User,
-        "Change the caller's password ({currentPassword, newPassword}); every session of the account ends",
-        [&ctx](Request& request) -> Expected<Response> {
+        }});
+    routes.push_back(Route{
+        .method = Method::Put,
+        .pattern = "/api/users/me/password",
+        .module = "auth",
+        .summary = "Change the caller's password ({currentPassword, newPassword}); every session of the account ends",
+        .body = BodyKind::Buffered,
+        .handler = [&ctx](Request& request) -> Expected<Response> {
             OBSCURA_TRY_STATUS(requireSession(request));
             OBSCURA_TRY(body, JsonBody::parse(request));
             OBSCURA_TRY(current, body.requiredString("currentPassword"));
             OBSCURA_TRY(next, body.requiredString("newPassword"));
             OBSCURA_TRY_STATUS(ctx.accounts.changePassword(request.principal->userId, current, next, request.clientIp));
             return Response::noContent();
-        },
-        BodyKind::Buffered));
-    routes.push_back(authRoute(
-        Method::Get, "/api/users/me/usage", AuthPolicy::User, "What the caller stores and downloads, and their quota",
-        [&ctx](Request& request) -> Expected<Response> {
-            OBSCURA_TRY(user, ctx.accounts.find(request.principal->userId));
-            OBSCURA_TRY(usage, usageOf(ctx.services, user.id));
-            nlohmann::json body = usageJson(usage);
-            body["quotaBytes"] = user.quotaBytes ? nlohmann::json(*user.quotaBytes) : nlohmann::json(nullptr);
-            return jsonResponse(200, body);
-        }));
+        }});
+    routes.push_back(Route{.method = Method::Get,
+                           .pattern = "/api/users/me/usage",
+                           .module = "auth",
+                           .summary = "What the caller stores and downloads, and their quota",
+                           .handler = [&ctx](Request& request) -> Expected<Response> {
+                               OBSCURA_TRY(user, ctx.accounts.find(request.principal->userId));
+                               OBSCURA_TRY(usage, usageOf(ctx.services, user.id));
+                               nlohmann::json body = usageJson(usage);
+                               body["quotaBytes"] =
+                                   user.quotaBytes ? nlohmann::json(*user.quotaBytes) : nlohmann::json(nullptr);
+                               return jsonResponse(200, body);
+                           }});
     return routes;
 }
 

@@ -6,7 +6,7 @@
 #include "account_service.hpp"
 #include "auth_routes.hpp"
 #include "browser_session.hpp"
-#include "json_body.hpp"
+#include "obscura/kernel/json_body.hpp"
 #include "secrets.hpp"
 #include "session_service.hpp"
 #include "user_json.hpp"
@@ -75,32 +75,39 @@ Expected<PresentedToken> presentedRefreshToken(const RouteContext& ctx, const Re
 }
 
 Route registerRoute(RouteContext& ctx) {
-    return authRoute(
-        Method::Post, "/api/auth/register", AuthPolicy::Anonymous,
-        "Create an account (the first one becomes admin; later ones while registration is open)",
-        [&ctx](Request& request) -> Expected<Response> {
-            OBSCURA_TRY_STATUS(ctx.accounts.checkRegistrationOpen());
-            OBSCURA_TRY(body, JsonBody::parse(request));
-            NewUser user;
-            OBSCURA_TRY(username, body.requiredString("username"));
-            OBSCURA_TRY(password, body.requiredString("password"));
-            OBSCURA_TRY(email, body.optionalString("email"));
-            OBSCURA_TRY(displayName, body.optionalString("displayName"));
-            user.username = std::move(username);
-            user.password = std::move(password);
-            user.email = email.value_or("");
-            user.displayName = displayName.value_or("");
-            OBSCURA_TRY(created, ctx.accounts.registerUser(user));
-            return jsonResponse(201, userJson(created, &ctx.services));
-        },
-        BodyKind::Buffered);
+    return Route{.method = Method::Post,
+                 .pattern = "/api/auth/register",
+                 .auth = AuthPolicy::Anonymous,
+                 .module = "auth",
+                 .summary = "Create an account (the first one becomes admin; later ones while registration is open)",
+                 .body = BodyKind::Buffered,
+                 .handler = [&ctx](Request& request) -> Expected<Response> {
+                     OBSCURA_TRY_STATUS(ctx.accounts.checkRegistrationOpen());
+                     OBSCURA_TRY(body, JsonBody::parse(request));
+                     NewUser user;
+                     OBSCURA_TRY(username, body.requiredString("username"));
+                     OBSCURA_TRY(password, body.requiredString("password"));
+                     OBSCURA_TRY(email, body.optionalString("email"));
+                     OBSCURA_TRY(displayName, body.optionalString("displayName"));
+                     user.username = std::move(username);
+                     user.password = std::move(password);
+                     user.email = email.value_or("");
+                     user.displayName = displayName.value_or("");
+                     OBSCURA_TRY(created, ctx.accounts.registerUser(user));
+                     return jsonResponse(201, userJson(created, &ctx.services));
+                 }};
 }
 
 Route loginRoute(RouteContext& ctx) {
-    return authRoute(
-        Method::Post, "/api/auth/login", AuthPolicy::Anonymous,
-        "Sign in with {username, password} or Authorization: Basic; answers tokens (cookies too with cookie:true)",
-        [&ctx](Request& request) -> Expected<Response> {
+    return Route{
+        .method = Method::Post,
+        .pattern = "/api/auth/login",
+        .auth = AuthPolicy::Anonymous,
+        .module = "auth",
+        .summary =
+            "Sign in with {username, password} or Authorization: Basic; answers tokens (cookies too with cookie:true)",
+        .body = BodyKind::Buffered,
+        .handler = [&ctx](Request& request) -> Expected<Response> {
             OBSCURA_TRY(body, JsonBody::parse(request));
             OBSCURA_TRY(cookie, body.optionalBool("cookie"));
             OBSCURA_TRY(basic, basicCredentials(request));
@@ -114,39 +121,44 @@ Route loginRoute(RouteContext& ctx) {
             }
             OBSCURA_TRY(session, ctx.sessions.login(credentials.username, credentials.password, request.clientIp));
             return sessionResponse(ctx, request, session, cookie.value_or(false));
-        },
-        BodyKind::Buffered);
+        }};
 }
 
 Route refreshRoute(RouteContext& ctx) {
-    return authRoute(
-        Method::Post, "/api/auth/refresh", AuthPolicy::Anonymous,
-        "Trade a refresh token for new tokens; the old one dies, and presenting a dead one revokes its family",
-        [&ctx](Request& request) -> Expected<Response> {
+    return Route{
+        .method = Method::Post,
+        .pattern = "/api/auth/refresh",
+        .auth = AuthPolicy::Anonymous,
+        .module = "auth",
+        .summary =
+            "Trade a refresh token for new tokens; the old one dies, and presenting a dead one revokes its family",
+        .body = BodyKind::Buffered,
+        .handler = [&ctx](Request& request) -> Expected<Response> {
             OBSCURA_TRY(body, JsonBody::parse(request));
             OBSCURA_TRY(presented, presentedRefreshToken(ctx, request, body));
             OBSCURA_TRY(session, ctx.sessions.refresh(presented.token));
             return sessionResponse(ctx, request, session, presented.fromCookie);
-        },
-        BodyKind::Buffered);
+        }};
 }
 
 Route logoutRoute(RouteContext& ctx) {
-    return authRoute(
-        Method::Post, "/api/auth/logout", AuthPolicy::Anonymous,
-        "Sign out: revokes the refresh token's family (and clears the browser's cookies)",
-        [&ctx](Request& request) -> Expected<Response> {
-            OBSCURA_TRY(body, JsonBody::parse(request));
-            OBSCURA_TRY(presented, presentedRefreshToken(ctx, request, body));
-            OBSCURA_TRY_STATUS(ctx.sessions.logout(presented.token));
-            Response response = Response::noContent();
-            if (request.cookie(kAccessCookie) || request.cookie(kRefreshCookie)) {
-                for (auto& c : clearedSessionCookies(secureCookies(request, ctx.settings.publicUrl)))
-                    response.headers.add("Set-Cookie", std::move(c));
-            }
-            return response;
-        },
-        BodyKind::Buffered);
+    return Route{.method = Method::Post,
+                 .pattern = "/api/auth/logout",
+                 .auth = AuthPolicy::Anonymous,
+                 .module = "auth",
+                 .summary = "Sign out: revokes the refresh token's family (and clears the browser's cookies)",
+                 .body = BodyKind::Buffered,
+                 .handler = [&ctx](Request& request) -> Expected<Response> {
+                     OBSCURA_TRY(body, JsonBody::parse(request));
+                     OBSCURA_TRY(presented, presentedRefreshToken(ctx, request, body));
+                     OBSCURA_TRY_STATUS(ctx.sessions.logout(presented.token));
+                     Response response = Response::noContent();
+                     if (request.cookie(kAccessCookie) || request.cookie(kRefreshCookie)) {
+                         for (auto& c : clearedSessionCookies(secureCookies(request, ctx.settings.publicUrl)))
+                             response.headers.add("Set-Cookie", std::move(c));
+                     }
+                     return response;
+                 }};
 }
 
 }  // namespace

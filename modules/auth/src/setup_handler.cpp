@@ -2,20 +2,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "obscura/storage/storage.hpp"
+#include "obscura/kernel/storage_calls.hpp"
 
 namespace obscura::auth {
 
 namespace {
 Expected<std::int64_t> countUsers(storage::Storage& storage) {
-    std::int64_t users = 0;
-    auto status = storage.run([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(n, repos.auth().countUsers());
-        users = n;
-        return {};
-    });
-    if (!status) return std::move(status).error();
-    return users;
+    return withRepos(storage, [](storage::Repositories& repos) { return repos.auth().countUsers(); });
 }
 }  // namespace
 
@@ -26,19 +19,17 @@ Expected<std::string> effectiveRegistration(storage::Storage& storage, const std
 }
 
 Route setupRoute(storage::Storage& storage, std::string configuredRegistration) {
-    Route route;
-    route.method = Method::Get;
-    route.pattern = "/api/auth/setup";
-    route.auth = AuthPolicy::Anonymous;
-    route.module = "auth";
-    route.summary = "Whether the first (admin) account must still be created, and whether registration is open";
-    route.handler = [&storage, configured = std::move(configuredRegistration)](Request&) -> Expected<Response> {
-        OBSCURA_TRY(users, countUsers(storage));
-        OBSCURA_TRY(registration, effectiveRegistration(storage, configured));
-        nlohmann::json body = {{"setupRequired", users == 0}, {"registration", registration}};
-        return Response::json(200, body.dump());
-    };
-    return route;
+    return Route{.method = Method::Get,
+                 .pattern = "/api/auth/setup",
+                 .auth = AuthPolicy::Anonymous,
+                 .module = "auth",
+                 .summary = "Whether the first (admin) account must still be created, and whether registration is open",
+                 .handler = [&storage, configured = std::move(configuredRegistration)](Request&) -> Expected<Response> {
+                     OBSCURA_TRY(users, countUsers(storage));
+                     OBSCURA_TRY(registration, effectiveRegistration(storage, configured));
+                     nlohmann::json body = {{"setupRequired", users == 0}, {"registration", registration}};
+                     return Response::json(200, body.dump());
+                 }};
 }
 
 }  // namespace obscura::auth

@@ -2,20 +2,15 @@
 
 #include "derivative_signal.hpp"
 
-#include <sys/stat.h>
-
-#include <cerrno>
 #include <charconv>
-#include <cstring>
-#include <nlohmann/json.hpp>
 
 #include "bandwidth_meter.hpp"
-#include "byte_range.hpp"
-#include "conditional_request.hpp"
-#include "content_disposition.hpp"
+#include "download_file_name.hpp"
 #include "library_layout.hpp"
 #include "obscura/images/media_types.hpp"
 #include "obscura/base/ids.hpp"
+#include "obscura/kernel/content_disposition.hpp"
+#include "obscura/kernel/file_response.hpp"
 #include "obscura/storage/storage.hpp"
 
 namespace obscura::images {
@@ -47,76 +42,9 @@ Expected<storage::AssetRecord> ownedAsset(storage::Storage& storage, const Reque
     return std::move(*found);
 }
 
-struct ServedFile {
-    std::string path;
-    std::string etag;  // with its quotes
-    std::int64_t lastModified = 0;
-    std::string contentType;
-    std::string cacheControl;
-    std::string disposition;  // "" = none (shown inline)
-};
-
-Response rangeNotSatisfiable(const Request& req, std::uint64_t size) {
-    const nlohmann::json body = {
-        {"error",
-         {{"code", "range_not_satisfiable"},
-          {"message", "the requested range starts beyond the end of the file (" + std::to_string(size) + " bytes)"},
-          {"requestId", req.requestId}}}};
-    Response response = Response::json(416, body.dump());
-    response.headers.set("Content-Range", "bytes */" + std::to_string(size));
-    return response;
-}
-
-// Counts what the response's body will carry. The count is taken when the response is made, not as bytes
-// leave: a client that disconnects mid-download is counted in full (documented in docs/api.md).
-void countBandwidth(BandwidthMeter& meter, const Request& req, const std::string& ownerId, std::uint64_t bytes) {
-    if (req.method == Method::Head) return;
-    meter.add(ownerId, static_cast<std::int64_t>(bytes));
-}
-
-Expected<Response> serveFile(BandwidthMeter& meter, const Request& req, const std::string& ownerId,
-                             const ServedFile& file, Error missing) {
-    struct stat st {};
-    const int statErr = ::stat(file.path.c_str(), &st) == 0 ? 0 : errno;
-    if (statErr != 0 || !S_ISREG(st.st_mode)) {
-        if (statErr == 0 || statErr == ENOENT || statErr == ENOTDIR) return missing;
-        return internalError("cannot stat " + file.path + ": " + std::strerror(statErr));
-    }
-    const auto size = static_cast<std::uint64_t>(st.st_size);
-
-    Response response;
-    response.headers.set("ETag", file.etag);
-    response.headers.set("Last-Modified", formatHttpDate(file.lastModified));
-    response.headers.set("Cache-Control", file.cacheControl);
-    if (notModified(req.headers.get("If-None-Match"), req.headers.get("If-Modified-Since"), file.etag,
-                    file.lastModified)) {
-        response.status = 304;
-        return response;
-    }
-    response.headers.set("Content-Type", file.contentType);
-    response.headers.set("Accept-Ranges", "bytes");
-    response.headers.set("Content-Security-Policy", "sandbox");
-    if (!file.disposition.empty()) response.headers.set("Content-Disposition", file.disposition);
-
-    ByteRange range;
-    if (auto header = req.headers.get("Range");
-        header && ifRangeAllows(req.headers.get("If-Range"), file.etag, file.lastModified)) {
-        range = parseByteRange(*header, size);
-    }
-    if (range.kind == ByteRange::Kind::Unsatisfiable) return rangeNotSatisfiable(req, size);
-    if (range.kind == ByteRange::Kind::Partial) {
-        response.status = 206;
-        response.headers.set("Content-Range", "bytes " + std::to_string(range.offset) + "-" +
-                                                  std::to_string(range.offset + range.length - 1) + "/" +
-                                                  std::to_string(size));
-        response.file = FileBody{file.path, range.offset, range.length};
-        countBandwidth(meter, req, ownerId, range.length);
-        return response;
-    }
-    response.status = 200;
-    response.file = FileBody{file.path, 0, size};
-    countBandwidth(meter, req, ownerId, size);
-    return response;
+// The owner's bandwidth of the month counts what each response's body carries (not HEAD, 304 or 416).
+std::function<void(std::uint64_t)> bandwidthOf(BandwidthMeter& meter, const std::string& ownerId) {
+    return [&meter, ownerId](std::uint64_t bytes) { meter.add(ownerId, static_cast<std::int64_t>(bytes)); };
 }
 
 Expected<Response> serveOriginal(DownloadDeps& deps, const Request& req) {
@@ -126,34 +54,18 @@ Expected<Response> serveOriginal(DownloadDeps& deps, const Request& req) {
 
 }  // namespace
 
-Expected<Response> serveProducedFile(BandwidthMeter& meter, const Request& req, const std::string& ownerId,
-                                     const std::string& path, const std::string& contentType,
-                                     const std::string& disposition, Error missing) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return missing;
-    ServedFile file;
-    file.path = path;
-    file.etag = "\"" + std::to_string(st.st_size) + "-" + std::to_string(st.st_mtim.tv_sec) + "." +
-                std::to_string(st.st_mtim.tv_nsec) + "\"";
-    file.lastModified = st.st_mtim.tv_sec;
-    file.contentType = contentType;
-    file.cacheControl = kOriginalCache;
-    file.disposition = disposition;
-    return serveFile(meter, req, ownerId, file, std::move(missing));
-}
-
 Expected<Response> serveOriginalOf(DownloadDeps& deps, const Request& req, const storage::AssetRecord& asset) {
     const Error missing(ErrorCode::NotFound, "the original file of this asset is missing", "file_missing");
     if (asset.fileMissing) return missing;
     const MediaType* type = mediaTypeByMime(asset.mimeType);
-    ServedFile file;
-    file.path = deps.dataDir + "/" + asset.storagePath;
-    file.etag = "\"" + asset.checksum + "\"";
-    file.lastModified = asset.createdAtUs / 1000000;
-    file.contentType = type ? std::string(type->mimeType) : "application/octet-stream";
-    file.cacheControl = kOriginalCache;
-    file.disposition = attachmentDisposition(downloadFileName(asset.originalFileName, asset.id, type));
-    return serveFile(deps.bandwidth, req, asset.ownerId, file, missing);
+    return FileResponse{.path = deps.dataDir + "/" + asset.storagePath,
+                        .contentType = type ? std::string(type->mimeType) : "application/octet-stream",
+                        .cacheControl = kOriginalCache,
+                        .etag = "\"" + asset.checksum + "\"",
+                        .lastModified = asset.createdAtUs / 1000000,
+                        .disposition = attachmentDisposition(downloadFileName(asset.originalFileName, asset.id, type)),
+                        .countBody = bandwidthOf(deps.bandwidth, asset.ownerId)}
+        .answer(req, missing);
 }
 
 namespace {
@@ -211,13 +123,13 @@ Expected<Response> serveDerivative(DownloadDeps& deps, const Request& req, const
         return Error(ErrorCode::NotFound, "the " + what + " of this asset could not be made", "not_ready");
     const Error notReady(ErrorCode::NotFound, "the " + what + " of this asset is not ready yet", "not_ready");
     if (state.state != kDerivativeReady) return notReady;
-    ServedFile file;
-    file.path = deps.dataDir + "/" + derivedPath(asset.ownerId, asset.id, kind);
-    file.etag = "\"" + asset.id + "-" + what + "-" + std::to_string(state.version) + "\"";
-    file.lastModified = asset.createdAtUs / 1000000;
-    file.contentType = std::string(derivedMimeType(kind));
-    file.cacheControl = kDerivativeCache;
-    return serveFile(deps.bandwidth, req, asset.ownerId, file, notReady);
+    return FileResponse{.path = deps.dataDir + "/" + derivedPath(asset.ownerId, asset.id, kind),
+                        .contentType = std::string(derivedMimeType(kind)),
+                        .cacheControl = kDerivativeCache,
+                        .etag = "\"" + asset.id + "-" + what + "-" + std::to_string(state.version) + "\"",
+                        .lastModified = asset.createdAtUs / 1000000,
+                        .countBody = bandwidthOf(deps.bandwidth, asset.ownerId)}
+        .answer(req, notReady);
 }
 
 Expected<std::string_view> thumbnailKind(const Request& req) {

@@ -36,11 +36,4 @@ Expected<Response> serveDerivative(DownloadDeps& deps, const Request& req, const
 // ?size=thumbnail|thumb|preview → the derivative kind (400 otherwise).
 Expected<std::string_view> thumbnailKind(const Request& req);
 
-// A file another module made for the owner (a conversion), answered like the original: Range, an ETag from the
-// file's size and modification time (a redone conversion is new bytes), revalidated on every use, counted in
-// the owner's bandwidth. `missing` when the file is not there.
-Expected<Response> serveProducedFile(BandwidthMeter& meter, const Request& req, const std::string& ownerId,
-                                     const std::string& path, const std::string& contentType,
-                                     const std::string& disposition, Error missing);
-
 }  // namespace obscura::images

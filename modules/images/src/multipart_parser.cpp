@@ -3,7 +3,7 @@
 #include <cstring>
 
 #include "client_file_name.hpp"
-#include "header_params.hpp"
+#include "obscura/kernel/header_params.hpp"
 
 namespace obscura::images {
 namespace {

@@ -1,7 +1,6 @@
 #include "stored_asset_source.hpp"
 
 #include "bandwidth_meter.hpp"
-#include "download_handler.hpp"
 #include "derivative_tracker.hpp"
 #include "library_layout.hpp"
 #include "obscura/images/media_types.hpp"
@@ -14,10 +13,8 @@ StoredAssetSource::StoredAssetSource(storage::Storage& storage, std::string data
                                      BandwidthMeter& bandwidth)
     : storage_(storage), dataDir_(std::move(dataDir)), tracker_(tracker), bandwidth_(bandwidth) {}
 
-Expected<Response> StoredAssetSource::serveProducedFile(const Request& req, const std::string& ownerId,
-                                                        const std::string& path, const std::string& contentType,
-                                                        const std::string& disposition, Error missing) {
-    return images::serveProducedFile(bandwidth_, req, ownerId, path, contentType, disposition, std::move(missing));
+void StoredAssetSource::countServedBytes(const std::string& ownerId, std::uint64_t bytes) {
+    bandwidth_.add(ownerId, static_cast<std::int64_t>(bytes));
 }
 
 Status StoredAssetSource::recordDerivatives(const SourceAsset& asset, const std::vector<DerivativeState>& states) {

@@ -20,9 +20,7 @@ public:
     Expected<std::optional<SourceAsset>> find(const std::string& ownerId, const std::string& assetId) override;
     Status recordDerivatives(const SourceAsset& asset, const std::vector<DerivativeState>& states) override;
     std::string userDerivedDir(const std::string& userId) const override;
-    Expected<Response> serveProducedFile(const Request& req, const std::string& ownerId, const std::string& path,
-                                         const std::string& contentType, const std::string& disposition,
-                                         Error missing) override;
+    void countServedBytes(const std::string& ownerId, std::uint64_t bytes) override;
 
 private:
     storage::Storage& storage_;

@@ -55,22 +55,20 @@ Expected<std::optional<std::int64_t>> remainingQuota(UploadDeps& deps, const Req
     return std::optional<std::int64_t>(remaining);
 }
 
-Expected<Response> handleUpload(UploadDeps& deps, Request& req) {
-    auto* sink = dynamic_cast<UploadSink*>(req.sink.get());
-    if (!sink) return internalError("POST /api/assets ran without its upload sink");
-    auto fields = parseUploadFields(sink->fields());
+Expected<Response> handleUpload(UploadDeps& deps, Request& req, UploadSink& sink) {
+    auto fields = parseUploadFields(sink.fields());
     if (!fields) {
-        sink->abort();
+        sink.abort();
         return std::move(fields).error();
     }
-    auto file = sink->takeFile();
+    auto file = sink.takeFile();
     if (!file) return internalError("the upload sink finished without a file");
     // albumId names one of the caller's albums (404 otherwise, like any other user's object), checked before
     // the file is kept.
     if (fields->albumId) OBSCURA_TRY_STATUS(ownedAlbum(deps.storage, req.principal->userId, *fields->albumId));
 
-    OBSCURA_TRY(imported, deps.importer.importUpload(req.principal->userId, std::move(*file), sink->mediaType(),
-                                                     sink->clientFileName(), *fields));
+    OBSCURA_TRY(imported, deps.importer.importUpload(req.principal->userId, std::move(*file), sink.mediaType(),
+                                                     sink.clientFileName(), *fields));
     const auto& asset = imported.asset;
     if (imported.created) {
         deps.bus.publish(AssetCreated{asset.id, asset.ownerId, asset.type, asset.mimeType});
@@ -104,9 +102,8 @@ Route uploadRoute(UploadDeps& deps) {
     route.auth = AuthPolicy::User;
     route.module = "images";
     route.summary = "Upload a photo or video as multipart/form-data, file part 'assetData' (Immich)";
-    route.body = BodyKind::Streamed;
     route.maxBodyBytes = deps.maxUploadBytes;
-    route.makeSink = [&deps](Request& req) -> Expected<std::shared_ptr<BodySink>> {
+    auto makeSink = [&deps](Request& req) -> Expected<std::shared_ptr<UploadSink>> {
         const auto contentType = req.headers.get("Content-Type").value_or("");
         // A body we could not parse is refused before the quota is even looked up.
         OBSCURA_TRY_STATUS(MultipartParser::boundaryFromContentType(contentType));
@@ -115,10 +112,11 @@ Route uploadRoute(UploadDeps& deps) {
         OBSCURA_TRY(remaining, remainingQuota(deps, req));
         options.remainingQuotaBytes = remaining;
         OBSCURA_TRY(sink, UploadSink::create(contentType, std::move(options)));
-        return std::shared_ptr<BodySink>(std::move(sink));
+        return std::shared_ptr<UploadSink>(std::move(sink));
     };
-    route.handler = [&deps](Request& req) { return handleUpload(deps, req); };
-    return route;
+    return streamedRoute<UploadSink>(std::move(route), makeSink, [&deps](Request& req, UploadSink& sink) {
+        return handleUpload(deps, req, sink);
+    });
 }
 
 }  // namespace obscura::images

@@ -7,10 +7,10 @@
 #include <system_error>
 
 #include "atomic_file.hpp"
+#include "obscura/base/ids.hpp"
 #include "obscura/images/asset_source.hpp"
 #include "obscura/images/media_types.hpp"
-#include "obscura/kernel/http_types.hpp"
-#include "obscura/base/ids.hpp"
+#include "obscura/kernel/file_response.hpp"
 #include "vips_engine.hpp"
 
 namespace obscura::media {
@@ -24,23 +24,10 @@ std::string avatarPath(const AvatarDeps& deps, const std::string& userId) {
 }
 
 Expected<Response> serveAvatar(AvatarDeps& deps, const Request& req, const std::string& userId) {
-    const std::string path = avatarPath(deps, userId);
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) return notFound("you have no avatar yet: PUT a picture to set one");
-    Response response;
-    response.headers.set("Content-Type", "image/webp");
-    response.headers.set("Content-Security-Policy", "sandbox");
-    // The avatar changes in place: revalidate, by a tag made of its size and time.
-    const std::string etag = "\"avatar-" + std::to_string(st.st_mtim.tv_sec) + "-" +
-                             std::to_string(st.st_mtim.tv_nsec) + "-" + std::to_string(st.st_size) + "\"";
-    response.headers.set("ETag", etag);
-    response.headers.set("Cache-Control", "private, no-cache");
-    if (auto inm = req.headers.get("If-None-Match"); inm && *inm == etag) {
-        response.status = 304;
-        return response;
-    }
-    response.file = FileBody{path, 0, static_cast<std::uint64_t>(st.st_size)};
-    return response;
+    // The avatar changes in place: revalidated every time, by a tag made of its size and time.
+    return FileResponse{
+        .path = avatarPath(deps, userId), .contentType = "image/webp", .cacheControl = "private, no-cache"}
+        .answer(req, notFound("you have no avatar yet: PUT a picture to set one"));
 }
 
 Expected<Response> putAvatar(AvatarDeps& deps, Request& req) {
@@ -85,36 +72,26 @@ std::optional<std::string> avatarUrlOf(const AvatarDeps& deps, const std::string
 }
 
 std::vector<Route> avatarRoutes(AvatarDeps& deps) {
-    std::vector<Route> routes;
-    Route get;
-    get.method = Method::Get;
-    get.pattern = "/api/users/me/avatar";
-    get.auth = AuthPolicy::User;
-    get.module = "media";
-    get.summary = "Your avatar: a 256x256 WebP; 404 until you set one";
-    get.handler = [&deps](Request& req) { return serveAvatar(deps, req, req.principal->userId); };
-    routes.push_back(std::move(get));
-
-    Route byId;
-    byId.method = Method::Get;
-    byId.pattern = "/api/users/{id}/avatar";
-    byId.auth = AuthPolicy::User;
-    byId.module = "media";
-    byId.summary = "A user's avatar (the user object's avatarUrl): your own, or anyone's for an admin";
-    byId.handler = [&deps](Request& req) { return userAvatar(deps, req); };
-    routes.push_back(std::move(byId));
-
-    Route put;
-    put.method = Method::Put;
-    put.pattern = "/api/users/me/avatar";
-    put.auth = AuthPolicy::User;
-    put.module = "media";
-    put.body = BodyKind::Buffered;
-    put.maxBodyBytes = kMaxAvatarBytes;
-    put.summary = "Set your avatar: the picture as the body (JPEG, PNG, WebP, GIF, HEIC); answers the new 256x256 WebP";
-    put.handler = [&deps](Request& req) { return putAvatar(deps, req); };
-    routes.push_back(std::move(put));
-    return routes;
+    return {
+        Route{.method = Method::Get,
+              .pattern = "/api/users/me/avatar",
+              .module = "media",
+              .summary = "Your avatar: a 256x256 WebP; 404 until you set one",
+              .handler = [&deps](Request& req) { return serveAvatar(deps, req, req.principal->userId); }},
+        Route{.method = Method::Get,
+              .pattern = "/api/users/{id}/avatar",
+              .module = "media",
+              .summary = "A user's avatar (the user object's avatarUrl): your own, or anyone's for an admin",
+              .handler = [&deps](Request& req) { return userAvatar(deps, req); }},
+        Route{.method = Method::Put,
+              .pattern = "/api/users/me/avatar",
+              .module = "media",
+              .summary =
+                  "Set your avatar: the picture as the body (JPEG, PNG, WebP, GIF, HEIC); answers the new 256x256 WebP",
+              .body = BodyKind::Buffered,
+              .maxBodyBytes = kMaxAvatarBytes,
+              .handler = [&deps](Request& req) { return putAvatar(deps, req); }},
+    };
 }
 
 }  // namespace obscura::media

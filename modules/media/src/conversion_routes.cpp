@@ -3,11 +3,13 @@
 #include <nlohmann/json.hpp>
 
 #include "conversion_job.hpp"
-#include "obscura/images/asset_source.hpp"
-#include "obscura/kernel/http_types.hpp"
 #include "obscura/base/ids.hpp"
+#include "obscura/images/asset_source.hpp"
+#include "obscura/kernel/file_response.hpp"
 #include "obscura/kernel/job_json.hpp"
 #include "obscura/kernel/job_queue.hpp"
+#include "obscura/kernel/json_body.hpp"
+#include "obscura/kernel/storage_calls.hpp"
 #include "obscura/storage/storage.hpp"
 
 namespace obscura::media {
@@ -34,27 +36,15 @@ std::string jobJson(const storage::JobRecord& job) {
     return j.dump();
 }
 
-Route makeRoute(Method method, std::string pattern, std::string summary, Handler handler) {
-    Route r;
-    r.method = method;
-    r.pattern = std::move(pattern);
-    r.auth = AuthPolicy::User;
-    r.module = "media";
-    r.summary = std::move(summary);
-    r.handler = std::move(handler);
-    return r;
-}
-
 Expected<Response> requestConversion(ConversionRouteDeps& deps, Request& req) {
     OBSCURA_TRY(asset, ownedAsset(deps, req));
-    nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) return badRequest("the body must be a JSON object");
-    if (!body.contains("format") || !body["format"].is_string())
-        return Error(ErrorCode::Invalid, "format is required: mp3, mp4, jpeg or webp");
-    const ConversionFormat* format = conversionFormat(body["format"].get<std::string>());
+    OBSCURA_TRY(body, JsonBody::parse(req));
+    OBSCURA_TRY(formatName, body.requiredString("format"));
+    const ConversionFormat* format = conversionFormat(formatName);
     if (format == nullptr) return Error(ErrorCode::Invalid, "format must be one of mp3, mp4, jpeg, webp");
     if (asset.type == "image" && !format->forImages)
-        return Error(ErrorCode::Invalid, "a photo has no " + std::string(format->name) + ": convert it to jpeg or webp");
+        return Error(ErrorCode::Invalid,
+                     "a photo has no " + std::string(format->name) + ": convert it to jpeg or webp");
 
     storage::NewJob job;
     job.id = newUuid();
@@ -77,23 +67,22 @@ Expected<Response> downloadConversion(ConversionRouteDeps& deps, Request& req) {
     OBSCURA_TRY(asset, ownedAsset(deps, req));
     const ConversionFormat* format = conversionFormat(req.param("format"));
     if (format == nullptr) return notFound("no such conversion: formats are mp3, mp4, jpeg, webp");
-    const std::string path = asset.derivedDir + "/" + conversionFileName(*format);
-    return deps.assets.serveProducedFile(
-        req, asset.ownerId, path, std::string(format->mimeType),
-        "attachment; filename=\"" + asset.id + std::string(format->extension) + "\"",
-        Error(ErrorCode::NotFound, "this conversion is not ready: request it with POST first", "not_ready"));
+    // A redone conversion is new bytes: the tag comes from the file's size and time, revalidated on every use.
+    return FileResponse{.path = asset.derivedDir + "/" + conversionFileName(*format),
+                        .contentType = std::string(format->mimeType),
+                        .cacheControl = "private, no-cache",
+                        .disposition = "attachment; filename=\"" + asset.id + std::string(format->extension) + "\"",
+                        .countBody = [&assets = deps.assets, owner = asset.ownerId](
+                                         std::uint64_t bytes) { assets.countServedBytes(owner, bytes); }}
+        .answer(req,
+                Error(ErrorCode::NotFound, "this conversion is not ready: request it with POST first", "not_ready"));
 }
 
 Expected<Response> jobStatus(ConversionRouteDeps& deps, Request& req) {
     const std::string id(req.param("id"));
     const Error missing(ErrorCode::NotFound, "no such job");
     if (!isUuid(id)) return missing;
-    std::optional<storage::JobRecord> job;
-    OBSCURA_TRY_STATUS(deps.storage.run([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(found, repos.jobs().get(id));
-        job = std::move(found);
-        return {};
-    }));
+    OBSCURA_TRY(job, withRepos(deps.storage, [&](storage::Repositories& repos) { return repos.jobs().get(id); }));
     // Someone else's job, or a system job, does not exist for this caller.
     if (!job || job->ownerId != req.principal->userId) return missing;
     return Response::json(200, jobJson(*job));
@@ -102,20 +91,26 @@ Expected<Response> jobStatus(ConversionRouteDeps& deps, Request& req) {
 }  // namespace
 
 std::vector<Route> conversionRoutes(ConversionRouteDeps& deps) {
-    std::vector<Route> routes;
-    Route post = makeRoute(Method::Post, "/api/assets/{id}/conversions",
-                           "Request a conversion {format: mp3|mp4|jpeg|webp}: 202 {jobId, state}, 200 when asked before",
-                           [&deps](Request& req) { return requestConversion(deps, req); });
-    post.body = BodyKind::Buffered;
-    post.maxBodyBytes = 4096;
-    routes.push_back(std::move(post));
-    routes.push_back(makeRoute(Method::Get, "/api/assets/{id}/conversions/{format}",
-                               "Download a finished conversion (404 not_ready until it is done)",
-                               [&deps](Request& req) { return downloadConversion(deps, req); }));
-    routes.push_back(makeRoute(Method::Get, "/api/jobs/{id}",
-                               "One of your jobs: {id, kind, assetId, state, progress, error?, attempts, createdAt, updatedAt}",
-                               [&deps](Request& req) { return jobStatus(deps, req); }));
-    return routes;
+    return {
+        Route{.method = Method::Post,
+              .pattern = "/api/assets/{id}/conversions",
+              .module = "media",
+              .summary = "Request a conversion {format: mp3|mp4|jpeg|webp}: 202 {jobId, state}, 200 when asked before",
+              .body = BodyKind::Buffered,
+              .maxBodyBytes = 4096,
+              .handler = [&deps](Request& req) { return requestConversion(deps, req); }},
+        Route{.method = Method::Get,
+              .pattern = "/api/assets/{id}/conversions/{format}",
+              .module = "media",
+              .summary = "Download a finished conversion (404 not_ready until it is done)",
+              .handler = [&deps](Request& req) { return downloadConversion(deps, req); }},
+        Route{
+            .method = Method::Get,
+            .pattern = "/api/jobs/{id}",
+            .module = "media",
+            .summary = "One of your jobs: {id, kind, assetId, state, progress, error?, attempts, createdAt, updatedAt}",
+            .handler = [&deps](Request& req) { return jobStatus(deps, req); }},
+    };
 }
 
 }  // namespace obscura::media

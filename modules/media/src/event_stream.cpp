@@ -1,9 +1,8 @@
 #include "event_stream.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <deque>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "obscura/images/events.hpp"
@@ -164,28 +163,26 @@ void EventHub::forget(const Stream* stream) {
 }
 
 Route EventHub::route() {
-    Route r;
-    r.method = Method::Get;
-    r.pattern = "/api/events";
-    r.auth = AuthPolicy::User;
-    r.module = "media";
-    r.summary = "Server-Sent Events of the signed-in user: derivative.created, derivative.failed, job.progressed";
-    r.handler = [this](Request& req) -> Expected<Response> {
-        auto stream = std::make_shared<Stream>(*this, req.principal->userId);
-        {
-            std::lock_guard lock(mutex_);
-            if (stopped_) return unavailable("the server is stopping");
-            streams_.emplace(req.principal->userId, stream);
-        }
-        Response response;
-        response.status = 200;
-        response.headers.set("Content-Type", "text/event-stream");
-        response.headers.set("Cache-Control", "no-cache");
-        response.headers.set("X-Accel-Buffering", "no");  // nginx would otherwise hold events back
-        response.stream = std::move(stream);
-        return response;
-    };
-    return r;
+    return Route{
+        .method = Method::Get,
+        .pattern = "/api/events",
+        .module = "media",
+        .summary = "Server-Sent Events of the signed-in user: derivative.created, derivative.failed, job.progressed",
+        .handler = [this](Request& req) -> Expected<Response> {
+            auto stream = std::make_shared<Stream>(*this, req.principal->userId);
+            {
+                std::lock_guard lock(mutex_);
+                if (stopped_) return unavailable("the server is stopping");
+                streams_.emplace(req.principal->userId, stream);
+            }
+            Response response;
+            response.status = 200;
+            response.headers.set("Content-Type", "text/event-stream");
+            response.headers.set("Cache-Control", "no-cache");
+            response.headers.set("X-Accel-Buffering", "no");  // nginx would otherwise hold events back
+            response.stream = std::move(stream);
+            return response;
+        }};
 }
 
 }  // namespace obscura::media

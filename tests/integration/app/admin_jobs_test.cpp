@@ -87,6 +87,9 @@ TEST_SUITE("app.admin_jobs") {
         CHECK(http.get("/api/admin/jobs?cursor=not-an-id", bearer(admin.access)).status == 400);
         auto badIds = postJson(http, "/api/admin/jobs/retry", {{"ids", {"x"}}}, bearer(admin.access));
         CHECK(badIds.status == 422);
+        // Not an array of strings: the body cannot be read (400), as everywhere else (docs/api.md, bodies).
+        CHECK(postJson(http, "/api/admin/jobs/retry", {{"ids", "x"}}, bearer(admin.access)).status == 400);
+        CHECK(postJson(http, "/api/admin/jobs/retry", {{"ids", {1}}}, bearer(admin.access)).status == 400);
 
         auto retried = postJson(http, "/api/admin/jobs/retry", {{"ids", {failedId}}}, bearer(admin.access));
         CHECK(retried.status == 200);

@@ -1,12 +1,13 @@
 // The UI's static routes, on a router with a hand-made web root: which paths serve index.html and with what
 // headers, how bundle files are cached and compressed, and that nothing else is taken.
+#include "web_routes.hpp"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
 
 #include "obscura/kernel/router.hpp"
 #include "test_support.hpp"
-#include "web_routes.hpp"
 
 using namespace obscura;
 
@@ -75,6 +76,25 @@ TEST_SUITE("app.web_routes") {
         REQUIRE(css.ok());
         CHECK(css->file->path == fx.dir / "assets/index-abc.css");
         CHECK_FALSE(css->headers.has("Content-Encoding"));
+    }
+
+    TEST_CASE("UI files carry validators, and a browser revalidating one it has gets a 304") {
+        WebFixture fx;
+        auto page = fx.get("/");
+        REQUIRE(page.ok());
+        const std::string etag(page->headers.get("ETag").value_or(""));
+        REQUIRE_FALSE(etag.empty());
+        CHECK(page->headers.has("Last-Modified"));
+        CHECK_FALSE(page->headers.get("Content-Security-Policy") == std::optional<std::string_view>("sandbox"));
+        auto again = fx.get("/", {{"If-None-Match", etag}});
+        REQUIRE(again.ok());
+        CHECK(again->status == 304);
+        CHECK_FALSE(again->file);
+        // The gzip twin is other bytes: its own tag.
+        auto plain = fx.get("/assets/index-abc.js");
+        auto gz = fx.get("/assets/index-abc.js", {{"Accept-Encoding", "gzip"}});
+        REQUIRE((plain.ok() && gz.ok()));
+        CHECK(plain->headers.get("ETag") != gz->headers.get("ETag"));
     }
 
     TEST_CASE("paths that leave the assets folder or name no file are 404") {

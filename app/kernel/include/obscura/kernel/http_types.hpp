@@ -55,6 +55,7 @@ public:
 };
 
 struct Route;
+struct Response;
 
 struct Request {
     Method method = Method::Get;
@@ -65,6 +66,8 @@ struct Request {
     Headers headers;
     std::string body;  // BodyKind::Buffered routes only
     std::shared_ptr<BodySink> sink;  // BodyKind::Streamed routes: the sink the body went into
+    // Routes made by streamedRoute<Sink>() (route.hpp): the handler bound to that sink with its own type.
+    std::function<Expected<Response>(Request&)> streamedHandler;
     std::unordered_map<std::string, std::string> params;  // path parameters by name
     std::string clientIp;
     bool secure = false;  // https, directly or through a trusted proxy

@@ -1,8 +1,19 @@
 #pragma once
+// A route is written as designated initializers, the short descriptive fields first and the handler last:
+//
+//   Route{.method = Method::Post, .pattern = "/api/api-keys", .auth = AuthPolicy::User, .module = "auth",
+//         .summary = "Create an API key", .body = BodyKind::Buffered,
+//         .handler = [&](Request& req) -> Expected<Response> { … }}
+//
+// Members may be left out but not reordered (C++20), so the member order below is the order to write them in.
+// Every member has a default member initializer, so leaving one out is not a -Wmissing-field-initializers warning.
+// A route whose body streams into a sink of its own type is made with streamedRoute<Sink>() (no cast back).
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 #include "obscura/base/expected.hpp"
 #include "obscura/kernel/http_types.hpp"
@@ -31,15 +42,43 @@ inline constexpr std::uint64_t kDefaultJsonBodyLimit = 1 << 20;
 
 struct Route {
     Method method = Method::Get;
-    std::string pattern;  // "/api/assets/{id}"; literal segments win over parameters
+    std::string pattern{};  // "/api/assets/{id}"; literal segments win over parameters
     AuthPolicy auth = AuthPolicy::User;
-    Handler handler;
+    std::string module{};   // owning module, for OpenAPI tags and the access matrix
+    std::string summary{};  // one line for the OpenAPI document
     BodyKind body = BodyKind::None;
     std::uint64_t maxBodyBytes = kDefaultJsonBodyLimit;  // never unlimited
-    SinkFactory makeSink;    // BodyKind::Streamed only
-    std::string summary;     // one line for the OpenAPI document
-    std::string module;      // owning module, for OpenAPI tags and the access matrix
     bool rawPathTail = false;  // the last parameter takes the rest of the path ("/assets/{file}" for the UI)
+    SinkFactory makeSink{};    // BodyKind::Streamed only (see streamedRoute)
+    Handler handler{};
 };
+
+template <typename Sink>
+using TypedSinkFactory = std::function<Expected<std::shared_ptr<Sink>>(Request&)>;
+template <typename Sink>
+using TypedSinkHandler = std::function<Expected<Response>(Request&, Sink&)>;
+
+// Completes `route` (method, pattern, auth, module, summary, maxBodyBytes already set) as a streamed-body route
+// whose handler is given the very sink its factory made, with its own type. The factory runs once the caller
+// is authenticated (before the body is read); it binds the handler to the sink in Request::streamedHandler, so
+// the handler never casts Request::sink back.
+template <typename Sink>
+Route streamedRoute(Route route, TypedSinkFactory<Sink> makeSink, TypedSinkHandler<Sink> handler) {
+    static_assert(std::is_base_of_v<BodySink, Sink>, "a streamed body goes into a BodySink");
+    auto typedHandler = std::make_shared<const TypedSinkHandler<Sink>>(std::move(handler));
+    route.body = BodyKind::Streamed;
+    route.makeSink = [makeSink = std::move(makeSink),
+                      typedHandler](Request& req) -> Expected<std::shared_ptr<BodySink>> {
+        OBSCURA_TRY(sink, makeSink(req));
+        if (!sink) return internalError("the sink factory of " + req.path + " returned no sink");
+        req.streamedHandler = [sink, typedHandler](Request& r) { return (*typedHandler)(r, *sink); };
+        return std::shared_ptr<BodySink>(std::move(sink));
+    };
+    route.handler = [](Request& req) -> Expected<Response> {
+        if (!req.streamedHandler) return internalError("a streamed route ran without the sink it made");
+        return req.streamedHandler(req);
+    };
+    return route;
+}
 
 }  // namespace obscura

@@ -3,13 +3,13 @@
 // sniffed type, where the original is and where derivatives go (DESIGN.md section 4). Images enqueues one
 // durable job of kind kDerivativesJob per upload (payload {"assetId": …}, dedupe key = the asset id) in the
 // transaction that creates the asset; media registers the handler for that kind.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "obscura/base/expected.hpp"
-#include "obscura/kernel/http_types.hpp"
 
 namespace obscura::images {
 
@@ -50,12 +50,9 @@ public:
     }
     // The derivatives folder of a user (avatars live there too): <dataDir>/derived/<user>.
     virtual std::string userDerivedDir(const std::string& userId) const = 0;
-    // Answers a GET/HEAD for a file another module made in the owner's derived folder (a conversion) as images
-    // answers its own downloads: Range (206/416), ETag/If-None-Match, Last-Modified, nosniff and sandbox, the
-    // body counted in the owner's bandwidth of the month (not HEAD or 304). `missing` when the file is absent.
-    virtual Expected<Response> serveProducedFile(const Request& req, const std::string& ownerId,
-                                                 const std::string& path, const std::string& contentType,
-                                                 const std::string& disposition, Error missing) = 0;
+    // Adds bytes served from a file another module made for the owner (a conversion) to the owner's bandwidth
+    // of the month, as images counts its own downloads (FileResponse::countBody says how many).
+    virtual void countServedBytes(const std::string& ownerId, std::uint64_t bytes) = 0;
 };
 
 }  // namespace obscura::images

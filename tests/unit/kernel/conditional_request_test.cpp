@@ -1,14 +1,14 @@
-#include "conditional_request.hpp"
+#include "obscura/kernel/conditional_request.hpp"
 
 #include <doctest/doctest.h>
 
-using namespace obscura::images;
+using namespace obscura;
 
 namespace {
 constexpr std::int64_t kExample = 784111777;  // Sun, 06 Nov 1994 08:49:37 GMT (RFC 9110's example)
 }
 
-TEST_SUITE("images.conditional_request") {
+TEST_SUITE("kernel.conditional_request") {
     TEST_CASE("HTTP dates are written as IMF-fixdate and read in all three forms") {
         CHECK(formatHttpDate(kExample) == "Sun, 06 Nov 1994 08:49:37 GMT");
         CHECK(formatHttpDate(0) == "Thu, 01 Jan 1970 00:00:00 GMT");

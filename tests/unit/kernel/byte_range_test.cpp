@@ -1,11 +1,11 @@
-#include "byte_range.hpp"
+#include "obscura/kernel/byte_range.hpp"
 
 #include <doctest/doctest.h>
 
-using namespace obscura::images;
+using namespace obscura;
 using Kind = ByteRange::Kind;
 
-TEST_SUITE("images.byte_range") {
+TEST_SUITE("kernel.byte_range") {
     TEST_CASE("a closed range is served as one part, clipped to the file") {
         auto r = parseByteRange("bytes=0-99", 1000);
         CHECK(r.kind == Kind::Partial);

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace obscura::images {
+namespace obscura {
 
 struct ByteRange {
     enum class Kind {
@@ -21,4 +21,4 @@ struct ByteRange {
 // `header` is the Range value ("bytes=0-99", "bytes=-500", "bytes=100-"); `size` the file's length.
 ByteRange parseByteRange(std::string_view header, std::uint64_t size);
 
-}  // namespace obscura::images
+}  // namespace obscura

@@ -1,8 +1,8 @@
-#include "conditional_request.hpp"
+#include "obscura/kernel/conditional_request.hpp"
 
 #include <ctime>
 
-namespace obscura::images {
+namespace obscura {
 
 namespace {
 
@@ -153,4 +153,4 @@ bool ifRangeAllows(std::optional<std::string_view> ifRange, std::string_view eta
     return date && *date == lastModified;
 }
 
-}  // namespace obscura::images
+}  // namespace obscura

@@ -1,8 +1,8 @@
-#include "header_params.hpp"
+#include "obscura/kernel/header_params.hpp"
 
 #include <algorithm>
 
-namespace obscura::images {
+namespace obscura {
 namespace {
 
 bool isTokenChar(unsigned char c) {
@@ -166,4 +166,4 @@ Expected<std::string> decodeExtValue(std::string_view text) {
     return utf8;
 }
 
-}  // namespace obscura::images
+}  // namespace obscura

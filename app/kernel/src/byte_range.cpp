@@ -1,9 +1,9 @@
-#include "byte_range.hpp"
+#include "obscura/kernel/byte_range.hpp"
 
 #include <charconv>
 #include <optional>
 
-namespace obscura::images {
+namespace obscura {
 
 namespace {
 
@@ -72,4 +72,4 @@ ByteRange parseByteRange(std::string_view header, std::uint64_t size) {
     return r;
 }
 
-}  // namespace obscura::images
+}  // namespace obscura

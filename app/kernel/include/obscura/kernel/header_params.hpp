@@ -10,7 +10,7 @@
 
 #include "obscura/base/expected.hpp"
 
-namespace obscura::images {
+namespace obscura {
 
 struct HeaderValue {
     std::string type;  // lower-cased: "multipart/form-data", "form-data"
@@ -30,4 +30,4 @@ Expected<HeaderValue> parseHeaderValue(std::string_view text);
 // charsets RFC 5987 requires; anything else, or a bad percent escape, is an error.
 Expected<std::string> decodeExtValue(std::string_view text);
 
-}  // namespace obscura::images
+}  // namespace obscura

@@ -1,9 +1,10 @@
-#include "json_body.hpp"
+#include "obscura/kernel/json_body.hpp"
 
 #include <algorithm>
 #include <cctype>
+#include <nlohmann/json.hpp>
 
-namespace obscura::auth {
+namespace obscura {
 namespace {
 
 bool declaresJson(std::string_view contentType) {
@@ -15,24 +16,26 @@ bool declaresJson(std::string_view contentType) {
            (type.rfind("application/", 0) == 0 && type.size() > 5 && type.compare(type.size() - 5, 5, "+json") == 0);
 }
 
+Error notStrings(std::string_view field) { return badRequest(std::string(field) + " must be an array of strings"); }
+
 }  // namespace
 
 Expected<JsonBody> JsonBody::parse(const Request& request) {
     const bool blank =
         std::all_of(request.body.begin(), request.body.end(), [](unsigned char c) { return std::isspace(c) != 0; });
-    if (blank) return JsonBody(nlohmann::json::object());
+    if (blank) return JsonBody(std::make_shared<const nlohmann::json>(nlohmann::json::object()));
     if (auto type = request.headers.get("Content-Type"); type && !declaresJson(*type)) {
         return Error(ErrorCode::UnsupportedMediaType, "the request body must be application/json");
     }
     auto json = nlohmann::json::parse(request.body, nullptr, false);
     if (json.is_discarded()) return badRequest("the request body is not valid JSON");
     if (!json.is_object()) return badRequest("the request body must be a JSON object");
-    return JsonBody(std::move(json));
+    return JsonBody(std::make_shared<const nlohmann::json>(std::move(json)));
 }
 
 const nlohmann::json* JsonBody::find(std::string_view field) const {
-    const auto it = json_.find(field);
-    return it == json_.end() ? nullptr : &*it;
+    const auto it = json_->find(field);
+    return it == json_->end() ? nullptr : &*it;
 }
 
 bool JsonBody::has(std::string_view field) const { return find(field) != nullptr; }
@@ -72,4 +75,23 @@ Expected<std::optional<std::optional<std::int64_t>>> JsonBody::optionalNullableC
     return badRequest(std::string(field) + " must be a whole number or null");
 }
 
-}  // namespace obscura::auth
+Expected<std::optional<std::vector<std::string>>> JsonBody::optionalStrings(std::string_view field) const {
+    const auto* value = find(field);
+    if (!value) return std::optional<std::vector<std::string>>();
+    if (!value->is_array()) return notStrings(field);
+    std::vector<std::string> out;
+    out.reserve(value->size());
+    for (const auto& item : *value) {
+        if (!item.is_string()) return notStrings(field);
+        out.push_back(item.get<std::string>());
+    }
+    return std::optional(std::move(out));
+}
+
+Expected<std::vector<std::string>> JsonBody::requiredStrings(std::string_view field) const {
+    OBSCURA_TRY(value, optionalStrings(field));
+    if (!value) return badRequest(std::string(field) + " is required");
+    return std::move(*value);
+}
+
+}  // namespace obscura

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace obscura::images {
+namespace obscura {
 
 // "Sun, 06 Nov 1994 08:49:37 GMT" for seconds since the epoch (UTC).
 std::string formatHttpDate(std::int64_t epochSeconds);
@@ -26,4 +26,4 @@ bool notModified(std::optional<std::string_view> ifNoneMatch, std::optional<std:
 // exact Last-Modified date. Absent: true.
 bool ifRangeAllows(std::optional<std::string_view> ifRange, std::string_view etag, std::int64_t lastModified);
 
-}  // namespace obscura::images
+}  // namespace obscura
