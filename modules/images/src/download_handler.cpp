@@ -1,6 +1,6 @@
 #include "download_handler.hpp"
 
-#include "derivative_signal.hpp"
+#include "assets/derivative_signal.hpp"
 
 #include <sys/stat.h>
 
@@ -9,13 +9,13 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
-#include "bandwidth_meter.hpp"
 #include "byte_range.hpp"
 #include "conditional_request.hpp"
 #include "content_disposition.hpp"
-#include "library_layout.hpp"
-#include "obscura/images/media_types.hpp"
+#include "library/bandwidth_meter.hpp"
+#include "library/library_layout.hpp"
 #include "obscura/base/ids.hpp"
+#include "obscura/images/media_types.hpp"
 #include "obscura/storage/storage.hpp"
 
 namespace obscura::images {

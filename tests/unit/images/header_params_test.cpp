@@ -2,11 +2,12 @@
 
 #include <doctest/doctest.h>
 
-#include "client_file_name.hpp"
+#include "obscura/formats/client_file_name.hpp"
 #include "utf8_text.hpp"
 
 using namespace obscura;
 using namespace obscura::images;
+using namespace obscura::formats;
 
 TEST_SUITE("images.header_params") {
     TEST_CASE("type and parameters are parsed, names lower-cased, values unquoted") {
