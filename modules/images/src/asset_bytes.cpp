@@ -12,7 +12,7 @@
 #include "obscura/kernel/module.hpp"
 #include "obscura/kernel/router.hpp"
 #include "upload/asset_importer.hpp"
-#include "upload/upload_handler.hpp"
+#include "upload/upload_routes.hpp"
 
 namespace obscura::images {
 

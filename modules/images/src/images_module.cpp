@@ -7,7 +7,7 @@
 #include "assets/asset_service.hpp"
 #include "assets/derivative_tracker.hpp"
 #include "assets/listing_cache.hpp"
-#include "assets/statistics_handler.hpp"
+#include "assets/statistics_routes.hpp"
 #include "assets/stored_asset_source.hpp"
 #include "library/images_usage.hpp"
 #include "library/trash_purger.hpp"

@@ -1,10 +1,10 @@
 #pragma once
 // Albums, share links and Immich's upload check, one source file per endpoint group:
-//   album_handler.cpp        GET|POST /api/albums, GET|PATCH|DELETE /api/albums/{id}
-//   album_assets_handler.cpp PUT|DELETE /api/albums/{id}/assets
-//   share_link_handler.cpp   GET|POST /api/shared-links, DELETE /api/shared-links/{id}
-//   shared_handler.cpp       the public side: /api/shared/{key}, …/unlock, …/assets/{id}/thumbnail|original|video
-//   bulk_check_handler.cpp   POST /api/assets/bulk-upload-check
+//   album_routes.cpp        GET|POST /api/albums, GET|PATCH|DELETE /api/albums/{id}
+//   album_assets_routes.cpp PUT|DELETE /api/albums/{id}/assets
+//   share_link_routes.cpp   GET|POST /api/shared-links, DELETE /api/shared-links/{id}
+//   shared_routes.cpp       the public side: /api/shared/{key}, …/unlock, …/assets/{id}/thumbnail|original|video
+//   bulk_check_routes.cpp   POST /api/assets/bulk-upload-check
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>

@@ -1,10 +1,10 @@
 #pragma once
 // The images module's metadata routes, one source file per endpoint group:
-//   listing_handler.cpp   GET /api/assets
-//   search_handler.cpp    GET /api/search
-//   timeline_handler.cpp  GET /api/timeline, GET /api/tags
-//   asset_handler.cpp     GET|PATCH|DELETE /api/assets/{id}
-//   trash_handler.cpp     GET /api/trash, POST /api/trash/restore, POST /api/trash/empty
+//   listing_routes.cpp   GET /api/assets
+//   search_routes.cpp    GET /api/search
+//   timeline_routes.cpp  GET /api/timeline, GET /api/tags
+//   asset_routes.cpp     GET|PATCH|DELETE /api/assets/{id}
+//   trash_routes.cpp     GET /api/trash, POST /api/trash/restore, POST /api/trash/empty
 #include <vector>
 
 #include "obscura/base/expected.hpp"

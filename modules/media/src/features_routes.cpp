@@ -1,4 +1,4 @@
-#include "features_handler.hpp"
+#include "features_routes.hpp"
 
 #include <nlohmann/json.hpp>
 

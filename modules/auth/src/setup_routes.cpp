@@ -1,4 +1,4 @@
-#include "setup_handler.hpp"
+#include "setup_routes.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,4 +1,4 @@
-#include "assets/statistics_handler.hpp"
+#include "assets/statistics_routes.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,4 +1,4 @@
-#include "upload/upload_handler.hpp"
+#include "upload/upload_routes.hpp"
 
 #include <charconv>
 #include <nlohmann/json.hpp>
