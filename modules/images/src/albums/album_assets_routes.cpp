@@ -1,68 +1,32 @@
 // PUT|DELETE /api/albums/{id}/assets {ids} → [{id, success, error?}] (Immich). Only the caller's own assets
 // can be added: an id of another user's asset answers not_found exactly like an id that names nothing, so a
 // body mixing users' ids never touches (or reveals) the other user's objects. The same id twice in one call
-// is fine: the second answers duplicate (add) or not_found (remove).
+// is fine: the second answers duplicate (add) or not_found (remove). Rules and transactions: album_service.hpp.
 #include <nlohmann/json.hpp>
 
 #include "albums/album_routes.hpp"
-#include "obscura/base/ids.hpp"
-#include "obscura/kernel/job_queue.hpp"
-#include "obscura/storage/storage.hpp"
-#include "rfc3339.hpp"
+#include "albums/album_service.hpp"
 
 namespace obscura::images {
 
 namespace {
 
-const char* errorName(storage::AlbumAssetChange change) {
-    switch (change) {
-        case storage::AlbumAssetChange::Done:
-            return nullptr;
-        case storage::AlbumAssetChange::Duplicate:
-            return "duplicate";
-        case storage::AlbumAssetChange::NotFound:
-            break;
-    }
-    return "not_found";
-}
-
-Expected<Response> changeAssets(storage::Storage& storage, Request& req, bool add) {
-    const std::string& owner = req.principal->userId;
-    OBSCURA_TRY(album, ownedAlbum(storage, owner, std::string(req.param("id"))));
+Expected<Response> changeAssets(AlbumService& albums, Request& req, bool add) {
+    OBSCURA_TRY(album, albums.owned(req.principal->userId, std::string(req.param("id"))));
     OBSCURA_TRY(body, jsonObjectBody(req));
     OBSCURA_TRY(ids, idsField(body, "ids"));
-    // Ids that are not UUIDs name nothing; they are answered without reaching the database.
-    std::vector<std::string> valid;
-    for (const auto& id : ids)
-        if (isUuid(id)) valid.push_back(id);
-    const auto nowUs = JobQueue::nowUs();
-    const auto updatedAt = formatRfc3339Utc(nowUs);
-    std::vector<storage::AlbumAssetChange> changes;
-    OBSCURA_TRY_STATUS(storage.transaction([&](storage::Repositories& repos) -> Status {
-        if (valid.empty()) return {};
-        if (add) {
-            OBSCURA_TRY(done, repos.albums().addAlbumAssets(owner, album.album.id, valid, nowUs, updatedAt));
-            changes = std::move(done);
-        } else {
-            OBSCURA_TRY(done, repos.albums().removeAlbumAssets(owner, album.album.id, valid, updatedAt));
-            changes = std::move(done);
-        }
-        return {};
-    }));
+    OBSCURA_TRY(outcomes, add ? albums.addAssets(album, ids) : albums.removeAssets(album, ids));
     auto results = nlohmann::json::array();
-    std::size_t next = 0;
-    for (const auto& id : ids) {
-        nlohmann::json item = {{"id", id}};
-        const char* error = "not_found";
-        if (isUuid(id) && next < changes.size()) error = errorName(changes[next++]);
-        item["success"] = error == nullptr;
-        if (error) item["error"] = error;
+    for (const auto& outcome : outcomes) {
+        nlohmann::json item = {{"id", outcome.id}};
+        item["success"] = outcome.error == nullptr;
+        if (outcome.error) item["error"] = outcome.error;
         results.push_back(std::move(item));
     }
     return Response::json(200, results.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-Route route(Method method, std::string summary, bool add, storage::Storage& storage) {
+Route route(Method method, std::string summary, bool add, AlbumService& albums) {
     Route r;
     r.method = method;
     r.pattern = "/api/albums/{id}/assets";
@@ -70,16 +34,16 @@ Route route(Method method, std::string summary, bool add, storage::Storage& stor
     r.module = "images";
     r.summary = std::move(summary);
     r.body = BodyKind::Buffered;
-    r.handler = [&storage, add](Request& req) { return changeAssets(storage, req, add); };
+    r.handler = [&albums, add](Request& req) { return changeAssets(albums, req, add); };
     return r;
 }
 
 }  // namespace
 
-std::vector<Route> albumAssetRoutes(storage::Storage& storage) {
+std::vector<Route> albumAssetRoutes(AlbumService& albums) {
     return {
-        route(Method::Put, "Add the caller's assets {ids} → [{id, success, error?}] (Immich)", true, storage),
-        route(Method::Delete, "Remove assets {ids} from the album → [{id, success, error?}] (Immich)", false, storage)};
+        route(Method::Put, "Add the caller's assets {ids} → [{id, success, error?}] (Immich)", true, albums),
+        route(Method::Delete, "Remove assets {ids} from the album → [{id, success, error?}] (Immich)", false, albums)};
 }
 
 }  // namespace obscura::images

@@ -1,15 +1,12 @@
 // GET|POST /api/albums and GET|PATCH|DELETE /api/albums/{id} (Immich's shapes). Another user's album is 404
-// on every method, decided before the body is looked at.
+// on every method, decided before the body is looked at. Rules and transactions: album_service.hpp.
+#include "albums/album_routes.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include "albums/album_json.hpp"
-#include "albums/album_routes.hpp"
+#include "albums/album_service.hpp"
 #include "assets/asset_json.hpp"
-#include "assets/asset_text.hpp"
-#include "obscura/base/ids.hpp"
-#include "obscura/kernel/job_queue.hpp"
-#include "obscura/storage/storage.hpp"
-#include "rfc3339.hpp"
 
 namespace obscura::images {
 
@@ -33,11 +30,6 @@ Expected<std::optional<std::string>> textField(const nlohmann::json& body, const
     return std::optional<std::string>(body[key].get<std::string>());
 }
 
-Status checkAlbumName(const std::string& name) {
-    if (name.empty()) return invalid("albumName must not be empty");
-    return checkTitle(name);
-}
-
 nlohmann::json withAssets(const storage::AlbumView& album, const std::vector<storage::AssetRecord>& assets) {
     auto body = albumJson(album);
     body["assets"] = nlohmann::json::array();
@@ -49,76 +41,32 @@ std::string dumped(const nlohmann::json& body) {
     return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-Expected<Response> createAlbum(storage::Storage& storage, Request& req) {
+// {albumName, description?, assetIds?}; each field's rule is checked as it is read, so the first bad field
+// decides the answer.
+Expected<NewAlbum> readNewAlbum(const Request& req) {
     OBSCURA_TRY(body, jsonObjectBody(req));
     OBSCURA_TRY(name, textField(body, "albumName"));
     if (!name) return badRequest("albumName is required");
-    OBSCURA_TRY_STATUS(checkAlbumName(*name));
+    OBSCURA_TRY_STATUS(AlbumService::checkName(*name));
     OBSCURA_TRY(description, textField(body, "description"));
-    if (description) OBSCURA_TRY_STATUS(checkDescription(*description));
-    std::vector<std::string> assetIds;
+    if (description) OBSCURA_TRY_STATUS(AlbumService::checkDescription(*description));
+    NewAlbum album{std::move(*name), description.value_or(""), {}};
     if (body.contains("assetIds")) {
         OBSCURA_TRY(ids, idsField(body, "assetIds"));
-        assetIds = std::move(ids);
+        album.assetIds = std::move(ids);
     }
-    const auto nowUs = JobQueue::nowUs();
-    storage::AlbumRecord album;
-    album.id = newUuid();
-    album.ownerId = req.principal->userId;
-    album.name = *name;
-    album.description = description.value_or("");
-    album.createdAt = formatRfc3339Utc(nowUs);
-    album.createdAtUs = nowUs;
-    album.updatedAt = album.createdAt;
-    std::optional<storage::AlbumView> created;
-    OBSCURA_TRY_STATUS(storage.transaction([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY_STATUS(repos.albums().createAlbum(album));
-        // Ids that are not the caller's live assets are skipped, as Immich does.
-        if (!assetIds.empty())
-            OBSCURA_TRY_STATUS(
-                repos.albums().addAlbumAssets(album.ownerId, album.id, assetIds, nowUs, album.updatedAt));
-        OBSCURA_TRY(found, repos.albums().findAlbum(album.ownerId, album.id));
-        created = std::move(found);
-        return {};
-    }));
-    if (!created) return internalError("the new album vanished");
-    Response response = Response::json(201, dumped(albumJson(*created)));
-    response.headers.set("Location", "/api/albums/" + album.id);
-    return response;
+    return album;
 }
 
-Expected<Response> listAlbums(storage::Storage& storage, Request& req) {
-    std::vector<storage::AlbumView> albums;
-    // Immich's ?shared=true asks for albums others share with the caller: there are none in Obscura.
-    if (auto shared = req.queryParam("shared"); shared && *shared == "true") return Response::json(200, "[]");
-    OBSCURA_TRY_STATUS(storage.run([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(found, repos.albums().listAlbums(req.principal->userId));
-        albums = std::move(found);
-        return {};
-    }));
-    auto body = nlohmann::json::array();
-    for (const auto& album : albums) body.push_back(albumJson(album));
-    return Response::json(200, dumped(body));
-}
-
-Expected<Response> getAlbum(storage::Storage& storage, Request& req) {
-    OBSCURA_TRY(album, ownedAlbum(storage, req.principal->userId, std::string(req.param("id"))));
-    if (auto without = req.queryParam("withoutAssets"); without && *without == "true")
-        return Response::json(200, dumped(albumJson(album)));
-    OBSCURA_TRY(assets, albumAssets(storage, req.principal->userId, album.album.id));
-    return Response::json(200, dumped(withAssets(album, assets)));
-}
-
-Expected<Response> patchAlbum(storage::Storage& storage, Request& req) {
-    const std::string& owner = req.principal->userId;
-    OBSCURA_TRY(album, ownedAlbum(storage, owner, std::string(req.param("id"))));
+// {albumName?, description?, albumThumbnailAssetId?: id | null}
+Expected<storage::AlbumUpdate> readAlbumUpdate(const Request& req) {
     OBSCURA_TRY(body, jsonObjectBody(req));
     storage::AlbumUpdate update;
     OBSCURA_TRY(name, textField(body, "albumName"));
-    if (name) OBSCURA_TRY_STATUS(checkAlbumName(*name));
+    if (name) OBSCURA_TRY_STATUS(AlbumService::checkName(*name));
     update.name = std::move(name);
     OBSCURA_TRY(description, textField(body, "description"));
-    if (description) OBSCURA_TRY_STATUS(checkDescription(*description));
+    if (description) OBSCURA_TRY_STATUS(AlbumService::checkDescription(*description));
     update.description = std::move(description);
     if (body.contains("albumThumbnailAssetId")) {
         const auto& cover = body["albumThumbnailAssetId"];
@@ -130,34 +78,43 @@ Expected<Response> patchAlbum(storage::Storage& storage, Request& req) {
             update.thumbnailAssetId = std::optional<std::string>(cover.get<std::string>());
         }
     }
-    update.updatedAt = formatRfc3339Utc(JobQueue::nowUs());
-    std::optional<storage::AlbumView> updated;
-    OBSCURA_TRY_STATUS(storage.transaction([&](storage::Repositories& repos) -> Status {
-        if (update.thumbnailAssetId && *update.thumbnailAssetId) {
-            const auto& coverId = **update.thumbnailAssetId;
-            OBSCURA_TRY(inAlbum, repos.albums().albumHasAsset(owner, album.album.id, coverId));
-            if (!inAlbum) return invalid("albumThumbnailAssetId must be an asset of this album");
-        }
-        OBSCURA_TRY(write, repos.albums().updateAlbum(owner, album.album.id, update));
-        if (write == storage::AssetWrite::NotFound) return notFound("album not found");
-        OBSCURA_TRY(found, repos.albums().findAlbum(owner, album.album.id));
-        updated = std::move(found);
-        return {};
-    }));
-    if (!updated) return notFound("album not found");
-    return Response::json(200, dumped(albumJson(*updated)));
+    return update;
 }
 
-Expected<Response> deleteAlbum(storage::Storage& storage, Request& req) {
-    const std::string id(req.param("id"));
-    if (!isUuid(id)) return notFound("album not found");
-    bool deleted = false;
-    OBSCURA_TRY_STATUS(storage.run([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(done, repos.albums().deleteAlbum(req.principal->userId, id));
-        deleted = done;
-        return {};
-    }));
-    if (!deleted) return notFound("album not found");
+Expected<Response> createAlbum(AlbumService& albums, Request& req) {
+    OBSCURA_TRY(input, readNewAlbum(req));
+    OBSCURA_TRY(created, albums.create(req.principal->userId, input));
+    Response response = Response::json(201, dumped(albumJson(created)));
+    response.headers.set("Location", "/api/albums/" + created.album.id);
+    return response;
+}
+
+Expected<Response> listAlbums(AlbumService& albums, Request& req) {
+    // Immich's ?shared=true asks for albums others share with the caller: there are none in Obscura.
+    if (auto shared = req.queryParam("shared"); shared && *shared == "true") return Response::json(200, "[]");
+    OBSCURA_TRY(found, albums.list(req.principal->userId));
+    auto body = nlohmann::json::array();
+    for (const auto& album : found) body.push_back(albumJson(album));
+    return Response::json(200, dumped(body));
+}
+
+Expected<Response> getAlbum(AlbumService& albums, Request& req) {
+    OBSCURA_TRY(album, albums.owned(req.principal->userId, std::string(req.param("id"))));
+    if (auto without = req.queryParam("withoutAssets"); without && *without == "true")
+        return Response::json(200, dumped(albumJson(album)));
+    OBSCURA_TRY(assets, albums.assets(req.principal->userId, album.album.id));
+    return Response::json(200, dumped(withAssets(album, assets)));
+}
+
+Expected<Response> patchAlbum(AlbumService& albums, Request& req) {
+    OBSCURA_TRY(album, albums.owned(req.principal->userId, std::string(req.param("id"))));
+    OBSCURA_TRY(update, readAlbumUpdate(req));
+    OBSCURA_TRY(updated, albums.update(album, std::move(update)));
+    return Response::json(200, dumped(albumJson(updated)));
+}
+
+Expected<Response> deleteAlbum(AlbumService& albums, Request& req) {
+    OBSCURA_TRY_STATUS(albums.remove(req.principal->userId, std::string(req.param("id"))));
     return Response::noContent();
 }
 
@@ -182,61 +139,22 @@ Expected<std::vector<std::string>> idsField(const nlohmann::json& body, const ch
     return ids;
 }
 
-Expected<storage::AlbumView> ownedAlbum(storage::Storage& storage, const std::string& ownerId, const std::string& id) {
-    if (!isUuid(id)) return notFound("album not found");
-    std::optional<storage::AlbumView> found;
-    OBSCURA_TRY_STATUS(storage.run([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(album, repos.albums().findAlbum(ownerId, id));
-        found = std::move(album);
-        return {};
-    }));
-    if (!found) return notFound("album not found");
-    return std::move(*found);
-}
-
-Expected<std::vector<storage::AssetRecord>> albumAssets(storage::Storage& storage, const std::string& ownerId,
-                                                        const std::string& albumId) {
-    storage::AssetQuery query;
-    query.filter.ownerId = ownerId;
-    query.filter.albumId = albumId;
-    query.filter.archived.reset();
-    query.limit = 500;
-    return allPagesOf(storage, std::move(query));
-}
-
-Expected<std::vector<storage::AssetRecord>> allPagesOf(storage::Storage& storage, storage::AssetQuery query) {
-    std::vector<storage::AssetRecord> out;
-    // Keyset pages to the end, page by page so no query is unbounded.
-    for (;;) {
-        storage::AssetPage page;
-        OBSCURA_TRY_STATUS(storage.run([&](storage::Repositories& repos) -> Status {
-            OBSCURA_TRY(found, repos.images().listAssets(query));
-            page = std::move(found);
-            return {};
-        }));
-        for (auto& asset : page.items) out.push_back(std::move(asset));
-        if (!page.hasMore || out.empty()) break;
-        query.after = storage::AssetCursor{out.back().takenAtUs, out.back().id};
-    }
-    return out;
-}
-
-std::vector<Route> albumRoutes(storage::Storage& storage) {
+std::vector<Route> albumRoutes(AlbumService& albums) {
     std::vector<Route> routes;
     routes.push_back(route(Method::Get, "/api/albums", "The caller's albums, newest first, as an array (Immich)",
-                           [&storage](Request& req) { return listAlbums(storage, req); }));
+                           [&albums](Request& req) { return listAlbums(albums, req); }));
     routes.push_back(route(
         Method::Post, "/api/albums", "Create an album {albumName, description?, assetIds?} (Immich)",
-        [&storage](Request& req) { return createAlbum(storage, req); }, BodyKind::Buffered));
+        [&albums](Request& req) { return createAlbum(albums, req); }, BodyKind::Buffered));
     routes.push_back(route(Method::Get, "/api/albums/{id}",
                            "One album with its assets, newest first (?withoutAssets=true leaves them out) (Immich)",
-                           [&storage](Request& req) { return getAlbum(storage, req); }));
+                           [&albums](Request& req) { return getAlbum(albums, req); }));
     routes.push_back(route(
         Method::Patch, "/api/albums/{id}",
         "Rename, describe or choose the cover {albumName?, description?, albumThumbnailAssetId?}",
-        [&storage](Request& req) { return patchAlbum(storage, req); }, BodyKind::Buffered));
+        [&albums](Request& req) { return patchAlbum(albums, req); }, BodyKind::Buffered));
     routes.push_back(route(Method::Delete, "/api/albums/{id}", "Delete an album and its share links (its assets stay)",
-                           [&storage](Request& req) { return deleteAlbum(storage, req); }));
+                           [&albums](Request& req) { return deleteAlbum(albums, req); }));
     return routes;
 }
 

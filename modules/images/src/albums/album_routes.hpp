@@ -1,43 +1,22 @@
 #pragma once
-// Albums, share links and Immich's upload check, one source file per endpoint group:
-//   album_routes.cpp        GET|POST /api/albums, GET|PATCH|DELETE /api/albums/{id}
-//   album_assets_routes.cpp PUT|DELETE /api/albums/{id}/assets
-//   share_link_routes.cpp   GET|POST /api/shared-links, DELETE /api/shared-links/{id}
-//   shared_routes.cpp       the public side: /api/shared/{key}, …/unlock, …/assets/{id}/thumbnail|original|video
-//   bulk_check_routes.cpp   POST /api/assets/bulk-upload-check
+// Albums' routes, one source file per endpoint group (rules and transactions: album_service.hpp):
+//   album_routes.cpp         GET|POST /api/albums, GET|PATCH|DELETE /api/albums/{id}
+//   album_assets_routes.cpp  PUT|DELETE /api/albums/{id}/assets
+// and the JSON body readers the images module's routes share.
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
 #include "obscura/base/expected.hpp"
 #include "obscura/kernel/route.hpp"
-#include "obscura/storage/album_records.hpp"
-#include "obscura/storage/asset_records.hpp"
-
-namespace obscura::storage {
-class Storage;
-}
-namespace obscura::auth {
-class PasswordGuard;
-}
 
 namespace obscura::images {
 
-struct DownloadDeps;
+class AlbumService;
 
-std::vector<Route> albumRoutes(storage::Storage& storage);
-std::vector<Route> albumAssetRoutes(storage::Storage& storage);
-std::vector<Route> shareLinkRoutes(storage::Storage& storage, auth::PasswordGuard& guard);
-std::vector<Route> sharedRoutes(storage::Storage& storage, auth::PasswordGuard& guard, DownloadDeps& downloads);
-Route bulkUploadCheckRoute(storage::Storage& storage);
+std::vector<Route> albumRoutes(AlbumService& albums);
+std::vector<Route> albumAssetRoutes(AlbumService& albums);
 
-// The caller's album named by the path, or 404 (ids that are not UUIDs name nothing).
-Expected<storage::AlbumView> ownedAlbum(storage::Storage& storage, const std::string& ownerId, const std::string& id);
-// Every asset of the album that is not in the trash (archived ones too), newest first.
-Expected<std::vector<storage::AssetRecord>> albumAssets(storage::Storage& storage, const std::string& ownerId,
-                                                        const std::string& albumId);
-// Every asset the query selects, following its keyset pages (of query.limit) to the end.
-Expected<std::vector<storage::AssetRecord>> allPagesOf(storage::Storage& storage, storage::AssetQuery query);
 // A JSON object body, or 400.
 Expected<nlohmann::json> jsonObjectBody(const Request& req);
 // {ids:[…]} as strings (400 otherwise); at most kMaxBulkIds.

@@ -1,5 +1,5 @@
 // GET /api/assets: the caller's assets, newest first, keyset-paginated (DESIGN.md "Assets").
-#include "albums/album_routes.hpp"
+#include "albums/album_service.hpp"
 #include "assets/asset_cursor.hpp"
 #include "assets/asset_json.hpp"
 #include "assets/asset_routes.hpp"

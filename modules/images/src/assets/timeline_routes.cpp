@@ -1,7 +1,7 @@
 // GET /api/timeline (months with counts) and GET /api/tags (tags with counts).
 #include <nlohmann/json.hpp>
 
-#include "albums/album_routes.hpp"
+#include "albums/album_service.hpp"
 #include "assets/asset_routes.hpp"
 #include "assets/listing_params.hpp"
 #include "obscura/storage/storage.hpp"

@@ -1,142 +1,71 @@
 // GET|POST /api/shared-links and DELETE /api/shared-links/{id}: the owner's side of share links. A link shows
 // one of the caller's albums or a set of the caller's assets; a body naming anything else (another user's
-// album or asset, a trashed asset) is 404 as a whole, so nothing of another user is ever shared or revealed.
-#include <algorithm>
+// album or asset, a trashed asset) is 404 as a whole. Rules and transactions: share_link_service.hpp.
+#include "sharing/share_link_routes.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include "albums/album_json.hpp"
 #include "albums/album_routes.hpp"
-#include "obscura/auth/password_guard.hpp"
-#include "obscura/base/ids.hpp"
-#include "obscura/kernel/job_queue.hpp"
-#include "obscura/storage/storage.hpp"
 #include "rfc3339.hpp"
-#include "sharing/link_secrets.hpp"
+#include "sharing/share_link_service.hpp"
 
 namespace obscura::images {
 
 namespace {
 
-constexpr std::size_t kMaxLinkAssets = 1000;
-constexpr std::size_t kMaxPasswordBytes = 1024;
-
-struct LinkRequest {
-    std::optional<std::string> albumId;
-    std::vector<std::string> assetIds;
-    std::optional<std::string> password;
-    storage::SharedLinkRecord record;
-};
-
-Expected<LinkRequest> parseLink(const Request& req) {
+// {albumId? | assetIds?, expiresAt?, password?, allowDownload?}; each field's rule is checked as it is read, so
+// the first bad field decides the answer.
+Expected<NewShareLink> readNewLink(const Request& req) {
     OBSCURA_TRY(body, jsonObjectBody(req));
-    LinkRequest out;
-    auto& link = out.record;
+    NewShareLink link;
     const bool hasAlbum = body.contains("albumId") && !body["albumId"].is_null();
     const bool hasAssets = body.contains("assetIds") && !body["assetIds"].is_null();
     if (hasAlbum == hasAssets) return badRequest("a share link needs either albumId or assetIds");
     if (hasAlbum) {
         if (!body["albumId"].is_string()) return badRequest("albumId must be an album id");
-        out.albumId = body["albumId"].get<std::string>();
+        link.albumId = body["albumId"].get<std::string>();
     } else {
         OBSCURA_TRY(ids, idsField(body, "assetIds"));
-        if (ids.empty()) return invalid("assetIds must name at least one asset");
-        if (ids.size() > kMaxLinkAssets)
-            return invalid("a share link may show at most " + std::to_string(kMaxLinkAssets) + " assets");
-        out.assetIds = std::move(ids);
+        OBSCURA_TRY_STATUS(ShareLinkService::checkAssetCount(ids.size()));
+        link.assetIds = std::move(ids);
     }
     if (body.contains("expiresAt") && !body["expiresAt"].is_null()) {
         if (!body["expiresAt"].is_string()) return badRequest("expiresAt must be an RFC 3339 time");
         auto parsed = parseRfc3339(body["expiresAt"].get<std::string>());
         if (!parsed) return invalid("expiresAt must be an RFC 3339 time with offset");
-        if (parsed->utcUs <= JobQueue::nowUs()) return invalid("expiresAt must be in the future");
+        OBSCURA_TRY_STATUS(ShareLinkService::checkExpiry(parsed->utcUs));
         link.expiresAt = parsed->text;
         link.expiresAtUs = parsed->utcUs;
     }
     if (body.contains("password") && !body["password"].is_null()) {
         if (!body["password"].is_string()) return badRequest("password must be a string");
         auto password = body["password"].get<std::string>();
-        if (password.empty()) return invalid("password must not be empty (leave it out for a link without one)");
-        if (password.size() > kMaxPasswordBytes) return invalid("password is too long");
-        out.password = std::move(password);
+        OBSCURA_TRY_STATUS(ShareLinkService::checkPassword(password));
+        link.password = std::move(password);
     }
     if (body.contains("allowDownload")) {
         if (!body["allowDownload"].is_boolean()) return badRequest("allowDownload must be true or false");
         link.allowDownload = body["allowDownload"].get<bool>();
     }
-    return out;
+    return link;
 }
 
-// Every id names one of the owner's assets outside the trash (404 naming the first that does not).
-Status checkAssets(storage::Repositories& repos, const std::string& owner, const std::vector<std::string>& ids) {
-    for (const auto& id : ids) {
-        if (!isUuid(id)) return notFound("asset not found: " + id);
-        OBSCURA_TRY(asset, repos.images().findAsset(owner, id));
-        if (!asset || asset->isTrashed) return notFound("asset not found: " + id);
-    }
-    return {};
-}
-
-Expected<Response> createLink(storage::Storage& storage, auth::PasswordGuard& guard, Request& req) {
-    const std::string& owner = req.principal->userId;
-    OBSCURA_TRY(parsed, parseLink(req));
-    auto& link = parsed.record;
-    // Existence and ownership (404) come before the password is hashed.
-    if (parsed.albumId) {
-        OBSCURA_TRY(album, ownedAlbum(storage, owner, *parsed.albumId));
-        link.albumId = album.album.id;
-    } else {
-        OBSCURA_TRY_STATUS(
-            storage.run([&](storage::Repositories& repos) { return checkAssets(repos, owner, parsed.assetIds); }));
-        link.assetIds = parsed.assetIds;
-    }
-    if (parsed.password) {
-        OBSCURA_TRY(hash, guard.hash(*parsed.password));
-        link.passwordHash = std::move(hash);
-    }
-    const auto nowUs = JobQueue::nowUs();
-    link.id = newUuid();
-    link.ownerId = owner;
-    link.key = newLinkKey();
-    link.keyHash = linkKeyHash(link.key);
-    link.createdAt = formatRfc3339Utc(nowUs);
-    link.createdAtUs = nowUs;
-    // Checked again in the transaction that writes the link: an asset or album deleted meanwhile is 404, not a
-    // broken reference.
-    OBSCURA_TRY_STATUS(storage.transaction([&](storage::Repositories& repos) -> Status {
-        if (link.albumId) {
-            OBSCURA_TRY(album, repos.albums().findAlbum(owner, *link.albumId));
-            if (!album) return notFound("album not found");
-        }
-        OBSCURA_TRY_STATUS(checkAssets(repos, owner, link.assetIds));
-        return repos.sharedLinks().createSharedLink(link);
-    }));
-    std::sort(link.assetIds.begin(), link.assetIds.end());
-    link.assetIds.erase(std::unique(link.assetIds.begin(), link.assetIds.end()), link.assetIds.end());
+Expected<Response> createLink(ShareLinkService& links, Request& req) {
+    OBSCURA_TRY(input, readNewLink(req));
+    OBSCURA_TRY(link, links.create(req.principal->userId, input));
     return Response::json(201, sharedLinkJson(link).dump());
 }
 
-Expected<Response> listLinks(storage::Storage& storage, Request& req) {
-    std::vector<storage::SharedLinkRecord> links;
-    OBSCURA_TRY_STATUS(storage.run([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(found, repos.sharedLinks().listSharedLinks(req.principal->userId));
-        links = std::move(found);
-        return {};
-    }));
+Expected<Response> listLinks(ShareLinkService& links, Request& req) {
+    OBSCURA_TRY(found, links.list(req.principal->userId));
     auto body = nlohmann::json::array();
-    for (const auto& link : links) body.push_back(sharedLinkJson(link));
+    for (const auto& link : found) body.push_back(sharedLinkJson(link));
     return Response::json(200, body.dump());
 }
 
-Expected<Response> deleteLink(storage::Storage& storage, Request& req) {
-    const std::string id(req.param("id"));
-    if (!isUuid(id)) return notFound("share link not found");
-    bool deleted = false;
-    OBSCURA_TRY_STATUS(storage.run([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(done, repos.sharedLinks().deleteSharedLink(req.principal->userId, id));
-        deleted = done;
-        return {};
-    }));
-    if (!deleted) return notFound("share link not found");
+Expected<Response> deleteLink(ShareLinkService& links, Request& req) {
+    OBSCURA_TRY_STATUS(links.revoke(req.principal->userId, std::string(req.param("id"))));
     return Response::noContent();
 }
 
@@ -154,16 +83,16 @@ Route route(Method method, std::string pattern, std::string summary, Handler han
 
 }  // namespace
 
-std::vector<Route> shareLinkRoutes(storage::Storage& storage, auth::PasswordGuard& guard) {
+std::vector<Route> shareLinkRoutes(ShareLinkService& links) {
     std::vector<Route> routes;
     routes.push_back(route(Method::Get, "/api/shared-links", "The caller's share links, newest first",
-                           [&storage](Request& req) { return listLinks(storage, req); }));
+                           [&links](Request& req) { return listLinks(links, req); }));
     routes.push_back(route(
         Method::Post, "/api/shared-links",
         "Share an album or assets {albumId? | assetIds?, expiresAt?, password?, allowDownload?}",
-        [&storage, &guard](Request& req) { return createLink(storage, guard, req); }, BodyKind::Buffered));
+        [&links](Request& req) { return createLink(links, req); }, BodyKind::Buffered));
     routes.push_back(route(Method::Delete, "/api/shared-links/{id}", "Revoke a share link",
-                           [&storage](Request& req) { return deleteLink(storage, req); }));
+                           [&links](Request& req) { return deleteLink(links, req); }));
     return routes;
 }
 

@@ -1,63 +1,29 @@
 // The public side of share links: GET /api/shared/{key}, POST /api/shared/{key}/unlock and the media under
-// /api/shared/{key}/assets/{id}/…. Every request looks the link up again, so expiry, revocation (deletion), a
-// password and whether the asset still belongs to the link are checked each time. Unknown, expired and revoked
-// links are all 404 alike; a link with a password answers 401 password_required until the unlock cookie —
-// scoped to Path=/api/shared/{key}, so the password itself never travels in a URL — comes with the request.
+// /api/shared/{key}/assets/{id}/…. Unknown, expired and revoked links are all 404 alike; a link with a password
+// answers 401 password_required until the unlock cookie — scoped to Path=/api/shared/{key}, so the password
+// itself never travels in a URL — comes with the request. Rules and lookups: share_link_service.hpp.
 #include <nlohmann/json.hpp>
 
 #include "albums/album_json.hpp"
 #include "albums/album_routes.hpp"
 #include "assets/asset_json.hpp"
 #include "download_handler.hpp"
-#include "obscura/auth/password_guard.hpp"
-#include "obscura/base/ids.hpp"
-#include "obscura/kernel/job_queue.hpp"
-#include "obscura/storage/storage.hpp"
-#include "sharing/link_secrets.hpp"
+#include "sharing/share_link_routes.hpp"
+#include "sharing/share_link_service.hpp"
 
 namespace obscura::images {
 
 namespace {
 
 constexpr const char* kUnlockCookie = "obscura_share";
-constexpr std::size_t kMaxKeyLength = 64;
 
 struct Deps {
-    storage::Storage& storage;
-    auth::PasswordGuard& guard;
+    ShareLinkService& links;
     DownloadDeps& downloads;
 };
 
-Error linkNotFound() { return notFound("share link not found"); }
-
-// The live link named by the path's key (404 otherwise), before its password is considered.
-Expected<storage::SharedLinkRecord> findLink(storage::Storage& storage, const Request& req) {
-    const std::string key(req.param("key"));
-    if (key.empty() || key.size() > kMaxKeyLength) return linkNotFound();
-    std::optional<storage::SharedLinkRecord> found;
-    OBSCURA_TRY_STATUS(storage.run([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(link, repos.sharedLinks().findSharedLinkByKeyHash(linkKeyHash(key)));
-        found = std::move(link);
-        return {};
-    }));
-    // The hash matched; comparing the keys themselves (in constant time) guards against a hash collision.
-    if (!found || !equalSecrets(found->key, key)) return linkNotFound();
-    if (found->expiresAtUs && *found->expiresAtUs <= JobQueue::nowUs()) return linkNotFound();
-    return std::move(*found);
-}
-
-bool unlocked(const storage::SharedLinkRecord& link, const Request& req) {
-    if (!link.passwordHash) return true;
-    auto cookie = req.cookie(kUnlockCookie);
-    return cookie && equalSecrets(*cookie, unlockToken(link.id, *link.passwordHash));
-}
-
-// The link, open to this request: 404 when gone, 401 password_required while locked.
-Expected<storage::SharedLinkRecord> openLink(storage::Storage& storage, const Request& req) {
-    OBSCURA_TRY(link, findLink(storage, req));
-    if (!unlocked(link, req))
-        return Error(ErrorCode::Unauthenticated, "this share link needs its password", "password_required");
-    return link;
+Expected<storage::SharedLinkRecord> openLink(Deps& deps, const Request& req) {
+    return deps.links.open(std::string(req.param("key")), req.cookie(kUnlockCookie));
 }
 
 nlohmann::json publicLinkJson(const storage::SharedLinkRecord& link) {
@@ -68,27 +34,16 @@ nlohmann::json publicLinkJson(const storage::SharedLinkRecord& link) {
             {"hasPassword", link.passwordHash.has_value()}};
 }
 
-Expected<std::vector<storage::AssetRecord>> linkAssets(storage::Storage& storage,
-                                                       const storage::SharedLinkRecord& link) {
-    if (link.albumId) return albumAssets(storage, link.ownerId, *link.albumId);
-    storage::AssetQuery query;
-    query.filter.ownerId = link.ownerId;
-    query.filter.sharedLinkId = link.id;
-    query.filter.archived.reset();
-    query.limit = 500;  // a link holds at most 1000 assets: two pages
-    return allPagesOf(storage, std::move(query));
-}
-
 Expected<Response> showLink(Deps& deps, Request& req) {
-    OBSCURA_TRY(link, openLink(deps.storage, req));
+    OBSCURA_TRY(link, openLink(deps, req));
     nlohmann::json body = {{"link", publicLinkJson(link)}};
-    if (link.albumId) {
-        OBSCURA_TRY(album, ownedAlbum(deps.storage, link.ownerId, *link.albumId));
-        auto albumBody = albumJson(album);
+    OBSCURA_TRY(album, deps.links.album(link));
+    if (album) {
+        auto albumBody = albumJson(*album);
         albumBody.erase("ownerId");
         body["album"] = std::move(albumBody);
     }
-    OBSCURA_TRY(assets, linkAssets(deps.storage, link));
+    OBSCURA_TRY(assets, deps.links.assets(link));
     body["items"] = nlohmann::json::array();
     for (const auto& asset : assets) body["items"].push_back(assetJson(asset));
     Response response = Response::json(200, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
@@ -97,47 +52,27 @@ Expected<Response> showLink(Deps& deps, Request& req) {
 }
 
 Expected<Response> unlock(Deps& deps, Request& req) {
-    OBSCURA_TRY(link, findLink(deps.storage, req));
+    const std::string key(req.param("key"));
+    OBSCURA_TRY(link, deps.links.find(key));
     if (!link.passwordHash) return Response::noContent();
-    // Throttled before any hashing, per link and per client IP, like sign-ins.
-    OBSCURA_TRY_STATUS(deps.guard.check(link.id, req.clientIp));
+    // Throttled before the body is read and before any hashing, per link and per client IP, like sign-ins.
+    OBSCURA_TRY_STATUS(deps.links.throttle(link, req.clientIp));
     OBSCURA_TRY(body, jsonObjectBody(req));
     if (!body.contains("password") || !body["password"].is_string()) return badRequest("password is required");
-    OBSCURA_TRY(matches, deps.guard.verify(*link.passwordHash, body["password"].get<std::string>()));
-    if (!matches) {
-        deps.guard.failed(link.id, req.clientIp);
-        return Error(ErrorCode::Unauthenticated, "wrong password for this share link", "password_required");
-    }
-    deps.guard.succeeded(link.id);
+    OBSCURA_TRY(token, deps.links.unlock(link, body["password"].get<std::string>(), req.clientIp));
     Response response = Response::noContent();
-    std::string cookie = std::string(kUnlockCookie) + "=" + unlockToken(link.id, *link.passwordHash) +
-                         "; Path=/api/shared/" + std::string(req.param("key")) + "; HttpOnly; SameSite=Lax";
+    std::string cookie =
+        std::string(kUnlockCookie) + "=" + token + "; Path=/api/shared/" + key + "; HttpOnly; SameSite=Lax";
     if (req.secure) cookie += "; Secure";
     response.headers.add("Set-Cookie", std::move(cookie));
     return response;
 }
 
-// The link's asset named by the path: 404 unless the link (still) shows it and it is not in the trash.
-Expected<storage::AssetRecord> linkedAsset(Deps& deps, const storage::SharedLinkRecord& link, const Request& req) {
-    const std::string id(req.param("id"));
-    if (!isUuid(id)) return notFound("asset not found");
-    std::optional<storage::AssetRecord> found;
-    OBSCURA_TRY_STATUS(deps.storage.run([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(shown, repos.sharedLinks().sharedLinkHasAsset(link.id, id));
-        if (!shown) return {};
-        OBSCURA_TRY(asset, repos.images().findAsset(link.ownerId, id));
-        found = std::move(asset);
-        return {};
-    }));
-    if (!found || found->isTrashed) return notFound("asset not found");
-    return std::move(*found);
-}
-
 Expected<Response> media(Deps& deps, Request& req, std::string_view what) {
-    OBSCURA_TRY(link, openLink(deps.storage, req));
-    OBSCURA_TRY(asset, linkedAsset(deps, link, req));
+    OBSCURA_TRY(link, openLink(deps, req));
+    OBSCURA_TRY(asset, deps.links.asset(link, std::string(req.param("id"))));
     if (what == "original") {
-        if (!link.allowDownload) return Error(ErrorCode::Forbidden, "this share link does not allow downloads");
+        OBSCURA_TRY_STATUS(ShareLinkService::checkDownload(link));
         return serveOriginalOf(deps.downloads, req, asset);
     }
     if (what == "video") return serveDerivative(deps.downloads, req, asset, storage::kDerivativeVideo);
@@ -159,9 +94,9 @@ Route route(Method method, std::string pattern, std::string summary, Handler han
 
 }  // namespace
 
-std::vector<Route> sharedRoutes(storage::Storage& storage, auth::PasswordGuard& guard, DownloadDeps& downloads) {
+std::vector<Route> sharedRoutes(ShareLinkService& links, DownloadDeps& downloads) {
     // Owned by the route handlers: the routes live as long as the router, which outlives every request.
-    auto deps = std::make_shared<Deps>(Deps{storage, guard, downloads});
+    auto deps = std::make_shared<Deps>(Deps{links, downloads});
     std::vector<Route> routes;
     routes.push_back(route(Method::Get, "/api/shared/{key}",
                            "What a share link shows: {link, album?, items}; 401 password_required while locked",

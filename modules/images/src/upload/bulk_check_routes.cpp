@@ -5,6 +5,7 @@
 #include "albums/album_routes.hpp"
 #include "assets/asset_cursor.hpp"
 #include "obscura/storage/storage.hpp"
+#include "upload/upload_routes.hpp"
 
 namespace obscura::images {
 

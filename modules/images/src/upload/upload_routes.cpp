@@ -3,7 +3,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
-#include "albums/album_routes.hpp"
+#include "albums/album_service.hpp"
 #include "assets/asset_json.hpp"
 #include "obscura/auth/quota.hpp"
 #include "obscura/images/events.hpp"

@@ -34,5 +34,7 @@ struct UploadDeps {
 // fit). While it streams: framing (400), the file's type (415), the quota again (507). Then the import
 // (asset_importer.hpp), asset.created, and 201 {id, status:"created", …asset} or 200 {…, status:"duplicate"}.
 Route uploadRoute(UploadDeps& deps);
+// POST /api/assets/bulk-upload-check (bulk_check_routes.cpp).
+Route bulkUploadCheckRoute(storage::Storage& storage);
 
 }  // namespace obscura::images
