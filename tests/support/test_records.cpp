@@ -7,7 +7,7 @@
 namespace obscura::test {
 
 std::string utcText(std::int64_t us) {
-    const std::time_t seconds = static_cast<std::time_t>(us / 1000000);
+    const std::time_t seconds = us / 1000000;
     std::tm tm{};
     gmtime_r(&seconds, &tm);
     char text[32];
