@@ -11,12 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "multipart_parser.hpp"
+#include "obscura/formats/multipart_parser.hpp"
 #include "obscura/kernel/subprocess.hpp"
-#include "upload_temp_file.hpp"
+#include "upload/upload_temp_file.hpp"
 
 using namespace obscura;
-using namespace obscura::images;
+using namespace obscura::formats;
 using Clock = std::chrono::steady_clock;
 
 namespace {

@@ -13,7 +13,7 @@
 #include "password_hasher.hpp"
 #include "request_authenticator.hpp"
 #include "session_service.hpp"
-#include "setup_handler.hpp"
+#include "setup_routes.hpp"
 #include "stored_contacts.hpp"
 #include "stored_quota.hpp"
 

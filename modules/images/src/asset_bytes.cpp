@@ -2,17 +2,17 @@
 
 #include <filesystem>
 
-#include "asset_importer.hpp"
-#include "bandwidth_meter.hpp"
 #include "download_handler.hpp"
-#include "library_layout.hpp"
+#include "library/bandwidth_meter.hpp"
+#include "library/library_layout.hpp"
+#include "library/orphan_census.hpp"
 #include "obscura/auth/auth_module.hpp"
 #include "obscura/kernel/config.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/kernel/module.hpp"
 #include "obscura/kernel/router.hpp"
-#include "orphan_census.hpp"
-#include "upload_handler.hpp"
+#include "upload/asset_importer.hpp"
+#include "upload/upload_routes.hpp"
 
 namespace obscura::images {
 

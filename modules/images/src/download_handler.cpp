@@ -1,14 +1,14 @@
 #include "download_handler.hpp"
 
-#include "derivative_signal.hpp"
+#include "assets/derivative_signal.hpp"
 
 #include <charconv>
 
-#include "bandwidth_meter.hpp"
 #include "download_file_name.hpp"
-#include "library_layout.hpp"
-#include "obscura/images/media_types.hpp"
+#include "library/bandwidth_meter.hpp"
+#include "library/library_layout.hpp"
 #include "obscura/base/ids.hpp"
+#include "obscura/images/media_types.hpp"
 #include "obscura/kernel/content_disposition.hpp"
 #include "obscura/kernel/file_response.hpp"
 #include "obscura/storage/storage.hpp"

@@ -1,16 +1,20 @@
 #include "obscura/images/images_module.hpp"
 
-#include "album_routes.hpp"
+#include "albums/album_routes.hpp"
+#include "albums/album_service.hpp"
 #include "asset_bytes.hpp"
-#include "asset_file_jobs.hpp"
-#include "asset_routes.hpp"
-#include "asset_service.hpp"
-#include "derivative_tracker.hpp"
-#include "images_usage.hpp"
-#include "listing_cache.hpp"
+#include "assets/asset_file_jobs.hpp"
+#include "assets/asset_routes.hpp"
+#include "assets/asset_service.hpp"
+#include "assets/derivative_tracker.hpp"
+#include "assets/listing_cache.hpp"
+#include "assets/statistics_routes.hpp"
+#include "assets/stored_asset_source.hpp"
+#include "library/images_usage.hpp"
+#include "library/trash_purger.hpp"
 #include "obscura/auth/events.hpp"
-#include "obscura/auth/user_deletion.hpp"
 #include "obscura/auth/password_guard.hpp"
+#include "obscura/auth/user_deletion.hpp"
 #include "obscura/kernel/bus.hpp"
 #include "obscura/kernel/config.hpp"
 #include "obscura/kernel/job_queue.hpp"
@@ -18,9 +22,9 @@
 #include "obscura/kernel/router.hpp"
 #include "obscura/kernel/service_registry.hpp"
 #include "obscura/storage/storage.hpp"
-#include "statistics_handler.hpp"
-#include "stored_asset_source.hpp"
-#include "trash_purger.hpp"
+#include "sharing/share_link_routes.hpp"
+#include "sharing/share_link_service.hpp"
+#include "upload/upload_routes.hpp"
 
 namespace obscura::images {
 
@@ -38,6 +42,7 @@ public:
 struct ImagesModule::Impl {
     Impl(const Config& config, ModuleContext& ctx)
         : assets(ctx.storage(), ctx.bus(), ctx.jobs()),
+          albums(ctx.storage()),
           purger(assets, static_cast<int>(config.getInt("images.trashDays"))),
           derivatives(ctx.storage(), ctx.dataDir()),
           bytes(config, ctx),
@@ -45,6 +50,7 @@ struct ImagesModule::Impl {
           listingCache(static_cast<std::size_t>(config.getInt("images.listingCacheBytes"))) {}
 
     AssetService assets;
+    AlbumService albums;
     TrashPurger purger;
     DerivativeTracker derivatives;
     AssetBytes bytes;  // upload, downloads, temp area, start-up library check
@@ -52,6 +58,7 @@ struct ImagesModule::Impl {
     ListingCache listingCache;
     Bus::Subscription userDeleted;
     std::shared_ptr<auth::PasswordGuard> guard;  // kept alive as long as the share-link routes use it
+    std::unique_ptr<ShareLinkService> shareLinks;  // made at onAllLoaded, once auth's PasswordGuard is known
 };
 
 ImagesModule::ImagesModule(const Config& config, ModuleContext& ctx)
@@ -79,14 +86,15 @@ Status ImagesModule::onAllLoaded() {
                                               timelineRoutes(storage),
                                               assetRoutes(impl_->assets),
                                               trashRoutes(listings, impl_->assets),
-                                              albumRoutes(storage),
-                                              albumAssetRoutes(storage)};
+                                              albumRoutes(impl_->albums),
+                                              albumAssetRoutes(impl_->albums)};
     // Share links guard their passwords with auth's hasher and sign-in throttle (registered by auth).
     auto guard = ctx_.services().find<auth::PasswordGuard>();
     if (!guard) return internalError("images: the auth module's PasswordGuard is not registered");
     impl_->guard = guard;
-    groups.push_back(shareLinkRoutes(storage, *guard));
-    groups.push_back(sharedRoutes(storage, *guard, impl_->bytes.downloads()));
+    impl_->shareLinks = std::make_unique<ShareLinkService>(storage, *guard);
+    groups.push_back(shareLinkRoutes(*impl_->shareLinks));
+    groups.push_back(sharedRoutes(*impl_->shareLinks, impl_->bytes.downloads()));
     for (auto& group : groups)
         for (auto& route : group) OBSCURA_TRY_STATUS(router.add(std::move(route)));
 

@@ -9,11 +9,10 @@
 #include "conversion_routes.hpp"
 #include "derivative_job.hpp"
 #include "event_stream.hpp"
-#include "features_handler.hpp"
+#include "features_routes.hpp"
 #include "obscura/auth/auth_module.hpp"
 #include "obscura/auth/avatar_locator.hpp"
 #include "obscura/auth/user_contacts.hpp"
-#include "smtp_mailer.hpp"
 #include "obscura/images/asset_source.hpp"
 #include "obscura/images/images_module.hpp"
 #include "obscura/kernel/config.hpp"
@@ -21,6 +20,7 @@
 #include "obscura/kernel/log.hpp"
 #include "obscura/kernel/router.hpp"
 #include "obscura/kernel/service_registry.hpp"
+#include "smtp_mailer.hpp"
 
 namespace obscura::media {
 

@@ -27,19 +27,6 @@ std::string newUuid() {
     return text;
 }
 
-storage::UserRecord makeUser(const std::string& tag) {
-    storage::UserRecord user;
-    user.id = newUuid();
-    user.username = "User_" + tag + "_" + user.id.substr(0, 8);
-    user.usernameKey = "user_" + tag + "_" + user.id.substr(0, 8);
-    user.email = user.usernameKey + "@example.org";
-    user.displayName = "User " + tag;
-    user.passwordHash = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo";
-    user.createdAt = "2024-05-01T12:00:00Z";
-    user.updatedAt = "2024-05-01T12:00:00Z";
-    return user;
-}
-
 std::unique_ptr<storage::Storage> openMigrated(BackendDatabase& database, int poolSize) {
     auto opened = database.open(poolSize);
     REQUIRE_MESSAGE(opened.ok(), opened.error().message);

@@ -8,14 +8,15 @@
 #include "backend_context.hpp"
 #include "obscura/storage/records.hpp"
 #include "obscura/storage/storage.hpp"
+#include "test_records.hpp"
 
 namespace obscura::conformance {
 
 // A random version-4 UUID: unique across runs, so cases can share a database that is never emptied.
 std::string newUuid();
 
-// A valid user whose id, username and usernameKey are unique; `tag` shows in the username for debugging.
-storage::UserRecord makeUser(const std::string& tag);
+// A valid user whose id, username and usernameKey are unique (tests/support/test_records.hpp).
+using test::makeUser;
 
 // Opens the database and migrates every module the plugin knows, in its listed order (REQUIREs success).
 std::unique_ptr<storage::Storage> openMigrated(BackendDatabase& database, int poolSize = 8);

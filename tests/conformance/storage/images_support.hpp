@@ -7,20 +7,15 @@
 #include <vector>
 
 #include "obscura/storage/storage.hpp"
+#include "test_records.hpp"
 
 namespace obscura::conformance {
 
-// 2021-07-04T10:20:30Z as UTC microseconds: the default takenAt of makeAsset.
-inline constexpr std::int64_t kJuly2021Us = 1625394030LL * 1000000;
-
-// "2021-07-04T10:20:30Z" for a UTC microsecond time (whole seconds).
-std::string utcText(std::int64_t us);
-
-// A random 40-hex SHA-1-shaped checksum.
-std::string randomChecksum();
-
-// A valid live image of owner taken at takenAtUs (UTC text), with a unique id, checksum and storage path.
-storage::AssetRecord makeAsset(const std::string& ownerId, std::int64_t takenAtUs = kJuly2021Us);
+// kJuly2021Us, utcText, randomChecksum, makeAsset: tests/support/test_records.hpp.
+using test::kJuly2021Us;
+using test::makeAsset;
+using test::randomChecksum;
+using test::utcText;
 
 // Creates a user and answers its id (REQUIREs success).
 std::string createOwner(storage::Storage& storage, const std::string& tag);

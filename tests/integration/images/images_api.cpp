@@ -7,8 +7,8 @@
 #include <thread>
 
 #include "app.hpp"
-#include "obscura/base/ids.hpp"
 #include "obscura/storage/storage.hpp"
+#include "test_records.hpp"
 #include "test_support.hpp"
 
 namespace obscura::test {
@@ -27,29 +27,11 @@ Account anotherAccount(HttpClient& http, const Account& admin, const std::string
 
 storage::AssetRecord insertAsset(App& app, const std::string& ownerId, std::int64_t takenAtUs,
                                  const std::function<void(storage::AssetRecord&)>& edit) {
-    storage::AssetRecord a;
-    a.id = newUuid();
-    a.ownerId = ownerId;
-    a.type = "image";
-    a.originalFileName = "IMG_" + a.id.substr(0, 4) + ".jpg";
-    a.mimeType = "image/jpeg";
+    storage::AssetRecord a = makeAsset(ownerId, takenAtUs);
     a.sizeBytes = 1234;
-    std::string hex;
-    for (const char c : newUuid() + newUuid())
-        if (c != '-') hex += c;
-    a.checksum = hex.substr(0, 40);
-    a.width = 4000;
-    a.height = 3000;
     const std::time_t seconds = static_cast<std::time_t>(takenAtUs / 1000000);
     std::tm tm{};
     gmtime_r(&seconds, &tm);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    a.takenAt = text;
-    a.takenAtUs = takenAtUs;
-    a.createdAt = "2024-05-01T12:00:00Z";
-    a.createdAtUs = 1714564800LL * 1000000;
-    a.updatedAt = a.createdAt;
     char month[16];
     std::strftime(month, sizeof month, "%Y/%m", &tm);
     a.storagePath = "library/" + ownerId + "/" + month + "/" + a.id + ".jpg";

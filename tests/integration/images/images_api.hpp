@@ -9,6 +9,7 @@
 
 #include "api_session.hpp"
 #include "obscura/storage/asset_records.hpp"
+#include "test_records.hpp"
 
 namespace obscura::test {
 
@@ -23,8 +24,7 @@ struct Account {
 Account firstAccount(HttpClient& http, const std::string& username);
 Account anotherAccount(HttpClient& http, const Account& admin, const std::string& username);
 
-// 2021-07-04T10:20:30Z in UTC microseconds.
-inline constexpr std::int64_t kJuly2021Us = 1625394030LL * 1000000;
+// kJuly2021Us (2021-07-04T10:20:30Z in UTC microseconds): test_records.hpp.
 inline constexpr std::int64_t kDayUs = 86400LL * 1000000;
 
 // A live image of owner taken at takenAtUs, as the upload would store it; edit adjusts it before insertion.

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "asset_cursor.hpp"
+#include "assets/asset_cursor.hpp"
 
 using namespace obscura::images;
 

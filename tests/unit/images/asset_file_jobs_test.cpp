@@ -3,7 +3,7 @@
 
 #include <filesystem>
 
-#include "asset_file_jobs.hpp"
+#include "assets/asset_file_jobs.hpp"
 #include "test_support.hpp"
 
 using namespace obscura;

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "asset_text.hpp"
+#include "assets/asset_text.hpp"
 
 using namespace obscura::images;
 

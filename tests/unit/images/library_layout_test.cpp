@@ -1,4 +1,4 @@
-#include "library_layout.hpp"
+#include "library/library_layout.hpp"
 
 #include <doctest/doctest.h>
 

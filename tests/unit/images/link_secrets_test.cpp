@@ -1,6 +1,6 @@
 // Share-link secrets: keys carry at least 128 random bits in base64url, the lookup hash is SHA-256, the unlock
 // token depends on both the link and its password hash, comparisons need equal lengths.
-#include "link_secrets.hpp"
+#include "sharing/link_secrets.hpp"
 
 #include <doctest/doctest.h>
 

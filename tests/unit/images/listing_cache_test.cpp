@@ -1,6 +1,6 @@
 // The rendered-page cache's own rules: a page is answered only at the version it was rendered at, the budget
 // holds (least recently used pages go first), and a page too big for it is never kept.
-#include "listing_cache.hpp"
+#include "assets/listing_cache.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
-#include "asset_cursor.hpp"
-#include "listing_params.hpp"
+#include "assets/asset_cursor.hpp"
+#include "assets/listing_params.hpp"
 
 using namespace obscura;
 using namespace obscura::images;

@@ -1,4 +1,4 @@
-#include "upload_fields.hpp"
+#include "upload/upload_fields.hpp"
 
 #include <doctest/doctest.h>
 

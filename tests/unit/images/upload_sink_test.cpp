@@ -1,15 +1,16 @@
-#include "upload_sink.hpp"
+#include "upload/upload_sink.hpp"
 
 #include <doctest/doctest.h>
 
 #include <filesystem>
 
 #include "media_fixtures.hpp"
-#include "sha1.hpp"
+#include "obscura/formats/sha1.hpp"
 #include "test_support.hpp"
 
 using namespace obscura;
 using namespace obscura::images;
+using namespace obscura::formats;
 namespace fs = std::filesystem;
 using Fixtures = obscura::images::test::MediaFixtures;
 

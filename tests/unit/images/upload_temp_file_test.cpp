@@ -1,4 +1,4 @@
-#include "upload_temp_file.hpp"
+#include "upload/upload_temp_file.hpp"
 
 #include <doctest/doctest.h>
 #include <sys/mount.h>
@@ -13,6 +13,7 @@
 
 using namespace obscura;
 using namespace obscura::images;
+using namespace obscura::formats;
 namespace fs = std::filesystem;
 
 namespace {

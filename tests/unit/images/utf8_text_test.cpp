@@ -3,9 +3,10 @@
 
 #include <doctest/doctest.h>
 
-#include "client_file_name.hpp"
+#include "obscura/formats/client_file_name.hpp"
 
 using namespace obscura::images;
+using obscura::formats::sanitizeClientFileName;
 
 TEST_SUITE("images.utf8_text") {
     TEST_CASE("valid UTF-8 passes unchanged") {

@@ -1,0 +1,114 @@
+#include "assets/derivative_tracker.hpp"
+
+#include "assets/derivative_signal.hpp"
+
+#include <filesystem>
+#include <system_error>
+
+#include "obscura/base/ids.hpp"
+#include "obscura/images/events.hpp"
+#include "obscura/kernel/log.hpp"
+#include "obscura/storage/storage.hpp"
+
+namespace obscura::images {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool tracked(const std::string& kind) {
+    return kind == storage::kDerivativeThumbnail || kind == storage::kDerivativePreview ||
+           kind == storage::kDerivativeVideo;
+}
+
+// Bytes of the regular files under derived/<owner>/<asset>/ (symlinks not followed); nullopt when unreadable.
+std::optional<std::int64_t> folderBytes(const fs::path& dir) {
+    std::error_code ec;
+    if (!fs::exists(dir, ec)) return std::int64_t{0};
+    std::int64_t total = 0;
+    for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+         !ec && it != end; it.increment(ec)) {
+        if (it->is_regular_file(ec) && !it->is_symlink(ec)) total += static_cast<std::int64_t>(it->file_size(ec));
+        if (ec) return std::nullopt;
+    }
+    if (ec) return std::nullopt;
+    return total;
+}
+
+}  // namespace
+
+DerivativeTracker::DerivativeTracker(storage::Storage& storage, std::string dataDir)
+    : storage_(storage), dataDir_(std::move(dataDir)) {}
+
+void DerivativeTracker::start(Bus& bus) {
+    created_ = bus.subscribe<DerivativeCreated>("images.derivatives",
+                                                [this](const DerivativeCreated& e) { onCreated(e); });
+    failed_ = bus.subscribe<DerivativeFailed>("images.derivatives", [this](const DerivativeFailed& e) { onFailed(e); });
+}
+
+void DerivativeTracker::stop() {
+    created_.reset();
+    failed_.reset();
+}
+
+namespace {
+
+// media records the state itself before its job ends (AssetSource::recordDerivative); the event that follows
+// then finds it written and costs a read, not another durable write.
+bool alreadyRecorded(storage::Storage& storage, const std::string& ownerId, const std::string& assetId,
+                     const std::string& kind, const std::string& state, std::int64_t version) {
+    bool same = false;
+    (void)storage.run([&](storage::Repositories& repos) -> Status {
+        OBSCURA_TRY(row, repos.images().findAsset(ownerId, assetId));
+        if (!row) return {};
+        const auto& d = kind == storage::kDerivativeThumbnail ? row->thumbnail
+                        : kind == storage::kDerivativePreview ? row->preview
+                                                              : row->video;
+        same = d.state == state && (state != storage::kDerivativeReady || d.version >= version);
+        return {};
+    });
+    return same;
+}
+
+}  // namespace
+
+void DerivativeTracker::onCreated(const DerivativeCreated& event) {
+    if (!tracked(event.kind) ||
+        alreadyRecorded(storage_, event.ownerId, event.assetId, event.kind, storage::kDerivativeReady, event.version))
+        return;
+    if (auto s = record(event.assetId, event.ownerId, event.kind, storage::kDerivativeReady, event.version); !s)
+        log::warn("images: cannot record " + event.kind + " ready for asset " + event.assetId + ": " +
+                  s.error().message);
+}
+
+void DerivativeTracker::onFailed(const DerivativeFailed& event) {
+    if (!tracked(event.kind) ||
+        alreadyRecorded(storage_, event.ownerId, event.assetId, event.kind, storage::kDerivativeFailed, 0))
+        return;
+    if (auto s = record(event.assetId, event.ownerId, event.kind, storage::kDerivativeFailed, 0); !s)
+        log::warn("images: cannot record " + event.kind + " failed for asset " + event.assetId + ": " +
+                  s.error().message);
+}
+
+Status DerivativeTracker::record(const std::string& assetId, const std::string& ownerId, const std::string& kind,
+                                 const std::string& state, std::int64_t version) {
+    return record(assetId, ownerId, std::vector<Change>{{kind, state, version}});
+}
+
+Status DerivativeTracker::record(const std::string& assetId, const std::string& ownerId,
+                                 const std::vector<Change>& changes) {
+    std::optional<std::int64_t> bytes;
+    if (isUuid(ownerId) && isUuid(assetId)) bytes = folderBytes(fs::path(dataDir_) / "derived" / ownerId / assetId);
+    auto status = storage_.transaction([&](storage::Repositories& repos) -> Status {
+        for (const auto& c : changes) {
+            if (!tracked(c.kind)) continue;  // conversions (mp3, …) are not part of the asset object
+            OBSCURA_TRY(write, repos.images().setDerivativeState(assetId, c.kind, c.state, c.version, bytes));
+            (void)write;  // NotFound: the asset was deleted meanwhile, nothing to keep current
+        }
+        return {};
+    });
+    DerivativeSignal::notifyAll();
+    return status;
+}
+
+}  // namespace obscura::images

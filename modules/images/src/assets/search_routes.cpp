@@ -1,0 +1,22 @@
+// GET /api/search?q=: the listing filtered by full-text search. The words' semantics (whole words and word
+// prefixes, case- and accent-insensitive, all words must match) are pinned by the storage conformance suite.
+#include "assets/asset_routes.hpp"
+#include "assets/listing_params.hpp"
+
+namespace obscura::images {
+
+std::vector<Route> searchRoutes(Listings listings) {
+    Route route;
+    route.method = Method::Get;
+    route.pattern = "/api/search";
+    route.auth = AuthPolicy::User;
+    route.module = "images";
+    route.summary = "Search the caller's assets by words of title, description, tags, file name and camera";
+    route.handler = [listings](Request& req) -> Expected<Response> {
+        OBSCURA_TRY(query, parseListing(req, req.principal->userId, Listing::Search));
+        return answerListing(listings, req, query);
+    };
+    return {route};
+}
+
+}  // namespace obscura::images

@@ -1,0 +1,56 @@
+#include "assets/stored_asset_source.hpp"
+
+#include "assets/derivative_tracker.hpp"
+#include "library/bandwidth_meter.hpp"
+#include "library/library_layout.hpp"
+#include "obscura/base/ids.hpp"
+#include "obscura/images/media_types.hpp"
+#include "obscura/storage/storage.hpp"
+
+namespace obscura::images {
+
+StoredAssetSource::StoredAssetSource(storage::Storage& storage, std::string dataDir, DerivativeTracker& tracker,
+                                     BandwidthMeter& bandwidth)
+    : storage_(storage), dataDir_(std::move(dataDir)), tracker_(tracker), bandwidth_(bandwidth) {}
+
+void StoredAssetSource::countServedBytes(const std::string& ownerId, std::uint64_t bytes) {
+    bandwidth_.add(ownerId, static_cast<std::int64_t>(bytes));
+}
+
+Status StoredAssetSource::recordDerivatives(const SourceAsset& asset, const std::vector<DerivativeState>& states) {
+    std::vector<DerivativeTracker::Change> changes;
+    for (const auto& d : states)
+        changes.push_back({d.kind, d.ready ? storage::kDerivativeReady : storage::kDerivativeFailed, d.ready ? d.version : 0});
+    return tracker_.record(asset.id, asset.ownerId, changes);
+}
+
+Expected<std::optional<SourceAsset>> StoredAssetSource::find(const std::string& ownerId, const std::string& assetId) {
+    // Ids reach paths below: only UUIDs do.
+    if (!isUuid(ownerId) || !isUuid(assetId)) return std::optional<SourceAsset>{};
+    std::optional<storage::AssetRecord> record;
+    OBSCURA_TRY_STATUS(storage_.run([&](storage::Repositories& repos) -> Status {
+        OBSCURA_TRY(found, repos.images().findAsset(ownerId, assetId));
+        record = std::move(found);
+        return {};
+    }));
+    if (!record) return std::optional<SourceAsset>{};
+    const MediaType* type = mediaTypeByMime(record->mimeType);
+    if (type == nullptr)
+        return Error(ErrorCode::Internal, "asset " + assetId + " has a type outside the table: " + record->mimeType);
+    SourceAsset out;
+    out.id = record->id;
+    out.ownerId = record->ownerId;
+    out.type = record->type;
+    out.sniffedName = std::string(type->name);
+    out.originalPath = dataDir_ + "/" + record->storagePath;
+    out.derivedDir = dataDir_ + "/" + kDerivedDir + "/" + ownerId + "/" + assetId;
+    out.durationSeconds = record->durationSeconds;
+    out.isTrashed = record->isTrashed;
+    return std::optional<SourceAsset>(std::move(out));
+}
+
+std::string StoredAssetSource::userDerivedDir(const std::string& userId) const {
+    return dataDir_ + "/" + kDerivedDir + "/" + userId;
+}
+
+}  // namespace obscura::images

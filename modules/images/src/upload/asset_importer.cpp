@@ -1,0 +1,225 @@
+#include "upload/asset_importer.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "assets/asset_metadata.hpp"
+#include "library/library_layout.hpp"
+#include "obscura/auth/quota.hpp"
+#include "obscura/base/ids.hpp"
+#include "obscura/formats/client_file_name.hpp"
+#include "obscura/formats/content_sniffer.hpp"
+#include "obscura/formats/sha1.hpp"
+#include "obscura/kernel/job_queue.hpp"
+#include "obscura/kernel/log.hpp"
+#include "obscura/storage/storage.hpp"
+#include "rfc3339.hpp"
+#include "upload/durability_ops.hpp"
+
+namespace obscura::images {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Takes a committed file back out of the library when its row did not commit. If even that fails, the file
+// is an orphan: counted at start-up, listed and repaired by `obscura fsck`.
+void removeLibraryFile(const std::string& absolutePath) {
+    auto& ops = DurabilityOps::system();
+    if (int rc = ops.removeFile(absolutePath); rc != 0 && rc != ENOENT) {
+        log::warn("images: cannot remove " + absolutePath + " after its row failed (" + std::strerror(rc) +
+                  "); `obscura fsck --repair` will move it to lost+found");
+        return;
+    }
+    ops.fsyncDirectory(fs::path(absolutePath).parent_path().string());
+}
+
+Status checkQuotaIn(storage::Repositories& tx, auth::Quota& quota, const std::string& ownerId, std::int64_t size) {
+    OBSCURA_TRY(limit, quota.quotaBytesIn(tx, ownerId));
+    if (!limit) return {};
+    OBSCURA_TRY(usage, tx.images().usage(ownerId, utcMonth(JobQueue::nowUs())));
+    if (usage.bytesOriginals + size > *limit) {
+        return Error(ErrorCode::QuotaExceeded,
+                     "the file (" + std::to_string(size) + " bytes) does not fit in your storage quota (" +
+                         std::to_string(*limit - usage.bytesOriginals) + " bytes left); nothing was kept");
+    }
+    return {};
+}
+
+storage::NewJob derivativesJob(const storage::AssetRecord& asset) {
+    storage::NewJob job;
+    job.id = newUuid();
+    job.kind = kDerivativesJob;
+    job.payload = std::string("{\"assetId\":\"") + asset.id + "\"}";  // a UUID: nothing to escape
+    job.ownerId = asset.ownerId;
+    job.assetId = asset.id;
+    job.dedupeKey = asset.id;
+    job.runAfterUs = JobQueue::nowUs();
+    job.createdAt = JobQueue::rfc3339(job.runAfterUs);
+    return job;
+}
+
+void fillFromMetadata(storage::AssetRecord& record, const MediaMetadata& meta, const UploadFields& fields,
+                      std::int64_t nowUs) {
+    record.width = meta.width;
+    record.height = meta.height;
+    record.durationSeconds = meta.durationSeconds;
+    record.exif = meta.exifJson;
+    const Rfc3339 taken = chooseTakenAt(fields, meta, nowUs);
+    record.takenAt = taken.text;
+    record.takenAtUs = taken.utcUs;
+    record.createdAtUs = nowUs;
+    record.createdAt = formatRfc3339Utc(nowUs);
+    record.updatedAt = record.createdAt;
+}
+
+// SHA-1 and size of a whole file, read in bounded chunks.
+Expected<std::pair<std::string, std::int64_t>> hashFile(const std::string& path) {
+    OBSCURA_TRY(sha, formats::Sha1::create());
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return internalError("cannot open " + path + ": " + std::strerror(errno));
+    std::string buffer(1 << 20, '\0');
+    std::int64_t size = 0;
+    for (;;) {
+        ssize_t n = ::read(fd, buffer.data(), buffer.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            int err = errno;
+            ::close(fd);
+            return internalError("cannot read " + path + ": " + std::strerror(err));
+        }
+        if (n == 0) break;
+        sha.update(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+        size += n;
+    }
+    ::close(fd);
+    return std::make_pair(formats::toHex(sha.finish()), size);
+}
+
+Expected<std::string> readHead(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return internalError("cannot open " + path + ": " + std::strerror(errno));
+    std::string head(formats::kSniffBytes, '\0');
+    std::size_t got = 0;
+    while (got < head.size()) {
+        ssize_t n = ::read(fd, head.data() + got, head.size() - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        got += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    head.resize(got);
+    return head;
+}
+
+}  // namespace
+
+storage::AssetRecord newAssetRecord(const std::string& ownerId, const MediaType& type, std::int64_t sizeBytes,
+                                    const std::string& checksum) {
+    storage::AssetRecord record;
+    record.ownerId = ownerId;
+    record.type = type.type == AssetType::Image ? "image" : "video";
+    record.mimeType = std::string(type.mimeType);
+    record.sizeBytes = sizeBytes;
+    record.checksum = checksum;
+    return record;
+}
+
+AssetImporter::AssetImporter(storage::Storage& storage, std::string dataDir, auth::Quota* quota, formats::FfprobeOptions probe)
+    : storage_(storage), dataDir_(std::move(dataDir)), quota_(quota), probe_(std::move(probe)) {}
+
+Expected<std::optional<storage::AssetRecord>> AssetImporter::existing(const std::string& ownerId,
+                                                                      const std::string& checksum) {
+    std::optional<storage::AssetRecord> found;
+    OBSCURA_TRY_STATUS(storage_.run([&](storage::Repositories& repos) -> Status {
+        OBSCURA_TRY(row, repos.images().findAssetByChecksum(ownerId, checksum));
+        found = std::move(row);
+        return {};
+    }));
+    return found;
+}
+
+Expected<ImportedAsset> AssetImporter::commitRow(const storage::AssetRecord& record, bool checkQuota) {
+    bool conflict = false;
+    auto status = storage_.transaction([&](storage::Repositories& tx) -> Status {
+        if (checkQuota && quota_) OBSCURA_TRY_STATUS(checkQuotaIn(tx, *quota_, record.ownerId, record.sizeBytes));
+        auto created = tx.images().createAsset(record);
+        if (!created) {
+            conflict = created.error().code == ErrorCode::Conflict;
+            return created;
+        }
+        OBSCURA_TRY_STATUS(JobQueue::enqueueIn(tx, derivativesJob(record)));
+        return {};
+    });
+    if (status) return ImportedAsset{record, true};
+    if (conflict) {
+        // Most likely an identical upload committed first: the unique (owner, checksum) index decided.
+        OBSCURA_TRY(winner, existing(record.ownerId, record.checksum));
+        if (winner) return ImportedAsset{std::move(*winner), false};
+    }
+    return std::move(status).error();
+}
+
+Expected<ImportedAsset> AssetImporter::importUpload(const std::string& ownerId, UploadTempFile file,
+                                                    const MediaType& type, const std::string& clientFileName,
+                                                    const UploadFields& fields) {
+    // Returning before the commit drops `file`, which removes the temp file.
+    const std::string checksum = formats::toHex(file.digest());
+    const auto size = static_cast<std::int64_t>(file.size());
+    if (fields.fileSize && *fields.fileSize != size) {
+        return badRequest("the file part has " + std::to_string(size) + " bytes but fileSize says " +
+                          std::to_string(*fields.fileSize) + "; nothing was kept");
+    }
+    OBSCURA_TRY(duplicate, existing(ownerId, checksum));
+    if (duplicate) return ImportedAsset{std::move(*duplicate), false};
+
+    OBSCURA_TRY(meta, readMediaMetadata(file.path(), type, probe_));
+    storage::AssetRecord record = newAssetRecord(ownerId, type, size, checksum);
+    record.id = newUuid();
+    record.originalFileName = clientFileName;
+    record.title = fields.title;
+    record.description = fields.description;
+    record.tags = fields.tags;
+    record.isFavorite = fields.isFavorite;
+    record.deviceAssetId = fields.deviceAssetId;
+    record.deviceId = fields.deviceId;
+    fillFromMetadata(record, meta, fields, JobQueue::nowUs());
+    record.storagePath = libraryPath(ownerId, record.id, record.takenAt, type);
+
+    OBSCURA_TRY_STATUS(file.commit(dataDir_, record.storagePath));
+    auto imported = commitRow(record, true);
+    if (!imported || !imported->created) removeLibraryFile(dataDir_ + "/" + record.storagePath);
+    return imported;
+}
+
+Expected<ImportedAsset> AssetImporter::adoptLibraryFile(const std::string& ownerId, const std::string& relativePath) {
+    const std::string absolute = dataDir_ + "/" + relativePath;
+    OBSCURA_TRY(head, readHead(absolute));
+    OBSCURA_TRY(type, sniffMediaType(head));
+    OBSCURA_TRY(hashed, hashFile(absolute));
+    const auto& [checksum, size] = hashed;
+    OBSCURA_TRY(duplicate, existing(ownerId, checksum));
+    if (duplicate) return ImportedAsset{std::move(*duplicate), false};
+
+    OBSCURA_TRY(meta, readMediaMetadata(absolute, *type, probe_));
+    const fs::path path(relativePath);
+    storage::AssetRecord record = newAssetRecord(ownerId, *type, size, checksum);
+    // A crash between rename and commit leaves <asset-id>.<ext>: the asset gets the id it was meant to have.
+    const std::string stem = path.stem().string();
+    record.id = isUuid(stem) ? stem : newUuid();
+    record.originalFileName = formats::sanitizeClientFileName(path.filename().string());
+    record.storagePath = relativePath;
+    fillFromMetadata(record, meta, UploadFields{}, JobQueue::nowUs());
+    auto imported = commitRow(record, false);
+    if (!imported && imported.error().code == ErrorCode::Conflict && record.id == stem) {
+        record.id = newUuid();  // that id is taken by a row whose file lies elsewhere
+        imported = commitRow(record, false);
+    }
+    return imported;
+}
+
+}  // namespace obscura::images

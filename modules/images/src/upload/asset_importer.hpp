@@ -1,0 +1,68 @@
+#pragma once
+// Turns a complete upload into an asset, in the order DESIGN.md section 4 requires:
+//   duplicate check → metadata → fsync(file) → rename into the library → fsync(directories) →
+//   one transaction: quota check, the row, the outbox job for media → (caller publishes asset.created)
+// A duplicate — the same bytes already stored for this owner, found before the rename or, when two identical
+// uploads race, by the unique (owner, checksum) index — answers the existing asset and keeps nothing new.
+// Any failure after the rename removes the library file again, so the only thing a crash can leave is a
+// library file without a row, which start-up counts and `obscura fsck` repairs.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "obscura/base/expected.hpp"
+#include "obscura/formats/video_probe.hpp"
+#include "obscura/images/asset_source.hpp"
+#include "obscura/images/media_types.hpp"
+#include "obscura/storage/asset_records.hpp"
+#include "upload/upload_fields.hpp"
+#include "upload/upload_temp_file.hpp"
+
+namespace obscura::auth {
+class Quota;
+}
+namespace obscura::storage {
+class Storage;
+}
+
+namespace obscura::images {
+
+// The outbox job media's worker picks up (payload {"assetId": …}); kinds nobody serves yet stay queued.
+
+struct ImportedAsset {
+    storage::AssetRecord asset;
+    bool created = false;  // false: a duplicate, `asset` is the one already stored
+};
+
+class AssetImporter {
+public:
+    // dataDir must be absolute (ffprobe is given absolute paths). quota may be null: no quota (fsck).
+    AssetImporter(storage::Storage& storage, std::string dataDir, auth::Quota* quota, formats::FfprobeOptions probe = {});
+
+    // An upload whose body is complete. The temp file is committed or removed, whatever happens.
+    Expected<ImportedAsset> importUpload(const std::string& ownerId, UploadTempFile file, const MediaType& type,
+                                         const std::string& clientFileName, const UploadFields& fields);
+
+    // `obscura fsck --reimport`: a library file without a row, `relativePath` ("library/<owner>/…"), becomes
+    // an asset of that owner where it lies. Sniffed and read like an upload (UnsupportedMediaType when it is
+    // not an accepted file); a duplicate of an asset the owner has answers created = false and leaves the
+    // file for the caller to move aside. No quota: the bytes are on the disk already.
+    Expected<ImportedAsset> adoptLibraryFile(const std::string& ownerId, const std::string& relativePath);
+
+    const std::string& dataDir() const { return dataDir_; }
+
+private:
+    Expected<ImportedAsset> commitRow(const storage::AssetRecord& record, bool checkQuota);
+    Expected<std::optional<storage::AssetRecord>> existing(const std::string& ownerId, const std::string& checksum);
+
+    storage::Storage& storage_;
+    std::string dataDir_;
+    auth::Quota* quota_;
+    formats::FfprobeOptions probe_;
+};
+
+// The record an import writes, minus what only the caller knows (id, storagePath, times).
+storage::AssetRecord newAssetRecord(const std::string& ownerId, const MediaType& type, std::int64_t sizeBytes,
+                                    const std::string& checksum);
+
+}  // namespace obscura::images

@@ -1,0 +1,122 @@
+#include "upload/upload_routes.hpp"
+
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+#include "albums/album_service.hpp"
+#include "assets/asset_json.hpp"
+#include "obscura/auth/quota.hpp"
+#include "obscura/images/events.hpp"
+#include "obscura/kernel/bus.hpp"
+#include "obscura/kernel/job_queue.hpp"
+#include "obscura/storage/storage.hpp"
+#include "rfc3339.hpp"
+#include "upload/asset_importer.hpp"
+#include "upload/upload_sink.hpp"
+
+namespace obscura::images {
+
+namespace {
+
+// A multipart body is larger than its file by the framing and the other fields. The check before the body
+// lets this much through; the exact check is made on the file's own bytes while they stream and at commit.
+constexpr std::int64_t kFramingAllowance = 256 * 1024;
+
+std::optional<std::int64_t> contentLength(const Request& req) {
+    auto header = req.headers.get("Content-Length");
+    if (!header) return std::nullopt;
+    std::int64_t value = 0;
+    auto [end, ec] = std::from_chars(header->data(), header->data() + header->size(), value);
+    if (ec != std::errc() || end != header->data() + header->size() || value < 0) return std::nullopt;
+    return value;
+}
+
+// How many bytes the user may still store (nullopt: no quota), refused outright when nothing is left or the
+// announced body cannot fit.
+Expected<std::optional<std::int64_t>> remainingQuota(UploadDeps& deps, const Request& req) {
+    const std::string& userId = req.principal->userId;
+    OBSCURA_TRY(limit, deps.quota.quotaBytes(userId));
+    if (!limit) return std::optional<std::int64_t>();
+    std::int64_t used = 0;
+    OBSCURA_TRY_STATUS(deps.storage.run([&](storage::Repositories& repos) -> Status {
+        OBSCURA_TRY(usage, repos.images().usage(userId, utcMonth(JobQueue::nowUs())));
+        used = usage.bytesOriginals;
+        return {};
+    }));
+    const std::int64_t remaining = *limit - used;
+    if (remaining <= 0) {
+        return Error(ErrorCode::QuotaExceeded, "your storage quota of " + std::to_string(*limit) + " bytes is used up");
+    }
+    if (auto length = contentLength(req); length && *length > remaining + kFramingAllowance) {
+        return Error(ErrorCode::QuotaExceeded, "the upload (" + std::to_string(*length) +
+                                                   " bytes) does not fit in your storage quota (" +
+                                                   std::to_string(remaining) + " bytes left)");
+    }
+    return std::optional<std::int64_t>(remaining);
+}
+
+Expected<Response> handleUpload(UploadDeps& deps, Request& req, UploadSink& sink) {
+    auto fields = parseUploadFields(sink.fields());
+    if (!fields) {
+        sink.abort();
+        return std::move(fields).error();
+    }
+    auto file = sink.takeFile();
+    if (!file) return internalError("the upload sink finished without a file");
+    // albumId names one of the caller's albums (404 otherwise, like any other user's object), checked before
+    // the file is kept.
+    if (fields->albumId) OBSCURA_TRY_STATUS(ownedAlbum(deps.storage, req.principal->userId, *fields->albumId));
+
+    OBSCURA_TRY(imported, deps.importer.importUpload(req.principal->userId, std::move(*file), sink.mediaType(),
+                                                     sink.clientFileName(), *fields));
+    const auto& asset = imported.asset;
+    if (imported.created) {
+        deps.bus.publish(AssetCreated{asset.id, asset.ownerId, asset.type, asset.mimeType});
+        deps.jobs.wake(kDerivativesJob);
+    }
+    if (fields->albumId) {
+        const auto nowUs = JobQueue::nowUs();
+        // A duplicate joins the album too: that is what the client asked for.
+        // An album deleted since the check above leaves the asset stored, outside any album: still a success.
+        OBSCURA_TRY_STATUS(deps.storage.run([&](storage::Repositories& repos) -> Status {
+            auto added = repos.albums().addAlbumAssets(asset.ownerId, *fields->albumId, {asset.id}, nowUs,
+                                                       formatRfc3339Utc(nowUs));
+            if (!added && added.error().code != ErrorCode::NotFound) return std::move(added).error();
+            return {};
+        }));
+    }
+    nlohmann::json body = assetJson(asset);
+    body["status"] = imported.created ? "created" : "duplicate";
+    Response response = Response::json(imported.created ? 201 : 200,
+                                       body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    response.headers.set("Location", "/api/assets/" + asset.id);
+    return response;
+}
+
+}  // namespace
+
+Route uploadRoute(UploadDeps& deps) {
+    Route route;
+    route.method = Method::Post;
+    route.pattern = "/api/assets";
+    route.auth = AuthPolicy::User;
+    route.module = "images";
+    route.summary = "Upload a photo or video as multipart/form-data, file part 'assetData' (Immich)";
+    route.maxBodyBytes = deps.maxUploadBytes;
+    auto makeSink = [&deps](Request& req) -> Expected<std::shared_ptr<UploadSink>> {
+        const auto contentType = req.headers.get("Content-Type").value_or("");
+        // A body we could not parse is refused before the quota is even looked up.
+        OBSCURA_TRY_STATUS(formats::MultipartParser::boundaryFromContentType(contentType));
+        UploadSinkOptions options;
+        options.tmpDir = deps.tmpDir;
+        OBSCURA_TRY(remaining, remainingQuota(deps, req));
+        options.remainingQuotaBytes = remaining;
+        OBSCURA_TRY(sink, UploadSink::create(contentType, std::move(options)));
+        return std::shared_ptr<UploadSink>(std::move(sink));
+    };
+    return streamedRoute<UploadSink>(std::move(route), makeSink, [&deps](Request& req, UploadSink& sink) {
+        return handleUpload(deps, req, sink);
+    });
+}
+
+}  // namespace obscura::images
