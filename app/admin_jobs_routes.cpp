@@ -2,9 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "obscura/base/clock.hpp"
 #include "obscura/base/ids.hpp"
+#include "obscura/base/rfc3339.hpp"
 #include "obscura/kernel/job_json.hpp"
-#include "obscura/kernel/job_queue.hpp"
 #include "obscura/kernel/router.hpp"
 #include "obscura/storage/storage.hpp"
 
@@ -56,7 +57,7 @@ Route listRoute(storage::Storage& storage) {
     return r;
 }
 
-Route retryRoute(storage::Storage& storage) {
+Route retryRoute(storage::Storage& storage, const Clock& clock) {
     Route r;
     r.method = Method::Post;
     r.pattern = "/api/admin/jobs/retry";
@@ -65,7 +66,7 @@ Route retryRoute(storage::Storage& storage) {
     r.body = BodyKind::Buffered;
     r.maxBodyBytes = 256 * 1024;
     r.summary = "Requeue failed jobs: the given ids, or every failed job when ids is absent";
-    r.handler = [&storage](Request& req) -> Expected<Response> {
+    r.handler = [&storage, &clock](Request& req) -> Expected<Response> {
         std::vector<std::string> ids;
         if (!req.body.empty()) {
             auto body = nlohmann::json::parse(req.body, nullptr, false);
@@ -82,7 +83,8 @@ Route retryRoute(storage::Storage& storage) {
         }
         std::int64_t count = 0;
         OBSCURA_TRY_STATUS(storage.run([&](storage::Repositories& repos) -> Status {
-            OBSCURA_TRY(n, repos.jobs().retryFailed(ids, JobQueue::nowUs(), JobQueue::rfc3339(JobQueue::nowUs())));
+            const std::int64_t now = clock.nowUs();
+            OBSCURA_TRY(n, repos.jobs().retryFailed(ids, now, formatRfc3339(now)));
             count = n;
             return {};
         }));
@@ -95,9 +97,9 @@ Route retryRoute(storage::Storage& storage) {
 
 std::string jobJson(const storage::JobRecord& job) { return jobToJson(job).dump(); }
 
-Status addAdminJobsRoutes(Router& router, storage::Storage& storage) {
+Status addAdminJobsRoutes(Router& router, storage::Storage& storage, const Clock& clock) {
     OBSCURA_TRY_STATUS(router.add(listRoute(storage)));
-    return router.add(retryRoute(storage));
+    return router.add(retryRoute(storage, clock));
 }
 
 }  // namespace obscura

@@ -6,6 +6,7 @@
 #include "auth_routes.hpp"
 #include "json_body.hpp"
 #include "obscura/base/ids.hpp"
+#include "obscura/base/rfc3339.hpp"
 #include "obscura/kernel/log.hpp"
 #include "obscura/storage/storage.hpp"
 #include "secrets.hpp"
@@ -28,7 +29,7 @@ Route createRoute(RouteContext& ctx) {
             OBSCURA_TRY_STATUS(checkApiKeyName(keyName));
             const std::string secret = randomSecret();
             storage::ApiKeyRecord key{newUuid(), request.principal->userId, keyName, hashSecret(secret),
-                                      rfc3339(ctx.clock())};
+                                      formatRfc3339(ctx.clock.nowUs())};
             OBSCURA_TRY_STATUS(ctx.storage.transaction([&](storage::Repositories& repos) -> Status {
                 OBSCURA_TRY(existing, repos.auth().listApiKeys(key.userId));
                 if (existing.size() >= kMaxApiKeysPerUser) {

@@ -5,10 +5,10 @@
 #include <nlohmann/json.hpp>
 
 #include "album_routes.hpp"
+#include "obscura/base/clock.hpp"
 #include "obscura/base/ids.hpp"
-#include "obscura/kernel/job_queue.hpp"
+#include "obscura/base/rfc3339.hpp"
 #include "obscura/storage/storage.hpp"
-#include "rfc3339.hpp"
 
 namespace obscura::images {
 
@@ -26,7 +26,7 @@ const char* errorName(storage::AlbumAssetChange change) {
     return "not_found";
 }
 
-Expected<Response> changeAssets(storage::Storage& storage, Request& req, bool add) {
+Expected<Response> changeAssets(storage::Storage& storage, const Clock& clock, Request& req, bool add) {
     const std::string& owner = req.principal->userId;
     OBSCURA_TRY(album, ownedAlbum(storage, owner, std::string(req.param("id"))));
     OBSCURA_TRY(body, jsonObjectBody(req));
@@ -35,8 +35,8 @@ Expected<Response> changeAssets(storage::Storage& storage, Request& req, bool ad
     std::vector<std::string> valid;
     for (const auto& id : ids)
         if (isUuid(id)) valid.push_back(id);
-    const auto nowUs = JobQueue::nowUs();
-    const auto updatedAt = formatRfc3339Utc(nowUs);
+    const auto nowUs = clock.nowUs();
+    const auto updatedAt = formatRfc3339(nowUs);
     std::vector<storage::AlbumAssetChange> changes;
     OBSCURA_TRY_STATUS(storage.transaction([&](storage::Repositories& repos) -> Status {
         if (valid.empty()) return {};
@@ -62,7 +62,7 @@ Expected<Response> changeAssets(storage::Storage& storage, Request& req, bool ad
     return Response::json(200, results.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-Route route(Method method, std::string summary, bool add, storage::Storage& storage) {
+Route route(Method method, std::string summary, bool add, storage::Storage& storage, const Clock& clock) {
     Route r;
     r.method = method;
     r.pattern = "/api/albums/{id}/assets";
@@ -70,16 +70,17 @@ Route route(Method method, std::string summary, bool add, storage::Storage& stor
     r.module = "images";
     r.summary = std::move(summary);
     r.body = BodyKind::Buffered;
-    r.handler = [&storage, add](Request& req) { return changeAssets(storage, req, add); };
+    r.handler = [&storage, &clock, add](Request& req) { return changeAssets(storage, clock, req, add); };
     return r;
 }
 
 }  // namespace
 
-std::vector<Route> albumAssetRoutes(storage::Storage& storage) {
+std::vector<Route> albumAssetRoutes(storage::Storage& storage, const Clock& clock) {
     return {
-        route(Method::Put, "Add the caller's assets {ids} → [{id, success, error?}] (Immich)", true, storage),
-        route(Method::Delete, "Remove assets {ids} from the album → [{id, success, error?}] (Immich)", false, storage)};
+        route(Method::Put, "Add the caller's assets {ids} → [{id, success, error?}] (Immich)", true, storage, clock),
+        route(Method::Delete, "Remove assets {ids} from the album → [{id, success, error?}] (Immich)", false, storage,
+              clock)};
 }
 
 }  // namespace obscura::images

@@ -6,10 +6,10 @@
 #include "album_routes.hpp"
 #include "asset_json.hpp"
 #include "asset_text.hpp"
+#include "obscura/base/clock.hpp"
 #include "obscura/base/ids.hpp"
-#include "obscura/kernel/job_queue.hpp"
+#include "obscura/base/rfc3339.hpp"
 #include "obscura/storage/storage.hpp"
-#include "rfc3339.hpp"
 
 namespace obscura::images {
 
@@ -49,7 +49,7 @@ std::string dumped(const nlohmann::json& body) {
     return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-Expected<Response> createAlbum(storage::Storage& storage, Request& req) {
+Expected<Response> createAlbum(storage::Storage& storage, const Clock& clock, Request& req) {
     OBSCURA_TRY(body, jsonObjectBody(req));
     OBSCURA_TRY(name, textField(body, "albumName"));
     if (!name) return badRequest("albumName is required");
@@ -61,13 +61,13 @@ Expected<Response> createAlbum(storage::Storage& storage, Request& req) {
         OBSCURA_TRY(ids, idsField(body, "assetIds"));
         assetIds = std::move(ids);
     }
-    const auto nowUs = JobQueue::nowUs();
+    const auto nowUs = clock.nowUs();
     storage::AlbumRecord album;
     album.id = newUuid();
     album.ownerId = req.principal->userId;
     album.name = *name;
     album.description = description.value_or("");
-    album.createdAt = formatRfc3339Utc(nowUs);
+    album.createdAt = formatRfc3339(nowUs);
     album.createdAtUs = nowUs;
     album.updatedAt = album.createdAt;
     std::optional<storage::AlbumView> created;
@@ -109,7 +109,7 @@ Expected<Response> getAlbum(storage::Storage& storage, Request& req) {
     return Response::json(200, dumped(withAssets(album, assets)));
 }
 
-Expected<Response> patchAlbum(storage::Storage& storage, Request& req) {
+Expected<Response> patchAlbum(storage::Storage& storage, const Clock& clock, Request& req) {
     const std::string& owner = req.principal->userId;
     OBSCURA_TRY(album, ownedAlbum(storage, owner, std::string(req.param("id"))));
     OBSCURA_TRY(body, jsonObjectBody(req));
@@ -130,7 +130,7 @@ Expected<Response> patchAlbum(storage::Storage& storage, Request& req) {
             update.thumbnailAssetId = std::optional<std::string>(cover.get<std::string>());
         }
     }
-    update.updatedAt = formatRfc3339Utc(JobQueue::nowUs());
+    update.updatedAt = formatRfc3339(clock.nowUs());
     std::optional<storage::AlbumView> updated;
     OBSCURA_TRY_STATUS(storage.transaction([&](storage::Repositories& repos) -> Status {
         if (update.thumbnailAssetId && *update.thumbnailAssetId) {
@@ -221,20 +221,20 @@ Expected<std::vector<storage::AssetRecord>> allPagesOf(storage::Storage& storage
     return out;
 }
 
-std::vector<Route> albumRoutes(storage::Storage& storage) {
+std::vector<Route> albumRoutes(storage::Storage& storage, const Clock& clock) {
     std::vector<Route> routes;
     routes.push_back(route(Method::Get, "/api/albums", "The caller's albums, newest first, as an array (Immich)",
                            [&storage](Request& req) { return listAlbums(storage, req); }));
     routes.push_back(route(
         Method::Post, "/api/albums", "Create an album {albumName, description?, assetIds?} (Immich)",
-        [&storage](Request& req) { return createAlbum(storage, req); }, BodyKind::Buffered));
+        [&storage, &clock](Request& req) { return createAlbum(storage, clock, req); }, BodyKind::Buffered));
     routes.push_back(route(Method::Get, "/api/albums/{id}",
                            "One album with its assets, newest first (?withoutAssets=true leaves them out) (Immich)",
                            [&storage](Request& req) { return getAlbum(storage, req); }));
     routes.push_back(route(
         Method::Patch, "/api/albums/{id}",
         "Rename, describe or choose the cover {albumName?, description?, albumThumbnailAssetId?}",
-        [&storage](Request& req) { return patchAlbum(storage, req); }, BodyKind::Buffered));
+        [&storage, &clock](Request& req) { return patchAlbum(storage, clock, req); }, BodyKind::Buffered));
     routes.push_back(route(Method::Delete, "/api/albums/{id}", "Delete an album and its share links (its assets stay)",
                            [&storage](Request& req) { return deleteAlbum(storage, req); }));
     return routes;

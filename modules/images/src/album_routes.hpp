@@ -14,6 +14,9 @@
 #include "obscura/storage/album_records.hpp"
 #include "obscura/storage/asset_records.hpp"
 
+namespace obscura {
+class Clock;
+}
 namespace obscura::storage {
 class Storage;
 }
@@ -25,10 +28,12 @@ namespace obscura::images {
 
 struct DownloadDeps;
 
-std::vector<Route> albumRoutes(storage::Storage& storage);
-std::vector<Route> albumAssetRoutes(storage::Storage& storage);
-std::vector<Route> shareLinkRoutes(storage::Storage& storage, auth::PasswordGuard& guard);
-std::vector<Route> sharedRoutes(storage::Storage& storage, auth::PasswordGuard& guard, DownloadDeps& downloads);
+// The clock stamps createdAt / updatedAt and decides whether a share link has expired.
+std::vector<Route> albumRoutes(storage::Storage& storage, const Clock& clock);
+std::vector<Route> albumAssetRoutes(storage::Storage& storage, const Clock& clock);
+std::vector<Route> shareLinkRoutes(storage::Storage& storage, auth::PasswordGuard& guard, const Clock& clock);
+std::vector<Route> sharedRoutes(storage::Storage& storage, auth::PasswordGuard& guard, DownloadDeps& downloads,
+                                const Clock& clock);
 Route bulkUploadCheckRoute(storage::Storage& storage);
 
 // The caller's album named by the path, or 404 (ids that are not UUIDs name nothing).

@@ -7,9 +7,9 @@
 #include <string>
 
 #include "exif_reader.hpp"
-#include "obscura/images/media_types.hpp"
 #include "obscura/base/expected.hpp"
-#include "rfc3339.hpp"
+#include "obscura/base/rfc3339.hpp"
+#include "obscura/images/media_types.hpp"
 #include "upload_fields.hpp"
 #include "video_probe.hpp"
 

@@ -1,6 +1,6 @@
 #include "content_disposition.hpp"
 
-#include "utf8_text.hpp"
+#include "obscura/base/utf8.hpp"
 
 namespace obscura::images {
 

@@ -14,8 +14,9 @@
 #include "conditional_request.hpp"
 #include "content_disposition.hpp"
 #include "library_layout.hpp"
-#include "obscura/images/media_types.hpp"
+#include "obscura/base/http_date.hpp"
 #include "obscura/base/ids.hpp"
+#include "obscura/images/media_types.hpp"
 #include "obscura/storage/storage.hpp"
 
 namespace obscura::images {

@@ -7,7 +7,7 @@
 #include <memory>
 #include <vector>
 
-#include "utf8_text.hpp"
+#include "obscura/base/utf8.hpp"
 
 namespace obscura::images {
 namespace {

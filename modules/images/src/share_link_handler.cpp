@@ -8,10 +8,10 @@
 #include "album_routes.hpp"
 #include "link_secrets.hpp"
 #include "obscura/auth/password_guard.hpp"
+#include "obscura/base/clock.hpp"
 #include "obscura/base/ids.hpp"
-#include "obscura/kernel/job_queue.hpp"
+#include "obscura/base/rfc3339.hpp"
 #include "obscura/storage/storage.hpp"
-#include "rfc3339.hpp"
 
 namespace obscura::images {
 
@@ -27,7 +27,7 @@ struct LinkRequest {
     storage::SharedLinkRecord record;
 };
 
-Expected<LinkRequest> parseLink(const Request& req) {
+Expected<LinkRequest> parseLink(const Request& req, std::int64_t nowUs) {
     OBSCURA_TRY(body, jsonObjectBody(req));
     LinkRequest out;
     auto& link = out.record;
@@ -48,7 +48,7 @@ Expected<LinkRequest> parseLink(const Request& req) {
         if (!body["expiresAt"].is_string()) return badRequest("expiresAt must be an RFC 3339 time");
         auto parsed = parseRfc3339(body["expiresAt"].get<std::string>());
         if (!parsed) return invalid("expiresAt must be an RFC 3339 time with offset");
-        if (parsed->utcUs <= JobQueue::nowUs()) return invalid("expiresAt must be in the future");
+        if (parsed->utcUs <= nowUs) return invalid("expiresAt must be in the future");
         link.expiresAt = parsed->text;
         link.expiresAtUs = parsed->utcUs;
     }
@@ -76,9 +76,10 @@ Status checkAssets(storage::Repositories& repos, const std::string& owner, const
     return {};
 }
 
-Expected<Response> createLink(storage::Storage& storage, auth::PasswordGuard& guard, Request& req) {
+Expected<Response> createLink(storage::Storage& storage, auth::PasswordGuard& guard, const Clock& clock, Request& req) {
     const std::string& owner = req.principal->userId;
-    OBSCURA_TRY(parsed, parseLink(req));
+    const auto nowUs = clock.nowUs();
+    OBSCURA_TRY(parsed, parseLink(req, nowUs));
     auto& link = parsed.record;
     // Existence and ownership (404) come before the password is hashed.
     if (parsed.albumId) {
@@ -93,12 +94,11 @@ Expected<Response> createLink(storage::Storage& storage, auth::PasswordGuard& gu
         OBSCURA_TRY(hash, guard.hash(*parsed.password));
         link.passwordHash = std::move(hash);
     }
-    const auto nowUs = JobQueue::nowUs();
     link.id = newUuid();
     link.ownerId = owner;
     link.key = newLinkKey();
     link.keyHash = linkKeyHash(link.key);
-    link.createdAt = formatRfc3339Utc(nowUs);
+    link.createdAt = formatRfc3339(nowUs);
     link.createdAtUs = nowUs;
     // Checked again in the transaction that writes the link: an asset or album deleted meanwhile is 404, not a
     // broken reference.
@@ -154,14 +154,15 @@ Route route(Method method, std::string pattern, std::string summary, Handler han
 
 }  // namespace
 
-std::vector<Route> shareLinkRoutes(storage::Storage& storage, auth::PasswordGuard& guard) {
+std::vector<Route> shareLinkRoutes(storage::Storage& storage, auth::PasswordGuard& guard, const Clock& clock) {
     std::vector<Route> routes;
     routes.push_back(route(Method::Get, "/api/shared-links", "The caller's share links, newest first",
                            [&storage](Request& req) { return listLinks(storage, req); }));
     routes.push_back(route(
         Method::Post, "/api/shared-links",
         "Share an album or assets {albumId? | assetIds?, expiresAt?, password?, allowDownload?}",
-        [&storage, &guard](Request& req) { return createLink(storage, guard, req); }, BodyKind::Buffered));
+        [&storage, &guard, &clock](Request& req) { return createLink(storage, guard, clock, req); },
+        BodyKind::Buffered));
     routes.push_back(route(Method::Delete, "/api/shared-links/{id}", "Revoke a share link",
                            [&storage](Request& req) { return deleteLink(storage, req); }));
     return routes;

@@ -11,8 +11,8 @@
 #include "download_handler.hpp"
 #include "link_secrets.hpp"
 #include "obscura/auth/password_guard.hpp"
+#include "obscura/base/clock.hpp"
 #include "obscura/base/ids.hpp"
-#include "obscura/kernel/job_queue.hpp"
 #include "obscura/storage/storage.hpp"
 
 namespace obscura::images {
@@ -26,12 +26,13 @@ struct Deps {
     storage::Storage& storage;
     auth::PasswordGuard& guard;
     DownloadDeps& downloads;
+    const Clock& clock;
 };
 
 Error linkNotFound() { return notFound("share link not found"); }
 
 // The live link named by the path's key (404 otherwise), before its password is considered.
-Expected<storage::SharedLinkRecord> findLink(storage::Storage& storage, const Request& req) {
+Expected<storage::SharedLinkRecord> findLink(storage::Storage& storage, const Clock& clock, const Request& req) {
     const std::string key(req.param("key"));
     if (key.empty() || key.size() > kMaxKeyLength) return linkNotFound();
     std::optional<storage::SharedLinkRecord> found;
@@ -42,7 +43,7 @@ Expected<storage::SharedLinkRecord> findLink(storage::Storage& storage, const Re
     }));
     // The hash matched; comparing the keys themselves (in constant time) guards against a hash collision.
     if (!found || !equalSecrets(found->key, key)) return linkNotFound();
-    if (found->expiresAtUs && *found->expiresAtUs <= JobQueue::nowUs()) return linkNotFound();
+    if (found->expiresAtUs && *found->expiresAtUs <= clock.nowUs()) return linkNotFound();
     return std::move(*found);
 }
 
@@ -53,8 +54,8 @@ bool unlocked(const storage::SharedLinkRecord& link, const Request& req) {
 }
 
 // The link, open to this request: 404 when gone, 401 password_required while locked.
-Expected<storage::SharedLinkRecord> openLink(storage::Storage& storage, const Request& req) {
-    OBSCURA_TRY(link, findLink(storage, req));
+Expected<storage::SharedLinkRecord> openLink(storage::Storage& storage, const Clock& clock, const Request& req) {
+    OBSCURA_TRY(link, findLink(storage, clock, req));
     if (!unlocked(link, req))
         return Error(ErrorCode::Unauthenticated, "this share link needs its password", "password_required");
     return link;
@@ -80,7 +81,7 @@ Expected<std::vector<storage::AssetRecord>> linkAssets(storage::Storage& storage
 }
 
 Expected<Response> showLink(Deps& deps, Request& req) {
-    OBSCURA_TRY(link, openLink(deps.storage, req));
+    OBSCURA_TRY(link, openLink(deps.storage, deps.clock, req));
     nlohmann::json body = {{"link", publicLinkJson(link)}};
     if (link.albumId) {
         OBSCURA_TRY(album, ownedAlbum(deps.storage, link.ownerId, *link.albumId));
@@ -97,7 +98,7 @@ Expected<Response> showLink(Deps& deps, Request& req) {
 }
 
 Expected<Response> unlock(Deps& deps, Request& req) {
-    OBSCURA_TRY(link, findLink(deps.storage, req));
+    OBSCURA_TRY(link, findLink(deps.storage, deps.clock, req));
     if (!link.passwordHash) return Response::noContent();
     // Throttled before any hashing, per link and per client IP, like sign-ins.
     OBSCURA_TRY_STATUS(deps.guard.check(link.id, req.clientIp));
@@ -134,7 +135,7 @@ Expected<storage::AssetRecord> linkedAsset(Deps& deps, const storage::SharedLink
 }
 
 Expected<Response> media(Deps& deps, Request& req, std::string_view what) {
-    OBSCURA_TRY(link, openLink(deps.storage, req));
+    OBSCURA_TRY(link, openLink(deps.storage, deps.clock, req));
     OBSCURA_TRY(asset, linkedAsset(deps, link, req));
     if (what == "original") {
         if (!link.allowDownload) return Error(ErrorCode::Forbidden, "this share link does not allow downloads");
@@ -159,9 +160,10 @@ Route route(Method method, std::string pattern, std::string summary, Handler han
 
 }  // namespace
 
-std::vector<Route> sharedRoutes(storage::Storage& storage, auth::PasswordGuard& guard, DownloadDeps& downloads) {
+std::vector<Route> sharedRoutes(storage::Storage& storage, auth::PasswordGuard& guard, DownloadDeps& downloads,
+                                const Clock& clock) {
     // Owned by the route handlers: the routes live as long as the router, which outlives every request.
-    auto deps = std::make_shared<Deps>(Deps{storage, guard, downloads});
+    auto deps = std::make_shared<Deps>(Deps{storage, guard, downloads, clock});
     std::vector<Route> routes;
     routes.push_back(route(Method::Get, "/api/shared/{key}",
                            "What a share link shows: {link, album?, items}; 401 password_required while locked",

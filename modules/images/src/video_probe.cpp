@@ -4,8 +4,8 @@
 
 #include <cstring>
 
+#include "obscura/base/utf8.hpp"
 #include "obscura/kernel/subprocess.hpp"
-#include "utf8_text.hpp"
 
 namespace obscura::images {
 namespace {

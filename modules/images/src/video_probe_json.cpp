@@ -2,7 +2,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "utf8_text.hpp"
+#include "obscura/base/utf8.hpp"
 #include "video_probe.hpp"
 
 namespace obscura::images {
