@@ -346,7 +346,7 @@ TEST_SUITE("jobs.queue") {
             CHECK(interrupted.attempts == 1);
             CHECK(interrupted.error.empty());
         }
-        JobQueue next(*f.storage, f.metrics, "second");
+        JobQueue next(*f.storage, f.metrics, "second", f.clock);
         REQUIRE(next.registerKind(fastKind("test.stop"), [](JobContext&) -> Expected<std::string> { return std::string("ok"); }).ok());
         next.start();
         REQUIRE(waitUntil([&] { return f.job(jobId).state == storage::kJobSucceeded; }));
