@@ -2,9 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "obscura/base/clock.hpp"
 #include "obscura/base/ids.hpp"
+#include "obscura/base/rfc3339.hpp"
 #include "obscura/kernel/job_json.hpp"
-#include "obscura/kernel/job_queue.hpp"
 #include "obscura/kernel/json_body.hpp"
 #include "obscura/kernel/router.hpp"
 #include "obscura/kernel/storage_calls.hpp"
@@ -53,7 +54,7 @@ Route listRoute(storage::Storage& storage) {
             }};
 }
 
-Route retryRoute(storage::Storage& storage) {
+Route retryRoute(storage::Storage& storage, const Clock& clock) {
     return {.method = Method::Post,
             .pattern = "/api/admin/jobs/retry",
             .auth = AuthPolicy::Admin,
@@ -61,7 +62,7 @@ Route retryRoute(storage::Storage& storage) {
             .summary = "Requeue failed jobs: the given ids, or every failed job when ids is absent",
             .body = BodyKind::Buffered,
             .maxBodyBytes = 256 * 1024,
-            .handler = [&storage](Request& req) -> Expected<Response> {
+            .handler = [&storage, &clock](Request& req) -> Expected<Response> {
                 OBSCURA_TRY(body, JsonBody::parse(req));
                 OBSCURA_TRY(given, body.optionalStrings("ids"));
                 std::vector<std::string> ids = given.value_or(std::vector<std::string>{});
@@ -69,9 +70,9 @@ Route retryRoute(storage::Storage& storage) {
                     if (!isUuid(id)) return invalid("ids must be an array of job ids");
                 // A present ids array is taken literally: [] retries nothing (absent ids means every failed job).
                 if (given && ids.empty()) return Response::json(200, R"({"count":0})");
+                const std::int64_t now = clock.nowUs();
                 OBSCURA_TRY(count, withRepos(storage, [&](storage::Repositories& repos) {
-                                return repos.jobs().retryFailed(ids, JobQueue::nowUs(),
-                                                                JobQueue::rfc3339(JobQueue::nowUs()));
+                                return repos.jobs().retryFailed(ids, now, formatRfc3339(now));
                             }));
                 return Response::json(200, nlohmann::json({{"count", count}}).dump());
             }};
@@ -81,9 +82,9 @@ Route retryRoute(storage::Storage& storage) {
 
 std::string jobJson(const storage::JobRecord& job) { return jobToJson(job).dump(); }
 
-Status addAdminJobsRoutes(Router& router, storage::Storage& storage) {
+Status addAdminJobsRoutes(Router& router, storage::Storage& storage, const Clock& clock) {
     OBSCURA_TRY_STATUS(router.add(listRoute(storage)));
-    return router.add(retryRoute(storage));
+    return router.add(retryRoute(storage, clock));
 }
 
 }  // namespace obscura

@@ -62,6 +62,9 @@ HttpServerOptions httpOptions(const Config& c) {
 }  // namespace
 
 struct App::Impl {
+    explicit Impl(const Clock& c) : clock(c) {}
+
+    const Clock& clock;
     Config config;
     std::string dataDir;
     LoadedStorage plugin;
@@ -110,7 +113,7 @@ struct App::Impl {
     }
 };
 
-App::App(Config config) : impl_(std::make_unique<Impl>()) {
+App::App(Config config, const Clock& clock) : impl_(std::make_unique<Impl>(clock)) {
     impl_->config = std::move(config);
     // Absolute from here on: modules hand these paths to subprocesses (ffmpeg, ffprobe) that are given absolute
     // paths only, and the README's default is the relative "./data".
@@ -135,11 +138,11 @@ Status App::start() {
     OBSCURA_TRY_STATUS(d.migrate());
 
     d.bus = std::make_unique<Bus>(d.metrics, 2);
-    d.jobs = std::make_unique<JobQueue>(*d.storage, d.metrics, d.instanceId);
-    d.context = std::make_unique<ModuleContext>(d.config, d.router, d.services, *d.storage, d.metrics, *d.bus,
-                                                *d.jobs, d.dataDir);
+    d.jobs = std::make_unique<JobQueue>(*d.storage, d.metrics, d.instanceId, d.clock);
+    d.context = std::make_unique<ModuleContext>(d.config, d.router, d.services, *d.storage, d.metrics, *d.bus, *d.jobs,
+                                                d.clock, d.dataDir);
     OBSCURA_TRY_STATUS(d.modules.start(d.config, *d.context));
-    OBSCURA_TRY_STATUS(addAdminJobsRoutes(d.router, *d.storage));
+    OBSCURA_TRY_STATUS(addAdminJobsRoutes(d.router, *d.storage, d.clock));
     OBSCURA_TRY_STATUS(addWebRoutes(d.router, findWebRoot()));
     OBSCURA_TRY_STATUS(addServerRoutes(d.router, *d.storage, d.metrics, d.dataDir));
     d.jobs->start();
@@ -168,7 +171,7 @@ Expected<std::string> App::migrateOnly() {
 Expected<auth::CreatedUser> App::createUser(const auth::NewUser& user) {
     OBSCURA_TRY(report, migrateOnly());
     (void)report;
-    return auth::createUserWithoutServer(impl_->config, *impl_->storage, user);
+    return auth::createUserWithoutServer(impl_->config, *impl_->storage, user, impl_->clock);
 }
 
 int App::port() const { return impl_->http ? impl_->http->port() : 0; }
@@ -197,5 +200,6 @@ Router& App::router() { return impl_->router; }
 Bus& App::bus() { return *impl_->bus; }
 ServiceRegistry& App::services() { return impl_->services; }
 JobQueue& App::jobs() { return *impl_->jobs; }
+const Clock& App::clock() const { return impl_->clock; }
 
 }  // namespace obscura

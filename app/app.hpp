@@ -9,6 +9,7 @@
 
 namespace obscura {
 
+class Clock;
 class JobQueue;
 
 namespace storage {
@@ -22,7 +23,8 @@ std::string_view obscuraVersion();
 
 class App {
 public:
-    explicit App(Config config);
+    // clock: every "now" of the server (modules, jobs); it must outlive the App. main.cpp passes a SystemClock.
+    App(Config config, const Clock& clock);
     ~App();
     App(const App&) = delete;
     App& operator=(const App&) = delete;
@@ -45,6 +47,8 @@ public:
     ServiceRegistry& services();
     // The durable job queue (tests stop it to look at work before it is done).
     JobQueue& jobs();
+    // The clock the App was given.
+    const Clock& clock() const;
 
 private:
     struct Impl;

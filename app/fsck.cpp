@@ -8,11 +8,12 @@
 
 namespace obscura {
 
-int runFsckCommand(const CliCommand::FsckFlags& flags, Config config, std::ostream& out, std::ostream& err) {
+int runFsckCommand(const CliCommand::FsckFlags& flags, Config config, const Clock& clock, std::ostream& out,
+                   std::ostream& err) {
     std::error_code ec;
     const std::string dataDir =
         std::filesystem::absolute(config.getString("server.dataDir"), ec).lexically_normal().string();
-    App app(std::move(config));
+    App app(std::move(config), clock);
     if (auto migrated = app.migrateOnly(); !migrated) {
         err << "obscura: " << migrated.error().message << std::endl;
         return 1;
@@ -21,7 +22,7 @@ int runFsckCommand(const CliCommand::FsckFlags& flags, Config config, std::ostre
     options.repair = flags.repair;
     options.reimport = flags.reimport;
     options.settle = std::chrono::seconds(flags.minAgeSeconds);
-    auto report = images::runFsck(app.storage(), dataDir, options);
+    auto report = images::runFsck(app.storage(), dataDir, options, clock);
     if (!report) {
         err << "obscura: fsck failed: " << report.error().message << std::endl;
         return 1;

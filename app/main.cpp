@@ -12,6 +12,7 @@
 #include "fsck.hpp"
 #include "healthcheck.hpp"
 #include "migrate_storage.hpp"
+#include "obscura/base/clock.hpp"
 #include "obscura/kernel/config.hpp"
 
 namespace {
@@ -38,7 +39,7 @@ std::optional<std::string> newUserPassword(const obscura::CliCommand& cmd) {
     return std::nullopt;
 }
 
-int createUser(const obscura::CliCommand& cmd) {
+int createUser(const obscura::CliCommand& cmd, const obscura::Clock& clock) {
     auto config = loadConfig(cmd);
     if (!config) return fail(config.error().message);
     auto password = newUserPassword(cmd);
@@ -49,7 +50,7 @@ int createUser(const obscura::CliCommand& cmd) {
     user.email = cmd.user.email;
     user.displayName = cmd.user.displayName;
     user.isAdmin = cmd.user.admin;
-    obscura::App app(std::move(*config));
+    obscura::App app(std::move(*config), clock);
     auto created = app.createUser(user);
     if (!created) return fail(created.error().message);
     std::cout << "created user " << created->username << (created->isAdmin ? " (admin)" : "") << " with id "
@@ -57,7 +58,7 @@ int createUser(const obscura::CliCommand& cmd) {
     return 0;
 }
 
-int serve(const obscura::CliCommand& cmd) {
+int serve(const obscura::CliCommand& cmd, const obscura::Clock& clock) {
     auto config = loadConfig(cmd);
     if (!config) return fail(config.error().message);
     // Block the stop signals in every thread (the server's threads inherit this mask) and take them here.
@@ -68,7 +69,7 @@ int serve(const obscura::CliCommand& cmd) {
     pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
     ::signal(SIGPIPE, SIG_IGN);
 
-    obscura::App app(std::move(*config));
+    obscura::App app(std::move(*config), clock);
     if (auto s = app.start(); !s) return fail(s.error().message);
     int signal = 0;
     sigwait(&stopSignals, &signal);
@@ -81,6 +82,8 @@ int serve(const obscura::CliCommand& cmd) {
 
 int main(int argc, char** argv) {
     auto cmd = obscura::parseCli(argc, argv);
+    // The one real clock: everything else reads time from it (a test may give the App a FakeClock instead).
+    const obscura::SystemClock clock;
     switch (cmd.kind) {
         case obscura::CliCommand::Help:
             (cmd.exitCode == 0 ? std::cout : std::cerr) << cmd.output;
@@ -108,18 +111,18 @@ int main(int argc, char** argv) {
         case obscura::CliCommand::Migrate: {
             auto config = loadConfig(cmd);
             if (!config) return fail(config.error().message);
-            obscura::App app(std::move(*config));
+            obscura::App app(std::move(*config), clock);
             auto report = app.migrateOnly();
             if (!report) return fail(report.error().message);
             std::cout << *report;
             return 0;
         }
         case obscura::CliCommand::UserCreate:
-            return createUser(cmd);
+            return createUser(cmd, clock);
         case obscura::CliCommand::Fsck: {
             auto config = loadConfig(cmd);
             if (!config) return fail(config.error().message);
-            return obscura::runFsckCommand(cmd.fsck, std::move(*config), std::cout, std::cerr);
+            return obscura::runFsckCommand(cmd.fsck, std::move(*config), clock, std::cout, std::cerr);
         }
         case obscura::CliCommand::MigrateStorage: {
             auto config = loadConfig(cmd);
@@ -135,7 +138,7 @@ int main(int argc, char** argv) {
             return 0;
         }
         case obscura::CliCommand::Serve:
-            return serve(cmd);
+            return serve(cmd, clock);
     }
     return 2;
 }

@@ -1,9 +1,10 @@
 #include "api_session.hpp"
 
 #include <doctest/doctest.h>
-
 #include <openssl/evp.h>
+
 #include "mysql_test_database.hpp"
+#include "obscura/base/clock.hpp"
 #include "test_support.hpp"
 
 namespace obscura::test {
@@ -29,7 +30,8 @@ std::unique_ptr<App> startApp(const std::string& dataDir, std::map<std::string, 
                               {"log.level", "warn"}});
     auto config = Config::load(sources);
     REQUIRE_MESSAGE(config.ok(), (config.ok() ? "" : config.error().message));
-    auto app = std::make_unique<App>(std::move(*config));
+    static const SystemClock clock;  // outlives every App started here
+    auto app = std::make_unique<App>(std::move(*config), clock);
     auto started = app->start();
     REQUIRE_MESSAGE(started.ok(), (started.ok() ? "" : started.error().message));
     return app;

@@ -10,6 +10,7 @@
 
 #include "app.hpp"
 #include "mysql_test_database.hpp"
+#include "obscura/base/clock.hpp"
 #include "obscura/kernel/config.hpp"
 #include "test_support.hpp"
 
@@ -17,7 +18,8 @@ namespace obscura::test {
 
 class AppFixture {
 public:
-    explicit AppFixture(std::map<std::string, std::string> overrides = {}) {
+    // clock: the App's time (a FakeClock to move it); the system clock when null.
+    explicit AppFixture(std::map<std::string, std::string> overrides = {}, const Clock* clock = nullptr) {
         ConfigSources sources;
         sources.overrides = {{"server.host", "127.0.0.1"},
                              {"server.port", "0"},
@@ -33,7 +35,7 @@ public:
         for (auto& [k, v] : overrides) sources.overrides[k] = v;
         auto config = Config::load(sources);
         REQUIRE_MESSAGE(config.ok(), (config.ok() ? "" : config.error().message));
-        app_ = std::make_unique<App>(std::move(*config));
+        app_ = std::make_unique<App>(std::move(*config), clock ? *clock : systemClock_);
         auto started = app_->start();
         REQUIRE_MESSAGE(started.ok(), (started.ok() ? "" : started.error().message));
     }
@@ -47,6 +49,7 @@ public:
 
 private:
     TempDir dir_;
+    SystemClock systemClock_;
     std::unique_ptr<MysqlTestDatabase> database_;  // outlives the app that uses it
     std::unique_ptr<App> app_;
 };

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <string>
 
-#include "json_text.hpp"
+#include "obscura/base/json_text.hpp"
 #include "obscura/kernel/log.hpp"
 
 namespace obscura::httpd {

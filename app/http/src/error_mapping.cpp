@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <string>
 
-#include "json_text.hpp"
+#include "obscura/base/json_text.hpp"
 
 namespace obscura {
 
@@ -50,11 +50,11 @@ Response errorResponse(const Error& error, std::string_view requestId) {
     std::string& body = response.body;
     body.reserve(64 + code.size() + error.message.size() + requestId.size());
     body += R"({"error":{"code":)";
-    httpd::appendJsonString(body, code);
+    appendJsonString(body, code);
     body += R"(,"message":)";
-    httpd::appendJsonString(body, error.message);
+    appendJsonString(body, error.message);
     body += R"(,"requestId":)";
-    httpd::appendJsonString(body, requestId);
+    appendJsonString(body, requestId);
     body += "}}";
     response.headers.set("Content-Type", "application/json");
     if (error.code == ErrorCode::Unauthenticated) response.headers.set("WWW-Authenticate", "Bearer");

@@ -2,8 +2,9 @@
 
 #include <array>
 #include <atomic>
+#include <ctime>
 
-#include "http_date.hpp"
+#include "obscura/base/http_date.hpp"
 #include "obscura/http/error_mapping.hpp"
 #include "obscura/kernel/log.hpp"
 #include "request_id.hpp"
@@ -36,7 +37,7 @@ std::string rejectionMessage(Admission why) {
     out += "X-Request-Id: " + requestId + "\r\n";
     out += "X-Content-Type-Options: nosniff\r\n";
     out += "Date: ";
-    out += httpDate();
+    out += cachedHttpDate(std::time(nullptr));
     out += "\r\nConnection: close\r\n\r\n";
     out += response.body;
     return out;

@@ -1,10 +1,11 @@
 // Session: writing responses (string, file range, stream), the access log and metrics.
 #include <algorithm>
+#include <ctime>
 #include <exception>
 
 #include "access_log.hpp"
 #include "ascii.hpp"
-#include "http_date.hpp"
+#include "obscura/base/http_date.hpp"
 #include "obscura/http/error_mapping.hpp"
 #include "obscura/kernel/log.hpp"
 #include "obscura/kernel/route.hpp"
@@ -78,7 +79,7 @@ void Session::fillHeader(http::response<Body>& message, const Response& response
     }
     message.set("X-Request-Id", toBeast(request_.requestId));
     message.set("X-Content-Type-Options", "nosniff");
-    message.set(http::field::date, toBeast(httpDate()));
+    message.set(http::field::date, toBeast(cachedHttpDate(std::time(nullptr))));
     message.keep_alive(keepAlive_);
 }
 

@@ -1,5 +1,7 @@
 #include "obscura/kernel/content_disposition.hpp"
 
+#include "obscura/base/utf8.hpp"
+
 namespace obscura {
 
 namespace {

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "obscura/base/http_date.hpp"
 #include "obscura/kernel/byte_range.hpp"
 #include "obscura/kernel/conditional_request.hpp"
 

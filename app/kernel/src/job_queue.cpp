@@ -9,13 +9,13 @@
 #include <atomic>
 #include <cmath>
 #include <condition_variable>
-#include <cstdio>
-#include <ctime>
 #include <map>
 #include <mutex>
 #include <random>
 #include <thread>
 
+#include "obscura/base/clock.hpp"
+#include "obscura/base/rfc3339.hpp"
 #include "obscura/kernel/log.hpp"
 #include "obscura/kernel/metrics.hpp"
 #include "obscura/storage/storage.hpp"
@@ -58,8 +58,8 @@ std::chrono::milliseconds heartbeatTick(const std::vector<std::chrono::milliseco
 class Context final : public JobContext {
 public:
     Context(JobRecord job, std::shared_ptr<ActiveJob> active, storage::Storage& storage,
-            const std::atomic<bool>& stopping)
-        : job_(std::move(job)), active_(std::move(active)), storage_(storage), stopping_(stopping) {}
+            const std::atomic<bool>& stopping, const Clock& clock)
+        : job_(std::move(job)), active_(std::move(active)), storage_(storage), stopping_(stopping), clock_(clock) {}
     const JobRecord& job() const override { return job_; }
     int attempt() const override { return job_.attempts; }
     bool progress(double fraction) override {
@@ -75,7 +75,7 @@ public:
     // Also false once the lease has run out without a successful heartbeat (the database is away): another
     // worker may have claimed the job by now.
     bool stillOwned() const override {
-        return active_->owned && !stopping_ && JobQueue::nowUs() < active_->lastBeatUs + active_->leaseUs;
+        return active_->owned && !stopping_ && clock_.nowUs() < active_->lastBeatUs + active_->leaseUs;
     }
 
 private:
@@ -83,6 +83,7 @@ private:
     std::shared_ptr<ActiveJob> active_;
     storage::Storage& storage_;
     const std::atomic<bool>& stopping_;
+    const Clock& clock_;
 };
 
 }  // namespace
@@ -98,6 +99,7 @@ struct JobQueue::Impl {
 
     storage::Storage& storage;
     std::string instanceId;
+    const Clock& clock;
     std::map<std::string, std::unique_ptr<Kind>> kinds;
     std::vector<std::thread> threads;
     std::atomic<bool> stopping{false};
@@ -112,8 +114,8 @@ struct JobQueue::Impl {
     prometheus::Family<prometheus::Histogram>& duration;
     prometheus::Family<prometheus::Gauge>& depth;
 
-    Impl(storage::Storage& s, Metrics& m, std::string id)
-        : storage(s), instanceId(std::move(id)),
+    Impl(storage::Storage& s, Metrics& m, std::string id, const Clock& c)
+        : storage(s), instanceId(std::move(id)), clock(c),
           finished(prometheus::BuildCounter().Name("obscura_jobs_finished_total")
                        .Help("Job attempts by kind and outcome (succeeded, failed, retried, fenced)")
                        .Register(m.registry())),
@@ -128,7 +130,7 @@ struct JobQueue::Impl {
         const auto leaseUs = toUs(kind.options.lease);
         while (!stopping) {
             std::optional<JobRecord> job;
-            const auto claimedAtUs = nowUs();
+            const auto claimedAtUs = clock.nowUs();
             auto s = storage.run([&](Repositories& r) -> Status {
                 OBSCURA_TRY(j, r.jobs().claim(kind.options.kind, worker, claimedAtUs, leaseUs));
                 job = std::move(j);
@@ -159,7 +161,7 @@ struct JobQueue::Impl {
         const auto id = job.id;
         const int attempt = job.attempts;
         const int maxAttempts = job.maxAttempts;
-        Context ctx(std::move(job), activeJob, storage, stopping);
+        Context ctx(std::move(job), activeJob, storage, stopping, clock);
         auto started = std::chrono::steady_clock::now();
         Expected<std::string> result = [&]() -> Expected<std::string> {
             try {
@@ -200,16 +202,16 @@ struct JobQueue::Impl {
         auto s = storage.run([&](Repositories& r) -> Status {
             if (result) {
                 outcome = "succeeded";
-                OBSCURA_TRY(ok, r.jobs().complete(id, attempt, *result, rfc3339(nowUs())));
+                OBSCURA_TRY(ok, r.jobs().complete(id, attempt, *result, formatRfc3339(clock.nowUs())));
                 accepted = ok;
                 return {};
             }
             const auto& err = result.error();
             const bool permanent = isFinalFailure(err, attempt, maxAttempts);
             std::optional<std::int64_t> retryAt;
-            if (!permanent) retryAt = nowUs() + backoffUs(kind.options, attempt);
+            if (!permanent) retryAt = clock.nowUs() + backoffUs(kind.options, attempt);
             outcome = permanent ? "failed" : "retried";
-            OBSCURA_TRY(ok, r.jobs().fail(id, attempt, err.message, retryAt, rfc3339(nowUs())));
+            OBSCURA_TRY(ok, r.jobs().fail(id, attempt, err.message, retryAt, formatRfc3339(clock.nowUs())));
             accepted = ok;
             return {};
         });
@@ -237,7 +239,7 @@ struct JobQueue::Impl {
                 heartbeatWake.wait_for(lock, tick, [&] { return stopping.load(); });
             }
             std::vector<std::shared_ptr<ActiveJob>> due;
-            auto now = nowUs();
+            auto now = clock.nowUs();
             {
                 std::lock_guard lock(activeMu);
                 for (auto& [id, a] : active)
@@ -246,7 +248,7 @@ struct JobQueue::Impl {
             for (auto& a : due) {
                 bool held = true;
                 auto s = storage.run([&](Repositories& r) -> Status {
-                    OBSCURA_TRY(ok, r.jobs().heartbeat(a->id, a->attempt, nowUs(), a->leaseUs));
+                    OBSCURA_TRY(ok, r.jobs().heartbeat(a->id, a->attempt, clock.nowUs(), a->leaseUs));
                     held = ok;
                     return {};
                 });
@@ -280,8 +282,8 @@ struct JobQueue::Impl {
     }
 };
 
-JobQueue::JobQueue(storage::Storage& storage, Metrics& metrics, std::string instanceId)
-    : impl_(std::make_shared<Impl>(storage, metrics, std::move(instanceId))) {}
+JobQueue::JobQueue(storage::Storage& storage, Metrics& metrics, std::string instanceId, const Clock& clock)
+    : impl_(std::make_shared<Impl>(storage, metrics, std::move(instanceId), clock)) {}
 
 JobQueue::~JobQueue() { stop(); }
 
@@ -309,9 +311,10 @@ Status JobQueue::registerKind(JobKindOptions options, JobHandler handler) {
     return {};
 }
 
-Expected<storage::JobRecord> JobQueue::enqueueIn(storage::Repositories& tx, storage::NewJob job) {
-    if (job.createdAt.empty()) job.createdAt = rfc3339(nowUs());
-    if (job.runAfterUs == 0) job.runAfterUs = nowUs();
+Expected<storage::JobRecord> JobQueue::enqueueIn(storage::Repositories& tx, storage::NewJob job, const Clock& clock) {
+    const std::int64_t now = clock.nowUs();
+    if (job.createdAt.empty()) job.createdAt = formatRfc3339(now);
+    if (job.runAfterUs == 0) job.runAfterUs = now;
     OBSCURA_TRY(enqueued, tx.jobs().enqueue(job));
     return std::move(enqueued.job);
 }
@@ -320,8 +323,9 @@ Expected<JobQueue::Enqueued> JobQueue::enqueue(storage::NewJob job) {
     auto it = impl_->kinds.find(job.kind);
     if (it == impl_->kinds.end()) return internalError("no such job kind: " + job.kind);
     const auto& options = it->second->options;
-    if (job.createdAt.empty()) job.createdAt = rfc3339(nowUs());
-    if (job.runAfterUs == 0) job.runAfterUs = nowUs();
+    const std::int64_t now = impl_->clock.nowUs();
+    if (job.createdAt.empty()) job.createdAt = formatRfc3339(now);
+    if (job.runAfterUs == 0) job.runAfterUs = now;
     if (job.maxAttempts <= 0) job.maxAttempts = options.maxAttempts;
     Enqueued out;
     OBSCURA_TRY_STATUS(impl_->storage.transaction([&](Repositories& r) -> Status {
@@ -389,19 +393,6 @@ void JobQueue::stop() {
 
 const std::string& JobQueue::instanceId() const { return impl_->instanceId; }
 
-std::int64_t JobQueue::nowUs() {
-    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-std::string JobQueue::rfc3339(std::int64_t us) {
-    std::time_t secs = static_cast<std::time_t>(us / 1000000);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>((us / 1000) % 1000));
-    return buf;
-}
+const Clock& JobQueue::clock() const { return impl_->clock; }
 
 }  // namespace obscura

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "common_passwords.hpp"
+#include "obscura/base/utf8.hpp"
 #include "password_hasher.hpp"
 
 namespace obscura::auth {
@@ -26,11 +27,6 @@ Status checkText(std::string_view text, std::string_view field, std::size_t maxC
 }
 
 }  // namespace
-
-std::size_t utf8Length(std::string_view text) {
-    return static_cast<std::size_t>(
-        std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
 
 std::string usernameKey(std::string_view username) {
     std::string key(username);

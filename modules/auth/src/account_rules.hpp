@@ -30,7 +30,4 @@ Status checkDisplayName(std::string_view name);
 Status checkBio(std::string_view bio);
 Status checkApiKeyName(std::string_view name);
 
-// Number of UTF-8 code points (continuation bytes are not counted).
-std::size_t utf8Length(std::string_view text);
-
 }  // namespace obscura::auth

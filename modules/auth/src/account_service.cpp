@@ -8,6 +8,7 @@
 #include "obscura/auth/events.hpp"
 #include "obscura/kernel/bus.hpp"
 #include "obscura/base/ids.hpp"
+#include "obscura/base/rfc3339.hpp"
 #include "obscura/kernel/log.hpp"
 #include "obscura/storage/storage.hpp"
 #include "password_hasher.hpp"
@@ -45,13 +46,13 @@ Status checkProfile(const ProfileChanges& changes) {
 }
 
 AccountService::AccountService(storage::Storage& storage, PasswordHasher& hasher, CredentialChecker& credentials,
-                               const AuthSettings& settings, Bus* bus, Clock clock)
+                               const AuthSettings& settings, Bus* bus, const Clock& clock)
     : storage_(storage),
       hasher_(hasher),
       credentials_(credentials),
       settings_(settings),
       bus_(bus),
-      clock_(std::move(clock)) {}
+      clock_(clock) {}
 
 Status AccountService::checkRegistrationOpen() {
     if (settings_.registration == "open") return {};
@@ -92,7 +93,7 @@ Expected<storage::UserRecord> AccountService::insert(const NewUser& user, Policy
     record.displayName = user.displayName;
     record.passwordHash = std::move(hash);
     record.quotaBytes = user.quotaBytes;
-    record.createdAt = rfc3339(clock_());
+    record.createdAt = formatRfc3339(clock_.nowUs());
     record.updatedAt = record.createdAt;
 
     const bool selfRegistration = policy == Policy::Registration;
@@ -156,7 +157,7 @@ Expected<storage::UserRecord> AccountService::write(const std::string& id,
         // Disabling ends every session at once, as does a new password.
         const bool endSessions = revokeSessions || (next.disabled && !found->disabled);
         if (endSessions) ++next.tokenVersion;
-        next.updatedAt = rfc3339(clock_());
+        next.updatedAt = formatRfc3339(clock_.nowUs());
         OBSCURA_TRY(outcome, auth.updateUser(next, activeAdmin(*found) && !activeAdmin(next)));
         if (outcome == storage::UserWrite::NotFound) return notFound("no such user");
         if (outcome == storage::UserWrite::LastAdmin) return lastAdmin();

@@ -8,9 +8,9 @@
 #include <string_view>
 #include <vector>
 
-#include "auth_clock.hpp"
 #include "auth_settings.hpp"
 #include "obscura/auth/user_creation.hpp"
+#include "obscura/base/clock.hpp"
 #include "obscura/base/expected.hpp"
 #include "obscura/storage/records.hpp"
 
@@ -48,7 +48,7 @@ class AccountService {
 public:
     // bus may be null (the CLI creates users with no server running, so nobody could listen).
     AccountService(storage::Storage& storage, PasswordHasher& hasher, CredentialChecker& credentials,
-                   const AuthSettings& settings, Bus* bus, Clock clock);
+                   const AuthSettings& settings, Bus* bus, const Clock& clock);
     // Where deletion hooks are found (obscura/auth/user_deletion.hpp); null: none (the CLI).
     void setServices(const ServiceRegistry* services) { services_ = services; }
 
@@ -85,7 +85,7 @@ private:
     const AuthSettings& settings_;
     Bus* bus_;
     const ServiceRegistry* services_ = nullptr;
-    Clock clock_;
+    const Clock& clock_;
 };
 
 // Validates whichever profile fields are present (Invalid naming the field).

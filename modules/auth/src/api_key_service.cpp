@@ -2,6 +2,7 @@
 
 #include "account_rules.hpp"
 #include "obscura/base/ids.hpp"
+#include "obscura/base/rfc3339.hpp"
 #include "obscura/storage/storage.hpp"
 #include "secrets.hpp"
 
@@ -20,7 +21,7 @@ Expected<NewApiKey> ApiKeyService::create(const std::string& userId, const std::
     OBSCURA_TRY_STATUS(checkApiKeyName(keyName));
     NewApiKey created;
     created.secret = randomSecret();
-    created.key = storage::ApiKeyRecord{newUuid(), userId, keyName, hashSecret(created.secret), rfc3339(clock_())};
+    created.key = storage::ApiKeyRecord{newUuid(), userId, keyName, hashSecret(created.secret), formatRfc3339(clock_.nowUs())};
     OBSCURA_TRY_STATUS(storage_.transaction([&](storage::Repositories& repos) -> Status {
         OBSCURA_TRY(existing, repos.auth().listApiKeys(userId));
         if (existing.size() >= kMaxApiKeysPerUser) {

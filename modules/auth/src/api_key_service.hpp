@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "auth_clock.hpp"
+#include "obscura/base/clock.hpp"
 #include "obscura/base/expected.hpp"
 #include "obscura/storage/records.hpp"
 
@@ -25,7 +25,7 @@ struct NewApiKey {
 
 class ApiKeyService {
 public:
-    ApiKeyService(storage::Storage& storage, Clock clock) : storage_(storage), clock_(std::move(clock)) {}
+    ApiKeyService(storage::Storage& storage, const Clock& clock) : storage_(storage), clock_(clock) {}
 
     // name nullopt: "API Key". Invalid for a bad name; Conflict once the user holds kMaxApiKeysPerUser keys.
     Expected<NewApiKey> create(const std::string& userId, const std::optional<std::string>& name);
@@ -37,7 +37,7 @@ public:
 
 private:
     storage::Storage& storage_;
-    Clock clock_;
+    const Clock& clock_;
 };
 
 }  // namespace obscura::auth

@@ -40,15 +40,14 @@ struct AuthModule::Impl {
           throttle(ctx.storage(),
                    ThrottleLimits{settings.loginFailuresPerUsername, settings.loginFailuresPerIp,
                                   settings.loginFailureWindow},
-                   clock),
+                   ctx.clock()),
           credentials(ctx.storage(), hasher, throttle),
-          sessions(ctx.storage(), *jwt, credentials, throttle, settings, clock),
-          accounts(ctx.storage(), hasher, credentials, settings, &ctx.bus(), clock),
+          sessions(ctx.storage(), *jwt, credentials, throttle, settings, ctx.clock()),
+          accounts(ctx.storage(), hasher, credentials, settings, &ctx.bus(), ctx.clock()),
           quota(ctx.storage()),
           contacts(ctx.storage()),
-          routes{accounts, sessions, ctx.storage(), ctx.services(), settings, clock} {}
+          routes{accounts, sessions, ctx.storage(), ctx.services(), settings, ctx.clock()} {}
 
-    Clock clock = systemNowUs;
     AuthSettings settings;
     std::shared_ptr<const JwtCodec> jwt;
     PasswordHasher hasher;
@@ -67,7 +66,7 @@ AuthModule::AuthModule(const Config& config, ModuleContext& ctx)
     ctx.services().put<PasswordGuard>(std::make_shared<PasswordGuardImpl>(impl_->hasher, impl_->throttle));
     // Registered now, not at onAllLoaded: from here on the HTTP layer can authenticate requests.
     ctx.services().put<Authenticator>(
-        std::make_shared<RequestAuthenticator>(ctx.storage(), impl_->jwt, impl_->settings.publicUrl, impl_->clock));
+        std::make_shared<RequestAuthenticator>(ctx.storage(), impl_->jwt, impl_->settings.publicUrl, ctx.clock()));
 }
 
 AuthModule::~AuthModule() = default;

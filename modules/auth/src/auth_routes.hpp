@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "auth_clock.hpp"
 #include "auth_settings.hpp"
 #include "obscura/auth/usage_provider.hpp"
+#include "obscura/base/clock.hpp"
 #include "obscura/kernel/route.hpp"
 
 namespace obscura {
@@ -29,7 +29,7 @@ struct RouteContext {
     storage::Storage& storage;
     ServiceRegistry& services;
     const AuthSettings& settings;
-    Clock clock;
+    const Clock& clock;
 };
 
 // register, login, refresh, logout

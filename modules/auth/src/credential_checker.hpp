@@ -4,7 +4,6 @@
 #include <string>
 #include <string_view>
 
-#include "auth_clock.hpp"
 #include "obscura/base/expected.hpp"
 #include "obscura/storage/records.hpp"
 

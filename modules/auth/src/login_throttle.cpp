@@ -16,8 +16,8 @@ std::optional<int> secondsBlocked(const storage::LoginFailures& failures, int li
     return static_cast<int>((endUs - nowUs + 999'999) / 1'000'000);
 }
 
-LoginThrottle::LoginThrottle(storage::Storage& storage, ThrottleLimits limits, Clock clock)
-    : storage_(storage), limits_(limits), clock_(std::move(clock)) {}
+LoginThrottle::LoginThrottle(storage::Storage& storage, ThrottleLimits limits, const Clock& clock)
+    : storage_(storage), limits_(limits), clock_(clock) {}
 
 std::string LoginThrottle::usernameCounter(const std::string& usernameKey) {
     return "user:" + hashSecret(usernameKey).substr(0, 32);
@@ -36,7 +36,7 @@ Status LoginThrottle::check(const std::string& usernameKey, const std::string& c
         byIp = std::move(i);
         return {};
     }));
-    const std::int64_t now = clock_();
+    const std::int64_t now = clock_.nowUs();
     std::optional<int> wait;
     if (byUser) wait = secondsBlocked(*byUser, limits_.perUsername, limits_.window, now);
     if (byIp) {
@@ -48,7 +48,7 @@ Status LoginThrottle::check(const std::string& usernameKey, const std::string& c
 }
 
 void LoginThrottle::failed(const std::string& usernameKey, const std::string& clientIp) {
-    const std::int64_t now = clock_();
+    const std::int64_t now = clock_.nowUs();
     const std::int64_t windowUs = std::chrono::duration_cast<std::chrono::microseconds>(limits_.window).count();
     std::int64_t ipFailures = 0;
     auto status = storage_.run([&](storage::Repositories& repos) -> Status {
@@ -75,7 +75,7 @@ void LoginThrottle::succeeded(const std::string& usernameKey) {
 
 Expected<std::int64_t> LoginThrottle::purgeExpired() {
     const std::int64_t cutoff =
-        clock_() - std::chrono::duration_cast<std::chrono::microseconds>(limits_.window).count();
+        clock_.nowUs() - std::chrono::duration_cast<std::chrono::microseconds>(limits_.window).count();
     std::int64_t purged = 0;
     OBSCURA_TRY_STATUS(storage_.run([&](storage::Repositories& repos) -> Status {
         OBSCURA_TRY(n, repos.auth().purgeLoginFailures(cutoff));

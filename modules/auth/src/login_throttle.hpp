@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "auth_clock.hpp"
+#include "obscura/base/clock.hpp"
 #include "obscura/base/expected.hpp"
 #include "obscura/storage/records.hpp"
 
@@ -30,7 +30,7 @@ std::optional<int> secondsBlocked(const storage::LoginFailures& failures, int li
 
 class LoginThrottle {
 public:
-    LoginThrottle(storage::Storage& storage, ThrottleLimits limits, Clock clock);
+    LoginThrottle(storage::Storage& storage, ThrottleLimits limits, const Clock& clock);
 
     // RateLimited with retryAfter while the username (by its key) or the IP is blocked.
     Status check(const std::string& usernameKey, const std::string& clientIp);
@@ -49,7 +49,7 @@ public:
 private:
     storage::Storage& storage_;
     ThrottleLimits limits_;
-    Clock clock_;
+    const Clock& clock_;
 };
 
 }  // namespace obscura::auth

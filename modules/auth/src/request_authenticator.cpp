@@ -39,8 +39,8 @@ Principal principalOf(const storage::UserRecord& user, Principal::Via via) {
 }  // namespace
 
 RequestAuthenticator::RequestAuthenticator(storage::Storage& storage, std::shared_ptr<const JwtCodec> jwt,
-                                           std::string publicUrl, Clock clock)
-    : storage_(storage), jwt_(std::move(jwt)), publicUrl_(std::move(publicUrl)), clock_(std::move(clock)) {}
+                                           std::string publicUrl, const Clock& clock)
+    : storage_(storage), jwt_(std::move(jwt)), publicUrl_(std::move(publicUrl)), clock_(clock) {}
 
 Expected<Principal> RequestAuthenticator::authenticate(const Request& request) {
     const auto authorization = request.headers.getAll("Authorization");
@@ -64,7 +64,7 @@ Expected<Principal> RequestAuthenticator::authenticate(const Request& request) {
 }
 
 Expected<Principal> RequestAuthenticator::fromAccessToken(std::string_view token, Principal::Via via) {
-    OBSCURA_TRY(claims, jwt_->decode(token, clock_() / 1'000'000));
+    OBSCURA_TRY(claims, jwt_->decode(token, clock_.nowUs() / 1'000'000));
     std::optional<storage::UserRecord> user;
     OBSCURA_TRY_STATUS(storage_.run([&](storage::Repositories& repos) -> Status {
         OBSCURA_TRY(found, repos.auth().findUserById(claims.subject));

@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "auth_clock.hpp"
+#include "obscura/base/clock.hpp"
 #include "obscura/kernel/authenticator.hpp"
 
 namespace obscura::storage {
@@ -20,7 +20,7 @@ class JwtCodec;
 class RequestAuthenticator final : public Authenticator {
 public:
     RequestAuthenticator(storage::Storage& storage, std::shared_ptr<const JwtCodec> jwt, std::string publicUrl,
-                         Clock clock);
+                         const Clock& clock);
     Expected<Principal> authenticate(const Request& request) override;
 
 private:
@@ -30,7 +30,7 @@ private:
     storage::Storage& storage_;
     std::shared_ptr<const JwtCodec> jwt_;
     std::string publicUrl_;
-    Clock clock_;
+    const Clock& clock_;
 };
 
 }  // namespace obscura::auth

@@ -4,6 +4,7 @@
 #include "jwt_codec.hpp"
 #include "login_throttle.hpp"
 #include "obscura/base/ids.hpp"
+#include "obscura/base/rfc3339.hpp"
 #include "obscura/kernel/log.hpp"
 #include "obscura/storage/storage.hpp"
 #include "secrets.hpp"
@@ -20,16 +21,16 @@ std::int64_t micros(std::chrono::seconds s) { return std::chrono::duration_cast<
 }  // namespace
 
 SessionService::SessionService(storage::Storage& storage, const JwtCodec& jwt, CredentialChecker& credentials,
-                               LoginThrottle& throttle, const AuthSettings& settings, Clock clock)
+                               LoginThrottle& throttle, const AuthSettings& settings, const Clock& clock)
     : storage_(storage),
       jwt_(jwt),
       credentials_(credentials),
       throttle_(throttle),
       settings_(settings),
-      clock_(std::move(clock)) {}
+      clock_(clock) {}
 
 Expected<std::string> SessionService::accessToken(const storage::UserRecord& user) const {
-    const std::int64_t now = clock_() / 1'000'000;
+    const std::int64_t now = clock_.nowUs() / 1'000'000;
     AccessClaims claims;
     claims.subject = user.id;
     claims.issuedAt = now;
@@ -50,10 +51,11 @@ Expected<IssuedSession> SessionService::login(std::string_view username, std::st
 Expected<IssuedSession> SessionService::startFamily(storage::UserRecord user) {
     IssuedSession session;
     session.refreshToken = randomSecret();
-    storage::RefreshTokenRecord record{newUuid(),         user.id,
-                                       newUuid(),         hashSecret(session.refreshToken),
-                                       rfc3339(clock_()), clock_() + micros(settings_.refreshTokenLifetime),
-                                       std::nullopt,      false};
+    const std::int64_t now = clock_.nowUs();
+    storage::RefreshTokenRecord record{newUuid(),          user.id,
+                                       newUuid(),          hashSecret(session.refreshToken),
+                                       formatRfc3339(now), now + micros(settings_.refreshTokenLifetime),
+                                       std::nullopt,       false};
     OBSCURA_TRY_STATUS(
         storage_.run([&](storage::Repositories& repos) { return repos.auth().createRefreshToken(record); }));
     OBSCURA_TRY(access, accessToken(user));
@@ -66,7 +68,7 @@ Expected<IssuedSession> SessionService::startFamily(storage::UserRecord user) {
 Expected<IssuedSession> SessionService::refresh(std::string_view token) {
     if (token.empty() || token.size() > kMaxRefreshTokenBytes) return deadToken();
     const std::string hash = hashSecret(token);
-    const std::int64_t now = clock_();
+    const std::int64_t now = clock_.nowUs();
     enum class Outcome { Rotated, Unknown, Expired, Reused, Revoked, UserGone };
     Outcome outcome = Outcome::Unknown;
     std::string familyId;
@@ -107,10 +109,10 @@ Expected<IssuedSession> SessionService::refresh(std::string_view token) {
             (void)revoked;
             return {};
         }
-        storage::RefreshTokenRecord next{newUuid(),    owner->id,
-                                         familyId,     hashSecret(session.refreshToken),
-                                         rfc3339(now), now + micros(settings_.refreshTokenLifetime),
-                                         std::nullopt, false};
+        storage::RefreshTokenRecord next{newUuid(),          owner->id,
+                                         familyId,           hashSecret(session.refreshToken),
+                                         formatRfc3339(now), now + micros(settings_.refreshTokenLifetime),
+                                         std::nullopt,       false};
         OBSCURA_TRY_STATUS(auth.createRefreshToken(next));
         user = std::move(*owner);
         outcome = Outcome::Rotated;
@@ -152,7 +154,7 @@ Status SessionService::logout(std::string_view token) {
 // Expired refresh tokens and ended throttle windows are deleted at most once an hour per process, on a
 // sign-in: cheap, and no scheduler is needed for it.
 void SessionService::housekeeping() {
-    const std::int64_t now = clock_();
+    const std::int64_t now = clock_.nowUs();
     std::int64_t due = nextHousekeepingUs_.load();
     if (now < due || !nextHousekeepingUs_.compare_exchange_strong(due, now + kHousekeepingIntervalUs)) return;
     auto tokens = storage_.run([&](storage::Repositories& repos) -> Status {

@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "auth_clock.hpp"
 #include "auth_settings.hpp"
+#include "obscura/base/clock.hpp"
 #include "obscura/base/expected.hpp"
 #include "obscura/storage/records.hpp"
 
@@ -32,7 +32,7 @@ struct IssuedSession {
 class SessionService {
 public:
     SessionService(storage::Storage& storage, const JwtCodec& jwt, CredentialChecker& credentials,
-                   LoginThrottle& throttle, const AuthSettings& settings, Clock clock);
+                   LoginThrottle& throttle, const AuthSettings& settings, const Clock& clock);
 
     Expected<IssuedSession> login(std::string_view username, std::string_view password, const std::string& clientIp);
     // Unauthenticated for an unknown, expired, rotated or revoked token (the last two revoke its family), or
@@ -55,7 +55,7 @@ private:
     CredentialChecker& credentials_;
     LoginThrottle& throttle_;
     const AuthSettings& settings_;
-    Clock clock_;
+    const Clock& clock_;
     std::atomic<std::int64_t> nextHousekeepingUs_{0};
 };
 

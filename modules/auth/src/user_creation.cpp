@@ -8,13 +8,14 @@
 
 namespace obscura::auth {
 
-Expected<CreatedUser> createUserWithoutServer(const Config& config, storage::Storage& storage, const NewUser& user) {
+Expected<CreatedUser> createUserWithoutServer(const Config& config, storage::Storage& storage, const NewUser& user,
+                                              const Clock& clock) {
     try {
         const AuthSettings settings = AuthSettings::fromConfig(config);
         PasswordHasher hasher(settings.password, settings.passwordHashConcurrency, std::chrono::seconds(60));
-        LoginThrottle throttle(storage, ThrottleLimits{}, systemNowUs);
+        LoginThrottle throttle(storage, ThrottleLimits{}, clock);
         CredentialChecker credentials(storage, hasher, throttle);
-        AccountService accounts(storage, hasher, credentials, settings, nullptr, systemNowUs);
+        AccountService accounts(storage, hasher, credentials, settings, nullptr, clock);
         OBSCURA_TRY(created, accounts.createUser(user));
         return CreatedUser{created.id, created.username, created.isAdmin};
     } catch (const std::exception& e) {  // the hasher refuses bad parameters by throwing ModuleStartError

@@ -7,7 +7,7 @@
 #include <memory>
 #include <vector>
 
-#include "utf8_text.hpp"
+#include "obscura/base/utf8.hpp"
 
 namespace obscura::formats {
 namespace {
@@ -39,7 +39,7 @@ public:
         raw = raw.substr(0, raw.find('\0'));
         while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t')) raw.remove_suffix(1);
         while (!raw.empty() && (raw.front() == ' ' || raw.front() == '\t')) raw.remove_prefix(1);
-        std::string clean = images::cleanUtf8Text(raw, maxBytes);
+        std::string clean = cleanUtf8Text(raw, maxBytes);
         if (clean.empty()) return std::nullopt;
         return clean;
     }

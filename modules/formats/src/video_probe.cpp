@@ -4,8 +4,8 @@
 
 #include <cstring>
 
+#include "obscura/base/utf8.hpp"
 #include "obscura/kernel/subprocess.hpp"
-#include "utf8_text.hpp"
 
 namespace obscura::formats {
 namespace {
@@ -34,7 +34,7 @@ std::string describeStderr(const std::string& err, const std::string& absolutePa
         out += (out.empty() ? "" : "; ") + line;
         ++lines;
     }
-    return images::cleanUtf8Text(out, 300);
+    return cleanUtf8Text(out, 300);
 }
 
 Error badVideo(std::string why) { return {ErrorCode::UnsupportedMediaType, "not a readable video: " + std::move(why)}; }

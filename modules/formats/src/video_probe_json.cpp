@@ -2,8 +2,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "obscura/base/utf8.hpp"
 #include "obscura/formats/video_probe.hpp"
-#include "utf8_text.hpp"
 
 namespace obscura::formats {
 namespace {
@@ -70,7 +70,7 @@ int clockwiseRotation(const json& stream) {
 std::optional<std::string> cleanTag(const json& tags, const char* key) {
     auto v = stringAt(tags, key);
     if (!v) return std::nullopt;
-    std::string clean = images::cleanUtf8Text(*v, 128);
+    std::string clean = cleanUtf8Text(*v, 128);
     if (clean.empty()) return std::nullopt;
     return clean;
 }
@@ -95,10 +95,10 @@ Expected<VideoProbe> parseFfprobeJson(std::string_view text) {
                            numberAt(s["disposition"], "attached_pic").value_or(0) != 0;
         if (*type == "video" && !attachedPic && !video) video = &s;
         if (*type == "audio" && out.audioCodec.empty())
-            out.audioCodec = images::cleanUtf8Text(stringAt(s, "codec_name").value_or(""), 32);
+            out.audioCodec = cleanUtf8Text(stringAt(s, "codec_name").value_or(""), 32);
     }
     if (!video) return Error{ErrorCode::UnsupportedMediaType, "not a readable video: it has no video stream"};
-    out.videoCodec = images::cleanUtf8Text(stringAt(*video, "codec_name").value_or(""), 32);
+    out.videoCodec = cleanUtf8Text(stringAt(*video, "codec_name").value_or(""), 32);
     auto w = numberAt(*video, "width"), h = numberAt(*video, "height");
     if (!w || !h || *w < 1 || *h < 1 || *w > 65535 || *h > 65535) {
         return Error{ErrorCode::UnsupportedMediaType, "not a readable video: its video stream has no valid size"};

@@ -34,7 +34,7 @@ std::string prepareTmp(const Config& config, ModuleContext& ctx, const std::stri
 
 struct AssetBytes::Impl {
     Impl(const Config& config, ModuleContext& ctx, std::string dataDir, std::string tmpDir)
-        : importer(ctx.storage(), dataDir, &ctx.get<auth::AuthModule>().quota()),
+        : importer(ctx.storage(), dataDir, &ctx.get<auth::AuthModule>().quota(), ctx.clock()),
           upload{ctx.storage(),
                  importer,
                  ctx.get<auth::AuthModule>().quota(),
@@ -42,7 +42,7 @@ struct AssetBytes::Impl {
                  ctx.jobs(),
                  std::move(tmpDir),
                  static_cast<std::uint64_t>(config.getInt("images.maxUploadBytes"))},
-          bandwidth(ctx.storage()),
+          bandwidth(ctx.storage(), ctx.clock()),
           download{ctx.storage(), bandwidth, dataDir},
           census(ctx.storage(), dataDir) {}
 

@@ -1,6 +1,6 @@
 #include "download_file_name.hpp"
 
-#include "utf8_text.hpp"
+#include "obscura/base/utf8.hpp"
 
 namespace obscura::images {
 

@@ -32,9 +32,13 @@ namespace {
 
 class UserFilesHook final : public auth::UserDeletionHook {
 public:
+    explicit UserFilesHook(const Clock& clock) : clock_(clock) {}
     Status onUserDeleted(storage::Repositories& tx, const std::string& userId) override {
-        return enqueueUserFilesDeletion(tx, userId);
+        return enqueueUserFilesDeletion(tx, userId, clock_);
     }
+
+private:
+    const Clock& clock_;
 };
 
 }  // namespace
@@ -42,8 +46,8 @@ public:
 struct ImagesModule::Impl {
     Impl(const Config& config, ModuleContext& ctx)
         : assets(ctx.storage(), ctx.bus(), ctx.jobs()),
-          albums(ctx.storage()),
-          purger(assets, static_cast<int>(config.getInt("images.trashDays"))),
+          albums(ctx.storage(), ctx.clock()),
+          purger(assets, static_cast<int>(config.getInt("images.trashDays")), ctx.clock()),
           derivatives(ctx.storage(), ctx.dataDir()),
           bytes(config, ctx),
           source(ctx.storage(), ctx.dataDir(), derivatives, bytes.bandwidth()),
@@ -92,18 +96,18 @@ Status ImagesModule::onAllLoaded() {
     auto guard = ctx_.services().find<auth::PasswordGuard>();
     if (!guard) return internalError("images: the auth module's PasswordGuard is not registered");
     impl_->guard = guard;
-    impl_->shareLinks = std::make_unique<ShareLinkService>(storage, *guard);
+    impl_->shareLinks = std::make_unique<ShareLinkService>(storage, *guard, ctx_.clock());
     groups.push_back(shareLinkRoutes(*impl_->shareLinks));
     groups.push_back(sharedRoutes(*impl_->shareLinks, impl_->bytes.downloads()));
     for (auto& group : groups)
         for (auto& route : group) OBSCURA_TRY_STATUS(router.add(std::move(route)));
 
-    ctx_.services().put<auth::UsageProvider>(std::make_shared<ImagesUsage>(storage));
+    ctx_.services().put<auth::UsageProvider>(std::make_shared<ImagesUsage>(storage, ctx_.clock()));
     impl_->derivatives.start(ctx_.bus());
 
     // The user's files go through a durable job enqueued in the transaction that deletes the user (auth calls
     // this hook there), so a crash right after the deletion cannot leave them behind.
-    ctx_.services().put<auth::UserDeletionHook>(std::make_shared<UserFilesHook>());
+    ctx_.services().put<auth::UserDeletionHook>(std::make_shared<UserFilesHook>(ctx_.clock()));
     impl_->userDeleted = ctx_.bus().subscribe<auth::UserDeleted>(
         "images.userFiles", [this](const auth::UserDeleted&) { ctx_.jobs().wake(kDeleteUserFilesJob); });
 

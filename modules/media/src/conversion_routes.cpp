@@ -53,9 +53,7 @@ Expected<Response> requestConversion(ConversionRouteDeps& deps, Request& req) {
     job.ownerId = asset.ownerId;
     job.assetId = asset.id;
     job.dedupeKey = asset.id + ":" + std::string(format->name);
-    job.maxAttempts = 3;
-    job.runAfterUs = JobQueue::nowUs();
-    job.createdAt = JobQueue::rfc3339(job.runAfterUs);
+    job.maxAttempts = 3;  // createdAt and runAfterUs: now, from the queue's clock
     OBSCURA_TRY(enqueued, deps.jobs.enqueue(std::move(job)));
     if (enqueued.created) deps.jobs.wake(kConversionJob);
     const auto& j = enqueued.job;

@@ -2,7 +2,9 @@
 
 #include "api_session.hpp"
 #include "app_fixture.hpp"
+#include "obscura/base/clock.hpp"
 #include "obscura/base/ids.hpp"
+#include "obscura/base/rfc3339.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/storage/storage.hpp"
 
@@ -17,15 +19,16 @@ std::string addJob(App& app, const std::string& kind, const std::string& state) 
     job.kind = kind;
     job.payload = "{}";
     job.maxAttempts = 1;
-    job.runAfterUs = JobQueue::nowUs();
-    job.createdAt = JobQueue::rfc3339(JobQueue::nowUs());
+    const Clock& clock = app.clock();
+    job.runAfterUs = clock.nowUs();
+    job.createdAt = formatRfc3339(clock.nowUs());
     REQUIRE(app.storage().run([&](storage::Repositories& r) -> Status {
-        OBSCURA_TRY_STATUS(JobQueue::enqueueIn(r, job));
+        OBSCURA_TRY_STATUS(JobQueue::enqueueIn(r, job, clock));
         if (state == "failed") {
-            OBSCURA_TRY(claimed, r.jobs().claim(kind, "test-worker", JobQueue::nowUs(), 60'000'000));
+            OBSCURA_TRY(claimed, r.jobs().claim(kind, "test-worker", clock.nowUs(), 60'000'000));
             if (!claimed) return internalError("nothing claimed");
             OBSCURA_TRY(ok, r.jobs().fail(claimed->id, claimed->attempts, "decoder said no", std::nullopt,
-                                          JobQueue::rfc3339(JobQueue::nowUs())));
+                                          formatRfc3339(clock.nowUs())));
             if (!ok) return internalError("fail refused");
         }
         return {};

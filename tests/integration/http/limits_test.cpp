@@ -12,13 +12,15 @@ using namespace obscura::test;
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
-double secondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+double secondsSince(SteadyClock::time_point start) {
+    return std::chrono::duration<double>(SteadyClock::now() - start).count();
+}
 
 bool waitForConnections(HttpServer& server, int count) {
-    const auto deadline = Clock::now() + std::chrono::seconds(3);
-    while (Clock::now() < deadline) {
+    const auto deadline = SteadyClock::now() + std::chrono::seconds(3);
+    while (SteadyClock::now() < deadline) {
         if (server.activeConnections() == count) return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
@@ -125,7 +127,7 @@ TEST_SUITE("http.limits") {
         TestServer server;  // bodyGrace 1 s, at least 1000 bytes/s
         RawConnection raw(server.port());
         raw.send("POST /echo HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer user-token\r\nContent-Length: 100\r\n\r\n");
-        const auto start = Clock::now();
+        const auto start = SteadyClock::now();
         // Two bytes a second: never silent long enough to trip a per-read stall timeout, so only the average
         // rate rule can stop it.
         const auto sent = raw.sendSlowly(std::string(100, 'z'), 1, std::chrono::milliseconds(500));
@@ -146,7 +148,7 @@ TEST_SUITE("http.limits") {
         TestServer server(options);
 
         RawConnection partial(server.port());
-        const auto start = Clock::now();
+        const auto start = SteadyClock::now();
         partial.send("GET /hello HTTP/1.1\r\nHost: t\r\n");
         auto response = partial.readResponse(std::chrono::seconds(4));
         REQUIRE(response);
@@ -154,7 +156,7 @@ TEST_SUITE("http.limits") {
         CHECK(secondsSince(start) < 3.0);
 
         RawConnection silent(server.port());
-        const auto silentStart = Clock::now();
+        const auto silentStart = SteadyClock::now();
         CHECK(silent.readAvailable(std::chrono::seconds(4)).empty());
         CHECK(secondsSince(silentStart) < 3.0);  // closed by the server, not by our wait running out
     }
@@ -166,7 +168,7 @@ TEST_SUITE("http.limits") {
         RawConnection raw(server.port());
         raw.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
         REQUIRE(raw.readResponse(std::chrono::seconds(3)));
-        const auto start = Clock::now();
+        const auto start = SteadyClock::now();
         CHECK(raw.readAvailable(std::chrono::seconds(4)).empty());
         const double idle = secondsSince(start);
         CHECK(idle > 0.5);

@@ -6,12 +6,14 @@
 
 #include "app_fixture.hpp"
 #include "images_api.hpp"
+#include "obscura/base/clock.hpp"
+#include "obscura/base/ids.hpp"
+#include "obscura/base/rfc3339.hpp"
 #include "obscura/images/events.hpp"
 #include "obscura/kernel/bus.hpp"
-#include "obscura/base/ids.hpp"
 #include "obscura/kernel/job_queue.hpp"
-#include "test_support.hpp"
 #include "obscura/storage/storage.hpp"
+#include "test_support.hpp"
 
 using namespace obscura;
 using namespace obscura::test;
@@ -208,9 +210,10 @@ TEST_SUITE("images.asset") {
                 job.ownerId = asset.ownerId;
                 job.assetId = asset.id;
                 job.dedupeKey = asset.id;
-                job.runAfterUs = JobQueue::nowUs() + 1500000;
-                job.createdAt = JobQueue::rfc3339(JobQueue::nowUs());
-                OBSCURA_TRY_STATUS(JobQueue::enqueueIn(repos, job));
+                const Clock& clock = app->clock();
+                job.runAfterUs = clock.nowUs() + 1500000;
+                job.createdAt = formatRfc3339(clock.nowUs());
+                OBSCURA_TRY_STATUS(JobQueue::enqueueIn(repos, job, clock));
                 return {};
             });
             REQUIRE_MESSAGE(status.ok(), (status.ok() ? "" : status.error().message));

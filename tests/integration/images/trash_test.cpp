@@ -5,7 +5,8 @@
 
 #include "app_fixture.hpp"
 #include "images_api.hpp"
-#include "obscura/kernel/job_queue.hpp"
+#include "obscura/base/clock.hpp"
+#include "obscura/base/rfc3339.hpp"
 #include "test_support.hpp"
 
 using namespace obscura;
@@ -18,7 +19,7 @@ storage::AssetRecord insertTrashed(App& app, const std::string& owner, std::int6
     return insertAsset(app, owner, takenAtUs, [&](storage::AssetRecord& a) {
         a.isTrashed = true;
         a.trashedAtUs = trashedAtUs;
-        a.trashedAt = JobQueue::rfc3339(trashedAtUs);
+        a.trashedAt = formatRfc3339(trashedAtUs);
     });
 }
 
@@ -36,12 +37,13 @@ TEST_SUITE("images.trash") {
         auto alice = firstAccount(http, "alice");
         auto live = insertAsset(fx.app(), alice.id);
         std::set<std::string> trashed;
-        for (int i = 0; i < 5; ++i) trashed.insert(insertTrashed(fx.app(), alice.id, JobQueue::nowUs(), kJuly2021Us + i).id);
-        trashed.insert(insertAsset(fx.app(), alice.id, kJuly2021Us, [](auto& a) {
+        for (int i = 0; i < 5; ++i)
+            trashed.insert(insertTrashed(fx.app(), alice.id, fx.app().clock().nowUs(), kJuly2021Us + i).id);
+        trashed.insert(insertAsset(fx.app(), alice.id, kJuly2021Us, [&](auto& a) {
                            a.isArchived = true;
                            a.isTrashed = true;
                            a.trashedAt = "2024-05-01T00:00:00Z";
-                           a.trashedAtUs = JobQueue::nowUs();
+                           a.trashedAtUs = fx.app().clock().nowUs();
                        }).id);
         auto first = bodyOf(http.get("/api/trash?limit=4", alice.auth()));
         CHECK(first["items"].size() == 4);
@@ -59,9 +61,9 @@ TEST_SUITE("images.trash") {
         AppFixture fx(fastAuth());
         HttpClient http(fx.port());
         auto alice = firstAccount(http, "alice");
-        auto a = insertTrashed(fx.app(), alice.id, JobQueue::nowUs());
-        auto b = insertTrashed(fx.app(), alice.id, JobQueue::nowUs());
-        auto c = insertTrashed(fx.app(), alice.id, JobQueue::nowUs());
+        auto a = insertTrashed(fx.app(), alice.id, fx.app().clock().nowUs());
+        auto b = insertTrashed(fx.app(), alice.id, fx.app().clock().nowUs());
+        auto c = insertTrashed(fx.app(), alice.id, fx.app().clock().nowUs());
 
         auto r = postJson(http, "/api/trash/restore", {{"ids", {a.id, "3f0c6f4e-0000-4000-8000-000000000000"}}},
                           alice.auth());
@@ -94,12 +96,12 @@ TEST_SUITE("images.trash") {
         auto bob = anotherAccount(http, alice, "bob");
         std::vector<std::string> files;
         for (int i = 0; i < 3; ++i) {
-            auto asset = insertTrashed(fx.app(), alice.id, JobQueue::nowUs(), kJuly2021Us + i);
+            auto asset = insertTrashed(fx.app(), alice.id, fx.app().clock().nowUs(), kJuly2021Us + i);
             for (const auto& f : writeAssetFiles(fx.dataDir(), asset)) files.push_back(f);
         }
         auto live = insertAsset(fx.app(), alice.id);
         const auto liveFiles = writeAssetFiles(fx.dataDir(), live);
-        auto bobs = insertTrashed(fx.app(), bob.id, JobQueue::nowUs());
+        auto bobs = insertTrashed(fx.app(), bob.id, fx.app().clock().nowUs());
         const auto bobFiles = writeAssetFiles(fx.dataDir(), bobs);
 
         auto r = http.request("POST", "/api/trash/empty", alice.auth());
@@ -138,7 +140,7 @@ TEST_SUITE("images.trash") {
             auto app = startApp(dataDir, {{"images.trashDays", "30"}});
             HttpClient http(app->port());
             alice = firstAccount(http, "alice");
-            const auto now = JobQueue::nowUs();
+            const auto now = app->clock().nowUs();
             auto old = insertTrashed(*app, alice.id, now - 31 * kDayUs);
             auto young = insertTrashed(*app, alice.id, now - 29 * kDayUs);
             oldFiles = writeAssetFiles(dataDir, old);

@@ -12,11 +12,13 @@
 
 using namespace obscura;
 using namespace obscura::test;
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
-double secondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+double secondsSince(SteadyClock::time_point start) {
+    return std::chrono::duration<double>(SteadyClock::now() - start).count();
+}
 
 // One request on a fresh connection, with how long it took.
 struct Timed {
@@ -26,15 +28,15 @@ struct Timed {
 
 Timed timedGet(int port, const std::string& path, const HeaderList& headers = {}) {
     HttpClient http(port, "127.0.0.1", std::chrono::seconds(60));
-    const auto start = Clock::now();
+    const auto start = SteadyClock::now();
     auto response = http.get(path, headers);
     return {std::move(response), secondsSince(start)};
 }
 
 // Polls /readyz until it answers 200; false after the deadline.
 bool waitReady(int port, std::chrono::seconds deadline) {
-    const auto until = Clock::now() + deadline;
-    while (Clock::now() < until) {
+    const auto until = SteadyClock::now() + deadline;
+    while (SteadyClock::now() < until) {
         if (timedGet(port, "/readyz").response.status == 200) return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
@@ -80,7 +82,7 @@ TEST_SUITE("integration.mysql.outage") {
             checkUnavailable(timedGet(fixture.port(), "/api/users/me", bearer(alice.access)), "users/me", 5);
             checkUnavailable(timedGet(fixture.port(), "/api/assets", bearer(alice.access)), "assets", 5);
             HttpClient loginClient(fixture.port());
-            const auto start = Clock::now();
+            const auto start = SteadyClock::now();
             auto refused = postJson(loginClient, "/api/auth/login", {{"username", "alice"}, {"password", kPassword}});
             checkUnavailable({refused, secondsSince(start)}, "login", 5);
             CHECK(refused.hasHeader("Retry-After"));
@@ -89,7 +91,7 @@ TEST_SUITE("integration.mysql.outage") {
         }
 
         db.start();
-        const auto back = Clock::now();
+        const auto back = SteadyClock::now();
         REQUIRE_MESSAGE(waitReady(fixture.port(), std::chrono::seconds(20)),
                         "/readyz stayed 503 after MariaDB came back");
         MESSAGE("integration: MySQL: ready again " << secondsSince(back) << " s after MariaDB restarted");

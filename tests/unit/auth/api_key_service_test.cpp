@@ -2,7 +2,8 @@
 
 #include <doctest/doctest.h>
 
-#include "auth_clock.hpp"
+#include "obscura/base/clock.hpp"
+#include "obscura/base/rfc3339.hpp"
 #include "obscura/storage/storage.hpp"
 #include "secrets.hpp"
 #include "sqlite_test_storage.hpp"
@@ -15,7 +16,8 @@ namespace {
 
 struct Keys {
     SqliteTestStorage db;
-    ApiKeyService keys{db.storage(), [] { return 1714564800LL * 1000000; }};
+    FakeClock clock{1714564800LL * 1000000};
+    ApiKeyService keys{db.storage(), clock};
     std::string alice = db.createUser("alice");
     std::string bob = db.createUser("bob");
 };
@@ -31,7 +33,7 @@ TEST_SUITE("auth.api_key_service") {
         CHECK(created->key.keyHash == hashSecret(created->secret));
         CHECK(created->key.keyHash != created->secret);
         CHECK(created->key.name == "laptop");
-        CHECK(created->key.createdAt == rfc3339(1714564800LL * 1000000));  // the injected clock
+        CHECK(created->key.createdAt == formatRfc3339(1714564800LL * 1000000));  // the injected clock
         auto listed = t.keys.list(t.alice);
         REQUIRE(listed.ok());
         REQUIRE(listed->size() == 1);

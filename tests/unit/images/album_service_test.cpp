@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "obscura/base/clock.hpp"
+
 #include <algorithm>
 
 #include "assets/asset_text.hpp"
@@ -15,7 +17,8 @@ namespace {
 
 struct Albums {
     SqliteTestStorage db;
-    AlbumService albums{db.storage()};
+    SystemClock clock;
+    AlbumService albums{db.storage(), clock};
     std::string alice = db.createUser("alice");
     std::string bob = db.createUser("bob");
 

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "obscura/base/clock.hpp"
+
 #include <map>
 
 #include "albums/album_service.hpp"
@@ -38,8 +40,9 @@ public:
 struct Links {
     SqliteTestStorage db;
     FakeGuard guard;
-    ShareLinkService links{db.storage(), guard};
-    AlbumService albums{db.storage()};
+    SystemClock clock;
+    ShareLinkService links{db.storage(), guard, clock};
+    AlbumService albums{db.storage(), clock};
     std::string alice = db.createUser("alice");
     std::string bob = db.createUser("bob");
 

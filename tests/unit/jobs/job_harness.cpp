@@ -18,6 +18,7 @@
 #include <string>
 #include <thread>
 
+#include "obscura/base/clock.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/kernel/log.hpp"
 #include "obscura/kernel/metrics.hpp"
@@ -84,7 +85,8 @@ int main(int argc, char** argv) {
     fs::create_directories(outDir);
 
     Metrics metrics;
-    JobQueue queue(storage, metrics, "harness-" + std::to_string(::getpid()));
+    const SystemClock clock;
+    JobQueue queue(storage, metrics, "harness-" + std::to_string(::getpid()), clock);
     JobKindOptions kind;
     kind.kind = kKind;
     kind.workers = 4;

@@ -25,7 +25,7 @@ const auto kSteady = [] { return std::chrono::steady_clock::now(); };
 TEST_SUITE("jobs.queue") {
     TEST_CASE("a job runs once, sees its record, and its output is recorded") {
         JobsFixture f;
-        JobQueue queue(*f.storage, f.metrics, "test");
+        JobQueue queue(*f.storage, f.metrics, "test", f.clock);
         std::atomic<int> calls{0};
         std::string seenPayload;
         int seenAttempt = 0;
@@ -61,7 +61,7 @@ TEST_SUITE("jobs.queue") {
 
     TEST_CASE("a failing handler is retried with exponential backoff, then failed with its reason") {
         JobsFixture f;
-        JobQueue queue(*f.storage, f.metrics, "test");
+        JobQueue queue(*f.storage, f.metrics, "test", f.clock);
         std::mutex mutex;
         std::vector<std::chrono::steady_clock::time_point> attempts;
         auto options = fastKind("test.flaky");
@@ -90,7 +90,7 @@ TEST_SUITE("jobs.queue") {
 
     TEST_CASE("an Invalid error fails the job at once: bad input will not get better") {
         JobsFixture f;
-        JobQueue queue(*f.storage, f.metrics, "test");
+        JobQueue queue(*f.storage, f.metrics, "test", f.clock);
         std::atomic<int> calls{0};
         REQUIRE(queue.registerKind(fastKind("test.bad"), [&](JobContext&) -> Expected<std::string> {
                         ++calls;
@@ -110,7 +110,7 @@ TEST_SUITE("jobs.queue") {
 
     TEST_CASE("a handler that throws fails its attempt and the worker carries on") {
         JobsFixture f;
-        JobQueue queue(*f.storage, f.metrics, "test");
+        JobQueue queue(*f.storage, f.metrics, "test", f.clock);
         auto options = fastKind("test.throws");
         options.workers = 1;  // the same worker thread must survive to run the second job
         REQUIRE(queue.registerKind(options, [&](JobContext& ctx) -> Expected<std::string> {
@@ -132,17 +132,17 @@ TEST_SUITE("jobs.queue") {
         JobsFixture f;
         const auto job = f.enqueue("test.orphan");
         // The doomed worker: claims with a short lease and is never heard of again.
-        const auto claimedAt = JobQueue::nowUs();
+        const auto claimedAt = f.clock.nowUs();
         auto doomed = f.claimAs("test.orphan", "doomed", claimedAt, 300ms);
         REQUIRE(doomed);
         REQUIRE(doomed->id == job.id);
 
-        JobQueue queue(*f.storage, f.metrics, "test");
+        JobQueue queue(*f.storage, f.metrics, "test", f.clock);
         std::atomic<int> calls{0};
         std::atomic<std::int64_t> ranAt{0};
         REQUIRE(queue.registerKind(fastKind("test.orphan"), [&](JobContext& ctx) -> Expected<std::string> {
                         ++calls;
-                        ranAt = JobQueue::nowUs();
+                        ranAt = f.clock.nowUs();
                         return "rescued at attempt " + std::to_string(ctx.attempt());
                     })
                     .ok());
@@ -162,7 +162,7 @@ TEST_SUITE("jobs.queue") {
 
     TEST_CASE("a stale worker's late completion is refused by the attempt fence and counted") {
         JobsFixture f;
-        JobQueue queue(*f.storage, f.metrics, "test");
+        JobQueue queue(*f.storage, f.metrics, "test", f.clock);
         auto options = fastKind("test.stale");
         options.lease = 20s;  // no heartbeat comes before the release: the database alone refuses the result
         std::atomic<bool> entered{false};
@@ -178,7 +178,7 @@ TEST_SUITE("jobs.queue") {
         queue.wake("test.stale");
         REQUIRE(waitUntil([&] { return entered.load(); }));
         // Another worker whose clock is past the lease takes the job over.
-        auto thief = f.claimAs("test.stale", "thief", JobQueue::nowUs() + 60'000'000, 20s);
+        auto thief = f.claimAs("test.stale", "thief", f.clock.nowUs() + 60'000'000, 20s);
         REQUIRE(thief);
         CHECK(thief->attempts == 2);
         release = true;
@@ -197,7 +197,7 @@ TEST_SUITE("jobs.queue") {
 
     TEST_CASE("a heartbeat that finds the job taken over tells the handler to stop") {
         JobsFixture f;
-        JobQueue queue(*f.storage, f.metrics, "test");
+        JobQueue queue(*f.storage, f.metrics, "test", f.clock);
         std::atomic<bool> entered{false};
         std::atomic<bool> sawLoss{false};
         auto options = fastKind("test.taken");
@@ -215,7 +215,7 @@ TEST_SUITE("jobs.queue") {
         const auto job = f.enqueue("test.taken");
         queue.wake("test.taken");
         REQUIRE(waitUntil([&] { return entered.load(); }));
-        REQUIRE(f.claimAs("test.taken", "thief", JobQueue::nowUs() + 10'000'000, 20s));
+        REQUIRE(f.claimAs("test.taken", "thief", f.clock.nowUs() + 10'000'000, 20s));
         const auto stolenAt = kSteady();
         REQUIRE(waitUntil([&] {
             return f.metric(R"(obscura_jobs_finished_total{kind="test.taken",outcome="fenced"})") == 1.0;
@@ -229,7 +229,7 @@ TEST_SUITE("jobs.queue") {
 
     TEST_CASE("heartbeats keep a job that runs longer than its lease owned") {
         JobsFixture f;
-        JobQueue queue(*f.storage, f.metrics, "test");
+        JobQueue queue(*f.storage, f.metrics, "test", f.clock);
         std::atomic<bool> entered{false};
         std::atomic<bool> everLost{false};
         auto options = fastKind("test.long");
@@ -252,7 +252,7 @@ TEST_SUITE("jobs.queue") {
         int thiefWins = 0;
         while (f.job(job.id).state == storage::kJobRunning) {
             ++thiefAttempts;
-            if (f.claimAs("test.long", "thief", JobQueue::nowUs(), 450ms)) ++thiefWins;
+            if (f.claimAs("test.long", "thief", f.clock.nowUs(), 450ms)) ++thiefWins;
             std::this_thread::sleep_for(25ms);
         }
         queue.stop();
@@ -267,7 +267,7 @@ TEST_SUITE("jobs.queue") {
 
     TEST_CASE("a bounded kind refuses work beyond maxActive with Unavailable and Retry-After") {
         JobsFixture f;
-        JobQueue queue(*f.storage, f.metrics, "test");
+        JobQueue queue(*f.storage, f.metrics, "test", f.clock);
         auto options = fastKind("test.bounded");
         options.bounded = true;
         options.maxActive = 2;
@@ -320,7 +320,7 @@ TEST_SUITE("jobs.queue") {
         JobsFixture f;
         std::string jobId;
         {
-            JobQueue queue(*f.storage, f.metrics, "first");
+            JobQueue queue(*f.storage, f.metrics, "first", f.clock);
             std::atomic<bool> entered{false};
             std::atomic<bool> sawStop{false};
             REQUIRE(queue.registerKind(fastKind("test.stop"), [&](JobContext& ctx) -> Expected<std::string> {
@@ -346,7 +346,7 @@ TEST_SUITE("jobs.queue") {
             CHECK(interrupted.attempts == 1);
             CHECK(interrupted.error.empty());
         }
-        JobQueue next(*f.storage, f.metrics, "second");
+        JobQueue next(*f.storage, f.metrics, "second", f.clock);
         REQUIRE(next.registerKind(fastKind("test.stop"), [](JobContext&) -> Expected<std::string> { return std::string("ok"); }).ok());
         next.start();
         REQUIRE(waitUntil([&] { return f.job(jobId).state == storage::kJobSucceeded; }));
@@ -356,7 +356,7 @@ TEST_SUITE("jobs.queue") {
 
     TEST_CASE("registerKind rejects bad options, duplicates, and registration after start") {
         JobsFixture f;
-        JobQueue queue(*f.storage, f.metrics, "test");
+        JobQueue queue(*f.storage, f.metrics, "test", f.clock);
         const JobHandler ok = [](JobContext&) -> Expected<std::string> { return std::string(""); };
         auto noWorkers = fastKind("test.a");
         noWorkers.workers = 0;

@@ -113,7 +113,7 @@ TEST_SUITE("jobs.restart") {
                             job.id = newUuid();
                             job.kind = kKind;
                             job.payload = R"({"n":)" + std::to_string(i) + "}";
-                            OBSCURA_TRY(stored, JobQueue::enqueueIn(repos, job));
+                            OBSCURA_TRY(stored, JobQueue::enqueueIn(repos, job, f.clock));
                             ids.insert(stored.id);
                         }
                         return {};

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "obscura/base/ids.hpp"
+#include "obscura/base/rfc3339.hpp"
 #include "storage_loader.hpp"
 
 namespace obscura::jobs_test {
@@ -31,7 +32,7 @@ storage::JobRecord JobsFixture::enqueue(const std::string& kind, const std::stri
     job.maxAttempts = maxAttempts;
     storage::JobRecord stored;
     auto status = storage->transaction([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(record, JobQueue::enqueueIn(repos, job));
+        OBSCURA_TRY(record, JobQueue::enqueueIn(repos, job, clock));
         stored = std::move(record);
         return {};
     });
@@ -66,7 +67,7 @@ std::optional<storage::JobRecord> JobsFixture::claimAs(const std::string& kind, 
 bool JobsFixture::complete(const std::string& id, int attempt, const std::string& result) {
     bool accepted = false;
     auto status = storage->run([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(ok, repos.jobs().complete(id, attempt, result, JobQueue::rfc3339(JobQueue::nowUs())));
+        OBSCURA_TRY(ok, repos.jobs().complete(id, attempt, result, formatRfc3339(clock.nowUs())));
         accepted = ok;
         return {};
     });

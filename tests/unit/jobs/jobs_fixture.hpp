@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "obscura/base/clock.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/kernel/metrics.hpp"
 #include "obscura/storage/storage.hpp"
@@ -21,6 +22,8 @@ struct JobsFixture {
     test::TempDir dir;
     std::unique_ptr<storage::Storage> storage = openJobsStorage(dir.path());
     Metrics metrics;
+    // Real time: the queue's leases and backoff are waited for with real condition variables.
+    SystemClock clock;
 
     // Enqueues through the outbox path (a transaction and JobQueue::enqueueIn); REQUIREs success.
     storage::JobRecord enqueue(const std::string& kind, const std::string& payload = "{}", int maxAttempts = 5);

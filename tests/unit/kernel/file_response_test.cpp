@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "obscura/base/http_date.hpp"
 #include "obscura/kernel/conditional_request.hpp"
 #include "test_support.hpp"
 

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "obscura/base/clock.hpp"
 #include "obscura/kernel/bus.hpp"
 #include "obscura/kernel/config.hpp"
 #include "obscura/kernel/job_queue.hpp"
@@ -91,8 +92,9 @@ struct Harness {
     Metrics metrics;
     NoStorage storage;
     Bus bus{metrics, 1};
-    JobQueue jobs{storage, metrics, "test"};
-    ModuleContext ctx{config, router, services, storage, metrics, bus, jobs, "/nonexistent"};
+    FakeClock clock;
+    JobQueue jobs{storage, metrics, "test", clock};
+    ModuleContext ctx{config, router, services, storage, metrics, bus, jobs, clock, "/nonexistent"};
 };
 
 }  // namespace

@@ -5,11 +5,15 @@
 #include <doctest/doctest.h>
 
 #include "jobs_fixture.hpp"
+#include "obscura/base/clock.hpp"
 #include "obscura/base/ids.hpp"
 
 using namespace obscura;
 
 namespace {
+
+// enqueueIn stamps createdAt from it.
+const SystemClock wallClock;
 
 storage::NewJob newJob(const std::string& kind) {
     storage::NewJob job;
@@ -35,7 +39,7 @@ TEST_SUITE("kernel.storage_calls") {
         test::TempDir dir;
         auto storage = jobs_test::openJobsStorage(dir.path());
         const auto job = newJob("test.kind");
-        auto enqueued = inTransaction(*storage, [&](storage::Repositories& r) { return JobQueue::enqueueIn(r, job); });
+        auto enqueued = inTransaction(*storage, [&](storage::Repositories& r) { return JobQueue::enqueueIn(r, job, wallClock); });
         REQUIRE_MESSAGE(enqueued.ok(), enqueued.error().message);
         CHECK(enqueued->id == job.id);
         auto found = withRepos(*storage, [&](storage::Repositories& r) { return r.jobs().get(job.id); });
@@ -48,7 +52,7 @@ TEST_SUITE("kernel.storage_calls") {
         auto storage = jobs_test::openJobsStorage(dir.path());
         const auto job = newJob("test.kind");
         auto failed = inTransaction(*storage, [&](storage::Repositories& r) -> Expected<int> {
-            OBSCURA_TRY_STATUS(JobQueue::enqueueIn(r, job));
+            OBSCURA_TRY_STATUS(JobQueue::enqueueIn(r, job, wallClock));
             return conflict("changed my mind");
         });
         REQUIRE_FALSE(failed.ok());

@@ -39,7 +39,8 @@ struct Error {
     std::optional<int> retryAfterSeconds;
 
     Error() = default;
-    Error(ErrorCode c, std::string msg, std::string why = {}) : code(c), message(std::move(msg)), reason(std::move(why)) {}
+    Error(ErrorCode c, std::string msg, std::string why = {})
+        : code(c), message(std::move(msg)), reason(std::move(why)) {}
 
     Error& retryAfter(int seconds) & {
         retryAfterSeconds = seconds;
@@ -67,8 +68,8 @@ struct Unexpected {
 template <typename T>
 class [[nodiscard]] Expected {
 public:
-    Expected(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
-    Expected(Error e) : v_(std::in_place_index<1>, std::move(e)) {}      // NOLINT
+    Expected(T value) : v_(std::in_place_index<0>, std::move(value)) {}         // NOLINT: implicit by design
+    Expected(Error e) : v_(std::in_place_index<1>, std::move(e)) {}             // NOLINT
     Expected(Unexpected u) : v_(std::in_place_index<1>, std::move(u.error)) {}  // NOLINT
 
     bool ok() const noexcept { return v_.index() == 0; }
@@ -99,7 +100,7 @@ template <>
 class [[nodiscard]] Expected<void> {
 public:
     Expected() = default;
-    Expected(Error e) : e_(std::move(e)) {}        // NOLINT
+    Expected(Error e) : e_(std::move(e)) {}             // NOLINT
     Expected(Unexpected u) : e_(std::move(u.error)) {}  // NOLINT
 
     bool ok() const noexcept { return !e_.has_value(); }
@@ -116,21 +117,36 @@ using Status = Expected<void>;
 // The snake_case name of a code as it appears in JSON error bodies.
 constexpr std::string_view errorCodeName(ErrorCode c) {
     switch (c) {
-        case ErrorCode::BadRequest: return "bad_request";
-        case ErrorCode::Unauthenticated: return "unauthenticated";
-        case ErrorCode::Forbidden: return "forbidden";
-        case ErrorCode::NotFound: return "not_found";
-        case ErrorCode::MethodNotAllowed: return "method_not_allowed";
-        case ErrorCode::RequestTimeout: return "request_timeout";
-        case ErrorCode::Conflict: return "conflict";
-        case ErrorCode::PayloadTooLarge: return "payload_too_large";
-        case ErrorCode::UnsupportedMediaType: return "unsupported_media_type";
-        case ErrorCode::Invalid: return "invalid";
-        case ErrorCode::RateLimited: return "rate_limited";
-        case ErrorCode::HeaderTooLarge: return "header_too_large";
-        case ErrorCode::Internal: return "internal";
-        case ErrorCode::Unavailable: return "unavailable";
-        case ErrorCode::QuotaExceeded: return "quota_exceeded";
+        case ErrorCode::BadRequest:
+            return "bad_request";
+        case ErrorCode::Unauthenticated:
+            return "unauthenticated";
+        case ErrorCode::Forbidden:
+            return "forbidden";
+        case ErrorCode::NotFound:
+            return "not_found";
+        case ErrorCode::MethodNotAllowed:
+            return "method_not_allowed";
+        case ErrorCode::RequestTimeout:
+            return "request_timeout";
+        case ErrorCode::Conflict:
+            return "conflict";
+        case ErrorCode::PayloadTooLarge:
+            return "payload_too_large";
+        case ErrorCode::UnsupportedMediaType:
+            return "unsupported_media_type";
+        case ErrorCode::Invalid:
+            return "invalid";
+        case ErrorCode::RateLimited:
+            return "rate_limited";
+        case ErrorCode::HeaderTooLarge:
+            return "header_too_large";
+        case ErrorCode::Internal:
+            return "internal";
+        case ErrorCode::Unavailable:
+            return "unavailable";
+        case ErrorCode::QuotaExceeded:
+            return "quota_exceeded";
     }
     return "internal";
 }
@@ -140,13 +156,12 @@ constexpr std::string_view errorCodeName(ErrorCode c) {
 // Propagates an error from an Expected-returning expression: OBSCURA_TRY(x, parse(s));
 #define OBSCURA_CONCAT_INNER(a, b) a##b
 #define OBSCURA_CONCAT(a, b) OBSCURA_CONCAT_INNER(a, b)
-#define OBSCURA_TRY_STATUS(expr)                                 \
-    do {                                                         \
-        auto obscura_try_status_ = (expr);                       \
+#define OBSCURA_TRY_STATUS(expr)                                                 \
+    do {                                                                         \
+        auto obscura_try_status_ = (expr);                                       \
         if (!obscura_try_status_) return std::move(obscura_try_status_).error(); \
     } while (0)
-#define OBSCURA_TRY(var, expr)                                           \
-    auto OBSCURA_CONCAT(obscura_try_, __LINE__) = (expr);                \
-    if (!OBSCURA_CONCAT(obscura_try_, __LINE__))                         \
-        return std::move(OBSCURA_CONCAT(obscura_try_, __LINE__)).error(); \
+#define OBSCURA_TRY(var, expr)                                                                                     \
+    auto OBSCURA_CONCAT(obscura_try_, __LINE__) = (expr);                                                          \
+    if (!OBSCURA_CONCAT(obscura_try_, __LINE__)) return std::move(OBSCURA_CONCAT(obscura_try_, __LINE__)).error(); \
     auto var = std::move(OBSCURA_CONCAT(obscura_try_, __LINE__)).value()

@@ -2,9 +2,9 @@
 
 #include "assets/asset_text.hpp"
 #include "obscura/base/ids.hpp"
-#include "obscura/kernel/job_queue.hpp"
+#include "obscura/base/clock.hpp"
 #include "obscura/storage/storage.hpp"
-#include "rfc3339.hpp"
+#include "obscura/base/rfc3339.hpp"
 
 namespace obscura::images {
 
@@ -34,13 +34,13 @@ Status AlbumService::checkDescription(const std::string& description) { return i
 Expected<storage::AlbumView> AlbumService::create(const std::string& ownerId, const NewAlbum& input) {
     OBSCURA_TRY_STATUS(checkName(input.name));
     OBSCURA_TRY_STATUS(checkDescription(input.description));
-    const auto nowUs = JobQueue::nowUs();
+    const auto nowUs = clock_.nowUs();
     storage::AlbumRecord album;
     album.id = newUuid();
     album.ownerId = ownerId;
     album.name = input.name;
     album.description = input.description;
-    album.createdAt = formatRfc3339Utc(nowUs);
+    album.createdAt = formatRfc3339(nowUs);
     album.createdAtUs = nowUs;
     album.updatedAt = album.createdAt;
     std::optional<storage::AlbumView> created;
@@ -81,7 +81,7 @@ Expected<storage::AlbumView> AlbumService::update(const storage::AlbumView& albu
     const std::string& albumId = album.album.id;
     if (update.name) OBSCURA_TRY_STATUS(checkName(*update.name));
     if (update.description) OBSCURA_TRY_STATUS(checkDescription(*update.description));
-    update.updatedAt = formatRfc3339Utc(JobQueue::nowUs());
+    update.updatedAt = formatRfc3339(clock_.nowUs());
     std::optional<storage::AlbumView> updated;
     OBSCURA_TRY_STATUS(storage_.transaction([&](storage::Repositories& repos) -> Status {
         if (update.thumbnailAssetId && *update.thumbnailAssetId) {
@@ -129,8 +129,8 @@ Expected<std::vector<AlbumAssetOutcome>> AlbumService::changeAssets(const storag
     std::vector<std::string> valid;
     for (const auto& id : ids)
         if (isUuid(id)) valid.push_back(id);
-    const auto nowUs = JobQueue::nowUs();
-    const auto updatedAt = formatRfc3339Utc(nowUs);
+    const auto nowUs = clock_.nowUs();
+    const auto updatedAt = formatRfc3339(nowUs);
     std::vector<storage::AlbumAssetChange> changes;
     OBSCURA_TRY_STATUS(storage_.transaction([&](storage::Repositories& repos) -> Status {
         if (valid.empty()) return {};

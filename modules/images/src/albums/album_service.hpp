@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "obscura/base/clock.hpp"
 #include "obscura/base/expected.hpp"
 #include "obscura/storage/album_records.hpp"
 #include "obscura/storage/asset_records.hpp"
@@ -32,7 +33,7 @@ struct AlbumAssetOutcome {
 
 class AlbumService {
 public:
-    explicit AlbumService(storage::Storage& storage) : storage_(storage) {}
+    AlbumService(storage::Storage& storage, const Clock& clock) : storage_(storage), clock_(clock) {}
 
     // The rules for an album's text, Invalid (422) when broken. The routes also call them while reading a body,
     // so that the first bad field decides the answer.
@@ -62,6 +63,7 @@ private:
                                                           const std::vector<std::string>& ids, bool add);
 
     storage::Storage& storage_;
+    const Clock& clock_;
 };
 
 // The same checks for routes that only hold the storage (listing, timeline, upload's albumId).

@@ -63,9 +63,7 @@ storage::NewJob newJob(const char* kind, std::string payload, const std::string&
     job.assetId = assetId;
     job.dedupeKey = std::move(dedupeKey);
     job.maxAttempts = 10;
-    job.runAfterUs = JobQueue::nowUs();
-    job.createdAt = JobQueue::rfc3339(job.runAfterUs);
-    return job;
+    return job;  // createdAt and runAfterUs: now, from enqueueIn
 }
 
 }  // namespace
@@ -112,18 +110,18 @@ Status registerFileJobs(JobQueue& jobs, const std::string& dataDir) {
     });
 }
 
-Status enqueueAssetFilesDeletion(storage::Repositories& tx, const storage::AssetRecord& asset) {
+Status enqueueAssetFilesDeletion(storage::Repositories& tx, const storage::AssetRecord& asset, const Clock& clock) {
     const nlohmann::json payload = {
         {"ownerId", asset.ownerId}, {"assetId", asset.id}, {"storagePath", asset.storagePath}};
     auto job = newJob(kDeleteAssetFilesJob, payload.dump(), asset.ownerId, asset.id, asset.id);
-    OBSCURA_TRY_STATUS(JobQueue::enqueueIn(tx, std::move(job)));
+    OBSCURA_TRY_STATUS(JobQueue::enqueueIn(tx, std::move(job), clock));
     return {};
 }
 
-Status enqueueUserFilesDeletion(storage::Repositories& tx, const std::string& userId) {
+Status enqueueUserFilesDeletion(storage::Repositories& tx, const std::string& userId, const Clock& clock) {
     const nlohmann::json payload = {{"userId", userId}};
     auto job = newJob(kDeleteUserFilesJob, payload.dump(), userId, "", userId);
-    OBSCURA_TRY_STATUS(JobQueue::enqueueIn(tx, std::move(job)));
+    OBSCURA_TRY_STATUS(JobQueue::enqueueIn(tx, std::move(job), clock));
     return {};
 }
 

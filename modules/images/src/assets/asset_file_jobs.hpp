@@ -8,6 +8,7 @@
 #include "obscura/storage/asset_records.hpp"
 
 namespace obscura {
+class Clock;
 class JobQueue;
 namespace storage {
 class Repositories;
@@ -25,8 +26,8 @@ inline constexpr const char* kDeleteUserFilesJob = "images.deleteUserFiles";
 Status registerFileJobs(JobQueue& jobs, const std::string& dataDir);
 
 // Enqueue inside the transaction that deletes the row(s). At most one job per asset / user ever (dedupe key).
-Status enqueueAssetFilesDeletion(storage::Repositories& tx, const storage::AssetRecord& asset);
-Status enqueueUserFilesDeletion(storage::Repositories& tx, const std::string& userId);
+Status enqueueAssetFilesDeletion(storage::Repositories& tx, const storage::AssetRecord& asset, const Clock& clock);
+Status enqueueUserFilesDeletion(storage::Repositories& tx, const std::string& userId, const Clock& clock);
 
 // The work itself, for the job handlers and tests. Invalid when a path is not one the server makes (never
 // deletes outside the data dir); an I/O error other than "absent" is Internal (the job retries).

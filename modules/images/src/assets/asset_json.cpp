@@ -7,7 +7,7 @@
 #include <array>
 #include <cstring>
 
-#include "json_text.hpp"
+#include "obscura/base/json_text.hpp"
 
 namespace obscura::images {
 

@@ -55,7 +55,7 @@ Rfc3339 chooseTakenAt(const UploadFields& fields, const MediaMetadata& metadata,
     if (fields.fileCreatedAt) return *fields.fileCreatedAt;
     Rfc3339 now;
     now.utcUs = uploadedAtUs;
-    now.text = formatRfc3339Utc(uploadedAtUs);
+    now.text = formatRfc3339(uploadedAtUs);
     return now;
 }
 

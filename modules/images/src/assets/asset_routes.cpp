@@ -7,7 +7,7 @@
 #include "assets/asset_service.hpp"
 #include "assets/asset_text.hpp"
 #include "obscura/base/ids.hpp"
-#include "rfc3339.hpp"
+#include "obscura/base/rfc3339.hpp"
 
 namespace obscura::images {
 

@@ -1,6 +1,8 @@
 #include "assets/asset_service.hpp"
 
 #include "assets/asset_file_jobs.hpp"
+#include "obscura/base/clock.hpp"
+#include "obscura/base/rfc3339.hpp"
 #include "obscura/images/events.hpp"
 #include "obscura/kernel/bus.hpp"
 #include "obscura/kernel/job_queue.hpp"
@@ -30,7 +32,7 @@ Expected<std::optional<storage::AssetRecord>> AssetService::find(const std::stri
 
 Expected<std::optional<storage::AssetRecord>> AssetService::update(const std::string& ownerId, const std::string& id,
                                                                    storage::AssetUpdate update) {
-    update.updatedAt = JobQueue::rfc3339(JobQueue::nowUs());
+    update.updatedAt = formatRfc3339(jobs_.clock().nowUs());
     std::optional<storage::AssetRecord> updated;
     OBSCURA_TRY_STATUS(storage_.transaction([&](storage::Repositories& repos) -> Status {
         OBSCURA_TRY(write, repos.images().updateAsset(ownerId, id, update));
@@ -46,8 +48,8 @@ Expected<std::optional<storage::AssetRecord>> AssetService::update(const std::st
 Expected<bool> AssetService::trash(const std::string& ownerId, const std::string& id) {
     storage::AssetWrite write = storage::AssetWrite::NotFound;
     OBSCURA_TRY_STATUS(storage_.run([&](storage::Repositories& repos) -> Status {
-        const std::int64_t now = JobQueue::nowUs();
-        OBSCURA_TRY(result, repos.images().trashAsset(ownerId, id, JobQueue::rfc3339(now), now));
+        const std::int64_t now = jobs_.clock().nowUs();
+        OBSCURA_TRY(result, repos.images().trashAsset(ownerId, id, formatRfc3339(now), now));
         write = result;
         return {};
     }));
@@ -66,7 +68,7 @@ Expected<bool> AssetService::deletePermanently(const std::string& ownerId, const
         if (!asset) return {};
         OBSCURA_TRY(gone, repos.images().deleteAsset(ownerId, id, false));
         if (!gone) return {};
-        OBSCURA_TRY_STATUS(enqueueAssetFilesDeletion(repos, *asset));
+        OBSCURA_TRY_STATUS(enqueueAssetFilesDeletion(repos, *asset, jobs_.clock()));
         deleted = true;
         return {};
     }));
@@ -80,7 +82,7 @@ Expected<bool> AssetService::deletePermanently(const std::string& ownerId, const
 Expected<std::int64_t> AssetService::restore(const std::string& ownerId, const std::vector<std::string>& ids) {
     std::vector<std::string> restored;
     OBSCURA_TRY_STATUS(storage_.transaction([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(done, repos.images().restoreAssets(ownerId, ids, JobQueue::rfc3339(JobQueue::nowUs())));
+        OBSCURA_TRY(done, repos.images().restoreAssets(ownerId, ids, formatRfc3339(jobs_.clock().nowUs())));
         restored = std::move(done);
         return {};
     }));
@@ -95,7 +97,7 @@ Expected<std::int64_t> AssetService::deleteBatch(const std::vector<storage::Asse
         for (const auto& asset : batch) {
             OBSCURA_TRY(gone, repos.images().deleteAsset(asset.ownerId, asset.id, onlyIfTrashed));
             if (!gone) continue;  // restored or deleted meanwhile
-            OBSCURA_TRY_STATUS(enqueueAssetFilesDeletion(repos, asset));
+            OBSCURA_TRY_STATUS(enqueueAssetFilesDeletion(repos, asset, jobs_.clock()));
             deleted.push_back(&asset);
         }
         return {};

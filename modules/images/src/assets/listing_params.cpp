@@ -2,7 +2,7 @@
 
 #include "assets/asset_cursor.hpp"
 #include "obscura/base/ids.hpp"
-#include "rfc3339.hpp"
+#include "obscura/base/rfc3339.hpp"
 
 namespace obscura::images {
 

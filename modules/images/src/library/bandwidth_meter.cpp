@@ -1,15 +1,15 @@
 #include "library/bandwidth_meter.hpp"
 
-#include "obscura/kernel/job_queue.hpp"
+#include "obscura/base/clock.hpp"
+#include "obscura/base/rfc3339.hpp"
 #include "obscura/kernel/log.hpp"
 #include "obscura/storage/storage.hpp"
-#include "rfc3339.hpp"
 
 namespace obscura::images {
 
 void BandwidthMeter::add(const std::string& ownerId, std::int64_t bytes) {
     if (bytes <= 0) return;
-    Key key{ownerId, utcMonth(JobQueue::nowUs())};
+    Key key{ownerId, utcMonth(clock_.nowUs())};
     std::lock_guard lock(mutex_);
     pending_[std::move(key)] += bytes;
 }

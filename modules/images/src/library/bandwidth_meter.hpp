@@ -14,6 +14,9 @@
 
 #include "obscura/base/expected.hpp"
 
+namespace obscura {
+class Clock;
+}
 namespace obscura::storage {
 class Storage;
 }
@@ -22,8 +25,9 @@ namespace obscura::images {
 
 class BandwidthMeter {
 public:
-    explicit BandwidthMeter(storage::Storage& storage, std::chrono::milliseconds interval = std::chrono::seconds(1))
-        : storage_(storage), interval_(interval) {}
+    BandwidthMeter(storage::Storage& storage, const Clock& clock,
+                   std::chrono::milliseconds interval = std::chrono::seconds(1))
+        : storage_(storage), clock_(clock), interval_(interval) {}
     ~BandwidthMeter() { stop(); }
     BandwidthMeter(const BandwidthMeter&) = delete;
     BandwidthMeter& operator=(const BandwidthMeter&) = delete;
@@ -41,6 +45,7 @@ private:
     using Key = std::pair<std::string, std::string>;  // owner, "yyyy-mm"
 
     storage::Storage& storage_;
+    const Clock& clock_;
     std::chrono::milliseconds interval_;
     std::mutex mutex_;
     std::condition_variable wake_;

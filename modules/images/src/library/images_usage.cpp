@@ -1,15 +1,15 @@
 #include "library/images_usage.hpp"
 
-#include "obscura/kernel/job_queue.hpp"
+#include "obscura/base/clock.hpp"
+#include "obscura/base/rfc3339.hpp"
 #include "obscura/storage/storage.hpp"
-#include "rfc3339.hpp"
 
 namespace obscura::images {
 
 Expected<auth::Usage> ImagesUsage::usage(const std::string& userId) {
     storage::AssetUsage figures;
     OBSCURA_TRY_STATUS(storage_.run([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(found, repos.images().usage(userId, utcMonth(JobQueue::nowUs())));
+        OBSCURA_TRY(found, repos.images().usage(userId, utcMonth(clock_.nowUs())));
         figures = found;
         return {};
     }));

@@ -3,6 +3,9 @@
 // onAllLoaded): storage figures from the images repository, bandwidth of the current UTC month.
 #include "obscura/auth/usage_provider.hpp"
 
+namespace obscura {
+class Clock;
+}
 namespace obscura::storage {
 class Storage;
 }
@@ -11,11 +14,12 @@ namespace obscura::images {
 
 class ImagesUsage final : public auth::UsageProvider {
 public:
-    explicit ImagesUsage(storage::Storage& storage) : storage_(storage) {}
+    ImagesUsage(storage::Storage& storage, const Clock& clock) : storage_(storage), clock_(clock) {}
     Expected<auth::Usage> usage(const std::string& userId) override;
 
 private:
     storage::Storage& storage_;
+    const Clock& clock_;
 };
 
 }  // namespace obscura::images

@@ -175,7 +175,8 @@ Status checkRows(storage::Storage& storage, const std::string& dataDir, const Fs
 
 }  // namespace
 
-Expected<FsckReport> runFsck(storage::Storage& storage, const std::string& dataDir, const FsckOptions& options) {
+Expected<FsckReport> runFsck(storage::Storage& storage, const std::string& dataDir, const FsckOptions& options,
+                             const Clock& clock) {
     FsckReport report;
     const std::int64_t now = nowSeconds();
     OBSCURA_TRY_STATUS(walkLibrary(dataDir, [&](const std::string& rel, const struct stat& st) -> Status {
@@ -186,7 +187,7 @@ Expected<FsckReport> runFsck(storage::Storage& storage, const std::string& dataD
     }));
     OBSCURA_TRY_STATUS(checkRows(storage, dataDir, options, report));
     if (!options.repair) return report;
-    AssetImporter importer(storage, dataDir, nullptr);
+    AssetImporter importer(storage, dataDir, nullptr, clock);
     for (auto& orphan : report.orphans) {
         auto action = repairOrphan(storage, importer, dataDir, orphan, options);
         if (action) {

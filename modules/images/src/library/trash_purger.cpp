@@ -1,7 +1,7 @@
 #include "library/trash_purger.hpp"
 
 #include "assets/asset_service.hpp"
-#include "obscura/kernel/job_queue.hpp"
+#include "obscura/base/clock.hpp"
 #include "obscura/kernel/log.hpp"
 
 namespace obscura::images {
@@ -10,8 +10,8 @@ namespace {
 constexpr std::int64_t kDayUs = 86400LL * 1000000;
 }
 
-TrashPurger::TrashPurger(AssetService& assets, int trashDays, std::chrono::milliseconds interval)
-    : assets_(assets), trashDays_(trashDays), interval_(interval) {}
+TrashPurger::TrashPurger(AssetService& assets, int trashDays, const Clock& clock, std::chrono::milliseconds interval)
+    : assets_(assets), trashDays_(trashDays), clock_(clock), interval_(interval) {}
 
 TrashPurger::~TrashPurger() { stop(); }
 
@@ -41,7 +41,7 @@ void TrashPurger::stop() {
 void TrashPurger::run() {
     while (true) {
         // Strictly before the cutoff: with 0 days, everything trashed until now.
-        const std::int64_t cutoff = JobQueue::nowUs() - static_cast<std::int64_t>(trashDays_) * kDayUs + (trashDays_ == 0);
+        const std::int64_t cutoff = clock_.nowUs() - static_cast<std::int64_t>(trashDays_) * kDayUs + (trashDays_ == 0);
         auto purged = assets_.purgeTrashedBefore(cutoff);
         if (!purged) {
             log::warn("images: trash purge failed (retried at the next run): " + purged.error().message);

@@ -9,13 +9,18 @@
 #include <mutex>
 #include <thread>
 
+namespace obscura {
+class Clock;
+}
+
 namespace obscura::images {
 
 class AssetService;
 
 class TrashPurger {
 public:
-    TrashPurger(AssetService& assets, int trashDays, std::chrono::milliseconds interval = std::chrono::hours(1));
+    TrashPurger(AssetService& assets, int trashDays, const Clock& clock,
+                std::chrono::milliseconds interval = std::chrono::hours(1));
     ~TrashPurger();
     TrashPurger(const TrashPurger&) = delete;
     TrashPurger& operator=(const TrashPurger&) = delete;
@@ -32,6 +37,7 @@ private:
 
     AssetService& assets_;
     const int trashDays_;
+    const Clock& clock_;
     const std::chrono::milliseconds interval_;
     std::mutex mutex_;
     std::condition_variable wake_;

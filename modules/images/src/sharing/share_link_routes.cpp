@@ -7,7 +7,7 @@
 
 #include "albums/album_json.hpp"
 #include "albums/album_routes.hpp"
-#include "rfc3339.hpp"
+#include "obscura/base/rfc3339.hpp"
 #include "sharing/share_link_service.hpp"
 
 namespace obscura::images {
@@ -16,7 +16,7 @@ namespace {
 
 // {albumId? | assetIds?, expiresAt?, password?, allowDownload?}; each field's rule is checked as it is read, so
 // the first bad field decides the answer.
-Expected<NewShareLink> readNewLink(const Request& req) {
+Expected<NewShareLink> readNewLink(const ShareLinkService& links, const Request& req) {
     OBSCURA_TRY(body, jsonObjectBody(req));
     NewShareLink link;
     const bool hasAlbum = body.contains("albumId") && !body["albumId"].is_null();
@@ -34,7 +34,7 @@ Expected<NewShareLink> readNewLink(const Request& req) {
         if (!body["expiresAt"].is_string()) return badRequest("expiresAt must be an RFC 3339 time");
         auto parsed = parseRfc3339(body["expiresAt"].get<std::string>());
         if (!parsed) return invalid("expiresAt must be an RFC 3339 time with offset");
-        OBSCURA_TRY_STATUS(ShareLinkService::checkExpiry(parsed->utcUs));
+        OBSCURA_TRY_STATUS(links.checkExpiry(parsed->utcUs));
         link.expiresAt = parsed->text;
         link.expiresAtUs = parsed->utcUs;
     }
@@ -52,7 +52,7 @@ Expected<NewShareLink> readNewLink(const Request& req) {
 }
 
 Expected<Response> createLink(ShareLinkService& links, Request& req) {
-    OBSCURA_TRY(input, readNewLink(req));
+    OBSCURA_TRY(input, readNewLink(links, req));
     OBSCURA_TRY(link, links.create(req.principal->userId, input));
     return Response::json(201, sharedLinkJson(link).dump());
 }

@@ -5,9 +5,9 @@
 #include "albums/album_service.hpp"
 #include "obscura/auth/password_guard.hpp"
 #include "obscura/base/ids.hpp"
-#include "obscura/kernel/job_queue.hpp"
+#include "obscura/base/clock.hpp"
 #include "obscura/storage/storage.hpp"
-#include "rfc3339.hpp"
+#include "obscura/base/rfc3339.hpp"
 #include "sharing/link_secrets.hpp"
 
 namespace obscura::images {
@@ -41,8 +41,8 @@ Status ShareLinkService::checkAssetCount(std::size_t count) {
     return {};
 }
 
-Status ShareLinkService::checkExpiry(std::int64_t expiresAtUs) {
-    if (expiresAtUs <= JobQueue::nowUs()) return invalid("expiresAt must be in the future");
+Status ShareLinkService::checkExpiry(std::int64_t expiresAtUs) const {
+    if (expiresAtUs <= clock_.nowUs()) return invalid("expiresAt must be in the future");
     return {};
 }
 
@@ -72,7 +72,7 @@ Expected<storage::SharedLinkRecord> ShareLinkService::create(const std::string& 
         OBSCURA_TRY(hash, guard_.hash(*input.password));
         link.passwordHash = std::move(hash);
     }
-    const auto nowUs = JobQueue::nowUs();
+    const auto nowUs = clock_.nowUs();
     link.id = newUuid();
     link.ownerId = ownerId;
     link.key = newLinkKey();
@@ -80,7 +80,7 @@ Expected<storage::SharedLinkRecord> ShareLinkService::create(const std::string& 
     link.expiresAt = input.expiresAt;
     link.expiresAtUs = input.expiresAtUs;
     link.allowDownload = input.allowDownload;
-    link.createdAt = formatRfc3339Utc(nowUs);
+    link.createdAt = formatRfc3339(nowUs);
     link.createdAtUs = nowUs;
     // Checked again in the transaction that writes the link: an asset or album deleted meanwhile is 404, not a
     // broken reference.
@@ -129,7 +129,7 @@ Expected<storage::SharedLinkRecord> ShareLinkService::find(const std::string& ke
     }));
     // The hash matched; comparing the keys themselves (in constant time) guards against a hash collision.
     if (!found || !equalSecrets(found->key, key)) return linkNotFound();
-    if (found->expiresAtUs && *found->expiresAtUs <= JobQueue::nowUs()) return linkNotFound();
+    if (found->expiresAtUs && *found->expiresAtUs <= clock_.nowUs()) return linkNotFound();
     return std::move(*found);
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "obscura/base/clock.hpp"
 #include "obscura/base/expected.hpp"
 #include "obscura/storage/album_records.hpp"
 #include "obscura/storage/asset_records.hpp"
@@ -38,12 +39,13 @@ struct NewShareLink {
 
 class ShareLinkService {
 public:
-    ShareLinkService(storage::Storage& storage, auth::PasswordGuard& guard) : storage_(storage), guard_(guard) {}
+    ShareLinkService(storage::Storage& storage, auth::PasswordGuard& guard, const Clock& clock)
+        : storage_(storage), guard_(guard), clock_(clock) {}
 
     // The rules for a new link, Invalid (422) when broken. The routes also call them while reading a body, so
     // that the first bad field decides the answer.
     static Status checkAssetCount(std::size_t count);
-    static Status checkExpiry(std::int64_t expiresAtUs);
+    Status checkExpiry(std::int64_t expiresAtUs) const;
     static Status checkPassword(const std::string& password);
 
     // The owner's side.
@@ -79,6 +81,7 @@ public:
 private:
     storage::Storage& storage_;
     auth::PasswordGuard& guard_;
+    const Clock& clock_;
 };
 
 }  // namespace obscura::images

@@ -10,14 +10,15 @@
 #include "assets/asset_metadata.hpp"
 #include "library/library_layout.hpp"
 #include "obscura/auth/quota.hpp"
+#include "obscura/base/clock.hpp"
 #include "obscura/base/ids.hpp"
+#include "obscura/base/rfc3339.hpp"
 #include "obscura/formats/client_file_name.hpp"
 #include "obscura/formats/content_sniffer.hpp"
 #include "obscura/formats/sha1.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/kernel/log.hpp"
 #include "obscura/storage/storage.hpp"
-#include "rfc3339.hpp"
 #include "upload/durability_ops.hpp"
 
 namespace obscura::images {
@@ -38,10 +39,11 @@ void removeLibraryFile(const std::string& absolutePath) {
     ops.fsyncDirectory(fs::path(absolutePath).parent_path().string());
 }
 
-Status checkQuotaIn(storage::Repositories& tx, auth::Quota& quota, const std::string& ownerId, std::int64_t size) {
+Status checkQuotaIn(storage::Repositories& tx, auth::Quota& quota, const std::string& ownerId, std::int64_t size,
+                    std::int64_t nowUs) {
     OBSCURA_TRY(limit, quota.quotaBytesIn(tx, ownerId));
     if (!limit) return {};
-    OBSCURA_TRY(usage, tx.images().usage(ownerId, utcMonth(JobQueue::nowUs())));
+    OBSCURA_TRY(usage, tx.images().usage(ownerId, utcMonth(nowUs)));
     if (usage.bytesOriginals + size > *limit) {
         return Error(ErrorCode::QuotaExceeded,
                      "the file (" + std::to_string(size) + " bytes) does not fit in your storage quota (" +
@@ -58,9 +60,7 @@ storage::NewJob derivativesJob(const storage::AssetRecord& asset) {
     job.ownerId = asset.ownerId;
     job.assetId = asset.id;
     job.dedupeKey = asset.id;
-    job.runAfterUs = JobQueue::nowUs();
-    job.createdAt = JobQueue::rfc3339(job.runAfterUs);
-    return job;
+    return job;  // createdAt and runAfterUs: now, from enqueueIn
 }
 
 void fillFromMetadata(storage::AssetRecord& record, const MediaMetadata& meta, const UploadFields& fields,
@@ -73,7 +73,7 @@ void fillFromMetadata(storage::AssetRecord& record, const MediaMetadata& meta, c
     record.takenAt = taken.text;
     record.takenAtUs = taken.utcUs;
     record.createdAtUs = nowUs;
-    record.createdAt = formatRfc3339Utc(nowUs);
+    record.createdAt = formatRfc3339(nowUs);
     record.updatedAt = record.createdAt;
 }
 
@@ -129,8 +129,9 @@ storage::AssetRecord newAssetRecord(const std::string& ownerId, const MediaType&
     return record;
 }
 
-AssetImporter::AssetImporter(storage::Storage& storage, std::string dataDir, auth::Quota* quota, formats::FfprobeOptions probe)
-    : storage_(storage), dataDir_(std::move(dataDir)), quota_(quota), probe_(std::move(probe)) {}
+AssetImporter::AssetImporter(storage::Storage& storage, std::string dataDir, auth::Quota* quota, const Clock& clock,
+                             formats::FfprobeOptions probe)
+    : storage_(storage), dataDir_(std::move(dataDir)), quota_(quota), clock_(clock), probe_(std::move(probe)) {}
 
 Expected<std::optional<storage::AssetRecord>> AssetImporter::existing(const std::string& ownerId,
                                                                       const std::string& checksum) {
@@ -146,13 +147,14 @@ Expected<std::optional<storage::AssetRecord>> AssetImporter::existing(const std:
 Expected<ImportedAsset> AssetImporter::commitRow(const storage::AssetRecord& record, bool checkQuota) {
     bool conflict = false;
     auto status = storage_.transaction([&](storage::Repositories& tx) -> Status {
-        if (checkQuota && quota_) OBSCURA_TRY_STATUS(checkQuotaIn(tx, *quota_, record.ownerId, record.sizeBytes));
+        if (checkQuota && quota_)
+            OBSCURA_TRY_STATUS(checkQuotaIn(tx, *quota_, record.ownerId, record.sizeBytes, clock_.nowUs()));
         auto created = tx.images().createAsset(record);
         if (!created) {
             conflict = created.error().code == ErrorCode::Conflict;
             return created;
         }
-        OBSCURA_TRY_STATUS(JobQueue::enqueueIn(tx, derivativesJob(record)));
+        OBSCURA_TRY_STATUS(JobQueue::enqueueIn(tx, derivativesJob(record), clock_));
         return {};
     });
     if (status) return ImportedAsset{record, true};
@@ -187,7 +189,7 @@ Expected<ImportedAsset> AssetImporter::importUpload(const std::string& ownerId, 
     record.isFavorite = fields.isFavorite;
     record.deviceAssetId = fields.deviceAssetId;
     record.deviceId = fields.deviceId;
-    fillFromMetadata(record, meta, fields, JobQueue::nowUs());
+    fillFromMetadata(record, meta, fields, clock_.nowUs());
     record.storagePath = libraryPath(ownerId, record.id, record.takenAt, type);
 
     OBSCURA_TRY_STATUS(file.commit(dataDir_, record.storagePath));
@@ -213,7 +215,7 @@ Expected<ImportedAsset> AssetImporter::adoptLibraryFile(const std::string& owner
     record.id = isUuid(stem) ? stem : newUuid();
     record.originalFileName = formats::sanitizeClientFileName(path.filename().string());
     record.storagePath = relativePath;
-    fillFromMetadata(record, meta, UploadFields{}, JobQueue::nowUs());
+    fillFromMetadata(record, meta, UploadFields{}, clock_.nowUs());
     auto imported = commitRow(record, false);
     if (!imported && imported.error().code == ErrorCode::Conflict && record.id == stem) {
         record.id = newUuid();  // that id is taken by a row whose file lies elsewhere

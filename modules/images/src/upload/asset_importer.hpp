@@ -18,6 +18,9 @@
 #include "upload/upload_fields.hpp"
 #include "upload/upload_temp_file.hpp"
 
+namespace obscura {
+class Clock;
+}
 namespace obscura::auth {
 class Quota;
 }
@@ -36,8 +39,10 @@ struct ImportedAsset {
 
 class AssetImporter {
 public:
-    // dataDir must be absolute (ffprobe is given absolute paths). quota may be null: no quota (fsck).
-    AssetImporter(storage::Storage& storage, std::string dataDir, auth::Quota* quota, formats::FfprobeOptions probe = {});
+    // dataDir must be absolute (ffprobe is given absolute paths). quota may be null: no quota (fsck). The clock
+    // stamps createdAt (and takenAt when nothing else tells it).
+    AssetImporter(storage::Storage& storage, std::string dataDir, auth::Quota* quota, const Clock& clock,
+                  formats::FfprobeOptions probe = {});
 
     // An upload whose body is complete. The temp file is committed or removed, whatever happens.
     Expected<ImportedAsset> importUpload(const std::string& ownerId, UploadTempFile file, const MediaType& type,
@@ -58,6 +63,7 @@ private:
     storage::Storage& storage_;
     std::string dataDir_;
     auth::Quota* quota_;
+    const Clock& clock_;
     formats::FfprobeOptions probe_;
 };
 

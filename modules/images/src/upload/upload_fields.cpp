@@ -7,32 +7,11 @@
 
 #include "assets/asset_text.hpp"
 #include "obscura/base/ids.hpp"
+#include "obscura/base/utf8.hpp"
 
 namespace obscura::images {
 
 namespace {
-
-// Well-formed UTF-8 (no overlong forms, surrogates or code points above U+10FFFF). Multipart field values
-// arrive as raw bytes; the text rules (asset_text.hpp) expect valid UTF-8, and JSON cannot carry anything else.
-bool isValidUtf8(std::string_view s) {
-    for (std::size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        const std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
-        if (len == 0 || c > 0xF4 || i + len > s.size()) return false;
-        for (std::size_t k = 1; k < len; ++k)
-            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-        const auto c1 = static_cast<unsigned char>(s[i + 1]);
-        if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0) || (c == 0xF0 && c1 < 0x90) ||
-            (c == 0xF4 && c1 >= 0x90))
-            return false;
-        i += len;
-    }
-    return true;
-}
 
 std::string trimmed(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -94,6 +73,8 @@ Expected<UploadFields> parseUploadFields(const FormFields& fields) {
     for (const auto& [name, value] : fields) {
         const bool known = name == "tags" || kSingle.count(name) > 0;
         if (!known) continue;  // DESIGN.md: unknown parts are skipped
+        // Multipart values arrive as raw bytes; the text rules (asset_text.hpp) expect valid UTF-8, and JSON
+        // cannot carry anything else.
         if (!isValidUtf8(value)) return badField(name, "is not valid UTF-8");
         if (name != "tags" && !seen.insert(name).second) return badField(name, "was sent more than once");
         if (name == "title") {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "obscura/base/expected.hpp"
-#include "rfc3339.hpp"
+#include "obscura/base/rfc3339.hpp"
 
 namespace obscura::images {
 

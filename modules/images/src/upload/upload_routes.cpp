@@ -6,11 +6,12 @@
 #include "albums/album_service.hpp"
 #include "assets/asset_json.hpp"
 #include "obscura/auth/quota.hpp"
+#include "obscura/base/clock.hpp"
+#include "obscura/base/rfc3339.hpp"
 #include "obscura/images/events.hpp"
 #include "obscura/kernel/bus.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/storage/storage.hpp"
-#include "rfc3339.hpp"
 #include "upload/asset_importer.hpp"
 #include "upload/upload_sink.hpp"
 
@@ -39,7 +40,7 @@ Expected<std::optional<std::int64_t>> remainingQuota(UploadDeps& deps, const Req
     if (!limit) return std::optional<std::int64_t>();
     std::int64_t used = 0;
     OBSCURA_TRY_STATUS(deps.storage.run([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(usage, repos.images().usage(userId, utcMonth(JobQueue::nowUs())));
+        OBSCURA_TRY(usage, repos.images().usage(userId, utcMonth(deps.jobs.clock().nowUs())));
         used = usage.bytesOriginals;
         return {};
     }));
@@ -75,12 +76,12 @@ Expected<Response> handleUpload(UploadDeps& deps, Request& req, UploadSink& sink
         deps.jobs.wake(kDerivativesJob);
     }
     if (fields->albumId) {
-        const auto nowUs = JobQueue::nowUs();
+        const auto nowUs = deps.jobs.clock().nowUs();
         // A duplicate joins the album too: that is what the client asked for.
         // An album deleted since the check above leaves the asset stored, outside any album: still a success.
         OBSCURA_TRY_STATUS(deps.storage.run([&](storage::Repositories& repos) -> Status {
-            auto added = repos.albums().addAlbumAssets(asset.ownerId, *fields->albumId, {asset.id}, nowUs,
-                                                       formatRfc3339Utc(nowUs));
+            auto added =
+                repos.albums().addAlbumAssets(asset.ownerId, *fields->albumId, {asset.id}, nowUs, formatRfc3339(nowUs));
             if (!added && added.error().code != ErrorCode::NotFound) return std::move(added).error();
             return {};
         }));

@@ -1,17 +1,12 @@
 #pragma once
-// Validators of served files (RFC 9110 section 13): ETag lists, HTTP dates, and what If-None-Match,
-// If-Modified-Since and If-Range decide.
+// Validators of served files (RFC 9110 section 13): ETag lists, and what If-None-Match, If-Modified-Since and
+// If-Range decide (HTTP dates themselves: obscura/base/http_date.hpp).
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace obscura {
-
-// "Sun, 06 Nov 1994 08:49:37 GMT" for seconds since the epoch (UTC).
-std::string formatHttpDate(std::int64_t epochSeconds);
-// The three forms RFC 9110 says a recipient must accept: IMF-fixdate, RFC 850 and asctime. nullopt otherwise.
-std::optional<std::int64_t> parseHttpDate(std::string_view text);
 
 // If-None-Match against our (strong) entity tag `etag` (with its quotes): "*" or any listed tag, compared
 // weakly (W/"x" matches "x").

@@ -15,6 +15,7 @@
 
 namespace obscura {
 
+class Clock;
 class Metrics;
 namespace storage {
 class Storage;
@@ -57,7 +58,8 @@ bool isFinalFailure(const Error& error, int attempt, int maxAttempts);
 
 class JobQueue {
 public:
-    JobQueue(storage::Storage& storage, Metrics& metrics, std::string instanceId);
+    // Times (leases, backoff, createdAt) come from clock, which must outlive the queue.
+    JobQueue(storage::Storage& storage, Metrics& metrics, std::string instanceId, const Clock& clock);
     ~JobQueue();
     JobQueue(const JobQueue&) = delete;
     JobQueue& operator=(const JobQueue&) = delete;
@@ -65,8 +67,9 @@ public:
     // Before start() only.
     Status registerKind(JobKindOptions options, JobHandler handler);
 
-    // The outbox: enqueue inside the caller's transaction. Not bounded: use for work caused by uploads.
-    static Expected<storage::JobRecord> enqueueIn(storage::Repositories& tx, storage::NewJob job);
+    // The outbox: enqueue inside the caller's transaction. Not bounded: use for work caused by uploads. A job
+    // without createdAt / runAfterUs gets the clock's now. Static, so a transaction needs no queue at hand.
+    static Expected<storage::JobRecord> enqueueIn(storage::Repositories& tx, storage::NewJob job, const Clock& clock);
     // For bounded kinds: refuses with 503 (Retry-After) when the kind's backlog is full; a job with the same
     // dedupeKey is answered as it is (enqueued = false).
     struct Enqueued {
@@ -83,10 +86,7 @@ public:
     void stop();
 
     const std::string& instanceId() const;
-
-    // Now in microseconds since the epoch, UTC; and the RFC 3339 text of a time.
-    static std::int64_t nowUs();
-    static std::string rfc3339(std::int64_t us);
+    const Clock& clock() const;
 
 private:
     struct Impl;

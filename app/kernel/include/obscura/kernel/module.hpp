@@ -13,6 +13,7 @@
 
 namespace obscura {
 
+class Clock;
 class Config;
 class Router;
 class ServiceRegistry;
@@ -43,9 +44,9 @@ class ModuleList;
 class ModuleContext {
 public:
     ModuleContext(const Config& config, Router& router, ServiceRegistry& services, storage::Storage& storage,
-                  Metrics& metrics, Bus& bus, JobQueue& jobs, std::string dataDir)
+                  Metrics& metrics, Bus& bus, JobQueue& jobs, const Clock& clock, std::string dataDir)
         : config_(config), router_(router), services_(services), storage_(storage), metrics_(metrics), bus_(bus),
-          jobs_(jobs), dataDir_(std::move(dataDir)) {}
+          jobs_(jobs), clock_(clock), dataDir_(std::move(dataDir)) {}
 
     const Config& config() const { return config_; }
     Router& router() { return router_; }
@@ -55,6 +56,9 @@ public:
     Bus& bus() { return bus_; }
     // Register job kinds in the constructor; workers start after every module's onAllLoaded().
     JobQueue& jobs() { return jobs_; }
+    // The wall clock (obscura/base/clock.hpp): modules read "now" here, never from the system, so tests can
+    // move time.
+    const Clock& clock() const { return clock_; }
     const std::string& dataDir() const { return dataDir_; }
 
     // Another module, which must be listed (and so built) before the caller. Unknown or later-listed
@@ -75,6 +79,7 @@ private:
     Metrics& metrics_;
     Bus& bus_;
     JobQueue& jobs_;
+    const Clock& clock_;
     std::string dataDir_;
     ModuleList* list_ = nullptr;
 };

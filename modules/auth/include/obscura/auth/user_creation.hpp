@@ -7,6 +7,7 @@
 #include "obscura/base/expected.hpp"
 
 namespace obscura {
+class Clock;
 class Config;
 namespace storage {
 class Storage;
@@ -32,7 +33,8 @@ struct CreatedUser {
 
 // The same rules, hashing and storage as POST /api/admin/users, on an opened and migrated storage. The
 // server's first user is always an admin, whatever isAdmin says. Invalid for a bad field, Conflict for a
-// taken username.
-Expected<CreatedUser> createUserWithoutServer(const Config& config, storage::Storage& storage, const NewUser& user);
+// taken username. createdAt comes from clock.
+Expected<CreatedUser> createUserWithoutServer(const Config& config, storage::Storage& storage, const NewUser& user,
+                                              const Clock& clock);
 
 }  // namespace obscura::auth

@@ -16,6 +16,9 @@
 
 #include "obscura/base/expected.hpp"
 
+namespace obscura {
+class Clock;
+}
 namespace obscura::storage {
 class Storage;
 }
@@ -51,7 +54,8 @@ struct FsckReport {
 };
 
 // dataDir should be absolute (videos are probed by absolute path when reimported).
-Expected<FsckReport> runFsck(storage::Storage& storage, const std::string& dataDir, const FsckOptions& options);
+Expected<FsckReport> runFsck(storage::Storage& storage, const std::string& dataDir, const FsckOptions& options,
+                             const Clock& clock);
 
 // The report as lines of text for a terminal.
 std::string describeFsck(const FsckReport& report, const FsckOptions& options);

@@ -1,39 +1,11 @@
-#include "json_text.hpp"
+#include "obscura/base/json_text.hpp"
 
 #include <charconv>
 #include <cmath>
 
-namespace obscura::images {
+#include "obscura/base/utf8.hpp"
 
-namespace {
-
-// Length of the valid UTF-8 sequence at text[i], or 0 when it is not one (overlongs and surrogates included).
-std::size_t utf8Length(std::string_view text, std::size_t i) {
-    const auto at = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-    const unsigned char c = at(i);
-    std::size_t n = 0;
-    unsigned char lo = 0x80, hi = 0xbf;
-    if (c >= 0xc2 && c <= 0xdf) {
-        n = 2;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        n = 3;
-        if (c == 0xe0) lo = 0xa0;
-        if (c == 0xed) hi = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        n = 4;
-        if (c == 0xf0) lo = 0x90;
-        if (c == 0xf4) hi = 0x8f;
-    } else {
-        return 0;
-    }
-    if (i + n > text.size()) return 0;
-    if (at(i + 1) < lo || at(i + 1) > hi) return 0;
-    for (std::size_t k = 2; k < n; ++k)
-        if ((at(i + k) & 0xc0) != 0x80) return 0;
-    return n;
-}
-
-}  // namespace
+namespace obscura {
 
 void appendJsonString(std::string& out, std::string_view text) {
     static constexpr char kHex[] = "0123456789abcdef";
@@ -42,9 +14,9 @@ void appendJsonString(std::string& out, std::string_view text) {
     while (i < text.size()) {
         const auto c = static_cast<unsigned char>(text[i]);
         if (c >= 0x80) {
-            const std::size_t n = utf8Length(text, i);
+            const std::size_t n = utf8SequenceLength(text, i);
             if (n == 0) {
-                out += "\xef\xbf\xbd";
+                out += kUtf8Replacement;
                 ++i;
             } else {
                 out.append(text.substr(i, n));
@@ -53,15 +25,29 @@ void appendJsonString(std::string& out, std::string_view text) {
             continue;
         }
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
             default:
-                if (c < 0x20) {
+                if (c < 0x20 || c == 0x7F) {
                     out += "\\u00";
                     out += kHex[c >> 4];
                     out += kHex[c & 15];
@@ -129,12 +115,12 @@ std::size_t skipJsonValue(std::string_view text, std::size_t pos) {
     }
     // A number or a literal: up to the next delimiter.
     std::size_t i = pos;
-    while (i < text.size() && text[i] != ',' && text[i] != '}' && text[i] != ']' && text[i] != ' ' &&
-           text[i] != '\n' && text[i] != '\t' && text[i] != '\r')
+    while (i < text.size() && text[i] != ',' && text[i] != '}' && text[i] != ']' && text[i] != ' ' && text[i] != '\n' &&
+           text[i] != '\t' && text[i] != '\r')
         ++i;
     return i == pos ? std::string_view::npos : i;
 }
 
 }  // namespace detail
 
-}  // namespace obscura::images
+}  // namespace obscura

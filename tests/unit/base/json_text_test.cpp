@@ -1,13 +1,14 @@
+#include "obscura/base/json_text.hpp"
+
 #include <doctest/doctest.h>
 
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "json_text.hpp"
+using namespace obscura;
 
-using namespace obscura::images;
-
-TEST_SUITE("images.json_text") {
+TEST_SUITE("base.json_text") {
     TEST_CASE("strings are escaped exactly as a JSON parser reads them back") {
         const std::string tricky = std::string("quote\" back\\ nl\n tab\t ctl\x01 nul") + '\0' + " ü 😀 /";
         std::string out;
@@ -16,14 +17,28 @@ TEST_SUITE("images.json_text") {
     }
 
     TEST_CASE("invalid UTF-8 becomes U+FFFD, like nlohmann's replace handler") {
-        for (const std::string bad : {std::string("a\xff" "b"), std::string("\xc3"), std::string("\xed\xa0\x80"),
-                                      std::string("\xc0\xaf"), std::string("\xf4\x90\x80\x80")}) {
+        for (const std::string& bad : {std::string("a\xff"
+                                                   "b"),
+                                       std::string("\xc3"), std::string("\xed\xa0\x80"), std::string("\xc0\xaf"),
+                                       std::string("\xf4\x90\x80\x80")}) {
             std::string out;
             appendJsonString(out, bad);
             const auto parsed = nlohmann::json::parse(out, nullptr, false);
             REQUIRE_FALSE(parsed.is_discarded());
             CHECK(nlohmann::json(bad).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) == out);
         }
+    }
+
+    TEST_CASE("control characters are escaped, DEL too, so a log line stays printable") {
+        std::string out;
+        appendJsonString(out, std::string("\b\f\x01\x1f\x7f", 5));
+        CHECK(out == R"("\b\f\u0001\u001f\u007f")");
+    }
+
+    TEST_CASE("appends to what is already there") {
+        std::string out = "x=";
+        appendJsonString(out, "a");
+        CHECK(out == R"(x="a")");
     }
 
     TEST_CASE("numbers: shortest round trip, non-finite as null") {

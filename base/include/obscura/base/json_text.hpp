@@ -1,15 +1,17 @@
 #pragma once
-// Hand-written JSON output for the hot listing path: appending to one reserved string costs a fraction of
-// building an nlohmann::json tree and serialising it (measured in bench/listing: the tree was half of a
-// 100-asset page's CPU time). Only for output; all JSON input is parsed with nlohmann.
+// Hand-written JSON text, for the few places where a JSON library costs too much: the hot listing path
+// (appending to one reserved string costs a fraction of building an nlohmann::json tree and serialising it —
+// measured in bench/listing: the tree was half of a 100-asset page's CPU time) and app/http's fixed-shape
+// documents (error bodies, access-log lines). All other JSON input is parsed with nlohmann.
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 
-namespace obscura::images {
+namespace obscura {
 
-// "text" with JSON escaping; invalid UTF-8 becomes U+FFFD, as nlohmann's replace handler does.
+// Appends text as a quoted JSON string. ", \ and control characters (DEL included, so a log line stays
+// printable) are escaped; bytes that are not well-formed UTF-8 become U+FFFD, as nlohmann's replace handler
+// does — a hostile value can break neither the document nor the log line.
 void appendJsonString(std::string& out, std::string_view text);
 // Shortest round-trip form; NaN and infinities (not JSON) as null.
 void appendJsonNumber(std::string& out, double value);
@@ -54,4 +56,4 @@ bool forEachJsonMember(std::string_view text, Found&& found) {
     return false;
 }
 
-}  // namespace obscura::images
+}  // namespace obscura
