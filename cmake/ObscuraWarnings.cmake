@@ -9,11 +9,15 @@ option(OBSCURA_WERROR "Treat warnings in Obscura's own code as errors" ON)
 # Built in its own tree (scripts/test.sh uses build-asan/); tests/sanitizers/ holds the runtime options.
 option(OBSCURA_SANITIZE "Build with -fsanitize=address,undefined (its own build directory)" OFF)
 
-set(OBSCURA_WARNINGS -Wall -Wextra -Wno-unused-parameter)
+# Beyond -Wall -Wextra: the flags the code already passed when they were added (docs/ci.md lists those left
+# out and why). C++ only: the one C file (tests/support/fault_injection) casts dlsym()'s result, which ISO C
+# calls pedantic.
+set(OBSCURA_CXX_WARNINGS -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-qual -Wformat=2 -Wpedantic
+    -Woverloaded-virtual -Wsuggest-override -Wextra-semi -Wmissing-declarations -Wredundant-decls)
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
-    list(APPEND OBSCURA_WARNINGS -Wduplicated-cond -Wlogical-op)
+    list(APPEND OBSCURA_CXX_WARNINGS -Wduplicated-cond -Wduplicated-branches -Wlogical-op)
 endif()
-add_compile_options(${OBSCURA_WARNINGS})
+add_compile_options(-Wall -Wextra -Wno-unused-parameter "$<$<COMPILE_LANGUAGE:CXX>:${OBSCURA_CXX_WARNINGS}>")
 if(OBSCURA_WERROR)
     add_compile_options(-Werror)
     # GCC 12's optimizer warns inside libstdc++'s inlined std::string code (e.g. `"x" + std::move(s)`: GCC bugs

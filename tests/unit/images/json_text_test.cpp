@@ -16,7 +16,7 @@ TEST_SUITE("images.json_text") {
     }
 
     TEST_CASE("invalid UTF-8 becomes U+FFFD, like nlohmann's replace handler") {
-        for (const std::string bad : {std::string("a\xff" "b"), std::string("\xc3"), std::string("\xed\xa0\x80"),
+        for (const std::string& bad : {std::string("a\xff" "b"), std::string("\xc3"), std::string("\xed\xa0\x80"),
                                       std::string("\xc0\xaf"), std::string("\xf4\x90\x80\x80")}) {
             std::string out;
             appendJsonString(out, bad);
