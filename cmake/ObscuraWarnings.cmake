@@ -12,7 +12,7 @@ option(OBSCURA_SANITIZE "Build with -fsanitize=address,undefined (its own build 
 # Beyond -Wall -Wextra: the flags the code already passed when they were added (docs/ci.md lists those left
 # out and why). C++ only: the one C file (tests/support/fault_injection) casts dlsym()'s result, which ISO C
 # calls pedantic.
-set(OBSCURA_CXX_WARNINGS -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-qual -Wformat=2 -Wpedantic
+set(OBSCURA_CXX_WARNINGS -Wshadow -Wconversion -Wnon-virtual-dtor -Wold-style-cast -Wcast-qual -Wformat=2 -Wpedantic
     -Woverloaded-virtual -Wsuggest-override -Wextra-semi -Wmissing-declarations -Wredundant-decls)
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
     list(APPEND OBSCURA_CXX_WARNINGS -Wduplicated-cond -Wduplicated-branches -Wlogical-op)
