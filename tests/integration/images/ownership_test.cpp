@@ -93,8 +93,10 @@ TEST_SUITE("images.ownership") {
         for (const auto& job : jobs)
             if (job["kind"] == "images.deleteUserFiles") ++removals;
         CHECK(removals == 1);
-        // The queue's own poll picks it up without a wake-up.
-        CHECK(waitFor([&] { return !exists(fx.dataDir() + "/library/" + bob.id); }, std::chrono::seconds(15)));
+        // The queue's own poll picks it up without a wake-up. The job removes the library folder, then the derived
+        // one (bobFiles.back()): wait for both, or a slow run (sanitizers) checks between the two.
+        CHECK(waitFor([&] { return !exists(fx.dataDir() + "/library/" + bob.id) && !exists(bobFiles.back()); },
+                      std::chrono::seconds(15)));
         for (const auto& f : bobFiles) CHECK_FALSE(exists(f));
     }
 
