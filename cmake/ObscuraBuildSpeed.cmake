@@ -17,5 +17,3 @@ if(OBSCURA_UNITY_BUILD)
     # namespace used inside a named one (harmless here: each unity file is still one translation unit).
     add_compile_options($<$<CXX_COMPILER_ID:GNU>:-Wno-subobject-linkage>)
 endif()
-
-add_compile_options(-Wall -Wextra -Wno-unused-parameter)

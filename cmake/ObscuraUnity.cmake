@@ -11,7 +11,8 @@ if(NOT OBSCURA_UNITY_BUILD)
 endif()
 
 # Files (relative to the source root) never put into a unity file.
-set(OBSCURA_UNITY_EXCLUDE "")
+# private_mariadb.cpp: its file-local kPassword meets tests/support/api_session.hpp's obscura::test::kPassword.
+set(OBSCURA_UNITY_EXCLUDE tests/integration/mysql/private_mariadb.cpp)
 
 # The names a source file defines at namespace level: function definitions, constants, types and aliases, on
 # lines that start at column 0 (members defined as `X::name(` are skipped: they cannot collide).

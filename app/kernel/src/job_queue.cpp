@@ -162,7 +162,7 @@ struct JobQueue::Impl {
         const int attempt = job.attempts;
         const int maxAttempts = job.maxAttempts;
         Context ctx(std::move(job), activeJob, storage, stopping, clock);
-        auto started = std::chrono::steady_clock::now();
+        auto startedAt = std::chrono::steady_clock::now();
         Expected<std::string> result = [&]() -> Expected<std::string> {
             try {
                 return kind.handler(ctx);
@@ -174,7 +174,7 @@ struct JobQueue::Impl {
         }();
         duration.Add({{"kind", kind.options.kind}}, prometheus::Histogram::BucketBoundaries{
                                                         0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300})
-            .Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+            .Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - startedAt).count());
         {
             std::lock_guard lock(activeMu);
             active.erase(id);

@@ -164,9 +164,9 @@ Expected<std::string> runDerivativesJob(MediaTools& tools, JobContext& job) {
 
     if (asset.type == "video") {
         const FfmpegControl control = ffmpegControl(tools, job, asset.durationSeconds);
-        auto made = tools.ffmpeg->transcodeMp4(asset.originalPath, asset.sniffedName,
-                                               asset.derivedDir + "/" + std::string(images::kVideoFile), control);
-        if (!made) return fail(made.error());
+        auto video = tools.ffmpeg->transcodeMp4(asset.originalPath, asset.sniffedName,
+                                                asset.derivedDir + "/" + std::string(images::kVideoFile), control);
+        if (!video) return fail(video.error());
         if (!job.stillOwned()) return unavailable("lost the job's lease");
         if (!stillThere(tools, asset)) return std::string("asset deleted while its video was made");
         OBSCURA_TRY_STATUS(publishCreated(tools, asset, "video", version));

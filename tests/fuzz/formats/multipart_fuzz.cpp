@@ -31,7 +31,7 @@ namespace {
 class Input {
 public:
     Input(const std::uint8_t* data, std::size_t size) : p_(data), n_(size) {}
-    std::uint8_t byte() { return n_ ? (--n_, *p_++) : 0; }
+    std::uint8_t byte() { return n_ ? (--n_, *p_++) : std::uint8_t{0}; }
     std::uint32_t u32() { return byte() | byte() << 8 | byte() << 16 | std::uint32_t(byte()) << 24; }
     std::string bytes(std::size_t want) {
         std::size_t k = std::min(want, n_);
@@ -212,6 +212,7 @@ void fuzzGenerated(Input& in) {
 
 }  // namespace
 
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);  // libFuzzer's entry
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     Input in(data, size);
     if (in.byte() & 1) {

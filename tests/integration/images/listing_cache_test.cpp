@@ -84,7 +84,8 @@ TEST_SUITE("images.listing_cache") {
             return {};
         });
         REQUIRE(derivative.ok());
-        for (const auto& item : bodyOf(http.get(list, alice.auth()))["items"])
+        const auto page = bodyOf(http.get(list, alice.auth()));  // kept alive: the loop walks into it
+        for (const auto& item : page["items"])
             if (item["id"] == photo.id) CHECK(item["derivatives"]["thumbnail"] == "ready");
     }
 

@@ -128,6 +128,8 @@ TEST_SUITE("media.vips_engine.hostile") {
     TEST_CASE("the hostile cases together stay within the stated RSS bound") {
         long peak = peakRssMiB();
         MESSAGE("peak RSS of the hostile-input binary: " << peak << " MiB");
+#ifndef __SANITIZE_ADDRESS__  // AddressSanitizer's shadow memory and quarantine add their own, unbounded by us
         CHECK(peak < 200);
+#endif
     }
 }

@@ -35,7 +35,7 @@ Status BandwidthMeter::flush() {
 }
 
 void BandwidthMeter::start() {
-    std::lock_guard lock(mutex_);
+    std::lock_guard guard(mutex_);
     if (thread_.joinable()) return;
     stopping_ = false;
     thread_ = std::thread([this] {
