@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "obscura/base/utf8.hpp"
 #include "sql_dialect.hpp"
 
 namespace obscura::sql {
@@ -16,12 +17,6 @@ const std::string_view kAssetColumns =
     " a.preview_version, a.video_state, a.video_version, a.derived_bytes, a.file_missing";
 
 namespace {
-
-std::size_t utf8Length(std::string_view text) {
-    std::size_t count = 0;
-    for (const char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-    return count;
-}
 
 int hexValue(char c) {
     if (c >= '0' && c <= '9') return c - '0';

@@ -5,7 +5,7 @@
 
 #include "sql_atomic.hpp"
 #include "sql_dialect.hpp"
-#include "sql_time.hpp"
+#include "obscura/base/rfc3339.hpp"
 
 namespace obscura::sql {
 
@@ -176,7 +176,7 @@ Expected<std::optional<JobRecord>> SqlJobsRepository::claim(const std::string& k
     return guarded(s_, "claim job", [&]() -> Expected<std::optional<JobRecord>> {
         if (kind.empty() || worker.empty()) return invalid(prefix(s_) + "claim needs a kind and a worker name");
         if (leaseUs <= 0) return invalid(prefix(s_) + "claim " + kind + ": the lease must be positive");
-        const std::string now = formatRfc3339Us(nowUs);
+        const std::string now = formatRfc3339(nowUs);
         // READ COMMITTED when the transaction is our own: the locking reads then lock only the rows they
         // return, not the gaps beside them, so enqueues never wait for a claim.
         return atomically(

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <string>
 
-#include "sql_time.hpp"
+#include "obscura/base/rfc3339.hpp"
 
 namespace obscura::sql {
 
@@ -100,7 +100,7 @@ Expected<storage::MigrationResult> migrateModule(Session& s, const std::vector<M
             std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
                 .count();
         s.prepare("INSERT INTO schema_migrations (module, version, applied_at) VALUES (?, ?, ?)")
-            .bind(module, migration.version, formatRfc3339Us(now))
+            .bind(module, migration.version, formatRfc3339(now))
             .execute();
         transaction.commit();
     }
