@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 
 #include <chrono>
+#include <thread>
 
 #include "app_fixture.hpp"
 #include "media_api.hpp"
@@ -81,8 +82,18 @@ TEST_SUITE("media.hostile") {
         CHECK(settle(http, alice, good, "thumbnail") == "ready");
         CHECK(http.get("/api/server/ping").status == 200);
 
-        // Each failed job says why, without a retry storm: bad input fails on its first attempt.
-        auto jobs = bodyOf(http.get("/api/admin/jobs?state=failed", alice.auth()));
+        // Each failed job says why, without a retry storm: bad input fails on its first attempt. The handler records
+        // the failed derivative before the queue marks its job failed, so wait for the fourth job to end.
+        nlohmann::json jobs;
+        const auto failedDerivativeJobs = [&] {
+            jobs = bodyOf(http.get("/api/admin/jobs?state=failed", alice.auth()));
+            int n = 0;
+            for (const auto& job : jobs["items"]) n += job["kind"] == "media.derivatives" ? 1 : 0;
+            return n;
+        };
+        const auto jobsDeadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+        while (failedDerivativeJobs() < 4 && std::chrono::steady_clock::now() < jobsDeadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
         int failed = 0;
         for (const auto& job : jobs["items"]) {
             if (job["kind"] != "media.derivatives") continue;
