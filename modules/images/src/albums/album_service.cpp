@@ -1,11 +1,11 @@
 #include "albums/album_service.hpp"
 
 #include "assets/asset_text.hpp"
-#include "obscura/base/ids.hpp"
 #include "obscura/base/clock.hpp"
+#include "obscura/base/ids.hpp"
+#include "obscura/base/rfc3339.hpp"
 #include "obscura/kernel/storage_calls.hpp"
 #include "obscura/storage/storage.hpp"
-#include "obscura/base/rfc3339.hpp"
 
 namespace obscura::images {
 

@@ -4,11 +4,11 @@
 
 #include "albums/album_service.hpp"
 #include "obscura/auth/password_guard.hpp"
-#include "obscura/base/ids.hpp"
 #include "obscura/base/clock.hpp"
+#include "obscura/base/ids.hpp"
+#include "obscura/base/rfc3339.hpp"
 #include "obscura/kernel/storage_calls.hpp"
 #include "obscura/storage/storage.hpp"
-#include "obscura/base/rfc3339.hpp"
 #include "sharing/link_secrets.hpp"
 
 namespace obscura::images {
