@@ -1,9 +1,8 @@
 #include "download_handler.hpp"
 
-#include "assets/derivative_signal.hpp"
-
 #include <charconv>
 
+#include "assets/derivative_signal.hpp"
 #include "download_file_name.hpp"
 #include "library/bandwidth_meter.hpp"
 #include "library/library_layout.hpp"
@@ -11,6 +10,7 @@
 #include "obscura/images/media_types.hpp"
 #include "obscura/kernel/content_disposition.hpp"
 #include "obscura/kernel/file_response.hpp"
+#include "obscura/kernel/storage_calls.hpp"
 #include "obscura/storage/storage.hpp"
 
 namespace obscura::images {
@@ -32,12 +32,9 @@ Error assetNotFound() { return notFound("asset not found"); }
 Expected<storage::AssetRecord> ownedAsset(storage::Storage& storage, const Request& req) {
     const std::string id(req.param("id"));
     if (!isUuid(id)) return assetNotFound();
-    std::optional<storage::AssetRecord> found;
-    OBSCURA_TRY_STATUS(storage.run([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(row, repos.images().findAsset(req.principal->userId, id));
-        found = std::move(row);
-        return {};
-    }));
+    OBSCURA_TRY(found, withRepos(storage, [&](storage::Repositories& repos) {
+                    return repos.images().findAsset(req.principal->userId, id);
+                }));
     if (!found) return assetNotFound();
     return std::move(*found);
 }
@@ -95,14 +92,12 @@ Expected<storage::AssetRecord> waitForDerivative(DownloadDeps& deps, storage::As
     } leave;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
     while (std::chrono::steady_clock::now() < deadline) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         DerivativeSignal::waitFor(std::min(left, std::chrono::milliseconds(500)));
-        std::optional<storage::AssetRecord> fresh;
-        OBSCURA_TRY_STATUS(deps.storage.run([&](storage::Repositories& repos) -> Status {
-            OBSCURA_TRY(row, repos.images().findAsset(asset.ownerId, asset.id));
-            fresh = std::move(row);
-            return {};
-        }));
+        OBSCURA_TRY(fresh, withRepos(deps.storage, [&](storage::Repositories& repos) {
+                        return repos.images().findAsset(asset.ownerId, asset.id);
+                    }));
         if (!fresh) return assetNotFound();
         asset = std::move(*fresh);
         if (stateOf(asset, kind).state != storage::kDerivativePending) break;
@@ -115,7 +110,8 @@ Expected<storage::AssetRecord> waitForDerivative(DownloadDeps& deps, storage::As
 Expected<Response> serveDerivative(DownloadDeps& deps, const Request& req, const storage::AssetRecord& original,
                                    std::string_view kind) {
     OBSCURA_TRY(wait, waitSeconds(req));
-    if (kind == kDerivativeVideo && original.type != "video") return notFound("this asset is an image: it has no video");
+    if (kind == kDerivativeVideo && original.type != "video")
+        return notFound("this asset is an image: it has no video");
     OBSCURA_TRY(asset, waitForDerivative(deps, original, kind, wait));
     const storage::DerivativeState& state = stateOf(asset, kind);
     const std::string what(kind);
@@ -139,40 +135,30 @@ Expected<std::string_view> thumbnailKind(const Request& req) {
     return badRequest("size must be thumbnail (or thumb) or preview");
 }
 
-namespace {
-
-Route route(std::string pattern, std::string summary, Handler handler) {
-    Route r;
-    r.method = Method::Get;
-    r.pattern = std::move(pattern);
-    r.auth = AuthPolicy::User;
-    r.module = "images";
-    r.summary = std::move(summary);
-    r.handler = std::move(handler);
-    return r;
-}
-
-}  // namespace
-
 std::vector<Route> downloadRoutes(DownloadDeps& deps) {
-    std::vector<Route> routes;
-    routes.push_back(route("/api/assets/{id}/original",
-                           "The original file as uploaded: Range, ETag, Last-Modified, Content-Disposition",
-                           [&deps](Request& req) { return serveOriginal(deps, req); }));
-    routes.push_back(route("/api/assets/{id}/thumbnail",
-                           "Thumbnail (WebP) or preview (JPEG): ?size=thumbnail|preview, ?wait=seconds (Immich)",
-                           [&deps](Request& req) -> Expected<Response> {
-                               // 404 before 400: the asset is looked up before the query is judged.
-                               OBSCURA_TRY(asset, ownedAsset(deps.storage, req));
-                               OBSCURA_TRY(kind, thumbnailKind(req));
-                               return serveDerivative(deps, req, asset, kind);
-                           }));
-    routes.push_back(route("/api/assets/{id}/video", "Browser-playable MP4 of a video asset, with Range",
-                           [&deps](Request& req) -> Expected<Response> {
-                               OBSCURA_TRY(asset, ownedAsset(deps.storage, req));
-                               return serveDerivative(deps, req, asset, kDerivativeVideo);
-                           }));
-    return routes;
+    return {Route{.method = Method::Get,
+                  .pattern = "/api/assets/{id}/original",
+                  .module = "images",
+                  .summary = "The original file as uploaded: Range, ETag, Last-Modified, Content-Disposition",
+                  .handler = [&deps](Request& req) { return serveOriginal(deps, req); }},
+            Route{.method = Method::Get,
+                  .pattern = "/api/assets/{id}/thumbnail",
+                  .module = "images",
+                  .summary = "Thumbnail (WebP) or preview (JPEG): ?size=thumbnail|preview, ?wait=seconds (Immich)",
+                  .handler = [&deps](Request& req) -> Expected<Response> {
+                      // 404 before 400: the asset is looked up before the query is judged.
+                      OBSCURA_TRY(asset, ownedAsset(deps.storage, req));
+                      OBSCURA_TRY(kind, thumbnailKind(req));
+                      return serveDerivative(deps, req, asset, kind);
+                  }},
+            Route{.method = Method::Get,
+                  .pattern = "/api/assets/{id}/video",
+                  .module = "images",
+                  .summary = "Browser-playable MP4 of a video asset, with Range",
+                  .handler = [&deps](Request& req) -> Expected<Response> {
+                      OBSCURA_TRY(asset, ownedAsset(deps.storage, req));
+                      return serveDerivative(deps, req, asset, kDerivativeVideo);
+                  }}};
 }
 
 }  // namespace obscura::images

@@ -13,8 +13,8 @@ namespace {
 
 Expected<Response> changeAssets(AlbumService& albums, Request& req, bool add) {
     OBSCURA_TRY(album, albums.owned(req.principal->userId, std::string(req.param("id"))));
-    OBSCURA_TRY(body, jsonObjectBody(req));
-    OBSCURA_TRY(ids, idsField(body, "ids"));
+    OBSCURA_TRY(body, JsonBody::parse(req));
+    OBSCURA_TRY(ids, bulkIds(body, "ids"));
     OBSCURA_TRY(outcomes, add ? albums.addAssets(album, ids) : albums.removeAssets(album, ids));
     auto results = nlohmann::json::array();
     for (const auto& outcome : outcomes) {
@@ -26,24 +26,21 @@ Expected<Response> changeAssets(AlbumService& albums, Request& req, bool add) {
     return Response::json(200, results.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-Route route(Method method, std::string summary, bool add, AlbumService& albums) {
-    Route r;
-    r.method = method;
-    r.pattern = "/api/albums/{id}/assets";
-    r.auth = AuthPolicy::User;
-    r.module = "images";
-    r.summary = std::move(summary);
-    r.body = BodyKind::Buffered;
-    r.handler = [&albums, add](Request& req) { return changeAssets(albums, req, add); };
-    return r;
-}
-
 }  // namespace
 
 std::vector<Route> albumAssetRoutes(AlbumService& albums) {
-    return {
-        route(Method::Put, "Add the caller's assets {ids} → [{id, success, error?}] (Immich)", true, albums),
-        route(Method::Delete, "Remove assets {ids} from the album → [{id, success, error?}] (Immich)", false, albums)};
+    return {Route{.method = Method::Put,
+                  .pattern = "/api/albums/{id}/assets",
+                  .module = "images",
+                  .summary = "Add the caller's assets {ids} → [{id, success, error?}] (Immich)",
+                  .body = BodyKind::Buffered,
+                  .handler = [&albums](Request& req) { return changeAssets(albums, req, true); }},
+            Route{.method = Method::Delete,
+                  .pattern = "/api/albums/{id}/assets",
+                  .module = "images",
+                  .summary = "Remove assets {ids} from the album → [{id, success, error?}] (Immich)",
+                  .body = BodyKind::Buffered,
+                  .handler = [&albums](Request& req) { return changeAssets(albums, req, false); }}};
 }
 
 }  // namespace obscura::images

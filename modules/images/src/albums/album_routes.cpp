@@ -12,24 +12,6 @@ namespace obscura::images {
 
 namespace {
 
-Route route(Method method, std::string pattern, std::string summary, Handler handler, BodyKind body = BodyKind::None) {
-    Route r;
-    r.method = method;
-    r.pattern = std::move(pattern);
-    r.auth = AuthPolicy::User;
-    r.module = "images";
-    r.summary = std::move(summary);
-    r.handler = std::move(handler);
-    r.body = body;
-    return r;
-}
-
-Expected<std::optional<std::string>> textField(const nlohmann::json& body, const char* key) {
-    if (!body.contains(key)) return std::optional<std::string>();
-    if (!body[key].is_string()) return badRequest(std::string(key) + " must be a string");
-    return std::optional<std::string>(body[key].get<std::string>());
-}
-
 nlohmann::json withAssets(const storage::AlbumView& album, const std::vector<storage::AssetRecord>& assets) {
     auto body = albumJson(album);
     body["assets"] = nlohmann::json::array();
@@ -44,32 +26,32 @@ std::string dumped(const nlohmann::json& body) {
 // {albumName, description?, assetIds?}; each field's rule is checked as it is read, so the first bad field
 // decides the answer.
 Expected<NewAlbum> readNewAlbum(const Request& req) {
-    OBSCURA_TRY(body, jsonObjectBody(req));
-    OBSCURA_TRY(name, textField(body, "albumName"));
-    if (!name) return badRequest("albumName is required");
-    OBSCURA_TRY_STATUS(AlbumService::checkName(*name));
-    OBSCURA_TRY(description, textField(body, "description"));
+    OBSCURA_TRY(body, JsonBody::parse(req));
+    OBSCURA_TRY(name, body.requiredString("albumName"));
+    OBSCURA_TRY_STATUS(AlbumService::checkName(name));
+    OBSCURA_TRY(description, body.optionalString("description"));
     if (description) OBSCURA_TRY_STATUS(AlbumService::checkDescription(*description));
-    NewAlbum album{std::move(*name), description.value_or(""), {}};
-    if (body.contains("assetIds")) {
-        OBSCURA_TRY(ids, idsField(body, "assetIds"));
+    NewAlbum album{std::move(name), description.value_or(""), {}};
+    if (body.has("assetIds")) {
+        OBSCURA_TRY(ids, bulkIds(body, "assetIds"));
         album.assetIds = std::move(ids);
     }
     return album;
 }
 
-// {albumName?, description?, albumThumbnailAssetId?: id | null}
+// {albumName?, description?, albumThumbnailAssetId?: id | null}; null clears the cover (Immich), so that one
+// field is read from the raw object.
 Expected<storage::AlbumUpdate> readAlbumUpdate(const Request& req) {
-    OBSCURA_TRY(body, jsonObjectBody(req));
+    OBSCURA_TRY(body, JsonBody::parse(req));
     storage::AlbumUpdate update;
-    OBSCURA_TRY(name, textField(body, "albumName"));
+    OBSCURA_TRY(name, body.optionalString("albumName"));
     if (name) OBSCURA_TRY_STATUS(AlbumService::checkName(*name));
     update.name = std::move(name);
-    OBSCURA_TRY(description, textField(body, "description"));
+    OBSCURA_TRY(description, body.optionalString("description"));
     if (description) OBSCURA_TRY_STATUS(AlbumService::checkDescription(*description));
     update.description = std::move(description);
-    if (body.contains("albumThumbnailAssetId")) {
-        const auto& cover = body["albumThumbnailAssetId"];
+    if (body.has("albumThumbnailAssetId")) {
+        const auto& cover = body.json().at("albumThumbnailAssetId");
         if (cover.is_null()) {
             update.thumbnailAssetId = std::optional<std::string>();
         } else if (!cover.is_string()) {
@@ -120,42 +102,41 @@ Expected<Response> deleteAlbum(AlbumService& albums, Request& req) {
 
 }  // namespace
 
-Expected<nlohmann::json> jsonObjectBody(const Request& req) {
-    auto body = nlohmann::json::parse(req.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) return badRequest("body must be a JSON object");
-    return body;
-}
-
-Expected<std::vector<std::string>> idsField(const nlohmann::json& body, const char* key) {
-    if (!body.contains(key) || !body[key].is_array()) return badRequest(std::string(key) + " must be an array of ids");
-    const auto& array = body[key];
-    if (array.size() > kMaxBulkIds)
-        return invalid(std::string(key) + " may hold at most " + std::to_string(kMaxBulkIds) + " ids");
-    std::vector<std::string> ids;
-    for (const auto& id : array) {
-        if (!id.is_string()) return badRequest(std::string(key) + " must be an array of ids");
-        ids.push_back(id.get<std::string>());
-    }
+Expected<std::vector<std::string>> bulkIds(const JsonBody& body, std::string_view field) {
+    OBSCURA_TRY(ids, body.requiredStrings(field));
+    if (ids.size() > kMaxBulkIds)
+        return invalid(std::string(field) + " may hold at most " + std::to_string(kMaxBulkIds) + " ids");
     return ids;
 }
 
 std::vector<Route> albumRoutes(AlbumService& albums) {
-    std::vector<Route> routes;
-    routes.push_back(route(Method::Get, "/api/albums", "The caller's albums, newest first, as an array (Immich)",
-                           [&albums](Request& req) { return listAlbums(albums, req); }));
-    routes.push_back(route(
-        Method::Post, "/api/albums", "Create an album {albumName, description?, assetIds?} (Immich)",
-        [&albums](Request& req) { return createAlbum(albums, req); }, BodyKind::Buffered));
-    routes.push_back(route(Method::Get, "/api/albums/{id}",
-                           "One album with its assets, newest first (?withoutAssets=true leaves them out) (Immich)",
-                           [&albums](Request& req) { return getAlbum(albums, req); }));
-    routes.push_back(route(
-        Method::Patch, "/api/albums/{id}",
-        "Rename, describe or choose the cover {albumName?, description?, albumThumbnailAssetId?}",
-        [&albums](Request& req) { return patchAlbum(albums, req); }, BodyKind::Buffered));
-    routes.push_back(route(Method::Delete, "/api/albums/{id}", "Delete an album and its share links (its assets stay)",
-                           [&albums](Request& req) { return deleteAlbum(albums, req); }));
-    return routes;
+    return {Route{.method = Method::Get,
+                  .pattern = "/api/albums",
+                  .module = "images",
+                  .summary = "The caller's albums, newest first, as an array (Immich)",
+                  .handler = [&albums](Request& req) { return listAlbums(albums, req); }},
+            Route{.method = Method::Post,
+                  .pattern = "/api/albums",
+                  .module = "images",
+                  .summary = "Create an album {albumName, description?, assetIds?} (Immich)",
+                  .body = BodyKind::Buffered,
+                  .handler = [&albums](Request& req) { return createAlbum(albums, req); }},
+            Route{.method = Method::Get,
+                  .pattern = "/api/albums/{id}",
+                  .module = "images",
+                  .summary = "One album with its assets, newest first (?withoutAssets=true leaves them out) (Immich)",
+                  .handler = [&albums](Request& req) { return getAlbum(albums, req); }},
+            Route{.method = Method::Patch,
+                  .pattern = "/api/albums/{id}",
+                  .module = "images",
+                  .summary = "Rename, describe or choose the cover {albumName?, description?, albumThumbnailAssetId?}",
+                  .body = BodyKind::Buffered,
+                  .handler = [&albums](Request& req) { return patchAlbum(albums, req); }},
+            Route{.method = Method::Delete,
+                  .pattern = "/api/albums/{id}",
+                  .module = "images",
+                  .summary = "Delete an album and its share links (its assets stay)",
+                  .handler = [&albums](Request& req) { return deleteAlbum(albums, req); }}};
 }
 
 }  // namespace obscura::images

@@ -2,12 +2,13 @@
 // Albums' routes, one source file per endpoint group (rules and transactions: album_service.hpp):
 //   album_routes.cpp         GET|POST /api/albums, GET|PATCH|DELETE /api/albums/{id}
 //   album_assets_routes.cpp  PUT|DELETE /api/albums/{id}/assets
-// and the JSON body readers the images module's routes share.
-#include <nlohmann/json_fwd.hpp>
+// and the ids rule the images module's JSON bodies share.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "obscura/base/expected.hpp"
+#include "obscura/kernel/json_body.hpp"
 #include "obscura/kernel/route.hpp"
 
 namespace obscura::images {
@@ -17,10 +18,8 @@ class AlbumService;
 std::vector<Route> albumRoutes(AlbumService& albums);
 std::vector<Route> albumAssetRoutes(AlbumService& albums);
 
-// A JSON object body, or 400.
-Expected<nlohmann::json> jsonObjectBody(const Request& req);
-// {ids:[…]} as strings (400 otherwise); at most kMaxBulkIds.
+// {field:[…]}: an array of strings (400 when absent or otherwise, JsonBody's rule), at most kMaxBulkIds (422).
 inline constexpr std::size_t kMaxBulkIds = 10000;
-Expected<std::vector<std::string>> idsField(const nlohmann::json& body, const char* key);
+Expected<std::vector<std::string>> bulkIds(const JsonBody& body, std::string_view field);
 
 }  // namespace obscura::images

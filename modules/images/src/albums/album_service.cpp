@@ -1,10 +1,11 @@
 #include "albums/album_service.hpp"
 
 #include "assets/asset_text.hpp"
-#include "obscura/base/ids.hpp"
 #include "obscura/base/clock.hpp"
-#include "obscura/storage/storage.hpp"
+#include "obscura/base/ids.hpp"
 #include "obscura/base/rfc3339.hpp"
+#include "obscura/kernel/storage_calls.hpp"
+#include "obscura/storage/storage.hpp"
 
 namespace obscura::images {
 
@@ -43,28 +44,20 @@ Expected<storage::AlbumView> AlbumService::create(const std::string& ownerId, co
     album.createdAt = formatRfc3339(nowUs);
     album.createdAtUs = nowUs;
     album.updatedAt = album.createdAt;
-    std::optional<storage::AlbumView> created;
-    OBSCURA_TRY_STATUS(storage_.transaction([&](storage::Repositories& repos) -> Status {
+    auto write = [&](storage::Repositories& repos) -> Expected<std::optional<storage::AlbumView>> {
         OBSCURA_TRY_STATUS(repos.albums().createAlbum(album));
         if (!input.assetIds.empty())
             OBSCURA_TRY_STATUS(
                 repos.albums().addAlbumAssets(album.ownerId, album.id, input.assetIds, nowUs, album.updatedAt));
-        OBSCURA_TRY(found, repos.albums().findAlbum(album.ownerId, album.id));
-        created = std::move(found);
-        return {};
-    }));
+        return repos.albums().findAlbum(album.ownerId, album.id);
+    };
+    OBSCURA_TRY(created, inTransaction(storage_, write));
     if (!created) return internalError("the new album vanished");
     return std::move(*created);
 }
 
 Expected<std::vector<storage::AlbumView>> AlbumService::list(const std::string& ownerId) {
-    std::vector<storage::AlbumView> albums;
-    OBSCURA_TRY_STATUS(storage_.run([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(found, repos.albums().listAlbums(ownerId));
-        albums = std::move(found);
-        return {};
-    }));
-    return albums;
+    return withRepos(storage_, [&](storage::Repositories& repos) { return repos.albums().listAlbums(ownerId); });
 }
 
 Expected<storage::AlbumView> AlbumService::owned(const std::string& ownerId, const std::string& id) {
@@ -82,31 +75,26 @@ Expected<storage::AlbumView> AlbumService::update(const storage::AlbumView& albu
     if (update.name) OBSCURA_TRY_STATUS(checkName(*update.name));
     if (update.description) OBSCURA_TRY_STATUS(checkDescription(*update.description));
     update.updatedAt = formatRfc3339(clock_.nowUs());
-    std::optional<storage::AlbumView> updated;
-    OBSCURA_TRY_STATUS(storage_.transaction([&](storage::Repositories& repos) -> Status {
+    auto write = [&](storage::Repositories& repos) -> Expected<std::optional<storage::AlbumView>> {
         if (update.thumbnailAssetId && *update.thumbnailAssetId) {
             const auto& coverId = **update.thumbnailAssetId;
             OBSCURA_TRY(inAlbum, repos.albums().albumHasAsset(ownerId, albumId, coverId));
             if (!inAlbum) return invalid("albumThumbnailAssetId must be an asset of this album");
         }
-        OBSCURA_TRY(write, repos.albums().updateAlbum(ownerId, albumId, update));
-        if (write == storage::AssetWrite::NotFound) return notFound("album not found");
-        OBSCURA_TRY(found, repos.albums().findAlbum(ownerId, albumId));
-        updated = std::move(found);
-        return {};
-    }));
+        OBSCURA_TRY(written, repos.albums().updateAlbum(ownerId, albumId, update));
+        if (written == storage::AssetWrite::NotFound) return notFound("album not found");
+        return repos.albums().findAlbum(ownerId, albumId);
+    };
+    OBSCURA_TRY(updated, inTransaction(storage_, write));
     if (!updated) return notFound("album not found");
     return std::move(*updated);
 }
 
 Status AlbumService::remove(const std::string& ownerId, const std::string& albumId) {
     if (!isUuid(albumId)) return notFound("album not found");
-    bool deleted = false;
-    OBSCURA_TRY_STATUS(storage_.run([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(done, repos.albums().deleteAlbum(ownerId, albumId));
-        deleted = done;
-        return {};
-    }));
+    OBSCURA_TRY(deleted, withRepos(storage_, [&](storage::Repositories& repos) {
+                    return repos.albums().deleteAlbum(ownerId, albumId);
+                }));
     if (!deleted) return notFound("album not found");
     return {};
 }
@@ -131,18 +119,12 @@ Expected<std::vector<AlbumAssetOutcome>> AlbumService::changeAssets(const storag
         if (isUuid(id)) valid.push_back(id);
     const auto nowUs = clock_.nowUs();
     const auto updatedAt = formatRfc3339(nowUs);
-    std::vector<storage::AlbumAssetChange> changes;
-    OBSCURA_TRY_STATUS(storage_.transaction([&](storage::Repositories& repos) -> Status {
-        if (valid.empty()) return {};
-        if (add) {
-            OBSCURA_TRY(done, repos.albums().addAlbumAssets(ownerId, albumId, valid, nowUs, updatedAt));
-            changes = std::move(done);
-        } else {
-            OBSCURA_TRY(done, repos.albums().removeAlbumAssets(ownerId, albumId, valid, updatedAt));
-            changes = std::move(done);
-        }
-        return {};
-    }));
+    auto write = [&](storage::Repositories& repos) -> Expected<std::vector<storage::AlbumAssetChange>> {
+        if (valid.empty()) return std::vector<storage::AlbumAssetChange>{};
+        if (add) return repos.albums().addAlbumAssets(ownerId, albumId, valid, nowUs, updatedAt);
+        return repos.albums().removeAlbumAssets(ownerId, albumId, valid, updatedAt);
+    };
+    OBSCURA_TRY(changes, inTransaction(storage_, write));
     std::vector<AlbumAssetOutcome> outcomes;
     outcomes.reserve(ids.size());
     std::size_t next = 0;
@@ -156,12 +138,8 @@ Expected<std::vector<AlbumAssetOutcome>> AlbumService::changeAssets(const storag
 
 Expected<storage::AlbumView> ownedAlbum(storage::Storage& storage, const std::string& ownerId, const std::string& id) {
     if (!isUuid(id)) return notFound("album not found");
-    std::optional<storage::AlbumView> found;
-    OBSCURA_TRY_STATUS(storage.run([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(album, repos.albums().findAlbum(ownerId, id));
-        found = std::move(album);
-        return {};
-    }));
+    OBSCURA_TRY(
+        found, withRepos(storage, [&](storage::Repositories& repos) { return repos.albums().findAlbum(ownerId, id); }));
     if (!found) return notFound("album not found");
     return std::move(*found);
 }
@@ -180,12 +158,8 @@ Expected<std::vector<storage::AssetRecord>> allPagesOf(storage::Storage& storage
     std::vector<storage::AssetRecord> out;
     // Keyset pages to the end, page by page so no query is unbounded.
     for (;;) {
-        storage::AssetPage page;
-        OBSCURA_TRY_STATUS(storage.run([&](storage::Repositories& repos) -> Status {
-            OBSCURA_TRY(found, repos.images().listAssets(query));
-            page = std::move(found);
-            return {};
-        }));
+        OBSCURA_TRY(page,
+                    withRepos(storage, [&](storage::Repositories& repos) { return repos.images().listAssets(query); }));
         for (auto& asset : page.items) out.push_back(std::move(asset));
         if (!page.hasMore || out.empty()) break;
         query.after = storage::AssetCursor{out.back().takenAtUs, out.back().id};

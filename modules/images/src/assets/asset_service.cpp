@@ -6,6 +6,7 @@
 #include "obscura/images/events.hpp"
 #include "obscura/kernel/bus.hpp"
 #include "obscura/kernel/job_queue.hpp"
+#include "obscura/kernel/storage_calls.hpp"
 #include "obscura/storage/storage.hpp"
 
 namespace obscura::images {
@@ -21,38 +22,27 @@ AssetService::AssetService(storage::Storage& storage, Bus& bus, JobQueue& jobs)
     : storage_(storage), bus_(bus), jobs_(jobs) {}
 
 Expected<std::optional<storage::AssetRecord>> AssetService::find(const std::string& ownerId, const std::string& id) {
-    std::optional<storage::AssetRecord> found;
-    OBSCURA_TRY_STATUS(storage_.run([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(asset, repos.images().findAsset(ownerId, id));
-        found = std::move(asset);
-        return {};
-    }));
-    return found;
+    return withRepos(storage_, [&](storage::Repositories& repos) { return repos.images().findAsset(ownerId, id); });
 }
 
 Expected<std::optional<storage::AssetRecord>> AssetService::update(const std::string& ownerId, const std::string& id,
                                                                    storage::AssetUpdate update) {
     update.updatedAt = formatRfc3339(jobs_.clock().nowUs());
-    std::optional<storage::AssetRecord> updated;
-    OBSCURA_TRY_STATUS(storage_.transaction([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(write, repos.images().updateAsset(ownerId, id, update));
-        if (write == storage::AssetWrite::NotFound) return {};
-        OBSCURA_TRY(asset, repos.images().findAsset(ownerId, id));
-        updated = std::move(asset);
-        return {};
-    }));
+    auto write = [&](storage::Repositories& repos) -> Expected<std::optional<storage::AssetRecord>> {
+        OBSCURA_TRY(written, repos.images().updateAsset(ownerId, id, update));
+        if (written == storage::AssetWrite::NotFound) return std::optional<storage::AssetRecord>();
+        return repos.images().findAsset(ownerId, id);
+    };
+    OBSCURA_TRY(updated, inTransaction(storage_, write));
     if (updated) bus_.publish(AssetUpdated{id, ownerId});
     return updated;
 }
 
 Expected<bool> AssetService::trash(const std::string& ownerId, const std::string& id) {
-    storage::AssetWrite write = storage::AssetWrite::NotFound;
-    OBSCURA_TRY_STATUS(storage_.run([&](storage::Repositories& repos) -> Status {
-        const std::int64_t now = jobs_.clock().nowUs();
-        OBSCURA_TRY(result, repos.images().trashAsset(ownerId, id, formatRfc3339(now), now));
-        write = result;
-        return {};
-    }));
+    OBSCURA_TRY(write, withRepos(storage_, [&](storage::Repositories& repos) {
+                    const std::int64_t now = jobs_.clock().nowUs();
+                    return repos.images().trashAsset(ownerId, id, formatRfc3339(now), now);
+                }));
     if (write == storage::AssetWrite::NotFound) return false;
     if (write == storage::AssetWrite::Changed) {
         bus_.publish(AssetTrashed{id, ownerId});
@@ -62,16 +52,15 @@ Expected<bool> AssetService::trash(const std::string& ownerId, const std::string
 }
 
 Expected<bool> AssetService::deletePermanently(const std::string& ownerId, const std::string& id) {
-    bool deleted = false;
-    OBSCURA_TRY_STATUS(storage_.transaction([&](storage::Repositories& repos) -> Status {
+    auto remove = [&](storage::Repositories& repos) -> Expected<bool> {
         OBSCURA_TRY(asset, repos.images().findAsset(ownerId, id));
-        if (!asset) return {};
+        if (!asset) return false;
         OBSCURA_TRY(gone, repos.images().deleteAsset(ownerId, id, false));
-        if (!gone) return {};
+        if (!gone) return false;
         OBSCURA_TRY_STATUS(enqueueAssetFilesDeletion(repos, *asset, jobs_.clock()));
-        deleted = true;
-        return {};
-    }));
+        return true;
+    };
+    OBSCURA_TRY(deleted, inTransaction(storage_, remove));
     if (deleted) {
         jobs_.wake(kDeleteAssetFilesJob);
         bus_.publish(AssetDeleted{id, ownerId});
@@ -80,28 +69,26 @@ Expected<bool> AssetService::deletePermanently(const std::string& ownerId, const
 }
 
 Expected<std::int64_t> AssetService::restore(const std::string& ownerId, const std::vector<std::string>& ids) {
-    std::vector<std::string> restored;
-    OBSCURA_TRY_STATUS(storage_.transaction([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(done, repos.images().restoreAssets(ownerId, ids, formatRfc3339(jobs_.clock().nowUs())));
-        restored = std::move(done);
-        return {};
-    }));
+    OBSCURA_TRY(restored, inTransaction(storage_, [&](storage::Repositories& repos) {
+                    return repos.images().restoreAssets(ownerId, ids, formatRfc3339(jobs_.clock().nowUs()));
+                }));
     for (const auto& id : restored) bus_.publish(AssetRestored{id, ownerId});
     return static_cast<std::int64_t>(restored.size());
 }
 
 Expected<std::int64_t> AssetService::deleteBatch(const std::vector<storage::AssetRecord>& batch, bool onlyIfTrashed) {
-    std::vector<const storage::AssetRecord*> deleted;
-    OBSCURA_TRY_STATUS(storage_.transaction([&](storage::Repositories& repos) -> Status {
-        deleted.clear();  // a retried callback starts over
+    // A retried transaction runs the lambda again from an empty list: only its last run's list is kept.
+    auto remove = [&](storage::Repositories& repos) -> Expected<std::vector<const storage::AssetRecord*>> {
+        std::vector<const storage::AssetRecord*> gone;
         for (const auto& asset : batch) {
-            OBSCURA_TRY(gone, repos.images().deleteAsset(asset.ownerId, asset.id, onlyIfTrashed));
-            if (!gone) continue;  // restored or deleted meanwhile
+            OBSCURA_TRY(deleted, repos.images().deleteAsset(asset.ownerId, asset.id, onlyIfTrashed));
+            if (!deleted) continue;  // restored or deleted meanwhile
             OBSCURA_TRY_STATUS(enqueueAssetFilesDeletion(repos, asset, jobs_.clock()));
-            deleted.push_back(&asset);
+            gone.push_back(&asset);
         }
-        return {};
-    }));
+        return gone;
+    };
+    OBSCURA_TRY(deleted, inTransaction(storage_, remove));
     if (!deleted.empty()) jobs_.wake(kDeleteAssetFilesJob);
     for (const auto* asset : deleted) bus_.publish(AssetDeleted{asset->id, asset->ownerId});
     return static_cast<std::int64_t>(deleted.size());
@@ -115,12 +102,8 @@ Expected<std::int64_t> AssetService::emptyTrash(const std::string& ownerId) {
     query.filter.archived.reset();
     query.limit = kDeleteBatch;
     while (true) {
-        storage::AssetPage page;
-        OBSCURA_TRY_STATUS(storage_.run([&](storage::Repositories& repos) -> Status {
-            OBSCURA_TRY(found, repos.images().listAssets(query));
-            page = std::move(found);
-            return {};
-        }));
+        OBSCURA_TRY(
+            page, withRepos(storage_, [&](storage::Repositories& repos) { return repos.images().listAssets(query); }));
         if (page.items.empty()) break;
         OBSCURA_TRY(count, deleteBatch(page.items, true));
         total += count;
@@ -134,12 +117,9 @@ Expected<std::int64_t> AssetService::emptyTrash(const std::string& ownerId) {
 Expected<std::int64_t> AssetService::purgeTrashedBefore(std::int64_t cutoffUs) {
     std::int64_t total = 0;
     while (true) {
-        std::vector<storage::AssetRecord> due;
-        OBSCURA_TRY_STATUS(storage_.run([&](storage::Repositories& repos) -> Status {
-            OBSCURA_TRY(found, repos.images().listTrashedBefore(cutoffUs, kDeleteBatch));
-            due = std::move(found);
-            return {};
-        }));
+        OBSCURA_TRY(due, withRepos(storage_, [&](storage::Repositories& repos) {
+                        return repos.images().listTrashedBefore(cutoffUs, kDeleteBatch);
+                    }));
         if (due.empty()) break;
         OBSCURA_TRY(count, deleteBatch(due, true));
         total += count;

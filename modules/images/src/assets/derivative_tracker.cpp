@@ -1,13 +1,13 @@
 #include "assets/derivative_tracker.hpp"
 
-#include "assets/derivative_signal.hpp"
-
 #include <filesystem>
 #include <system_error>
 
+#include "assets/derivative_signal.hpp"
 #include "obscura/base/ids.hpp"
 #include "obscura/images/events.hpp"
 #include "obscura/kernel/log.hpp"
+#include "obscura/kernel/storage_calls.hpp"
 #include "obscura/storage/storage.hpp"
 
 namespace obscura::images {
@@ -41,8 +41,8 @@ DerivativeTracker::DerivativeTracker(storage::Storage& storage, std::string data
     : storage_(storage), dataDir_(std::move(dataDir)) {}
 
 void DerivativeTracker::start(Bus& bus) {
-    created_ = bus.subscribe<DerivativeCreated>("images.derivatives",
-                                                [this](const DerivativeCreated& e) { onCreated(e); });
+    created_ =
+        bus.subscribe<DerivativeCreated>("images.derivatives", [this](const DerivativeCreated& e) { onCreated(e); });
     failed_ = bus.subscribe<DerivativeFailed>("images.derivatives", [this](const DerivativeFailed& e) { onFailed(e); });
 }
 
@@ -57,17 +57,15 @@ namespace {
 // then finds it written and costs a read, not another durable write.
 bool alreadyRecorded(storage::Storage& storage, const std::string& ownerId, const std::string& assetId,
                      const std::string& kind, const std::string& state, std::int64_t version) {
-    bool same = false;
-    (void)storage.run([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(row, repos.images().findAsset(ownerId, assetId));
-        if (!row) return {};
-        const auto& d = kind == storage::kDerivativeThumbnail ? row->thumbnail
-                        : kind == storage::kDerivativePreview ? row->preview
-                                                              : row->video;
-        same = d.state == state && (state != storage::kDerivativeReady || d.version >= version);
-        return {};
-    });
-    return same;
+    // A failed read is "not recorded": the write that follows is the safe side.
+    const auto row =
+        withRepos(storage, [&](storage::Repositories& repos) { return repos.images().findAsset(ownerId, assetId); });
+    if (!row || !*row) return false;
+    const storage::AssetRecord& asset = **row;
+    const auto& d = kind == storage::kDerivativeThumbnail ? asset.thumbnail
+                    : kind == storage::kDerivativePreview ? asset.preview
+                                                          : asset.video;
+    return d.state == state && (state != storage::kDerivativeReady || d.version >= version);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "assets/asset_routes.hpp"
 #include "assets/listing_cache.hpp"
 #include "assets/listing_params.hpp"
+#include "obscura/kernel/storage_calls.hpp"
 #include "obscura/storage/storage.hpp"
 
 namespace obscura::images {
@@ -27,49 +28,51 @@ Expected<Response> answerListing(Listings listings, const Request& req, const st
     if (query.filter.albumId)
         OBSCURA_TRY_STATUS(ownedAlbum(listings.storage, query.filter.ownerId, *query.filter.albumId));
     const std::string key = cacheKey(req, query);
-    std::shared_ptr<const std::string> cached;
-    storage::AssetPage page;
-    std::int64_t version = 0;
-    OBSCURA_TRY_STATUS(listings.storage.run([&](storage::Repositories& repos) -> Status {
+    // A page from the cache, or the page read now and the version it was read at.
+    struct Found {
+        std::shared_ptr<const std::string> cached;
+        storage::AssetPage page;
+        std::int64_t version = 0;
+    };
+    auto read = [&](storage::Repositories& repos) -> Expected<Found> {
+        Found out;
         // The version before the page: a write landing in between makes the page newer than its version,
         // which only costs the next request a miss; the other order could keep a stale page.
         if (listings.cache.enabled()) {
             OBSCURA_TRY(current, repos.images().libraryVersion(query.filter.ownerId));
-            version = current;
-            cached = listings.cache.find(key, version);
-            if (cached) return {};
+            out.version = current;
+            out.cached = listings.cache.find(key, out.version);
+            if (out.cached) return out;
         }
-        auto found = repos.images().listAssets(query);
-        if (!found) {
+        auto page = repos.images().listAssets(query);
+        if (!page) {
             // The parameters were checked already; what the plugin still refuses is the request's fault.
-            if (found.error().code == ErrorCode::Invalid) return badRequest(found.error().message);
-            return std::move(found).error();
+            if (page.error().code == ErrorCode::Invalid) return badRequest(page.error().message);
+            return std::move(page).error();
         }
-        page = std::move(*found);
-        return {};
-    }));
-    if (cached) return Response::json(200, std::move(cached));
+        out.page = std::move(*page);
+        return out;
+    };
+    OBSCURA_TRY(found, withRepos(listings.storage, read));
+    if (found.cached) return Response::json(200, std::move(found.cached));
+    const storage::AssetPage& page = found.page;
     std::string next;
-    if (page.hasMore && !page.items.empty())
-        next = encodeCursor({page.items.back().takenAtUs, page.items.back().id});
+    if (page.hasMore && !page.items.empty()) next = encodeCursor({page.items.back().takenAtUs, page.items.back().id});
     auto body = std::make_shared<const std::string>(assetPageJson(page, next));
-    listings.cache.store(key, version, body);
+    listings.cache.store(key, found.version, body);
     return Response::json(200, std::move(body));
 }
 
 std::vector<Route> listingRoutes(Listings listings) {
-    Route route;
-    route.method = Method::Get;
-    route.pattern = "/api/assets";
-    route.auth = AuthPolicy::User;
-    route.module = "images";
-    route.summary = "The caller's assets, newest first: limit, cursor, order, from, to, tag, albumId, favorite, "
-                    "archived, type, q";
-    route.handler = [listings](Request& req) -> Expected<Response> {
-        OBSCURA_TRY(query, parseListing(req, req.principal->userId, Listing::Assets));
-        return answerListing(listings, req, query);
-    };
-    return {route};
+    return {Route{.method = Method::Get,
+                  .pattern = "/api/assets",
+                  .module = "images",
+                  .summary = "The caller's assets, newest first: limit, cursor, order, from, to, tag, albumId, "
+                             "favorite, archived, type, q",
+                  .handler = [listings](Request& req) -> Expected<Response> {
+                      OBSCURA_TRY(query, parseListing(req, req.principal->userId, Listing::Assets));
+                      return answerListing(listings, req, query);
+                  }}};
 }
 
 }  // namespace obscura::images

@@ -6,17 +6,14 @@
 namespace obscura::images {
 
 std::vector<Route> searchRoutes(Listings listings) {
-    Route route;
-    route.method = Method::Get;
-    route.pattern = "/api/search";
-    route.auth = AuthPolicy::User;
-    route.module = "images";
-    route.summary = "Search the caller's assets by words of title, description, tags, file name and camera";
-    route.handler = [listings](Request& req) -> Expected<Response> {
-        OBSCURA_TRY(query, parseListing(req, req.principal->userId, Listing::Search));
-        return answerListing(listings, req, query);
-    };
-    return {route};
+    return {Route{.method = Method::Get,
+                  .pattern = "/api/search",
+                  .module = "images",
+                  .summary = "Search the caller's assets by words of title, description, tags, file name and camera",
+                  .handler = [listings](Request& req) -> Expected<Response> {
+                      OBSCURA_TRY(query, parseListing(req, req.principal->userId, Listing::Search));
+                      return answerListing(listings, req, query);
+                  }}};
 }
 
 }  // namespace obscura::images

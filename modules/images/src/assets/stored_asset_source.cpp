@@ -5,6 +5,7 @@
 #include "library/library_layout.hpp"
 #include "obscura/base/ids.hpp"
 #include "obscura/images/media_types.hpp"
+#include "obscura/kernel/storage_calls.hpp"
 #include "obscura/storage/storage.hpp"
 
 namespace obscura::images {
@@ -20,19 +21,17 @@ void StoredAssetSource::countServedBytes(const std::string& ownerId, std::uint64
 Status StoredAssetSource::recordDerivatives(const SourceAsset& asset, const std::vector<DerivativeState>& states) {
     std::vector<DerivativeTracker::Change> changes;
     for (const auto& d : states)
-        changes.push_back({d.kind, d.ready ? storage::kDerivativeReady : storage::kDerivativeFailed, d.ready ? d.version : 0});
+        changes.push_back(
+            {d.kind, d.ready ? storage::kDerivativeReady : storage::kDerivativeFailed, d.ready ? d.version : 0});
     return tracker_.record(asset.id, asset.ownerId, changes);
 }
 
 Expected<std::optional<SourceAsset>> StoredAssetSource::find(const std::string& ownerId, const std::string& assetId) {
     // Ids reach paths below: only UUIDs do.
     if (!isUuid(ownerId) || !isUuid(assetId)) return std::optional<SourceAsset>{};
-    std::optional<storage::AssetRecord> record;
-    OBSCURA_TRY_STATUS(storage_.run([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(found, repos.images().findAsset(ownerId, assetId));
-        record = std::move(found);
-        return {};
-    }));
+    OBSCURA_TRY(record, withRepos(storage_, [&](storage::Repositories& repos) {
+                    return repos.images().findAsset(ownerId, assetId);
+                }));
     if (!record) return std::optional<SourceAsset>{};
     const MediaType* type = mediaTypeByMime(record->mimeType);
     if (type == nullptr)

@@ -2,17 +2,15 @@
 
 #include "obscura/base/clock.hpp"
 #include "obscura/base/rfc3339.hpp"
+#include "obscura/kernel/storage_calls.hpp"
 #include "obscura/storage/storage.hpp"
 
 namespace obscura::images {
 
 Expected<auth::Usage> ImagesUsage::usage(const std::string& userId) {
-    storage::AssetUsage figures;
-    OBSCURA_TRY_STATUS(storage_.run([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(found, repos.images().usage(userId, utcMonth(clock_.nowUs())));
-        figures = found;
-        return {};
-    }));
+    OBSCURA_TRY(figures, withRepos(storage_, [&](storage::Repositories& repos) {
+                    return repos.images().usage(userId, utcMonth(clock_.nowUs()));
+                }));
     auth::Usage usage;
     usage.assets = figures.assets;
     usage.images = figures.images;

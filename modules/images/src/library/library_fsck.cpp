@@ -12,6 +12,7 @@
 #include "library/library_layout.hpp"
 #include "library/library_walk.hpp"
 #include "obscura/base/ids.hpp"
+#include "obscura/kernel/storage_calls.hpp"
 #include "obscura/storage/storage.hpp"
 #include "upload/asset_importer.hpp"
 #include "upload/durability_ops.hpp"
@@ -35,35 +36,26 @@ std::string ownerOf(const std::string& relativePath) {
 }
 
 Expected<bool> hasRow(storage::Storage& storage, const std::string& relativePath) {
-    bool found = false;
-    OBSCURA_TRY_STATUS(storage.run([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(row, repos.images().findAssetByStoragePath(relativePath));
-        found = row.has_value();
-        return {};
-    }));
-    return found;
+    OBSCURA_TRY(row, withRepos(storage, [&](storage::Repositories& repos) {
+                    return repos.images().findAssetByStoragePath(relativePath);
+                }));
+    return row.has_value();
 }
 
 Expected<bool> userExists(storage::Storage& storage, const std::string& userId) {
-    bool found = false;
-    OBSCURA_TRY_STATUS(storage.run([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(user, repos.auth().findUserById(userId));
-        found = user.has_value();
-        return {};
-    }));
-    return found;
+    OBSCURA_TRY(user,
+                withRepos(storage, [&](storage::Repositories& repos) { return repos.auth().findUserById(userId); }));
+    return user.has_value();
 }
 
 // The state of the job that removes this asset's files, if one was ever scheduled: it is keyed by the asset id
 // (one per asset, ever).
 Expected<std::optional<std::string>> deletionJobState(storage::Storage& storage, const std::string& assetId) {
-    std::optional<std::string> state;
-    OBSCURA_TRY_STATUS(storage.run([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(job, repos.jobs().findJobByDedupeKey(kDeleteAssetFilesJob, assetId));
-        if (job) state = job->state;
-        return {};
-    }));
-    return state;
+    OBSCURA_TRY(job, withRepos(storage, [&](storage::Repositories& repos) {
+                    return repos.jobs().findJobByDedupeKey(kDeleteAssetFilesJob, assetId);
+                }));
+    if (!job) return std::optional<std::string>();
+    return std::optional<std::string>(job->state);
 }
 
 // Moves a file to <dataDir>/lost+found/<its path below library/>, never replacing anything there.
@@ -129,12 +121,9 @@ Status checkRows(storage::Storage& storage, const std::string& dataDir, const Fs
                  FsckReport& report) {
     std::string after;
     for (;;) {
-        std::vector<storage::AssetRecord> page;
-        OBSCURA_TRY_STATUS(storage.run([&](storage::Repositories& repos) -> Status {
-            OBSCURA_TRY(rows, repos.images().listAllAssets(after, kRowPage));
-            page = std::move(rows);
-            return {};
-        }));
+        OBSCURA_TRY(page, withRepos(storage, [&](storage::Repositories& repos) {
+                        return repos.images().listAllAssets(after, kRowPage);
+                    }));
         if (page.empty()) return {};
         after = page.back().id;
         for (const auto& a : page) {
@@ -156,11 +145,8 @@ Status checkRows(storage::Storage& storage, const std::string& dataDir, const Fs
                 continue;
             }
             if (options.repair && mark) {
-                auto written = storage.run([&](storage::Repositories& repos) -> Status {
-                    OBSCURA_TRY(w, repos.images().setFileMissing(a.id, *mark));
-                    (void)w;
-                    return {};
-                });
+                auto written = withRepos(
+                    storage, [&](storage::Repositories& repos) { return repos.images().setFileMissing(a.id, *mark); });
                 if (written) {
                     p.action = *mark ? "marked fileMissing" : "fileMissing cleared";
                 } else {

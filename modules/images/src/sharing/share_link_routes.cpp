@@ -14,40 +14,39 @@ namespace obscura::images {
 
 namespace {
 
+// Present and not null: share links treat a null field as an absent one (as they always have).
+bool given(const JsonBody& body, const char* field) { return body.has(field) && !body.json().at(field).is_null(); }
+
 // {albumId? | assetIds?, expiresAt?, password?, allowDownload?}; each field's rule is checked as it is read, so
 // the first bad field decides the answer.
 Expected<NewShareLink> readNewLink(const ShareLinkService& links, const Request& req) {
-    OBSCURA_TRY(body, jsonObjectBody(req));
+    OBSCURA_TRY(body, JsonBody::parse(req));
     NewShareLink link;
-    const bool hasAlbum = body.contains("albumId") && !body["albumId"].is_null();
-    const bool hasAssets = body.contains("assetIds") && !body["assetIds"].is_null();
-    if (hasAlbum == hasAssets) return badRequest("a share link needs either albumId or assetIds");
+    const bool hasAlbum = given(body, "albumId");
+    if (hasAlbum == given(body, "assetIds")) return badRequest("a share link needs either albumId or assetIds");
     if (hasAlbum) {
-        if (!body["albumId"].is_string()) return badRequest("albumId must be an album id");
-        link.albumId = body["albumId"].get<std::string>();
+        OBSCURA_TRY(albumId, body.requiredString("albumId"));
+        link.albumId = std::move(albumId);
     } else {
-        OBSCURA_TRY(ids, idsField(body, "assetIds"));
+        OBSCURA_TRY(ids, bulkIds(body, "assetIds"));
         OBSCURA_TRY_STATUS(ShareLinkService::checkAssetCount(ids.size()));
         link.assetIds = std::move(ids);
     }
-    if (body.contains("expiresAt") && !body["expiresAt"].is_null()) {
-        if (!body["expiresAt"].is_string()) return badRequest("expiresAt must be an RFC 3339 time");
-        auto parsed = parseRfc3339(body["expiresAt"].get<std::string>());
+    if (given(body, "expiresAt")) {
+        OBSCURA_TRY(expiresAt, body.requiredString("expiresAt"));
+        auto parsed = parseRfc3339(expiresAt);
         if (!parsed) return invalid("expiresAt must be an RFC 3339 time with offset");
         OBSCURA_TRY_STATUS(links.checkExpiry(parsed->utcUs));
         link.expiresAt = parsed->text;
         link.expiresAtUs = parsed->utcUs;
     }
-    if (body.contains("password") && !body["password"].is_null()) {
-        if (!body["password"].is_string()) return badRequest("password must be a string");
-        auto password = body["password"].get<std::string>();
+    if (given(body, "password")) {
+        OBSCURA_TRY(password, body.requiredString("password"));
         OBSCURA_TRY_STATUS(ShareLinkService::checkPassword(password));
         link.password = std::move(password);
     }
-    if (body.contains("allowDownload")) {
-        if (!body["allowDownload"].is_boolean()) return badRequest("allowDownload must be true or false");
-        link.allowDownload = body["allowDownload"].get<bool>();
-    }
+    OBSCURA_TRY(allowDownload, body.optionalBool("allowDownload"));
+    if (allowDownload) link.allowDownload = *allowDownload;
     return link;
 }
 
@@ -69,31 +68,25 @@ Expected<Response> deleteLink(ShareLinkService& links, Request& req) {
     return Response::noContent();
 }
 
-Route route(Method method, std::string pattern, std::string summary, Handler handler, BodyKind body = BodyKind::None) {
-    Route r;
-    r.method = method;
-    r.pattern = std::move(pattern);
-    r.auth = AuthPolicy::User;
-    r.module = "images";
-    r.summary = std::move(summary);
-    r.body = body;
-    r.handler = std::move(handler);
-    return r;
-}
-
 }  // namespace
 
 std::vector<Route> shareLinkRoutes(ShareLinkService& links) {
-    std::vector<Route> routes;
-    routes.push_back(route(Method::Get, "/api/shared-links", "The caller's share links, newest first",
-                           [&links](Request& req) { return listLinks(links, req); }));
-    routes.push_back(route(
-        Method::Post, "/api/shared-links",
-        "Share an album or assets {albumId? | assetIds?, expiresAt?, password?, allowDownload?}",
-        [&links](Request& req) { return createLink(links, req); }, BodyKind::Buffered));
-    routes.push_back(route(Method::Delete, "/api/shared-links/{id}", "Revoke a share link",
-                           [&links](Request& req) { return deleteLink(links, req); }));
-    return routes;
+    return {Route{.method = Method::Get,
+                  .pattern = "/api/shared-links",
+                  .module = "images",
+                  .summary = "The caller's share links, newest first",
+                  .handler = [&links](Request& req) { return listLinks(links, req); }},
+            Route{.method = Method::Post,
+                  .pattern = "/api/shared-links",
+                  .module = "images",
+                  .summary = "Share an album or assets {albumId? | assetIds?, expiresAt?, password?, allowDownload?}",
+                  .body = BodyKind::Buffered,
+                  .handler = [&links](Request& req) { return createLink(links, req); }},
+            Route{.method = Method::Delete,
+                  .pattern = "/api/shared-links/{id}",
+                  .module = "images",
+                  .summary = "Revoke a share link",
+                  .handler = [&links](Request& req) { return deleteLink(links, req); }}};
 }
 
 }  // namespace obscura::images

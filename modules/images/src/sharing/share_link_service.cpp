@@ -4,10 +4,11 @@
 
 #include "albums/album_service.hpp"
 #include "obscura/auth/password_guard.hpp"
-#include "obscura/base/ids.hpp"
 #include "obscura/base/clock.hpp"
-#include "obscura/storage/storage.hpp"
+#include "obscura/base/ids.hpp"
 #include "obscura/base/rfc3339.hpp"
+#include "obscura/kernel/storage_calls.hpp"
+#include "obscura/storage/storage.hpp"
 #include "sharing/link_secrets.hpp"
 
 namespace obscura::images {
@@ -98,35 +99,24 @@ Expected<storage::SharedLinkRecord> ShareLinkService::create(const std::string& 
 }
 
 Expected<std::vector<storage::SharedLinkRecord>> ShareLinkService::list(const std::string& ownerId) {
-    std::vector<storage::SharedLinkRecord> links;
-    OBSCURA_TRY_STATUS(storage_.run([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(found, repos.sharedLinks().listSharedLinks(ownerId));
-        links = std::move(found);
-        return {};
-    }));
-    return links;
+    return withRepos(storage_,
+                     [&](storage::Repositories& repos) { return repos.sharedLinks().listSharedLinks(ownerId); });
 }
 
 Status ShareLinkService::revoke(const std::string& ownerId, const std::string& linkId) {
     if (!isUuid(linkId)) return linkNotFound();
-    bool deleted = false;
-    OBSCURA_TRY_STATUS(storage_.run([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(done, repos.sharedLinks().deleteSharedLink(ownerId, linkId));
-        deleted = done;
-        return {};
-    }));
+    OBSCURA_TRY(deleted, withRepos(storage_, [&](storage::Repositories& repos) {
+                    return repos.sharedLinks().deleteSharedLink(ownerId, linkId);
+                }));
     if (!deleted) return linkNotFound();
     return {};
 }
 
 Expected<storage::SharedLinkRecord> ShareLinkService::find(const std::string& key) {
     if (key.empty() || key.size() > kMaxKeyLength) return linkNotFound();
-    std::optional<storage::SharedLinkRecord> found;
-    OBSCURA_TRY_STATUS(storage_.run([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(link, repos.sharedLinks().findSharedLinkByKeyHash(linkKeyHash(key)));
-        found = std::move(link);
-        return {};
-    }));
+    OBSCURA_TRY(found, withRepos(storage_, [&](storage::Repositories& repos) {
+                    return repos.sharedLinks().findSharedLinkByKeyHash(linkKeyHash(key));
+                }));
     // The hash matched; comparing the keys themselves (in constant time) guards against a hash collision.
     if (!found || !equalSecrets(found->key, key)) return linkNotFound();
     if (found->expiresAtUs && *found->expiresAtUs <= clock_.nowUs()) return linkNotFound();
@@ -176,14 +166,12 @@ Expected<std::vector<storage::AssetRecord>> ShareLinkService::assets(const stora
 Expected<storage::AssetRecord> ShareLinkService::asset(const storage::SharedLinkRecord& link,
                                                        const std::string& assetId) {
     if (!isUuid(assetId)) return notFound("asset not found");
-    std::optional<storage::AssetRecord> found;
-    OBSCURA_TRY_STATUS(storage_.run([&](storage::Repositories& repos) -> Status {
+    auto read = [&](storage::Repositories& repos) -> Expected<std::optional<storage::AssetRecord>> {
         OBSCURA_TRY(shown, repos.sharedLinks().sharedLinkHasAsset(link.id, assetId));
-        if (!shown) return {};
-        OBSCURA_TRY(asset, repos.images().findAsset(link.ownerId, assetId));
-        found = std::move(asset);
-        return {};
-    }));
+        if (!shown) return std::optional<storage::AssetRecord>();
+        return repos.images().findAsset(link.ownerId, assetId);
+    };
+    OBSCURA_TRY(found, withRepos(storage_, read));
     if (!found || found->isTrashed) return notFound("asset not found");
     return std::move(*found);
 }

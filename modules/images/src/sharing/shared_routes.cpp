@@ -5,9 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "albums/album_json.hpp"
-#include "albums/album_routes.hpp"
 #include "assets/asset_json.hpp"
 #include "download_handler.hpp"
+#include "obscura/kernel/json_body.hpp"
 #include "sharing/share_link_routes.hpp"
 #include "sharing/share_link_service.hpp"
 
@@ -57,9 +57,9 @@ Expected<Response> unlock(Deps& deps, Request& req) {
     if (!link.passwordHash) return Response::noContent();
     // Throttled before the body is read and before any hashing, per link and per client IP, like sign-ins.
     OBSCURA_TRY_STATUS(deps.links.throttle(link, req.clientIp));
-    OBSCURA_TRY(body, jsonObjectBody(req));
-    if (!body.contains("password") || !body["password"].is_string()) return badRequest("password is required");
-    OBSCURA_TRY(token, deps.links.unlock(link, body["password"].get<std::string>(), req.clientIp));
+    OBSCURA_TRY(body, JsonBody::parse(req));
+    OBSCURA_TRY(password, body.requiredString("password"));
+    OBSCURA_TRY(token, deps.links.unlock(link, password, req.clientIp));
     Response response = Response::noContent();
     std::string cookie =
         std::string(kUnlockCookie) + "=" + token + "; Path=/api/shared/" + key + "; HttpOnly; SameSite=Lax";
@@ -80,41 +80,42 @@ Expected<Response> media(Deps& deps, Request& req, std::string_view what) {
     return serveDerivative(deps.downloads, req, asset, kind);
 }
 
-Route route(Method method, std::string pattern, std::string summary, Handler handler, BodyKind body = BodyKind::None) {
-    Route r;
-    r.method = method;
-    r.pattern = std::move(pattern);
-    r.auth = AuthPolicy::ShareLink;
-    r.module = "images";
-    r.summary = std::move(summary);
-    r.body = body;
-    r.handler = std::move(handler);
-    return r;
-}
-
 }  // namespace
 
 std::vector<Route> sharedRoutes(ShareLinkService& links, DownloadDeps& downloads) {
     // Owned by the route handlers: the routes live as long as the router, which outlives every request.
     auto deps = std::make_shared<Deps>(Deps{links, downloads});
-    std::vector<Route> routes;
-    routes.push_back(route(Method::Get, "/api/shared/{key}",
-                           "What a share link shows: {link, album?, items}; 401 password_required while locked",
-                           [deps](Request& req) { return showLink(*deps, req); }));
-    routes.push_back(route(
-        Method::Post, "/api/shared/{key}/unlock",
-        "Unlock a share link with {password}: 204 and a cookie scoped to the link's path",
-        [deps](Request& req) { return unlock(*deps, req); }, BodyKind::Buffered));
-    routes.push_back(route(Method::Get, "/api/shared/{key}/assets/{id}/thumbnail",
-                           "A shared asset's thumbnail or preview (?size=); 404 not_ready until it exists",
-                           [deps](Request& req) { return media(*deps, req, "thumbnail"); }));
-    routes.push_back(route(Method::Get, "/api/shared/{key}/assets/{id}/original",
-                           "A shared asset's original file (403 when the link does not allow downloads)",
-                           [deps](Request& req) { return media(*deps, req, "original"); }));
-    routes.push_back(route(Method::Get, "/api/shared/{key}/assets/{id}/video",
-                           "A shared video's browser-playable MP4; 404 not_ready until it exists",
-                           [deps](Request& req) { return media(*deps, req, "video"); }));
-    return routes;
+    return {Route{.method = Method::Get,
+                  .pattern = "/api/shared/{key}",
+                  .auth = AuthPolicy::ShareLink,
+                  .module = "images",
+                  .summary = "What a share link shows: {link, album?, items}; 401 password_required while locked",
+                  .handler = [deps](Request& req) { return showLink(*deps, req); }},
+            Route{.method = Method::Post,
+                  .pattern = "/api/shared/{key}/unlock",
+                  .auth = AuthPolicy::ShareLink,
+                  .module = "images",
+                  .summary = "Unlock a share link with {password}: 204 and a cookie scoped to the link's path",
+                  .body = BodyKind::Buffered,
+                  .handler = [deps](Request& req) { return unlock(*deps, req); }},
+            Route{.method = Method::Get,
+                  .pattern = "/api/shared/{key}/assets/{id}/thumbnail",
+                  .auth = AuthPolicy::ShareLink,
+                  .module = "images",
+                  .summary = "A shared asset's thumbnail or preview (?size=); 404 not_ready until it exists",
+                  .handler = [deps](Request& req) { return media(*deps, req, "thumbnail"); }},
+            Route{.method = Method::Get,
+                  .pattern = "/api/shared/{key}/assets/{id}/original",
+                  .auth = AuthPolicy::ShareLink,
+                  .module = "images",
+                  .summary = "A shared asset's original file (403 when the link does not allow downloads)",
+                  .handler = [deps](Request& req) { return media(*deps, req, "original"); }},
+            Route{.method = Method::Get,
+                  .pattern = "/api/shared/{key}/assets/{id}/video",
+                  .auth = AuthPolicy::ShareLink,
+                  .module = "images",
+                  .summary = "A shared video's browser-playable MP4; 404 not_ready until it exists",
+                  .handler = [deps](Request& req) { return media(*deps, req, "video"); }}};
 }
 
 }  // namespace obscura::images

@@ -18,6 +18,7 @@
 #include "obscura/formats/sha1.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/kernel/log.hpp"
+#include "obscura/kernel/storage_calls.hpp"
 #include "obscura/storage/storage.hpp"
 #include "upload/durability_ops.hpp"
 
@@ -135,13 +136,8 @@ AssetImporter::AssetImporter(storage::Storage& storage, std::string dataDir, aut
 
 Expected<std::optional<storage::AssetRecord>> AssetImporter::existing(const std::string& ownerId,
                                                                       const std::string& checksum) {
-    std::optional<storage::AssetRecord> found;
-    OBSCURA_TRY_STATUS(storage_.run([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(row, repos.images().findAssetByChecksum(ownerId, checksum));
-        found = std::move(row);
-        return {};
-    }));
-    return found;
+    return withRepos(
+        storage_, [&](storage::Repositories& repos) { return repos.images().findAssetByChecksum(ownerId, checksum); });
 }
 
 Expected<ImportedAsset> AssetImporter::commitRow(const storage::AssetRecord& record, bool checkQuota) {

@@ -2,8 +2,9 @@
 // so Immich's CLI uploads only new ones. A checksum is 40 hex digits or Immich's 28-character base64.
 #include <nlohmann/json.hpp>
 
-#include "albums/album_routes.hpp"
 #include "assets/asset_cursor.hpp"
+#include "obscura/kernel/json_body.hpp"
+#include "obscura/kernel/storage_calls.hpp"
 #include "obscura/storage/storage.hpp"
 #include "upload/upload_routes.hpp"
 
@@ -45,17 +46,21 @@ std::optional<std::string> checksumHex(const std::string& text) {
     return hex;
 }
 
-Expected<Response> check(storage::Storage& storage, Request& req) {
-    OBSCURA_TRY(body, jsonObjectBody(req));
-    if (!body.contains("assets") || !body["assets"].is_array()) return badRequest("assets must be an array");
-    const auto& items = body["assets"];
+struct Wanted {
+    nlohmann::json id;  // the client's own id, echoed back as given
+    std::string checksum;
+};
+
+// {assets:[{id, checksum}]}. An array of objects is beyond JsonBody's accessors, so it is read from json().
+// A checksum that is not a SHA-1 is 400, not 422: Immich's answer, which its CLI expects.
+Expected<std::vector<Wanted>> readWanted(const Request& req) {
+    OBSCURA_TRY(body, JsonBody::parse(req));
+    if (!body.has("assets") || !body.json().at("assets").is_array()) return badRequest("assets must be an array");
+    const auto& items = body.json().at("assets");
     if (items.size() > kMaxCheckedAssets)
         return invalid("at most " + std::to_string(kMaxCheckedAssets) + " assets per check");
-    struct Item {
-        nlohmann::json id;
-        std::string checksum;
-    };
-    std::vector<Item> wanted;
+    std::vector<Wanted> wanted;
+    wanted.reserve(items.size());
     for (const auto& item : items) {
         if (!item.is_object() || !item.contains("id") || !item.contains("checksum") || !item["checksum"].is_string())
             return badRequest("each asset needs an id and a checksum");
@@ -63,8 +68,13 @@ Expected<Response> check(storage::Storage& storage, Request& req) {
         if (!hex) return badRequest("a checksum is a SHA-1 as 40 hex or 28 base64 characters");
         wanted.push_back({item["id"], std::move(*hex)});
     }
-    auto results = nlohmann::json::array();
-    OBSCURA_TRY_STATUS(storage.run([&](storage::Repositories& repos) -> Status {
+    return wanted;
+}
+
+Expected<Response> check(storage::Storage& storage, Request& req) {
+    OBSCURA_TRY(wanted, readWanted(req));
+    auto lookUp = [&](storage::Repositories& repos) -> Expected<nlohmann::json> {
+        auto results = nlohmann::json::array();
         for (const auto& item : wanted) {
             OBSCURA_TRY(found, repos.images().findAssetByChecksum(req.principal->userId, item.checksum));
             if (!found) {
@@ -77,8 +87,9 @@ Expected<Response> check(storage::Storage& storage, Request& req) {
                                    {"isTrashed", found->isTrashed}});
             }
         }
-        return {};
-    }));
+        return results;
+    };
+    OBSCURA_TRY(results, withRepos(storage, lookUp));
     nlohmann::json answer = {{"results", std::move(results)}};
     return Response::json(200, answer.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
@@ -86,16 +97,14 @@ Expected<Response> check(storage::Storage& storage, Request& req) {
 }  // namespace
 
 Route bulkUploadCheckRoute(storage::Storage& storage) {
-    Route r;
-    r.method = Method::Post;
-    r.pattern = "/api/assets/bulk-upload-check";
-    r.auth = AuthPolicy::User;
-    r.module = "images";
-    r.summary = "Which files (by SHA-1) the caller already has: {assets:[{id, checksum}]} → {results} (Immich)";
-    r.body = BodyKind::Buffered;
-    r.maxBodyBytes = 4 << 20;
-    r.handler = [&storage](Request& req) { return check(storage, req); };
-    return r;
+    return Route{
+        .method = Method::Post,
+        .pattern = "/api/assets/bulk-upload-check",
+        .module = "images",
+        .summary = "Which files (by SHA-1) the caller already has: {assets:[{id, checksum}]} → {results} (Immich)",
+        .body = BodyKind::Buffered,
+        .maxBodyBytes = 4 << 20,
+        .handler = [&storage](Request& req) { return check(storage, req); }};
 }
 
 }  // namespace obscura::images

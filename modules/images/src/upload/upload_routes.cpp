@@ -11,6 +11,7 @@
 #include "obscura/images/events.hpp"
 #include "obscura/kernel/bus.hpp"
 #include "obscura/kernel/job_queue.hpp"
+#include "obscura/kernel/storage_calls.hpp"
 #include "obscura/storage/storage.hpp"
 #include "upload/asset_importer.hpp"
 #include "upload/upload_sink.hpp"
@@ -38,12 +39,10 @@ Expected<std::optional<std::int64_t>> remainingQuota(UploadDeps& deps, const Req
     const std::string& userId = req.principal->userId;
     OBSCURA_TRY(limit, deps.quota.quotaBytes(userId));
     if (!limit) return std::optional<std::int64_t>();
-    std::int64_t used = 0;
-    OBSCURA_TRY_STATUS(deps.storage.run([&](storage::Repositories& repos) -> Status {
-        OBSCURA_TRY(usage, repos.images().usage(userId, utcMonth(deps.jobs.clock().nowUs())));
-        used = usage.bytesOriginals;
-        return {};
-    }));
+    OBSCURA_TRY(usage, withRepos(deps.storage, [&](storage::Repositories& repos) {
+                    return repos.images().usage(userId, utcMonth(deps.jobs.clock().nowUs()));
+                }));
+    const std::int64_t used = usage.bytesOriginals;
     const std::int64_t remaining = *limit - used;
     if (remaining <= 0) {
         return Error(ErrorCode::QuotaExceeded, "your storage quota of " + std::to_string(*limit) + " bytes is used up");
@@ -97,13 +96,11 @@ Expected<Response> handleUpload(UploadDeps& deps, Request& req, UploadSink& sink
 }  // namespace
 
 Route uploadRoute(UploadDeps& deps) {
-    Route route;
-    route.method = Method::Post;
-    route.pattern = "/api/assets";
-    route.auth = AuthPolicy::User;
-    route.module = "images";
-    route.summary = "Upload a photo or video as multipart/form-data, file part 'assetData' (Immich)";
-    route.maxBodyBytes = deps.maxUploadBytes;
+    Route route{.method = Method::Post,
+                .pattern = "/api/assets",
+                .module = "images",
+                .summary = "Upload a photo or video as multipart/form-data, file part 'assetData' (Immich)",
+                .maxBodyBytes = deps.maxUploadBytes};
     auto makeSink = [&deps](Request& req) -> Expected<std::shared_ptr<UploadSink>> {
         const auto contentType = req.headers.get("Content-Type").value_or("");
         // A body we could not parse is refused before the quota is even looked up.
@@ -115,9 +112,8 @@ Route uploadRoute(UploadDeps& deps) {
         OBSCURA_TRY(sink, UploadSink::create(contentType, std::move(options)));
         return std::shared_ptr<UploadSink>(std::move(sink));
     };
-    return streamedRoute<UploadSink>(std::move(route), makeSink, [&deps](Request& req, UploadSink& sink) {
-        return handleUpload(deps, req, sink);
-    });
+    return streamedRoute<UploadSink>(std::move(route), makeSink,
+                                     [&deps](Request& req, UploadSink& sink) { return handleUpload(deps, req, sink); });
 }
 
 }  // namespace obscura::images
