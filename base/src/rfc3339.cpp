@@ -36,9 +36,9 @@ Civil civilFromDays(std::int64_t z) {
 }
 
 unsigned daysInMonth(std::int64_t year, unsigned month) {
-    static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    static constexpr unsigned kDaysInMonth[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    return month == 2 && leap ? 29 : kDays[month - 1];
+    return month == 2 && leap ? 29 : kDaysInMonth[month - 1];
 }
 
 // Reads exactly `width` digits at pos and moves past them.

@@ -9,7 +9,7 @@ namespace obscura::sql {
 
 namespace {
 
-std::optional<storage::AssetRecord> findOne(Session& connection, std::string_view where, const std::string& first,
+std::optional<storage::AssetRecord> selectOneAsset(Session& connection, std::string_view where, const std::string& first,
                                             const std::string& second = {}) {
     auto stmt =
         connection.prepare("SELECT " + std::string(kAssetColumns) + " FROM assets AS a WHERE " + std::string(where));
@@ -121,21 +121,21 @@ Status SqlImagesRepository::createAsset(const storage::AssetRecord& a) {
 Expected<std::optional<storage::AssetRecord>> SqlImagesRepository::findAsset(const std::string& ownerId,
                                                                              const std::string& id) {
     return guarded(s_, "find asset", [&]() -> Expected<std::optional<storage::AssetRecord>> {
-        return findOne(s_, "a.id = ? AND a.owner_id = ?", id, ownerId);
+        return selectOneAsset(s_, "a.id = ? AND a.owner_id = ?", id, ownerId);
     });
 }
 
 Expected<std::optional<storage::AssetRecord>> SqlImagesRepository::findAssetByChecksum(const std::string& ownerId,
                                                                                        const std::string& checksum) {
     return guarded(s_, "find asset by checksum", [&]() -> Expected<std::optional<storage::AssetRecord>> {
-        return findOne(s_, "a.owner_id = ? AND a.checksum = ?", ownerId, checksum);
+        return selectOneAsset(s_, "a.owner_id = ? AND a.checksum = ?", ownerId, checksum);
     });
 }
 
 Expected<std::optional<storage::AssetRecord>> SqlImagesRepository::findAssetByStoragePath(
     const std::string& storagePath) {
     return guarded(s_, "find asset by storage path", [&]() -> Expected<std::optional<storage::AssetRecord>> {
-        return findOne(s_, "a.storage_path = ?", storagePath);
+        return selectOneAsset(s_, "a.storage_path = ?", storagePath);
     });
 }
 

@@ -15,7 +15,7 @@
 namespace obscura {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
 // How long to keep reading after the program itself exited: its process group is killed at that moment, so the
 // pipes reach EOF at once unless something left the group (setsid) still holds them — then we stop waiting.
@@ -150,10 +150,10 @@ std::vector<Limit> limitsFor(const SubprocessOptions& o) {
 }
 
 // Reads both pipes until EOF while watching the clock, the cancellation hooks and the child.
-void collect(pid_t pid, int pidFd, Pipe& out, Pipe& err, Clock::time_point start, const SubprocessOptions& options,
+void collect(pid_t pid, int pidFd, Pipe& out, Pipe& err, SteadyClock::time_point start, const SubprocessOptions& options,
              SubprocessResult& result) {
     const auto deadline = start + options.timeout;
-    std::optional<Clock::time_point> exitedAt;
+    std::optional<SteadyClock::time_point> exitedAt;
     bool killed = false;
     auto killOnce = [&] {
         if (!killed) killGroup(pid);
@@ -162,7 +162,7 @@ void collect(pid_t pid, int pidFd, Pipe& out, Pipe& err, Clock::time_point start
     char buffer[16384];
     pollfd fds[3] = {{out.read.get(), POLLIN, 0}, {err.read.get(), POLLIN, 0}, {pidFd, POLLIN, 0}};
     while (fds[0].fd >= 0 || fds[1].fd >= 0 || !exitedAt) {
-        auto now = Clock::now();
+        auto now = SteadyClock::now();
         if (!killed && now >= deadline) {
             result.timedOut = true;
             killOnce();
@@ -294,7 +294,7 @@ Expected<SubprocessResult> runSubprocess(const std::vector<std::string>& args, c
     sigset_t all, previous;
     sigfillset(&all);
     ::pthread_sigmask(SIG_SETMASK, &all, &previous);
-    auto start = Clock::now();
+    auto start = SteadyClock::now();
     pid_t pid = ::fork();
     if (pid == 0) runChild(plan);
     int forkErrno = errno;
@@ -336,7 +336,7 @@ Expected<SubprocessResult> runSubprocess(const std::vector<std::string>& args, c
     int st = 0;
     while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
     }
-    result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+    result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - start);
     if (WIFEXITED(st)) result.exitCode = WEXITSTATUS(st);
     if (WIFSIGNALED(st)) result.signal = WTERMSIG(st);
     return result;
