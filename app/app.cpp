@@ -4,12 +4,13 @@
 #include <filesystem>
 #include <thread>
 
+#include "admin_jobs_routes.hpp"
 #include "data_dir.hpp"
 #include "obscura/auth/auth_module.hpp"
+#include "obscura/base/ids.hpp"
 #include "obscura/http/http_server.hpp"
 #include "obscura/images/images_module.hpp"
 #include "obscura/kernel/bus.hpp"
-#include "obscura/base/ids.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/kernel/log.hpp"
 #include "obscura/kernel/metrics.hpp"
@@ -18,7 +19,6 @@
 #include "obscura/kernel/service_registry.hpp"
 #include "obscura/media/media_module.hpp"
 #include "obscura/storage/storage.hpp"
-#include "admin_jobs_routes.hpp"
 #include "server_routes.hpp"
 #include "storage_loader.hpp"
 #include "web_routes.hpp"
@@ -154,9 +154,9 @@ Status App::start() {
         d.bus->stop();
         return s;
     }
-    log::info("obscura " + std::string(obscuraVersion()) + " listening on " + d.config.getString("server.host") +
-              ":" + std::to_string(d.http->port()) + " (storage " + std::string(d.storage->name()) +
-              ", data dir " + d.dataDir + ")");
+    log::info("obscura " + std::string(obscuraVersion()) + " listening on " + d.config.getString("server.host") + ":" +
+              std::to_string(d.http->port()) + " (storage " + std::string(d.storage->name()) + ", data dir " +
+              d.dataDir + ")");
     return {};
 }
 

@@ -4,8 +4,8 @@
 #include <string>
 
 #include "obscura/auth/user_creation.hpp"
-#include "obscura/kernel/config.hpp"
 #include "obscura/base/expected.hpp"
+#include "obscura/kernel/config.hpp"
 
 namespace obscura {
 

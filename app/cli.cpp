@@ -85,8 +85,9 @@ public:
         copy->add_option("--from", copy_.from, "Source: sqlite:PATH or mysql://user@host:port/db")
             ->type_name("STORAGE")
             ->required();
-        copy->add_option("--to", copy_.to, "Target: sqlite:PATH or mysql://user@host:port/db (password: "
-                                           "database.password, e.g. $OBSCURA_DATABASE_PASSWORD)")
+        copy->add_option("--to", copy_.to,
+                         "Target: sqlite:PATH or mysql://user@host:port/db (password: "
+                         "database.password, e.g. $OBSCURA_DATABASE_PASSWORD)")
             ->type_name("STORAGE")
             ->required();
         // Set last: CLI11 copies these settings into subcommands created afterwards.

@@ -40,7 +40,7 @@ struct CliCommand {
         bool reimport = false;     // only with repair
         int minAgeSeconds = 3600;  // orphans younger than this are left alone (another writer may own them)
     };
-    FsckFlags fsck;      // Fsck
+    FsckFlags fsck;  // Fsck
     struct StorageCopy {
         std::string from;  // sqlite:PATH or mysql://user@host:port/db
         std::string to;

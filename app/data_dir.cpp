@@ -5,11 +5,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <cctype>
 
 namespace fs = std::filesystem;
 
@@ -44,7 +44,8 @@ Status prepareDataDir(const std::string& dataDir, bool exclusiveTmp) {
         fs::path p = sub[0] ? fs::path(dataDir) / sub : fs::path(dataDir);
         std::error_code ec;
         fs::create_directories(p, ec);
-        if (ec) return Error(ErrorCode::Unavailable, "cannot create data directory " + p.string() + ": " + ec.message());
+        if (ec)
+            return Error(ErrorCode::Unavailable, "cannot create data directory " + p.string() + ": " + ec.message());
         if (!fs::is_directory(p, ec)) return Error(ErrorCode::Unavailable, p.string() + " is not a directory");
     }
     if (exclusiveTmp) {

@@ -35,7 +35,9 @@ std::string openApiDocument(const Router& router, const std::string& version) {
         if (!params.empty()) op["parameters"] = params;
         switch (route->auth) {
             case AuthPolicy::Anonymous:
-            case AuthPolicy::ShareLink: op["security"] = json::array(); break;
+            case AuthPolicy::ShareLink:
+                op["security"] = json::array();
+                break;
             case AuthPolicy::User:
             case AuthPolicy::Admin:
                 op["security"] = json::array({{{"bearer", json::array()}}, {{"apiKey", json::array()}}});

@@ -2,18 +2,16 @@
 // the same bytes (a saved GET /api/assets?limit=100 body), keep-alive, on N threads. No routing, no auth, no
 // database: whatever Obscura's listing costs beyond this is our own work.
 // Usage: obscura_bench_bare_beast PORT BODY_FILE [THREADS]
-#include <utility>  // before Asio: Boost 1.74's awaitable.hpp uses std::exchange without including it
-
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>  // before Asio: Boost 1.74's awaitable.hpp uses std::exchange without including it
 #include <vector>
 
 namespace asio = boost::asio;
@@ -85,7 +83,8 @@ int main(int argc, char** argv) {
     std::stringstream text;
     text << in.rdbuf();
     auto body = std::make_shared<const std::string>(text.str());
-    const int threads = argc > 3 ? std::max(1, std::stoi(argv[3])) : static_cast<int>(std::thread::hardware_concurrency());
+    const int threads =
+        argc > 3 ? std::max(1, std::stoi(argv[3])) : static_cast<int>(std::thread::hardware_concurrency());
 
     asio::io_context io(threads);
     tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(std::stoi(argv[1]))});

@@ -38,14 +38,21 @@ Options parse(int argc, char** argv) {
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string key = argv[i];
         const std::string value = argv[i + 1];
-        if (key == "--plugin-dir") o.pluginDir = value;
-        else if (key == "--data-dir") o.dataDir = value;
-        else if (key == "--owner") o.owner = value;
-        else if (key == "--count") o.count = std::stol(value);
-        else if (key == "--runs") o.runs = std::stoi(value);
-        else die("unknown option " + key);
+        if (key == "--plugin-dir")
+            o.pluginDir = value;
+        else if (key == "--data-dir")
+            o.dataDir = value;
+        else if (key == "--owner")
+            o.owner = value;
+        else if (key == "--count")
+            o.count = std::stol(value);
+        else if (key == "--runs")
+            o.runs = std::stoi(value);
+        else
+            die("unknown option " + key);
     }
-    if (o.pluginDir.empty() || o.dataDir.empty() || o.owner.empty()) die("--plugin-dir, --data-dir and --owner are required");
+    if (o.pluginDir.empty() || o.dataDir.empty() || o.owner.empty())
+        die("--plugin-dir, --data-dir and --owner are required");
     return o;
 }
 
@@ -118,7 +125,7 @@ int main(int argc, char** argv) {
     if (usage.assets != 0 && usage.assets != o.count)
         die("the owner has " + std::to_string(usage.assets) + " assets; start from 0 or from --count");
     std::mt19937_64 rng(20240501);
-    const std::int64_t start = 1262304000LL * 1000000;      // 2010-01-01
+    const std::int64_t start = 1262304000LL * 1000000;       // 2010-01-01
     const std::int64_t span = 15LL * 365 * 86400 * 1000000;  // fifteen years of photos
     const auto generate = [&](long i) {
         storage::AssetRecord a;
@@ -192,7 +199,8 @@ int main(int argc, char** argv) {
             if (verify && run == 0) {
                 if (page.items.size() != 100) die("deep page has " + std::to_string(page.items.size()) + " items");
                 for (std::size_t i = 0; i < page.items.size(); ++i)
-                    if (page.items[i].id != keys[depth + 1 + i].id) die("deep page out of order at item " + std::to_string(i));
+                    if (page.items[i].id != keys[depth + 1 + i].id)
+                        die("deep page out of order at item " + std::to_string(i));
             }
         }
         std::printf("%-46s median %.3f ms  p99 %.3f ms  max %.3f ms  (%d runs)\n", label, percentile(ms, 0.5),

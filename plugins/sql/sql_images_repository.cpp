@@ -9,8 +9,8 @@ namespace obscura::sql {
 
 namespace {
 
-std::optional<storage::AssetRecord> selectOneAsset(Session& connection, std::string_view where, const std::string& first,
-                                            const std::string& second = {}) {
+std::optional<storage::AssetRecord> selectOneAsset(Session& connection, std::string_view where,
+                                                   const std::string& first, const std::string& second = {}) {
     auto stmt =
         connection.prepare("SELECT " + std::string(kAssetColumns) + " FROM assets AS a WHERE " + std::string(where));
     stmt.set(1, first);

@@ -3,9 +3,9 @@
 #include <cmath>
 #include <limits>
 
+#include "obscura/base/rfc3339.hpp"
 #include "sql_atomic.hpp"
 #include "sql_dialect.hpp"
-#include "obscura/base/rfc3339.hpp"
 
 namespace obscura::sql {
 

@@ -97,15 +97,25 @@ struct Bus::Impl : std::enable_shared_from_this<Bus::Impl> {
 
 Bus::Bus(Metrics& metrics, int threads) : impl_(std::make_shared<Impl>()) {
     auto& reg = metrics.registry();
-    impl_->published = &prometheus::BuildCounter().Name("obscura_bus_events_published_total")
-                            .Help("Events published, by name").Register(reg);
-    impl_->delivered = &prometheus::BuildCounter().Name("obscura_bus_events_delivered_total")
-                            .Help("Events handled successfully, by name and subscriber").Register(reg);
-    impl_->failures = &prometheus::BuildCounter().Name("obscura_bus_handler_failures_total")
-                           .Help("Handlers that threw, by event and subscriber").Register(reg);
-    impl_->dropped = &prometheus::BuildCounter().Name("obscura_bus_events_dropped_total")
-                          .Help("Events published after the bus stopped").Register(reg).Add({});
-    for (int i = 0; i < std::max(1, threads); ++i) impl_->workers.emplace_back([impl = impl_.get()] { impl->workerLoop(); });
+    impl_->published = &prometheus::BuildCounter()
+                            .Name("obscura_bus_events_published_total")
+                            .Help("Events published, by name")
+                            .Register(reg);
+    impl_->delivered = &prometheus::BuildCounter()
+                            .Name("obscura_bus_events_delivered_total")
+                            .Help("Events handled successfully, by name and subscriber")
+                            .Register(reg);
+    impl_->failures = &prometheus::BuildCounter()
+                           .Name("obscura_bus_handler_failures_total")
+                           .Help("Handlers that threw, by event and subscriber")
+                           .Register(reg);
+    impl_->dropped = &prometheus::BuildCounter()
+                          .Name("obscura_bus_events_dropped_total")
+                          .Help("Events published after the bus stopped")
+                          .Register(reg)
+                          .Add({});
+    for (int i = 0; i < std::max(1, threads); ++i)
+        impl_->workers.emplace_back([impl = impl_.get()] { impl->workerLoop(); });
 }
 
 Bus::~Bus() { stop(); }

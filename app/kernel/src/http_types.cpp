@@ -49,14 +49,22 @@ std::optional<std::string> percentDecode(std::string_view in, bool plusIsSpace, 
 
 std::string_view methodName(Method m) {
     switch (m) {
-        case Method::Get: return "GET";
-        case Method::Head: return "HEAD";
-        case Method::Post: return "POST";
-        case Method::Put: return "PUT";
-        case Method::Patch: return "PATCH";
-        case Method::Delete: return "DELETE";
-        case Method::Options: return "OPTIONS";
-        case Method::Other: return "OTHER";
+        case Method::Get:
+            return "GET";
+        case Method::Head:
+            return "HEAD";
+        case Method::Post:
+            return "POST";
+        case Method::Put:
+            return "PUT";
+        case Method::Patch:
+            return "PATCH";
+        case Method::Delete:
+            return "DELETE";
+        case Method::Options:
+            return "OPTIONS";
+        case Method::Other:
+            return "OTHER";
     }
     return "OTHER";
 }

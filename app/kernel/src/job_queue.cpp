@@ -115,16 +115,25 @@ struct JobQueue::Impl {
     prometheus::Family<prometheus::Gauge>& depth;
 
     Impl(storage::Storage& s, Metrics& m, std::string id, const Clock& c)
-        : storage(s), instanceId(std::move(id)), clock(c),
-          finished(prometheus::BuildCounter().Name("obscura_jobs_finished_total")
+        : storage(s),
+          instanceId(std::move(id)),
+          clock(c),
+          finished(prometheus::BuildCounter()
+                       .Name("obscura_jobs_finished_total")
                        .Help("Job attempts by kind and outcome (succeeded, failed, retried, fenced)")
                        .Register(m.registry())),
-          claimed(prometheus::BuildCounter().Name("obscura_jobs_claimed_total").Help("Jobs claimed, by kind")
+          claimed(prometheus::BuildCounter()
+                      .Name("obscura_jobs_claimed_total")
+                      .Help("Jobs claimed, by kind")
                       .Register(m.registry())),
-          duration(prometheus::BuildHistogram().Name("obscura_job_duration_seconds")
-                       .Help("Time a job attempt ran, by kind").Register(m.registry())),
-          depth(prometheus::BuildGauge().Name("obscura_jobs")
-                    .Help("Jobs by kind and state, refreshed every few seconds").Register(m.registry())) {}
+          duration(prometheus::BuildHistogram()
+                       .Name("obscura_job_duration_seconds")
+                       .Help("Time a job attempt ran, by kind")
+                       .Register(m.registry())),
+          depth(prometheus::BuildGauge()
+                    .Name("obscura_jobs")
+                    .Help("Jobs by kind and state, refreshed every few seconds")
+                    .Register(m.registry())) {}
 
     void workerLoop(Kind& kind, const std::string& worker) {
         const auto leaseUs = toUs(kind.options.lease);
@@ -172,8 +181,9 @@ struct JobQueue::Impl {
                 return internalError("job handler threw a non-standard exception");
             }
         }();
-        duration.Add({{"kind", kind.options.kind}}, prometheus::Histogram::BucketBoundaries{
-                                                        0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300})
+        duration
+            .Add({{"kind", kind.options.kind}},
+                 prometheus::Histogram::BucketBoundaries{0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300})
             .Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - startedAt).count());
         {
             std::lock_guard lock(activeMu);
@@ -275,10 +285,11 @@ struct JobQueue::Impl {
         });
         if (!s) return;
         for (const auto& [name, kind] : kinds)
-            for (const char* state : {storage::kJobQueued, storage::kJobRunning, storage::kJobSucceeded,
-                                      storage::kJobFailed})
+            for (const char* state :
+                 {storage::kJobQueued, storage::kJobRunning, storage::kJobSucceeded, storage::kJobFailed})
                 depth.Add({{"kind", name}, {"state", state}}).Set(0);
-        for (const auto& c : counts) depth.Add({{"kind", c.kind}, {"state", c.state}}).Set(static_cast<double>(c.count));
+        for (const auto& c : counts)
+            depth.Add({{"kind", c.kind}, {"state", c.state}}).Set(static_cast<double>(c.count));
     }
 };
 
@@ -288,8 +299,7 @@ JobQueue::JobQueue(storage::Storage& storage, Metrics& metrics, std::string inst
 JobQueue::~JobQueue() { stop(); }
 
 bool isFinalFailure(const Error& error, int attempt, int maxAttempts) {
-    return error.code == ErrorCode::Invalid || error.code == ErrorCode::UnsupportedMediaType ||
-           attempt >= maxAttempts;
+    return error.code == ErrorCode::Invalid || error.code == ErrorCode::UnsupportedMediaType || attempt >= maxAttempts;
 }
 
 Status JobQueue::registerKind(JobKindOptions options, JobHandler handler) {

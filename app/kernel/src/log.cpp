@@ -43,8 +43,10 @@ void configure(const std::string& level, const std::string& format) {
     std::lock_guard lock(g_mu);
     logger->set_level(spdlog::level::from_str(level));
     g_json = format != "text";
-    if (!g_json) logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %v");
-    else logger->set_pattern("%v");
+    if (!g_json)
+        logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %v");
+    else
+        logger->set_pattern("%v");
 }
 
 std::shared_ptr<spdlog::logger> get() {

@@ -7,10 +7,14 @@ namespace obscura {
 
 std::string_view authPolicyName(AuthPolicy p) {
     switch (p) {
-        case AuthPolicy::Anonymous: return "anonymous";
-        case AuthPolicy::User: return "user";
-        case AuthPolicy::Admin: return "admin";
-        case AuthPolicy::ShareLink: return "share-link";
+        case AuthPolicy::Anonymous:
+            return "anonymous";
+        case AuthPolicy::User:
+            return "user";
+        case AuthPolicy::Admin:
+            return "admin";
+        case AuthPolicy::ShareLink:
+            return "share-link";
     }
     return "user";
 }
@@ -79,8 +83,8 @@ Status Router::add(Route route) {
                 node->paramName = name;
             } else if (node->paramName != name) {
                 // Two names for one position would make params depend on registration order.
-                return internalError("conflicting parameter names {" + node->paramName + "} and {" + name +
-                                     "} at " + route.pattern);
+                return internalError("conflicting parameter names {" + node->paramName + "} and {" + name + "} at " +
+                                     route.pattern);
             }
             node = node->param.get();
         } else {
@@ -129,8 +133,7 @@ const Node* walk(const Node* node, const std::vector<std::string_view>& segments
 
 }  // namespace
 
-const Router::Node* Router::find(std::string_view path,
-                                 std::unordered_map<std::string, std::string>* params) const {
+const Router::Node* Router::find(std::string_view path, std::unordered_map<std::string, std::string>* params) const {
     auto segments = splitPath(path);
     if (segments.empty()) return nullptr;
     return walk(root_.get(), segments, 0, params);

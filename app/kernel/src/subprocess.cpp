@@ -150,8 +150,8 @@ std::vector<Limit> limitsFor(const SubprocessOptions& o) {
 }
 
 // Reads both pipes until EOF while watching the clock, the cancellation hooks and the child.
-void collect(pid_t pid, int pidFd, Pipe& out, Pipe& err, SteadyClock::time_point start, const SubprocessOptions& options,
-             SubprocessResult& result) {
+void collect(pid_t pid, int pidFd, Pipe& out, Pipe& err, SteadyClock::time_point start,
+             const SubprocessOptions& options, SubprocessResult& result) {
     const auto deadline = start + options.timeout;
     std::optional<SteadyClock::time_point> exitedAt;
     bool killed = false;

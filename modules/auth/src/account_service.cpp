@@ -1,15 +1,14 @@
 #include "account_service.hpp"
 
-#include "obscura/auth/user_deletion.hpp"
-#include "obscura/kernel/service_registry.hpp"
-
 #include "account_rules.hpp"
 #include "credential_checker.hpp"
 #include "obscura/auth/events.hpp"
-#include "obscura/kernel/bus.hpp"
+#include "obscura/auth/user_deletion.hpp"
 #include "obscura/base/ids.hpp"
 #include "obscura/base/rfc3339.hpp"
+#include "obscura/kernel/bus.hpp"
 #include "obscura/kernel/log.hpp"
+#include "obscura/kernel/service_registry.hpp"
 #include "obscura/storage/storage.hpp"
 #include "password_hasher.hpp"
 
@@ -47,12 +46,7 @@ Status checkProfile(const ProfileChanges& changes) {
 
 AccountService::AccountService(storage::Storage& storage, PasswordHasher& hasher, CredentialChecker& credentials,
                                const AuthSettings& settings, Bus* bus, const Clock& clock)
-    : storage_(storage),
-      hasher_(hasher),
-      credentials_(credentials),
-      settings_(settings),
-      bus_(bus),
-      clock_(clock) {}
+    : storage_(storage), hasher_(hasher), credentials_(credentials), settings_(settings), bus_(bus), clock_(clock) {}
 
 Status AccountService::checkRegistrationOpen() {
     if (settings_.registration == "open") return {};
@@ -245,7 +239,8 @@ Status AccountService::remove(const storage::UserRecord& user) {
         OBSCURA_TRY(o, repos.auth().deleteUser(user.id, activeAdmin(*current)));
         outcome = o;
         if (o == storage::UserWrite::Done && services_ != nullptr) {
-            if (auto hook = services_->find<UserDeletionHook>()) OBSCURA_TRY_STATUS(hook->onUserDeleted(repos, user.id));
+            if (auto hook = services_->find<UserDeletionHook>())
+                OBSCURA_TRY_STATUS(hook->onUserDeleted(repos, user.id));
         }
         return {};
     }));

@@ -14,22 +14,22 @@ namespace {
 using Keys = std::shared_ptr<ApiKeyService>;
 
 Route createRoute(Keys keys) {
-    return Route{.method = Method::Post,
-                 .pattern = "/api/api-keys",
-                 .module = "auth",
-                 .summary = "Create an API key ({name}); its secret is shown only now",
-                 .body = BodyKind::Buffered,
-                 .handler = [keys](Request& request) -> Expected<Response> {
-                     OBSCURA_TRY_STATUS(requireSession(request));
-                     OBSCURA_TRY(body, JsonBody::parse(request));
-                     OBSCURA_TRY(name, body.optionalString("name"));
-                     OBSCURA_TRY(created, keys->create(request.principal->userId, name));
-                     log::info("auth: user " + created.key.userId + " created API key " + created.key.id);
-                     Response response =
-                         jsonResponse(201, {{"secret", created.secret}, {"apiKey", apiKeyJson(created.key)}});
-                     noStore(response);
-                     return response;
-                 }};
+    return Route{
+        .method = Method::Post,
+        .pattern = "/api/api-keys",
+        .module = "auth",
+        .summary = "Create an API key ({name}); its secret is shown only now",
+        .body = BodyKind::Buffered,
+        .handler = [keys](Request& request) -> Expected<Response> {
+            OBSCURA_TRY_STATUS(requireSession(request));
+            OBSCURA_TRY(body, JsonBody::parse(request));
+            OBSCURA_TRY(name, body.optionalString("name"));
+            OBSCURA_TRY(created, keys->create(request.principal->userId, name));
+            log::info("auth: user " + created.key.userId + " created API key " + created.key.id);
+            Response response = jsonResponse(201, {{"secret", created.secret}, {"apiKey", apiKeyJson(created.key)}});
+            noStore(response);
+            return response;
+        }};
 }
 
 Route listRoute(Keys keys) {

@@ -21,7 +21,8 @@ Expected<NewApiKey> ApiKeyService::create(const std::string& userId, const std::
     OBSCURA_TRY_STATUS(checkApiKeyName(keyName));
     NewApiKey created;
     created.secret = randomSecret();
-    created.key = storage::ApiKeyRecord{newUuid(), userId, keyName, hashSecret(created.secret), formatRfc3339(clock_.nowUs())};
+    created.key =
+        storage::ApiKeyRecord{newUuid(), userId, keyName, hashSecret(created.secret), formatRfc3339(clock_.nowUs())};
     OBSCURA_TRY_STATUS(storage_.transaction([&](storage::Repositories& repos) -> Status {
         OBSCURA_TRY(existing, repos.auth().listApiKeys(userId));
         if (existing.size() >= kMaxApiKeysPerUser) {

@@ -5,7 +5,6 @@
 #include "obscura/auth/avatar_locator.hpp"
 #include "obscura/kernel/service_registry.hpp"
 
-
 namespace obscura::auth {
 
 nlohmann::json userJson(const storage::UserRecord& user, const ServiceRegistry* services) {

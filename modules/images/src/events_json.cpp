@@ -6,12 +6,12 @@ namespace obscura::images {
 
 // nlohmann's NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE, minus `inline`: the functions are declared in events.hpp
 // (which only sees json_fwd.hpp) and must be emitted here, once.
-#define OBSCURA_EVENT_JSON(Type, ...)                                                  \
-    void to_json(nlohmann::json& nlohmann_json_j, const Type& nlohmann_json_t) {       \
-        NLOHMANN_JSON_EXPAND(NLOHMANN_JSON_PASTE(NLOHMANN_JSON_TO, __VA_ARGS__))       \
-    }                                                                                  \
-    void from_json(const nlohmann::json& nlohmann_json_j, Type& nlohmann_json_t) {     \
-        NLOHMANN_JSON_EXPAND(NLOHMANN_JSON_PASTE(NLOHMANN_JSON_FROM, __VA_ARGS__))     \
+#define OBSCURA_EVENT_JSON(Type, ...)                                              \
+    void to_json(nlohmann::json& nlohmann_json_j, const Type& nlohmann_json_t) {   \
+        NLOHMANN_JSON_EXPAND(NLOHMANN_JSON_PASTE(NLOHMANN_JSON_TO, __VA_ARGS__))   \
+    }                                                                              \
+    void from_json(const nlohmann::json& nlohmann_json_j, Type& nlohmann_json_t) { \
+        NLOHMANN_JSON_EXPAND(NLOHMANN_JSON_PASTE(NLOHMANN_JSON_FROM, __VA_ARGS__)) \
     }
 
 OBSCURA_EVENT_JSON(AssetCreated, id, ownerId, type, mimeType)

@@ -61,7 +61,7 @@ struct ImagesModule::Impl {
     StoredAssetSource source;
     ListingCache listingCache;
     Bus::Subscription userDeleted;
-    std::shared_ptr<auth::PasswordGuard> guard;  // kept alive as long as the share-link routes use it
+    std::shared_ptr<auth::PasswordGuard> guard;    // kept alive as long as the share-link routes use it
     std::unique_ptr<ShareLinkService> shareLinks;  // made at onAllLoaded, once auth's PasswordGuard is known
 };
 

@@ -1,8 +1,7 @@
 #include "conversion_job.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <system_error>
 
 #include "obscura/images/asset_source.hpp"
@@ -37,9 +36,7 @@ const ConversionFormat* conversionFormat(std::string_view name) {
     return nullptr;
 }
 
-std::string conversionFileName(const ConversionFormat& format) {
-    return "conversion" + std::string(format.extension);
-}
+std::string conversionFileName(const ConversionFormat& format) { return "conversion" + std::string(format.extension); }
 
 Expected<std::string> runConversionJob(MediaTools& tools, JobContext& job, const ConversionDone& done) {
     const auto& record = job.job();

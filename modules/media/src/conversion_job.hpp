@@ -14,7 +14,7 @@ namespace obscura::media {
 inline constexpr const char* kConversionJob = "media.conversion";
 
 struct ConversionFormat {
-    std::string_view name;  // "mp3"
+    std::string_view name;       // "mp3"
     std::string_view extension;  // ".mp3"
     std::string_view mimeType;   // "audio/mpeg"
     bool forImages;

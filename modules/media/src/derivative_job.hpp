@@ -17,7 +17,7 @@ class Bus;
 namespace obscura::images {
 class AssetSource;
 struct SourceAsset;
-}
+}  // namespace obscura::images
 
 namespace obscura::media {
 

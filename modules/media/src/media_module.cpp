@@ -66,8 +66,7 @@ struct MediaModule::Impl {
         auto contact = contacts.contact(job.ownerId);
         if (!contact || !*contact || (*contact)->email.empty()) return;
         while (!publicUrl.empty() && publicUrl.back() == '/') publicUrl.pop_back();
-        const std::string link =
-            publicUrl + "/api/assets/" + job.assetId + "/conversions/" + std::string(format.name);
+        const std::string link = publicUrl + "/api/assets/" + job.assetId + "/conversions/" + std::string(format.name);
         const std::string name = (*contact)->displayName.empty() ? (*contact)->username : (*contact)->displayName;
         MailMessage mail;
         mail.to = (*contact)->email;
@@ -101,7 +100,8 @@ MediaModule::MediaModule(const Config& config, ModuleContext& ctx)
     derivatives.maxAttempts = 5;
     derivatives.lease = std::chrono::seconds(30);  // kept alive by heartbeats; a dead worker's job waits this long
     auto* tools = &impl_->tools;
-    if (auto s = ctx.jobs().registerKind(derivatives, [tools](JobContext& job) { return runDerivativesJob(*tools, job); });
+    if (auto s =
+            ctx.jobs().registerKind(derivatives, [tools](JobContext& job) { return runDerivativesJob(*tools, job); });
         !s)
         throw ModuleStartError("media: " + s.error().message);
 

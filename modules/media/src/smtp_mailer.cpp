@@ -6,8 +6,8 @@
 #include <ctime>
 #include <mutex>
 
-#include "obscura/kernel/config.hpp"
 #include "obscura/base/ids.hpp"
+#include "obscura/kernel/config.hpp"
 
 namespace obscura::media {
 
@@ -73,8 +73,10 @@ std::string SmtpMailer::render(const MailMessage& m, const std::string& messageI
                        "Content-Transfer-Encoding: 8bit\r\n\r\n";
     // Bare LFs become CRLF; a line of a single dot is escaped by libcurl itself.
     for (char c : m.text) {
-        if (c == '\n') text += "\r\n";
-        else if (c != '\r') text += c;
+        if (c == '\n')
+            text += "\r\n";
+        else if (c != '\r')
+            text += c;
     }
     text += "\r\n";
     return text;

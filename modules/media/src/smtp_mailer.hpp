@@ -17,7 +17,7 @@ struct SmtpSettings {
     int port = 587;
     std::string username;
     std::string password;
-    std::string from;  // "Obscura <photos@example.org>" or a bare address
+    std::string from;              // "Obscura <photos@example.org>" or a bare address
     std::string tls = "starttls";  // starttls | tls | none
     std::chrono::seconds timeout{30};
 

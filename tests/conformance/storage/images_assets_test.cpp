@@ -102,9 +102,8 @@ TEST_SUITE("conformance.images.assets") {
             CHECK(clash.error().code == ErrorCode::Conflict);
             CHECK_FALSE(find(*storage, alice, again.id).has_value());
 
-            auto existing = withImages(*storage, [&](ImagesRepository& r) {
-                return r.findAssetByChecksum(alice, first.checksum);
-            });
+            auto existing =
+                withImages(*storage, [&](ImagesRepository& r) { return r.findAssetByChecksum(alice, first.checksum); });
             REQUIRE(existing.ok());
             REQUIRE(existing->has_value());
             CHECK((*existing)->id == first.id);
@@ -112,9 +111,8 @@ TEST_SUITE("conformance.images.assets") {
             auto bobs = makeAsset(bob);
             bobs.checksum = first.checksum;
             createAssetOk(*storage, bobs);
-            auto none = withImages(*storage, [&](ImagesRepository& r) {
-                return r.findAssetByChecksum(alice, randomChecksum());
-            });
+            auto none = withImages(*storage,
+                                   [&](ImagesRepository& r) { return r.findAssetByChecksum(alice, randomChecksum()); });
             REQUIRE(none.ok());
             CHECK_FALSE(none->has_value());
         });
@@ -201,9 +199,8 @@ TEST_SUITE("conformance.images.assets") {
             auto updated = withImages(*storage, [&](ImagesRepository& r) { return r.updateAsset(bob, a.id, update); });
             REQUIRE(updated.ok());
             CHECK(*updated == AssetWrite::NotFound);
-            auto trashed = withImages(*storage, [&](ImagesRepository& r) {
-                return r.trashAsset(bob, a.id, "2024-06-01T00:00:00Z", 1);
-            });
+            auto trashed = withImages(
+                *storage, [&](ImagesRepository& r) { return r.trashAsset(bob, a.id, "2024-06-01T00:00:00Z", 1); });
             REQUIRE(trashed.ok());
             CHECK(*trashed == AssetWrite::NotFound);
             auto deleted = withImages(*storage, [&](ImagesRepository& r) { return r.deleteAsset(bob, a.id, false); });
@@ -238,7 +235,8 @@ TEST_SUITE("conformance.images.assets") {
             update.takenAt = "2020-01-02T03:04:05-05:00";
             update.takenAtUs = 1577952245LL * 1000000;
             update.updatedAt = "2024-06-01T00:00:00Z";
-            auto updated = withImages(*storage, [&](ImagesRepository& r) { return r.updateAsset(owner, a.id, update); });
+            auto updated =
+                withImages(*storage, [&](ImagesRepository& r) { return r.updateAsset(owner, a.id, update); });
             REQUIRE_MESSAGE(updated.ok(), updated.error().message);
             CHECK(*updated == AssetWrite::Changed);
             const auto got = find(*storage, owner, a.id);

@@ -97,7 +97,8 @@ TEST_SUITE("conformance.images.bookkeeping") {
             std::vector<std::string> walked;
             std::string after;
             while (true) {
-                auto page = withImages(*storage, [&](ImagesRepository& r) { return r.listOwnerAssets(alice, after, 3); });
+                auto page =
+                    withImages(*storage, [&](ImagesRepository& r) { return r.listOwnerAssets(alice, after, 3); });
                 REQUIRE(page.ok());
                 if (page->empty()) break;
                 for (const auto& a : *page) walked.push_back(a.id);
@@ -115,7 +116,8 @@ TEST_SUITE("conformance.images.bookkeeping") {
                 after = page->back().id;
             }
             CHECK(std::is_sorted(everything.begin(), everything.end()));
-            for (const auto& id : alices) CHECK(std::find(everything.begin(), everything.end(), id) != everything.end());
+            for (const auto& id : alices)
+                CHECK(std::find(everything.begin(), everything.end(), id) != everything.end());
             CHECK(std::find(everything.begin(), everything.end(), bobs.id) != everything.end());
         });
     }

@@ -124,9 +124,8 @@ TEST_SUITE("conformance.images.library_version") {
             favourite.tags = std::vector<std::string>{"beach"};
             favourite.updatedAt = "2024-01-02T00:00:00Z";
             watch.grows("updateAsset (favourite, tags)", [&] {
-                images(*storage, [&](ImagesRepository& r) -> Status {
-                    return statusOf(r.updateAsset(alice, a.id, favourite));
-                });
+                images(*storage,
+                       [&](ImagesRepository& r) -> Status { return statusOf(r.updateAsset(alice, a.id, favourite)); });
             });
             watch.grows("setDerivativeState", [&] {
                 images(*storage, [&](ImagesRepository& r) -> Status {
@@ -138,9 +137,8 @@ TEST_SUITE("conformance.images.library_version") {
             });
 
             const auto album = makeAlbum(alice);
-            watch.stays("createAlbum (an empty album lists nothing)", [&] {
-                albums(*storage, [&](storage::AlbumsRepository& r) { return r.createAlbum(album); });
-            });
+            watch.stays("createAlbum (an empty album lists nothing)",
+                        [&] { albums(*storage, [&](storage::AlbumsRepository& r) { return r.createAlbum(album); }); });
             watch.grows("addAlbumAssets", [&] {
                 albums(*storage, [&](storage::AlbumsRepository& r) -> Status {
                     return statusOf(r.addAlbumAssets(alice, album.id, {a.id, b.id}, 5, "t"));

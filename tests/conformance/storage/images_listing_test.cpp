@@ -18,7 +18,8 @@ namespace {
 constexpr std::int64_t kDayUs = 86400LL * 1000000;
 
 void trash(storage::Storage& s, const AssetRecord& a) {
-    auto done = withImages(s, [&](ImagesRepository& r) { return r.trashAsset(a.ownerId, a.id, "2024-05-01T00:00:00Z", 5); });
+    auto done =
+        withImages(s, [&](ImagesRepository& r) { return r.trashAsset(a.ownerId, a.id, "2024-05-01T00:00:00Z", 5); });
     REQUIRE(done.ok());
 }
 
@@ -163,8 +164,8 @@ TEST_SUITE("conformance.images.listing") {
             auto noAlbum = queryFor(owner);
             noAlbum.filter.albumId = "3f0c6f4e-0000-4000-8000-000000000000";
             CHECK(pageIds(*storage, noAlbum).empty());
-            for (const auto& bad : std::vector<std::function<void(storage::AssetFilter&)>>{
-                     [](auto& f) { f.type = "audio"; }}) {
+            for (const auto& bad :
+                 std::vector<std::function<void(storage::AssetFilter&)>>{[](auto& f) { f.type = "audio"; }}) {
                 auto q = queryFor(owner);
                 bad(q.filter);
                 auto page = withImages(*storage, [&](ImagesRepository& r) { return r.listAssets(q); });

@@ -63,16 +63,16 @@ TEST_SUITE("conformance.images.search") {
             auto storage = openMigrated(*database);
             const auto lib = makeLibrary(*storage);
             using S = std::set<std::string>;
-            CHECK(search(*storage, lib.owner, "park") == S{lib.park.id, lib.both.id});    // title
-            CHECK(search(*storage, lib.owner, "Sun") == S{lib.park.id});                 // prefix
-            CHECK(search(*storage, lib.owner, "breakfast") == S{lib.cafe.id});           // description
-            CHECK(search(*storage, lib.owner, "fujifilm") == S{lib.camera.id});          // make
-            CHECK(search(*storage, lib.owner, "X-T4") == S{lib.camera.id});              // model, split at '-'
-            CHECK(search(*storage, lib.owner, "birthday") == S{lib.file.id});            // filename word
-            CHECK(search(*storage, lib.owner, "IMG_20210704") == S{lib.file.id});        // split at '_'
-            CHECK(search(*storage, lib.owner, "jpg") == S{lib.file.id});                 // extension
+            CHECK(search(*storage, lib.owner, "park") == S{lib.park.id, lib.both.id});       // title
+            CHECK(search(*storage, lib.owner, "Sun") == S{lib.park.id});                     // prefix
+            CHECK(search(*storage, lib.owner, "breakfast") == S{lib.cafe.id});               // description
+            CHECK(search(*storage, lib.owner, "fujifilm") == S{lib.camera.id});              // make
+            CHECK(search(*storage, lib.owner, "X-T4") == S{lib.camera.id});                  // model, split at '-'
+            CHECK(search(*storage, lib.owner, "birthday") == S{lib.file.id});                // filename word
+            CHECK(search(*storage, lib.owner, "IMG_20210704") == S{lib.file.id});            // split at '_'
+            CHECK(search(*storage, lib.owner, "jpg") == S{lib.file.id});                     // extension
             CHECK(search(*storage, lib.owner, "grandma") == S{lib.tagged.id, lib.both.id});  // tags
-            CHECK(search(*storage, lib.owner, "holiday") == S{lib.tagged.id});           // word inside a tag
+            CHECK(search(*storage, lib.owner, "holiday") == S{lib.tagged.id});               // word inside a tag
         });
     }
 
@@ -97,7 +97,7 @@ TEST_SUITE("conformance.images.search") {
             const auto lib = makeLibrary(*storage);
             CHECK(search(*storage, lib.owner, "ark").empty());
             CHECK(search(*storage, lib.owner, "unset").empty());
-            CHECK(search(*storage, lib.owner, "ma").empty());  // ends "grandma", starts nothing
+            CHECK(search(*storage, lib.owner, "ma").empty());     // ends "grandma", starts nothing
             CHECK(search(*storage, lib.owner, "parks").empty());  // longer than the word
         });
     }
@@ -155,8 +155,8 @@ TEST_SUITE("conformance.images.search") {
             update.title = "Zoo visit";
             update.tags = std::vector<std::string>{"elephants"};
             update.updatedAt = "2024-06-01T00:00:00Z";
-            auto updated =
-                withImages(*storage, [&](ImagesRepository& r) { return r.updateAsset(lib.owner, lib.both.id, update); });
+            auto updated = withImages(
+                *storage, [&](ImagesRepository& r) { return r.updateAsset(lib.owner, lib.both.id, update); });
             REQUIRE(updated.ok());
             CHECK(search(*storage, lib.owner, "zoo") == std::set<std::string>{lib.both.id});
             CHECK(search(*storage, lib.owner, "eleph") == std::set<std::string>{lib.both.id});

@@ -59,8 +59,8 @@ TEST_SUITE("conformance.images.trash") {
 
             // Unknown and foreign ids are skipped.
             const std::vector<std::string> ids{a.id, newUuid()};
-            auto restored =
-                withImages(*storage, [&](ImagesRepository& r) { return r.restoreAssets(owner, ids, "2024-06-01T00:00:00Z"); });
+            auto restored = withImages(
+                *storage, [&](ImagesRepository& r) { return r.restoreAssets(owner, ids, "2024-06-01T00:00:00Z"); });
             REQUIRE_MESSAGE(restored.ok(), restored.error().message);
             CHECK(*restored == std::vector<std::string>{a.id});
             got = find(*storage, owner, a.id);
@@ -69,15 +69,13 @@ TEST_SUITE("conformance.images.trash") {
             CHECK_FALSE(got->trashedAtUs.has_value());
 
             const auto stranger = createOwner(*storage, "trash_other");
-            auto none = withImages(*storage, [&](ImagesRepository& r) {
-                return r.restoreAssets(stranger, {}, "2024-06-01T00:00:00Z");
-            });
+            auto none = withImages(
+                *storage, [&](ImagesRepository& r) { return r.restoreAssets(stranger, {}, "2024-06-01T00:00:00Z"); });
             REQUIRE(none.ok());
             CHECK(none->empty());
 
-            auto all = withImages(*storage, [&](ImagesRepository& r) {
-                return r.restoreAssets(owner, {}, "2024-06-01T00:00:00Z");
-            });
+            auto all = withImages(
+                *storage, [&](ImagesRepository& r) { return r.restoreAssets(owner, {}, "2024-06-01T00:00:00Z"); });
             REQUIRE(all.ok());
             CHECK(std::set<std::string>(all->begin(), all->end()) == std::set<std::string>{b.id, c.id});
             CHECK(pageIds(*storage, trashQuery).empty());
@@ -124,10 +122,12 @@ TEST_SUITE("conformance.images.trash") {
             REQUIRE(purged.ok());
             CHECK(*purged);
             CHECK_FALSE(find(*storage, bob, oldB.id).has_value());
-            auto liveGone = withImages(*storage, [&](ImagesRepository& r) { return r.deleteAsset(alice, live.id, false); });
+            auto liveGone =
+                withImages(*storage, [&](ImagesRepository& r) { return r.deleteAsset(alice, live.id, false); });
             REQUIRE(liveGone.ok());
             CHECK(*liveGone);
-            auto again = withImages(*storage, [&](ImagesRepository& r) { return r.deleteAsset(alice, live.id, false); });
+            auto again =
+                withImages(*storage, [&](ImagesRepository& r) { return r.deleteAsset(alice, live.id, false); });
             REQUIRE(again.ok());
             CHECK_FALSE(*again);
         });
@@ -163,7 +163,8 @@ TEST_SUITE("conformance.images.trash") {
             CHECK(u.bytesOriginals == 6007);
             CHECK(u.bytesDerived == 300);
 
-            auto deleted = withImages(*storage, [&](ImagesRepository& r) { return r.deleteAsset(owner, video.id, false); });
+            auto deleted =
+                withImages(*storage, [&](ImagesRepository& r) { return r.deleteAsset(owner, video.id, false); });
             REQUIRE(deleted.ok());
             u = usage();
             CHECK(u.assets == 2);
@@ -227,14 +228,16 @@ TEST_SUITE("conformance.images.trash") {
             a.title = "Cascadeword";
             a.tags = {"cascadetag"};
             createAssetOk(*storage, a);
-            REQUIRE(withImages(*storage, [&](ImagesRepository& r) { return r.addBandwidth(owner, "2024-05", 5); }).ok());
+            REQUIRE(
+                withImages(*storage, [&](ImagesRepository& r) { return r.addBandwidth(owner, "2024-05", 5); }).ok());
             auto deleted = storage->run([&](storage::Repositories& repos) -> Status {
                 OBSCURA_TRY(result, repos.auth().deleteUser(owner, false));
                 return result == storage::UserWrite::Done ? Status{} : internalError("user not deleted");
             });
             REQUIRE_MESSAGE(deleted.ok(), deleted.error().message);
             CHECK_FALSE(find(*storage, owner, a.id).has_value());
-            auto byPath = withImages(*storage, [&](ImagesRepository& r) { return r.findAssetByStoragePath(a.storagePath); });
+            auto byPath =
+                withImages(*storage, [&](ImagesRepository& r) { return r.findAssetByStoragePath(a.storagePath); });
             REQUIRE(byPath.ok());
             CHECK_FALSE(byPath->has_value());
             auto u = withImages(*storage, [&](ImagesRepository& r) { return r.usage(owner, "2024-05"); });

@@ -85,13 +85,13 @@ TEST_SUITE("conformance.jobs") {
             const auto kind = uniqueKind("race");
             std::set<std::string> enqueued;
             REQUIRE(seed->transaction([&](storage::Repositories& repos) -> Status {
-                          for (int i = 0; i < kJobs; ++i) {
-                              auto job = makeJob(kind, kT0 + i);
-                              OBSCURA_TRY(done, repos.jobs().enqueue(job));
-                              enqueued.insert(done.job.id);
-                          }
-                          return {};
-                      })
+                            for (int i = 0; i < kJobs; ++i) {
+                                auto job = makeJob(kind, kT0 + i);
+                                OBSCURA_TRY(done, repos.jobs().enqueue(job));
+                                enqueued.insert(done.job.id);
+                            }
+                            return {};
+                        })
                         .ok());
             std::vector<std::unique_ptr<storage::Storage>> storages;
             for (int i = 0; i < kStorages; ++i) {
@@ -139,7 +139,8 @@ TEST_SUITE("conformance.jobs") {
                 twice += times > 1 ? 1 : 0;
             }
             CHECK(twice == 0);
-            for (const auto& id : {*enqueued.begin(), *enqueued.rbegin()}) CHECK(getJob(*storages[0], id).attempts == 1);
+            for (const auto& id : {*enqueued.begin(), *enqueued.rbegin()})
+                CHECK(getJob(*storages[0], id).attempts == 1);
         });
     }
 
@@ -158,7 +159,8 @@ TEST_SUITE("conformance.jobs") {
                 const auto racer = [&](storage::Storage& storage, std::optional<JobRecord>& out, const char* name) {
                     ++ready;
                     while (ready.load() < 2) std::this_thread::yield();
-                    auto got = withJobs(storage, [&](JobsRepository& jobs) { return jobs.claim(kind, name, kT0, kLease); });
+                    auto got =
+                        withJobs(storage, [&](JobsRepository& jobs) { return jobs.claim(kind, name, kT0, kLease); });
                     if (got.ok()) out = *got;
                 };
                 std::thread ta(racer, std::ref(*a), std::ref(gotA), "a");
@@ -181,7 +183,8 @@ TEST_SUITE("conformance.jobs") {
             REQUIRE(claim(*storage, kind, kT0, "vanishing", kShort));
             CHECK_FALSE(claim(*storage, kind, kT0 + 500'000, "thief", kShort));  // lease still held
             // A heartbeat pushes the expiry on.
-            CHECK(answer(withJobs(*storage, [&](JobsRepository& j) { return j.heartbeat(job.id, 1, kT0 + 900'000, kShort); })));
+            CHECK(answer(
+                withJobs(*storage, [&](JobsRepository& j) { return j.heartbeat(job.id, 1, kT0 + 900'000, kShort); })));
             CHECK(getJob(*storage, job.id).leaseExpiresUs == kT0 + 1'900'000);
             CHECK_FALSE(claim(*storage, kind, kT0 + 1'500'000, "thief", kShort));
             CHECK(answer(withJobs(*storage, [&](JobsRepository& j) { return j.progress(job.id, 1, 0.25); })));
@@ -196,10 +199,13 @@ TEST_SUITE("conformance.jobs") {
 
             // Attempt 1 wakes up: every state change it tries is refused.
             const std::string at = "2024-05-01T12:05:00Z";
-            CHECK_FALSE(answer(withJobs(*storage, [&](JobsRepository& j) { return j.heartbeat(job.id, 1, kT0, kShort); })));
+            CHECK_FALSE(
+                answer(withJobs(*storage, [&](JobsRepository& j) { return j.heartbeat(job.id, 1, kT0, kShort); })));
             CHECK_FALSE(answer(withJobs(*storage, [&](JobsRepository& j) { return j.progress(job.id, 1, 0.9); })));
-            CHECK_FALSE(answer(withJobs(*storage, [&](JobsRepository& j) { return j.complete(job.id, 1, "stale", at); })));
-            CHECK_FALSE(answer(withJobs(*storage, [&](JobsRepository& j) { return j.fail(job.id, 1, "stale", {}, at); })));
+            CHECK_FALSE(
+                answer(withJobs(*storage, [&](JobsRepository& j) { return j.complete(job.id, 1, "stale", at); })));
+            CHECK_FALSE(
+                answer(withJobs(*storage, [&](JobsRepository& j) { return j.fail(job.id, 1, "stale", {}, at); })));
             auto current = getJob(*storage, job.id);
             CHECK(current.state == storage::kJobRunning);
             CHECK(current.attempts == 2);
@@ -207,7 +213,8 @@ TEST_SUITE("conformance.jobs") {
             CHECK(current.result.empty());
             CHECK(current.progress == 0);
 
-            CHECK(answer(withJobs(*storage, [&](JobsRepository& j) { return j.complete(job.id, 2, "the output", at); })));
+            CHECK(
+                answer(withJobs(*storage, [&](JobsRepository& j) { return j.complete(job.id, 2, "the output", at); })));
             current = getJob(*storage, job.id);
             CHECK(current.state == storage::kJobSucceeded);
             CHECK(current.result == "the output");
@@ -215,8 +222,10 @@ TEST_SUITE("conformance.jobs") {
             CHECK(current.updatedAt == at);
             CHECK(current.leaseOwner.empty());
             // One terminal state: nothing moves a finished job.
-            CHECK_FALSE(answer(withJobs(*storage, [&](JobsRepository& j) { return j.complete(job.id, 2, "again", at); })));
-            CHECK_FALSE(answer(withJobs(*storage, [&](JobsRepository& j) { return j.fail(job.id, 2, "late", {}, at); })));
+            CHECK_FALSE(
+                answer(withJobs(*storage, [&](JobsRepository& j) { return j.complete(job.id, 2, "again", at); })));
+            CHECK_FALSE(
+                answer(withJobs(*storage, [&](JobsRepository& j) { return j.fail(job.id, 2, "late", {}, at); })));
             CHECK_FALSE(claim(*storage, kind, kT0 + 100 * kLease));
             CHECK(getJob(*storage, job.id).result == "the output");
         });
@@ -232,9 +241,8 @@ TEST_SUITE("conformance.jobs") {
             enqueue(*storage, job);
             const std::string at = "2024-05-01T12:05:00Z";
             REQUIRE(claim(*storage, kind, kT0));
-            CHECK(answer(withJobs(*storage, [&](JobsRepository& j) {
-                return j.fail(job.id, 1, "network down", kT0 + 5'000'000, at);
-            })));
+            CHECK(answer(withJobs(
+                *storage, [&](JobsRepository& j) { return j.fail(job.id, 1, "network down", kT0 + 5'000'000, at); })));
             auto requeued = getJob(*storage, job.id);
             CHECK(requeued.state == storage::kJobQueued);
             CHECK(requeued.error == "network down");
@@ -246,9 +254,8 @@ TEST_SUITE("conformance.jobs") {
             REQUIRE(second);
             CHECK(second->attempts == 2);
             // The last attempt asks for a retry: the record's limit wins.
-            CHECK(answer(withJobs(*storage, [&](JobsRepository& j) {
-                return j.fail(job.id, 2, "still down", kT0 + 9'000'000, at);
-            })));
+            CHECK(answer(withJobs(
+                *storage, [&](JobsRepository& j) { return j.fail(job.id, 2, "still down", kT0 + 9'000'000, at); })));
             auto failed = getJob(*storage, job.id);
             CHECK(failed.state == storage::kJobFailed);
             CHECK(failed.error == "still down");
@@ -306,13 +313,15 @@ TEST_SUITE("conformance.jobs") {
                 const auto job = makeJob(kind);
                 enqueue(*storage, job);
                 REQUIRE(claimedId(*storage, kind, kT0) == job.id);
-                REQUIRE(answer(withJobs(*storage, [&](JobsRepository& j) { return j.fail(job.id, 1, "broken", {}, at); })));
+                REQUIRE(
+                    answer(withJobs(*storage, [&](JobsRepository& j) { return j.fail(job.id, 1, "broken", {}, at); })));
                 failed.push_back(job.id);
             }
             const auto succeeded = makeJob(kind);
             enqueue(*storage, succeeded);
             REQUIRE(claimedId(*storage, kind, kT0) == succeeded.id);
-            REQUIRE(answer(withJobs(*storage, [&](JobsRepository& j) { return j.complete(succeeded.id, 1, "ok", at); })));
+            REQUIRE(
+                answer(withJobs(*storage, [&](JobsRepository& j) { return j.complete(succeeded.id, 1, "ok", at); })));
 
             const auto retry = [&](const std::vector<std::string>& ids) {
                 auto count = withJobs(*storage, [&](JobsRepository& j) { return j.retryFailed(ids, kT0 + 7, at); });
@@ -341,5 +350,4 @@ TEST_SUITE("conformance.jobs") {
             CHECK(reclaimed->attempts == 1);
         });
     }
-
 }

@@ -29,15 +29,14 @@ storage::JobsRepository::Enqueued enqueue(storage::Storage& storage, const stora
 
 std::optional<storage::JobRecord> claim(storage::Storage& storage, const std::string& kind, std::int64_t nowUs,
                                         const std::string& worker, std::int64_t leaseUs) {
-    auto claimed = withJobs(storage, [&](storage::JobsRepository& jobs) {
-        return jobs.claim(kind, worker, nowUs, leaseUs);
-    });
+    auto claimed =
+        withJobs(storage, [&](storage::JobsRepository& jobs) { return jobs.claim(kind, worker, nowUs, leaseUs); });
     REQUIRE_MESSAGE(claimed.ok(), claimed.error().message);
     return *claimed;
 }
 
-std::string claimedId(storage::Storage& storage, const std::string& kind, std::int64_t nowUs,
-                      const std::string& worker, std::int64_t leaseUs) {
+std::string claimedId(storage::Storage& storage, const std::string& kind, std::int64_t nowUs, const std::string& worker,
+                      std::int64_t leaseUs) {
     auto claimed = claim(storage, kind, nowUs, worker, leaseUs);
     return claimed ? claimed->id : "";
 }

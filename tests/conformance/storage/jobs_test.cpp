@@ -260,7 +260,6 @@ TEST_SUITE("conformance.jobs") {
         });
     }
 
-
     TEST_CASE("list pages newest first by the instant of createdAt, with a keyset cursor and a state filter") {
         forEachBackend([](Backend& backend) {
             auto database = backend.newDatabase();
@@ -269,12 +268,12 @@ TEST_SUITE("conformance.jobs") {
             // Far in the future, so on a shared database these are the newest jobs. Offsets differ, so the
             // text order is not the time order: 13:00+02:00 is 11:00Z, before 12:00Z.
             const std::vector<std::string> times = {
-                "2999-01-01T10:00:00Z",      "2999-01-01T13:00:00+02:00", "2999-01-01T12:00:00Z",
-                "2999-01-01T12:00:00Z",      "2999-01-01T12:30:00.5Z",    "2999-01-01T08:00:00-05:00",
+                "2999-01-01T10:00:00Z",    "2999-01-01T13:00:00+02:00", "2999-01-01T12:00:00Z",
+                "2999-01-01T12:00:00Z",    "2999-01-01T12:30:00.5Z",    "2999-01-01T08:00:00-05:00",
                 "2999-01-01T12:30:00.25Z",
             };
             std::vector<std::pair<std::string, std::string>> expected;  // (instant order key, id)
-            const std::vector<int> rank = {0, 1, 2, 2, 4, 5, 3};  // 08:00-05:00 is 13:00Z, the newest
+            const std::vector<int> rank = {0, 1, 2, 2, 4, 5, 3};        // 08:00-05:00 is 13:00Z, the newest
             std::vector<NewJob> jobs;
             for (std::size_t i = 0; i < times.size(); ++i) {
                 auto job = makeJob(kind);
@@ -347,8 +346,8 @@ TEST_SUITE("conformance.jobs") {
             for (const auto& count : *counts) {
                 if (count.kind == kind) byState[count.state] += count.count;
             }
-            CHECK(byState == std::map<std::string, std::int64_t>{
-                                 {"failed", 1}, {"queued", 2}, {"running", 1}, {"succeeded", 1}});
+            CHECK(byState ==
+                  std::map<std::string, std::int64_t>{{"failed", 1}, {"queued", 2}, {"running", 1}, {"succeeded", 1}});
             auto active = withJobs(*storage, [&](JobsRepository& j) { return j.countActive(kind); });
             REQUIRE(active.ok());
             CHECK(*active == 3);
@@ -371,7 +370,8 @@ TEST_SUITE("conformance.jobs") {
                 REQUIRE_FALSE(result.ok());
                 CHECK(result.error().code == ErrorCode::Invalid);
             }
-            auto never = withJobs(*storage, [&](JobsRepository& j) { return j.complete(job.id, 0, "", "2024-05-01T12:00:00Z"); });
+            auto never = withJobs(*storage,
+                                  [&](JobsRepository& j) { return j.complete(job.id, 0, "", "2024-05-01T12:00:00Z"); });
             REQUIRE_FALSE(never.ok());
             CHECK(never.error().code == ErrorCode::Invalid);
             CHECK(answer(withJobs(*storage, [&](JobsRepository& j) { return j.progress(job.id, 1, 1.0); })));

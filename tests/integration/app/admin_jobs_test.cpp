@@ -22,17 +22,19 @@ std::string addJob(App& app, const std::string& kind, const std::string& state) 
     const Clock& clock = app.clock();
     job.runAfterUs = clock.nowUs();
     job.createdAt = formatRfc3339(clock.nowUs());
-    REQUIRE(app.storage().run([&](storage::Repositories& r) -> Status {
-        OBSCURA_TRY_STATUS(JobQueue::enqueueIn(r, job, clock));
-        if (state == "failed") {
-            OBSCURA_TRY(claimed, r.jobs().claim(kind, "test-worker", clock.nowUs(), 60'000'000));
-            if (!claimed) return internalError("nothing claimed");
-            OBSCURA_TRY(ok, r.jobs().fail(claimed->id, claimed->attempts, "decoder said no", std::nullopt,
-                                          formatRfc3339(clock.nowUs())));
-            if (!ok) return internalError("fail refused");
-        }
-        return {};
-    }).ok());
+    REQUIRE(app.storage()
+                .run([&](storage::Repositories& r) -> Status {
+                    OBSCURA_TRY_STATUS(JobQueue::enqueueIn(r, job, clock));
+                    if (state == "failed") {
+                        OBSCURA_TRY(claimed, r.jobs().claim(kind, "test-worker", clock.nowUs(), 60'000'000));
+                        if (!claimed) return internalError("nothing claimed");
+                        OBSCURA_TRY(ok, r.jobs().fail(claimed->id, claimed->attempts, "decoder said no", std::nullopt,
+                                                      formatRfc3339(clock.nowUs())));
+                        if (!ok) return internalError("fail refused");
+                    }
+                    return {};
+                })
+                .ok());
     return job.id;
 }
 
@@ -79,8 +81,8 @@ TEST_SUITE("app.admin_jobs") {
         auto page1 = bodyOf(http.get("/api/admin/jobs?limit=2", bearer(admin.access)));
         REQUIRE(page1["items"].size() == 2);
         REQUIRE(page1["nextCursor"].is_string());
-        auto page2 = bodyOf(http.get("/api/admin/jobs?limit=2&cursor=" + page1["nextCursor"].get<std::string>(),
-                                     bearer(admin.access)));
+        auto page2 = bodyOf(
+            http.get("/api/admin/jobs?limit=2&cursor=" + page1["nextCursor"].get<std::string>(), bearer(admin.access)));
         CHECK(page2["items"].size() == 2);
         CHECK(page2["nextCursor"].is_null());
         CHECK(page2["items"][0]["id"] != page1["items"][0]["id"]);

@@ -84,8 +84,8 @@ TEST_SUITE("app.process") {
 
     TEST_CASE("an unknown or invalid configuration key stops the start naming it") {
         TempDir data;
-        auto unknownEnv = run({obscuraBinary(), "--port", "0", "--data-dir", data.path()},
-                              {{"OBSCURA_SERVER_PROT", "9000"}});
+        auto unknownEnv =
+            run({obscuraBinary(), "--port", "0", "--data-dir", data.path()}, {{"OBSCURA_SERVER_PROT", "9000"}});
         CHECK(unknownEnv.exitCode == 1);
         CHECK(unknownEnv.err.find("OBSCURA_SERVER_PROT") != std::string::npos);
 

@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
-#include "app_fixture.hpp"
 #include "api_session.hpp"
+#include "app_fixture.hpp"
 
 using namespace obscura;
 using namespace obscura::test;

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
-#include "app_fixture.hpp"
 #include "api_session.hpp"
+#include "app_fixture.hpp"
 #include "obscura/storage/storage.hpp"
 
 using namespace obscura;
@@ -94,8 +94,8 @@ TEST_SUITE("auth.login") {
         const double ratio = median(unknownTimes) / median(wrongTimes);
         // Reported, not asserted: timings on a shared 2-core CI machine are noise (the rule is no timed assertions).
         // The equal cost comes from verifying against a decoy hash for unknown users (credential_checker.cpp).
-        MESSAGE("unknown " << median(unknownTimes) << " s, wrong password " << median(wrongTimes)
-                           << " s, ratio " << ratio);
+        MESSAGE("unknown " << median(unknownTimes) << " s, wrong password " << median(wrongTimes) << " s, ratio "
+                           << ratio);
     }
 
     TEST_CASE("a disabled user cannot log in, and their tokens and keys stop working at once") {

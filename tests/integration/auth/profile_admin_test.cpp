@@ -4,8 +4,8 @@
 #include <mutex>
 #include <thread>
 
-#include "app_fixture.hpp"
 #include "api_session.hpp"
+#include "app_fixture.hpp"
 #include "obscura/auth/events.hpp"
 #include "obscura/auth/usage_provider.hpp"
 #include "obscura/kernel/bus.hpp"

@@ -4,8 +4,8 @@
 #include <latch>
 #include <thread>
 
-#include "app_fixture.hpp"
 #include "api_session.hpp"
+#include "app_fixture.hpp"
 
 using namespace obscura;
 using namespace obscura::test;

@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
-#include "app_fixture.hpp"
 #include "api_session.hpp"
+#include "app_fixture.hpp"
 #include "jwt_forge.hpp"
 
 using namespace obscura;

@@ -104,7 +104,8 @@ TEST_SUITE("images.asset") {
         CHECK(timeline["buckets"] == nlohmann::json::array({{{"month", "2020-01"}, {"count", 1}}}));
     }
 
-    TEST_CASE("PATCH: not a JSON object or a wrongly typed field is 400, a value breaking a rule 422, and nothing changes") {
+    TEST_CASE(
+        "PATCH: not a JSON object or a wrongly typed field is 400, a value breaking a rule 422, and nothing changes") {
         AppFixture fx(fastAuth());
         HttpClient http(fx.port());
         auto alice = firstAccount(http, "alice");
@@ -115,27 +116,26 @@ TEST_SUITE("images.asset") {
             CHECK_MESSAGE(r.status == 400, raw << " -> " << r.body);
         }
         for (const auto& bad : std::vector<nlohmann::json>{{{"title", 5}},
-                                                            {{"title", nullptr}},
-                                                            {{"tags", "beach"}},
-                                                            {{"tags", {1, 2}}},
-                                                            {{"tags", nullptr}},
-                                                            {{"isFavorite", "yes"}},
-                                                            {{"isArchived", 1}},
-                                                            {{"takenAt", nullptr}},
-                                                            {{"takenAt", 20210704}}}) {
+                                                           {{"title", nullptr}},
+                                                           {{"tags", "beach"}},
+                                                           {{"tags", {1, 2}}},
+                                                           {{"tags", nullptr}},
+                                                           {{"isFavorite", "yes"}},
+                                                           {{"isArchived", 1}},
+                                                           {{"takenAt", nullptr}},
+                                                           {{"takenAt", 20210704}}}) {
             auto r = sendJson(http, "PATCH", path, bad, alice.auth());
             CHECK_MESSAGE(r.status == 400, bad.dump() << " -> " << r.status);
             CHECK(errorCode(r) == "bad_request");
         }
-        for (const auto& bad : std::vector<nlohmann::json>{
-                 {{"title", std::string(501, 'x')}},
-                 {{"title", "tab\there"}},
-                 {{"description", std::string(10001, 'x')}},
-                 {{"tags", {"a,b"}}},
-                 {{"tags", {std::string(101, 't')}}},
-                 {{"takenAt", "2021-07-04T10:20:30"}},
-                 {{"takenAt", "yesterday"}},
-                 {{"title", "new"}, {"takenAt", "2021-13-01T00:00:00Z"}}}) {
+        for (const auto& bad : std::vector<nlohmann::json>{{{"title", std::string(501, 'x')}},
+                                                           {{"title", "tab\there"}},
+                                                           {{"description", std::string(10001, 'x')}},
+                                                           {{"tags", {"a,b"}}},
+                                                           {{"tags", {std::string(101, 't')}}},
+                                                           {{"takenAt", "2021-07-04T10:20:30"}},
+                                                           {{"takenAt", "yesterday"}},
+                                                           {{"title", "new"}, {"takenAt", "2021-13-01T00:00:00Z"}}}) {
             auto r = sendJson(http, "PATCH", path, bad, alice.auth());
             CHECK_MESSAGE(r.status == 422, bad.dump() << " -> " << r.status);
             CHECK(errorCode(r) == "invalid");
@@ -203,10 +203,10 @@ TEST_SUITE("images.asset") {
                 storage::NewJob job;
                 job.id = newUuid();
                 job.kind = "images.deleteAssetFiles";
-                job.payload = nlohmann::json({{"ownerId", asset.ownerId},
-                                              {"assetId", asset.id},
-                                              {"storagePath", asset.storagePath}})
-                                  .dump();
+                job.payload =
+                    nlohmann::json(
+                        {{"ownerId", asset.ownerId}, {"assetId", asset.id}, {"storagePath", asset.storagePath}})
+                        .dump();
                 job.ownerId = asset.ownerId;
                 job.assetId = asset.id;
                 job.dedupeKey = asset.id;

@@ -55,7 +55,7 @@ std::vector<std::string> writeAssetFiles(const std::string& dataDir, const stora
 }
 
 bool exists(const std::string& path) {
-    struct stat st{};
+    struct stat st {};
     return ::lstat(path.c_str(), &st) == 0;
 }
 

@@ -68,12 +68,11 @@ TEST_SUITE("images.listing_cache") {
         storage::AssetUpdate update;
         update.title = "Written elsewhere";
         update.updatedAt = "2024-06-01T00:00:00Z";
-        auto changed = fx.app().storage().run(
-            [&](storage::Repositories& repos) -> Status {
-                auto write = repos.images().updateAsset(alice.id, photo.id, update);
-                if (!write) return std::move(write).error();
-                return {};
-            });
+        auto changed = fx.app().storage().run([&](storage::Repositories& repos) -> Status {
+            auto write = repos.images().updateAsset(alice.id, photo.id, update);
+            if (!write) return std::move(write).error();
+            return {};
+        });
         REQUIRE(changed.ok());
         CHECK(titleOf(http, alice, list, photo.id) == "Written elsewhere");
         const auto added = insertAsset(fx.app(), alice.id, kJuly2021Us + kDayUs);

@@ -64,10 +64,11 @@ TEST_SUITE("images.listing") {
         const auto& item = page["items"][0];
         std::set<std::string> keys;
         for (const auto& [k, v] : item.items()) keys.insert(k);
-        CHECK(keys == std::set<std::string>{"id", "type", "originalFileName", "mimeType", "sizeBytes", "checksum",
-                                            "width", "height", "durationSeconds", "takenAt", "createdAt", "title",
-                                            "description", "tags", "isFavorite", "isArchived", "isTrashed",
-                                            "exifInfo", "derivatives", "thumbnailUrl", "previewUrl"});
+        CHECK(keys == std::set<std::string>{
+                          "id",          "type",         "originalFileName", "mimeType",   "sizeBytes", "checksum",
+                          "width",       "height",       "durationSeconds",  "takenAt",    "createdAt", "title",
+                          "description", "tags",         "isFavorite",       "isArchived", "isTrashed", "exifInfo",
+                          "derivatives", "thumbnailUrl", "previewUrl"});
         CHECK(item["id"] == video.id);
         CHECK(item["type"] == "video");
         CHECK(item["mimeType"] == "video/mp4");
@@ -115,7 +116,8 @@ TEST_SUITE("images.listing") {
         auto max = bodyOf(http.get("/api/assets?limit=500", alice.auth()));
         CHECK(max["items"].size() == 500);
         REQUIRE(max["nextCursor"].is_string());
-        auto last = bodyOf(http.get("/api/assets?limit=500&cursor=" + max["nextCursor"].get<std::string>(), alice.auth()));
+        auto last =
+            bodyOf(http.get("/api/assets?limit=500&cursor=" + max["nextCursor"].get<std::string>(), alice.auth()));
         CHECK(last["items"].size() == 1);
         CHECK(last["nextCursor"].is_null());
 
@@ -130,11 +132,29 @@ TEST_SUITE("images.listing") {
         AppFixture fx(fastAuth());
         HttpClient http(fx.port());
         auto alice = firstAccount(http, "alice");
-        for (const std::string& query : std::vector<std::string>{"limit=0", "limit=501", "limit=abc", "limit=-1", "limit=10.5", "limit=", "limit=1&limit=2",
-              "cursor=%%%", "cursor=abc", "cursor=YTE6MTIzOm5vdC1hLXV1aWQ", "cursor=YTE6MTIzOm5vdC1hLXV1aWQ=",
-              "order=newest", "from=2021-07-04", "to=yesterday", "from=2021-02-30T00:00:00Z",
-              "from=2021-07-04T10:20:30", "favorite=yes", "archived=1", "type=audio", "tag=", "albumId=12",
-              "q=" + std::string(300, 'a'), "q=a+b+c+d+e+f+g+h+i+j+k+l+m+n+o+p+q"}) {
+        for (const std::string& query : std::vector<std::string>{"limit=0",
+                                                                 "limit=501",
+                                                                 "limit=abc",
+                                                                 "limit=-1",
+                                                                 "limit=10.5",
+                                                                 "limit=",
+                                                                 "limit=1&limit=2",
+                                                                 "cursor=%%%",
+                                                                 "cursor=abc",
+                                                                 "cursor=YTE6MTIzOm5vdC1hLXV1aWQ",
+                                                                 "cursor=YTE6MTIzOm5vdC1hLXV1aWQ=",
+                                                                 "order=newest",
+                                                                 "from=2021-07-04",
+                                                                 "to=yesterday",
+                                                                 "from=2021-02-30T00:00:00Z",
+                                                                 "from=2021-07-04T10:20:30",
+                                                                 "favorite=yes",
+                                                                 "archived=1",
+                                                                 "type=audio",
+                                                                 "tag=",
+                                                                 "albumId=12",
+                                                                 "q=" + std::string(300, 'a'),
+                                                                 "q=a+b+c+d+e+f+g+h+i+j+k+l+m+n+o+p+q"}) {
             auto r = http.get("/api/assets?" + query, alice.auth());
             CHECK_MESSAGE(r.status == 400, query << " -> " << r.status << " " << r.body);
             CHECK_MESSAGE(errorCode(r) == "bad_request", query);
@@ -150,12 +170,14 @@ TEST_SUITE("images.listing") {
         HttpClient http(fx.port());
         auto alice = firstAccount(http, "alice");
         std::set<std::string> original;
-        for (int i = 0; i < 45; ++i) original.insert(insertAsset(fx.app(), alice.id, kJuly2021Us + (i % 15) * kDayUs).id);
+        for (int i = 0; i < 45; ++i)
+            original.insert(insertAsset(fx.app(), alice.id, kJuly2021Us + (i % 15) * kDayUs).id);
         std::vector<std::string> seen;
         std::set<std::string> olderInserted;
         std::string cursor;
         for (int round = 0; round < 50; ++round) {
-            auto page = bodyOf(http.get("/api/assets?limit=8" + (cursor.empty() ? "" : "&cursor=" + cursor), alice.auth()));
+            auto page =
+                bodyOf(http.get("/api/assets?limit=8" + (cursor.empty() ? "" : "&cursor=" + cursor), alice.auth()));
             for (const auto& id : idsOf(page)) seen.push_back(id);
             if (page["nextCursor"].is_null()) break;
             cursor = page["nextCursor"];

@@ -40,7 +40,8 @@ TEST_SUITE("images.ownership") {
         SUBCASE("PATCH /api/assets/{id}") {
             CHECK(sendJson(http, "PATCH", path, {{"title", "mine now"}}, bob.auth()).status == 404);
             CHECK(sendJson(http, "PATCH", path, {{"title", 5}}, bob.auth()).status == 404);  // 404 before 422
-            CHECK(http.request("PATCH", path, {{"Content-Type", "application/json"}, bob.auth()[0]}, "{").status == 404);
+            CHECK(http.request("PATCH", path, {{"Content-Type", "application/json"}, bob.auth()[0]}, "{").status ==
+                  404);
         }
         SUBCASE("DELETE /api/assets/{id}") {
             CHECK(http.request("DELETE", path, bob.auth()).status == 404);
@@ -68,7 +69,8 @@ TEST_SUITE("images.ownership") {
             insertAsset(fx.app(), alice.id, kJuly2021Us + 1);
             auto page = bodyOf(http.get("/api/assets?limit=1", alice.auth()));
             REQUIRE(page["nextCursor"].is_string());
-            auto withHerCursor = bodyOf(http.get("/api/assets?cursor=" + page["nextCursor"].get<std::string>(), bob.auth()));
+            auto withHerCursor =
+                bodyOf(http.get("/api/assets?cursor=" + page["nextCursor"].get<std::string>(), bob.auth()));
             CHECK(withHerCursor["items"].empty());
         }
         // Whatever Bob tried, Alice's asset and files are as they were.

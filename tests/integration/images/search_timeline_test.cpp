@@ -66,8 +66,8 @@ TEST_SUITE("images.search") {
         REQUIRE(page["items"].size() == 1);
         CHECK(page["items"][0]["id"] == both.id);  // newest first
         REQUIRE(page["nextCursor"].is_string());
-        auto next = bodyOf(http.get("/api/search?q=park&limit=1&cursor=" + page["nextCursor"].get<std::string>(),
-                                    alice.auth()));
+        auto next = bodyOf(
+            http.get("/api/search?q=park&limit=1&cursor=" + page["nextCursor"].get<std::string>(), alice.auth()));
         CHECK(idsOf(next) == std::vector<std::string>{park.id});
         CHECK(next["nextCursor"].is_null());
 
@@ -85,7 +85,8 @@ TEST_SUITE("images.search") {
         HttpClient http(fx.port());
         auto alice = firstAccount(http, "alice");
         auto& app = fx.app();
-        CHECK(bodyOf(http.get("/api/timeline", alice.auth())) == nlohmann::json({{"buckets", nlohmann::json::array()}}));
+        CHECK(bodyOf(http.get("/api/timeline", alice.auth())) ==
+              nlohmann::json({{"buckets", nlohmann::json::array()}}));
         insertAsset(app, alice.id, kJuly2021Us);
         insertAsset(app, alice.id, kJuly2021Us + kDayUs, [](auto& a) { a.isFavorite = true; });
         // 31 July 16:00 UTC, but 1 August in Tokyo where it was taken.
@@ -96,9 +97,9 @@ TEST_SUITE("images.search") {
         auto r = http.get("/api/timeline", alice.auth());
         REQUIRE(r.status == 200);
         CHECK(bodyOf(r) == nlohmann::json({{"buckets",
-                                             {{{"month", "2021-08"}, {"count", 1}},
-                                              {{"month", "2021-07"}, {"count", 2}},
-                                              {{"month", "2010-01"}, {"count", 1}}}}}));
+                                            {{{"month", "2021-08"}, {"count", 1}},
+                                             {{"month", "2021-07"}, {"count", 2}},
+                                             {{"month", "2010-01"}, {"count", 1}}}}}));
         CHECK(bodyOf(http.get("/api/timeline?favorite=true", alice.auth()))["buckets"] ==
               nlohmann::json::array({{{"month", "2021-07"}, {"count", 1}}}));
         CHECK(bodyOf(http.get("/api/timeline?archived=true", alice.auth()))["buckets"] ==
@@ -123,7 +124,8 @@ TEST_SUITE("images.search") {
         });
         auto r = http.get("/api/tags", alice.auth());
         REQUIRE(r.status == 200);
-        CHECK(bodyOf(r) == nlohmann::json::array({{{"tag", "beach"}, {"count", 2}}, {{"tag", "family"}, {"count", 1}}}));
+        CHECK(bodyOf(r) ==
+              nlohmann::json::array({{{"tag", "beach"}, {"count", 2}}, {{"tag", "family"}, {"count", 1}}}));
         auto bob = anotherAccount(http, alice, "bob");
         CHECK(bodyOf(http.get("/api/tags", bob.auth())) == nlohmann::json::array());
     }

@@ -17,8 +17,9 @@ namespace {
 
 std::string makeClip(const TempDir& dir, bool audio) {
     const std::string out = dir / (audio ? "talk.mp4" : "silent.mp4");
-    std::vector<std::string> argv = {"ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-                                     "testsrc2=size=640x360:rate=25:duration=4"};
+    std::vector<std::string> argv = {"ffmpeg", "-nostdin", "-loglevel",
+                                     "error",  "-y",       "-f",
+                                     "lavfi",  "-i",       "testsrc2=size=640x360:rate=25:duration=4"};
     if (audio) {
         for (const char* a : {"-f", "lavfi", "-i", "sine=frequency=440:duration=4", "-c:a", "aac"}) argv.push_back(a);
     }
@@ -44,7 +45,9 @@ nlohmann::json waitJob(HttpClient& http, const MediaUser& user, const std::strin
 }  // namespace
 
 TEST_SUITE("media.conversions") {
-    TEST_CASE("a video's MP3: 202 with a job, the same job when asked again, valid audio of the right duration, counted in bandwidth when downloaded") {
+    TEST_CASE(
+        "a video's MP3: 202 with a job, the same job when asked again, valid audio of the right duration, counted in "
+        "bandwidth when downloaded") {
         TempDir dir;
         const std::string clip = makeClip(dir, true);
         AppFixture fx(fastAuth());
@@ -104,15 +107,18 @@ TEST_SUITE("media.conversions") {
         CHECK(r.header("Content-Security-Policy") == "sandbox");
         CHECK(r.header("Content-Type") == "audio/mpeg");
         CHECK(r.header("Content-Disposition").value_or("").find("attachment") != std::string::npos);
-        const std::string probe = tool({"ffprobe", "-v", "error", "-show_entries", "format=format_name,duration:stream=codec_name",
-                                        "-of", "default=nw=1", dir / "out.mp3"});
+        const std::string probe =
+            tool({"ffprobe", "-v", "error", "-show_entries", "format=format_name,duration:stream=codec_name", "-of",
+                  "default=nw=1", dir / "out.mp3"});
         CHECK(probe.find("codec_name=mp3") != std::string::npos);
         CHECK(probe.find("format_name=mp3") != std::string::npos);
         const double duration = std::stod(probe.substr(probe.find("duration=") + 9));
         CHECK(duration == doctest::Approx(4.0).epsilon(0.05));
     }
 
-    TEST_CASE("conversions refuse what cannot be done: no format 400, bad format 422, MP3 of a photo 422, no audio fails the job") {
+    TEST_CASE(
+        "conversions refuse what cannot be done: no format 400, bad format 422, MP3 of a photo 422, no audio fails the "
+        "job") {
         TempDir dir;
         tool({"vips", "black", dir / "p.v", "300", "200", "--bands", "3"});
         tool({"vips", "jpegsave", dir / "p.v", dir / "p.jpg"});

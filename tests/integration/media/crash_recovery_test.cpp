@@ -95,7 +95,8 @@ TEST_SUITE("media.crash") {
             CHECK(names == expected);
         }
         std::size_t tmpEntries = 0;
-        for (auto it = fs::recursive_directory_iterator(fs::path(data) / "tmp"); it != fs::recursive_directory_iterator(); ++it)
+        for (auto it = fs::recursive_directory_iterator(fs::path(data) / "tmp");
+             it != fs::recursive_directory_iterator(); ++it)
             ++tmpEntries;
         CHECK(tmpEntries == 0);
         again.signal(SIGTERM);

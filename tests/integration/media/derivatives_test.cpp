@@ -89,9 +89,26 @@ TEST_SUITE("media.derivatives") {
         REQUIRE(header(path("f16.png"))["format"] == "ushort");
         REQUIRE(header(path("fcmyk.jpg"))["interpretation"] == "cmyk");
         REQUIRE(header(path("fprog.jpg"))["jpeg-multiscan"] == "1");
-        tool({"ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "color=c=red:s=320x240:r=2:d=1",
-              "-f", "lavfi", "-i", "color=c=blue:s=320x240:r=2:d=1", "-filter_complex", "[0][1]concat=n=2:v=1:a=0",
-              "-pix_fmt", "rgb8", "-loop", "0", path("anim.gif")});
+        tool({"ffmpeg",
+              "-nostdin",
+              "-loglevel",
+              "error",
+              "-y",
+              "-f",
+              "lavfi",
+              "-i",
+              "color=c=red:s=320x240:r=2:d=1",
+              "-f",
+              "lavfi",
+              "-i",
+              "color=c=blue:s=320x240:r=2:d=1",
+              "-filter_complex",
+              "[0][1]concat=n=2:v=1:a=0",
+              "-pix_fmt",
+              "rgb8",
+              "-loop",
+              "0",
+              path("anim.gif")});
         REQUIRE(intField(path("anim.gif"), "n-pages") >= 2);
 
         AppFixture fx(fastAuth());
@@ -111,9 +128,28 @@ TEST_SUITE("media.derivatives") {
     }
 
     TEST_CASE("an MP4 gets a poster thumbnail and preview and a browser-playable H.264/AAC video of at most 720p") {
-        tool({"ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-              "testsrc2=size=1920x1080:rate=25:duration=3", "-f", "lavfi", "-i", "sine=frequency=440:duration=3",
-              "-shortest", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+        tool({"ffmpeg",
+              "-nostdin",
+              "-loglevel",
+              "error",
+              "-y",
+              "-f",
+              "lavfi",
+              "-i",
+              "testsrc2=size=1920x1080:rate=25:duration=3",
+              "-f",
+              "lavfi",
+              "-i",
+              "sine=frequency=440:duration=3",
+              "-shortest",
+              "-c:v",
+              "libx264",
+              "-preset",
+              "ultrafast",
+              "-pix_fmt",
+              "yuv420p",
+              "-c:a",
+              "aac",
               path("clip.mp4")});
         AppFixture fx(fastAuth());
         HttpClient http(fx.port());
@@ -122,9 +158,9 @@ TEST_SUITE("media.derivatives") {
         checkPictures(http, alice, id, "clip", 1440, 810, 444, 250);
         REQUIRE(settle(http, alice, id, "video") == "ready");
         fetchTo(http, alice, "/api/assets/" + id + "/video", path("clip.out.mp4"));
-        const std::string streams = tool({"ffprobe", "-v", "error", "-show_entries",
-                                          "stream=codec_name,width,height,pix_fmt", "-of", "csv=p=0",
-                                          path("clip.out.mp4")});
+        const std::string streams =
+            tool({"ffprobe", "-v", "error", "-show_entries", "stream=codec_name,width,height,pix_fmt", "-of", "csv=p=0",
+                  path("clip.out.mp4")});
         CHECK(streams.find("h264,1280,720,yuv420p") != std::string::npos);
         CHECK(streams.find("aac") != std::string::npos);
         // Range works on the video, so browsers can seek.

@@ -61,7 +61,8 @@ TEST_SUITE("media.hostile") {
         const long rssBefore = peakRssMiB();
         const auto start = std::chrono::steady_clock::now();
         std::vector<std::string> bad;
-        for (const char* f : {"half.jpg", "huge.jpg", "flood.png", "third.mp4"}) bad.push_back(uploadOk(http, alice, dir / f));
+        for (const char* f : {"half.jpg", "huge.jpg", "flood.png", "third.mp4"})
+            bad.push_back(uploadOk(http, alice, dir / f));
         const std::string good = uploadOk(http, alice, dir / "fine.jpg");
 
         for (std::size_t i = 0; i < bad.size(); ++i) {

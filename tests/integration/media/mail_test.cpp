@@ -1,7 +1,6 @@
 // The e-mail notice of a finished conversion, sent by libcurl to a real SMTP server on 127.0.0.1 (Debian's
 // python3-aiosmtpd, storing what it receives in a maildir).
 #include <doctest/doctest.h>
-
 #include <signal.h>
 
 #include <filesystem>
@@ -20,8 +19,8 @@ namespace fs = std::filesystem;
 namespace {
 
 int freePort() {
-    const std::string out = tool({"python3", "-c",
-                                  "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"});
+    const std::string out =
+        tool({"python3", "-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"});
     return std::stoi(out);
 }
 
@@ -56,9 +55,28 @@ TEST_SUITE("media.mail") {
         }
         REQUIRE_MESSAGE(listening, smtp.log());
 
-        tool({"ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-              "testsrc2=size=320x240:rate=25:duration=2", "-f", "lavfi", "-i", "sine=frequency=440:duration=2",
-              "-shortest", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+        tool({"ffmpeg",
+              "-nostdin",
+              "-loglevel",
+              "error",
+              "-y",
+              "-f",
+              "lavfi",
+              "-i",
+              "testsrc2=size=320x240:rate=25:duration=2",
+              "-f",
+              "lavfi",
+              "-i",
+              "sine=frequency=440:duration=2",
+              "-shortest",
+              "-c:v",
+              "libx264",
+              "-preset",
+              "ultrafast",
+              "-pix_fmt",
+              "yuv420p",
+              "-c:a",
+              "aac",
               dir / "clip.mp4"});
         AppFixture fx(fastAuth({{"media.smtp.host", "127.0.0.1"},
                                 {"media.smtp.port", std::to_string(port)},
@@ -95,9 +113,28 @@ TEST_SUITE("media.mail") {
     TEST_CASE("an SMTP server that cannot be reached costs the notice, never the conversion") {
         TempDir dir;
         const int closedPort = freePort();  // nothing listens there
-        tool({"ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-              "testsrc2=size=320x240:rate=25:duration=2", "-f", "lavfi", "-i", "sine=frequency=440:duration=2",
-              "-shortest", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+        tool({"ffmpeg",
+              "-nostdin",
+              "-loglevel",
+              "error",
+              "-y",
+              "-f",
+              "lavfi",
+              "-i",
+              "testsrc2=size=320x240:rate=25:duration=2",
+              "-f",
+              "lavfi",
+              "-i",
+              "sine=frequency=440:duration=2",
+              "-shortest",
+              "-c:v",
+              "libx264",
+              "-preset",
+              "ultrafast",
+              "-pix_fmt",
+              "yuv420p",
+              "-c:a",
+              "aac",
               dir / "clip.mp4"});
         AppFixture fx(fastAuth({{"media.smtp.host", "127.0.0.1"},
                                 {"media.smtp.port", std::to_string(closedPort)},

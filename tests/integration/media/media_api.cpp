@@ -34,10 +34,9 @@ MediaUser mediaUser(HttpClient& http, const MediaUser& admin, const std::string&
 
 HttpResponse uploadPath(HttpClient& http, const MediaUser& user, const std::string& path, const std::string& fileName) {
     const std::string name = fileName.empty() ? path.substr(path.find_last_of('/') + 1) : fileName;
-    std::string body = std::string("--") + kBoundary +
-                       "\r\nContent-Disposition: form-data; name=\"assetData\"; filename=\"" + name +
-                       "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + readAll(path) + "\r\n--" + kBoundary +
-                       "--\r\n";
+    std::string body =
+        std::string("--") + kBoundary + "\r\nContent-Disposition: form-data; name=\"assetData\"; filename=\"" + name +
+        "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + readAll(path) + "\r\n--" + kBoundary + "--\r\n";
     HeaderList headers = user.auth();
     headers.emplace_back("Content-Type", std::string("multipart/form-data; boundary=") + kBoundary);
     return http.request("POST", "/api/assets", headers, body);

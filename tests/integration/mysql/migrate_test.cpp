@@ -100,7 +100,8 @@ TEST_SUITE("integration.mysql.migrations") {
             CAPTURE(module);
             CHECK(first.out.find(std::string(module) + ": version 0 -> 1") != std::string::npos);
         }
-        CHECK(first.out.find("images: version 0 -> 3") != std::string::npos);  // 2: albums and share links, 3: library versions
+        CHECK(first.out.find("images: version 0 -> 3") !=
+              std::string::npos);  // 2: albums and share links, 3: library versions
         auto recorded = db->query(
             "SELECT CONCAT(module, '=', MAX(version)) FROM schema_migrations GROUP BY module"
             " ORDER BY module");

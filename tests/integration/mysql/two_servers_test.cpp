@@ -74,8 +74,8 @@ storage::AssetRecord storeAsset(storage::Storage& storage, const std::string& da
 
 // Polls the database until `count` jobs of `kind` exist and all have ended (succeeded or failed), or the
 // timeout passes; answers the jobs of that kind seen last.
-std::vector<storage::JobRecord> waitForEndedJobs(storage::Storage& storage, const std::string& kind,
-                                                 std::size_t count, std::chrono::seconds timeout) {
+std::vector<storage::JobRecord> waitForEndedJobs(storage::Storage& storage, const std::string& kind, std::size_t count,
+                                                 std::chrono::seconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     std::vector<storage::JobRecord> jobs;
     while (std::chrono::steady_clock::now() < deadline) {
@@ -240,7 +240,8 @@ TEST_SUITE("integration.mysql.replicas") {
             CHECK(asset["derivatives"]["thumbnail"] == "ready");
             CHECK(asset["derivatives"]["preview"] == "ready");
             std::set<std::string> names;
-            for (const auto& e : fs::directory_iterator(fs::path(dataDir) / "derived" / admin["id"].get<std::string>() / ids[i]))
+            for (const auto& e :
+                 fs::directory_iterator(fs::path(dataDir) / "derived" / admin["id"].get<std::string>() / ids[i]))
                 names.insert(e.path().filename().string());
             CHECK(names == std::set<std::string>{"preview.jpg", "thumbnail.webp"});
         }

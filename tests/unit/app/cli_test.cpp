@@ -168,14 +168,14 @@ TEST_SUITE("app.cli") {
     }
 
     TEST_CASE("migrate-storage takes a source and a target, and --config") {
-        const auto copy = parse({"migrate-storage", "--from", "sqlite:/srv/data/obscura.db", "--to",
-                                 "mysql://obscura@db:3306/obscura"});
+        const auto copy = parse(
+            {"migrate-storage", "--from", "sqlite:/srv/data/obscura.db", "--to", "mysql://obscura@db:3306/obscura"});
         CHECK(copy.kind == CliCommand::MigrateStorage);
         CHECK(copy.copy.from == "sqlite:/srv/data/obscura.db");
         CHECK(copy.copy.to == "mysql://obscura@db:3306/obscura");
         CHECK(copy.overrides.empty());
-        const auto withConfig = parse({"--config", "c.json", "migrate-storage", "--to", "mysql://u@h/d", "--from",
-                                       "sqlite:x.db"});
+        const auto withConfig =
+            parse({"--config", "c.json", "migrate-storage", "--to", "mysql://u@h/d", "--from", "sqlite:x.db"});
         CHECK(withConfig.kind == CliCommand::MigrateStorage);
         CHECK(withConfig.configFile == std::optional<std::string>("c.json"));
         CHECK(withConfig.copy.from == "sqlite:x.db");

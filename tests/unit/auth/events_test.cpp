@@ -1,8 +1,8 @@
+#include "obscura/auth/events.hpp"
+
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
-
-#include "obscura/auth/events.hpp"
 
 using namespace obscura::auth;
 

@@ -1,3 +1,5 @@
+#include "obscura/images/events.hpp"
+
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -5,7 +7,6 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "obscura/images/events.hpp"
 #include "obscura/kernel/bus.hpp"
 #include "obscura/kernel/metrics.hpp"
 

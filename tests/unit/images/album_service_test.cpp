@@ -2,11 +2,10 @@
 
 #include <doctest/doctest.h>
 
-#include "obscura/base/clock.hpp"
-
 #include <algorithm>
 
 #include "assets/asset_text.hpp"
+#include "obscura/base/clock.hpp"
 #include "sqlite_test_storage.hpp"
 
 using namespace obscura;

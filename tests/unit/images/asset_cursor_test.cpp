@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "assets/asset_cursor.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace obscura::images;
 
@@ -31,12 +31,13 @@ TEST_SUITE("images.cursor") {
     }
 
     TEST_CASE("anything the server did not make is refused") {
-        for (const std::string& bad : std::vector<std::string>
-             {"", "abc", base64UrlEncode("a1:12:not-a-uuid"), base64UrlEncode("a2:12:3f0c6f4e-0000-4000-8000-00000000000a"),
-              base64UrlEncode("a1::3f0c6f4e-0000-4000-8000-00000000000a"),
-              base64UrlEncode("a1:1x:3f0c6f4e-0000-4000-8000-00000000000a"),
-              base64UrlEncode("a1:99999999999999999999:3f0c6f4e-0000-4000-8000-00000000000a"),
-              std::string(200, 'A')}) {
+        for (const std::string& bad :
+             std::vector<std::string>{"", "abc", base64UrlEncode("a1:12:not-a-uuid"),
+                                      base64UrlEncode("a2:12:3f0c6f4e-0000-4000-8000-00000000000a"),
+                                      base64UrlEncode("a1::3f0c6f4e-0000-4000-8000-00000000000a"),
+                                      base64UrlEncode("a1:1x:3f0c6f4e-0000-4000-8000-00000000000a"),
+                                      base64UrlEncode("a1:99999999999999999999:3f0c6f4e-0000-4000-8000-00000000000a"),
+                                      std::string(200, 'A')}) {
             CHECK_MESSAGE(!decodeCursor(bad), bad);
         }
     }

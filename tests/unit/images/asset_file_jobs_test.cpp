@@ -1,9 +1,10 @@
 // The durable deletions never remove anything outside the paths the server itself makes.
+#include "assets/asset_file_jobs.hpp"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
 
-#include "assets/asset_file_jobs.hpp"
 #include "test_support.hpp"
 
 using namespace obscura;
@@ -42,10 +43,10 @@ TEST_SUITE("images.file_jobs") {
         const fs::path victim = fs::path(dir.path()) / "secret";
         touch(victim);
         const std::string owner = kOwner;
-        for (const std::string& bad : std::vector<std::string>{"secret", "/etc/passwd", "library/" + owner + "/../../secret",
-                                      "library/" + owner + "/./x.jpg", "library/" + owner + "//x.jpg",
-                                      "library/" + owner + "/", "library/3f0c6f4e-0000-4000-8000-00000000000c/x.jpg",
-                                      "derived/" + owner + "/x"}) {
+        for (const std::string& bad : std::vector<std::string>{
+                 "secret", "/etc/passwd", "library/" + owner + "/../../secret", "library/" + owner + "/./x.jpg",
+                 "library/" + owner + "//x.jpg", "library/" + owner + "/",
+                 "library/3f0c6f4e-0000-4000-8000-00000000000c/x.jpg", "derived/" + owner + "/x"}) {
             auto status = deleteAssetFiles(dir.path(), kOwner, kAsset, bad);
             REQUIRE_FALSE_MESSAGE(status.ok(), bad);
             CHECK(status.error().code == ErrorCode::Invalid);

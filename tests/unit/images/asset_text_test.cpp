@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "assets/asset_text.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace obscura::images;
 

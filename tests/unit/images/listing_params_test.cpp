@@ -1,7 +1,8 @@
+#include "assets/listing_params.hpp"
+
 #include <doctest/doctest.h>
 
 #include "assets/asset_cursor.hpp"
-#include "assets/listing_params.hpp"
 
 using namespace obscura;
 using namespace obscura::images;
@@ -33,9 +34,10 @@ TEST_SUITE("images.listing_params") {
 
     TEST_CASE("every parameter reaches the query") {
         const auto cursor = encodeCursor({42, "3f0c6f4e-0000-4000-8000-00000000000a"});
-        auto q = parse("limit=500&cursor=" + cursor +
-                       "&order=asc&from=2021-07-04T10:20:30%2B02:00&to=2021-08-01T00:00:00Z&tag=beach"
-                       "&albumId=3f0c6f4e-0000-4000-8000-00000000000b&favorite=true&archived=true&type=video&q=sun+set");
+        auto q =
+            parse("limit=500&cursor=" + cursor +
+                  "&order=asc&from=2021-07-04T10:20:30%2B02:00&to=2021-08-01T00:00:00Z&tag=beach"
+                  "&albumId=3f0c6f4e-0000-4000-8000-00000000000b&favorite=true&archived=true&type=video&q=sun+set");
         REQUIRE_MESSAGE(q.ok(), q.error().message);
         CHECK(q->limit == 500);
         REQUIRE(q->after);
@@ -66,10 +68,10 @@ TEST_SUITE("images.listing_params") {
     }
 
     TEST_CASE("bad values and repeated parameters are BadRequest") {
-        for (const char* bad : {"limit=0", "limit=501", "limit=01x", "limit=99999", "limit=", "cursor=zz", "order=ASC",
-                                "from=2021-07-04", "to=2021-07-04T10:20:30", "favorite=1", "archived=no",
-                                "type=Image", "tag=", "albumId=x", "limit=1&limit=1", "tag=a&tag=b",
-                                "q=a+b+c+d+e+f+g+h+i+j+k+l+m+n+o+p+q"}) {
+        for (const char* bad :
+             {"limit=0", "limit=501", "limit=01x", "limit=99999", "limit=", "cursor=zz", "order=ASC", "from=2021-07-04",
+              "to=2021-07-04T10:20:30", "favorite=1", "archived=no", "type=Image", "tag=", "albumId=x",
+              "limit=1&limit=1", "tag=a&tag=b", "q=a+b+c+d+e+f+g+h+i+j+k+l+m+n+o+p+q"}) {
             auto q = parse(bad);
             REQUIRE_FALSE_MESSAGE(q.ok(), bad);
             CHECK(q.error().code == ErrorCode::BadRequest);

@@ -2,12 +2,11 @@
 
 #include <doctest/doctest.h>
 
-#include "obscura/base/clock.hpp"
-
 #include <map>
 
 #include "albums/album_service.hpp"
 #include "obscura/auth/password_guard.hpp"
+#include "obscura/base/clock.hpp"
 #include "obscura/base/ids.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/storage/storage.hpp"

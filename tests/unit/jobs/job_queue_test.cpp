@@ -29,14 +29,16 @@ TEST_SUITE("jobs.queue") {
         std::atomic<int> calls{0};
         std::string seenPayload;
         int seenAttempt = 0;
-        REQUIRE(queue.registerKind(fastKind("test.ok"), [&](JobContext& ctx) -> Expected<std::string> {
-                        ++calls;
-                        seenPayload = ctx.job().payload;
-                        seenAttempt = ctx.attempt();
-                        CHECK(ctx.stillOwned());
-                        CHECK(ctx.progress(0.5));
-                        return "made " + ctx.job().id;
-                    })
+        REQUIRE(queue
+                    .registerKind(fastKind("test.ok"),
+                                  [&](JobContext& ctx) -> Expected<std::string> {
+                                      ++calls;
+                                      seenPayload = ctx.job().payload;
+                                      seenAttempt = ctx.attempt();
+                                      CHECK(ctx.stillOwned());
+                                      CHECK(ctx.progress(0.5));
+                                      return "made " + ctx.job().id;
+                                  })
                     .ok());
         queue.start();
         const auto job = f.enqueue("test.ok", R"({"n":7})");
@@ -66,11 +68,13 @@ TEST_SUITE("jobs.queue") {
         std::vector<std::chrono::steady_clock::time_point> attempts;
         auto options = fastKind("test.flaky");
         options.baseBackoff = 60ms;
-        REQUIRE(queue.registerKind(options, [&](JobContext& ctx) -> Expected<std::string> {
-                        std::lock_guard lock(mutex);
-                        attempts.push_back(kSteady());
-                        return unavailable("disk busy on attempt " + std::to_string(ctx.attempt()));
-                    })
+        REQUIRE(queue
+                    .registerKind(options,
+                                  [&](JobContext& ctx) -> Expected<std::string> {
+                                      std::lock_guard lock(mutex);
+                                      attempts.push_back(kSteady());
+                                      return unavailable("disk busy on attempt " + std::to_string(ctx.attempt()));
+                                  })
                     .ok());
         queue.start();
         const auto job = f.enqueue("test.flaky", "{}", 3);
@@ -92,10 +96,12 @@ TEST_SUITE("jobs.queue") {
         JobsFixture f;
         JobQueue queue(*f.storage, f.metrics, "test", f.clock);
         std::atomic<int> calls{0};
-        REQUIRE(queue.registerKind(fastKind("test.bad"), [&](JobContext&) -> Expected<std::string> {
-                        ++calls;
-                        return invalid("not an image");
-                    })
+        REQUIRE(queue
+                    .registerKind(fastKind("test.bad"),
+                                  [&](JobContext&) -> Expected<std::string> {
+                                      ++calls;
+                                      return invalid("not an image");
+                                  })
                     .ok());
         queue.start();
         const auto job = f.enqueue("test.bad", "{}", 5);
@@ -113,10 +119,13 @@ TEST_SUITE("jobs.queue") {
         JobQueue queue(*f.storage, f.metrics, "test", f.clock);
         auto options = fastKind("test.throws");
         options.workers = 1;  // the same worker thread must survive to run the second job
-        REQUIRE(queue.registerKind(options, [&](JobContext& ctx) -> Expected<std::string> {
-                        if (ctx.job().payload == R"({"explode":true})") throw std::runtime_error("kaboom");
-                        return std::string("fine");
-                    })
+        REQUIRE(queue
+                    .registerKind(options,
+                                  [&](JobContext& ctx) -> Expected<std::string> {
+                                      if (ctx.job().payload == R"({"explode":true})")
+                                          throw std::runtime_error("kaboom");
+                                      return std::string("fine");
+                                  })
                     .ok());
         const auto bomb = f.enqueue("test.throws", R"({"explode":true})", 1);
         const auto next = f.enqueue("test.throws", R"({"explode":false})", 1);
@@ -140,11 +149,13 @@ TEST_SUITE("jobs.queue") {
         JobQueue queue(*f.storage, f.metrics, "test", f.clock);
         std::atomic<int> calls{0};
         std::atomic<std::int64_t> ranAt{0};
-        REQUIRE(queue.registerKind(fastKind("test.orphan"), [&](JobContext& ctx) -> Expected<std::string> {
-                        ++calls;
-                        ranAt = f.clock.nowUs();
-                        return "rescued at attempt " + std::to_string(ctx.attempt());
-                    })
+        REQUIRE(queue
+                    .registerKind(fastKind("test.orphan"),
+                                  [&](JobContext& ctx) -> Expected<std::string> {
+                                      ++calls;
+                                      ranAt = f.clock.nowUs();
+                                      return "rescued at attempt " + std::to_string(ctx.attempt());
+                                  })
                     .ok());
         queue.start();
         REQUIRE(waitUntil([&] { return f.job(job.id).state == storage::kJobSucceeded; }));
@@ -167,11 +178,13 @@ TEST_SUITE("jobs.queue") {
         options.lease = 20s;  // no heartbeat comes before the release: the database alone refuses the result
         std::atomic<bool> entered{false};
         std::atomic<bool> release{false};
-        REQUIRE(queue.registerKind(options, [&](JobContext&) -> Expected<std::string> {
-                        entered = true;
-                        while (!release) std::this_thread::sleep_for(2ms);
-                        return std::string("late");
-                    })
+        REQUIRE(queue
+                    .registerKind(options,
+                                  [&](JobContext&) -> Expected<std::string> {
+                                      entered = true;
+                                      while (!release) std::this_thread::sleep_for(2ms);
+                                      return std::string("late");
+                                  })
                     .ok());
         queue.start();
         const auto job = f.enqueue("test.stale");
@@ -182,9 +195,8 @@ TEST_SUITE("jobs.queue") {
         REQUIRE(thief);
         CHECK(thief->attempts == 2);
         release = true;
-        REQUIRE(waitUntil([&] {
-            return f.metric(R"(obscura_jobs_finished_total{kind="test.stale",outcome="fenced"})") == 1.0;
-        }));
+        REQUIRE(waitUntil(
+            [&] { return f.metric(R"(obscura_jobs_finished_total{kind="test.stale",outcome="fenced"})") == 1.0; }));
         queue.stop();
         auto current = f.job(job.id);
         CHECK(current.state == storage::kJobRunning);
@@ -203,13 +215,15 @@ TEST_SUITE("jobs.queue") {
         auto options = fastKind("test.taken");
         // Heartbeats every 2 s; the local lease estimate alone would only give up 4 s or more after the theft.
         options.lease = 6s;
-        REQUIRE(queue.registerKind(options, [&](JobContext& ctx) -> Expected<std::string> {
-                        entered = true;
-                        const auto deadline = kSteady() + 10s;
-                        while (ctx.stillOwned() && kSteady() < deadline) std::this_thread::sleep_for(2ms);
-                        sawLoss = !ctx.stillOwned();
-                        return std::string("partial");
-                    })
+        REQUIRE(queue
+                    .registerKind(options,
+                                  [&](JobContext& ctx) -> Expected<std::string> {
+                                      entered = true;
+                                      const auto deadline = kSteady() + 10s;
+                                      while (ctx.stillOwned() && kSteady() < deadline) std::this_thread::sleep_for(2ms);
+                                      sawLoss = !ctx.stillOwned();
+                                      return std::string("partial");
+                                  })
                     .ok());
         queue.start();
         const auto job = f.enqueue("test.taken");
@@ -217,9 +231,8 @@ TEST_SUITE("jobs.queue") {
         REQUIRE(waitUntil([&] { return entered.load(); }));
         REQUIRE(f.claimAs("test.taken", "thief", f.clock.nowUs() + 10'000'000, 20s));
         const auto stolenAt = kSteady();
-        REQUIRE(waitUntil([&] {
-            return f.metric(R"(obscura_jobs_finished_total{kind="test.taken",outcome="fenced"})") == 1.0;
-        }));
+        REQUIRE(waitUntil(
+            [&] { return f.metric(R"(obscura_jobs_finished_total{kind="test.taken",outcome="fenced"})") == 1.0; }));
         // Noticed by the next heartbeat, not by the lease running out.
         CHECK(kSteady() - stolenAt < 3500ms);
         queue.stop();
@@ -234,15 +247,17 @@ TEST_SUITE("jobs.queue") {
         std::atomic<bool> everLost{false};
         auto options = fastKind("test.long");
         options.lease = 450ms;
-        REQUIRE(queue.registerKind(options, [&](JobContext& ctx) -> Expected<std::string> {
-                        entered = true;
-                        const auto until = kSteady() + 1500ms;  // more than three leases
-                        while (kSteady() < until) {
-                            if (!ctx.stillOwned()) everLost = true;
-                            std::this_thread::sleep_for(10ms);
-                        }
-                        return std::string("long done");
-                    })
+        REQUIRE(queue
+                    .registerKind(options,
+                                  [&](JobContext& ctx) -> Expected<std::string> {
+                                      entered = true;
+                                      const auto until = kSteady() + 1500ms;  // more than three leases
+                                      while (kSteady() < until) {
+                                          if (!ctx.stillOwned()) everLost = true;
+                                          std::this_thread::sleep_for(10ms);
+                                      }
+                                      return std::string("long done");
+                                  })
                     .ok());
         queue.start();
         const auto job = f.enqueue("test.long");
@@ -272,7 +287,9 @@ TEST_SUITE("jobs.queue") {
         options.bounded = true;
         options.maxActive = 2;
         REQUIRE(queue.registerKind(options, [](JobContext&) -> Expected<std::string> { return std::string(""); }).ok());
-        REQUIRE(queue.registerKind(fastKind("test.unbounded"), [](JobContext&) -> Expected<std::string> { return std::string(""); })
+        REQUIRE(queue
+                    .registerKind(fastKind("test.unbounded"),
+                                  [](JobContext&) -> Expected<std::string> { return std::string(""); })
                     .ok());
         // Not started: nothing drains the backlog.
         const auto make = [](const std::string& kind, const std::string& key) {
@@ -323,13 +340,16 @@ TEST_SUITE("jobs.queue") {
             JobQueue queue(*f.storage, f.metrics, "first", f.clock);
             std::atomic<bool> entered{false};
             std::atomic<bool> sawStop{false};
-            REQUIRE(queue.registerKind(fastKind("test.stop"), [&](JobContext& ctx) -> Expected<std::string> {
-                            entered = true;
-                            const auto deadline = kSteady() + 10s;
-                            while (ctx.stillOwned() && kSteady() < deadline) std::this_thread::sleep_for(2ms);
-                            sawStop = !ctx.stillOwned();
-                            return unavailable("interrupted");
-                        })
+            REQUIRE(queue
+                        .registerKind(fastKind("test.stop"),
+                                      [&](JobContext& ctx) -> Expected<std::string> {
+                                          entered = true;
+                                          const auto deadline = kSteady() + 10s;
+                                          while (ctx.stillOwned() && kSteady() < deadline)
+                                              std::this_thread::sleep_for(2ms);
+                                          sawStop = !ctx.stillOwned();
+                                          return unavailable("interrupted");
+                                      })
                         .ok());
             queue.start();
             jobId = f.enqueue("test.stop").id;
@@ -347,7 +367,9 @@ TEST_SUITE("jobs.queue") {
             CHECK(interrupted.error.empty());
         }
         JobQueue next(*f.storage, f.metrics, "second", f.clock);
-        REQUIRE(next.registerKind(fastKind("test.stop"), [](JobContext&) -> Expected<std::string> { return std::string("ok"); }).ok());
+        REQUIRE(next.registerKind(fastKind("test.stop"),
+                                  [](JobContext&) -> Expected<std::string> { return std::string("ok"); })
+                    .ok());
         next.start();
         REQUIRE(waitUntil([&] { return f.job(jobId).state == storage::kJobSucceeded; }));
         next.stop();

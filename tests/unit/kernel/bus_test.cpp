@@ -1,3 +1,5 @@
+#include "obscura/kernel/bus.hpp"
+
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -7,7 +9,6 @@
 #include <thread>
 #include <vector>
 
-#include "obscura/kernel/bus.hpp"
 #include "obscura/kernel/metrics.hpp"
 
 using namespace obscura;

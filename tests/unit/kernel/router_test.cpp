@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "obscura/kernel/router.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace obscura;
 

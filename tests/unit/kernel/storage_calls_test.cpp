@@ -39,7 +39,8 @@ TEST_SUITE("kernel.storage_calls") {
         test::TempDir dir;
         auto storage = jobs_test::openJobsStorage(dir.path());
         const auto job = newJob("test.kind");
-        auto enqueued = inTransaction(*storage, [&](storage::Repositories& r) { return JobQueue::enqueueIn(r, job, wallClock); });
+        auto enqueued =
+            inTransaction(*storage, [&](storage::Repositories& r) { return JobQueue::enqueueIn(r, job, wallClock); });
         REQUIRE_MESSAGE(enqueued.ok(), enqueued.error().message);
         CHECK(enqueued->id == job.id);
         auto found = withRepos(*storage, [&](storage::Repositories& r) { return r.jobs().get(job.id); });

@@ -156,11 +156,11 @@ constexpr std::string_view errorCodeName(ErrorCode c) {
 // Propagates an error from an Expected-returning expression: OBSCURA_TRY(x, parse(s));
 #define OBSCURA_CONCAT_INNER(a, b) a##b
 #define OBSCURA_CONCAT(a, b) OBSCURA_CONCAT_INNER(a, b)
-#define OBSCURA_TRY_STATUS(expr)                                 \
-    do {                                                         \
-        auto OBSCURA_CONCAT(obscura_try_status_, __LINE__) = (expr);                           \
-        if (!OBSCURA_CONCAT(obscura_try_status_, __LINE__))                                    \
-            return std::move(OBSCURA_CONCAT(obscura_try_status_, __LINE__)).error();           \
+#define OBSCURA_TRY_STATUS(expr)                                                     \
+    do {                                                                             \
+        auto OBSCURA_CONCAT(obscura_try_status_, __LINE__) = (expr);                 \
+        if (!OBSCURA_CONCAT(obscura_try_status_, __LINE__))                          \
+            return std::move(OBSCURA_CONCAT(obscura_try_status_, __LINE__)).error(); \
     } while (0)
 #define OBSCURA_TRY(var, expr)                                                                                     \
     auto OBSCURA_CONCAT(obscura_try_, __LINE__) = (expr);                                                          \

@@ -1,10 +1,9 @@
 #include "assets/asset_file_jobs.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <system_error>
 
 #include "obscura/base/ids.hpp"
@@ -39,7 +38,8 @@ Status removeTree(const fs::path& dir) {
         return internalError("cannot remove " + dir.string() + ": " + ec.message());
     // The removal itself must survive a crash once the job says it is done.
     const int rc = DurabilityOps::system().fsyncDirectory(dir.parent_path().string());
-    if (rc != 0 && rc != ENOENT) return internalError("cannot sync " + dir.parent_path().string() + ": " + std::strerror(rc));
+    if (rc != 0 && rc != ENOENT)
+        return internalError("cannot sync " + dir.parent_path().string() + ": " + std::strerror(rc));
     return {};
 }
 
@@ -71,7 +71,8 @@ storage::NewJob newJob(const char* kind, std::string payload, const std::string&
 Status deleteAssetFiles(const std::string& dataDir, const std::string& ownerId, const std::string& assetId,
                         const std::string& storagePath) {
     if (!isUuid(ownerId) || !isUuid(assetId)) return invalid("asset file deletion needs an owner and asset id");
-    if (!isLibraryPath(storagePath, ownerId)) return invalid("refusing to delete '" + storagePath + "': not a library path");
+    if (!isLibraryPath(storagePath, ownerId))
+        return invalid("refusing to delete '" + storagePath + "': not a library path");
     const fs::path original = fs::path(dataDir) / storagePath;
     const int rc = DurabilityOps::system().removeFile(original.string());
     if (rc != 0 && rc != ENOENT) return internalError("cannot remove " + original.string() + ": " + std::strerror(rc));

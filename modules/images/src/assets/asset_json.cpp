@@ -2,10 +2,9 @@
 // request, and an nlohmann tree per asset cost more CPU than the database query.
 #include "assets/asset_json.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <array>
 #include <cstring>
+#include <nlohmann/json.hpp>
 
 #include "obscura/base/json_text.hpp"
 

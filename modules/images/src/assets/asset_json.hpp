@@ -23,8 +23,8 @@ nlohmann::json assetJson(const storage::AssetRecord& asset);
 std::string assetPageJson(const storage::AssetPage& page, const std::string& nextCursor);
 
 // The exifInfo keys, in order; the stored exif JSON is an object with (some of) these keys.
-inline constexpr const char* kExifInfoKeys[] = {"make",         "model",       "lens",     "fNumber",
-                                                "exposureTime", "iso",         "focalLength", "latitude",
-                                                "longitude",    "orientation", "dateTimeOriginal"};
+inline constexpr const char* kExifInfoKeys[] = {
+    "make",        "model",    "lens",      "fNumber",     "exposureTime",    "iso",
+    "focalLength", "latitude", "longitude", "orientation", "dateTimeOriginal"};
 
 }  // namespace obscura::images

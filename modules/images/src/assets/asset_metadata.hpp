@@ -7,10 +7,10 @@
 #include <string>
 
 #include "obscura/base/expected.hpp"
+#include "obscura/base/rfc3339.hpp"
 #include "obscura/formats/exif_reader.hpp"
 #include "obscura/formats/video_probe.hpp"
 #include "obscura/images/media_types.hpp"
-#include "obscura/base/rfc3339.hpp"
 #include "upload/upload_fields.hpp"
 
 namespace obscura::images {

@@ -32,7 +32,8 @@ std::string trim(const std::string& s) {
 }  // namespace
 
 Status checkTitle(const std::string& title) {
-    if (title.size() > kMaxTitleBytes) return invalid("title may be at most " + std::to_string(kMaxTitleBytes) + " bytes");
+    if (title.size() > kMaxTitleBytes)
+        return invalid("title may be at most " + std::to_string(kMaxTitleBytes) + " bytes");
     if (hasControl(title, false)) return invalid("title must not contain control characters");
     return {};
 }
@@ -50,7 +51,8 @@ Expected<std::vector<std::string>> normalizeTags(const std::vector<std::string>&
     for (const auto& raw : tags) {
         std::string tag = trim(raw);
         if (tag.empty()) continue;
-        if (tag.size() > kMaxTagBytes) return invalid("a tag may be at most " + std::to_string(kMaxTagBytes) + " bytes");
+        if (tag.size() > kMaxTagBytes)
+            return invalid("a tag may be at most " + std::to_string(kMaxTagBytes) + " bytes");
         if (tag.find(',') != std::string::npos) return invalid("a tag cannot contain a comma");
         if (hasControl(tag, false)) return invalid("a tag must not contain control characters");
         std::string key = asciiLower(tag);

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "obscura/kernel/bus.hpp"
 #include "obscura/base/expected.hpp"
+#include "obscura/kernel/bus.hpp"
 
 namespace obscura::storage {
 class Storage;
@@ -41,7 +41,6 @@ public:
     Status record(const std::string& assetId, const std::string& ownerId, const std::vector<Change>& changes);
 
 private:
-
     storage::Storage& storage_;
     std::string dataDir_;
     Bus::Subscription created_;

@@ -28,7 +28,8 @@ Expected<std::optional<std::int64_t>> instant(const Request& req, std::string_vi
     OBSCURA_TRY(raw, single(req, name));
     if (!raw) return std::optional<std::int64_t>();
     const auto parsed = parseRfc3339(*raw);
-    if (!parsed) return badRequest(std::string(name) + " must be an RFC 3339 time with offset, e.g. 2021-07-04T10:20:30Z");
+    if (!parsed)
+        return badRequest(std::string(name) + " must be an RFC 3339 time with offset, e.g. 2021-07-04T10:20:30Z");
     return std::optional<std::int64_t>(parsed->utcUs);
 }
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "obscura/images/media_types.hpp"
 #include "obscura/base/expected.hpp"
+#include "obscura/images/media_types.hpp"
 
 namespace obscura::images {
 

@@ -28,33 +28,33 @@ struct DerivativeState {
 // (storagePath, device ids, file state). Never built from a client's filename: storagePath is made by the
 // server ("library/<owner>/<yyyy>/<mm>/<asset-id>.<ext>", relative to the data dir).
 struct AssetRecord {
-    std::string id;       // UUID
-    std::string ownerId;  // users.id; the row goes when the user goes
-    std::string type;     // "image" | "video"
+    std::string id;                // UUID
+    std::string ownerId;           // users.id; the row goes when the user goes
+    std::string type;              // "image" | "video"
     std::string originalFileName;  // display only, already cleaned by the module
     std::string mimeType;          // from the content sniff, never the client's claim
     std::int64_t sizeBytes = 0;
-    std::string checksum;  // SHA-1, 40 lower-case hex; unique per owner
-    std::optional<std::int64_t> width;   // displayed size (orientation applied); nullopt when unknown
+    std::string checksum;               // SHA-1, 40 lower-case hex; unique per owner
+    std::optional<std::int64_t> width;  // displayed size (orientation applied); nullopt when unknown
     std::optional<std::int64_t> height;
     std::optional<double> durationSeconds;  // videos
     std::string takenAt;                    // RFC 3339 with offset ("2021-07-04T10:20:30+02:00", or "…Z")
     std::int64_t takenAtUs = 0;             // the same instant, UTC µs: the listing's sort key
     std::string createdAt;                  // RFC 3339; when the row was made
     std::int64_t createdAtUs = 0;
-    std::string updatedAt;                  // RFC 3339; the last metadata change
+    std::string updatedAt;  // RFC 3339; the last metadata change
     std::string title;
     std::string description;
     std::vector<std::string> tags;  // as the module normalised them (no duplicates ignoring ASCII case)
     bool isFavorite = false;
     bool isArchived = false;
     bool isTrashed = false;
-    std::optional<std::string> trashedAt;     // set exactly when isTrashed
+    std::optional<std::string> trashedAt;  // set exactly when isTrashed
     std::optional<std::int64_t> trashedAtUs;
     // JSON text of the exifInfo object ("{}" when the file had none). Its "make" and "model" strings are
     // searchable (q): plugins read them from this JSON.
     std::string exif = "{}";
-    std::string storagePath;  // relative to the data dir; unique
+    std::string storagePath;    // relative to the data dir; unique
     std::string deviceAssetId;  // Immich's client-side ids, "" when not given
     std::string deviceId;
     DerivativeState thumbnail;
@@ -74,18 +74,18 @@ enum class SortOrder : std::uint8_t { Desc, Asc };  // by (takenAtUs, id); Desc 
 
 // Which of one owner's assets a listing, the timeline or a count looks at.
 struct AssetFilter {
-    std::string ownerId;                  // required: every query is scoped to one owner
-    std::optional<std::int64_t> fromUs;   // takenAtUs >= fromUs
-    std::optional<std::int64_t> toUs;     // takenAtUs < toUs (exclusive, so months chain without overlap)
-    std::optional<std::string> tag;       // has this tag (ASCII case-insensitive)
+    std::string ownerId;                 // required: every query is scoped to one owner
+    std::optional<std::int64_t> fromUs;  // takenAtUs >= fromUs
+    std::optional<std::int64_t> toUs;    // takenAtUs < toUs (exclusive, so months chain without overlap)
+    std::optional<std::string> tag;      // has this tag (ASCII case-insensitive)
     // In this album (the caller checks the album is the owner's; an album holds only its owner's assets).
     std::optional<std::string> albumId;
     // In this asset-set share link's assets (the public side of a link; the caller checks the link).
     std::optional<std::string> sharedLinkId;
-    std::optional<bool> favorite;         // nullopt: either
-    std::optional<bool> archived = false; // nullopt: either; the default leaves archived assets out
-    bool trashed = false;                 // false: live assets only; true: the trash only
-    std::optional<std::string> type;      // "image" | "video"
+    std::optional<bool> favorite;          // nullopt: either
+    std::optional<bool> archived = false;  // nullopt: either; the default leaves archived assets out
+    bool trashed = false;                  // false: live assets only; true: the trash only
+    std::optional<std::string> type;       // "image" | "video"
     // Full-text search. q is split into words at every character that is not a letter or digit; an asset
     // matches when EVERY word matches (AND) a whole word or the beginning of a word (prefix) of its title,
     // description, tags, originalFileName, or EXIF make/model — case- and diacritics-insensitive ("Cafe"

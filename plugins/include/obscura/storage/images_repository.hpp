@@ -87,8 +87,8 @@ public:
     virtual Expected<AssetWrite> setFileMissing(const std::string& assetId, bool missing) = 0;
 
     // Every asset of one owner in id order, after afterId ("" = from the start), at most limit.
-    virtual Expected<std::vector<AssetRecord>> listOwnerAssets(const std::string& ownerId,
-                                                               const std::string& afterId, int limit) = 0;
+    virtual Expected<std::vector<AssetRecord>> listOwnerAssets(const std::string& ownerId, const std::string& afterId,
+                                                               int limit) = 0;
     // Every asset of every owner in id order (fsck), after afterId ("" = from the start), at most limit.
     virtual Expected<std::vector<AssetRecord>> listAllAssets(const std::string& afterId, int limit) = 0;
 };

@@ -14,11 +14,11 @@ inline constexpr const char* kJobSucceeded = "succeeded";
 inline constexpr const char* kJobFailed = "failed";
 
 struct NewJob {
-    std::string id;        // UUID, made by the caller
-    std::string kind;      // "media.thumbnail", "images.purge"
-    std::string payload;   // JSON text
-    std::string ownerId;   // user the job works for ("" for system jobs)
-    std::string assetId;   // "" when not about one asset
+    std::string id;         // UUID, made by the caller
+    std::string kind;       // "media.thumbnail", "images.purge"
+    std::string payload;    // JSON text
+    std::string ownerId;    // user the job works for ("" for system jobs)
+    std::string assetId;    // "" when not about one asset
     std::string dedupeKey;  // "" = none; else at most one job per (kind, dedupeKey) ever
     int maxAttempts = 5;
     std::int64_t runAfterUs = 0;

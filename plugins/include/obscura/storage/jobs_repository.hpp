@@ -32,8 +32,7 @@ public:
     virtual Expected<std::optional<JobRecord>> claim(const std::string& kind, const std::string& worker,
                                                      std::int64_t nowUs, std::int64_t leaseUs) = 0;
     // Extends the lease of a job still held at this attempt.
-    virtual Expected<bool> heartbeat(const std::string& id, int attempt, std::int64_t nowUs,
-                                     std::int64_t leaseUs) = 0;
+    virtual Expected<bool> heartbeat(const std::string& id, int attempt, std::int64_t nowUs, std::int64_t leaseUs) = 0;
     virtual Expected<bool> progress(const std::string& id, int attempt, double progress) = 0;
     // running → succeeded with its one output.
     virtual Expected<bool> complete(const std::string& id, int attempt, const std::string& result,

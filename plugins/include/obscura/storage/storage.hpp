@@ -34,8 +34,9 @@ public:
     // Applies the module's pending migrations in order, each in its own transaction, recording
     // (module, version) in schema_migrations. Idempotent; safe when several processes race.
     // "kernel" (the job queue) comes first; modules' tables reference each other (images → auth,
-    // media → images), so the order is kernel, auth, images, media: migrating a module whose dependency is behind fails with Invalid naming the
-    // dependency, and nothing is applied. An unknown module, or a database newer than this build, is Invalid.
+    // media → images), so the order is kernel, auth, images, media: migrating a module whose dependency is behind fails
+    // with Invalid naming the dependency, and nothing is applied. An unknown module, or a database newer than this
+    // build, is Invalid.
     virtual Expected<MigrationResult> migrate(std::string_view module) = 0;
     // Current recorded version (0 when none).
     virtual Expected<int> schemaVersion(std::string_view module) = 0;

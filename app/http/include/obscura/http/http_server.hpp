@@ -23,13 +23,13 @@ struct HttpServerOptions {
     std::uint64_t maxIgnoredBodyBytes = 64 * 1024;  // a body sent to a route that takes none
     int maxConnections = 1024;
     int maxConnectionsPerIp = 64;
-    std::chrono::seconds headerTimeout{10};     // whole request header must arrive within this
-    std::chrono::seconds idleTimeout{60};       // keep-alive connection with no request
-    std::chrono::seconds bodyGrace{10};         // before the minimum body rate is enforced
+    std::chrono::seconds headerTimeout{10};      // whole request header must arrive within this
+    std::chrono::seconds idleTimeout{60};        // keep-alive connection with no request
+    std::chrono::seconds bodyGrace{10};          // before the minimum body rate is enforced
     std::uint64_t minBodyBytesPerSecond = 1024;  // slower bodies are cut off with 408
-    std::chrono::seconds writeTimeout{60};      // a response write making no progress
-    std::chrono::seconds drainTime{25};         // graceful shutdown: in-flight requests may finish
-    std::vector<std::string> trustedProxies;    // IPs or CIDRs whose X-Forwarded-For/-Proto we believe
+    std::chrono::seconds writeTimeout{60};       // a response write making no progress
+    std::chrono::seconds drainTime{25};          // graceful shutdown: in-flight requests may finish
+    std::vector<std::string> trustedProxies;     // IPs or CIDRs whose X-Forwarded-For/-Proto we believe
     bool accessLog = true;
 };
 

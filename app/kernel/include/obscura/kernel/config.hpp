@@ -30,9 +30,9 @@ struct ConfigKey {
 std::string configEnvName(std::string_view key);
 
 struct ConfigSources {
-    std::optional<std::string> file;                   // --config or OBSCURA_CONFIG
-    std::map<std::string, std::string> environment;    // usually the process environment
-    std::map<std::string, std::string> overrides;      // from flags, by key ("server.port" -> "9000")
+    std::optional<std::string> file;                 // --config or OBSCURA_CONFIG
+    std::map<std::string, std::string> environment;  // usually the process environment
+    std::map<std::string, std::string> overrides;    // from flags, by key ("server.port" -> "9000")
 };
 
 class Config {

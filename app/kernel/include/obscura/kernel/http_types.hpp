@@ -59,12 +59,12 @@ struct Response;
 
 struct Request {
     Method method = Method::Get;
-    std::string target;  // as received: path plus query
-    std::string path;    // percent-decoded path, no query
-    std::string query;   // raw query string without '?'
+    std::string target;                                            // as received: path plus query
+    std::string path;                                              // percent-decoded path, no query
+    std::string query;                                             // raw query string without '?'
     std::vector<std::pair<std::string, std::string>> queryParams;  // decoded, in order
     Headers headers;
-    std::string body;  // BodyKind::Buffered routes only
+    std::string body;                // BodyKind::Buffered routes only
     std::shared_ptr<BodySink> sink;  // BodyKind::Streamed routes: the sink the body went into
     // Routes made by streamedRoute<Sink>() (route.hpp): the handler bound to that sink with its own type.
     std::function<Expected<Response>(Request&)> streamedHandler;

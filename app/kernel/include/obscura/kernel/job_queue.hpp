@@ -32,8 +32,8 @@ struct JobKindOptions {
     int maxAttempts = 5;
     std::chrono::milliseconds baseBackoff{2000};  // attempt n waits base * 2^(n-1), capped, ±20 % jitter
     std::chrono::milliseconds maxBackoff{10 * 60 * 1000};
-    std::chrono::milliseconds lease{60 * 1000};   // extended by a heartbeat every lease/3 while running
-    std::chrono::milliseconds pollInterval{1000}; // idle workers look for due jobs this often (and on wake())
+    std::chrono::milliseconds lease{60 * 1000};    // extended by a heartbeat every lease/3 while running
+    std::chrono::milliseconds pollInterval{1000};  // idle workers look for due jobs this often (and on wake())
 };
 
 // What a handler sees of its job.

@@ -45,8 +45,15 @@ class ModuleContext {
 public:
     ModuleContext(const Config& config, Router& router, ServiceRegistry& services, storage::Storage& storage,
                   Metrics& metrics, Bus& bus, JobQueue& jobs, const Clock& clock, std::string dataDir)
-        : config_(config), router_(router), services_(services), storage_(storage), metrics_(metrics), bus_(bus),
-          jobs_(jobs), clock_(clock), dataDir_(std::move(dataDir)) {}
+        : config_(config),
+          router_(router),
+          services_(services),
+          storage_(storage),
+          metrics_(metrics),
+          bus_(bus),
+          jobs_(jobs),
+          clock_(clock),
+          dataDir_(std::move(dataDir)) {}
 
     const Config& config() const { return config_; }
     Router& router() { return router_; }
@@ -88,11 +95,10 @@ class ModuleList {
 public:
     template <typename M>
     ModuleList& add() {
-        entries_.push_back(Entry{std::type_index(typeid(M)), std::string(M::kName),
-                                 [](const Config& c, ModuleContext& ctx) -> std::unique_ptr<Module> {
-                                     return std::make_unique<M>(c, ctx);
-                                 },
-                                 nullptr});
+        entries_.push_back(Entry{
+            std::type_index(typeid(M)), std::string(M::kName),
+            [](const Config& c, ModuleContext& ctx) -> std::unique_ptr<Module> { return std::make_unique<M>(c, ctx); },
+            nullptr});
         return *this;
     }
 

@@ -1,8 +1,8 @@
 #pragma once
 #include <string_view>
+#include <vector>
 
 #include "obscura/base/expected.hpp"
-#include <vector>
 
 namespace obscura::formats {
 
@@ -13,9 +13,9 @@ enum class AssetType { Image, Video };
 // (signatures, ISO-BMFF brands, EBML DocType) lives in the sniffer (modules/formats/src/content_sniffer.cpp),
 // which returns entries of this table and nothing else.
 struct MediaType {
-    std::string_view name;       // "jpeg"
+    std::string_view name;  // "jpeg"
     AssetType type;
-    std::string_view mimeType;   // "image/jpeg"
+    std::string_view mimeType;                 // "image/jpeg"
     std::vector<std::string_view> extensions;  // ".jpg", ".jpeg"; the first one names stored originals
     // For videos, the ffmpeg demuxer forced when probing or converting (`-f <this>`), so a file that sniffed
     // as MP4 is never handed to another demuxer by ffmpeg's own guessing. Empty for images.

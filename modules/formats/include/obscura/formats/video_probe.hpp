@@ -1,7 +1,7 @@
 #pragma once
-// Video metadata from ffprobe, run contained (obscura/kernel/subprocess.hpp) with the demuxer forced from our own sniff,
-// only the `file` protocol allowed, and the input named `file:<absolute path>` so that no part of a path can
-// be read as another protocol or an option.
+// Video metadata from ffprobe, run contained (obscura/kernel/subprocess.hpp) with the demuxer forced from our own
+// sniff, only the `file` protocol allowed, and the input named `file:<absolute path>` so that no part of a path can be
+// read as another protocol or an option.
 #include <chrono>
 #include <cstdint>
 #include <optional>

@@ -18,8 +18,8 @@ inline constexpr const char* kDerivativesJob = "media.derivatives";
 struct SourceAsset {
     std::string id;
     std::string ownerId;
-    std::string type;        // "image" | "video"
-    std::string sniffedName;  // the media type table's name: "jpeg", "png", "heic", "mp4", "mkv", …
+    std::string type;          // "image" | "video"
+    std::string sniffedName;   // the media type table's name: "jpeg", "png", "heic", "mp4", "mkv", …
     std::string originalPath;  // absolute
     std::string derivedDir;    // absolute: <dataDir>/derived/<owner>/<asset>; may not exist yet
     std::optional<double> durationSeconds;
@@ -39,7 +39,7 @@ public:
     // Records a derivative's state on the asset ("ready" with its version, or "failed") before media's job
     // ends, so the state is as durable as the job; the derivative.* event that follows tells everyone else.
     struct DerivativeState {
-        std::string kind;  // thumbnail | preview | video
+        std::string kind;   // thumbnail | preview | video
         bool ready = true;  // false: failed
         int version = 0;
     };
