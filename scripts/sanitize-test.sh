@@ -31,8 +31,11 @@ rm -rf "$reports"
 . tests/sanitizers/env.sh "$reports"
 echo "ASAN_OPTIONS=$ASAN_OPTIONS"
 status=0
-ctest --test-dir "$asan_dir" -L '^(unit|conformance|integration)$' --output-on-failure --parallel 2 \
-    --timeout 900 || status=$?
+# The subset, to keep CI within its time on 2 cores: unit, conformance on SQLite AND MariaDB (the storage plugins'
+# code runs instrumented against both backends), integration on SQLite. The integration tier's MariaDB twins
+# (*_test_mysql) run in the Release tree only: they drive the same module code as their SQLite runs.
+ctest --test-dir "$asan_dir" -L '^(unit|conformance|integration)$' -E '_test_mysql$' --output-on-failure \
+    --parallel 2 --timeout 900 || status=$?
 # A finding in a spawned server may not fail the test that spawned it: every report fails the tier.
 if compgen -G "$reports/*" >/dev/null; then
     for f in "$reports"/*; do
