@@ -35,7 +35,7 @@ trap cleanup EXIT
 start_server() {
     : >"$work/log"
     OBSCURA_LOG_ACCESS_LOG=false OBSCURA_SERVER_MAX_CONNECTIONS_PER_IP=4096 \
-        OBSCURA_IMAGES_LISTING_CACHE_BYTES="${cache_bytes:-33554432}" "$bin" serve --port 0 --data-dir "$work/data" 2>"$work/log" &
+        OBSCURA_SERVER_HOST=127.0.0.1 OBSCURA_IMAGES_LISTING_CACHE_BYTES="${cache_bytes:-33554432}" "$bin" serve --port 0 --data-dir "$work/data" 2>"$work/log" &
     server=$!
     port=""
     for _ in $(seq 300); do

@@ -21,7 +21,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-OBSCURA_LOG_ACCESS_LOG=false "$bin" serve --port 0 --data-dir "$work/data" 2>"$work/log" &
+OBSCURA_SERVER_HOST=127.0.0.1 OBSCURA_LOG_ACCESS_LOG=false "$bin" serve --port 0 --data-dir "$work/data" 2>"$work/log" &
 server=$!
 port=""
 for _ in $(seq 100); do

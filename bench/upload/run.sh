@@ -52,7 +52,7 @@ cat "$work/big.mp4" >/dev/null  # into the page cache: the client's reads should
 
 # Fast argon2id so that signing in (64 MiB by default) does not dominate the process's lifetime peak.
 OBSCURA_LOG_ACCESS_LOG=false OBSCURA_AUTH_PASSWORD_HASH_MEMORY_KIB=19456 OBSCURA_AUTH_PASSWORD_HASH_ITERATIONS=2 \
-    "$bin" serve --port 0 --data-dir "$work/data" 2>"$work/log" &
+    OBSCURA_SERVER_HOST=127.0.0.1 "$bin" serve --port 0 --data-dir "$work/data" 2>"$work/log" &
 server=$!
 port=""
 for _ in $(seq 100); do
