@@ -2,6 +2,11 @@
 // the same bytes (a saved GET /api/assets?limit=100 body), keep-alive, on N threads. No routing, no auth, no
 // database: whatever Obscura's listing costs beyond this is our own work.
 // Usage: obscura_bench_bare_beast PORT BODY_FILE [THREADS]
+// Boost 1.74's asio/awaitable.hpp uses std::exchange without including <utility> (CONVENTIONS.md): it comes
+// first, kept there against clang-format's include sorting.
+// clang-format off
+#include <utility>
+// clang-format on
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -11,7 +16,6 @@
 #include <sstream>
 #include <string>
 #include <thread>
-#include <utility>  // before Asio: Boost 1.74's awaitable.hpp uses std::exchange without including it
 #include <vector>
 
 namespace asio = boost::asio;
