@@ -22,6 +22,8 @@
 #include "obscura/kernel/router.hpp"
 #include "obscura/kernel/service_registry.hpp"
 #include "obscura/storage/storage.hpp"
+#include "partners/partner_routes.hpp"
+#include "partners/partner_service.hpp"
 #include "sharing/share_link_routes.hpp"
 #include "sharing/share_link_service.hpp"
 #include "upload/upload_routes.hpp"
@@ -47,6 +49,7 @@ struct ImagesModule::Impl {
     Impl(const Config& config, ModuleContext& ctx)
         : assets(ctx.storage(), ctx.bus(), ctx.jobs()),
           albums(ctx.storage(), ctx.clock()),
+          partners(ctx.storage(), ctx.bus(), ctx.clock()),
           purger(assets, static_cast<int>(config.getInt("images.trashDays")), ctx.clock()),
           derivatives(ctx.storage(), ctx.dataDir()),
           bytes(config, ctx),
@@ -55,6 +58,7 @@ struct ImagesModule::Impl {
 
     AssetService assets;
     AlbumService albums;
+    PartnerService partners;
     TrashPurger purger;
     DerivativeTracker derivatives;
     AssetBytes bytes;  // upload, downloads, temp area, start-up library check
@@ -91,7 +95,8 @@ Status ImagesModule::onAllLoaded() {
                                               assetRoutes(impl_->assets),
                                               trashRoutes(listings, impl_->assets),
                                               albumRoutes(impl_->albums),
-                                              albumAssetRoutes(impl_->albums)};
+                                              albumAssetRoutes(impl_->albums),
+                                              partnerRoutes(impl_->partners, ctx_.services())};
     // Share links guard their passwords with auth's hasher and sign-in throttle (registered by auth).
     auto guard = ctx_.services().find<auth::PasswordGuard>();
     if (!guard) return internalError("images: the auth module's PasswordGuard is not registered");
