@@ -2,6 +2,8 @@
 // index partners_shared_with (shared_with_id, shared_by_id) of each plugin's partners migration.
 #include "sql_partners_repository.hpp"
 
+#include "sql_asset_rows.hpp"
+
 namespace obscura::sql {
 
 namespace {
@@ -85,6 +87,19 @@ Expected<bool> SqlPartnersRepository::deletePartner(const std::string& sharedByI
         return s_.prepare("DELETE FROM partners WHERE shared_by_id = ? AND shared_with_id = ?")
                    .bind(sharedById, sharedWithId)
                    .execute() > 0;
+    });
+}
+
+Expected<std::optional<storage::AssetRecord>> SqlPartnersRepository::findSharedAsset(const std::string& receiverId,
+                                                                                     const std::string& assetId) {
+    return guarded(s_, "find shared asset", [&]() -> Expected<std::optional<storage::AssetRecord>> {
+        // The asset by its primary key, then the partnership by its primary key: two point lookups.
+        auto stmt = s_.prepare("SELECT " + std::string(kAssetColumns) +
+                               " FROM assets AS a JOIN partners AS p ON p.shared_by_id = a.owner_id"
+                               " WHERE a.id = ? AND p.shared_with_id = ? AND a.is_trashed = 0 AND a.is_archived = 0");
+        auto rows = stmt.bind(assetId, receiverId).query();
+        if (!rows.next()) return std::optional<storage::AssetRecord>{};
+        return std::optional<storage::AssetRecord>(readAssetRow(rows));
     });
 }
 

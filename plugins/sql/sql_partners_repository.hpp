@@ -17,6 +17,8 @@ public:
     Expected<bool> setInTimeline(const std::string& sharedById, const std::string& sharedWithId,
                                  bool inTimeline) override;
     Expected<bool> deletePartner(const std::string& sharedById, const std::string& sharedWithId) override;
+    Expected<std::optional<storage::AssetRecord>> findSharedAsset(const std::string& receiverId,
+                                                                  const std::string& assetId) override;
     Expected<std::vector<storage::PartnerLibrary>> timelineLibraries(const std::string& userId) override;
 
 private:

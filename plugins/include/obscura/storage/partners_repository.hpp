@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "obscura/base/expected.hpp"
+#include "obscura/storage/asset_records.hpp"
 
 namespace obscura::storage {
 
@@ -44,6 +45,11 @@ public:
                                          bool inTimeline) = 0;
     // Ends a partnership. False when there was none.
     virtual Expected<bool> deletePartner(const std::string& sharedById, const std::string& sharedWithId) = 0;
+    // The asset when its owner shares their library with receiverId and it is live (neither trashed nor archived):
+    // what a partner may see of it (the access service's partner grant). nullopt otherwise, also for the
+    // receiver's own assets.
+    virtual Expected<std::optional<AssetRecord>> findSharedAsset(const std::string& receiverId,
+                                                                 const std::string& assetId) = 0;
     // The users who share with userId and whom userId put inTimeline, with their library versions, by ownerId.
     virtual Expected<std::vector<PartnerLibrary>> timelineLibraries(const std::string& userId) = 0;
 };
