@@ -160,6 +160,45 @@ TEST_SUITE("conformance.partners") {
         });
     }
 
+    TEST_CASE("a shared asset is found for its partners only while live and unarchived, and only while shared") {
+        forEachBackend([](Backend& backend) {
+            auto database = backend.newDatabase();
+            auto s = openMigrated(*database);
+            const auto alice = createOwner(*s, "alice");
+            const auto bob = createOwner(*s, "bob");
+            const auto carol = createOwner(*s, "carol");
+            const auto live = makeAsset(alice);
+            auto archived = makeAsset(alice);
+            archived.isArchived = true;
+            auto trashed = makeAsset(alice);
+            trashed.isTrashed = true;
+            trashed.trashedAt = utcText(kJuly2021Us);
+            trashed.trashedAtUs = kJuly2021Us;
+            const auto bobs = makeAsset(bob);
+            for (const auto& a : {live, archived, trashed, bobs}) createAssetOk(*s, a);
+            const auto find = [&](const std::string& receiver, const std::string& id) {
+                auto found = withPartners(*s, [&](PartnersRepository& r) { return r.findSharedAsset(receiver, id); });
+                REQUIRE_MESSAGE(found.ok(), (found.ok() ? "" : found.error().message));
+                return *found;
+            };
+            CHECK_FALSE(find(bob, live.id).has_value());  // not shared yet
+            shareOk(*s, partnership(alice, bob, kJuly2021Us));
+            auto seen = find(bob, live.id);
+            REQUIRE(seen.has_value());
+            CHECK(seen->ownerId == alice);
+            CHECK(seen->checksum == live.checksum);
+            CHECK_FALSE(find(bob, archived.id).has_value());
+            CHECK_FALSE(find(bob, trashed.id).has_value());
+            CHECK_FALSE(find(carol, live.id).has_value());  // a stranger
+            CHECK_FALSE(find(alice, bobs.id).has_value());  // the other direction is not shared
+            CHECK_FALSE(find(bob, bobs.id).has_value());    // one's own asset is not a partner's
+            CHECK_FALSE(find(bob, "no-such-asset").has_value());
+            auto ended = withPartners(*s, [&](PartnersRepository& r) { return r.deletePartner(alice, bob); });
+            REQUIRE(ended.ok());
+            CHECK_FALSE(find(bob, live.id).has_value());
+        });
+    }
+
     TEST_CASE("deleting a user ends their partnerships in both directions, in the deleting transaction") {
         forEachBackend([](Backend& backend) {
             auto database = backend.newDatabase();
