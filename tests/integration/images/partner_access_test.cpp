@@ -22,11 +22,10 @@ std::int64_t bandwidth(HttpClient& http, const Account& who) {
 
 TEST_SUITE("images.partner_access") {
     TEST_CASE("a partner sees and downloads live assets, cannot change them, and loses them when it ends") {
-        AppFixture fx(fastAuth());
-        HttpClient http(fx.port());
-        auto alice = firstAccount(http, "alice");
-        auto bob = anotherAccount(http, alice, "bob");
-        auto carol = anotherAccount(http, alice, "carol");
+        Family f;
+        auto& fx = f.fx;
+        auto& http = f.http;
+        const auto &alice = f.alice, &bob = f.bob, &carol = f.carol;
         const auto live = insertAsset(fx.app(), alice.id, kJuly2021Us, [](auto& a) {
             a.title = "Shared";
             a.thumbnail = {"ready", 1};
@@ -42,7 +41,7 @@ TEST_SUITE("images.partner_access") {
         writeAssetFiles(fx.dataDir(), live);
         const std::string path = "/api/assets/" + live.id;
         CHECK(http.get(path, bob.auth()).status == 404);  // not before the partnership
-        REQUIRE(http.request("POST", "/api/partners/" + bob.id, alice.auth()).status == 201);
+        sharePartner(http, alice, bob);
 
         auto seen = http.get(path, bob.auth());
         REQUIRE_MESSAGE(seen.status == 200, seen.body);
@@ -82,11 +81,10 @@ TEST_SUITE("images.partner_access") {
     }
 
     TEST_CASE("the receiver's event stream carries partner.added; the sharer's and a bystander's do not") {
-        AppFixture fx(fastAuth());
-        HttpClient http(fx.port());
-        auto alice = firstAccount(http, "alice");
-        auto bob = anotherAccount(http, alice, "bob");
-        auto carol = anotherAccount(http, alice, "carol");
+        Family f;
+        auto& fx = f.fx;
+        auto& http = f.http;
+        const auto &alice = f.alice, &bob = f.bob, &carol = f.carol;
         auto open = [&](const Account& who) {
             auto c = std::make_unique<RawConnection>(fx.port());
             REQUIRE(c->send("GET /api/events HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + who.access + "\r\n\r\n"));
@@ -99,7 +97,7 @@ TEST_SUITE("images.partner_access") {
         for (auto* c : {bobStream.get(), aliceStream.get(), carolStream.get()})
             REQUIRE(c->readAvailable(std::chrono::seconds(5)).find("200") != std::string::npos);
 
-        REQUIRE(http.request("POST", "/api/partners/" + bob.id, alice.auth()).status == 201);
+        sharePartner(http, alice, bob);
         std::string got;
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
         while (got.find("\n\n", got.find("event: partner.added")) == std::string::npos &&

@@ -17,23 +17,20 @@ using nlohmann::json;
 
 namespace {
 
-struct Family {
+// me, with two partners (pone, ptwo) in my timeline, and a stranger.
+struct Circle {
     Account me, p1, p2, stranger;
 };
 
-Family family(AppFixture& fx, HttpClient& http) {
-    Family f;
-    f.me = firstAccount(http, "me");
-    f.p1 = anotherAccount(http, f.me, "pone");
-    f.p2 = anotherAccount(http, f.me, "ptwo");
-    f.stranger = anotherAccount(http, f.me, "stranger");
-    for (const auto* partner : {&f.p1, &f.p2}) {
-        REQUIRE(http.request("POST", "/api/partners/" + f.me.id, partner->auth()).status == 201);
-        REQUIRE(sendJson(http, "PUT", "/api/partners/" + partner->id, {{"inTimeline", true}}, f.me.auth()).status ==
-                200);
-    }
-    (void)fx;
-    return f;
+Circle circle(HttpClient& http) {
+    Circle c;
+    c.me = firstAccount(http, "me");
+    c.p1 = anotherAccount(http, c.me, "pone");
+    c.p2 = anotherAccount(http, c.me, "ptwo");
+    c.stranger = anotherAccount(http, c.me, "stranger");
+    sharePartner(http, c.p1, c.me, true);
+    sharePartner(http, c.p2, c.me, true);
+    return c;
 }
 
 bool contains(const std::vector<std::string>& ids, const std::string& id) {
@@ -46,7 +43,7 @@ TEST_SUITE("images.partner_listing") {
     TEST_CASE("withPartners pages merge the libraries exactly: every live unarchived asset once, in order") {
         AppFixture fx(fastAuth());
         HttpClient http(fx.port());
-        auto f = family(fx, http);
+        auto f = circle(http);
         std::set<std::string> expected;
         for (int i = 0; i < 12; ++i) {
             for (const auto* who : {&f.me, &f.p1, &f.p2}) {
@@ -103,7 +100,7 @@ TEST_SUITE("images.partner_listing") {
     TEST_CASE("only partners in my timeline; ending or switching takes effect on the very next request, cached") {
         AppFixture fx(fastAuth());
         HttpClient http(fx.port());
-        auto f = family(fx, http);
+        auto f = circle(http);
         const auto mine = insertAsset(fx.app(), f.me.id, kJuly2021Us);
         const auto fromP1 = insertAsset(fx.app(), f.p1.id, kJuly2021Us - kDayUs);
         const auto fromP2 = insertAsset(fx.app(), f.p2.id, kJuly2021Us - 2 * kDayUs);

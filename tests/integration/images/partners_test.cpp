@@ -29,10 +29,9 @@ std::vector<std::string> idsIn(const json& list) {
 
 TEST_SUITE("images.partners") {
     TEST_CASE("sharing answers the receiver with Immich's fields; both sides list it; the receiver toggles") {
-        AppFixture fx(fastAuth());
-        HttpClient http(fx.port());
-        auto alice = firstAccount(http, "alice");
-        auto bob = anotherAccount(http, alice, "bob");
+        Family f;
+        auto& http = f.http;
+        const auto &alice = f.alice, &bob = f.bob;
 
         auto created = http.request("POST", "/api/partners/" + bob.id, alice.auth());
         REQUIRE_MESSAGE(created.status == 201, created.body);
@@ -67,13 +66,11 @@ TEST_SUITE("images.partners") {
     }
 
     TEST_CASE("either side ends it; a partnership that does not exist is 404") {
-        AppFixture fx(fastAuth());
-        HttpClient http(fx.port());
-        auto alice = firstAccount(http, "alice");
-        auto bob = anotherAccount(http, alice, "bob");
-        auto carol = anotherAccount(http, alice, "carol");
-        REQUIRE(http.request("POST", "/api/partners/" + bob.id, alice.auth()).status == 201);
-        REQUIRE(http.request("POST", "/api/partners/" + carol.id, alice.auth()).status == 201);
+        Family f;
+        auto& http = f.http;
+        const auto &alice = f.alice, &bob = f.bob, &carol = f.carol;
+        sharePartner(http, alice, bob);
+        sharePartner(http, alice, carol);
 
         // The sharer ends one, the receiver leaves the other.
         CHECK(http.request("DELETE", "/api/partners/" + bob.id, alice.auth()).status == 204);
@@ -86,8 +83,8 @@ TEST_SUITE("images.partners") {
         CHECK(errorCode(again) == "not_found");
 
         // Both directions: ?direction= picks one; without it the caller's own sharing ends first.
-        REQUIRE(http.request("POST", "/api/partners/" + bob.id, alice.auth()).status == 201);
-        REQUIRE(http.request("POST", "/api/partners/" + alice.id, bob.auth()).status == 201);
+        sharePartner(http, alice, bob);
+        sharePartner(http, bob, alice);
         CHECK(http.request("DELETE", "/api/partners/" + alice.id + "?direction=shared-with", bob.auth()).status == 204);
         CHECK(partners(http, bob, "shared-with").empty());
         CHECK(idsIn(partners(http, bob, "shared-by")) == std::vector<std::string>{alice.id});
@@ -97,11 +94,10 @@ TEST_SUITE("images.partners") {
     }
 
     TEST_CASE("oneself, an unknown or disabled user and a duplicate are refused with their codes, nothing changed") {
-        AppFixture fx(fastAuth());
-        HttpClient http(fx.port());
-        auto alice = firstAccount(http, "alice");
-        auto bob = anotherAccount(http, alice, "bob");
-        auto dora = anotherAccount(http, alice, "dora");
+        Family f;
+        auto& http = f.http;
+        const auto &alice = f.alice, &bob = f.bob;
+        const auto dora = anotherAccount(http, alice, "dora");
         REQUIRE(sendJson(http, "PATCH", "/api/admin/users/" + dora.id, {{"disabled", true}}, alice.auth()).status ==
                 200);
 
@@ -116,7 +112,7 @@ TEST_SUITE("images.partners") {
         CHECK(disabled.status == 404);
         CHECK(partners(http, alice, "shared-by").empty());
 
-        REQUIRE(http.request("POST", "/api/partners/" + bob.id, alice.auth()).status == 201);
+        sharePartner(http, alice, bob);
         REQUIRE(sendJson(http, "PUT", "/api/partners/" + alice.id, {{"inTimeline", true}}, bob.auth()).status == 200);
         auto duplicate = http.request("POST", "/api/partners/" + bob.id, alice.auth());
         CHECK(duplicate.status == 409);
@@ -135,14 +131,12 @@ TEST_SUITE("images.partners") {
     }
 
     TEST_CASE("deleting a user ends their partnerships in both directions") {
-        AppFixture fx(fastAuth());
-        HttpClient http(fx.port());
-        auto alice = firstAccount(http, "alice");
-        auto bob = anotherAccount(http, alice, "bob");
-        auto carol = anotherAccount(http, alice, "carol");
-        REQUIRE(http.request("POST", "/api/partners/" + bob.id, alice.auth()).status == 201);
-        REQUIRE(http.request("POST", "/api/partners/" + alice.id, bob.auth()).status == 201);
-        REQUIRE(http.request("POST", "/api/partners/" + carol.id, bob.auth()).status == 201);
+        Family f;
+        auto& http = f.http;
+        const auto &alice = f.alice, &bob = f.bob, &carol = f.carol;
+        sharePartner(http, alice, bob);
+        sharePartner(http, bob, alice);
+        sharePartner(http, bob, carol);
         REQUIRE(http.request("DELETE", "/api/admin/users/" + bob.id, alice.auth()).status == 204);
         CHECK(partners(http, alice, "shared-by").empty());
         CHECK(partners(http, alice, "shared-with").empty());
