@@ -24,7 +24,7 @@ struct Circle {
 
 Circle circle(HttpClient& http) {
     Circle c;
-    c.me = firstAccount(http, "me");
+    c.me = firstAccount(http, "myself");
     c.p1 = anotherAccount(http, c.me, "pone");
     c.p2 = anotherAccount(http, c.me, "ptwo");
     c.stranger = anotherAccount(http, c.me, "stranger");
