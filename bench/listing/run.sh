@@ -95,14 +95,18 @@ where = f"owner_id IN ({marks}) AND is_trashed = 0 AND is_archived = 0"
 (total,) = db.execute(f"SELECT COUNT(*) FROM assets WHERE {where}", owners).fetchone()
 cursor = db.execute(f"SELECT taken_at_us, id FROM assets WHERE {where} ORDER BY taken_at_us DESC, id DESC"
                     f" LIMIT 1 OFFSET {total * 9 // 10}", owners).fetchone()
-sql = (f"SELECT * FROM assets WHERE {where} AND (taken_at_us, id) < (?, ?)"
-       " ORDER BY taken_at_us DESC, id DESC LIMIT 101")
-times = []
-for _ in range(20):
-    t0 = time.perf_counter(); rows = db.execute(sql, owners + list(cursor)).fetchall(); times.append(time.perf_counter() - t0)
-times.sort()
-plan = " | ".join(r[-1] for r in db.execute("EXPLAIN QUERY PLAN " + sql, owners + list(cursor)))
-print(f"single query owner_id IN (…), page of 100 at 90% depth: median {times[10]*1000:.3f} ms  max {times[-1]*1000:.3f} ms ({len(rows)} rows; plan: {plan})")
+def timed(label, sql, args):
+    times = []
+    for _ in range(20):
+        t0 = time.perf_counter(); rows = db.execute(sql, args).fetchall(); times.append(time.perf_counter() - t0)
+    times.sort()
+    plan = " | ".join(r[-1] for r in db.execute("EXPLAIN QUERY PLAN " + sql, args))
+    print(f"single query owner_id IN (…), {label}: median {times[10]*1000:.3f} ms  max {times[-1]*1000:.3f} ms"
+          f" ({len(rows)} rows; plan: {plan})")
+order = " ORDER BY taken_at_us DESC, id DESC LIMIT 101"
+timed("first page of 100", f"SELECT * FROM assets WHERE {where}" + order, owners)
+timed("page of 100 at 90% depth", f"SELECT * FROM assets WHERE {where} AND (taken_at_us, id) < (?, ?)" + order,
+      owners + list(cursor))
 PY
 fi
 
