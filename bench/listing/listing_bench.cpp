@@ -3,7 +3,10 @@
 // the repository's createAsset (a cached prepared statement; the search index, tags and usage triggers run
 // as they would for uploads), then times keyset pages of 100 deep in the list.
 // Usage: obscura_bench_listing --plugin-dir DIR --data-dir DIR --owner USER_ID [--count N] [--runs N]
-// The owner must exist (register it through the server first: rows reference users).
+//                              [--partners ID,ID,…]
+// The owner must exist (register it through the server first: rows reference users). With --partners the --count
+// assets are dealt round-robin to the owner and the partners (who must exist too), and the pages timed are the
+// owner's timeline with the partners' libraries merged in (AssetFilter::partnerIds), as withPartners=true reads.
 #include <dlfcn.h>
 
 #include <algorithm>
@@ -24,6 +27,7 @@ namespace {
 
 struct Options {
     std::string pluginDir, dataDir, owner;
+    std::vector<std::string> partners;
     long count = 1000000;
     int runs = 500;
 };
@@ -48,6 +52,12 @@ Options parse(int argc, char** argv) {
             o.count = std::stol(value);
         else if (key == "--runs")
             o.runs = std::stoi(value);
+        else if (key == "--partners")
+            for (std::size_t at = 0; at <= value.size();) {
+                const auto comma = std::min(value.find(',', at), value.size());
+                if (comma > at) o.partners.push_back(value.substr(at, comma - at));
+                at = comma + 1;
+            }
         else
             die("unknown option " + key);
     }
@@ -122,7 +132,10 @@ int main(int argc, char** argv) {
 
     // Deterministic content: the same seed gives the same library, so a second run over a filled library can
     // recompute the keys without reading them back.
-    if (usage.assets != 0 && usage.assets != o.count)
+    std::vector<std::string> owners{o.owner};
+    owners.insert(owners.end(), o.partners.begin(), o.partners.end());
+    const long ownCount = (o.count + static_cast<long>(owners.size()) - 1) / static_cast<long>(owners.size());
+    if (usage.assets != 0 && usage.assets != ownCount)
         die("the owner has " + std::to_string(usage.assets) + " assets; start from 0 or from --count");
     std::mt19937_64 rng(20240501);
     const std::int64_t start = 1262304000LL * 1000000;       // 2010-01-01
@@ -130,7 +143,7 @@ int main(int argc, char** argv) {
     const auto generate = [&](long i) {
         storage::AssetRecord a;
         a.id = uuid(rng);
-        a.ownerId = o.owner;
+        a.ownerId = owners[static_cast<std::size_t>(i) % owners.size()];
         a.takenAtUs = start + static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(span));
         const std::uint64_t dice = rng() % 100;
         a.type = dice < 10 ? "video" : "image";
@@ -148,7 +161,7 @@ int main(int argc, char** argv) {
         if (dice < 3) a.tags = {"beach", "family"};
         a.exif = R"({"make":"Canon","model":"EOS R5"})";
         a.storagePath =
-            "library/" + o.owner + "/" + a.takenAt.substr(0, 4) + "/" + a.takenAt.substr(5, 2) + "/" + a.id + ".jpg";
+            "library/" + a.ownerId + "/" + a.takenAt.substr(0, 4) + "/" + a.takenAt.substr(5, 2) + "/" + a.id + ".jpg";
         return a;
     };
     std::vector<Key> keys;
@@ -181,6 +194,7 @@ int main(int argc, char** argv) {
     storage::AssetQuery query;
     query.filter.ownerId = o.owner;
     query.filter.archived = false;  // the default listing; `keys` holds exactly its rows
+    query.filter.partnerIds = o.partners;
     query.limit = 100;
     query.after = storage::AssetCursor{keys[depth].takenAtUs, keys[depth].id};
 
@@ -207,6 +221,12 @@ int main(int argc, char** argv) {
                     percentile(ms, 0.99), percentile(ms, 1.0), o.runs);
     };
     timePages("keyset page of 100 at 90% depth (default):", query, true);
+    if (!o.partners.empty()) {
+        auto first = query;
+        first.after.reset();
+        timePages("first page of 100 (default):", first, false);
+        return 0;  // the other shapes are the single-owner bench's
+    }
     const auto defaults = query;
     auto either = query;
     either.filter.archived.reset();

@@ -6,8 +6,12 @@
 #      from the listing cache after the first request), again with the cache off (every page read from
 #      SQLite and rendered), then against a bare Beast server (obscura_bench_bare_beast) answering the very
 #      same bytes.
-# Usage: bench/listing/run.sh [BUILD_DIR] [ASSETS] [SECONDS] [CONNECTIONS]
-#   defaults: build (configure it with -DCMAKE_BUILD_TYPE=Release -DOBSCURA_BUILD_BENCH=ON), 1000000, 20, 32.
+# Usage: bench/listing/run.sh [BUILD_DIR] [ASSETS] [SECONDS] [CONNECTIONS] [PARTNERS]
+#   defaults: build (configure it with -DCMAKE_BUILD_TYPE=Release -DOBSCURA_BUILD_BENCH=ON), 1000000, 20, 32, 0.
+#   PARTNERS > 0: that many more accounts share their libraries with the bench account, which puts them all in
+#   its timeline; the ASSETS are dealt evenly to the 1 + PARTNERS libraries and every page (storage API and
+#   HTTP, /api/assets?limit=100&withPartners=true) merges them. Also times the single-query alternative
+#   (owner_id IN (…) … ORDER BY … LIMIT 101) straight on the SQLite file for comparison.
 # Needs curl, wrk and python3. The server runs with the access log off and server.maxConnectionsPerIp raised.
 set -euo pipefail
 
@@ -16,6 +20,7 @@ build="${1:-$here/../../build}"
 assets="${2:-1000000}"
 seconds="${3:-20}"
 connections="${4:-32}"
+partners="${5:-0}"
 bin="$build/bin/obscura"
 for program in "$bin" "$build/bin/obscura_bench_listing" "$build/bin/obscura_bench_bare_beast"; do
     [ -x "$program" ] || { echo "run.sh: $program is missing (build with -DOBSCURA_BUILD_BENCH=ON)" >&2; exit 2; }
@@ -57,29 +62,72 @@ echo "== $(nproc) cores, $(uname -r); $assets assets; wrk $connections connectio
 start_server
 owner="$(curl -sf -H 'Content-Type: application/json' -d '{"username":"bench","password":"bench password 123"}' \
     "$url/api/auth/register" | json_field '["id"]')"
+list_path="/api/assets?limit=100"
+partner_ids=""
+if [ "$partners" -gt 0 ]; then
+    admin="$(curl -sf -u 'bench:bench password 123' -X POST "$url/api/auth/login" | json_field '["accessToken"]')"
+    for i in $(seq "$partners"); do
+        id="$(curl -sf -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+            -d "{\"username\":\"partner$i\",\"password\":\"bench password 123\"}" "$url/api/admin/users" |
+            json_field '["id"]')"
+        token_i="$(curl -sf -u "partner$i:bench password 123" -X POST "$url/api/auth/login" | json_field '["accessToken"]')"
+        curl -sf -o /dev/null -X POST -H "Authorization: Bearer $token_i" "$url/api/partners/$owner"
+        curl -sf -o /dev/null -X PUT -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+            -d '{"inTimeline":true}' "$url/api/partners/$id"
+        partner_ids="${partner_ids:+$partner_ids,}$id"
+    done
+    list_path="/api/assets?limit=100&withPartners=true"
+fi
 stop_server
 
 "$build/bin/obscura_bench_listing" --plugin-dir "$build/lib/obscura/plugins" --data-dir "$work/data" \
-    --owner "$owner" --count "$assets" --runs 500
+    --owner "$owner" --count "$assets" --runs 500 ${partner_ids:+--partners "$partner_ids"}
+
+if [ -n "$partner_ids" ]; then
+    # The alternative the repository does not use: one query over every owner, which must sort the owners' rows
+    # beyond the cursor before its LIMIT (no single index range yields them in order).
+    python3 - "$work/data/obscura.db" "$owner,$partner_ids" <<'PY'
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1])
+owners = sys.argv[2].split(",")
+marks = ",".join("?" * len(owners))
+where = f"owner_id IN ({marks}) AND is_trashed = 0 AND is_archived = 0"
+(total,) = db.execute(f"SELECT COUNT(*) FROM assets WHERE {where}", owners).fetchone()
+cursor = db.execute(f"SELECT taken_at_us, id FROM assets WHERE {where} ORDER BY taken_at_us DESC, id DESC"
+                    f" LIMIT 1 OFFSET {total * 9 // 10}", owners).fetchone()
+def timed(label, sql, args):
+    times = []
+    for _ in range(20):
+        t0 = time.perf_counter(); rows = db.execute(sql, args).fetchall(); times.append(time.perf_counter() - t0)
+    times.sort()
+    plan = " | ".join(r[-1] for r in db.execute("EXPLAIN QUERY PLAN " + sql, args))
+    print(f"single query owner_id IN (…), {label}: median {times[10]*1000:.3f} ms  max {times[-1]*1000:.3f} ms"
+          f" ({len(rows)} rows; plan: {plan})")
+order = " ORDER BY taken_at_us DESC, id DESC LIMIT 101"
+timed("first page of 100", f"SELECT * FROM assets WHERE {where}" + order, owners)
+timed("page of 100 at 90% depth", f"SELECT * FROM assets WHERE {where} AND (taken_at_us, id) < (?, ?)" + order,
+      owners + list(cursor))
+PY
+fi
 
 start_server
 token="$(curl -sf -u 'bench:bench password 123' -X POST "$url/api/auth/login" | json_field '["accessToken"]')"
-curl -sf -o "$work/page.json" -H "Authorization: Bearer $token" "$url/api/assets?limit=100"
-echo "GET /api/assets?limit=100: $(wc -c <"$work/page.json") bytes, $(python3 -c "import json;print(len(json.load(open('$work/page.json'))['items']))" ) items"
+curl -sf -o "$work/page.json" -H "Authorization: Bearer $token" "$url$list_path"
+echo "GET $list_path: $(wc -c <"$work/page.json") bytes, $(python3 -c "import json;print(len(json.load(open('$work/page.json'))['items']))" ) items"
 
 run_wrk() {
     wrk -t 2 -c "$connections" -d "${seconds}s" --latency -H "Authorization: Bearer $token" "$1" |
         grep -E 'Requests/sec|Non-2xx|Socket errors|50%|99%|requests in'
 }
-wrk -t 2 -c "$connections" -d 3s -H "Authorization: Bearer $token" "$url/api/assets?limit=100" >/dev/null  # warm up
+wrk -t 2 -c "$connections" -d 3s -H "Authorization: Bearer $token" "$url$list_path" >/dev/null  # warm up
 echo "-- obscura (Release, JWT auth, SQLite; the page from the listing cache after the first request):"
-run_wrk "$url/api/assets?limit=100" | tee "$work/obscura.txt"
+run_wrk "$url$list_path" | tee "$work/obscura.txt"
 stop_server
 # The same with the cache off: what every request costs right after a change to the library.
 cache_bytes=0 start_server
 token="$(curl -sf -u 'bench:bench password 123' -X POST "$url/api/auth/login" | json_field '["accessToken"]')"
 echo "-- obscura, listing cache off (images.listingCacheBytes=0: every page read and rendered):"
-run_wrk "$url/api/assets?limit=100" | tee "$work/uncached.txt"
+run_wrk "$url$list_path" | tee "$work/uncached.txt"
 stop_server
 
 "$build/bin/obscura_bench_bare_beast" 0 "$work/page.json" "$(nproc)" >"$work/bare.log" &

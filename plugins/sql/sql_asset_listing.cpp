@@ -1,6 +1,8 @@
 // The images repository's listings and aggregates. Every listing is keyset-paginated and ordered by an index
 // (see each plugin's images migrations); none uses OFFSET.
 #include <algorithm>
+#include <functional>
+#include <map>
 
 #include "sql_asset_query.hpp"
 #include "sql_asset_rows.hpp"
@@ -22,39 +24,94 @@ std::vector<storage::AssetRecord> readAll(Statement& stmt) {
     return assets;
 }
 
+// The query for one partner's share of a multi-owner page: their live, unarchived assets under the same filter.
+storage::AssetQuery partnerQuery(const storage::AssetQuery& query, const std::string& partnerId) {
+    storage::AssetQuery one = query;
+    one.filter.ownerId = partnerId;
+    one.filter.partnerIds.clear();
+    one.filter.archived = false;
+    one.filter.trashed = false;
+    one.filter.favorite.reset();
+    one.filter.albumId.reset();
+    one.filter.sharedLinkId.reset();
+    return one;
+}
+
+// Merges runs that are each in `order` into the first `keep` items of their union (k-way: k is the number of
+// partners plus one, so a scan of the heads beats a heap). Ids are unique across owners: no ties to break.
+std::vector<storage::AssetRecord> mergeRuns(std::vector<std::vector<storage::AssetRecord>>& runs,
+                                            storage::SortOrder order, std::size_t keep) {
+    const bool desc = order == storage::SortOrder::Desc;
+    const auto before = [desc](const storage::AssetRecord& a, const storage::AssetRecord& b) {
+        if (a.takenAtUs != b.takenAtUs) return desc ? a.takenAtUs > b.takenAtUs : a.takenAtUs < b.takenAtUs;
+        return desc ? a.id > b.id : a.id < b.id;
+    };
+    std::vector<std::size_t> next(runs.size(), 0);
+    std::vector<storage::AssetRecord> out;
+    out.reserve(keep);
+    while (out.size() < keep) {
+        std::size_t best = runs.size();
+        for (std::size_t r = 0; r < runs.size(); ++r) {
+            if (next[r] >= runs[r].size()) continue;
+            if (best == runs.size() || before(runs[r][next[r]], runs[best][next[best]])) best = r;
+        }
+        if (best == runs.size()) break;
+        out.push_back(std::move(runs[best][next[best]++]));
+    }
+    return out;
+}
+
 }  // namespace
+
+// One owner's page: at most limit + 1 rows (the extra one tells whether another page follows) from one range scan
+// of an index that starts with (owner, flags…) and continues with (takenAtUs, id).
+Expected<std::vector<storage::AssetRecord>> SqlImagesRepository::ownerPage(const storage::AssetQuery& query) {
+    OBSCURA_TRY(sql, buildFilterSql(s_, query.filter));
+    if (sql.matchesNothing) return std::vector<storage::AssetRecord>{};
+    const bool desc = query.order == storage::SortOrder::Desc;
+    std::string where = sql.where;
+    if (query.after) {
+        const char* beyond = desc ? " < " : " > ";
+        if (s_.dialect().rowValueKeyset) {
+            where += " AND (" + sql.keyTime + ", " + sql.keyId + ")" + beyond + "(" + sql.param(query.after->takenAtUs);
+            where += ", " + sql.param(query.after->id) + ")";
+        } else {
+            // Spelled out where a row comparison does not become an index range (MySQL).
+            where += " AND (" + sql.keyTime + beyond + sql.param(query.after->takenAtUs);
+            where += " OR (" + sql.keyTime + " = " + sql.param(query.after->takenAtUs);
+            where += " AND " + sql.keyId + beyond + sql.param(query.after->id) + "))";
+        }
+    }
+    const std::string direction = desc ? " DESC" : " ASC";
+    const std::string text = "SELECT " + std::string(kAssetColumns) + " FROM " + sql.from + " WHERE " + where +
+                             " ORDER BY " + sql.keyTime + direction + ", " + sql.keyId + direction + " LIMIT " +
+                             sql.param(static_cast<std::int64_t>(clampLimit(query.limit)) + 1);
+    auto stmt = s_.prepare(text);
+    sql.bindAll(stmt);
+    return readAll(stmt);
+}
 
 Expected<storage::AssetPage> SqlImagesRepository::listAssets(const storage::AssetQuery& query) {
     return guarded(s_, "list assets", [&]() -> Expected<storage::AssetPage> {
-        OBSCURA_TRY(sql, buildFilterSql(s_, query.filter));
-        if (sql.matchesNothing) return storage::AssetPage{};
-        const bool desc = query.order == storage::SortOrder::Desc;
-        std::string where = sql.where;
-        if (query.after) {
-            const char* beyond = desc ? " < " : " > ";
-            if (s_.dialect().rowValueKeyset) {
-                where +=
-                    " AND (" + sql.keyTime + ", " + sql.keyId + ")" + beyond + "(" + sql.param(query.after->takenAtUs);
-                where += ", " + sql.param(query.after->id) + ")";
-            } else {
-                // Spelled out where a row comparison does not become an index range (MySQL).
-                where += " AND (" + sql.keyTime + beyond + sql.param(query.after->takenAtUs);
-                where += " OR (" + sql.keyTime + " = " + sql.param(query.after->takenAtUs);
-                where += " AND " + sql.keyId + beyond + sql.param(query.after->id) + "))";
-            }
-        }
-        const int limit = clampLimit(query.limit);
-        const std::string direction = desc ? " DESC" : " ASC";
-        // One row more than asked tells whether another page follows without a second query.
-        const std::string text = "SELECT " + std::string(kAssetColumns) + " FROM " + sql.from + " WHERE " + where +
-                                 " ORDER BY " + sql.keyTime + direction + ", " + sql.keyId + direction + " LIMIT " +
-                                 sql.param(static_cast<std::int64_t>(limit) + 1);
-        auto stmt = s_.prepare(text);
-        sql.bindAll(stmt);
+        const auto limit = static_cast<std::size_t>(clampLimit(query.limit));
         storage::AssetPage page;
-        page.items = readAll(stmt);
-        if (page.items.size() > static_cast<std::size_t>(limit)) {
-            page.items.pop_back();
+        if (query.filter.partnerIds.empty()) {
+            OBSCURA_TRY(rows, ownerPage(query));
+            page.items = std::move(rows);
+        } else {
+            // Several owners: each owner's page is its own index range scan (LIMIT n + 1), merged here. One query
+            // with owner_id IN (…) would have to sort every matching row of every owner before its LIMIT.
+            std::vector<std::vector<storage::AssetRecord>> runs;
+            OBSCURA_TRY(own, ownerPage(query));
+            runs.push_back(std::move(own));
+            for (const auto& partner : query.filter.partnerIds) {
+                OBSCURA_TRY(rows, ownerPage(partnerQuery(query, partner)));
+                runs.push_back(std::move(rows));
+            }
+            page.items = mergeRuns(runs, query.order, limit + 1);
+        }
+        if (page.items.size() > limit) {
+            page.items.resize(limit);
             page.hasMore = true;
         }
         return page;
@@ -63,14 +120,24 @@ Expected<storage::AssetPage> SqlImagesRepository::listAssets(const storage::Asse
 
 Expected<std::vector<storage::TimelineBucket>> SqlImagesRepository::timeline(const storage::AssetFilter& filter) {
     return guarded(s_, "timeline", [&]() -> Expected<std::vector<storage::TimelineBucket>> {
-        OBSCURA_TRY(sql, buildFilterSql(s_, filter));
-        if (sql.matchesNothing) return std::vector<storage::TimelineBucket>{};
-        auto stmt = s_.prepare("SELECT a.taken_month, COUNT(*) FROM " + sql.from + " WHERE " + sql.where +
-                               " GROUP BY a.taken_month ORDER BY a.taken_month DESC");
-        sql.bindAll(stmt);
-        auto rows = stmt.query();
+        // Per owner (each GROUP BY reads its own index), then summed by month.
+        std::map<std::string, std::int64_t, std::greater<>> months;
+        storage::AssetQuery query;
+        query.filter = filter;
+        std::vector<storage::AssetFilter> filters{filter};
+        for (const auto& partner : filter.partnerIds) filters.push_back(partnerQuery(query, partner).filter);
+        for (const auto& one : filters) {
+            OBSCURA_TRY(sql, buildFilterSql(s_, one));
+            if (sql.matchesNothing) continue;
+            auto stmt = s_.prepare("SELECT a.taken_month, COUNT(*) FROM " + sql.from + " WHERE " + sql.where +
+                                   " GROUP BY a.taken_month");
+            sql.bindAll(stmt);
+            auto rows = stmt.query();
+            while (rows.next()) months[rows.text(0)] += rows.int64(1);
+        }
         std::vector<storage::TimelineBucket> buckets;
-        while (rows.next()) buckets.push_back({rows.text(0), rows.int64(1)});
+        buckets.reserve(months.size());
+        for (auto& [month, count] : months) buckets.push_back({month, count});
         return buckets;
     });
 }

@@ -41,6 +41,9 @@ public:
     Expected<std::vector<storage::AssetRecord>> listAllAssets(const std::string& afterId, int limit) override;
 
 private:
+    // One owner's rows of a listing page (limit + 1 at most), unguarded: listAssets guards the whole page.
+    Expected<std::vector<storage::AssetRecord>> ownerPage(const storage::AssetQuery& query);
+
     Session& s_;
 };
 

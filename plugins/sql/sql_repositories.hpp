@@ -4,6 +4,7 @@
 #include "sql_auth_repository.hpp"
 #include "sql_images_repository.hpp"
 #include "sql_jobs_repository.hpp"
+#include "sql_partners_repository.hpp"
 #include "sql_table_rows.hpp"
 
 namespace obscura::sql {
@@ -33,6 +34,7 @@ public:
           images_(session),
           albums_(session),
           sharedLinks_(session),
+          partners_(session),
           media_(session),
           jobs_(session),
           tableRows_(session) {}
@@ -41,6 +43,7 @@ public:
     storage::ImagesRepository& images() override { return images_; }
     storage::AlbumsRepository& albums() override { return albums_; }
     storage::SharedLinksRepository& sharedLinks() override { return sharedLinks_; }
+    storage::PartnersRepository& partners() override { return partners_; }
     storage::MediaRepository& media() override { return media_; }
     storage::JobsRepository& jobs() override { return jobs_; }
     storage::TableRowsRepository& tableRows() override { return tableRows_; }
@@ -50,6 +53,7 @@ private:
     SqlImagesRepository images_;
     SqlAlbumsRepository albums_;
     SqlSharedLinksRepository sharedLinks_;
+    SqlPartnersRepository partners_;
     SqlMediaRepository media_;
     SqlJobsRepository jobs_;
     SqlTableRows tableRows_;

@@ -343,6 +343,25 @@ CREATE TABLE IF NOT EXISTS shared_link_assets (
     CONSTRAINT shared_link_assets_asset_fk FOREIGN KEY (asset_id) REFERENCES assets (id) ON DELETE CASCADE
 ))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
 
+// Partners (DESIGN.md section 7): who shares their whole library with whom, one row per direction. Both users'
+// rows cascade, so deleting either ends the partnership in the deleting transaction. The primary key serves "whom
+// do I share with"; partners_shared_with serves "who shares with me" (the listing's partner set).
+constexpr std::string_view kPartners = R"sql(
+CREATE TABLE IF NOT EXISTS partners (
+    shared_by_id   VARCHAR(64) NOT NULL,
+    shared_with_id VARCHAR(64) NOT NULL,
+    in_timeline    TINYINT     NOT NULL DEFAULT 0,
+    created_at     VARCHAR(64) NOT NULL,
+    created_at_us  BIGINT      NOT NULL,
+    PRIMARY KEY (shared_by_id, shared_with_id),
+    KEY partners_shared_with (shared_with_id, shared_by_id),
+    CONSTRAINT partners_shared_by_fk FOREIGN KEY (shared_by_id) REFERENCES users (id) ON DELETE CASCADE,
+    CONSTRAINT partners_shared_with_fk FOREIGN KEY (shared_with_id) REFERENCES users (id) ON DELETE CASCADE,
+    -- No CHECK on the two ids: MySQL refuses one on columns with a cascading foreign key (the repository
+    -- refuses a self-partnership instead).
+    CONSTRAINT partners_flags_check CHECK (in_timeline IN (0, 1))
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
 #undef OBSCURA_MYSQL_TABLE_OPTIONS
 
 }  // namespace
@@ -357,6 +376,7 @@ const std::vector<sql::Migration>& allMigrations() {
         {"media", 1, {{"images", 1}}, {kDerivatives}},
         {"images", 2, {{"images", 1}}, {kAlbums, kAlbumAssets, kSharedLinks, kSharedLinkAssets}},
         {"images", 3, {{"images", 2}}, {kLibraryVersions}},
+        {"partners", 1, {{"auth", 1}, {"images", 3}}, {kPartners}},
     };
     return kMigrations;
 }

@@ -340,6 +340,22 @@ DROP TRIGGER IF EXISTS library_version_album_asset_delete;
 DROP TRIGGER IF EXISTS library_version_album_delete;
 )sql";
 
+// Partners (DESIGN.md section 7): who shares their whole library with whom, one row per direction. Both users'
+// rows cascade, so deleting either ends the partnership in the deleting transaction. The primary key serves "whom
+// do I share with"; partners_shared_with serves "who shares with me" (the listing's partner set).
+constexpr std::string_view kPartnersV1 = R"sql(
+CREATE TABLE partners (
+    shared_by_id   TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    shared_with_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    in_timeline    INTEGER NOT NULL DEFAULT 0 CHECK (in_timeline IN (0, 1)),
+    created_at     TEXT NOT NULL,
+    created_at_us  INTEGER NOT NULL,
+    PRIMARY KEY (shared_by_id, shared_with_id),
+    CHECK (shared_by_id <> shared_with_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX partners_shared_with ON partners (shared_with_id, shared_by_id);
+)sql";
+
 constexpr std::string_view kMediaV1 = R"sql(
 CREATE TABLE derivatives (
     asset_id   TEXT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
@@ -367,6 +383,7 @@ const std::vector<sql::Migration>& allMigrations() {
         {"images", 2, {{"images", 1}}, {kImagesV2}},
         {"images", 3, {{"images", 2}}, {kImagesV3}},
         {"images", 4, {{"images", 3}}, {kImagesV4}},
+        {"partners", 1, {{"auth", 1}, {"images", 4}}, {kPartnersV1}},
     };
     return kMigrations;
 }

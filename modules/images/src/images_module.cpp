@@ -23,6 +23,8 @@
 #include "obscura/kernel/router.hpp"
 #include "obscura/kernel/service_registry.hpp"
 #include "obscura/storage/storage.hpp"
+#include "partners/partner_routes.hpp"
+#include "partners/partner_service.hpp"
 #include "sharing/share_link_routes.hpp"
 #include "sharing/share_link_service.hpp"
 #include "upload/upload_routes.hpp"
@@ -49,6 +51,7 @@ struct ImagesModule::Impl {
         : access(ctx.storage()),
           assets(ctx.storage(), ctx.bus(), ctx.jobs()),
           albums(ctx.storage(), ctx.clock()),
+          partners(ctx.storage(), ctx.bus(), ctx.clock()),
           purger(assets, static_cast<int>(config.getInt("images.trashDays")), ctx.clock()),
           derivatives(ctx.storage(), ctx.dataDir()),
           bytes(config, ctx),
@@ -60,6 +63,7 @@ struct ImagesModule::Impl {
     AccessService access;  // who may do what to an asset: every route naming one asks it
     AssetService assets;
     AlbumService albums;
+    PartnerService partners;
     TrashPurger purger;
     DerivativeTracker derivatives;
     AssetBytes bytes;  // upload, downloads, temp area, start-up library check
@@ -95,7 +99,8 @@ Status ImagesModule::onAllLoaded() {
                                               assetRoutes(impl_->assets, impl_->access),
                                               trashRoutes(listings, impl_->assets),
                                               albumRoutes(impl_->albums),
-                                              albumAssetRoutes(impl_->albums)};
+                                              albumAssetRoutes(impl_->albums),
+                                              partnerRoutes(impl_->partners, ctx_.services())};
     groups.push_back(shareLinkRoutes(impl_->shareLinks));
     groups.push_back(sharedRoutes(impl_->shareLinks, impl_->bytes.downloads()));
     for (auto& group : groups)

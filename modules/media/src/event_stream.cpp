@@ -103,6 +103,9 @@ void EventHub::start(Bus& bus) {
         "media.events", [this](const images::DerivativeFailed& e) { send(e.ownerId, frameOf(e)); }));
     subscriptions_.push_back(bus.subscribe<images::JobProgressed>(
         "media.events", [this](const images::JobProgressed& e) { send(e.ownerId, frameOf(e)); }));
+    // The receiver's news, not the sharer's: their stream is the one that learns of it.
+    subscriptions_.push_back(bus.subscribe<images::PartnerAdded>(
+        "media.events", [this](const images::PartnerAdded& e) { send(e.sharedWithId, frameOf(e)); }));
     heartbeat_ = std::thread([this] { heartbeatLoop(); });
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // GET /api/events: Server-Sent Events for the signed-in user (derivative.created, derivative.failed,
-// job.progressed). One bus subscription per event name fans out to every open stream of the event's owner.
-// Each stream keeps a bounded backlog (a client that stops reading loses the oldest events, never memory), and
+// job.progressed, partner.added). One bus subscription per event name fans out to every open stream of the event's
+// owner. Each stream keeps a bounded backlog (a client that stops reading loses the oldest events, never memory), and
 // a comment line every 15 s keeps proxies and the idle timeout from closing a quiet stream.
 #include <condition_variable>
 #include <memory>

@@ -14,7 +14,9 @@
 #include "obscura/auth/avatar_locator.hpp"
 #include "obscura/auth/user_contacts.hpp"
 #include "obscura/images/asset_source.hpp"
+#include "obscura/images/events.hpp"
 #include "obscura/images/images_module.hpp"
+#include "obscura/kernel/bus.hpp"
 #include "obscura/kernel/config.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/kernel/log.hpp"
@@ -58,14 +60,16 @@ struct MediaModule::Impl {
           workers(workerCount(config)),
           mailer(SmtpSettings::fromConfig(config)),
           contacts(ctx.get<auth::AuthModule>().contacts()),
-          publicUrl(config.getString("server.publicUrl")) {}
+          publicUrl(config.getString("server.publicUrl")) {
+        // Trimmed once here: the notices below run on job and bus threads at once and only read it.
+        while (!publicUrl.empty() && publicUrl.back() == '/') publicUrl.pop_back();
+    }
 
     // The e-mail notice of a finished conversion, when mail is configured and the owner has an address.
     void notify(const storage::JobRecord& job, const ConversionFormat& format) {
         if (!mailer.enabled()) return;
         auto contact = contacts.contact(job.ownerId);
         if (!contact || !*contact || (*contact)->email.empty()) return;
-        while (!publicUrl.empty() && publicUrl.back() == '/') publicUrl.pop_back();
         const std::string link = publicUrl + "/api/assets/" + job.assetId + "/conversions/" + std::string(format.name);
         const std::string name = (*contact)->displayName.empty() ? (*contact)->username : (*contact)->displayName;
         MailMessage mail;
@@ -77,6 +81,25 @@ struct MediaModule::Impl {
             log::warn("media: conversion " + job.id + " is done but the e-mail notice failed: " + sent.error().message);
     }
 
+    // The e-mail notice that someone shared their library with the receiver, when mail is configured and the
+    // receiver has an address. On the bus's worker (the event is delivered there), never on a request.
+    void notifyPartner(const images::PartnerAdded& added) {
+        if (!mailer.enabled()) return;
+        auto contact = contacts.contact(added.sharedWithId);
+        if (!contact || !*contact || (*contact)->email.empty()) return;
+        const std::string name = (*contact)->displayName.empty() ? (*contact)->username : (*contact)->displayName;
+        const std::string sharer =
+            added.sharedByDisplayName.empty() ? added.sharedByUsername : added.sharedByDisplayName;
+        MailMessage mail;
+        mail.to = (*contact)->email;
+        mail.subject = sharer + " shared their photos with you";
+        mail.text = "Hello " + name + ",\n\n" + sharer + " (" + added.sharedByUsername +
+                    ") shared their photo library with you on Obscura. Sign in to see it:\n\n" + publicUrl + "/\n";
+        if (auto sent = mailer.send(mail); !sent)
+            log::warn("media: the partner.added notice to user " + added.sharedWithId +
+                      " failed: " + sent.error().message);
+    }
+
     MediaTools tools;
     ConversionRouteDeps routeDeps;
     AvatarDeps avatarDeps;
@@ -85,6 +108,7 @@ struct MediaModule::Impl {
     SmtpMailer mailer;
     auth::UserContacts& contacts;
     std::string publicUrl;
+    Bus::Subscription partnerMail;
 };
 
 MediaModule::MediaModule(const Config& config, ModuleContext& ctx)
@@ -149,9 +173,15 @@ Status MediaModule::onAllLoaded() {
     ctx_.services().put<auth::AvatarLocator>(std::make_shared<AvatarFiles>(impl_->avatarDeps));
     OBSCURA_TRY_STATUS(ctx_.router().add(impl_->events.route()));
     impl_->events.start(ctx_.bus());
+    auto* impl = impl_.get();
+    impl_->partnerMail = ctx_.bus().subscribe<images::PartnerAdded>(
+        "media.partnerMail", [impl](const images::PartnerAdded& added) { impl->notifyPartner(added); });
     return {};
 }
 
-void MediaModule::onStopping() noexcept { impl_->events.stop(); }
+void MediaModule::onStopping() noexcept {
+    impl_->partnerMail.reset();
+    impl_->events.stop();
+}
 
 }  // namespace obscura::media

@@ -147,7 +147,10 @@ Library populate(storage::Storage& storage) {
         OBSCURA_TRY_STATUS(repos.albums().createAlbum(album));
         OBSCURA_TRY_STATUS(repos.albums().addAlbumAssets(alice.id, album.id, {lib.beach.id, lib.video.id}, 7, "t"));
         OBSCURA_TRY_STATUS(repos.sharedLinks().createSharedLink(albumLink));
-        return repos.sharedLinks().createSharedLink(assetLink);
+        OBSCURA_TRY_STATUS(repos.sharedLinks().createSharedLink(assetLink));
+        // Partners both ways, one in the receiver's timeline.
+        OBSCURA_TRY_STATUS(repos.partners().createPartner({alice.id, bob.id, true, "2024-05-01T12:00:00Z", 1}));
+        return repos.partners().createPartner({bob.id, alice.id, false, "2024-05-02T12:00:00+02:00", 2});
     });
     REQUIRE_MESSAGE(shared.ok(), shared.error().message);
     return lib;
@@ -223,6 +226,16 @@ TEST_SUITE("conformance.table_rows") {
                 return {};
             });
             CHECK_MESSAGE(album.ok(), (album.ok() ? "" : album.error().message));
+            // Partners read back in both directions with the receiver's switch.
+            auto partners = target->run([&](storage::Repositories& repos) -> Status {
+                OBSCURA_TRY(byAlice, repos.partners().findPartner(lib.alice, lib.bob));
+                OBSCURA_TRY(byBob, repos.partners().findPartner(lib.bob, lib.alice));
+                if (!byAlice || !byAlice->inTimeline || !byBob || byBob->inTimeline ||
+                    byBob->createdAt != "2024-05-02T12:00:00+02:00")
+                    return internalError("the copied partners are not what they were");
+                return {};
+            });
+            CHECK_MESSAGE(partners.ok(), (partners.ok() ? "" : partners.error().message));
             // The dedupe key still holds on the target.
             auto job = target->run([&](storage::Repositories& repos) -> Status {
                 storage::NewJob again;

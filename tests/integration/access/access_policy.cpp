@@ -110,6 +110,13 @@ const std::vector<RoutePolicy>& accessPolicies() {
         {"DELETE", "/api/albums/{id}", Access::Owner, kNoContent},
         {"PUT", "/api/albums/{id}/assets", Access::Owner, kOk, {}, R"({"ids":["{asset}"]})"},
         {"DELETE", "/api/albums/{id}/assets", Access::Owner, kOk, {}, R"({"ids":["{asset}"]})"},
+        // Partners (Immich). {id} is a random id here: no such user or partnership, so 404 for everyone signed in
+        // (the partner caller kinds: tests/integration/images/partner_access_test.cpp until the matrix has them).
+        // The listing without ?direction= proves the caller got past authentication by reaching the parameter check.
+        {"GET", "/api/partners", Access::Self, kBadBody},
+        {"POST", "/api/partners/{id}", Access::Self, kNotFound},
+        {"PUT", "/api/partners/{id}", Access::Self, kNotFound, {}, R"({"inTimeline":true})"},
+        {"DELETE", "/api/partners/{id}", Access::Self, kNotFound},
         // Share links: the owner's side, then the public side.
         {"GET", "/api/shared-links", Access::Self, kOk},
         // Another user's asset cannot be shared: 404 for anyone but its owner, and for the owner once trashed.

@@ -90,4 +90,12 @@ std::vector<std::string> allPages(HttpClient& http, const Account& who, const st
     return ids;
 }
 
+void sharePartner(HttpClient& http, const Account& from, const Account& to, bool inTimeline) {
+    auto shared = http.request("POST", "/api/partners/" + to.id, from.auth());
+    REQUIRE_MESSAGE(shared.status == 201, shared.body);
+    if (!inTimeline) return;
+    auto on = sendJson(http, "PUT", "/api/partners/" + from.id, {{"inTimeline", true}}, to.auth());
+    REQUIRE_MESSAGE(on.status == 200, on.body);
+}
+
 }  // namespace obscura::test

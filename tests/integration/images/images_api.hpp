@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "api_session.hpp"
+#include "app_fixture.hpp"
 #include "obscura/storage/asset_records.hpp"
 #include "test_records.hpp"
 
@@ -23,6 +24,18 @@ struct Account {
 // The first account registers (and becomes admin); others are created by that admin.
 Account firstAccount(HttpClient& http, const std::string& username);
 Account anotherAccount(HttpClient& http, const Account& admin, const std::string& username);
+
+// A fresh app with three accounts: alice (the first, an admin), bob and carol.
+struct Family {
+    AppFixture fx{fastAuth()};
+    HttpClient http{fx.port()};
+    Account alice = firstAccount(http, "alice");
+    Account bob = anotherAccount(http, alice, "bob");
+    Account carol = anotherAccount(http, alice, "carol");
+};
+
+// `from` shares their library with `to` (REQUIREs 201); with inTimeline, `to` then puts it in their timeline.
+void sharePartner(HttpClient& http, const Account& from, const Account& to, bool inTimeline = false);
 
 // kJuly2021Us (2021-07-04T10:20:30Z in UTC microseconds): test_records.hpp.
 inline constexpr std::int64_t kDayUs = 86400LL * 1000000;

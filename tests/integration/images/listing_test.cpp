@@ -68,8 +68,9 @@ TEST_SUITE("images.listing") {
                           "id",          "type",         "originalFileName", "mimeType",   "sizeBytes", "checksum",
                           "width",       "height",       "durationSeconds",  "takenAt",    "createdAt", "title",
                           "description", "tags",         "isFavorite",       "isArchived", "isTrashed", "exifInfo",
-                          "derivatives", "thumbnailUrl", "previewUrl"});
+                          "derivatives", "thumbnailUrl", "previewUrl",       "ownerId"});
         CHECK(item["id"] == video.id);
+        CHECK(item["ownerId"] == alice.id);
         CHECK(item["type"] == "video");
         CHECK(item["mimeType"] == "video/mp4");
         CHECK(item["sizeBytes"] == 1234);

@@ -80,4 +80,31 @@ TEST_SUITE("images.listing_params") {
         CHECK(parse("q=" + std::string(256, 'x')).ok());
         CHECK(parse("unknown=1&limit=7")->limit == 7);
     }
+
+    TEST_CASE("withPartners: off by default, true or false, refused beside what only the owner's library has") {
+        const auto withPartners = [](const std::string& query, Listing listing = Listing::Assets) {
+            Request req;
+            req.query = query;
+            req.queryParams = parseQuery(query);
+            auto parsed = parseListing(req, "owner-1", listing);
+            REQUIRE(parsed.ok());
+            return parseWithPartners(req, *parsed);
+        };
+        CHECK(withPartners("").value() == false);
+        CHECK(withPartners("withPartners=false").value() == false);
+        CHECK(withPartners("withPartners=true").value() == true);
+        CHECK(withPartners("withPartners=true&archived=false&type=video&tag=x").value() == true);
+        CHECK(withPartners("withPartners=true", Listing::Timeline).value() == true);
+        CHECK(withPartners("withPartners=true&q=sun", Listing::Search).value() == true);
+        for (const char* refused :
+             {"withPartners=yes", "withPartners=true&withPartners=true", "withPartners=true&favorite=false",
+              "withPartners=true&archived=true", "withPartners=true&albumId=3f0c6f4e-0000-4000-8000-00000000000b"}) {
+            CAPTURE(refused);
+            auto answer = withPartners(refused);
+            REQUIRE_FALSE(answer.ok());
+            CHECK(answer.error().code == ErrorCode::BadRequest);
+        }
+        CHECK_FALSE(withPartners("withPartners=true", Listing::Trash).ok());
+        CHECK(withPartners("favorite=true").value() == false);  // without partners nothing is refused
+    }
 }

@@ -66,6 +66,10 @@ void appendAssetJson(std::string& out, const storage::AssetRecord& a) {
     key(out, "id");
     appendJsonString(out, a.id);
     out += ',';
+    // Whose asset it is: a listing with partners mixes libraries (DESIGN.md section 7).
+    key(out, "ownerId");
+    appendJsonString(out, a.ownerId);
+    out += ',';
     key(out, "type");
     appendJsonString(out, a.type);
     out += ',';

@@ -35,6 +35,9 @@ std::vector<Route> trashRoutes(Listings listings, AssetService& assets);
 
 // One page in the listing shape {items, nextCursor}; shared by the asset, search and trash listings. Served
 // from the cache when the caller's library has not changed since this request's page was rendered.
-Expected<Response> answerListing(Listings listings, const Request& req, const storage::AssetQuery& query);
+// withPartners: the libraries of the partners the caller put in their timeline are merged in (the partnership is
+// read on every request, so an ended one is gone from the very next page, cached or not).
+Expected<Response> answerListing(Listings listings, const Request& req, storage::AssetQuery query,
+                                 bool withPartners = false);
 
 }  // namespace obscura::images

@@ -124,4 +124,13 @@ Expected<storage::AssetQuery> parseListing(const Request& req, const std::string
     return query;
 }
 
+Expected<bool> parseWithPartners(const Request& req, const storage::AssetQuery& query) {
+    OBSCURA_TRY(with, boolean(req, "withPartners"));
+    if (!with.value_or(false)) return false;
+    const auto& f = query.filter;
+    if (f.favorite || f.albumId || f.trashed || f.archived != std::optional<bool>(false))
+        return badRequest("withPartners cannot be combined with favorite, albumId, archived=true or the trash");
+    return true;
+}
+
 }  // namespace obscura::images

@@ -22,4 +22,9 @@ enum class Listing { Assets, Trash, Search, Timeline };
 // archived= says otherwise); Search requires q; Timeline takes no paging parameters.
 Expected<storage::AssetQuery> parseListing(const Request& req, const std::string& ownerId, Listing listing);
 
+// withPartners=true|false (default false): whether the listing also shows the libraries of the partners who share
+// with the caller and whom the caller put in their timeline. Only with what partners can show: 400 beside
+// favorite, albumId, or archived=true (a partner's favourites, albums and archive are theirs alone).
+Expected<bool> parseWithPartners(const Request& req, const storage::AssetQuery& query);
+
 }  // namespace obscura::images

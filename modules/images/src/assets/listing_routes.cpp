@@ -12,36 +12,51 @@ namespace obscura::images {
 
 namespace {
 
-// The owner first: one user's pages never answer another's request. The raw query string, not the parsed
-// one: two spellings of one query are two entries, which costs memory only.
+// The owner first: one user's pages never answer another's request. Then, with partners, the set of libraries the
+// page merges (ending a partnership or a timeline switch changes the key, so no page outlives what it showed).
+// The raw query string, not the parsed one: two spellings of one query are two entries, which costs memory only.
 std::string cacheKey(const Request& req, const storage::AssetQuery& query) {
     std::string key;
-    key.reserve(query.filter.ownerId.size() + req.path.size() + req.query.size() + 2);
-    key.append(query.filter.ownerId).append(1, '\n').append(req.path).append(1, '?').append(req.query);
+    key.reserve(query.filter.ownerId.size() + req.path.size() + req.query.size() + 2 +
+                query.filter.partnerIds.size() * 37);
+    key.append(query.filter.ownerId).append(1, '\n');
+    for (const auto& partner : query.filter.partnerIds) key.append(partner).append(1, ',');
+    key.append(req.path).append(1, '?').append(req.query);
     return key;
 }
 
 }  // namespace
 
-Expected<Response> answerListing(Listings listings, const Request& req, const storage::AssetQuery& query) {
+Expected<Response> answerListing(Listings listings, const Request& req, storage::AssetQuery query, bool withPartners) {
     // Another user's album, like a missing one, is 404 rather than an empty page.
     if (query.filter.albumId)
         OBSCURA_TRY_STATUS(ownedAlbum(listings.storage, query.filter.ownerId, *query.filter.albumId));
-    const std::string key = cacheKey(req, query);
     // A page from the cache, or the page read now and the version it was read at.
     struct Found {
         std::shared_ptr<const std::string> cached;
         storage::AssetPage page;
         std::int64_t version = 0;
+        std::string key;
     };
     auto read = [&](storage::Repositories& repos) -> Expected<Found> {
         Found out;
-        // The version before the page: a write landing in between makes the page newer than its version,
-        // which only costs the next request a miss; the other order could keep a stale page.
+        // The versions before the page: a write landing in between makes the page newer than its version, which
+        // only costs the next request a miss; the other order could keep a stale page. With partners, the version
+        // is the sum of every merged library's: each only grows, so the sum moves with any of them (the set
+        // itself is in the key).
+        query.filter.partnerIds.clear();
+        if (withPartners) {
+            OBSCURA_TRY(libraries, repos.partners().timelineLibraries(query.filter.ownerId));
+            for (const auto& library : libraries) {
+                query.filter.partnerIds.push_back(library.ownerId);
+                out.version += library.version;
+            }
+        }
         if (listings.cache.enabled()) {
             OBSCURA_TRY(current, repos.images().libraryVersion(query.filter.ownerId));
-            out.version = current;
-            out.cached = listings.cache.find(key, out.version);
+            out.version += current;
+            out.key = cacheKey(req, query);
+            out.cached = listings.cache.find(out.key, out.version);
             if (out.cached) return out;
         }
         auto page = repos.images().listAssets(query);
@@ -59,7 +74,7 @@ Expected<Response> answerListing(Listings listings, const Request& req, const st
     std::string next;
     if (page.hasMore && !page.items.empty()) next = encodeCursor({page.items.back().takenAtUs, page.items.back().id});
     auto body = std::make_shared<const std::string>(assetPageJson(page, next));
-    listings.cache.store(key, found.version, body);
+    if (listings.cache.enabled()) listings.cache.store(found.key, found.version, body);
     return Response::json(200, std::move(body));
 }
 
@@ -68,10 +83,11 @@ std::vector<Route> listingRoutes(Listings listings) {
                   .pattern = "/api/assets",
                   .module = "images",
                   .summary = "The caller's assets, newest first: limit, cursor, order, from, to, tag, albumId, "
-                             "favorite, archived, type, q",
+                             "favorite, archived, type, q, withPartners",
                   .handler = [listings](Request& req) -> Expected<Response> {
                       OBSCURA_TRY(query, parseListing(req, req.principal->userId, Listing::Assets));
-                      return answerListing(listings, req, query);
+                      OBSCURA_TRY(withPartners, parseWithPartners(req, query));
+                      return answerListing(listings, req, std::move(query), withPartners);
                   }}};
 }
 

@@ -12,7 +12,8 @@ std::vector<Route> searchRoutes(Listings listings) {
                   .summary = "Search the caller's assets by words of title, description, tags, file name and camera",
                   .handler = [listings](Request& req) -> Expected<Response> {
                       OBSCURA_TRY(query, parseListing(req, req.principal->userId, Listing::Search));
-                      return answerListing(listings, req, query);
+                      OBSCURA_TRY(withPartners, parseWithPartners(req, query));
+                      return answerListing(listings, req, std::move(query), withPartners);
                   }}};
 }
 

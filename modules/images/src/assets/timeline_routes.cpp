@@ -21,8 +21,16 @@ Route timelineRoute(storage::Storage& storage) {
             OBSCURA_TRY(query, parseListing(req, req.principal->userId, Listing::Timeline));
             if (query.filter.albumId)
                 OBSCURA_TRY_STATUS(ownedAlbum(storage, query.filter.ownerId, *query.filter.albumId));
+            OBSCURA_TRY(withPartners, parseWithPartners(req, query));
             auto buckets =
-                withRepos(storage, [&](storage::Repositories& repos) { return repos.images().timeline(query.filter); });
+                withRepos(storage, [&](storage::Repositories& repos) -> Expected<std::vector<storage::TimelineBucket>> {
+                    if (withPartners) {
+                        OBSCURA_TRY(libraries, repos.partners().timelineLibraries(query.filter.ownerId));
+                        query.filter.partnerIds.clear();
+                        for (const auto& library : libraries) query.filter.partnerIds.push_back(library.ownerId);
+                    }
+                    return repos.images().timeline(query.filter);
+                });
             if (!buckets) {
                 // The parameters were checked already; what the plugin still refuses is the request's fault.
                 if (buckets.error().code == ErrorCode::Invalid) return badRequest(buckets.error().message);

@@ -93,6 +93,11 @@ struct AssetFilter {
     // and punctuation in q are only word separators: nothing in q is query syntax. A q with no word at all
     // matches nothing. nullopt: no text condition.
     std::optional<std::string> q;
+    // Partners' libraries shown beside the owner's (GET /api/assets?withPartners=true): each of these owners'
+    // live, unarchived assets matching the rest of the filter, merged into one (takenAtUs, id) order. The caller
+    // checked the partnerships and leaves favorite, albumId, sharedLinkId and trashed unset (they are the owner's
+    // own business); plugins ignore archived for these owners (never archived ones).
+    std::vector<std::string> partnerIds;
 };
 
 struct AssetQuery {

@@ -10,6 +10,7 @@
 #include "obscura/storage/albums_repository.hpp"
 #include "obscura/storage/images_repository.hpp"
 #include "obscura/storage/jobs_repository.hpp"
+#include "obscura/storage/partners_repository.hpp"
 #include "obscura/storage/records.hpp"
 #include "obscura/storage/shared_links_repository.hpp"
 #include "obscura/storage/table_rows.hpp"
@@ -93,6 +94,7 @@ public:
     virtual ImagesRepository& images() = 0;
     virtual AlbumsRepository& albums() = 0;
     virtual SharedLinksRepository& sharedLinks() = 0;
+    virtual PartnersRepository& partners() = 0;
     virtual MediaRepository& media() = 0;
     virtual JobsRepository& jobs() = 0;
     // Every module's tables as plain rows, for copying a whole library between plugins (table_rows.hpp).

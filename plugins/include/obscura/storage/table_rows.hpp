@@ -152,6 +152,13 @@ inline const std::vector<TableShape>& copyableTables() {
           {"created_at", T::Text},
           {"created_at_us", T::Integer}}},
         {"shared_link_assets", {{"link_id", T::Text}, {"asset_id", T::Text}}, 2},
+        {"partners",
+         {{"shared_by_id", T::Text},
+          {"shared_with_id", T::Text},
+          {"in_timeline", T::Integer},
+          {"created_at", T::Text},
+          {"created_at_us", T::Integer}},
+         2},
     };
     return kTables;
 }

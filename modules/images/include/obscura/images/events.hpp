@@ -67,6 +67,16 @@ struct JobProgressed {
     double progress = 0;
 };
 
+// A user shared their library with another (POST /api/partners/{userId}): the receiver's event stream shows it,
+// and the media module e-mails the receiver when SMTP is configured.
+struct PartnerAdded {
+    static constexpr std::string_view kName = "partner.added";
+    std::string sharedById;
+    std::string sharedWithId;
+    std::string sharedByUsername;
+    std::string sharedByDisplayName;
+};
+
 void to_json(nlohmann::json& j, const AssetCreated& e);
 void from_json(const nlohmann::json& j, AssetCreated& e);
 void to_json(nlohmann::json& j, const AssetUpdated& e);
@@ -83,5 +93,7 @@ void to_json(nlohmann::json& j, const DerivativeFailed& e);
 void from_json(const nlohmann::json& j, DerivativeFailed& e);
 void to_json(nlohmann::json& j, const JobProgressed& e);
 void from_json(const nlohmann::json& j, JobProgressed& e);
+void to_json(nlohmann::json& j, const PartnerAdded& e);
+void from_json(const nlohmann::json& j, PartnerAdded& e);
 
 }  // namespace obscura::images
