@@ -101,6 +101,10 @@ struct App::Impl {
         // The kernel's own tables (jobs) come first: every module may enqueue jobs.
         auto names = modules.names();
         names.insert(names.begin(), "kernel");
+        // Schema modules that are not code modules ("sharing": tables several modules' routes use) come last:
+        // they reference the modules' tables.
+        for (const auto& known : storage->knownMigrations())
+            if (std::find(names.begin(), names.end(), known.module) == names.end()) names.push_back(known.module);
         for (const auto& module : names) {
             OBSCURA_TRY(result, storage->migrate(module));
             report += module + ": version " + std::to_string(result.fromVersion) + " -> " +

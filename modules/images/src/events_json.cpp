@@ -22,6 +22,7 @@ OBSCURA_EVENT_JSON(AssetDeleted, id, ownerId)
 OBSCURA_EVENT_JSON(DerivativeCreated, assetId, ownerId, kind, version)
 OBSCURA_EVENT_JSON(DerivativeFailed, assetId, ownerId, kind, reason)
 OBSCURA_EVENT_JSON(JobProgressed, jobId, assetId, ownerId, kind, state, progress)
+OBSCURA_EVENT_JSON(AlbumShared, albumId, albumName, ownerId, ownerName, userId, role)
 
 #undef OBSCURA_EVENT_JSON
 

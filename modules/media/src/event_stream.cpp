@@ -103,6 +103,9 @@ void EventHub::start(Bus& bus) {
         "media.events", [this](const images::DerivativeFailed& e) { send(e.ownerId, frameOf(e)); }));
     subscriptions_.push_back(bus.subscribe<images::JobProgressed>(
         "media.events", [this](const images::JobProgressed& e) { send(e.ownerId, frameOf(e)); }));
+    // Sharing notices go to the receiver, not the album's owner.
+    subscriptions_.push_back(bus.subscribe<images::AlbumShared>(
+        "media.events", [this](const images::AlbumShared& e) { send(e.userId, frameOf(e)); }));
     heartbeat_ = std::thread([this] { heartbeatLoop(); });
 }
 

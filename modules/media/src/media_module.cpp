@@ -14,7 +14,9 @@
 #include "obscura/auth/avatar_locator.hpp"
 #include "obscura/auth/user_contacts.hpp"
 #include "obscura/images/asset_source.hpp"
+#include "obscura/images/events.hpp"
 #include "obscura/images/images_module.hpp"
+#include "obscura/kernel/bus.hpp"
 #include "obscura/kernel/config.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/kernel/log.hpp"
@@ -60,13 +62,19 @@ struct MediaModule::Impl {
           contacts(ctx.get<auth::AuthModule>().contacts()),
           publicUrl(config.getString("server.publicUrl")) {}
 
+    // server.publicUrl without trailing slashes. A copy: the notices run on several threads at once.
+    std::string baseUrl() const {
+        std::string url = publicUrl;
+        while (!url.empty() && url.back() == '/') url.pop_back();
+        return url;
+    }
+
     // The e-mail notice of a finished conversion, when mail is configured and the owner has an address.
     void notify(const storage::JobRecord& job, const ConversionFormat& format) {
         if (!mailer.enabled()) return;
         auto contact = contacts.contact(job.ownerId);
         if (!contact || !*contact || (*contact)->email.empty()) return;
-        while (!publicUrl.empty() && publicUrl.back() == '/') publicUrl.pop_back();
-        const std::string link = publicUrl + "/api/assets/" + job.assetId + "/conversions/" + std::string(format.name);
+        const std::string link = baseUrl() + "/api/assets/" + job.assetId + "/conversions/" + std::string(format.name);
         const std::string name = (*contact)->displayName.empty() ? (*contact)->username : (*contact)->displayName;
         MailMessage mail;
         mail.to = (*contact)->email;
@@ -77,6 +85,23 @@ struct MediaModule::Impl {
             log::warn("media: conversion " + job.id + " is done but the e-mail notice failed: " + sent.error().message);
     }
 
+    // The e-mail notice of an album shared with someone, when mail is configured and they have an address. Runs
+    // on the bus's worker (album.shared), never in the request that shared the album.
+    void notifyShared(const images::AlbumShared& e) {
+        if (!mailer.enabled()) return;
+        auto contact = contacts.contact(e.userId);
+        if (!contact || !*contact || (*contact)->email.empty()) return;
+        const std::string name = (*contact)->displayName.empty() ? (*contact)->username : (*contact)->displayName;
+        MailMessage mail;
+        mail.to = (*contact)->email;
+        mail.subject = e.ownerName + " shared the album \"" + e.albumName + "\" with you";
+        mail.text = "Hello " + name + ",\n\n" + e.ownerName + " shared the album \"" + e.albumName +
+                    "\" with you as " + (e.role == "editor" ? "an editor" : "a viewer") + ". Open it (signed in) at:\n\n" +
+                    baseUrl() + "/albums/" + e.albumId + "\n";
+        if (auto sent = mailer.send(mail); !sent)
+            log::warn("media: album " + e.albumId + " was shared but the e-mail notice failed: " + sent.error().message);
+    }
+
     MediaTools tools;
     ConversionRouteDeps routeDeps;
     AvatarDeps avatarDeps;
@@ -85,6 +110,7 @@ struct MediaModule::Impl {
     SmtpMailer mailer;
     auth::UserContacts& contacts;
     std::string publicUrl;
+    Bus::Subscription albumShared;
 };
 
 MediaModule::MediaModule(const Config& config, ModuleContext& ctx)
@@ -149,9 +175,15 @@ Status MediaModule::onAllLoaded() {
     ctx_.services().put<auth::AvatarLocator>(std::make_shared<AvatarFiles>(impl_->avatarDeps));
     OBSCURA_TRY_STATUS(ctx_.router().add(impl_->events.route()));
     impl_->events.start(ctx_.bus());
+    auto* impl = impl_.get();
+    impl_->albumShared = ctx_.bus().subscribe<images::AlbumShared>(
+        "media.albumSharedMail", [impl](const images::AlbumShared& e) { impl->notifyShared(e); });
     return {};
 }
 
-void MediaModule::onStopping() noexcept { impl_->events.stop(); }
+void MediaModule::onStopping() noexcept {
+    impl_->albumShared.reset();
+    impl_->events.stop();
+}
 
 }  // namespace obscura::media

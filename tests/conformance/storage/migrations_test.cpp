@@ -24,7 +24,7 @@ int latestOf(const storage::Storage& storage, const std::string& module) {
 }  // namespace
 
 TEST_SUITE("conformance.migrations") {
-    TEST_CASE("every plugin lists the kernel, auth, images and media migrations") {
+    TEST_CASE("every plugin lists the kernel, auth, images, media and sharing migrations") {
         forEachBackend([](Backend& backend) {
             auto database = backend.newDatabase();
             auto opened = database->open();
@@ -37,7 +37,7 @@ TEST_SUITE("conformance.migrations") {
                 CHECK(m.toVersion >= 1);
             }
             // Listed in an order that migrates cleanly: the kernel's jobs first, then referenced modules first.
-            CHECK(modules == std::vector<std::string>{"kernel", "auth", "images", "media"});
+            CHECK(modules == std::vector<std::string>{"kernel", "auth", "images", "media", "sharing"});
         });
     }
 
@@ -51,7 +51,7 @@ TEST_SUITE("conformance.migrations") {
                 for (const char* module : {"kernel", "auth", "images", "media"})
                     CHECK(storage.schemaVersion(module).valueOr(-1) == 0);
             }
-            for (const char* module : {"kernel", "auth", "images", "media"}) {
+            for (const char* module : {"kernel", "auth", "images", "media", "sharing"}) {
                 CAPTURE(module);
                 const int latest = latestOf(storage, module);
                 auto first = storage.migrate(module);

@@ -6,7 +6,7 @@
 
 namespace obscura::storage {
 class StorageFactory;
-inline constexpr std::uint32_t kStorageAbiVersion = 5;
+inline constexpr std::uint32_t kStorageAbiVersion = 6;
 }  // namespace obscura::storage
 
 extern "C" {
