@@ -95,11 +95,12 @@ struct MediaModule::Impl {
         MailMessage mail;
         mail.to = (*contact)->email;
         mail.subject = e.ownerName + " shared the album \"" + e.albumName + "\" with you";
-        mail.text = "Hello " + name + ",\n\n" + e.ownerName + " shared the album \"" + e.albumName +
-                    "\" with you as " + (e.role == "editor" ? "an editor" : "a viewer") + ". Open it (signed in) at:\n\n" +
-                    baseUrl() + "/albums/" + e.albumId + "\n";
+        mail.text = "Hello " + name + ",\n\n" + e.ownerName + " shared the album \"" + e.albumName + "\" with you as " +
+                    (e.role == "editor" ? "an editor" : "a viewer") + ". Open it (signed in) at:\n\n" + baseUrl() +
+                    "/albums/" + e.albumId + "\n";
         if (auto sent = mailer.send(mail); !sent)
-            log::warn("media: album " + e.albumId + " was shared but the e-mail notice failed: " + sent.error().message);
+            log::warn("media: album " + e.albumId +
+                      " was shared but the e-mail notice failed: " + sent.error().message);
     }
 
     MediaTools tools;

@@ -41,8 +41,21 @@ auto sharing(storage::Storage& storage, Fn&& fn) {
     return std::move(*result);
 }
 
+// The same with every repository of the connection.
+template <typename Fn>
+auto all(storage::Storage& storage, Fn&& fn) {
+    using Result = decltype(fn(std::declval<storage::Repositories&>()));
+    std::optional<Result> result;
+    Status status = storage.run([&](storage::Repositories& repos) -> Status {
+        result.emplace(fn(repos));
+        return {};
+    });
+    REQUIRE_MESSAGE(status.ok(), (status.ok() ? "" : status.error().message));
+    return std::move(*result);
+}
+
 void createAlbumOk(storage::Storage& s, const storage::AlbumRecord& album) {
-    auto created = s.run([&](storage::Repositories& repos) { return repos.albums().createAlbum(album); });
+    auto created = all(s, [&](storage::Repositories& repos) { return repos.albums().createAlbum(album); });
     REQUIRE_MESSAGE(created.ok(), (created.ok() ? "" : created.error().message));
 }
 
@@ -243,8 +256,9 @@ TEST_SUITE("conformance.images.album_sharing") {
             move.parentId = std::optional<std::string>();
             move.allowDownload = false;
             move.updatedAt = "t";
-            auto moved = storage->run(
-                [&](storage::Repositories& repos) { return repos.albums().updateAlbum(alice, sibling.id, move); });
+            auto moved = all(*storage, [&](storage::Repositories& repos) {
+                return repos.albums().updateAlbum(alice, sibling.id, move);
+            });
             REQUIRE(moved.ok());
             any = sharing(*storage, [&](AlbumSharingRepository& r) { return r.findAnyAlbum(sibling.id); });
             CHECK_FALSE((*any)->album.parentId.has_value());
@@ -252,7 +266,7 @@ TEST_SUITE("conformance.images.album_sharing") {
             CHECK(roleOf(*storage, bob, sibling.id) == AlbumRole::None);
 
             auto deleted =
-                storage->run([&](storage::Repositories& repos) { return repos.albums().deleteAlbum(alice, mid.id); });
+                all(*storage, [&](storage::Repositories& repos) { return repos.albums().deleteAlbum(alice, mid.id); });
             REQUIRE(deleted.ok());
             any = sharing(*storage, [&](AlbumSharingRepository& r) { return r.findAnyAlbum(leaf.id); });
             CHECK((*any)->album.parentId == root.id);
@@ -275,7 +289,7 @@ TEST_SUITE("conformance.images.album_sharing") {
             trashed.trashedAt = utcText(kJuly2021Us);
             trashed.trashedAtUs = kJuly2021Us;
             for (const auto* a : {&mine, &his, &trashed}) createAssetOk(*storage, *a);
-            auto added = storage->run([&](storage::Repositories& repos) {
+            auto added = all(*storage, [&](storage::Repositories& repos) {
                 return repos.albums().addAlbumAssets(alice, album.id, {mine.id}, 1, "t");
             });
             REQUIRE(added.ok());
@@ -346,7 +360,7 @@ TEST_SUITE("conformance.images.album_sharing") {
                   }).ok());
 
             auto removal =
-                storage->run([&](storage::Repositories& repos) { return repos.auth().deleteUser(bob, false); });
+                all(*storage, [&](storage::Repositories& repos) { return repos.auth().deleteUser(bob, false); });
             REQUIRE_MESSAGE(removal.ok(), (removal.ok() ? "" : removal.error().message));
             CHECK(sharing(*storage, [&](AlbumSharingRepository& r) { return r.listAlbumMembers(album.id); })->empty());
             auto left = sharing(*storage, [&](AlbumSharingRepository& r) { return r.findGroup(alices.id); });

@@ -38,8 +38,7 @@ Status checkParent(storage::Repositories& repos, const std::string& ownerId, con
         return Error(ErrorCode::Conflict, "an album cannot be nested inside itself or its own sub-albums",
                      "album_cycle");
     if (chain.size() >= kMaxAlbumDepth)
-        return Error(ErrorCode::Invalid, "albums nest at most " + std::to_string(kMaxAlbumDepth) + " deep",
-                     "too_deep");
+        return Error(ErrorCode::Invalid, "albums nest at most " + std::to_string(kMaxAlbumDepth) + " deep", "too_deep");
     return {};
 }
 

@@ -176,8 +176,8 @@ Status AlbumSharingService::setGroups(const AlbumGrant& grant, const std::vector
         }
         OBSCURA_TRY(present, sharing.listAlbumGroups(album.id));
         for (const auto& p : present) {
-            const bool kept = std::any_of(groups.begin(), groups.end(),
-                                          [&](const MemberRole& g) { return g.userId == p.group.id; });
+            const bool kept =
+                std::any_of(groups.begin(), groups.end(), [&](const MemberRole& g) { return g.userId == p.group.id; });
             if (!kept) OBSCURA_TRY_STATUS(sharing.removeAlbumGroup(album.id, p.group.id));
         }
         for (std::size_t i = 0; i < groups.size(); ++i) {
@@ -198,15 +198,14 @@ Status AlbumSharingService::setGroups(const AlbumGrant& grant, const std::vector
 void AlbumSharingService::announce(const storage::AlbumView& album, const std::vector<MemberRole>& receivers) {
     if (receivers.empty()) return;
     std::string ownerName = album.album.ownerId;
-    auto owner = withRepos(storage_, [&](storage::Repositories& repos) {
-        return repos.auth().findUserById(album.album.ownerId);
-    });
+    auto owner = withRepos(
+        storage_, [&](storage::Repositories& repos) { return repos.auth().findUserById(album.album.ownerId); });
     if (owner && *owner) ownerName = (*owner)->displayName.empty() ? (*owner)->username : (*owner)->displayName;
     std::set<std::string> told;  // one notice per person, even when two groups hold them
     for (const auto& r : receivers) {
         if (!told.insert(r.userId).second) continue;
-        bus_.publish(AlbumShared{album.album.id, album.album.name, album.album.ownerId, ownerName, r.userId,
-                                 roleName(r.role)});
+        bus_.publish(
+            AlbumShared{album.album.id, album.album.name, album.album.ownerId, ownerName, r.userId, roleName(r.role)});
     }
 }
 
