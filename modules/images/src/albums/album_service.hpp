@@ -25,7 +25,7 @@ struct NewAlbum {
     // Ids that are not the owner's live assets are skipped, as Immich does.
     std::vector<std::string> assetIds;
     // One of the owner's albums to nest this one in (422 unknown_parent otherwise); nullopt = the top level.
-    std::optional<std::string> parentId;
+    std::optional<std::string> parentId = std::nullopt;
 };
 
 // Albums nest at most this deep (a parent whose chain is this long takes no child): 422 too_deep.
