@@ -97,6 +97,10 @@ TEST_SUITE("images.album_access") {
         CHECK(w.groups.create(w.alice, "").error().code == ErrorCode::Invalid);
         REQUIRE(w.groups.setMembers(*family, {w.bob}).ok());
 
+        auto own = w.groups.visible(w.alice, family->view.group.id);
+        REQUIRE(own.ok());
+        CHECK(own->owner);
+        CHECK(own->view.group.ownerId == w.alice);
         auto seen = w.groups.visible(w.bob, family->view.group.id);
         REQUIRE(seen.ok());
         CHECK_FALSE(seen->owner);

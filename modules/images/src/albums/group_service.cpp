@@ -23,7 +23,8 @@ Expected<GroupGrant> reread(storage::Storage& storage, const std::string& ownerI
                     return repos.albumSharing().findGroup(groupId);
                 }));
     if (!found) return notFound("group not found");
-    return GroupGrant{std::move(*found), found->group.ownerId == ownerId};
+    const bool owner = found->group.ownerId == ownerId;  // before the view is moved out
+    return GroupGrant{std::move(*found), owner};
 }
 
 }  // namespace
