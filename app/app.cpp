@@ -101,8 +101,8 @@ struct App::Impl {
         // The kernel's own tables (jobs) come first: every module may enqueue jobs.
         auto names = modules.names();
         names.insert(names.begin(), "kernel");
-        // Then tables no single module owns (partners: the images module's, keyed on auth's users), in the
-        // plugin's order, which puts every module after the ones it references.
+        // Then the schema modules that are not code modules ("partners", "sharing": tables keyed on several
+        // modules' rows), in the plugin's order, which puts each after the ones it references.
         for (const auto& known : storage->knownMigrations())
             if (std::find(names.begin(), names.end(), known.module) == names.end()) names.push_back(known.module);
         for (const auto& module : names) {

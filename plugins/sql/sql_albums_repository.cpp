@@ -9,15 +9,11 @@
 
 namespace obscura::sql {
 
-namespace {
-
-using storage::AlbumAssetChange;
-
 // Album columns plus the live asset count and the cover: the chosen one while still in the album, else the
 // first asset added.
-constexpr std::string_view kAlbumSelect =
+const std::string_view kAlbumSelect =
     "SELECT al.id, al.owner_id, al.name, al.description, al.thumbnail_asset_id, al.created_at, al.created_at_us,"
-    " al.updated_at,"
+    " al.updated_at, al.parent_id, al.allow_download,"
     " (SELECT COUNT(*) FROM album_assets AS aa JOIN assets AS a ON a.id = aa.asset_id"
     "   WHERE aa.album_id = al.id AND a.is_trashed = 0),"
     " COALESCE((SELECT aa.asset_id FROM album_assets AS aa WHERE aa.album_id = al.id"
@@ -26,7 +22,7 @@ constexpr std::string_view kAlbumSelect =
     "            WHERE aa.album_id = al.id AND a.is_trashed = 0 ORDER BY aa.added_at_us, aa.asset_id LIMIT 1))"
     " FROM albums AS al";
 
-storage::AlbumView readAlbum(const Rows& row) {
+storage::AlbumView readAlbumRow(const Rows& row) {
     storage::AlbumView view;
     auto& a = view.album;
     a.id = row.text(0);
@@ -37,10 +33,16 @@ storage::AlbumView readAlbum(const Rows& row) {
     a.createdAt = row.text(5);
     a.createdAtUs = row.int64(6);
     a.updatedAt = row.text(7);
-    view.assetCount = row.int64(8);
-    view.coverAssetId = row.optionalText(9);
+    a.parentId = row.optionalText(8);
+    a.allowDownload = row.boolean(9);
+    view.assetCount = row.int64(10);
+    view.coverAssetId = row.optionalText(11);
     return view;
 }
+
+namespace {
+
+using storage::AlbumAssetChange;
 
 bool ownsAlbum(Session& connection, const std::string& ownerId, const std::string& albumId) {
     auto stmt = connection.prepare("SELECT 1 FROM albums WHERE id = ? AND owner_id = ?");
@@ -89,8 +91,9 @@ Status SqlAlbumsRepository::createAlbum(const storage::AlbumRecord& a) {
     return guarded(s_, "create album", [&]() -> Status {
         auto stmt = s_.prepare(
             "INSERT INTO albums (id, owner_id, name, description, thumbnail_asset_id, created_at, created_at_us,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-        stmt.bind(a.id, a.ownerId, a.name, a.description, a.thumbnailAssetId, a.createdAt, a.createdAtUs, a.updatedAt)
+            " updated_at, parent_id, allow_download) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        stmt.bind(a.id, a.ownerId, a.name, a.description, a.thumbnailAssetId, a.createdAt, a.createdAtUs, a.updatedAt,
+                  a.parentId, a.allowDownload)
             .execute();
         return {};
     });
@@ -102,7 +105,7 @@ Expected<std::optional<storage::AlbumView>> SqlAlbumsRepository::findAlbum(const
         auto stmt = s_.prepare(std::string(kAlbumSelect) + " WHERE al.id = ? AND al.owner_id = ?");
         auto rows = stmt.bind(id, ownerId).query();
         if (!rows.next()) return std::optional<storage::AlbumView>();
-        return std::optional<storage::AlbumView>(readAlbum(rows));
+        return std::optional<storage::AlbumView>(readAlbumRow(rows));
     });
 }
 
@@ -112,7 +115,7 @@ Expected<std::vector<storage::AlbumView>> SqlAlbumsRepository::listAlbums(const 
             s_.prepare(std::string(kAlbumSelect) + " WHERE al.owner_id = ? ORDER BY al.created_at_us DESC, al.id DESC");
         auto rows = stmt.bind(ownerId).query();
         std::vector<storage::AlbumView> out;
-        while (rows.next()) out.push_back(readAlbum(rows));
+        while (rows.next()) out.push_back(readAlbumRow(rows));
         return out;
     });
 }
@@ -124,13 +127,18 @@ Expected<storage::AssetWrite> SqlAlbumsRepository::updateAlbum(const std::string
         auto stmt = s_.prepare(
             "UPDATE albums SET name = CASE WHEN ? THEN ? ELSE name END,"
             " description = CASE WHEN ? THEN ? ELSE description END,"
-            " thumbnail_asset_id = CASE WHEN ? THEN ? ELSE thumbnail_asset_id END, updated_at = ?"
+            " thumbnail_asset_id = CASE WHEN ? THEN ? ELSE thumbnail_asset_id END,"
+            " parent_id = CASE WHEN ? THEN ? ELSE parent_id END,"
+            " allow_download = CASE WHEN ? THEN ? ELSE allow_download END, updated_at = ?"
             " WHERE id = ? AND owner_id = ?");
         std::optional<std::string> cover;
         if (u.thumbnailAssetId) cover = *u.thumbnailAssetId;
+        std::optional<std::string> parent;
+        if (u.parentId) parent = *u.parentId;
         const auto matched =
             stmt.bind(u.name.has_value(), u.name.value_or(""), u.description.has_value(), u.description.value_or(""),
-                      u.thumbnailAssetId.has_value(), cover, u.updatedAt, id, ownerId)
+                      u.thumbnailAssetId.has_value(), cover, u.parentId.has_value(), parent,
+                      u.allowDownload.has_value(), u.allowDownload.value_or(true), u.updatedAt, id, ownerId)
                 .execute();
         return matched > 0 ? storage::AssetWrite::Changed : storage::AssetWrite::NotFound;
     });
@@ -139,6 +147,15 @@ Expected<storage::AssetWrite> SqlAlbumsRepository::updateAlbum(const std::string
 Expected<bool> SqlAlbumsRepository::deleteAlbum(const std::string& ownerId, const std::string& id) {
     return guarded(s_, "delete album", [&]() -> Expected<bool> {
         return atomically(s_, [&]() -> Expected<bool> {
+            // Children move up to the album's own parent (the top level for a top-level album), in the same
+            // transaction: no album is ever left pointing at a deleted one (docs/api.md, "Nested albums").
+            auto parent = s_.prepare("SELECT parent_id FROM albums WHERE id = ? AND owner_id = ?" +
+                                     std::string(s_.dialect().forUpdate));
+            auto found = parent.bind(id, ownerId).query();
+            if (!found.next()) return false;
+            const auto grandparent = found.optionalText(0);
+            auto reparent = s_.prepare("UPDATE albums SET parent_id = ? WHERE parent_id = ?");
+            reparent.bind(grandparent, id).execute();
             auto stmt = s_.prepare("DELETE FROM albums WHERE id = ? AND owner_id = ?");
             if (stmt.bind(id, ownerId).execute() == 0) return false;
             bumpLibraryVersion(s_, ownerId);  // its album_assets rows went by the cascade

@@ -4,6 +4,11 @@
 
 namespace obscura::sql {
 
+// "SELECT <album columns>, live asset count, cover FROM albums AS al" (append WHERE/ORDER BY), and its reader.
+extern const std::string_view kAlbumSelect;
+inline constexpr int kAlbumSelectColumns = 12;
+storage::AlbumView readAlbumRow(const Rows& row);
+
 // The images module's albums, on one borrowed connection.
 class SqlAlbumsRepository final : public storage::AlbumsRepository {
 public:

@@ -1,5 +1,6 @@
 #pragma once
 #include "obscura/storage/repositories.hpp"
+#include "sql_album_sharing_repository.hpp"
 #include "sql_albums_repository.hpp"
 #include "sql_auth_repository.hpp"
 #include "sql_images_repository.hpp"
@@ -33,6 +34,7 @@ public:
         : auth_(session),
           images_(session),
           albums_(session),
+          albumSharing_(session),
           sharedLinks_(session),
           partners_(session),
           media_(session),
@@ -42,6 +44,7 @@ public:
     storage::AuthRepository& auth() override { return auth_; }
     storage::ImagesRepository& images() override { return images_; }
     storage::AlbumsRepository& albums() override { return albums_; }
+    storage::AlbumSharingRepository& albumSharing() override { return albumSharing_; }
     storage::SharedLinksRepository& sharedLinks() override { return sharedLinks_; }
     storage::PartnersRepository& partners() override { return partners_; }
     storage::MediaRepository& media() override { return media_; }
@@ -52,6 +55,7 @@ private:
     SqlAuthRepository auth_;
     SqlImagesRepository images_;
     SqlAlbumsRepository albums_;
+    SqlAlbumSharingRepository albumSharing_;
     SqlSharedLinksRepository sharedLinks_;
     SqlPartnersRepository partners_;
     SqlMediaRepository media_;

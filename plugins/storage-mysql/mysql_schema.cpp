@@ -362,6 +362,65 @@ CREATE TABLE IF NOT EXISTS partners (
     CONSTRAINT partners_flags_check CHECK (in_timeline IN (0, 1))
 ))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
 
+// Nested albums and the owner's download switch (images v5; SQLite's v4 dropped triggers this schema never had,
+// so MySQL goes from 3 to 5). One ALTER, re-runnable (MariaDB's IF NOT EXISTS): MySQL commits around DDL and a
+// run cut short is completed by the next one. parent_id is not a foreign key (see the SQLite schema).
+constexpr std::string_view kAlbumTree = R"sql(
+ALTER TABLE albums
+    ADD COLUMN IF NOT EXISTS parent_id VARCHAR(64) NULL,
+    ADD COLUMN IF NOT EXISTS allow_download TINYINT NOT NULL DEFAULT 1,
+    ADD INDEX IF NOT EXISTS albums_parent (parent_id, created_at_us, id))sql";
+
+// Sharing between people (sharing v1): rows go with their user, album or group by the cascades.
+constexpr std::string_view kAlbumUsers = R"sql(
+CREATE TABLE IF NOT EXISTS album_users (
+    album_id VARCHAR(64) NOT NULL,
+    user_id  VARCHAR(64) NOT NULL,
+    role     VARCHAR(16) NOT NULL,
+    added_at VARCHAR(64) NOT NULL,
+    PRIMARY KEY (album_id, user_id),
+    KEY album_users_user (user_id),
+    CONSTRAINT album_users_album_fk FOREIGN KEY (album_id) REFERENCES albums (id) ON DELETE CASCADE,
+    CONSTRAINT album_users_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
+    CONSTRAINT album_users_role_check CHECK (role IN ('viewer', 'editor'))
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+constexpr std::string_view kUserGroups = R"sql(
+CREATE TABLE IF NOT EXISTS user_groups (
+    id            VARCHAR(64) NOT NULL,
+    owner_id      VARCHAR(64) NOT NULL,
+    name          TEXT        NOT NULL,
+    created_at    VARCHAR(64) NOT NULL,
+    created_at_us BIGINT      NOT NULL,
+    updated_at    VARCHAR(64) NOT NULL,
+    PRIMARY KEY (id),
+    KEY user_groups_owner (owner_id),
+    CONSTRAINT user_groups_owner_fk FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE CASCADE,
+    CONSTRAINT user_groups_check CHECK (CHAR_LENGTH(id) > 0 AND CHAR_LENGTH(name) > 0)
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+constexpr std::string_view kGroupMembers = R"sql(
+CREATE TABLE IF NOT EXISTS group_members (
+    group_id VARCHAR(64) NOT NULL,
+    user_id  VARCHAR(64) NOT NULL,
+    PRIMARY KEY (group_id, user_id),
+    KEY group_members_user (user_id),
+    CONSTRAINT group_members_group_fk FOREIGN KEY (group_id) REFERENCES user_groups (id) ON DELETE CASCADE,
+    CONSTRAINT group_members_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+constexpr std::string_view kAlbumGroups = R"sql(
+CREATE TABLE IF NOT EXISTS album_groups (
+    album_id VARCHAR(64) NOT NULL,
+    group_id VARCHAR(64) NOT NULL,
+    role     VARCHAR(16) NOT NULL,
+    PRIMARY KEY (album_id, group_id),
+    KEY album_groups_group (group_id),
+    CONSTRAINT album_groups_album_fk FOREIGN KEY (album_id) REFERENCES albums (id) ON DELETE CASCADE,
+    CONSTRAINT album_groups_group_fk FOREIGN KEY (group_id) REFERENCES user_groups (id) ON DELETE CASCADE,
+    CONSTRAINT album_groups_role_check CHECK (role IN ('viewer', 'editor'))
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
 #undef OBSCURA_MYSQL_TABLE_OPTIONS
 
 }  // namespace
@@ -377,6 +436,8 @@ const std::vector<sql::Migration>& allMigrations() {
         {"images", 2, {{"images", 1}}, {kAlbums, kAlbumAssets, kSharedLinks, kSharedLinkAssets}},
         {"images", 3, {{"images", 2}}, {kLibraryVersions}},
         {"partners", 1, {{"auth", 1}, {"images", 3}}, {kPartners}},
+        {"images", 5, {{"images", 3}}, {kAlbumTree}},
+        {"sharing", 1, {{"auth", 1}, {"images", 5}}, {kAlbumUsers, kUserGroups, kGroupMembers, kAlbumGroups}},
     };
     return kMigrations;
 }

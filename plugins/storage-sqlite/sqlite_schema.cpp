@@ -356,6 +356,52 @@ CREATE TABLE partners (
 CREATE INDEX partners_shared_with ON partners (shared_with_id, shared_by_id);
 )sql";
 
+// Nested albums and the owner's download switch (DESIGN.md section 7). parent_id is not a foreign key: rows copy
+// between plugins in id order (a child may come before its parent), and deleting an album moves its children up
+// in the same transaction (SqlAlbumsRepository::deleteAlbum).
+constexpr std::string_view kImagesV5 = R"sql(
+ALTER TABLE albums ADD COLUMN parent_id TEXT;
+ALTER TABLE albums ADD COLUMN allow_download INTEGER NOT NULL DEFAULT 1 CHECK (allow_download IN (0, 1));
+CREATE INDEX albums_parent ON albums (parent_id, created_at_us DESC, id DESC);
+)sql";
+
+// Sharing between people (DESIGN.md section 7): album members, groups of users and albums shared with a group.
+// Every row goes with the user, album or group it names, by the cascades (foreign_keys is ON on every
+// connection), in the statement that deletes them. The table is user_groups: GROUPS is a reserved word in
+// MySQL 8.
+constexpr std::string_view kSharingV1 = R"sql(
+CREATE TABLE album_users (
+    album_id TEXT NOT NULL REFERENCES albums(id) ON DELETE CASCADE,
+    user_id  TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    role     TEXT NOT NULL CHECK (role IN ('viewer', 'editor')),
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (album_id, user_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX album_users_user ON album_users (user_id);
+CREATE TABLE user_groups (
+    id            TEXT PRIMARY KEY NOT NULL CHECK (length(id) > 0),
+    owner_id      TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name          TEXT NOT NULL CHECK (length(name) > 0),
+    created_at    TEXT NOT NULL,
+    created_at_us INTEGER NOT NULL,
+    updated_at    TEXT NOT NULL
+) STRICT;
+CREATE INDEX user_groups_owner ON user_groups (owner_id);
+CREATE TABLE group_members (
+    group_id TEXT NOT NULL REFERENCES user_groups(id) ON DELETE CASCADE,
+    user_id  TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    PRIMARY KEY (group_id, user_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX group_members_user ON group_members (user_id);
+CREATE TABLE album_groups (
+    album_id TEXT NOT NULL REFERENCES albums(id) ON DELETE CASCADE,
+    group_id TEXT NOT NULL REFERENCES user_groups(id) ON DELETE CASCADE,
+    role     TEXT NOT NULL CHECK (role IN ('viewer', 'editor')),
+    PRIMARY KEY (album_id, group_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX album_groups_group ON album_groups (group_id);
+)sql";
+
 constexpr std::string_view kMediaV1 = R"sql(
 CREATE TABLE derivatives (
     asset_id   TEXT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
@@ -384,6 +430,8 @@ const std::vector<sql::Migration>& allMigrations() {
         {"images", 3, {{"images", 2}}, {kImagesV3}},
         {"images", 4, {{"images", 3}}, {kImagesV4}},
         {"partners", 1, {{"auth", 1}, {"images", 4}}, {kPartnersV1}},
+        {"images", 5, {{"images", 4}}, {kImagesV5}},
+        {"sharing", 1, {{"auth", 1}, {"images", 5}}, {kSharingV1}},
     };
     return kMigrations;
 }

@@ -23,6 +23,7 @@ OBSCURA_EVENT_JSON(DerivativeCreated, assetId, ownerId, kind, version)
 OBSCURA_EVENT_JSON(DerivativeFailed, assetId, ownerId, kind, reason)
 OBSCURA_EVENT_JSON(JobProgressed, jobId, assetId, ownerId, kind, state, progress)
 OBSCURA_EVENT_JSON(PartnerAdded, sharedById, sharedWithId, sharedByUsername, sharedByDisplayName)
+OBSCURA_EVENT_JSON(AlbumShared, albumId, albumName, ownerId, ownerName, userId, role)
 
 #undef OBSCURA_EVENT_JSON
 

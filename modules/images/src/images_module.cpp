@@ -3,6 +3,8 @@
 #include "access/access_service.hpp"
 #include "albums/album_routes.hpp"
 #include "albums/album_service.hpp"
+#include "albums/album_sharing_service.hpp"
+#include "albums/group_service.hpp"
 #include "asset_bytes.hpp"
 #include "assets/asset_file_jobs.hpp"
 #include "assets/asset_routes.hpp"
@@ -52,6 +54,8 @@ struct ImagesModule::Impl {
           assets(ctx.storage(), ctx.bus(), ctx.jobs()),
           albums(ctx.storage(), ctx.clock()),
           partners(ctx.storage(), ctx.bus(), ctx.clock()),
+          albumSharing(ctx.storage(), ctx.clock(), ctx.bus()),
+          groups(ctx.storage(), ctx.clock()),
           purger(assets, static_cast<int>(config.getInt("images.trashDays")), ctx.clock()),
           derivatives(ctx.storage(), ctx.dataDir()),
           bytes(config, ctx),
@@ -64,6 +68,8 @@ struct ImagesModule::Impl {
     AssetService assets;
     AlbumService albums;
     PartnerService partners;
+    AlbumSharingService albumSharing;
+    GroupService groups;
     TrashPurger purger;
     DerivativeTracker derivatives;
     AssetBytes bytes;  // upload, downloads, temp area, start-up library check
@@ -93,13 +99,16 @@ Status ImagesModule::onAllLoaded() {
     OBSCURA_TRY_STATUS(router.add(bulkUploadCheckRoute(storage)));
     OBSCURA_TRY_STATUS(impl_->bytes.addRoutes(router));
     const Listings listings{storage, impl_->listingCache};
+    const AlbumRouteDeps albumDeps{impl_->albums, impl_->albumSharing, impl_->groups, impl_->access, ctx_.services()};
     std::vector<std::vector<Route>> groups = {listingRoutes(listings),
                                               searchRoutes(listings),
                                               timelineRoutes(storage),
                                               assetRoutes(impl_->assets, impl_->access),
                                               trashRoutes(listings, impl_->assets),
-                                              albumRoutes(impl_->albums),
-                                              albumAssetRoutes(impl_->albums),
+                                              albumRoutes(albumDeps),
+                                              albumAssetRoutes(albumDeps),
+                                              albumMemberRoutes(albumDeps),
+                                              groupRoutes(albumDeps),
                                               partnerRoutes(impl_->partners, ctx_.services())};
     groups.push_back(shareLinkRoutes(impl_->shareLinks));
     groups.push_back(sharedRoutes(impl_->shareLinks, impl_->bytes.downloads()));

@@ -106,6 +106,9 @@ void EventHub::start(Bus& bus) {
     // The receiver's news, not the sharer's: their stream is the one that learns of it.
     subscriptions_.push_back(bus.subscribe<images::PartnerAdded>(
         "media.events", [this](const images::PartnerAdded& e) { send(e.sharedWithId, frameOf(e)); }));
+    // Sharing notices go to the receiver, not the album's owner.
+    subscriptions_.push_back(bus.subscribe<images::AlbumShared>(
+        "media.events", [this](const images::AlbumShared& e) { send(e.userId, frameOf(e)); }));
     heartbeat_ = std::thread([this] { heartbeatLoop(); });
 }
 

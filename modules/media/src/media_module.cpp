@@ -65,12 +65,19 @@ struct MediaModule::Impl {
         while (!publicUrl.empty() && publicUrl.back() == '/') publicUrl.pop_back();
     }
 
+    // server.publicUrl without trailing slashes. A copy: the notices run on several threads at once.
+    std::string baseUrl() const {
+        std::string url = publicUrl;
+        while (!url.empty() && url.back() == '/') url.pop_back();
+        return url;
+    }
+
     // The e-mail notice of a finished conversion, when mail is configured and the owner has an address.
     void notify(const storage::JobRecord& job, const ConversionFormat& format) {
         if (!mailer.enabled()) return;
         auto contact = contacts.contact(job.ownerId);
         if (!contact || !*contact || (*contact)->email.empty()) return;
-        const std::string link = publicUrl + "/api/assets/" + job.assetId + "/conversions/" + std::string(format.name);
+        const std::string link = baseUrl() + "/api/assets/" + job.assetId + "/conversions/" + std::string(format.name);
         const std::string name = (*contact)->displayName.empty() ? (*contact)->username : (*contact)->displayName;
         MailMessage mail;
         mail.to = (*contact)->email;
@@ -94,10 +101,28 @@ struct MediaModule::Impl {
         mail.to = (*contact)->email;
         mail.subject = sharer + " shared their photos with you";
         mail.text = "Hello " + name + ",\n\n" + sharer + " (" + added.sharedByUsername +
-                    ") shared their photo library with you on Obscura. Sign in to see it:\n\n" + publicUrl + "/\n";
+                    ") shared their photo library with you on Obscura. Sign in to see it:\n\n" + baseUrl() + "/\n";
         if (auto sent = mailer.send(mail); !sent)
             log::warn("media: the partner.added notice to user " + added.sharedWithId +
                       " failed: " + sent.error().message);
+    }
+
+    // The e-mail notice of an album shared with someone, when mail is configured and they have an address. Runs
+    // on the bus's worker (album.shared), never in the request that shared the album.
+    void notifyShared(const images::AlbumShared& e) {
+        if (!mailer.enabled()) return;
+        auto contact = contacts.contact(e.userId);
+        if (!contact || !*contact || (*contact)->email.empty()) return;
+        const std::string name = (*contact)->displayName.empty() ? (*contact)->username : (*contact)->displayName;
+        MailMessage mail;
+        mail.to = (*contact)->email;
+        mail.subject = e.ownerName + " shared the album \"" + e.albumName + "\" with you";
+        mail.text = "Hello " + name + ",\n\n" + e.ownerName + " shared the album \"" + e.albumName + "\" with you as " +
+                    (e.role == "editor" ? "an editor" : "a viewer") + ". Open it (signed in) at:\n\n" + baseUrl() +
+                    "/albums/" + e.albumId + "\n";
+        if (auto sent = mailer.send(mail); !sent)
+            log::warn("media: album " + e.albumId +
+                      " was shared but the e-mail notice failed: " + sent.error().message);
     }
 
     MediaTools tools;
@@ -109,6 +134,7 @@ struct MediaModule::Impl {
     auth::UserContacts& contacts;
     std::string publicUrl;
     Bus::Subscription partnerMail;
+    Bus::Subscription albumShared;
 };
 
 MediaModule::MediaModule(const Config& config, ModuleContext& ctx)
@@ -176,11 +202,14 @@ Status MediaModule::onAllLoaded() {
     auto* impl = impl_.get();
     impl_->partnerMail = ctx_.bus().subscribe<images::PartnerAdded>(
         "media.partnerMail", [impl](const images::PartnerAdded& added) { impl->notifyPartner(added); });
+    impl_->albumShared = ctx_.bus().subscribe<images::AlbumShared>(
+        "media.albumSharedMail", [impl](const images::AlbumShared& e) { impl->notifyShared(e); });
     return {};
 }
 
 void MediaModule::onStopping() noexcept {
     impl_->partnerMail.reset();
+    impl_->albumShared.reset();
     impl_->events.stop();
 }
 

@@ -298,6 +298,7 @@ TEST_SUITE("access.matrix") {
                                                                                 : "k" + replaceAll(newUuid(), "-", "");
                     path = replaceAll(replaceAll(path, "{id}", idTarget), "{key}", linkKey);
                     path = replaceAll(path, "{format}", "mp3");
+                    path = replaceAll(path, "{userId}", newUuid());  // nobody's album membership
                     if (policy.pattern == std::string("/api/search")) path += "?q=img";
                     std::string body =
                         replaceAll(replaceAll(policy.body, "{asset}", objects.asset.id), "{album}", objects.album.id);

@@ -117,6 +117,20 @@ const std::vector<RoutePolicy>& accessPolicies() {
         {"POST", "/api/partners/{id}", Access::Self, kNotFound},
         {"PUT", "/api/partners/{id}", Access::Self, kNotFound, {}, R"({"inTimeline":true})"},
         {"DELETE", "/api/partners/{id}", Access::Self, kNotFound},
+        // Album members and groups (DESIGN.md section 7). {userId} is a random id: nobody's membership. The rows
+        // use the owner-or-404 kind for now; the member callers (editor, viewer, group member) come with the
+        // matrix's next callers.
+        {"PUT", "/api/albums/{id}/users", Access::Owner, kBadBody, {}, "{}"},
+        {"PATCH", "/api/albums/{id}/user/{userId}", Access::Owner, kBadBody, {}, "{}"},
+        {"DELETE", "/api/albums/{id}/user/{userId}", Access::Owner, kNotFound},
+        {"PUT", "/api/albums/{id}/groups", Access::Owner, kBadBody, {}, "{}"},
+        // Groups: the caller's own collection; {id} is a random id here, nobody's group.
+        {"GET", "/api/groups", Access::Self, kOk},
+        {"POST", "/api/groups", Access::Self, {{201}}, {}, R"({"name":"matrix"})"},
+        {"GET", "/api/groups/{id}", Access::Owner, kNotFound},
+        {"PATCH", "/api/groups/{id}", Access::Owner, kNotFound, {}, "{}"},
+        {"DELETE", "/api/groups/{id}", Access::Owner, kNotFound},
+        {"PUT", "/api/groups/{id}/members", Access::Owner, kNotFound, {}, "{}"},
         // Share links: the owner's side, then the public side.
         {"GET", "/api/shared-links", Access::Self, kOk},
         // Another user's asset cannot be shared: 404 for anyone but its owner, and for the owner once trashed.

@@ -6,6 +6,7 @@
 #include "app_fixture.hpp"
 #include "media_api.hpp"
 #include "media_fixtures.hpp"
+#include "notice_support.hpp"
 
 using namespace obscura;
 using namespace obscura::test;
@@ -13,20 +14,8 @@ using namespace obscura::media::test;
 
 namespace {
 
-// Opens the stream on a raw connection and answers it once the response header arrived.
 std::unique_ptr<RawConnection> openEvents(int port, const MediaUser& user) {
-    auto c = std::make_unique<RawConnection>(port);
-    REQUIRE(c->send("GET /api/events HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + user.access + "\r\n\r\n"));
-    return c;
-}
-
-// Reads until `needle` has arrived or the time is up; answers everything read.
-std::string readUntil(RawConnection& c, const std::string& needle, std::chrono::seconds timeout) {
-    std::string got;
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (got.find(needle) == std::string::npos && std::chrono::steady_clock::now() < deadline)
-        got += c.readAvailable(std::chrono::milliseconds(200));
-    return got;
+    return obscura::test::openEvents(port, user.access);
 }
 
 }  // namespace

@@ -1,59 +1,23 @@
 // The e-mail notice of a finished conversion, sent by libcurl to a real SMTP server on 127.0.0.1 (Debian's
 // python3-aiosmtpd, storing what it receives in a maildir).
 #include <doctest/doctest.h>
-#include <signal.h>
 
-#include <filesystem>
 #include <thread>
 
 #include "app_fixture.hpp"
 #include "media_api.hpp"
 #include "media_fixtures.hpp"
+#include "notice_support.hpp"
 
 using namespace obscura;
 using namespace obscura::test;
 using namespace obscura::media::test;
 
-namespace fs = std::filesystem;
-
-namespace {
-
-int freePort() {
-    const std::string out =
-        tool({"python3", "-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"});
-    return std::stoi(out);
-}
-
-// Every message file under the maildir's new/ folder, concatenated.
-std::string mailbox(const std::string& maildir) {
-    std::string all;
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(maildir + "/new", ec)) all += readAll(e.path().string());
-    return all;
-}
-
-}  // namespace
-
 TEST_SUITE("media.mail") {
     TEST_CASE("a finished conversion e-mails its owner the download link through the configured SMTP server") {
         TempDir dir;
-        const int port = freePort();
-        const std::string maildir = dir / "maildir";
-        // Debian's python3 (python3-aiosmtpd), not whichever python3 comes first on PATH.
-        ServerProcess smtp({"/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:" + std::to_string(port), "-c",
-                            "aiosmtpd.handlers.Mailbox", maildir},
-                           {});
-        REQUIRE_MESSAGE(smtp.startProgram(), smtp.log());
-        bool listening = false;
-        for (int i = 0; i < 100 && !listening; ++i) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-            try {
-                listening = RawConnection(port).readAvailable(std::chrono::milliseconds(300)).rfind("220", 0) == 0;
-            } catch (const std::exception&) {
-                // not listening yet
-            }
-        }
-        REQUIRE_MESSAGE(listening, smtp.log());
+        SmtpSink smtp(dir / "maildir");
+        const int port = smtp.port();
 
         tool({"ffmpeg",
               "-nostdin",
@@ -94,18 +58,13 @@ TEST_SUITE("media.mail") {
         REQUIRE(r.status == 202);
 
         const std::string link = "https://photos.example.org/api/assets/" + id + "/conversions/mp3";
-        std::string mail;
-        for (int i = 0; i < 600 && mail.find(link) == std::string::npos; ++i) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-            mail = mailbox(maildir);
-        }
+        const std::string mail = smtp.waitFor(link, std::chrono::seconds(60));
         INFO(mail);
         CHECK(mail.find(link) != std::string::npos);
         CHECK(mail.find("To: <alice@example.org>") != std::string::npos);
         CHECK(mail.find("From: Obscura <photos@example.org>") != std::string::npos);
         CHECK(mail.find("Subject: Your mp3 is ready") != std::string::npos);
         CHECK(mail.find("Hello Alice") != std::string::npos);
-        smtp.signal(SIGTERM);
     }
 }
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "access/album_grant.hpp"
 #include "obscura/base/expected.hpp"
 #include "obscura/storage/asset_records.hpp"
 
@@ -44,6 +45,12 @@ public:
 
     // Ok, or 403 forbidden when the grant does not allow the action.
     static Status allow(const AssetGrant& grant, AssetAction action);
+
+    // The album and the caller's role on it (owner, or the strongest of direct membership, group membership and
+    // the same on any ancestor album); nullopt = not visible (404). album_grant.cpp.
+    Expected<std::optional<AlbumGrant>> album(const std::string& callerId, const std::string& albumId);
+    // The visible album named by the request's {id}, or 404 not_found.
+    Expected<AlbumGrant> visibleAlbum(const std::string& callerId, const std::string& albumId);
 
 private:
     storage::Storage& storage_;

@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "albums/album_sharing_service.hpp"
+#include "albums/group_service.hpp"
+
 namespace obscura::images {
 
 namespace {
@@ -22,6 +25,42 @@ nlohmann::json albumJson(const storage::AlbumView& view) {
             {"albumThumbnailAssetId", optionalText(view.coverAssetId)},
             {"createdAt", a.createdAt},
             {"updatedAt", a.updatedAt}};
+}
+
+nlohmann::json userSummaryJson(const storage::UserSummary& user, const AvatarUrlOf& avatarOf) {
+    return {{"id", user.id},
+            {"username", user.username},
+            {"displayName", user.displayName},
+            {"avatarUrl", optionalText(avatarOf ? avatarOf(user.id) : std::nullopt)}};
+}
+
+nlohmann::json albumJson(const AlbumDetails& d, const AvatarUrlOf& avatarOf) {
+    auto body = albumJson(d.view);
+    body["owner"] = userSummaryJson(d.owner, avatarOf);
+    body["albumUsers"] = nlohmann::json::array();
+    for (const auto& m : d.members)
+        body["albumUsers"].push_back({{"user", userSummaryJson(m.user, avatarOf)}, {"role", roleName(m.role)}});
+    body["albumGroups"] = nlohmann::json::array();
+    for (const auto& g : d.groups)
+        body["albumGroups"].push_back(
+            {{"group", {{"id", g.group.id}, {"name", g.group.name}}}, {"role", roleName(g.role)}});
+    body["parentId"] = optionalText(d.view.album.parentId);
+    body["shared"] = d.shared;
+    body["myRole"] = roleName(d.myRole);
+    body["allowDownload"] = d.view.album.allowDownload;
+    return body;
+}
+
+nlohmann::json groupJson(const GroupGrant& g, const AvatarUrlOf& avatarOf) {
+    auto members = nlohmann::json::array();
+    for (const auto& m : g.view.members) members.push_back(userSummaryJson(m, avatarOf));
+    return {{"id", g.view.group.id},
+            {"name", g.view.group.name},
+            {"ownerId", g.view.group.ownerId},
+            {"members", std::move(members)},
+            {"myRole", g.owner ? "owner" : "member"},
+            {"createdAt", g.view.group.createdAt},
+            {"updatedAt", g.view.group.updatedAt}};
 }
 
 nlohmann::json sharedLinkJson(const storage::SharedLinkRecord& link) {

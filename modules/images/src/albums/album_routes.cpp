@@ -1,46 +1,51 @@
-// GET|POST /api/albums and GET|PATCH|DELETE /api/albums/{id} (Immich's shapes). Another user's album is 404
-// on every method, decided before the body is looked at. Rules and transactions: album_service.hpp.
+// GET|POST /api/albums and GET|PATCH|DELETE /api/albums/{id} (Immich's shapes, plus DESIGN.md section 7's
+// sharing fields and nested albums). An album the caller cannot see is 404 on every method, decided before the
+// body is looked at; what only the owner may do is 403 for members. Rules and transactions: album_service.hpp.
 #include "albums/album_routes.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include "albums/album_json.hpp"
+#include "access/access_service.hpp"
 #include "albums/album_service.hpp"
+#include "albums/album_sharing_service.hpp"
 #include "assets/asset_json.hpp"
+#include "obscura/auth/avatar_locator.hpp"
+#include "obscura/base/ids.hpp"
+#include "obscura/kernel/service_registry.hpp"
 
 namespace obscura::images {
 
 namespace {
 
-nlohmann::json withAssets(const storage::AlbumView& album, const std::vector<storage::AssetRecord>& assets) {
-    auto body = albumJson(album);
-    body["assets"] = nlohmann::json::array();
-    for (const auto& asset : assets) body["assets"].push_back(assetJson(asset));
-    return body;
+// parentId: an album id, or null for the top level (PATCH); absent leaves it as it is.
+Expected<std::optional<std::optional<std::string>>> readParentId(const JsonBody& body) {
+    if (!body.has("parentId")) return std::optional<std::optional<std::string>>();
+    const auto& parent = body.json().at("parentId");
+    if (parent.is_null()) return std::optional<std::optional<std::string>>(std::optional<std::string>());
+    if (!parent.is_string()) return badRequest("parentId must be an album id or null");
+    return std::optional<std::optional<std::string>>(parent.get<std::string>());
 }
 
-std::string dumped(const nlohmann::json& body) {
-    return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-// {albumName, description?, assetIds?}; each field's rule is checked as it is read, so the first bad field
-// decides the answer.
+// {albumName, description?, assetIds?, parentId?}; each field's rule is checked as it is read, so the first bad
+// field decides the answer.
 Expected<NewAlbum> readNewAlbum(const Request& req) {
     OBSCURA_TRY(body, JsonBody::parse(req));
     OBSCURA_TRY(name, body.requiredString("albumName"));
     OBSCURA_TRY_STATUS(AlbumService::checkName(name));
     OBSCURA_TRY(description, body.optionalString("description"));
     if (description) OBSCURA_TRY_STATUS(AlbumService::checkDescription(*description));
-    NewAlbum album{std::move(name), description.value_or(""), {}};
+    NewAlbum album{std::move(name), description.value_or(""), {}, {}};
     if (body.has("assetIds")) {
         OBSCURA_TRY(ids, bulkIds(body, "assetIds"));
         album.assetIds = std::move(ids);
     }
+    OBSCURA_TRY(parent, readParentId(body));
+    if (parent) album.parentId = std::move(*parent);
     return album;
 }
 
-// {albumName?, description?, albumThumbnailAssetId?: id | null}; null clears the cover (Immich), so that one
-// field is read from the raw object.
+// {albumName?, description?, albumThumbnailAssetId?: id | null, parentId?: id | null, allowDownload?}; null
+// clears the cover (Immich) or moves the album to the top level.
 Expected<storage::AlbumUpdate> readAlbumUpdate(const Request& req) {
     OBSCURA_TRY(body, JsonBody::parse(req));
     storage::AlbumUpdate update;
@@ -60,47 +65,92 @@ Expected<storage::AlbumUpdate> readAlbumUpdate(const Request& req) {
             update.thumbnailAssetId = std::optional<std::string>(cover.get<std::string>());
         }
     }
+    OBSCURA_TRY(parent, readParentId(body));
+    update.parentId = std::move(parent);
+    OBSCURA_TRY(allowDownload, body.optionalBool("allowDownload"));
+    update.allowDownload = allowDownload;
     return update;
 }
 
-Expected<Response> createAlbum(AlbumService& albums, Request& req) {
+Expected<Response> albumList(const AlbumRouteDeps& deps, const std::vector<storage::SharedAlbum>& albums) {
+    auto body = nlohmann::json::array();
+    for (const auto& album : albums) {
+        OBSCURA_TRY(json, deps.albumBody(AlbumGrant{album.view, album.role}));
+        body.push_back(std::move(json));
+    }
+    return Response::json(200, dumped(body));
+}
+
+Expected<Response> listAlbums(const AlbumRouteDeps& deps, Request& req) {
+    const auto& caller = req.principal->userId;
+    if (auto shared = req.queryParam("shared"); shared && *shared == "true") {
+        OBSCURA_TRY(found, deps.sharing.listShared(caller));
+        return albumList(deps, found);
+    }
+    if (auto parentId = req.queryParam("parentId")) {
+        if (!isUuid(std::string(*parentId))) return badRequest("parentId must be an album id (UUID)");
+        OBSCURA_TRY(parent, deps.access.visibleAlbum(caller, std::string(*parentId)));
+        OBSCURA_TRY(children, deps.sharing.children(parent, caller));
+        return albumList(deps, children);
+    }
+    OBSCURA_TRY(found, deps.albums.list(caller));
+    std::vector<storage::SharedAlbum> own;
+    for (auto& view : found) own.push_back({std::move(view), storage::AlbumRole::Owner});
+    return albumList(deps, own);
+}
+
+Expected<Response> createAlbum(const AlbumRouteDeps& deps, Request& req) {
     OBSCURA_TRY(input, readNewAlbum(req));
-    OBSCURA_TRY(created, albums.create(req.principal->userId, input));
-    Response response = Response::json(201, dumped(albumJson(created)));
+    OBSCURA_TRY(created, deps.albums.create(req.principal->userId, input));
+    OBSCURA_TRY(body, deps.albumBody(AlbumGrant{created, storage::AlbumRole::Owner}));
+    Response response = Response::json(201, dumped(body));
     response.headers.set("Location", "/api/albums/" + created.album.id);
     return response;
 }
 
-Expected<Response> listAlbums(AlbumService& albums, Request& req) {
-    // Immich's ?shared=true asks for albums others share with the caller: there are none in Obscura.
-    if (auto shared = req.queryParam("shared"); shared && *shared == "true") return Response::json(200, "[]");
-    OBSCURA_TRY(found, albums.list(req.principal->userId));
-    auto body = nlohmann::json::array();
-    for (const auto& album : found) body.push_back(albumJson(album));
+Expected<Response> getAlbum(const AlbumRouteDeps& deps, Request& req) {
+    OBSCURA_TRY(grant, deps.access.visibleAlbum(req.principal->userId, std::string(req.param("id"))));
+    OBSCURA_TRY(body, deps.albumBody(grant));
+    if (auto without = req.queryParam("withoutAssets"); without && *without == "true")
+        return Response::json(200, dumped(body));
+    OBSCURA_TRY(assets, deps.albums.memberAssets(grant.album.album.id));
+    body["assets"] = nlohmann::json::array();
+    for (const auto& asset : assets) body["assets"].push_back(assetJson(asset));
     return Response::json(200, dumped(body));
 }
 
-Expected<Response> getAlbum(AlbumService& albums, Request& req) {
-    OBSCURA_TRY(album, albums.owned(req.principal->userId, std::string(req.param("id"))));
-    if (auto without = req.queryParam("withoutAssets"); without && *without == "true")
-        return Response::json(200, dumped(albumJson(album)));
-    OBSCURA_TRY(assets, albums.assets(req.principal->userId, album.album.id));
-    return Response::json(200, dumped(withAssets(album, assets)));
-}
-
-Expected<Response> patchAlbum(AlbumService& albums, Request& req) {
-    OBSCURA_TRY(album, albums.owned(req.principal->userId, std::string(req.param("id"))));
+Expected<Response> patchAlbum(const AlbumRouteDeps& deps, Request& req) {
+    OBSCURA_TRY(grant, deps.access.visibleAlbum(req.principal->userId, std::string(req.param("id"))));
+    OBSCURA_TRY_STATUS(requireOwner(grant, "change it"));
     OBSCURA_TRY(update, readAlbumUpdate(req));
-    OBSCURA_TRY(updated, albums.update(album, std::move(update)));
-    return Response::json(200, dumped(albumJson(updated)));
+    OBSCURA_TRY(updated, deps.albums.update(grant.album, std::move(update)));
+    OBSCURA_TRY(body, deps.albumBody(AlbumGrant{updated, storage::AlbumRole::Owner}));
+    return Response::json(200, dumped(body));
 }
 
-Expected<Response> deleteAlbum(AlbumService& albums, Request& req) {
-    OBSCURA_TRY_STATUS(albums.remove(req.principal->userId, std::string(req.param("id"))));
+Expected<Response> deleteAlbum(const AlbumRouteDeps& deps, Request& req) {
+    OBSCURA_TRY(grant, deps.access.visibleAlbum(req.principal->userId, std::string(req.param("id"))));
+    OBSCURA_TRY_STATUS(requireOwner(grant, "delete it"));
+    OBSCURA_TRY_STATUS(deps.albums.remove(grant.album.album.ownerId, grant.album.album.id));
     return Response::noContent();
 }
 
 }  // namespace
+
+AvatarUrlOf AlbumRouteDeps::avatars() const {
+    auto locator = services.find<auth::AvatarLocator>();
+    if (!locator) return {};
+    return [locator](const std::string& userId) { return locator->avatarUrl(userId); };
+}
+
+Expected<nlohmann::json> AlbumRouteDeps::albumBody(const AlbumGrant& grant) const {
+    OBSCURA_TRY(details, sharing.details(grant.album, grant.role));
+    return albumJson(details, avatars());
+}
+
+std::string dumped(const nlohmann::json& body) {
+    return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 Expected<std::vector<std::string>> bulkIds(const JsonBody& body, std::string_view field) {
     OBSCURA_TRY(ids, body.requiredStrings(field));
@@ -109,34 +159,36 @@ Expected<std::vector<std::string>> bulkIds(const JsonBody& body, std::string_vie
     return ids;
 }
 
-std::vector<Route> albumRoutes(AlbumService& albums) {
+std::vector<Route> albumRoutes(const AlbumRouteDeps& deps) {
     return {Route{.method = Method::Get,
                   .pattern = "/api/albums",
                   .module = "images",
-                  .summary = "The caller's albums, newest first, as an array (Immich)",
-                  .handler = [&albums](Request& req) { return listAlbums(albums, req); }},
+                  .summary = "The caller's albums, newest first (Immich); ?shared=true: shared with or by the caller;"
+                             " ?parentId=: an album's children",
+                  .handler = [deps](Request& req) { return listAlbums(deps, req); }},
             Route{.method = Method::Post,
                   .pattern = "/api/albums",
                   .module = "images",
-                  .summary = "Create an album {albumName, description?, assetIds?} (Immich)",
+                  .summary = "Create an album {albumName, description?, assetIds?, parentId?} (Immich)",
                   .body = BodyKind::Buffered,
-                  .handler = [&albums](Request& req) { return createAlbum(albums, req); }},
+                  .handler = [deps](Request& req) { return createAlbum(deps, req); }},
             Route{.method = Method::Get,
                   .pattern = "/api/albums/{id}",
                   .module = "images",
                   .summary = "One album with its assets, newest first (?withoutAssets=true leaves them out) (Immich)",
-                  .handler = [&albums](Request& req) { return getAlbum(albums, req); }},
+                  .handler = [deps](Request& req) { return getAlbum(deps, req); }},
             Route{.method = Method::Patch,
                   .pattern = "/api/albums/{id}",
                   .module = "images",
-                  .summary = "Rename, describe or choose the cover {albumName?, description?, albumThumbnailAssetId?}",
+                  .summary = "Rename, describe, choose the cover, move or set downloads {albumName?, description?,"
+                             " albumThumbnailAssetId?, parentId?, allowDownload?} (owner only)",
                   .body = BodyKind::Buffered,
-                  .handler = [&albums](Request& req) { return patchAlbum(albums, req); }},
+                  .handler = [deps](Request& req) { return patchAlbum(deps, req); }},
             Route{.method = Method::Delete,
                   .pattern = "/api/albums/{id}",
                   .module = "images",
-                  .summary = "Delete an album and its share links (its assets stay)",
-                  .handler = [&albums](Request& req) { return deleteAlbum(albums, req); }}};
+                  .summary = "Delete an album and its share links; its assets stay, its children move up (owner only)",
+                  .handler = [deps](Request& req) { return deleteAlbum(deps, req); }}};
 }
 
 }  // namespace obscura::images

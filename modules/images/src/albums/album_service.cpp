@@ -1,5 +1,7 @@
 #include "albums/album_service.hpp"
 
+#include <algorithm>
+
 #include "assets/asset_text.hpp"
 #include "obscura/base/clock.hpp"
 #include "obscura/base/ids.hpp"
@@ -23,6 +25,23 @@ const char* errorName(storage::AlbumAssetChange change) {
     return "not_found";
 }
 
+// The parent must be another of the owner's albums (422 unknown_parent, also for someone else's: nothing about
+// it is revealed), not the album itself nor one of its descendants (409 album_cycle), and not too deep.
+Status checkParent(storage::Repositories& repos, const std::string& ownerId, const std::string* albumId,
+                   const std::string& parentId) {
+    const Error unknown(ErrorCode::Invalid, "parentId must be one of your albums", "unknown_parent");
+    if (!isUuid(parentId)) return unknown;
+    OBSCURA_TRY(parent, repos.albums().findAlbum(ownerId, parentId));
+    if (!parent) return unknown;
+    OBSCURA_TRY(chain, repos.albumSharing().albumChain(parentId));
+    if (albumId != nullptr && std::find(chain.begin(), chain.end(), *albumId) != chain.end())
+        return Error(ErrorCode::Conflict, "an album cannot be nested inside itself or its own sub-albums",
+                     "album_cycle");
+    if (chain.size() >= kMaxAlbumDepth)
+        return Error(ErrorCode::Invalid, "albums nest at most " + std::to_string(kMaxAlbumDepth) + " deep", "too_deep");
+    return {};
+}
+
 }  // namespace
 
 Status AlbumService::checkName(const std::string& name) {
@@ -44,7 +63,9 @@ Expected<storage::AlbumView> AlbumService::create(const std::string& ownerId, co
     album.createdAt = formatRfc3339(nowUs);
     album.createdAtUs = nowUs;
     album.updatedAt = album.createdAt;
+    album.parentId = input.parentId;
     auto write = [&](storage::Repositories& repos) -> Expected<std::optional<storage::AlbumView>> {
+        if (input.parentId) OBSCURA_TRY_STATUS(checkParent(repos, ownerId, nullptr, *input.parentId));
         OBSCURA_TRY_STATUS(repos.albums().createAlbum(album));
         if (!input.assetIds.empty())
             OBSCURA_TRY_STATUS(
@@ -81,6 +102,8 @@ Expected<storage::AlbumView> AlbumService::update(const storage::AlbumView& albu
             OBSCURA_TRY(inAlbum, repos.albums().albumHasAsset(ownerId, albumId, coverId));
             if (!inAlbum) return invalid("albumThumbnailAssetId must be an asset of this album");
         }
+        if (update.parentId && *update.parentId)
+            OBSCURA_TRY_STATUS(checkParent(repos, ownerId, &albumId, **update.parentId));
         OBSCURA_TRY(written, repos.albums().updateAlbum(ownerId, albumId, update));
         if (written == storage::AssetWrite::NotFound) return notFound("album not found");
         return repos.albums().findAlbum(ownerId, albumId);
@@ -109,8 +132,33 @@ Expected<std::vector<AlbumAssetOutcome>> AlbumService::removeAssets(const storag
     return changeAssets(album, ids, false);
 }
 
+Expected<std::vector<AlbumAssetOutcome>> AlbumService::changeAssetsAs(const AlbumGrant& grant,
+                                                                      const std::string& callerId,
+                                                                      const std::vector<std::string>& ids, bool add) {
+    OBSCURA_TRY_STATUS(requireEditor(grant));
+    if (grant.role == storage::AlbumRole::Owner) return changeAssets(grant.album, ids, add);
+    return changeAssets(grant.album, ids, add, &callerId);
+}
+
+Expected<std::vector<storage::AssetRecord>> AlbumService::memberAssets(const std::string& albumId) {
+    std::vector<storage::AssetRecord> out;
+    std::optional<storage::AssetCursor> after;
+    constexpr int kPage = 500;  // page by page, so no query is unbounded
+    for (;;) {
+        OBSCURA_TRY(page, withRepos(storage_, [&](storage::Repositories& repos) {
+                        return repos.albumSharing().listAlbumAssets(albumId, after, kPage);
+                    }));
+        const bool more = page.size() == static_cast<std::size_t>(kPage);
+        for (auto& asset : page) out.push_back(std::move(asset));
+        if (!more) break;
+        after = storage::AssetCursor{out.back().takenAtUs, out.back().id};
+    }
+    return out;
+}
+
 Expected<std::vector<AlbumAssetOutcome>> AlbumService::changeAssets(const storage::AlbumView& album,
-                                                                    const std::vector<std::string>& ids, bool add) {
+                                                                    const std::vector<std::string>& ids, bool add,
+                                                                    const std::string* member) {
     const std::string& ownerId = album.album.ownerId;
     const std::string& albumId = album.album.id;
     // Ids that are not UUIDs name nothing; they are answered without reaching the database.
@@ -121,6 +169,9 @@ Expected<std::vector<AlbumAssetOutcome>> AlbumService::changeAssets(const storag
     const auto updatedAt = formatRfc3339(nowUs);
     auto write = [&](storage::Repositories& repos) -> Expected<std::vector<storage::AlbumAssetChange>> {
         if (valid.empty()) return std::vector<storage::AlbumAssetChange>{};
+        if (member != nullptr && add)
+            return repos.albumSharing().addOwnAssets(*member, albumId, valid, nowUs, updatedAt);
+        if (member != nullptr) return repos.albumSharing().removeOwnAssets(*member, albumId, valid, updatedAt);
         if (add) return repos.albums().addAlbumAssets(ownerId, albumId, valid, nowUs, updatedAt);
         return repos.albums().removeAlbumAssets(ownerId, albumId, valid, updatedAt);
     };

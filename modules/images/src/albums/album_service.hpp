@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "access/album_grant.hpp"
 #include "obscura/base/clock.hpp"
 #include "obscura/base/expected.hpp"
 #include "obscura/storage/album_records.hpp"
@@ -23,7 +24,12 @@ struct NewAlbum {
     std::string description;
     // Ids that are not the owner's live assets are skipped, as Immich does.
     std::vector<std::string> assetIds;
+    // One of the owner's albums to nest this one in (422 unknown_parent otherwise); nullopt = the top level.
+    std::optional<std::string> parentId = std::nullopt;
 };
+
+// Albums nest at most this deep (a parent whose chain is this long takes no child): 422 too_deep.
+inline constexpr std::size_t kMaxAlbumDepth = 32;
 
 // What adding or removing one id did, in the order the ids were given (the same id twice is two outcomes).
 struct AlbumAssetOutcome {
@@ -48,7 +54,8 @@ public:
     // Every asset of the album that is not in the trash (archived ones too), newest first.
     Expected<std::vector<storage::AssetRecord>> assets(const std::string& ownerId, const std::string& albumId);
     // The calls below take an album that owned() answered, so ownership is decided before anything else.
-    // Changes the fields that are set (updatedAt is the service's); a cover must be an asset of the album.
+    // Changes the fields that are set (updatedAt is the service's); a cover must be an asset of the album; a
+    // parent must be another of the owner's albums that is not inside this one (409 album_cycle).
     Expected<storage::AlbumView> update(const storage::AlbumView& album, storage::AlbumUpdate update);
     // Deletes the album and its share links; its assets stay. NotFound unless it is the owner's.
     Status remove(const std::string& ownerId, const std::string& albumId);
@@ -58,9 +65,18 @@ public:
     Expected<std::vector<AlbumAssetOutcome>> removeAssets(const storage::AlbumView& album,
                                                           const std::vector<std::string>& ids);
 
+    // The same for a caller holding a grant (AccessService::album): a viewer is 403 forbidden; the owner adds
+    // their own assets and removes any; an editor adds their own live assets and removes only those (another
+    // user's asset answers not_found in its result, as for an id that names nothing).
+    Expected<std::vector<AlbumAssetOutcome>> changeAssetsAs(const AlbumGrant& grant, const std::string& callerId,
+                                                            const std::vector<std::string>& ids, bool add);
+    // Every asset of the album that is not in its owner's trash, whoever added it, newest first.
+    Expected<std::vector<storage::AssetRecord>> memberAssets(const std::string& albumId);
+
 private:
     Expected<std::vector<AlbumAssetOutcome>> changeAssets(const storage::AlbumView& album,
-                                                          const std::vector<std::string>& ids, bool add);
+                                                          const std::vector<std::string>& ids, bool add,
+                                                          const std::string* member = nullptr);
 
     storage::Storage& storage_;
     const Clock& clock_;

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "access/access_service.hpp"
 #include "albums/album_service.hpp"
 #include "assets/asset_json.hpp"
 #include "obscura/auth/quota.hpp"
@@ -63,9 +64,13 @@ Expected<Response> handleUpload(UploadDeps& deps, Request& req, UploadSink& sink
     }
     auto file = sink.takeFile();
     if (!file) return internalError("the upload sink finished without a file");
-    // albumId names one of the caller's albums (404 otherwise, like any other user's object), checked before
-    // the file is kept.
-    if (fields->albumId) OBSCURA_TRY_STATUS(ownedAlbum(deps.storage, req.principal->userId, *fields->albumId));
+    // albumId names an album the caller may add to: their own, or one they are an editor of (DESIGN.md section
+    // 7) — 404 when they cannot see it, 403 when they only view it — checked before the file is kept. The asset
+    // is the caller's either way: their quota (checked above and by the import), their trash.
+    if (fields->albumId) {
+        OBSCURA_TRY(album, AccessService(deps.storage).visibleAlbum(req.principal->userId, *fields->albumId));
+        OBSCURA_TRY_STATUS(requireEditor(album));
+    }
 
     OBSCURA_TRY(imported, deps.importer.importUpload(req.principal->userId, std::move(*file), sink.mediaType(),
                                                      sink.clientFileName(), *fields));
@@ -79,8 +84,8 @@ Expected<Response> handleUpload(UploadDeps& deps, Request& req, UploadSink& sink
         // A duplicate joins the album too: that is what the client asked for.
         // An album deleted since the check above leaves the asset stored, outside any album: still a success.
         OBSCURA_TRY_STATUS(deps.storage.run([&](storage::Repositories& repos) -> Status {
-            auto added =
-                repos.albums().addAlbumAssets(asset.ownerId, *fields->albumId, {asset.id}, nowUs, formatRfc3339(nowUs));
+            auto added = repos.albumSharing().addOwnAssets(asset.ownerId, *fields->albumId, {asset.id}, nowUs,
+                                                           formatRfc3339(nowUs));
             if (!added && added.error().code != ErrorCode::NotFound) return std::move(added).error();
             return {};
         }));

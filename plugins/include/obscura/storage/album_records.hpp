@@ -17,6 +17,11 @@ struct AlbumRecord {
     // The cover the owner chose (albumThumbnailAssetId); nullopt = the first asset added. Plugins answer it only
     // while that asset is still in the album (see AlbumView::coverAssetId).
     std::optional<std::string> thumbnailAssetId;
+    // The owner's album this one sits in (nested albums); nullopt at the top level. Not a foreign key: rows copy
+    // between plugins in id order, and deleting a parent moves its children up in the same transaction.
+    std::optional<std::string> parentId;
+    // Whether members (and not only the owner) may download originals; share links keep their own flag.
+    bool allowDownload = true;
     std::string createdAt;
     std::int64_t createdAtUs = 0;
     std::string updatedAt;
@@ -34,6 +39,8 @@ struct AlbumUpdate {
     std::optional<std::string> name;
     std::optional<std::string> description;
     std::optional<std::optional<std::string>> thumbnailAssetId;  // set to a value or to "none"
+    std::optional<std::optional<std::string>> parentId;          // set to an album or to the top level
+    std::optional<bool> allowDownload;
     std::string updatedAt;
 };
 

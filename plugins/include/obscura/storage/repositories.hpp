@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "obscura/base/expected.hpp"
+#include "obscura/storage/album_sharing_repository.hpp"
 #include "obscura/storage/albums_repository.hpp"
 #include "obscura/storage/images_repository.hpp"
 #include "obscura/storage/jobs_repository.hpp"
@@ -93,6 +94,7 @@ public:
     virtual AuthRepository& auth() = 0;
     virtual ImagesRepository& images() = 0;
     virtual AlbumsRepository& albums() = 0;
+    virtual AlbumSharingRepository& albumSharing() = 0;
     virtual SharedLinksRepository& sharedLinks() = 0;
     virtual PartnersRepository& partners() = 0;
     virtual MediaRepository& media() = 0;

@@ -137,7 +137,9 @@ inline const std::vector<TableShape>& copyableTables() {
           {"thumbnail_asset_id", T::Text, true},
           {"created_at", T::Text},
           {"created_at_us", T::Integer},
-          {"updated_at", T::Text}}},
+          {"updated_at", T::Text},
+          {"parent_id", T::Text, true},
+          {"allow_download", T::Integer}}},
         {"album_assets", {{"album_id", T::Text}, {"asset_id", T::Text}, {"added_at_us", T::Integer}}, 2},
         {"shared_links",
          {{"id", T::Text},
@@ -159,6 +161,16 @@ inline const std::vector<TableShape>& copyableTables() {
           {"created_at", T::Text},
           {"created_at_us", T::Integer}},
          2},
+        {"album_users", {{"album_id", T::Text}, {"user_id", T::Text}, {"role", T::Text}, {"added_at", T::Text}}, 2},
+        {"user_groups",
+         {{"id", T::Text},
+          {"owner_id", T::Text},
+          {"name", T::Text},
+          {"created_at", T::Text},
+          {"created_at_us", T::Integer},
+          {"updated_at", T::Text}}},
+        {"group_members", {{"group_id", T::Text}, {"user_id", T::Text}}, 2},
+        {"album_groups", {{"album_id", T::Text}, {"group_id", T::Text}, {"role", T::Text}}, 2},
     };
     return kTables;
 }

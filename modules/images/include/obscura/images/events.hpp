@@ -77,6 +77,18 @@ struct PartnerAdded {
     std::string sharedByDisplayName;
 };
 
+// Someone was given access to an album: a new member, or each present member of a group the album was shared
+// with. Sent to the receiver's event stream (and by e-mail when SMTP is set); userId is the receiver.
+struct AlbumShared {
+    static constexpr std::string_view kName = "album.shared";
+    std::string albumId;
+    std::string albumName;
+    std::string ownerId;
+    std::string ownerName;  // the owner's display name, else username
+    std::string userId;
+    std::string role;  // "viewer" | "editor"
+};
+
 void to_json(nlohmann::json& j, const AssetCreated& e);
 void from_json(const nlohmann::json& j, AssetCreated& e);
 void to_json(nlohmann::json& j, const AssetUpdated& e);
@@ -95,5 +107,7 @@ void to_json(nlohmann::json& j, const JobProgressed& e);
 void from_json(const nlohmann::json& j, JobProgressed& e);
 void to_json(nlohmann::json& j, const PartnerAdded& e);
 void from_json(const nlohmann::json& j, PartnerAdded& e);
+void to_json(nlohmann::json& j, const AlbumShared& e);
+void from_json(const nlohmann::json& j, AlbumShared& e);
 
 }  // namespace obscura::images
