@@ -10,7 +10,7 @@ using namespace obscura::test;
 
 TEST_SUITE("images.album_members") {
     TEST_CASE("members see the shared album with their role; a stranger gets 404 on every album route") {
-        Family f;
+        AlbumFamily f;
         const auto photo = insertAsset(f.fx.app(), f.alice.id);
         const auto id = f.album(f.alice, "Summer");
         REQUIRE(f.send("PUT", "/api/albums/" + id + "/assets", {{"ids", {photo.id}}}, f.alice).status == 200);
@@ -64,7 +64,7 @@ TEST_SUITE("images.album_members") {
     }
 
     TEST_CASE("a viewer sees and downloads but cannot rename, delete, share or add: 403, nothing changed") {
-        Family f;
+        AlbumFamily f;
         const auto photo = insertAsset(f.fx.app(), f.alice.id);
         writeAssetFiles(f.fx.dataDir(), photo);
         const auto carols = insertAsset(f.fx.app(), f.carol.id);
@@ -110,7 +110,7 @@ TEST_SUITE("images.album_members") {
     }
 
     TEST_CASE("an editor adds their own assets and removes only those; others' ids answer not_found") {
-        Family f;
+        AlbumFamily f;
         const auto alices = insertAsset(f.fx.app(), f.alice.id);
         const auto bobs = insertAsset(f.fx.app(), f.bob.id, kJuly2021Us + kDayUs);
         const auto daves = insertAsset(f.fx.app(), f.dave.id);
@@ -136,7 +136,7 @@ TEST_SUITE("images.album_members") {
     }
 
     TEST_CASE("a removed member loses access on the very next request; a member may leave") {
-        Family f;
+        AlbumFamily f;
         const auto photo = insertAsset(f.fx.app(), f.alice.id);
         writeAssetFiles(f.fx.dataDir(), photo);
         const auto id = f.album(f.alice, "Summer");
@@ -162,7 +162,7 @@ TEST_SUITE("images.album_members") {
     }
 
     TEST_CASE("bad shares each answer their own code and change nothing") {
-        Family f;
+        AlbumFamily f;
         const auto id = f.album(f.alice, "Summer");
         REQUIRE(f.send("PATCH", "/api/admin/users/" + f.dave.id, {{"disabled", true}}, f.alice).status == 200);
         REQUIRE(f.share(id, f.carol, "viewer").status == 200);
@@ -204,7 +204,7 @@ TEST_SUITE("images.album_members") {
     }
 
     TEST_CASE("deleting a user removes their memberships") {
-        Family f;
+        AlbumFamily f;
         const auto id = f.album(f.alice, "Summer");
         REQUIRE(f.share(id, f.bob, "editor").status == 200);
         REQUIRE(f.remove("/api/admin/users/" + f.bob.id, f.alice).status == 204);

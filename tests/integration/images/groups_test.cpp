@@ -9,7 +9,7 @@ using namespace obscura::test;
 
 namespace {
 
-std::string newGroup(Family& f, const Account& owner, const std::string& name,
+std::string newGroup(AlbumFamily& f, const Account& owner, const std::string& name,
                      const std::vector<std::string>& userIds) {
     auto r = postJson(f.http, "/api/groups", {{"name", name}}, owner.auth());
     REQUIRE_MESSAGE(r.status == 201, r.body);
@@ -23,11 +23,11 @@ std::string newGroup(Family& f, const Account& owner, const std::string& name,
 
 TEST_SUITE("images.groups") {
     TEST_CASE("a group is its owner's to change; members see it (403 to change); strangers get 404") {
-        Family f;
-        auto created = postJson(f.http, "/api/groups", {{"name", "Family"}}, f.alice.auth());
+        AlbumFamily f;
+        auto created = postJson(f.http, "/api/groups", {{"name", "AlbumFamily"}}, f.alice.auth());
         REQUIRE(created.status == 201);
         auto body = bodyOf(created);
-        CHECK(body["name"] == "Family");
+        CHECK(body["name"] == "AlbumFamily");
         CHECK(body["ownerId"] == f.alice.id);
         CHECK(body["myRole"] == "owner");
         CHECK(body["members"] == nlohmann::json::array());
@@ -73,11 +73,11 @@ TEST_SUITE("images.groups") {
     }
 
     TEST_CASE("an album shared with a group reaches present and future members; a removed seat is 404 at once") {
-        Family f;
+        AlbumFamily f;
         const auto photo = insertAsset(f.fx.app(), f.alice.id);
-        const auto album = f.album(f.alice, "Family");
+        const auto album = f.album(f.alice, "AlbumFamily");
         REQUIRE(f.send("PUT", "/api/albums/" + album + "/assets", {{"ids", {photo.id}}}, f.alice).status == 200);
-        const auto group = newGroup(f, f.alice, "Family", {f.carol.id});
+        const auto group = newGroup(f, f.alice, "AlbumFamily", {f.carol.id});
         auto shared = f.send("PUT", "/api/albums/" + album + "/groups",
                              {{"albumGroups", {{{"groupId", group}, {"role", "viewer"}}}}}, f.alice);
         REQUIRE_MESSAGE(shared.status == 200, shared.body);

@@ -20,7 +20,7 @@ std::vector<std::string> idsOfAlbums(const nlohmann::json& albums) {
 
 TEST_SUITE("images.nested_albums") {
     TEST_CASE("children are listed under their parent; the parent must be the owner's; a cycle is 409") {
-        Family f;
+        AlbumFamily f;
         const auto trips = f.album(f.alice, "Trips");
         const auto italy = f.album(f.alice, "Italy", trips);
         const auto rome = f.album(f.alice, "Rome", italy);
@@ -54,7 +54,7 @@ TEST_SUITE("images.nested_albums") {
     }
 
     TEST_CASE("members of a parent hold the same role on its descendants") {
-        Family f;
+        AlbumFamily f;
         const auto trips = f.album(f.alice, "Trips");
         const auto italy = f.album(f.alice, "Italy", trips);
         const auto rome = f.album(f.alice, "Rome", italy);
@@ -77,7 +77,7 @@ TEST_SUITE("images.nested_albums") {
     }
 
     TEST_CASE("deleting a parent moves its children up to its own parent") {
-        Family f;
+        AlbumFamily f;
         const auto trips = f.album(f.alice, "Trips");
         const auto italy = f.album(f.alice, "Italy", trips);
         const auto rome = f.album(f.alice, "Rome", italy);

@@ -4,7 +4,7 @@
 
 namespace obscura::test {
 
-std::string Family::album(const Account& owner, const std::string& name, const std::string& parentId) {
+std::string AlbumFamily::album(const Account& owner, const std::string& name, const std::string& parentId) {
     nlohmann::json body = {{"albumName", name}};
     if (!parentId.empty()) body["parentId"] = parentId;
     auto r = postJson(http, "/api/albums", body, owner.auth());
@@ -12,8 +12,8 @@ std::string Family::album(const Account& owner, const std::string& name, const s
     return bodyOf(r)["id"];
 }
 
-HttpResponse Family::share(const std::string& albumId, const Account& user, const std::string& role,
-                           const Account* owner) {
+HttpResponse AlbumFamily::share(const std::string& albumId, const Account& user, const std::string& role,
+                                const Account* owner) {
     return send("PUT", "/api/albums/" + albumId + "/users", {{"albumUsers", {{{"userId", user.id}, {"role", role}}}}},
                 owner ? *owner : alice);
 }

@@ -8,7 +8,7 @@
 
 namespace obscura::test {
 
-struct Family {
+struct AlbumFamily {
     AppFixture fx{fastAuth()};
     HttpClient http{fx.port()};
     Account alice = firstAccount(http, "alice");
