@@ -4,7 +4,9 @@
 #include <signal.h>
 
 #include <filesystem>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "app_fixture.hpp"
 #include "media_api.hpp"
@@ -32,28 +34,73 @@ std::string mailbox(const std::string& maildir) {
     return all;
 }
 
+// Debian's python3 (python3-aiosmtpd), not whichever python3 comes first on PATH, storing mail in maildir.
+std::vector<std::string> smtpServer(int port, const std::string& maildir) {
+    return {"/usr/bin/python3",          "-m",   "aiosmtpd", "-n", "-l", "127.0.0.1:" + std::to_string(port), "-c",
+            "aiosmtpd.handlers.Mailbox", maildir};
+}
+
+// Starts the SMTP server and waits for its greeting (REQUIREs it).
+void awaitSmtp(ServerProcess& smtp, int port) {
+    REQUIRE_MESSAGE(smtp.startProgram(), smtp.log());
+    bool listening = false;
+    for (int i = 0; i < 100 && !listening; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        try {
+            listening = RawConnection(port).readAvailable(std::chrono::milliseconds(300)).rfind("220", 0) == 0;
+        } catch (const std::exception&) {
+            // not listening yet
+        }
+    }
+    REQUIRE_MESSAGE(listening, smtp.log());
+}
+
 }  // namespace
 
 TEST_SUITE("media.mail") {
+    TEST_CASE("a user who is shared a library is e-mailed by name; the sharer is not") {
+        TempDir dir;
+        const int port = freePort();
+        const std::string maildir = dir / "maildir";
+        ServerProcess smtp(smtpServer(port, maildir), {});
+        awaitSmtp(smtp, port);
+        AppFixture fx(fastAuth({{"media.smtp.host", "127.0.0.1"},
+                                {"media.smtp.port", std::to_string(port)},
+                                {"media.smtp.tls", "none"},
+                                {"media.smtp.from", "Obscura <photos@example.org>"},
+                                {"server.publicUrl", "https://photos.example.org/"}}));
+        HttpClient http(fx.port());
+        auto alice = mediaAdmin(http);
+        auto bob = mediaUser(http, alice, "bob");
+        REQUIRE(sendJson(http, "PATCH", "/api/users/me", {{"email", "alice@example.org"}, {"displayName", "Alice"}},
+                         alice.auth())
+                    .status == 200);
+        REQUIRE(
+            sendJson(http, "PATCH", "/api/users/me", {{"email", "bob@example.org"}, {"displayName", "Bob"}}, bob.auth())
+                .status == 200);
+        REQUIRE(http.request("POST", "/api/partners/" + bob.id, alice.auth()).status == 201);
+
+        std::string mail;
+        for (int i = 0; i < 100 && mail.find("Sign in") == std::string::npos; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            mail = mailbox(maildir);
+        }
+        INFO(mail);
+        CHECK(mail.find("To: <bob@example.org>") != std::string::npos);
+        CHECK(mail.find("Subject: Alice shared their photos with you") != std::string::npos);
+        CHECK(mail.find("Hello Bob") != std::string::npos);
+        CHECK(mail.find("https://photos.example.org/") != std::string::npos);
+        CHECK(mail.find("https://photos.example.org//") == std::string::npos);
+        CHECK(mail.find("alice@example.org") == std::string::npos);  // one notice, to the receiver only
+        smtp.signal(SIGTERM);
+    }
+
     TEST_CASE("a finished conversion e-mails its owner the download link through the configured SMTP server") {
         TempDir dir;
         const int port = freePort();
         const std::string maildir = dir / "maildir";
-        // Debian's python3 (python3-aiosmtpd), not whichever python3 comes first on PATH.
-        ServerProcess smtp({"/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:" + std::to_string(port), "-c",
-                            "aiosmtpd.handlers.Mailbox", maildir},
-                           {});
-        REQUIRE_MESSAGE(smtp.startProgram(), smtp.log());
-        bool listening = false;
-        for (int i = 0; i < 100 && !listening; ++i) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-            try {
-                listening = RawConnection(port).readAvailable(std::chrono::milliseconds(300)).rfind("220", 0) == 0;
-            } catch (const std::exception&) {
-                // not listening yet
-            }
-        }
-        REQUIRE_MESSAGE(listening, smtp.log());
+        ServerProcess smtp(smtpServer(port, maildir), {});
+        awaitSmtp(smtp, port);
 
         tool({"ffmpeg",
               "-nostdin",
