@@ -54,15 +54,31 @@ std::vector<std::string> receivers(const std::vector<storage::PartnerRecord>& li
     return ids;
 }
 
+// A fresh migrated database with three users.
+struct Three {
+    std::unique_ptr<BackendDatabase> database;
+    std::unique_ptr<storage::Storage> storage;
+    std::string alice, bob, carol;
+};
+
+Three threeUsers(Backend& backend) {
+    Three t;
+    t.database = backend.newDatabase();
+    t.storage = openMigrated(*t.database);
+    t.alice = createOwner(*t.storage, "alice");
+    t.bob = createOwner(*t.storage, "bob");
+    t.carol = createOwner(*t.storage, "carol");
+    return t;
+}
+
 }  // namespace
 
 TEST_SUITE("conformance.partners") {
     TEST_CASE("a partnership is one direction; a duplicate is Conflict, oneself is Invalid, nothing changes") {
         forEachBackend([](Backend& backend) {
-            auto database = backend.newDatabase();
-            auto s = openMigrated(*database);
-            const auto alice = createOwner(*s, "alice");
-            const auto bob = createOwner(*s, "bob");
+            auto t = threeUsers(backend);
+            auto& s = t.storage;
+            const auto &alice = t.alice, &bob = t.bob;
             shareOk(*s, partnership(alice, bob, kJuly2021Us));
 
             auto again = withPartners(*s, [&](PartnersRepository& r) {
@@ -94,11 +110,9 @@ TEST_SUITE("conformance.partners") {
 
     TEST_CASE("both directions are listed oldest first; the receiver's switch and ending work from either side") {
         forEachBackend([](Backend& backend) {
-            auto database = backend.newDatabase();
-            auto s = openMigrated(*database);
-            const auto alice = createOwner(*s, "alice");
-            const auto bob = createOwner(*s, "bob");
-            const auto carol = createOwner(*s, "carol");
+            auto t = threeUsers(backend);
+            auto& s = t.storage;
+            const auto &alice = t.alice, &bob = t.bob, &carol = t.carol;
             shareOk(*s, partnership(alice, carol, kJuly2021Us + 2));
             shareOk(*s, partnership(alice, bob, kJuly2021Us + 1));
             shareOk(*s, partnership(bob, carol, kJuly2021Us));
@@ -162,11 +176,9 @@ TEST_SUITE("conformance.partners") {
 
     TEST_CASE("a shared asset is found for its partners only while live and unarchived, and only while shared") {
         forEachBackend([](Backend& backend) {
-            auto database = backend.newDatabase();
-            auto s = openMigrated(*database);
-            const auto alice = createOwner(*s, "alice");
-            const auto bob = createOwner(*s, "bob");
-            const auto carol = createOwner(*s, "carol");
+            auto t = threeUsers(backend);
+            auto& s = t.storage;
+            const auto &alice = t.alice, &bob = t.bob, &carol = t.carol;
             const auto live = makeAsset(alice);
             auto archived = makeAsset(alice);
             archived.isArchived = true;
@@ -201,11 +213,9 @@ TEST_SUITE("conformance.partners") {
 
     TEST_CASE("deleting a user ends their partnerships in both directions, in the deleting transaction") {
         forEachBackend([](Backend& backend) {
-            auto database = backend.newDatabase();
-            auto s = openMigrated(*database);
-            const auto alice = createOwner(*s, "alice");
-            const auto bob = createOwner(*s, "bob");
-            const auto carol = createOwner(*s, "carol");
+            auto t = threeUsers(backend);
+            auto& s = t.storage;
+            const auto &alice = t.alice, &bob = t.bob, &carol = t.carol;
             shareOk(*s, partnership(alice, bob, kJuly2021Us));
             shareOk(*s, partnership(bob, alice, kJuly2021Us));
             shareOk(*s, partnership(carol, alice, kJuly2021Us));

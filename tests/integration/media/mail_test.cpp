@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <thread>
+#include <vector>
 
 #include "app_fixture.hpp"
 #include "media_api.hpp"
@@ -14,6 +15,36 @@ using namespace obscura::test;
 using namespace obscura::media::test;
 
 TEST_SUITE("media.mail") {
+    TEST_CASE("a user who is shared a library is e-mailed by name; the sharer is not") {
+        TempDir dir;
+        SmtpSink smtp(dir / "maildir");
+        const int port = smtp.port();
+        AppFixture fx(fastAuth({{"media.smtp.host", "127.0.0.1"},
+                                {"media.smtp.port", std::to_string(port)},
+                                {"media.smtp.tls", "none"},
+                                {"media.smtp.from", "Obscura <photos@example.org>"},
+                                {"server.publicUrl", "https://photos.example.org/"}}));
+        HttpClient http(fx.port());
+        auto alice = mediaAdmin(http);
+        auto bob = mediaUser(http, alice, "bob");
+        REQUIRE(sendJson(http, "PATCH", "/api/users/me", {{"email", "alice@example.org"}, {"displayName", "Alice"}},
+                         alice.auth())
+                    .status == 200);
+        REQUIRE(
+            sendJson(http, "PATCH", "/api/users/me", {{"email", "bob@example.org"}, {"displayName", "Bob"}}, bob.auth())
+                .status == 200);
+        REQUIRE(http.request("POST", "/api/partners/" + bob.id, alice.auth()).status == 201);
+
+        const std::string mail = smtp.waitFor("Sign in", std::chrono::seconds(10));
+        INFO(mail);
+        CHECK(mail.find("To: <bob@example.org>") != std::string::npos);
+        CHECK(mail.find("Subject: Alice shared their photos with you") != std::string::npos);
+        CHECK(mail.find("Hello Bob") != std::string::npos);
+        CHECK(mail.find("https://photos.example.org/") != std::string::npos);
+        CHECK(mail.find("https://photos.example.org//") == std::string::npos);
+        CHECK(mail.find("alice@example.org") == std::string::npos);  // one notice, to the receiver only
+    }
+
     TEST_CASE("a finished conversion e-mails its owner the download link through the configured SMTP server") {
         TempDir dir;
         SmtpSink smtp(dir / "maildir");

@@ -1,10 +1,13 @@
 #pragma once
 // Rendered listing pages (GET /api/assets, /api/search, /api/trash), kept per owner and request and trusted
-// only at the owner's library version they were rendered at (ImagesRepository::libraryVersion). A hit costs
-// one row read instead of a page of rows and their JSON: the listing bench's per-asset work (~4.6 µs each).
-// Exact across replicas: the version lives in the database and is read before the page is. A page is also
-// dropped after kMaxAge: the backstop for a write that did not bump the version — on MySQL the version is
-// bumped by the repositories, so during a rolling upgrade older replicas still running write without it.
+// only at the owner's library version they were rendered at (ImagesRepository::libraryVersion). A page that merges
+// partners' libraries (withPartners) carries the partner set in its key and the sum of every merged library's
+// version as its version (listing_routes.cpp): each version only grows, so the sum does too for one set. A hit costs
+// one row read (with partners, one more: the set and its versions) instead of a page of rows and their JSON: the
+// listing bench's per-asset work (~4.6 µs each). Exact across replicas: the version lives in the database and is read
+// before the page is. A page is also dropped after kMaxAge: the backstop for a write that did not bump the version — on
+// MySQL the version is bumped by the repositories, so during a rolling upgrade older replicas still running write
+// without it.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
