@@ -46,10 +46,6 @@ std::string withColumn(std::string_view select, std::string_view column) {
     return sql;
 }
 
-void touchAlbum(Session& s, const std::string& albumId, const std::string& updatedAt) {
-    s.prepare("UPDATE albums SET updated_at = ? WHERE id = ?").bind(updatedAt, albumId).execute();
-}
-
 std::optional<std::string> albumOwner(Session& s, const std::string& albumId) {
     auto stmt = s.prepare("SELECT owner_id FROM albums WHERE id = ?");
     auto rows = stmt.bind(albumId).query();
@@ -201,29 +197,7 @@ Expected<std::vector<AlbumAssetChange>> SqlAlbumSharingRepository::addOwnAssets(
         return atomically(s_, [&]() -> Expected<std::vector<AlbumAssetChange>> {
             const auto owner = albumOwner(s_, albumId);
             if (!owner) return notFound("album not found");
-            std::vector<AlbumAssetChange> out;
-            bool changed = false;
-            for (const auto& assetId : assetIds) {
-                // As AlbumsRepository::addAlbumAssets: the shared lock keeps the asset from going meanwhile.
-                auto live = s_.prepare("SELECT 1 FROM assets WHERE id = ? AND owner_id = ? AND is_trashed = 0" +
-                                       std::string(s_.dialect().shareLock));
-                auto found = live.bind(assetId, userId).query();
-                if (!found.next()) {
-                    out.push_back(AlbumAssetChange::NotFound);
-                    continue;
-                }
-                auto insert = s_.prepare(std::string(s_.dialect().insertIgnore) +
-                                         " INTO album_assets (album_id, asset_id, added_at_us) VALUES (?, ?, ?)");
-                const bool inserted = insert.bind(albumId, assetId, addedAtUs).execute() > 0;
-                changed = changed || inserted;
-                out.push_back(inserted ? AlbumAssetChange::Done : AlbumAssetChange::Duplicate);
-            }
-            if (changed) {
-                touchAlbum(s_, albumId, updatedAt);
-                bumpLibraryVersion(s_, *owner);
-                if (*owner != userId) bumpLibraryVersion(s_, userId);
-            }
-            return out;
+            return addAssetsOf(s_, *owner, userId, albumId, assetIds, addedAtUs, updatedAt);
         });
     });
 }
@@ -235,22 +209,7 @@ Expected<std::vector<AlbumAssetChange>> SqlAlbumSharingRepository::removeOwnAsse
         return atomically(s_, [&]() -> Expected<std::vector<AlbumAssetChange>> {
             const auto owner = albumOwner(s_, albumId);
             if (!owner) return notFound("album not found");
-            std::vector<AlbumAssetChange> out;
-            bool changed = false;
-            for (const auto& assetId : assetIds) {
-                auto remove = s_.prepare(
-                    "DELETE FROM album_assets WHERE album_id = ? AND asset_id = ?"
-                    " AND EXISTS (SELECT 1 FROM assets AS a WHERE a.id = ? AND a.owner_id = ?)");
-                const bool done = remove.bind(albumId, assetId, assetId, userId).execute() > 0;
-                changed = changed || done;
-                out.push_back(done ? AlbumAssetChange::Done : AlbumAssetChange::NotFound);
-            }
-            if (changed) {
-                touchAlbum(s_, albumId, updatedAt);
-                bumpLibraryVersion(s_, *owner);
-                if (*owner != userId) bumpLibraryVersion(s_, userId);
-            }
-            return out;
+            return removeAssetsOf(s_, *owner, &userId, albumId, assetIds, updatedAt);
         });
     });
 }

@@ -50,9 +50,14 @@ bool ownsAlbum(Session& connection, const std::string& ownerId, const std::strin
     return rows.next();
 }
 
-void touchAlbum(Session& connection, const std::string& albumId, const std::string& updatedAt) {
-    auto stmt = connection.prepare("UPDATE albums SET updated_at = ? WHERE id = ?");
+// The album's updatedAt, and the library versions of its owner and of the assets' owner (a member adding their
+// own assets changes both listings).
+void touchAlbumOf(Session& s, const std::string& albumOwnerId, const std::string& assetOwnerId,
+                  const std::string& albumId, const std::string& updatedAt) {
+    auto stmt = s.prepare("UPDATE albums SET updated_at = ? WHERE id = ?");
     stmt.bind(updatedAt, albumId).execute();
+    bumpLibraryVersion(s, albumOwnerId);
+    if (assetOwnerId != albumOwnerId) bumpLibraryVersion(s, assetOwnerId);
 }
 
 constexpr std::string_view kLinkColumns =
@@ -164,6 +169,54 @@ Expected<bool> SqlAlbumsRepository::deleteAlbum(const std::string& ownerId, cons
     });
 }
 
+std::vector<AlbumAssetChange> addAssetsOf(Session& s, const std::string& albumOwnerId, const std::string& assetOwnerId,
+                                          const std::string& albumId, const std::vector<std::string>& assetIds,
+                                          std::int64_t addedAtUs, const std::string& updatedAt) {
+    std::vector<AlbumAssetChange> out;
+    bool changed = false;
+    for (const auto& assetId : assetIds) {
+        // A shared lock on the asset row: a concurrent delete waits for this transaction, so the insert's
+        // foreign key holds and IGNORE below can only mean "already in the album".
+        auto live = s.prepare("SELECT 1 FROM assets WHERE id = ? AND owner_id = ? AND is_trashed = 0" +
+                              std::string(s.dialect().shareLock));
+        auto found = live.bind(assetId, assetOwnerId).query();
+        if (!found.next()) {
+            out.push_back(AlbumAssetChange::NotFound);
+            continue;
+        }
+        auto insert = s.prepare(std::string(s.dialect().insertIgnore) +
+                                " INTO album_assets (album_id, asset_id, added_at_us) VALUES (?, ?, ?)");
+        const bool inserted = insert.bind(albumId, assetId, addedAtUs).execute() > 0;
+        changed = changed || inserted;
+        out.push_back(inserted ? AlbumAssetChange::Done : AlbumAssetChange::Duplicate);
+    }
+    if (changed) touchAlbumOf(s, albumOwnerId, assetOwnerId, albumId, updatedAt);
+    return out;
+}
+
+std::vector<AlbumAssetChange> removeAssetsOf(Session& s, const std::string& albumOwnerId,
+                                             const std::string* assetOwnerId, const std::string& albumId,
+                                             const std::vector<std::string>& assetIds, const std::string& updatedAt) {
+    std::vector<AlbumAssetChange> out;
+    bool changed = false;
+    for (const auto& assetId : assetIds) {
+        bool done = false;
+        if (assetOwnerId == nullptr) {
+            auto remove = s.prepare("DELETE FROM album_assets WHERE album_id = ? AND asset_id = ?");
+            done = remove.bind(albumId, assetId).execute() > 0;
+        } else {
+            auto remove = s.prepare(
+                "DELETE FROM album_assets WHERE album_id = ? AND asset_id = ?"
+                " AND EXISTS (SELECT 1 FROM assets AS a WHERE a.id = ? AND a.owner_id = ?)");
+            done = remove.bind(albumId, assetId, assetId, *assetOwnerId).execute() > 0;
+        }
+        changed = changed || done;
+        out.push_back(done ? AlbumAssetChange::Done : AlbumAssetChange::NotFound);
+    }
+    if (changed) touchAlbumOf(s, albumOwnerId, assetOwnerId ? *assetOwnerId : albumOwnerId, albumId, updatedAt);
+    return out;
+}
+
 Expected<std::vector<AlbumAssetChange>> SqlAlbumsRepository::addAlbumAssets(const std::string& ownerId,
                                                                             const std::string& albumId,
                                                                             const std::vector<std::string>& assetIds,
@@ -172,29 +225,7 @@ Expected<std::vector<AlbumAssetChange>> SqlAlbumsRepository::addAlbumAssets(cons
     return guarded(s_, "add album assets", [&]() -> Expected<std::vector<AlbumAssetChange>> {
         return atomically(s_, [&]() -> Expected<std::vector<AlbumAssetChange>> {
             if (!ownsAlbum(s_, ownerId, albumId)) return notFound("album not found");
-            std::vector<AlbumAssetChange> out;
-            bool changed = false;
-            for (const auto& assetId : assetIds) {
-                // A shared lock on the asset row: a concurrent delete waits for this transaction, so the insert's
-                // foreign key holds and IGNORE below can only mean "already in the album".
-                auto live = s_.prepare("SELECT 1 FROM assets WHERE id = ? AND owner_id = ? AND is_trashed = 0" +
-                                       std::string(s_.dialect().shareLock));
-                auto found = live.bind(assetId, ownerId).query();
-                if (!found.next()) {
-                    out.push_back(AlbumAssetChange::NotFound);
-                    continue;
-                }
-                auto insert = s_.prepare(std::string(s_.dialect().insertIgnore) +
-                                         " INTO album_assets (album_id, asset_id, added_at_us) VALUES (?, ?, ?)");
-                const bool inserted = insert.bind(albumId, assetId, addedAtUs).execute() > 0;
-                changed = changed || inserted;
-                out.push_back(inserted ? AlbumAssetChange::Done : AlbumAssetChange::Duplicate);
-            }
-            if (changed) {
-                touchAlbum(s_, albumId, updatedAt);
-                bumpLibraryVersion(s_, ownerId);
-            }
-            return out;
+            return addAssetsOf(s_, ownerId, ownerId, albumId, assetIds, addedAtUs, updatedAt);
         });
     });
 }
@@ -206,19 +237,7 @@ Expected<std::vector<AlbumAssetChange>> SqlAlbumsRepository::removeAlbumAssets(c
     return guarded(s_, "remove album assets", [&]() -> Expected<std::vector<AlbumAssetChange>> {
         return atomically(s_, [&]() -> Expected<std::vector<AlbumAssetChange>> {
             if (!ownsAlbum(s_, ownerId, albumId)) return notFound("album not found");
-            std::vector<AlbumAssetChange> out;
-            bool changed = false;
-            for (const auto& assetId : assetIds) {
-                auto remove = s_.prepare("DELETE FROM album_assets WHERE album_id = ? AND asset_id = ?");
-                const bool done = remove.bind(albumId, assetId).execute() > 0;
-                changed = changed || done;
-                out.push_back(done ? AlbumAssetChange::Done : AlbumAssetChange::NotFound);
-            }
-            if (changed) {
-                touchAlbum(s_, albumId, updatedAt);
-                bumpLibraryVersion(s_, ownerId);
-            }
-            return out;
+            return removeAssetsOf(s_, ownerId, nullptr, albumId, assetIds, updatedAt);
         });
     });
 }

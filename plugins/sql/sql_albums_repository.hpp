@@ -9,6 +9,19 @@ extern const std::string_view kAlbumSelect;
 inline constexpr int kAlbumSelectColumns = 12;
 storage::AlbumView readAlbumRow(const Rows& row);
 
+// Inside the caller's atomic write, on an album that exists (its owner given): adds the live assets of
+// assetOwnerId, one result per id (NotFound: not that user's live asset; Duplicate: already in); removes the
+// listed assets (of assetOwnerId only, unless null). Either touches the album and the library versions of both
+// owners when anything changed.
+std::vector<storage::AlbumAssetChange> addAssetsOf(Session& s, const std::string& albumOwnerId,
+                                                   const std::string& assetOwnerId, const std::string& albumId,
+                                                   const std::vector<std::string>& assetIds, std::int64_t addedAtUs,
+                                                   const std::string& updatedAt);
+std::vector<storage::AlbumAssetChange> removeAssetsOf(Session& s, const std::string& albumOwnerId,
+                                                      const std::string* assetOwnerId, const std::string& albumId,
+                                                      const std::vector<std::string>& assetIds,
+                                                      const std::string& updatedAt);
+
 // The images module's albums, on one borrowed connection.
 class SqlAlbumsRepository final : public storage::AlbumsRepository {
 public:

@@ -46,6 +46,7 @@ struct Library {
     std::string alice, bob;
     storage::AssetRecord beach, trashed, video;
     std::string albumId, linkKeyHash;
+    std::string childAlbumId, groupId;  // a nested album and a group (sharing)
 };
 
 Library populate(storage::Storage& storage) {
@@ -153,6 +154,27 @@ Library populate(storage::Storage& storage) {
         return repos.partners().createPartner({bob.id, alice.id, false, "2024-05-02T12:00:00+02:00", 2});
     });
     REQUIRE_MESSAGE(shared.ok(), shared.error().message);
+
+    // Sharing: a child album (created first by id order or not: parent_id is no foreign key) that forbids
+    // downloads, Bob as an editor of the parent, and a group of Alice's holding Bob, shared with the child.
+    storage::AlbumRecord child = album;
+    child.id = lib.childAlbumId = newUuid();
+    child.name = "Child";
+    child.thumbnailAssetId.reset();
+    child.parentId = album.id;
+    child.allowDownload = false;
+    const storage::GroupRecord group{
+        lib.groupId = newUuid(), alice.id, "Famille", "2024-05-01T12:00:00Z", 1714564800LL * 1000000,
+        "2024-05-02T12:00:00Z"};
+    auto sharing = storage.transaction([&](storage::Repositories& repos) -> Status {
+        auto& r = repos.albumSharing();
+        OBSCURA_TRY_STATUS(repos.albums().createAlbum(child));
+        OBSCURA_TRY_STATUS(r.addAlbumMember(album.id, bob.id, storage::AlbumRole::Editor, "2024-05-03T00:00:00Z"));
+        OBSCURA_TRY_STATUS(r.createGroup(group));
+        OBSCURA_TRY_STATUS(r.setGroupMembers(group.id, {bob.id}, "2024-05-04T00:00:00Z"));
+        return r.setAlbumGroup(child.id, group.id, storage::AlbumRole::Viewer);
+    });
+    REQUIRE_MESSAGE(sharing.ok(), sharing.error().message);
     return lib;
 }
 
@@ -236,6 +258,24 @@ TEST_SUITE("conformance.table_rows") {
                 return {};
             });
             CHECK_MESSAGE(partners.ok(), (partners.ok() ? "" : partners.error().message));
+            // Sharing holds on the target: the tree, the download switch, the members, the group and its share.
+            auto sharing = target->run([&](storage::Repositories& repos) -> Status {
+                auto& r = repos.albumSharing();
+                OBSCURA_TRY(child, r.findAnyAlbum(lib.childAlbumId));
+                if (!child || child->album.parentId != lib.albumId || child->album.allowDownload)
+                    return internalError("the copied child album is not what it was");
+                OBSCURA_TRY(role, r.memberRole(lib.bob, lib.childAlbumId));
+                if (role != storage::AlbumRole::Editor) return internalError("the copied roles are not what they were");
+                OBSCURA_TRY(groups, r.listAlbumGroups(lib.childAlbumId));
+                if (groups.size() != 1 || groups[0].group.id != lib.groupId ||
+                    groups[0].role != storage::AlbumRole::Viewer)
+                    return internalError("the copied album group is not what it was");
+                OBSCURA_TRY(group, r.findGroup(lib.groupId));
+                if (!group || group->members.size() != 1 || group->members[0].id != lib.bob)
+                    return internalError("the copied group is not what it was");
+                return {};
+            });
+            CHECK_MESSAGE(sharing.ok(), (sharing.ok() ? "" : sharing.error().message));
             // The dedupe key still holds on the target.
             auto job = target->run([&](storage::Repositories& repos) -> Status {
                 storage::NewJob again;

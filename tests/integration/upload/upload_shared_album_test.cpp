@@ -22,6 +22,16 @@ std::string sharedAlbum(HttpClient& http, const User& owner, const User& editor,
     return id;
 }
 
+// Alice's album with Bob as its editor and Carol as its viewer.
+struct SharedAlbumWorld {
+    AppFixture fx{fastAuth()};
+    HttpClient http{fx.port()};
+    User alice = firstUser(http, "alice");
+    User bob = otherUser(http, alice, "bob");
+    User carol = otherUser(http, alice, "carol");
+    std::string albumId = sharedAlbum(http, alice, bob, carol);
+};
+
 std::int64_t bytesOf(HttpClient& http, const User& user) {
     return bodyOf(http.get("/api/users/me/usage", user.auth()))["bytesOriginals"].get<std::int64_t>();
 }
@@ -30,12 +40,9 @@ std::int64_t bytesOf(HttpClient& http, const User& user) {
 
 TEST_SUITE("upload.shared_album") {
     TEST_CASE("an editor's upload into a shared album is the editor's and counts in the editor's quota") {
-        AppFixture fx(fastAuth());
-        HttpClient http(fx.port());
-        auto alice = firstUser(http, "alice");
-        auto bob = otherUser(http, alice, "bob");
-        auto carol = otherUser(http, alice, "carol");
-        const auto albumId = sharedAlbum(http, alice, bob, carol);
+        SharedAlbumWorld w;
+        auto& [fx, http, alice, bob, carol, albumId] = w;
+        (void)fx;
         const std::string jpeg = Fixtures::get().bytes("exif.jpg");
 
         auto r = upload(http, bob, "b.jpg", jpeg, {{"albumId", albumId}});
@@ -62,12 +69,9 @@ TEST_SUITE("upload.shared_album") {
     }
 
     TEST_CASE("a viewer's upload into the album is 403 and nothing is kept") {
-        AppFixture fx(fastAuth());
-        HttpClient http(fx.port());
-        auto alice = firstUser(http, "alice");
-        auto bob = otherUser(http, alice, "bob");
-        auto carol = otherUser(http, alice, "carol");
-        const auto albumId = sharedAlbum(http, alice, bob, carol);
+        SharedAlbumWorld w;
+        auto& [fx, http, alice, bob, carol, albumId] = w;
+        (void)fx;
         auto refused = upload(http, carol, "c.jpg", Fixtures::get().bytes("exif.jpg"), {{"albumId", albumId}});
         CHECK(refused.status == 403);
         CHECK(errorCode(refused) == "forbidden");

@@ -23,6 +23,7 @@ TEST_SUITE("images.events") {
         CHECK(DerivativeCreated::kName == "derivative.created");
         CHECK(DerivativeFailed::kName == "derivative.failed");
         CHECK(JobProgressed::kName == "job.progressed");
+        CHECK(AlbumShared::kName == "album.shared");
     }
 
     TEST_CASE("events round-trip through JSON with camelCase fields") {
@@ -40,6 +41,16 @@ TEST_SUITE("images.events") {
 
         AssetCreated c{"a2", "u2", "video", "video/mp4"};
         CHECK(nlohmann::json(c).get<AssetCreated>().mimeType == "video/mp4");
+
+        AlbumShared shared{"al1", "Summer", "u1", "Alice", "u2", "editor"};
+        nlohmann::json sj = shared;
+        CHECK(sj == nlohmann::json{{"albumId", "al1"},
+                                   {"albumName", "Summer"},
+                                   {"ownerId", "u1"},
+                                   {"ownerName", "Alice"},
+                                   {"userId", "u2"},
+                                   {"role", "editor"}});
+        CHECK(sj.get<AlbumShared>().userId == "u2");
     }
 
     TEST_CASE("a JSON event with a missing field is refused, not defaulted") {
