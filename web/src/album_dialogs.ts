@@ -39,7 +39,8 @@ export function addToAlbumDialog(ids: string[], done: () => void): void {
     },
   });
   get<Album[]>('/api/albums')
-    .then((albums) => albums.forEach((a) => list.appendChild(radio(a.id, `${a.albumName} (${a.assetCount})`))))
+    // Albums I may add to: mine and those I edit (a viewer's would refuse).
+    .then((albums) => albums.filter((a) => a.myRole !== 'viewer').forEach((a) => list.appendChild(radio(a.id, `${a.albumName} (${a.assetCount})`))))
     .catch(() => undefined);
   name.focus();
   void dialog;

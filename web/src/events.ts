@@ -23,6 +23,21 @@ export interface EventHandlers {
   derivativeFailed: (e: DerivativeEvent) => void;
   jobProgressed: (e: JobEvent) => void;
   connected: (live: boolean) => void;
+  notice?: (text: string) => void; // someone shared an album or their library with me
+}
+
+// album.shared / partner.added as a sentence; the names come from the event when it carries them.
+interface SharingEvent {
+  albumName?: string;
+  ownerName?: string;
+  partnerName?: string;
+  sharedBy?: { displayName?: string; username?: string };
+  user?: { displayName?: string; username?: string };
+}
+
+function who(e: SharingEvent): string {
+  const p = e.sharedBy ?? e.user;
+  return e.ownerName ?? e.partnerName ?? p?.displayName ?? p?.username ?? 'Someone';
 }
 
 export class LiveEvents {
@@ -63,6 +78,11 @@ export class LiveEvents {
     source.addEventListener('derivative.created', parse(this.handlers.derivativeCreated));
     source.addEventListener('derivative.failed', parse(this.handlers.derivativeFailed));
     source.addEventListener('job.progressed', parse(this.handlers.jobProgressed));
+    const notice = this.handlers.notice;
+    if (notice) {
+      source.addEventListener('album.shared', parse<SharingEvent>((e) => notice(`${who(e)} shared ${e.albumName ? `the album “${e.albumName}”` : 'an album'} with you`)));
+      source.addEventListener('partner.added', parse<SharingEvent>((e) => notice(`${who(e)} shares their library with you (see Sharing)`)));
+    }
     source.addEventListener('error', () => {
       // EventSource retries by itself after a dropped connection; an HTTP error (401 when the access cookie
       // expired, 404 on a server without events) closes it for good: reopen with backoff, after a cheap

@@ -10,6 +10,7 @@ export interface LibraryOptions extends Omit<GridOptions, 'onOpen' | 'selection'
   archivedLeaves?: boolean; // archiving takes assets out of this view (true everywhere but the archive)
   favoritesOnly?: boolean; // unfavouriting takes assets out of this view
   extra?: (selection: Selection, grid: () => AssetGrid) => HTMLElement[];
+  ownerActions?: boolean; // false: the selection offers only download and `extra` (a shared album's members)
 }
 
 export interface Library {
@@ -32,6 +33,7 @@ export function libraryGrid(options: LibraryOptions): Library {
     removed: (ids) => grid.remove(ids),
     archivedLeaves: options.archivedLeaves ?? true,
     extra: options.extra?.(selection, () => grid),
+    ownerActions: options.ownerActions,
   });
   const onKey = (e: KeyboardEvent) => {
     if (e.key === 'Escape' && selection.size && !document.querySelector('dialog[open], .pswp')) selection.clear();

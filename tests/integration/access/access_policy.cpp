@@ -100,6 +100,8 @@ const std::vector<RoutePolicy>& accessPolicies() {
         {"GET", "/admin/jobs", Access::Public, {}},
         {"GET", "/archive", Access::Public, {}},
         {"GET", "/tags", Access::Public, {}},
+        {"GET", "/sharing", Access::Public, {}},
+        {"GET", "/sharing/groups", Access::Public, {}},
         {"GET", "/assets/{file}", Access::Public, {}},
         {"GET", "/favicon.svg", Access::Public, {}},
         // Albums (Immich).
