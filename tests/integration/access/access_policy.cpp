@@ -36,6 +36,7 @@ const std::vector<RoutePolicy>& accessPolicies() {
         {"POST", "/api/auth/refresh", Access::Public, {}, {}, "{}"},
         {"POST", "/api/auth/logout", Access::Public, {}, {}, "{}"},
         {"GET", "/api/users/me", Access::Self, kOk},
+        {"GET", "/api/users", Access::Self, kOk},
         {"PATCH", "/api/users/me", Access::Self, kOk, {}, "{}"},
         {"DELETE", "/api/users/me", Access::Session, kBadBody, {}, "{}"},
         {"PUT", "/api/users/me/password", Access::Session, kBadBody, {}, "{}"},
