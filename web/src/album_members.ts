@@ -56,6 +56,9 @@ export function membersDialog(me: User, start: Album, changed: (album: Album) =>
         ),
       );
     }
+    // PUT .../groups sets exactly the album's groups: a role change or a removal sends the whole new list.
+    const groupsNow = () => (album.albumGroups ?? []).map((g) => ({ groupId: g.group.id, role: g.role }));
+    const setGroups = (list: { groupId: string; role: AlbumRole }[]) => put(`${base}/groups`, { albumGroups: list });
     for (const { group, role } of album.albumGroups ?? []) {
       const what = `group ${group.name}`;
       rows.push(
@@ -66,9 +69,9 @@ export function membersDialog(me: User, start: Album, changed: (album: Album) =>
             'div',
             { class: 'person' },
             h('span', { class: 'avatar avatar-letter group-avatar', 'aria-hidden': 'true' }, icon('user')),
-            h('div', { class: 'person-name' }, h('strong', {}, group.name), h('span', { class: 'muted' }, group.memberCount != null ? `group · ${group.memberCount} people` : 'group')),
-            roleSelect(`Role of ${what}`, role, (r) => void apply(() => patch(`${base}/group/${encodeURIComponent(group.id)}`, { role: r }), `${group.name} is now ${r}`)),
-            h('button', { type: 'button', class: 'icon-button', 'aria-label': `Remove ${what}`, title: 'Remove from the album', onclick: () => void apply(() => del(`${base}/group/${encodeURIComponent(group.id)}`), `${group.name} removed`) }, icon('close')),
+            h('div', { class: 'person-name' }, h('strong', {}, group.name), h('span', { class: 'muted' }, group.members ? `group · ${group.members.length} people` : 'group')),
+            roleSelect(`Role of ${what}`, role, (r) => void apply(() => setGroups(groupsNow().map((g) => (g.groupId === group.id ? { ...g, role: r } : g))), `${group.name} is now ${r === 'editor' ? 'an editor' : 'a viewer'}`)),
+            h('button', { type: 'button', class: 'icon-button', 'aria-label': `Remove ${what}`, title: 'Remove from the album', onclick: () => void apply(() => setGroups(groupsNow().filter((g) => g.groupId !== group.id)), `${group.name} removed`) }, icon('close')),
           ),
         ),
       );
@@ -112,7 +115,9 @@ export function membersDialog(me: User, start: Album, changed: (album: Album) =>
       if (!users.length && !groups.length) throw new Error('Choose people or groups to add.');
       const role = newRole.value as AlbumRole;
       if (users.length) await call(`${base}/users`, { method: 'PUT', body: { albumUsers: users.map((userId) => ({ userId, role })) } });
-      if (groups.length) await put(`${base}/groups`, { albumGroups: groups.map((groupId) => ({ groupId, role })) });
+      // The groups already there stay, with their roles (the PUT sets the whole list).
+      const kept = (album.albumGroups ?? []).map((g) => ({ groupId: g.group.id, role: g.role }));
+      if (groups.length) await put(`${base}/groups`, { albumGroups: [...kept, ...groups.map((groupId) => ({ groupId, role }))] });
       toast(`Shared with ${users.length + groups.length} more`);
       await refresh();
       return true;

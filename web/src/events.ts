@@ -26,18 +26,17 @@ export interface EventHandlers {
   notice?: (text: string) => void; // someone shared an album or their library with me
 }
 
-// album.shared / partner.added as a sentence; the names come from the event when it carries them.
+// album.shared {albumName, ownerName, role} / partner.added {sharedByUsername, sharedByDisplayName} as a sentence.
 interface SharingEvent {
   albumName?: string;
   ownerName?: string;
-  partnerName?: string;
-  sharedBy?: { displayName?: string; username?: string };
-  user?: { displayName?: string; username?: string };
+  role?: string;
+  sharedByUsername?: string;
+  sharedByDisplayName?: string;
 }
 
 function who(e: SharingEvent): string {
-  const p = e.sharedBy ?? e.user;
-  return e.ownerName ?? e.partnerName ?? p?.displayName ?? p?.username ?? 'Someone';
+  return e.ownerName || e.sharedByDisplayName || e.sharedByUsername || 'Someone';
 }
 
 export class LiveEvents {
@@ -80,7 +79,7 @@ export class LiveEvents {
     source.addEventListener('job.progressed', parse(this.handlers.jobProgressed));
     const notice = this.handlers.notice;
     if (notice) {
-      source.addEventListener('album.shared', parse<SharingEvent>((e) => notice(`${who(e)} shared ${e.albumName ? `the album “${e.albumName}”` : 'an album'} with you`)));
+      source.addEventListener('album.shared', parse<SharingEvent>((e) => notice(`${who(e)} shared ${e.albumName ? `the album “${e.albumName}”` : 'an album'} with you${e.role ? ` (${e.role})` : ''}`)));
       source.addEventListener('partner.added', parse<SharingEvent>((e) => notice(`${who(e)} shares their library with you (see Sharing)`)));
     }
     source.addEventListener('error', () => {

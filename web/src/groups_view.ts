@@ -67,7 +67,7 @@ function renameDialog(g: Group, changed: () => void): void {
 function groupCard(me: User, g: Group, changed: () => void): HTMLElement {
   const members = g.members ?? [];
   // A group someone else made (one I am in) is shown, not managed.
-  const mine = !g.ownerId || g.ownerId === me.id || me.isAdmin;
+  const mine = g.myRole ? g.myRole === 'owner' : !g.ownerId || g.ownerId === me.id;
   remember(...members);
   const memberList = h(
     'ul',

@@ -37,7 +37,7 @@ function sharedByRow(p: Partner, changed: () => void): HTMLElement {
         onclick: async () => {
           if (!window.confirm(`Stop sharing your library with ${nameOf(p)}?`)) return;
           try {
-            await del(`/api/partners/${encodeURIComponent(p.id)}`);
+            await del(`/api/partners/${encodeURIComponent(p.id)}?direction=shared-by`);
             toast(`No longer shared with ${nameOf(p)}`);
             changed();
           } catch (e) {
@@ -79,7 +79,7 @@ function sharedWithRow(p: Partner, changed: () => void): HTMLElement {
         onclick: async () => {
           if (!window.confirm(`Stop seeing ${nameOf(p)}’s library? They can share it again later.`)) return;
           try {
-            await del(`/api/partners/${encodeURIComponent(p.id)}`);
+            await del(`/api/partners/${encodeURIComponent(p.id)}?direction=shared-with`);
             toast(`${nameOf(p)}’s library removed`);
             changed();
           } catch (e) {

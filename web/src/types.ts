@@ -42,7 +42,7 @@ export interface Group {
   name: string;
   ownerId?: string;
   members?: UserSummary[];
-  memberCount?: number;
+  myRole?: 'owner' | 'member';
 }
 
 export interface Album {
@@ -54,6 +54,7 @@ export interface Album {
   parentId?: string | null;
   shared?: boolean;
   myRole?: 'owner' | AlbumRole;
+  allowDownload?: boolean;
   albumName: string;
   description: string;
   assetCount: number;
