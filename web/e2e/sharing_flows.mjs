@@ -85,8 +85,13 @@ try {
     check(ids['eiffel.jpg'] && ids['square.jpg'], 'uploaded tiles');
   });
   if (!ok) throw new Error('setup failed');
+  // A server without one half of sharing yet: that half's steps are reported as skipped, the other half runs.
+  const openApi = await (await alice.request.get(base + '/api/openapi.json')).json();
+  const hasAlbumSharing = Boolean(openApi.paths['/api/albums/{id}/users'] && openApi.paths['/api/groups']);
+  const hasPartners = Boolean(openApi.paths['/api/partners']);
+  const albumStep = (name, fn) => (hasAlbumSharing ? step(name, fn) : steps.skip(name, 'the server has no album members or groups'));
 
-  await step('Alice makes the group “Family” with Carol from the Sharing page', async () => {
+  await albumStep('Alice makes the group “Family” with Carol from the Sharing page', async () => {
     await alice.getByRole('link', { name: 'Sharing', exact: true }).click();
     await alice.getByRole('heading', { name: 'Sharing', exact: true }).waitFor();
     await alice.getByRole('link', { name: 'Manage groups' }).click();
@@ -103,7 +108,7 @@ try {
     check(groups.some((g) => g.name === 'Family'), `groups: ${JSON.stringify(groups)}`);
   });
 
-  await step('Alice puts a photo in a new album and shares it: Bob as editor, the group as viewer', async () => {
+  await albumStep('Alice puts a photo in a new album and shares it: Bob as editor, the group as viewer', async () => {
     await alice.getByRole('link', { name: 'Photos', exact: true }).click();
     await tile(alice, 'eiffel.jpg').hover();
     await tile(alice, 'eiffel.jpg').locator('.tile-check').click();
@@ -131,7 +136,7 @@ try {
     await alice.locator('.album-sharing').waitFor();
   });
 
-  await step('Bob finds it under “Shared with me” with Alice’s face and drops a photo onto the album page', async () => {
+  await albumStep('Bob finds it under “Shared with me” with Alice’s face and drops a photo onto the album page', async () => {
     await bob.getByRole('link', { name: 'Albums', exact: true }).click();
     const shared = bob.getByRole('list', { name: 'Shared with me' });
     const card = shared.getByRole('link', { name: ALBUM, exact: true });
@@ -165,7 +170,7 @@ try {
     await shot(bob, '52-editor-dropped-into-album');
   });
 
-  await step('Carol (through the group) sees both photos and has no way to add, change or delete', async () => {
+  await albumStep('Carol (through the group) sees both photos and has no way to add, change or delete', async () => {
     await carol.getByRole('link', { name: 'Albums', exact: true }).click();
     await carol.getByRole('list', { name: 'Shared with me' }).getByRole('link', { name: ALBUM, exact: true }).click();
     await tile(carol, 'tower.jpg').waitFor();
@@ -190,7 +195,7 @@ try {
     await shot(carol, '54-shared-with-me');
   });
 
-  await step('Alice changes Bob to viewer in the members dialog; Bob’s page loses its upload', async () => {
+  await albumStep('Alice changes Bob to viewer in the members dialog; Bob’s page loses its upload', async () => {
     await alice.reload();
     await alice.getByRole('button', { name: 'Members' }).click();
     await dialog(alice).getByLabel(`Role of ${NAME.bob}`).selectOption('viewer');
@@ -205,7 +210,7 @@ try {
     await shot(alice, '55-owner-album-with-contributor');
   });
 
-  await step('Alice takes Carol out of the group: Carol’s next page and request are refused', async () => {
+  await albumStep('Alice takes Carol out of the group: Carol’s next page and request are refused', async () => {
     const albumUrl = `${base}/albums/${albumId}`;
     await alice.goto(base + '/sharing/groups');
     await alice.getByRole('button', { name: `Remove ${NAME.carol} from Family` }).click();
@@ -219,7 +224,15 @@ try {
     await shot(carol, '56-viewer-removed');
   });
 
-  await step('Alice shares her library with Bob; Bob puts her in his timeline and sees her photos marked as hers', async () => {
+  const partnerStep = (name, fn) => (hasPartners ? step(name, fn) : steps.skip(name, 'the server has no partners'));
+  await partnerStep('Alice shares her library with Bob; Bob puts her in his timeline and sees her photos marked as hers', async () => {
+    if (!ids['tower.jpg']) {
+      // The album half did not run: Bob's own photo comes in by the timeline's upload instead.
+      await bob.goto(base + '/');
+      await bob.setInputFiles('#upload-input', [tower]);
+      await bob.locator('.upload-panel[data-done="true"]').waitFor({ timeout: 60_000 });
+      await bob.getByRole('button', { name: 'Close uploads' }).click();
+    }
     await alice.getByRole('link', { name: 'Sharing', exact: true }).click();
     await alice.getByRole('button', { name: 'Add partner' }).click();
     await dialog(alice).getByRole('checkbox', { name: new RegExp(NAME.bob) }).check();
