@@ -17,6 +17,7 @@
 
 using namespace obscura;
 using namespace obscura::formats;
+using obscura::images::UploadTempFile;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -98,7 +99,7 @@ int main(int argc, char** argv) {
         CountingSink sink;
         double best = 1e9;
         for (int rep = 0; rep < 3; ++rep) best = std::min(best, run(block, mib, sink));
-        std::printf("  %-10s %8.0f MB/s\n", kind, mib * 1048576.0 / best / 1e6);
+        std::printf("  %-10s %8.0f MB/s\n", kind, static_cast<double>(mib) * 1048576.0 / best / 1e6);
     }
 
     std::printf("disk, %zu MiB in %s:\n", diskMib, dir.c_str());
@@ -136,7 +137,8 @@ int main(int argc, char** argv) {
     }
     std::filesystem::remove_all(tmp);
     std::filesystem::remove_all(lib);
-    double ddRate = diskMib * 1048576.0 / ddSecs / 1e6, upRate = diskMib * 1048576.0 / upSecs / 1e6;
+    double ddRate = static_cast<double>(diskMib) * 1048576.0 / ddSecs / 1e6,
+           upRate = static_cast<double>(diskMib) * 1048576.0 / upSecs / 1e6;
     std::printf("  dd bs=1M conv=fsync        %8.0f MB/s\n", ddRate);
     std::printf("  parser+SHA-1+write+fsync   %8.0f MB/s  (%.2fx dd)\n", upRate, upRate / ddRate);
     return 0;

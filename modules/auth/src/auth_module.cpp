@@ -46,6 +46,7 @@ struct AuthModule::Impl {
           accounts(ctx.storage(), hasher, credentials, settings, &ctx.bus(), ctx.clock()),
           quota(ctx.storage()),
           contacts(ctx.storage()),
+          guard(hasher, throttle),
           routes{accounts, sessions, ctx.storage(), ctx.services(), settings, ctx.clock()} {}
 
     AuthSettings settings;
@@ -57,13 +58,13 @@ struct AuthModule::Impl {
     AccountService accounts;
     StoredQuota quota;
     StoredContacts contacts;
+    PasswordGuardImpl guard;
     RouteContext routes;
 };
 
 AuthModule::AuthModule(const Config& config, ModuleContext& ctx)
     : ctx_(ctx), impl_(std::make_unique<Impl>(config, ctx)) {
     impl_->accounts.setServices(&ctx.services());
-    ctx.services().put<PasswordGuard>(std::make_shared<PasswordGuardImpl>(impl_->hasher, impl_->throttle));
     // Registered now, not at onAllLoaded: from here on the HTTP layer can authenticate requests.
     ctx.services().put<Authenticator>(
         std::make_shared<RequestAuthenticator>(ctx.storage(), impl_->jwt, impl_->settings.publicUrl, ctx.clock()));
@@ -82,5 +83,6 @@ Status AuthModule::onAllLoaded() {
 
 Quota& AuthModule::quota() { return impl_->quota; }
 UserContacts& AuthModule::contacts() { return impl_->contacts; }
+PasswordGuard& AuthModule::passwordGuard() { return impl_->guard; }
 
 }  // namespace obscura::auth

@@ -6,7 +6,6 @@
 #include "download_file_name.hpp"
 #include "library/bandwidth_meter.hpp"
 #include "library/library_layout.hpp"
-#include "obscura/base/ids.hpp"
 #include "obscura/images/media_types.hpp"
 #include "obscura/kernel/content_disposition.hpp"
 #include "obscura/kernel/file_response.hpp"
@@ -29,14 +28,11 @@ using storage::kDerivativeVideo;
 
 Error assetNotFound() { return notFound("asset not found"); }
 
-Expected<storage::AssetRecord> ownedAsset(storage::Storage& storage, const Request& req) {
-    const std::string id(req.param("id"));
-    if (!isUuid(id)) return assetNotFound();
-    OBSCURA_TRY(found, withRepos(storage, [&](storage::Repositories& repos) {
-                    return repos.images().findAsset(req.principal->userId, id);
-                }));
-    if (!found) return assetNotFound();
-    return std::move(*found);
+// The asset named by the path when the caller may see it and do `action` to it: 404 before 403.
+Expected<storage::AssetRecord> visibleAsset(DownloadDeps& deps, const Request& req, AssetAction action) {
+    OBSCURA_TRY(grant, deps.access.visibleAsset(req.principal->userId, std::string(req.param("id"))));
+    OBSCURA_TRY_STATUS(AccessService::allow(grant, action));
+    return std::move(grant.asset);
 }
 
 // The owner's bandwidth of the month counts what each response's body carries (not HEAD, 304 or 416).
@@ -45,7 +41,7 @@ std::function<void(std::uint64_t)> bandwidthOf(BandwidthMeter& meter, const std:
 }
 
 Expected<Response> serveOriginal(DownloadDeps& deps, const Request& req) {
-    OBSCURA_TRY(asset, ownedAsset(deps.storage, req));
+    OBSCURA_TRY(asset, visibleAsset(deps, req, AssetAction::Download));
     return serveOriginalOf(deps, req, asset);
 }
 
@@ -147,7 +143,7 @@ std::vector<Route> downloadRoutes(DownloadDeps& deps) {
                   .summary = "Thumbnail (WebP) or preview (JPEG): ?size=thumbnail|preview, ?wait=seconds (Immich)",
                   .handler = [&deps](Request& req) -> Expected<Response> {
                       // 404 before 400: the asset is looked up before the query is judged.
-                      OBSCURA_TRY(asset, ownedAsset(deps.storage, req));
+                      OBSCURA_TRY(asset, visibleAsset(deps, req, AssetAction::View));
                       OBSCURA_TRY(kind, thumbnailKind(req));
                       return serveDerivative(deps, req, asset, kind);
                   }},
@@ -156,7 +152,7 @@ std::vector<Route> downloadRoutes(DownloadDeps& deps) {
                   .module = "images",
                   .summary = "Browser-playable MP4 of a video asset, with Range",
                   .handler = [&deps](Request& req) -> Expected<Response> {
-                      OBSCURA_TRY(asset, ownedAsset(deps.storage, req));
+                      OBSCURA_TRY(asset, visibleAsset(deps, req, AssetAction::View));
                       return serveDerivative(deps, req, asset, kDerivativeVideo);
                   }}};
 }

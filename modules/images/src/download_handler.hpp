@@ -1,11 +1,13 @@
 #pragma once
-// Served bytes (DESIGN.md section 3): GET /api/assets/{id}/original, /thumbnail and /video. Owner only —
-// another user's asset is 404, like a missing one. Files are streamed from disk by the HTTP layer (FileBody);
-// responses carry only a type from our sniffed allowlist, `X-Content-Type-Options: nosniff` and
+// Served bytes (DESIGN.md section 3): GET /api/assets/{id}/original, /thumbnail and /video, to whoever
+// AccessService lets see the asset (its owner, a partner, an album member); anyone else gets 404, like for a
+// missing one. Bandwidth counts to the asset's owner, whoever downloads. Files are streamed from disk by the HTTP layer
+// (FileBody); responses carry only a type from our sniffed allowlist, `X-Content-Type-Options: nosniff` and
 // `Content-Security-Policy: sandbox`, so a file that is also valid HTML can never run as a page of ours.
 #include <string>
 #include <vector>
 
+#include "access/access_service.hpp"
 #include "obscura/kernel/route.hpp"
 #include "obscura/storage/asset_records.hpp"
 
@@ -24,6 +26,7 @@ struct DownloadDeps {
     storage::Storage& storage;
     BandwidthMeter& bandwidth;
     std::string dataDir;
+    AccessService access{storage};
 };
 
 std::vector<Route> downloadRoutes(DownloadDeps& deps);

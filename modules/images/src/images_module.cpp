@@ -1,5 +1,6 @@
 #include "obscura/images/images_module.hpp"
 
+#include "access/access_service.hpp"
 #include "albums/album_routes.hpp"
 #include "albums/album_service.hpp"
 #include "asset_bytes.hpp"
@@ -12,8 +13,8 @@
 #include "assets/stored_asset_source.hpp"
 #include "library/images_usage.hpp"
 #include "library/trash_purger.hpp"
+#include "obscura/auth/auth_module.hpp"
 #include "obscura/auth/events.hpp"
-#include "obscura/auth/password_guard.hpp"
 #include "obscura/auth/user_deletion.hpp"
 #include "obscura/kernel/bus.hpp"
 #include "obscura/kernel/config.hpp"
@@ -45,14 +46,18 @@ private:
 
 struct ImagesModule::Impl {
     Impl(const Config& config, ModuleContext& ctx)
-        : assets(ctx.storage(), ctx.bus(), ctx.jobs()),
+        : access(ctx.storage()),
+          assets(ctx.storage(), ctx.bus(), ctx.jobs()),
           albums(ctx.storage(), ctx.clock()),
           purger(assets, static_cast<int>(config.getInt("images.trashDays")), ctx.clock()),
           derivatives(ctx.storage(), ctx.dataDir()),
           bytes(config, ctx),
           source(ctx.storage(), ctx.dataDir(), derivatives, bytes.bandwidth()),
-          listingCache(static_cast<std::size_t>(config.getInt("images.listingCacheBytes"))) {}
+          listingCache(static_cast<std::size_t>(config.getInt("images.listingCacheBytes"))),
+          // Share links guard their passwords with auth's hasher and sign-in throttle.
+          shareLinks(ctx.storage(), ctx.get<auth::AuthModule>().passwordGuard(), ctx.clock()) {}
 
+    AccessService access;  // who may do what to an asset: every route naming one asks it
     AssetService assets;
     AlbumService albums;
     TrashPurger purger;
@@ -61,8 +66,7 @@ struct ImagesModule::Impl {
     StoredAssetSource source;
     ListingCache listingCache;
     Bus::Subscription userDeleted;
-    std::shared_ptr<auth::PasswordGuard> guard;    // kept alive as long as the share-link routes use it
-    std::unique_ptr<ShareLinkService> shareLinks;  // made at onAllLoaded, once auth's PasswordGuard is known
+    ShareLinkService shareLinks;
 };
 
 ImagesModule::ImagesModule(const Config& config, ModuleContext& ctx)
@@ -88,17 +92,12 @@ Status ImagesModule::onAllLoaded() {
     std::vector<std::vector<Route>> groups = {listingRoutes(listings),
                                               searchRoutes(listings),
                                               timelineRoutes(storage),
-                                              assetRoutes(impl_->assets),
+                                              assetRoutes(impl_->assets, impl_->access),
                                               trashRoutes(listings, impl_->assets),
                                               albumRoutes(impl_->albums),
                                               albumAssetRoutes(impl_->albums)};
-    // Share links guard their passwords with auth's hasher and sign-in throttle (registered by auth).
-    auto guard = ctx_.services().find<auth::PasswordGuard>();
-    if (!guard) return internalError("images: the auth module's PasswordGuard is not registered");
-    impl_->guard = guard;
-    impl_->shareLinks = std::make_unique<ShareLinkService>(storage, *guard, ctx_.clock());
-    groups.push_back(shareLinkRoutes(*impl_->shareLinks));
-    groups.push_back(sharedRoutes(*impl_->shareLinks, impl_->bytes.downloads()));
+    groups.push_back(shareLinkRoutes(impl_->shareLinks));
+    groups.push_back(sharedRoutes(impl_->shareLinks, impl_->bytes.downloads()));
     for (auto& group : groups)
         for (auto& route : group) OBSCURA_TRY_STATUS(router.add(std::move(route)));
 

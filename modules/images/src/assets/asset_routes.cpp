@@ -1,11 +1,12 @@
-// GET|PATCH|DELETE /api/assets/{id}. Another owner's asset, like a missing one, is 404 on every method, and
-// that is decided before the body is looked at (DESIGN.md's precedence: 404 before 400/422).
+// GET|PATCH|DELETE /api/assets/{id}. An asset the caller cannot see, like a missing one, is 404 on every
+// method; one they see through sharing but do not own is 403 on PATCH and DELETE; both are decided before the
+// body is looked at (DESIGN.md's precedence: 404, then 403, then 400/422).
 #include "assets/asset_routes.hpp"
 
+#include "access/access_service.hpp"
 #include "assets/asset_json.hpp"
 #include "assets/asset_service.hpp"
 #include "assets/asset_text.hpp"
-#include "obscura/base/ids.hpp"
 #include "obscura/base/rfc3339.hpp"
 #include "obscura/kernel/json_body.hpp"
 
@@ -17,13 +18,13 @@ constexpr std::uint64_t kPatchBodyLimit = 64 * 1024;
 
 Error assetNotFound() { return notFound("asset not found"); }
 
-// The asset named by the path, or 404. Ids that are not UUIDs cannot name an asset.
-Expected<storage::AssetRecord> ownedAsset(AssetService& assets, const Request& req) {
-    const std::string id(req.param("id"));
-    if (!isUuid(id)) return assetNotFound();
-    OBSCURA_TRY(found, assets.find(req.principal->userId, id));
-    if (!found) return assetNotFound();
-    return std::move(*found);
+// The asset named by the path when the caller may see it and do `action` to it. DESIGN.md's precedence: not
+// visible is 404 (like a missing id; ids that are not UUIDs name nothing), visible but not the caller's to
+// change is 403, and both are decided before the body or the query is looked at.
+Expected<storage::AssetRecord> allowedAsset(AccessService& access, const Request& req, AssetAction action) {
+    OBSCURA_TRY(grant, access.visibleAsset(req.principal->userId, std::string(req.param("id"))));
+    OBSCURA_TRY_STATUS(AccessService::allow(grant, action));
+    return std::move(grant.asset);
 }
 
 // The PATCH body as an update (JsonBody's rules: 400 for a body that cannot be read as this shape, null
@@ -56,26 +57,26 @@ Expected<storage::AssetUpdate> parsePatch(const Request& req) {
     return update;
 }
 
-Route getRoute(AssetService& assets) {
+Route getRoute(AccessService& access) {
     return Route{.method = Method::Get,
                  .pattern = "/api/assets/{id}",
                  .module = "images",
-                 .summary = "One of the caller's assets",
-                 .handler = [&assets](Request& req) -> Expected<Response> {
-                     OBSCURA_TRY(asset, ownedAsset(assets, req));
+                 .summary = "One asset the caller may see (their own, a partner's, an album's)",
+                 .handler = [&access](Request& req) -> Expected<Response> {
+                     OBSCURA_TRY(asset, allowedAsset(access, req, AssetAction::View));
                      return Response::json(200, assetObjectJson(asset));
                  }};
 }
 
-Route patchRoute(AssetService& assets) {
+Route patchRoute(AssetService& assets, AccessService& access) {
     return Route{.method = Method::Patch,
                  .pattern = "/api/assets/{id}",
                  .module = "images",
                  .summary = "Change title, description, tags, isFavorite, isArchived or takenAt; answers the asset",
                  .body = BodyKind::Buffered,
                  .maxBodyBytes = kPatchBodyLimit,
-                 .handler = [&assets](Request& req) -> Expected<Response> {
-                     OBSCURA_TRY(asset, ownedAsset(assets, req));
+                 .handler = [&assets, &access](Request& req) -> Expected<Response> {
+                     OBSCURA_TRY(asset, allowedAsset(access, req, AssetAction::Change));
                      OBSCURA_TRY(update, parsePatch(req));
                      OBSCURA_TRY(updated, assets.update(asset.ownerId, asset.id, std::move(update)));
                      if (!updated) return assetNotFound();  // deleted meanwhile
@@ -83,22 +84,19 @@ Route patchRoute(AssetService& assets) {
                  }};
 }
 
-Route deleteRoute(AssetService& assets) {
+Route deleteRoute(AssetService& assets, AccessService& access) {
     return Route{.method = Method::Delete,
                  .pattern = "/api/assets/{id}",
                  .module = "images",
                  .summary = "Move the asset to the trash; ?permanent=true deletes it and its files for good",
-                 .handler = [&assets](Request& req) -> Expected<Response> {
+                 .handler = [&assets, &access](Request& req) -> Expected<Response> {
+                     OBSCURA_TRY(asset, allowedAsset(access, req, AssetAction::Trash));  // 404, 403 outrank 400
                      const auto permanentParam = req.queryParam("permanent");
-                     const std::string id(req.param("id"));
-                     if (!isUuid(id)) return assetNotFound();
-                     if (permanentParam && *permanentParam != "true" && *permanentParam != "false") {
-                         OBSCURA_TRY(asset, ownedAsset(assets, req));  // 404 outranks 400
+                     if (permanentParam && *permanentParam != "true" && *permanentParam != "false")
                          return badRequest("permanent must be true or false");
-                     }
                      const bool permanent = permanentParam && *permanentParam == "true";
-                     OBSCURA_TRY(done, permanent ? assets.deletePermanently(req.principal->userId, id)
-                                                 : assets.trash(req.principal->userId, id));
+                     OBSCURA_TRY(done, permanent ? assets.deletePermanently(asset.ownerId, asset.id)
+                                                 : assets.trash(asset.ownerId, asset.id));
                      if (!done) return assetNotFound();
                      return Response::noContent();
                  }};
@@ -106,8 +104,8 @@ Route deleteRoute(AssetService& assets) {
 
 }  // namespace
 
-std::vector<Route> assetRoutes(AssetService& assets) {
-    return {getRoute(assets), patchRoute(assets), deleteRoute(assets)};
+std::vector<Route> assetRoutes(AssetService& assets, AccessService& access) {
+    return {getRoute(access), patchRoute(assets, access), deleteRoute(assets, access)};
 }
 
 }  // namespace obscura::images

@@ -17,6 +17,7 @@ class Storage;
 
 namespace obscura::images {
 
+class AccessService;
 class AssetService;
 class ListingCache;
 
@@ -29,7 +30,7 @@ struct Listings {
 std::vector<Route> listingRoutes(Listings listings);
 std::vector<Route> searchRoutes(Listings listings);
 std::vector<Route> timelineRoutes(storage::Storage& storage);
-std::vector<Route> assetRoutes(AssetService& assets);
+std::vector<Route> assetRoutes(AssetService& assets, AccessService& access);
 std::vector<Route> trashRoutes(Listings listings, AssetService& assets);
 
 // One page in the listing shape {items, nextCursor}; shared by the asset, search and trash listings. Served

@@ -2,6 +2,7 @@
 #include <memory>
 #include <string_view>
 
+#include "obscura/auth/password_guard.hpp"
 #include "obscura/auth/quota.hpp"
 #include "obscura/auth/user_contacts.hpp"
 #include "obscura/kernel/module.hpp"
@@ -22,6 +23,8 @@ public:
     Quota& quota();
     // E-mail addresses and names, for notifications (ctx.get<AuthModule>().contacts()).
     UserContacts& contacts();
+    // Password checks with auth's hasher and sign-in throttle, for share links' passwords.
+    PasswordGuard& passwordGuard();
 
 private:
     struct Impl;
