@@ -134,7 +134,7 @@ export async function groupsPage(user: User): Promise<void> {
     h(
       'div',
       { class: 'page-head' },
-      pageLink('/sharing', { class: 'icon-button', 'aria-label': 'Sharing', title: 'Sharing' }, icon('back')),
+      pageLink('/sharing', { class: 'icon-button', 'aria-label': 'Back to Sharing', title: 'Back to Sharing' }, icon('back')),
       h('h1', {}, 'Groups'),
       h('div', { class: 'spacer' }),
       h('button', { type: 'button', class: 'primary', onclick: () => newGroupDialog(user, () => void load()) }, icon('plus'), 'New group'),
