@@ -74,9 +74,10 @@ try {
       const r = await alice.request.post(base + '/api/admin/users', { ...origin, data: { username: who, password: PASSWORD[who], displayName: NAME[who] } });
       check(r.status() === 201, `create ${who}: ${r.status()} ${await r.text()}`);
     }
-    for (const who of ['alice', 'bob', 'carol']) ids[who] = (await (await people[who].request.get(base + '/api/users/me')).json()).id;
     await signIn(bob, 'bob');
     await signIn(carol, 'carol');
+    for (const who of ['alice', 'bob', 'carol']) ids[who] = (await (await people[who].request.get(base + '/api/users/me')).json()).id;
+    check(ids.alice && ids.bob && ids.carol, `ids: ${JSON.stringify(ids)}`);
     await alice.getByRole('heading', { name: 'No photos yet' }).waitFor();
     await alice.setInputFiles('#upload-input', [eiffel, square]);
     await alice.locator('.upload-panel[data-done="true"]').waitFor({ timeout: 60_000 });
