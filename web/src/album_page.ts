@@ -7,6 +7,7 @@ import { membersDialog } from './album_members';
 import { editAlbumDialog, shareDialog } from './album_dialogs';
 import { openDialog } from './dialog';
 import { h, icon, toast } from './dom';
+import { LiveEvents } from './events';
 import { libraryGrid } from './library';
 import { faces, nameOf, personAvatar, remember } from './people';
 import { errorText } from './selection';
@@ -133,8 +134,13 @@ export async function albumPage(user: User, id: string): Promise<void> {
 
   // Uploads straight into the album (owner and editors): the button and files dropped anywhere on the page.
   let refreshTimer = 0;
+  let left = false;
   const uploader = new Uploader((asset: Asset) => {
     lib.grid.upsert(asset);
+    // The thumbnail may be made before this tile existed (its event then found nothing to update): look again.
+    if (asset.derivatives.thumbnail === 'pending')
+      for (const ms of [3000, 10000])
+        window.setTimeout(() => get<Asset>(`/api/assets/${asset.id}`).then((a) => !left && a.derivatives.thumbnail !== 'pending' && lib.grid.assets.some((x) => x.id === a.id) && lib.grid.upsert(a), () => undefined), ms);
     window.clearTimeout(refreshTimer);
     refreshTimer = window.setTimeout(() => void refresh().catch(() => undefined), 800);
   }, album.id);
@@ -195,7 +201,20 @@ export async function albumPage(user: User, id: string): Promise<void> {
   );
   cleanup();
   root.append(shell(user, main), uploader.panel);
+  // My uploads' thumbnails are announced on my event stream: the placeholder tile takes the picture then.
+  const live = new LiveEvents({
+    derivativeCreated: (e) => {
+      if (!lib.grid.assets.some((a) => a.id === e.assetId)) return;
+      get<Asset>(`/api/assets/${encodeURIComponent(e.assetId)}`).then((a) => lib.grid.upsert(a), () => undefined);
+    },
+    derivativeFailed: () => undefined,
+    jobProgressed: () => undefined,
+    connected: () => undefined,
+  });
+  if (canAdd) live.start();
   onLeave(() => {
+    left = true;
+    live.stop();
     lib.grid.destroy();
     window.clearTimeout(refreshTimer);
   });

@@ -114,7 +114,8 @@ export async function albumsPage(user: User): Promise<void> {
   albums.forEach((a) => remember(a.owner, ...(a.albumUsers ?? []).map((m) => m.user)));
   const mine = albums.filter((a) => roleOf(a, user) === 'owner');
   const withMe = albums.filter((a) => roleOf(a, user) !== 'owner');
-  if (!mine.length) grid.appendChild(h('li', { class: 'empty' }, icon('album'), h('h2', {}, 'No albums yet'), h('p', {}, 'Select photos on the timeline and choose “Add to album”.')));
+  if (!mine.length && withMe.length) grid.appendChild(h('li', { class: 'muted' }, 'No albums of your own yet: select photos on the timeline and choose “Add to album”.'));
+  else if (!mine.length) grid.appendChild(h('li', { class: 'empty' }, icon('album'), h('h2', {}, 'No albums yet'), h('p', {}, 'Select photos on the timeline and choose “Add to album”.')));
   mine.forEach((a) => grid.appendChild(albumCard(a, user)));
   withMe.forEach((a) => sharedGrid.appendChild(albumCard(a, user)));
   sharedTitle.hidden = sharedGrid.hidden = !withMe.length;
