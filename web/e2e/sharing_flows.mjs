@@ -4,36 +4,13 @@
 // Alice changes Bob's role and takes Carol out of the group, and Carol's very next page and request are refused;
 // Alice shares her library with Bob, who puts her in his timeline and sees her photos marked as hers.
 // Usage (CTest runs it as web_sharing_e2e): node sharing_flows.mjs <obscura binary> <artifact dir>.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { check, finishRun, makeFixtures, startServer, Steps, watch as watchPage } from './harness.mjs';
+import { check, fileTransfer, finishRun, noProblemsStep, runCrashed, startRun, watch as watchPage } from './harness.mjs';
 
-const [binary, artifacts] = process.argv.slice(2);
-if (!binary || !artifacts) {
-  console.error('usage: node sharing_flows.mjs <obscura binary> <artifact dir>');
-  process.exit(2);
-}
-const CHROMIUM = process.env.OBSCURA_CHROMIUM || '/usr/bin/chromium';
-if (!existsSync(CHROMIUM)) {
-  console.log(`SKIP: no chromium at ${CHROMIUM}`);
-  process.exit(77);
-}
-mkdirSync(artifacts, { recursive: true });
-const work = mkdtempSync(join(tmpdir(), 'obscura-sharing-e2e-'));
-const { photoFiles } = makeFixtures(join(work, 'fixtures'));
-const [eiffel, tower, square] = photoFiles;
-const server = await startServer(binary, join(work, 'data'));
-const base = server.base;
-
-const steps = new Steps();
+const { work, fixtures, server, base, chromiumPath, steps, shot } = await startRun('sharing_flows.mjs', 'obscura-sharing-e2e-');
+const [eiffel, tower, square] = fixtures.photoFiles;
 const step = (name, fn) => steps.step(name, fn);
 let browser;
-async function shot(page, name) {
-  await page.waitForTimeout(250); // fades and toasts settle
-  await page.screenshot({ path: join(artifacts, `${name}.png`) });
-}
 const alerts = [];
 const problems = [];
 const origin = { headers: { Origin: base } };
@@ -42,7 +19,7 @@ const NAME = { alice: 'Alice Archer', bob: 'Bob Builder', carol: 'Carol Cook' };
 const ALBUM = 'Summer 2024';
 
 try {
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
   // One browser context (cookie jar) per person.
   const people = {};
   for (const who of ['alice', 'bob', 'carol']) {
@@ -148,13 +125,7 @@ try {
     await tile(bob, 'eiffel.jpg').waitFor();
     check(await bob.getByRole('button', { name: 'Upload' }).isVisible(), 'an editor has no upload');
     for (const name of ['Members', 'Edit', 'Delete', 'Share']) check((await bob.getByRole('button', { name, exact: true }).count()) === 0, `an editor sees ${name}`);
-    const data = readFileSync(tower).toString('base64');
-    const dt = await bob.evaluateHandle((b64) => {
-      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([bytes], 'tower.jpg', { type: 'image/jpeg' }));
-      return transfer;
-    }, data);
+    const dt = await fileTransfer(bob, tower, 'tower.jpg');
     await bob.dispatchEvent('.grid', 'dragenter', { dataTransfer: dt });
     await bob.locator('.drop-overlay').waitFor();
     await bob.dispatchEvent('.grid', 'drop', { dataTransfer: dt });
@@ -276,12 +247,8 @@ try {
     check(patch.status() === 403, `Bob changing Alice's photo: ${patch.status()}`);
   });
 
-  await step('no script error, CSP violation or alert anywhere', async () => {
-    check(problems.length === 0, problems.join('\n'));
-    check(alerts.length === 0, `alerts: ${alerts.join(', ')}`);
-  });
+  await noProblemsStep(steps, problems, alerts);
 } catch (e) {
-  console.log(`not ok - the test itself failed\n  ${String(e && e.stack ? e.stack : e)}`);
-  steps.failed++;
+  runCrashed(steps, e);
 }
 await finishRun({ browser, server, work, steps });
