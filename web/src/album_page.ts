@@ -100,6 +100,7 @@ export async function albumPage(user: User, id: string): Promise<void> {
     archivedLeaves: false,
     me: user.id,
     ownerActions: owner,
+    download: owner || album.allowDownload !== false,
     empty: () =>
       h('div', { class: 'empty' }, icon('album'), h('h2', {}, 'This album is empty'), h('p', {}, canAdd ? 'Drop photos here, or use “Upload” or “Add photos”.' : 'Nothing has been added yet.')),
     extra: (selection) => [

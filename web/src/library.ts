@@ -11,6 +11,7 @@ export interface LibraryOptions extends Omit<GridOptions, 'onOpen' | 'selection'
   favoritesOnly?: boolean; // unfavouriting takes assets out of this view
   extra?: (selection: Selection, grid: () => AssetGrid) => HTMLElement[];
   ownerActions?: boolean; // false: the selection offers only download and `extra` (a shared album's members)
+  download?: boolean; // false: no download either (an album whose owner forbids it)
 }
 
 export interface Library {
@@ -34,6 +35,7 @@ export function libraryGrid(options: LibraryOptions): Library {
     archivedLeaves: options.archivedLeaves ?? true,
     extra: options.extra?.(selection, () => grid),
     ownerActions: options.ownerActions,
+    download: options.download,
   });
   const onKey = (e: KeyboardEvent) => {
     if (e.key === 'Escape' && selection.size && !document.querySelector('dialog[open], .pswp')) selection.clear();

@@ -44,10 +44,13 @@ export function faces(people: UserSummary[], max = 4, size = 24): HTMLElement {
 }
 
 let everyone: Promise<UserSummary[] | null> | null = null;
+let askedAt = 0;
 
 // Every user the server lets a signed-in user choose from (GET /api/users, Immich's shape); null when the
-// server does not list users. Asked once per page load.
+// server does not list users. Kept for 30 s: the pickers of one visit share it, an account made since shows.
 export function listUsers(): Promise<UserSummary[] | null> {
+  if (Date.now() - askedAt > 30_000) everyone = null;
+  if (!everyone) askedAt = Date.now();
   everyone ??= get<UserSummary[]>('/api/users')
     .then((users) => {
       remember(...users);

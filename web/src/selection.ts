@@ -72,6 +72,7 @@ export interface SelectionActions {
   archivedLeaves: boolean; // archiving takes assets out of this view
   extra?: HTMLElement[]; // page-specific buttons (remove from album)
   ownerActions?: boolean; // false in a shared album I do not own: only download and the page's own buttons
+  download?: boolean; // false where the album's owner forbids downloads
 }
 
 // Every selected asset through `fn`, a few at a time; returns the ones that succeeded.
@@ -132,7 +133,7 @@ export function selectionBar(selection: Selection, actions: SelectionActions): H
     count,
     h('div', { class: 'spacer' }),
     ...(owner ? [button('Add to album', 'album', () => actions.addToAlbum(ids())), button('Share', 'share', () => actions.share(ids())), favourite, archive] : []),
-    button('Download', 'download', () =>
+    actions.download !== false && button('Download', 'download', () =>
       void downloadOriginals(selected().map((a) => ({ url: `/api/assets/${a.id}/original`, name: a.originalFileName }))),
     ),
     ...(actions.extra ?? []),
