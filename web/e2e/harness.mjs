@@ -1,7 +1,8 @@
 // The browser test's scaffolding: real fixtures made by ffmpeg and exiftool, the real server on a free port,
 // and a small TAP-like step runner whose closing line CTest logs ("N passed, N failed, N skipped").
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 // Three photos with EXIF (camera, lens, exposure, date, GPS), a 3 s MP4 with sound, and a file the server
@@ -61,6 +62,31 @@ export async function startServer(binary, dataDir) {
   };
 }
 
+// The common start of a browser test run as `node <script> <obscura binary> <artifact dir>`: exits 2 on bad
+// arguments and 77 (CTest's skip) without chromium; makes the fixtures and starts the server on a temp dir.
+// `shot(page, name)` saves a screenshot into the artifact dir once fades and toasts have settled.
+export async function startRun(script, tmpPrefix) {
+  const [binary, artifacts] = process.argv.slice(2);
+  if (!binary || !artifacts) {
+    console.error(`usage: node ${script} <obscura binary> <artifact dir>`);
+    process.exit(2);
+  }
+  const chromiumPath = process.env.OBSCURA_CHROMIUM || '/usr/bin/chromium';
+  if (!existsSync(chromiumPath)) {
+    console.log(`SKIP: no chromium at ${chromiumPath}`);
+    process.exit(77);
+  }
+  mkdirSync(artifacts, { recursive: true });
+  const work = mkdtempSync(join(tmpdir(), tmpPrefix));
+  const fixtures = makeFixtures(join(work, 'fixtures'));
+  const server = await startServer(binary, join(work, 'data'));
+  const shot = async (page, name) => {
+    await page.waitForTimeout(250);
+    await page.screenshot({ path: join(artifacts, `${name}.png`) });
+  };
+  return { work, fixtures, server, base: server.base, chromiumPath, steps: new Steps(), shot };
+}
+
 export class Steps {
   passed = 0;
   failed = 0;
@@ -87,6 +113,34 @@ export class Steps {
   summary() {
     console.log(`${this.passed} passed, ${this.failed} failed, ${this.skipped} skipped`);
   }
+}
+
+// The last step of a run: no CSP report, script error or alert on any page. And a run that threw outside its
+// steps counts as one failure.
+export function noProblemsStep(steps, problems, alerts) {
+  return steps.step('no script error, CSP violation or alert anywhere', async () => {
+    check(problems.length === 0, problems.join('\n'));
+    check(alerts.length === 0, `alerts: ${alerts.join(', ')}`);
+  });
+}
+
+export function runCrashed(steps, e) {
+  console.log(`not ok - the test itself failed\n  ${String(e && e.stack ? e.stack : e)}`);
+  steps.failed++;
+}
+
+// A DataTransfer holding one file from disk, for dispatching dragenter/drop at a page as a real drop would.
+export async function fileTransfer(page, path, name, type = 'image/jpeg') {
+  const data = readFileSync(path).toString('base64');
+  return page.evaluateHandle(
+    ([b64, fileName, mime]) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([bytes], fileName, { type: mime }));
+      return transfer;
+    },
+    [data, name, type],
+  );
 }
 
 export function check(cond, message) {

@@ -1,35 +1,14 @@
 // Browser test of the web UI: Debian's chromium, driven by playwright-core, against the real obscura binary
 // on a temp data dir and a free port. Usage (CTest runs it): node ui_flows.mjs <obscura binary> <artifact dir>
 // Screenshots of each main screen go to the artifact dir.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { check, finishRun, makeFixtures, startServer, Steps, watch as watchPage } from './harness.mjs';
+import { check, fileTransfer, finishRun, startRun, watch as watchPage } from './harness.mjs';
 
-const [binary, artifacts] = process.argv.slice(2);
-if (!binary || !artifacts) {
-  console.error('usage: node ui_flows.mjs <obscura binary> <artifact dir>');
-  process.exit(2);
-}
-const CHROMIUM = process.env.OBSCURA_CHROMIUM || '/usr/bin/chromium';
-if (!existsSync(CHROMIUM)) {
-  console.log(`SKIP: no chromium at ${CHROMIUM}`);
-  process.exit(77);
-}
-mkdirSync(artifacts, { recursive: true });
-const work = mkdtempSync(join(tmpdir(), 'obscura-web-e2e-'));
-const { photos, photoFiles, video, notMedia } = makeFixtures(join(work, 'fixtures'));
-const server = await startServer(binary, join(work, 'data'));
-const base = server.base;
-
-const steps = new Steps();
+const { work, fixtures, server, base, chromiumPath, steps, shot } = await startRun('ui_flows.mjs', 'obscura-web-e2e-');
+const { photos, photoFiles, video, notMedia } = fixtures;
 const step = (name, fn) => steps.step(name, fn);
 const skip = (name, why) => steps.skip(name, why);
 let browser;
-async function shot(page, name) {
-  await page.screenshot({ path: join(artifacts, `${name}.png`) });
-}
 async function finish() {
   await finishRun({ browser, server, work, steps });
 }
@@ -39,7 +18,7 @@ const watch = (page) => watchPage(page, alerts, problems);
 
 const PASSWORD = 'correct horse battery';
 try {
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
   const page = await context.newPage();
   watch(page);
@@ -116,13 +95,7 @@ try {
   });
 
   await step('drag and drop anywhere uploads too (a dropped duplicate is reported as such)', async () => {
-    const data = readFileSync(photoFiles[1]).toString('base64');
-    const dt = await page.evaluateHandle((b64) => {
-      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([bytes], 'tower.jpg', { type: 'image/jpeg' }));
-      return transfer;
-    }, data);
+    const dt = await fileTransfer(page, photoFiles[1], 'tower.jpg');
     await page.dispatchEvent('.grid', 'dragenter', { dataTransfer: dt });
     await page.locator('.drop-overlay').waitFor();
     await shot(page, '04b-drop-overlay');

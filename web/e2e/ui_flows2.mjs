@@ -4,35 +4,14 @@
 // created, signed in, disabled; a non-admin sees no admin page and gets 403; failed jobs). Usage (CTest runs
 // it): node ui_flows2.mjs <obscura binary> <artifact dir>. Screenshots of each new screen go to the artifact dir.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { check, finishRun, makeFixtures, startServer, Steps, watch as watchPage } from './harness.mjs';
+import { check, finishRun, noProblemsStep, runCrashed, startRun, watch as watchPage } from './harness.mjs';
 
-const [binary, artifacts] = process.argv.slice(2);
-if (!binary || !artifacts) {
-  console.error('usage: node ui_flows2.mjs <obscura binary> <artifact dir>');
-  process.exit(2);
-}
-const CHROMIUM = process.env.OBSCURA_CHROMIUM || '/usr/bin/chromium';
-if (!existsSync(CHROMIUM)) {
-  console.log(`SKIP: no chromium at ${CHROMIUM}`);
-  process.exit(77);
-}
-mkdirSync(artifacts, { recursive: true });
-const work = mkdtempSync(join(tmpdir(), 'obscura-web2-e2e-'));
-const { photoFiles, video } = makeFixtures(join(work, 'fixtures'));
-const server = await startServer(binary, join(work, 'data'));
-const base = server.base;
-
-const steps = new Steps();
+const { work, fixtures, server, base, chromiumPath, steps, shot } = await startRun('ui_flows2.mjs', 'obscura-web2-e2e-');
+const { photoFiles, video } = fixtures;
 const step = (name, fn) => steps.step(name, fn);
 let browser;
-async function shot(page, name) {
-  await page.waitForTimeout(250); // fades and toasts settle
-  await page.screenshot({ path: join(artifacts, `${name}.png`) });
-}
 async function finish() {
   await finishRun({ browser, server, work, steps });
 }
@@ -51,7 +30,7 @@ const PASSWORD = 'correct horse battery';
 const NEW_PASSWORD = 'staple battery horse';
 const BOB_PASSWORD = 'bobs own secret 42';
 try {
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', acceptDownloads: true });
   const page = await context.newPage();
   watch(page);
@@ -472,12 +451,8 @@ try {
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
-  await step('no script error, CSP violation or alert anywhere', async () => {
-    check(problems.length === 0, problems.join('\n'));
-    check(alerts.length === 0, `alerts: ${alerts.join(', ')}`);
-  });
+  await noProblemsStep(steps, problems, alerts);
 } catch (e) {
-  console.log(`not ok - the test itself failed\n  ${String(e && e.stack ? e.stack : e)}`);
-  steps.failed++;
+  runCrashed(steps, e);
 }
 await finish();

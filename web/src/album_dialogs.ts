@@ -38,7 +38,9 @@ export function addToAlbumDialog(ids: string[], done: () => void): void {
       toast(already ? `${added} added, ${already} already there` : `${added} added`);
     },
   });
-  get<Album[]>('/api/albums')
+  // Albums I may add to: mine, and the shared ones I edit (a viewer's would refuse).
+  Promise.all([get<Album[]>('/api/albums'), get<Album[]>('/api/albums?shared=true').catch(() => [] as Album[])])
+    .then(([own, shared]) => [...own, ...shared.filter((s) => s.myRole === 'editor')])
     .then((albums) => albums.forEach((a) => list.appendChild(radio(a.id, `${a.albumName} (${a.assetCount})`))))
     .catch(() => undefined);
   name.focus();

@@ -54,5 +54,6 @@ export async function call<T>(path: string, options: CallOptions = {}): Promise<
 
 export const get = <T>(path: string) => call<T>(path);
 export const post = <T>(path: string, body: unknown = {}) => call<T>(path, { method: 'POST', body });
+export const put = <T>(path: string, body: unknown) => call<T>(path, { method: 'PUT', body });
 export const patch = <T>(path: string, body: unknown) => call<T>(path, { method: 'PATCH', body });
 export const del = (path: string) => call<void>(path, { method: 'DELETE' });

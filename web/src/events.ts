@@ -23,6 +23,20 @@ export interface EventHandlers {
   derivativeFailed: (e: DerivativeEvent) => void;
   jobProgressed: (e: JobEvent) => void;
   connected: (live: boolean) => void;
+  notice?: (text: string) => void; // someone shared an album or their library with me
+}
+
+// album.shared {albumName, ownerName, role} / partner.added {sharedByUsername, sharedByDisplayName} as a sentence.
+interface SharingEvent {
+  albumName?: string;
+  ownerName?: string;
+  role?: string;
+  sharedByUsername?: string;
+  sharedByDisplayName?: string;
+}
+
+function who(e: SharingEvent): string {
+  return e.ownerName || e.sharedByDisplayName || e.sharedByUsername || 'Someone';
 }
 
 export class LiveEvents {
@@ -63,6 +77,11 @@ export class LiveEvents {
     source.addEventListener('derivative.created', parse(this.handlers.derivativeCreated));
     source.addEventListener('derivative.failed', parse(this.handlers.derivativeFailed));
     source.addEventListener('job.progressed', parse(this.handlers.jobProgressed));
+    const notice = this.handlers.notice;
+    if (notice) {
+      source.addEventListener('album.shared', parse<SharingEvent>((e) => notice(`${who(e)} shared ${e.albumName ? `the album “${e.albumName}”` : 'an album'} with you${e.role ? ` (${e.role})` : ''}`)));
+      source.addEventListener('partner.added', parse<SharingEvent>((e) => notice(`${who(e)} shares their library with you (see Sharing)`)));
+    }
     source.addEventListener('error', () => {
       // EventSource retries by itself after a dropped connection; an HTTP error (401 when the access cookie
       // expired, 404 on a server without events) closes it for good: reopen with backoff, after a cheap

@@ -2,6 +2,7 @@
 // are in the DOM (so 10,000 assets scroll like 100); the rest exist only as numbers in the layout.
 import { get } from './api';
 import { h, icon } from './dom';
+import { nameOf, personAvatar, personById } from './people';
 import { dayOf, firstVisible, layout, monthOf, type Box, type Layout } from './layout';
 import type { Selection } from './selection';
 import type { Asset, AssetPage } from './types';
@@ -15,6 +16,8 @@ export interface GridOptions {
   empty: () => HTMLElement;
   selection?: Selection; // tiles get a check; a click toggles once anything is selected
   fetchPage?: (url: string) => Promise<AssetPage>; // instead of a GET of the source (shared links)
+  me?: string; // the signed-in user: tiles of anyone else's assets (a partner's, an album-mate's) show whose
+  selectable?: (asset: Asset) => boolean; // default: every tile
 }
 
 const PAGE = 200;
@@ -199,7 +202,7 @@ export class AssetGrid {
             class: 'day-check',
             'aria-label': `Select ${box.label}`,
             title: 'Select this day',
-            onclick: () => sel.toggleAll(this.assets.filter((a) => dayOf(a) === day).map((a) => a.id)),
+            onclick: () => sel.toggleAll(this.assets.filter((a) => dayOf(a) === day && this.canSelect(a)).map((a) => a.id)),
           }, icon('check')),
         );
       }
@@ -209,8 +212,13 @@ export class AssetGrid {
     return el;
   }
 
+  private canSelect(asset: Asset): boolean {
+    return !this.options.selectable || this.options.selectable(asset);
+  }
+
   private tile(asset: Asset): HTMLElement {
     const name = asset.title || asset.originalFileName;
+    const selectable = this.canSelect(asset);
     const tile = h('a', {
       class: 'tile',
       href: `/photos/${encodeURIComponent(asset.id)}`,
@@ -219,7 +227,7 @@ export class AssetGrid {
       onclick: (e: Event) => {
         e.preventDefault();
         const sel = this.options.selection;
-        if (sel && (sel.size > 0 || (e as MouseEvent).shiftKey)) sel.toggle(asset.id, this.assets, (e as MouseEvent).shiftKey);
+        if (sel && selectable && (sel.size > 0 || (e as MouseEvent).shiftKey)) sel.toggle(asset.id, this.assets, (e as MouseEvent).shiftKey);
         else this.options.onOpen(this.assets.findIndex((a) => a.id === asset.id));
       },
     });
@@ -227,7 +235,7 @@ export class AssetGrid {
     // focused on its own).
     tile.addEventListener('keydown', (e) => {
       const sel = this.options.selection;
-      if (!sel || e.key !== ' ') return;
+      if (!sel || !selectable || e.key !== ' ') return;
       e.preventDefault();
       sel.toggle(asset.id, this.assets, e.shiftKey);
     });
@@ -245,8 +253,15 @@ export class AssetGrid {
       tile.appendChild(h('span', { class: 'badge' }, icon('play'), formatDuration(asset.durationSeconds)));
     }
     if (asset.isFavorite) tile.appendChild(h('span', { class: 'fav' }, icon('heart', 'Favourite')));
+    const me = this.options.me;
+    if (me && asset.ownerId && asset.ownerId !== me) {
+      // Someone else's: their face in the corner (the tile's own label stays the photo's name).
+      const owner = personById(asset.ownerId);
+      tile.dataset.owner = owner?.username ?? asset.ownerId;
+      tile.appendChild(h('span', { class: 'owner-badge', title: owner ? `From ${nameOf(owner)}` : 'Shared with you' }, personAvatar(owner, 22)));
+    }
     const sel = this.options.selection;
-    if (sel) {
+    if (sel && selectable) {
       const on = sel.has(asset.id);
       tile.classList.toggle('selected', on);
       tile.appendChild(

@@ -2,6 +2,8 @@
 // favourite, download, trash and — for a video — conversion to MP3. Everything shown is set as text.
 import { ApiError, del, get, patch, post } from './api';
 import { clear, formatBytes, h, icon, toast } from './dom';
+import { nameOf, personAvatar, personById } from './people';
+import { currentUser } from './session';
 import type { Asset, Job } from './types';
 
 export interface PanelActions {
@@ -93,10 +95,16 @@ export class InfoPanel {
     document.documentElement.classList.remove('info-open');
   }
 
+  private showShared(asset: Asset): void {
+    this.element.append(...sharedDetails(asset, () => this.toggle()));
+  }
+
   show(asset: Asset): void {
     this.asset = asset;
     if (this.element.hidden) return;
     clear(this.element);
+    const me = currentUser();
+    if (asset.ownerId && me && asset.ownerId !== me.id) return this.showShared(asset);
     const title = h('input', { name: 'title', value: asset.title, maxlength: 500, 'aria-label': 'Title', placeholder: 'Add a title' });
     const description = h('textarea', { name: 'description', rows: 3, 'aria-label': 'Description', placeholder: 'Add a description' });
     description.value = asset.description;
@@ -163,6 +171,20 @@ export class InfoPanel {
       infoList(asset),
     );
   }
+}
+
+// Someone else's photo (a partner's, an album-mate's): what it is and whose, and its download; title,
+// favourite, tags and trash stay the owner's.
+function sharedDetails(asset: Asset, close: () => void): HTMLElement[] {
+  const owner = personById(asset.ownerId!);
+  return [
+    h('header', {}, h('h2', {}, 'Details'), h('button', { type: 'button', class: 'icon-button', 'aria-label': 'Close details', onclick: close }, icon('close'))),
+    h('p', { class: 'owner-line' }, personAvatar(owner, 28), owner ? `${nameOf(owner)}’s photo` : 'Shared with you'),
+    h('div', { class: 'chips' }, h('a', { class: 'chip', href: `/api/assets/${asset.id}/original`, download: asset.originalFileName }, icon('download'), 'Download original')),
+    asset.title ? h('p', { class: 'shared-title' }, asset.title) : null,
+    asset.description ? h('p', { class: 'muted' }, asset.description) : null,
+    infoList(asset),
+  ].filter((x): x is HTMLElement => !!x);
 }
 
 // Jobs being watched, by id: progress arrives over SSE (job.progressed) or, failing that, by polling.

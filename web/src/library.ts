@@ -10,6 +10,8 @@ export interface LibraryOptions extends Omit<GridOptions, 'onOpen' | 'selection'
   archivedLeaves?: boolean; // archiving takes assets out of this view (true everywhere but the archive)
   favoritesOnly?: boolean; // unfavouriting takes assets out of this view
   extra?: (selection: Selection, grid: () => AssetGrid) => HTMLElement[];
+  ownerActions?: boolean; // false: the selection offers only download and `extra` (a shared album's members)
+  download?: boolean; // false: no download either (an album whose owner forbids it)
 }
 
 export interface Library {
@@ -32,6 +34,8 @@ export function libraryGrid(options: LibraryOptions): Library {
     removed: (ids) => grid.remove(ids),
     archivedLeaves: options.archivedLeaves ?? true,
     extra: options.extra?.(selection, () => grid),
+    ownerActions: options.ownerActions,
+    download: options.download,
   });
   const onKey = (e: KeyboardEvent) => {
     if (e.key === 'Escape' && selection.size && !document.querySelector('dialog[open], .pswp')) selection.clear();

@@ -3,7 +3,8 @@
 import './styles.css';
 import { accountPage } from './account_view';
 import { adminJobsPage, adminUsersPage } from './admin_view';
-import { albumPage, albumsPage } from './albums_view';
+import { albumPage } from './album_page';
+import { albumsPage } from './albums_view';
 import { ApiError, get, post } from './api';
 import { renderAuth } from './auth_view';
 import { clear, h, icon, toast } from './dom';
@@ -13,19 +14,26 @@ import { jobProgressed } from './info_panel';
 import { libraryGrid } from './library';
 import { scrubber } from './scrubber';
 import { archivePage, favoritesPage, searchPage, tagsPage } from './search_view';
+import { groupsPage } from './groups_view';
+import { remember } from './people';
 import { currentUser, onSessionChange, resumeSession } from './session';
 import { sharedPage } from './shared_view';
+import { sharingPage } from './sharing_view';
 import { cleanup, onLeave, root, setRouter, shell } from './shell';
-import type { Asset, TimelineBucket } from './types';
+import type { Asset, Partner, TimelineBucket } from './types';
 import type { User } from './types';
 import { installDropZone, Uploader } from './upload';
 import { openViewer } from './viewer';
 
 async function timelinePage(user: User): Promise<void> {
   let buckets: TimelineBucket[] = [];
+  // Partners who share with me and whom I put in my timeline come with it, each photo marked with its owner
+  // (and not selectable: the bar's actions are for my own).
   const { grid, bar } = libraryGrid({
-    source: (cursor) => `/api/assets?order=desc${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    source: (cursor) => `/api/assets?order=desc&withPartners=true${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
     headers: true,
+    me: user.id,
+    selectable: (a) => !a.ownerId || a.ownerId === user.id,
     expectedTotal: () => buckets.reduce((s, b) => s + b.count, 0),
     empty: () =>
       h('div', { class: 'empty' }, icon('photo'), h('h2', {}, 'No photos yet'), h('p', {}, 'Drop photos and videos anywhere on this page, or use Upload.')),
@@ -36,7 +44,7 @@ async function timelinePage(user: User): Promise<void> {
     window.clearTimeout(bucketsTimer);
     bucketsTimer = window.setTimeout(async () => {
       try {
-        buckets = (await get<{ buckets: TimelineBucket[] }>('/api/timeline')).buckets;
+        buckets = (await get<{ buckets: TimelineBucket[] }>('/api/timeline?withPartners=true')).buckets;
         refreshScrubber();
       } catch {
         /* keep the old marks */
@@ -94,6 +102,7 @@ async function timelinePage(user: User): Promise<void> {
     derivativeCreated: (e) => void refreshAsset(e.assetId),
     derivativeFailed: (e) => void refreshAsset(e.assetId),
     jobProgressed: (e) => jobProgressed(e.jobId, e.state, e.progress),
+    notice: (text) => toast(text, 'info', 10000),
     connected: (up) => (live = up),
   });
   events.start();
@@ -126,7 +135,12 @@ async function timelinePage(user: User): Promise<void> {
   grid.onLayout = () => grid.assets.forEach(watchPending);
 
   try {
-    buckets = (await get<{ buckets: TimelineBucket[] }>('/api/timeline')).buckets;
+    const [b, partners] = await Promise.all([
+      get<{ buckets: TimelineBucket[] }>('/api/timeline?withPartners=true'),
+      get<Partner[]>('/api/partners?direction=shared-with').catch(() => [] as Partner[]),
+    ]);
+    buckets = b.buckets;
+    remember(...partners); // their names and faces on their tiles
   } catch {
     buckets = [];
   }
@@ -203,6 +217,8 @@ async function route(): Promise<void> {
   }
   if (path === '/trash') return trashPage(user);
   if (path === '/albums') return albumsPage(user);
+  if (path === '/sharing') return sharingPage(user);
+  if (path === '/sharing/groups') return groupsPage(user);
   const album = /^\/albums\/([^/]+)$/.exec(path);
   if (album) return albumPage(user, decodeURIComponent(album[1]));
   if (path === '/search') return searchPage(user);

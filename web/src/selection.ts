@@ -71,6 +71,8 @@ export interface SelectionActions {
   removed: (ids: string[]) => void; // trashed (or archived out of a view that hides archived ones)
   archivedLeaves: boolean; // archiving takes assets out of this view
   extra?: HTMLElement[]; // page-specific buttons (remove from album)
+  ownerActions?: boolean; // false in a shared album I do not own: only download and the page's own buttons
+  download?: boolean; // false where the album's owner forbids downloads
 }
 
 // Every selected asset through `fn`, a few at a time; returns the ones that succeeded.
@@ -118,6 +120,7 @@ export function selectionBar(selection: Selection, actions: SelectionActions): H
     selection.clear();
     toast(failed ? `${updated.length} ${done}, ${failed} failed` : `${updated.length} ${done}`, failed ? 'error' : 'info');
   };
+  const owner = actions.ownerActions ?? true;
   const allFavourite = () => selected().every((a) => a.isFavorite);
   const favourite = button('Favourite', 'heart', () => void setFlag('isFavorite', !allFavourite(), allFavourite() ? 'unfavourited' : 'favourited'));
   const archive = button(actions.archivedLeaves ? 'Archive' : 'Unarchive', 'archive', () =>
@@ -129,15 +132,12 @@ export function selectionBar(selection: Selection, actions: SelectionActions): H
     h('button', { type: 'button', class: 'icon-button', 'aria-label': 'Clear selection', title: 'Clear selection (Esc)', onclick: () => selection.clear() }, icon('close')),
     count,
     h('div', { class: 'spacer' }),
-    button('Add to album', 'album', () => actions.addToAlbum(ids())),
-    button('Share', 'share', () => actions.share(ids())),
-    favourite,
-    archive,
-    button('Download', 'download', () =>
+    ...(owner ? [button('Add to album', 'album', () => actions.addToAlbum(ids())), button('Share', 'share', () => actions.share(ids())), favourite, archive] : []),
+    actions.download !== false && button('Download', 'download', () =>
       void downloadOriginals(selected().map((a) => ({ url: `/api/assets/${a.id}/original`, name: a.originalFileName }))),
     ),
     ...(actions.extra ?? []),
-    button('Trash', 'trash', async () => {
+    owner && button('Trash', 'trash', async () => {
       const { done, failed } = await forEachSelected(ids(), async (id) => {
         await call<void>(`/api/assets/${id}`, { method: 'DELETE' });
         return id;

@@ -30,7 +30,7 @@ export function navigate(path: string): void {
 }
 
 // A link that navigates without a reload.
-export function pageLink(path: string, attrs: Record<string, string>, ...children: (Node | string)[]): HTMLAnchorElement {
+export function pageLink(path: string, attrs: Record<string, string>, ...children: (Node | string | null)[]): HTMLAnchorElement {
   return h(
     'a',
     {
@@ -112,6 +112,7 @@ export function shell(user: User, main: HTMLElement, actions: HTMLElement[] = []
         { class: 'main-nav', 'aria-label': 'Pages' },
         navLink('/', 'Photos', 'photo'),
         navLink('/albums', 'Albums', 'album'),
+        navLink('/sharing', 'Sharing', 'share'),
         navLink('/favorites', 'Favourites', 'heart'),
         navLink('/archive', 'Archive', 'archive'),
         navLink('/tags', 'Tags', 'tag'),

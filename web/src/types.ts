@@ -23,8 +23,38 @@ export interface Usage {
   quotaBytes?: number | null;
 }
 
+// Another user as sharing shows them (DESIGN.md section 7).
+export interface UserSummary {
+  id: string;
+  username: string;
+  displayName: string;
+  avatarUrl?: string | null;
+}
+
+export type AlbumRole = 'viewer' | 'editor';
+
+export interface Partner extends UserSummary {
+  inTimeline: boolean;
+}
+
+export interface Group {
+  id: string;
+  name: string;
+  ownerId?: string;
+  members?: UserSummary[];
+  myRole?: 'owner' | 'member';
+}
+
 export interface Album {
   id: string;
+  ownerId?: string;
+  owner?: UserSummary;
+  albumUsers?: { user: UserSummary; role: AlbumRole }[];
+  albumGroups?: { group: Group; role: AlbumRole }[];
+  parentId?: string | null;
+  shared?: boolean;
+  myRole?: 'owner' | AlbumRole;
+  allowDownload?: boolean;
   albumName: string;
   description: string;
   assetCount: number;
@@ -71,6 +101,7 @@ export type DerivativeState = 'pending' | 'ready' | 'failed';
 
 export interface Asset {
   id: string;
+  ownerId?: string; // someone else's when shared by a partner or through an album
   type: 'image' | 'video';
   originalFileName: string;
   mimeType: string;

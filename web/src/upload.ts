@@ -28,7 +28,11 @@ export class Uploader {
   private items: Item[] = [];
   private active = 0;
 
-  constructor(private onUploaded: (asset: Asset, duplicate: boolean) => void) {
+  // `albumId`: every file also joins that album (an album I own or edit); without it, just my library.
+  constructor(
+    private onUploaded: (asset: Asset, duplicate: boolean) => void,
+    private albumId?: string,
+  ) {
     this.summary = h('span', { class: 'upload-summary' });
     this.totalBar = h('progress', { class: 'upload-total', max: 1, value: 0, 'aria-label': 'Total upload progress' });
     this.list = h('ul', { class: 'upload-list' });
@@ -97,6 +101,7 @@ export class Uploader {
     form.append('deviceId', 'obscura-web');
     form.append('fileCreatedAt', modified);
     form.append('fileModifiedAt', modified);
+    if (this.albumId) form.append('albumId', this.albumId);
     form.append('assetData', item.file, item.file.name);
     const xhr = new XMLHttpRequest();
     const result = await new Promise<{ status: number; body: string }>((resolve) => {

@@ -1,4 +1,4 @@
-// /api/users/me: the caller's own account.
+// /api/users/me: the caller's own account; /api/users: the people a signed-in user may share with.
 #include <nlohmann/json.hpp>
 
 #include "account_service.hpp"
@@ -79,6 +79,26 @@ std::vector<Route> profileRoutes(RouteContext& ctx) {
                                    user.quotaBytes ? nlohmann::json(*user.quotaBytes) : nlohmann::json(nullptr);
                                return jsonResponse(200, body);
                            }});
+    routes.push_back(
+        Route{.method = Method::Get,
+              .pattern = "/api/users",
+              .module = "auth",
+              .summary = "Every active account as {id, username, displayName, avatarUrl}, by username (Immich; the "
+                         "sharing pickers)",
+              .handler = [&ctx](Request&) -> Expected<Response> {
+                  // A family server has tens of accounts: read them all in pages of the admin listing's largest size.
+                  constexpr int kPage = 500;
+                  nlohmann::json body = nlohmann::json::array();
+                  std::string after;
+                  for (;;) {
+                      OBSCURA_TRY(users, ctx.accounts.list(kPage, after));
+                      for (const auto& u : users)
+                          if (!u.disabled) body.push_back(userSummaryJson(u, &ctx.services));
+                      if (users.size() < static_cast<std::size_t>(kPage)) break;
+                      after = users.back().usernameKey;
+                  }
+                  return jsonResponse(200, body);
+              }});
     return routes;
 }
 

@@ -7,12 +7,27 @@
 
 namespace obscura::auth {
 
-nlohmann::json userJson(const storage::UserRecord& user, const ServiceRegistry* services) {
-    nlohmann::json avatar = nullptr;
+namespace {
+
+nlohmann::json avatarUrlOf(const storage::UserRecord& user, const ServiceRegistry* services) {
     if (services != nullptr) {
         if (auto locator = services->find<AvatarLocator>())
-            if (auto url = locator->avatarUrl(user.id)) avatar = *url;
+            if (auto url = locator->avatarUrl(user.id)) return *url;
     }
+    return nullptr;
+}
+
+}  // namespace
+
+nlohmann::json userSummaryJson(const storage::UserRecord& user, const ServiceRegistry* services) {
+    return {{"id", user.id},
+            {"username", user.username},
+            {"displayName", user.displayName},
+            {"avatarUrl", avatarUrlOf(user, services)}};
+}
+
+nlohmann::json userJson(const storage::UserRecord& user, const ServiceRegistry* services) {
+    const nlohmann::json avatar = avatarUrlOf(user, services);
     return {
         {"id", user.id},
         {"username", user.username},

@@ -36,6 +36,7 @@ const std::vector<RoutePolicy>& accessPolicies() {
         {"POST", "/api/auth/refresh", Access::Public, {}, {}, "{}"},
         {"POST", "/api/auth/logout", Access::Public, {}, {}, "{}"},
         {"GET", "/api/users/me", Access::Self, kOk},
+        {"GET", "/api/users", Access::Self, kOk},
         {"PATCH", "/api/users/me", Access::Self, kOk, {}, "{}"},
         {"DELETE", "/api/users/me", Access::Session, kBadBody, {}, "{}"},
         {"PUT", "/api/users/me/password", Access::Session, kBadBody, {}, "{}"},
@@ -100,6 +101,8 @@ const std::vector<RoutePolicy>& accessPolicies() {
         {"GET", "/admin/jobs", Access::Public, {}},
         {"GET", "/archive", Access::Public, {}},
         {"GET", "/tags", Access::Public, {}},
+        {"GET", "/sharing", Access::Public, {}},
+        {"GET", "/sharing/groups", Access::Public, {}},
         {"GET", "/assets/{file}", Access::Public, {}},
         {"GET", "/favicon.svg", Access::Public, {}},
         // Albums (Immich).

@@ -81,6 +81,37 @@ TEST_SUITE("auth.profile") {
         CHECK(http.get("/api/users/me").status == 401);
     }
 
+    TEST_CASE("every signed-in user lists the active accounts as summaries, without e-mail or flags") {
+        AppFixture fx(fastAuth());
+        HttpClient http(fx.port());
+        registerUser(http, "alice");
+        auto alice = login(http, "alice");
+        std::string carolId;
+        for (const char* name : {"bob", "carol"}) {
+            auto created = sendJson(http, "POST", "/api/admin/users",
+                                    {{"username", name}, {"password", kPassword}, {"email", "x@example.org"}},
+                                    bearer(alice.access));
+            REQUIRE(created.status == 201);
+            carolId = bodyOf(created)["id"];
+        }
+        auto bob = login(http, "bob");
+        REQUIRE(
+            sendJson(http, "PATCH", "/api/admin/users/" + carolId, {{"disabled", true}}, bearer(alice.access)).status ==
+            200);
+        auto listed = http.get("/api/users", bearer(bob.access));
+        REQUIRE(listed.status == 200);
+        auto body = bodyOf(listed);
+        REQUIRE(body.is_array());
+        std::vector<std::string> names;
+        for (const auto& u : body) {
+            names.push_back(u["username"]);
+            CHECK(u.size() == 4);  // id, username, displayName, avatarUrl: nothing private
+            CHECK(u.contains("avatarUrl"));
+        }
+        CHECK(names == std::vector<std::string>{"alice", "bob"});  // carol is disabled
+        CHECK(http.get("/api/users").status == 401);
+    }
+
     TEST_CASE("a password change needs the current password, and wrong guesses count toward throttling") {
         AppFixture fx(fastAuth({{"auth.loginFailuresPerUsername", "2"}, {"auth.loginFailuresPerIp", "100"}}));
         HttpClient http(fx.port());

@@ -41,7 +41,8 @@ struct WebFixture {
 TEST_SUITE("app.web_routes") {
     TEST_CASE("the UI's pages answer index.html uncached under a strict CSP") {
         WebFixture fx;
-        for (const char* page : {"/", "/trash", "/photos/3f0c6f4e", "/s/some-key", "/albums/x", "/admin/users"}) {
+        for (const char* page : {"/", "/trash", "/photos/3f0c6f4e", "/s/some-key", "/albums/x", "/admin/users",
+                                 "/sharing", "/sharing/groups"}) {
             INFO(page);
             auto r = fx.get(page);
             REQUIRE(r.ok());
