@@ -15,6 +15,13 @@ const Outcomes kNotReady = {{404, "not_ready"}};
 const Outcomes kBadBody = {{400}, {422}};
 const Outcomes kNotAPicture = {{415, "unsupported_media_type"}};
 
+// An Owner route's row with what sharing gives on it (Share::Private when not wrapped).
+RoutePolicy sharing(Share share, RoutePolicy policy, Outcomes contributed = {}) {
+    policy.share = share;
+    policy.contributed = std::move(contributed);
+    return policy;
+}
+
 }  // namespace
 
 const std::vector<RoutePolicy>& accessPolicies() {
@@ -70,12 +77,13 @@ const std::vector<RoutePolicy>& accessPolicies() {
         {"GET", "/api/trash", Access::Self, kOk},
         {"POST", "/api/trash/restore", Access::Self, kOk, {}, R"({"ids":["{asset}"]})"},
         {"POST", "/api/trash/empty", Access::Self, kOk},
-        {"GET", "/api/assets/{id}", Access::Owner, kOk},
-        {"PATCH", "/api/assets/{id}", Access::Owner, kOk, {}, R"({"title":"matrix"})"},
-        {"DELETE", "/api/assets/{id}", Access::Owner, kNoContent},
-        {"GET", "/api/assets/{id}/original", Access::Owner, kOk},
-        {"GET", "/api/assets/{id}/thumbnail", Access::Owner, kNotReady},
-        {"GET", "/api/assets/{id}/video", Access::Owner, kNotReady},
+        // One asset: whoever sees it through sharing may look and download; changing it stays the owner's.
+        sharing(Share::AssetRead, {"GET", "/api/assets/{id}", Access::Owner, kOk}),
+        sharing(Share::AssetWrite, {"PATCH", "/api/assets/{id}", Access::Owner, kOk, {}, R"({"title":"matrix"})"}),
+        sharing(Share::AssetWrite, {"DELETE", "/api/assets/{id}", Access::Owner, kNoContent}),
+        sharing(Share::AssetRead, {"GET", "/api/assets/{id}/original", Access::Owner, kOk}),
+        sharing(Share::AssetRead, {"GET", "/api/assets/{id}/thumbnail", Access::Owner, kNotReady}),
+        sharing(Share::AssetRead, {"GET", "/api/assets/{id}/video", Access::Owner, kNotReady}),
         // Media: conversions ({format} is mp3 in the matrix), jobs (a random id: nobody's), avatars, events.
         {"POST", "/api/assets/{id}/conversions", Access::Owner, kBadBody, {}, "{}"},
         {"GET", "/api/assets/{id}/conversions/{format}", Access::Owner, kNotReady},
@@ -108,11 +116,20 @@ const std::vector<RoutePolicy>& accessPolicies() {
         // Albums (Immich).
         {"GET", "/api/albums", Access::Self, kOk},
         {"POST", "/api/albums", Access::Self, {{201}}, {}, R"({"albumName":"matrix","assetIds":["{asset}"]})"},
-        {"GET", "/api/albums/{id}", Access::Owner, kOk},
-        {"PATCH", "/api/albums/{id}", Access::Owner, kOk, {}, R"({"albumName":"renamed"})"},
-        {"DELETE", "/api/albums/{id}", Access::Owner, kNoContent},
-        {"PUT", "/api/albums/{id}/assets", Access::Owner, kOk, {}, R"({"ids":["{asset}"]})"},
-        {"DELETE", "/api/albums/{id}/assets", Access::Owner, kOk, {}, R"({"ids":["{asset}"]})"},
+        // One album: members see it; editors add and remove their own assets (A's asset in the body: a per-id
+        // refusal inside a 200, nothing changes); only the owner renames, deletes, shares and changes roles.
+        sharing(Share::AlbumRead, {"GET", "/api/albums/{id}", Access::Owner, kOk}),
+        sharing(Share::AlbumManage,
+                {"PATCH", "/api/albums/{id}", Access::Owner, kOk, {}, R"({"albumName":"renamed"})"}),
+        sharing(Share::AlbumManage, {"DELETE", "/api/albums/{id}", Access::Owner, kNoContent}),
+        sharing(Share::AlbumContribute,
+                {"PUT", "/api/albums/{id}/assets", Access::Owner, kOk, {}, R"({"ids":["{asset}"]})"}),
+        sharing(Share::AlbumContribute,
+                {"DELETE", "/api/albums/{id}/assets", Access::Owner, kOk, {}, R"({"ids":["{asset}"]})"}),
+        sharing(Share::AlbumManage, {"PUT", "/api/albums/{id}/users", Access::Owner, kBadBody, {}, "{}"}),
+        sharing(Share::AlbumManage, {"PUT", "/api/albums/{id}/groups", Access::Owner, kBadBody, {}, "{}"}),
+        sharing(Share::AlbumManage, {"PATCH", "/api/albums/{id}/user/{userId}", Access::Owner, kBadBody, {}, "{}"}),
+        sharing(Share::AlbumLeave, {"DELETE", "/api/albums/{id}/user/{userId}", Access::Owner, kNoContent}),
         // Partners (Immich). {id} is a random id here: no such user or partnership, so 404 for everyone signed in
         // (the partner caller kinds: tests/integration/images/partner_access_test.cpp until the matrix has them).
         // The listing without ?direction= proves the caller got past authentication by reaching the parameter check.
@@ -120,13 +137,6 @@ const std::vector<RoutePolicy>& accessPolicies() {
         {"POST", "/api/partners/{id}", Access::Self, kNotFound},
         {"PUT", "/api/partners/{id}", Access::Self, kNotFound, {}, R"({"inTimeline":true})"},
         {"DELETE", "/api/partners/{id}", Access::Self, kNotFound},
-        // Album members and groups (DESIGN.md section 7). {userId} is a random id: nobody's membership. The rows
-        // use the owner-or-404 kind for now; the member callers (editor, viewer, group member) come with the
-        // matrix's next callers.
-        {"PUT", "/api/albums/{id}/users", Access::Owner, kBadBody, {}, "{}"},
-        {"PATCH", "/api/albums/{id}/user/{userId}", Access::Owner, kBadBody, {}, "{}"},
-        {"DELETE", "/api/albums/{id}/user/{userId}", Access::Owner, kNotFound},
-        {"PUT", "/api/albums/{id}/groups", Access::Owner, kBadBody, {}, "{}"},
         // Groups: the caller's own collection; {id} is a random id here, nobody's group.
         {"GET", "/api/groups", Access::Self, kOk},
         {"POST", "/api/groups", Access::Self, {{201}}, {}, R"({"name":"matrix"})"},
