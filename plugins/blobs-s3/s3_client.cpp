@@ -176,7 +176,7 @@ Expected<S3Response> S3Client::attempt(void* handle, const S3Request& req, const
     curl_slist* headers = nullptr;
     // 7.88 signs this header's value as the payload hash but never adds it; S3 requires it.
     headers = curl_slist_append(headers, "x-amz-content-sha256: UNSIGNED-PAYLOAD");
-    headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip before every PUT
+    // No "Expect:" here to drop 100-continue: 7.88 would sign that empty header, which is never sent.
     for (const auto& h : req.headers) headers = curl_slist_append(headers, h.c_str());
 
     if (req.method == "HEAD") {
@@ -208,6 +208,10 @@ Expected<S3Response> S3Client::attempt(void* handle, const S3Request& req, const
         if (t.overflow) {
             retryable = false;
             return internalError("S3 answer to " + req.method + " is larger than expected");
+        }
+        if (rc == CURLE_ABORTED_BY_CALLBACK || rc == CURLE_READ_ERROR) {
+            retryable = false;  // our side: the file being uploaded shrank or could not be read
+            return internalError("blob put: " + req.bodyFile + " could not be read to its end");
         }
         retryable = transient(rc);
         return unavailable("cannot reach " + settings_.endpoint + ": " + curl_easy_strerror(rc)).retryAfter(5);
