@@ -25,6 +25,22 @@ function(obscura_add_storage_plugin name)
     install(TARGETS ${target} LIBRARY DESTINATION lib/obscura/plugins)
 endfunction()
 
+# obscura_add_blob_plugin(NAME SOURCES ... [LIBS ...]): obscura_blobs_<name>.so, dlopen'd at run time, the same
+# shape as a storage plugin (only the C entry point exported, no Asio/Beast, no kernel).
+function(obscura_add_blob_plugin name)
+    cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+    set(target obscura_blobs_${name})
+    add_library(${target} MODULE ${ARG_SOURCES})
+    set_target_properties(${target} PROPERTIES
+        PREFIX ""
+        CXX_VISIBILITY_PRESET hidden
+        VISIBILITY_INLINES_HIDDEN ON
+        LIBRARY_OUTPUT_DIRECTORY ${OBSCURA_PLUGIN_OUTPUT_DIR})
+    target_link_libraries(${target} PRIVATE obscura_blobs_api ${ARG_LIBS})
+    target_link_options(${target} PRIVATE -Wl,--no-undefined)
+    install(TARGETS ${target} LIBRARY DESTINATION lib/obscura/plugins)
+endfunction()
+
 # obscura_add_test(NAME SOURCES ... LABEL unit|integration|conformance|e2e [LIBS ...]): a doctest binary under CTest.
 function(obscura_add_test name)
     cmake_parse_arguments(ARG "" "LABEL;TIMEOUT" "SOURCES;LIBS" ${ARGN})

@@ -98,6 +98,9 @@ std::vector<ConfigKey> buildSchema() {
         str("database.url", "", "Database URL for server databases (mysql://user@host:3306/db); unused by sqlite."),
         secret("database.password", "Database password, kept out of the URL so a Kubernetes Secret can supply it."),
         integer("database.poolSize", 8, 1, 256, "Database connections kept open."),
+        // blobs
+        str("blobs.plugin", "local", "Blob store plugin name: loads obscura_blobs_<name>.so; local = the data dir."),
+        str("blobs.pluginDir", "", "Directory of blob plugins; empty = beside the executable."),
         // log
         oneOf("log.level", "info", {"trace", "debug", "info", "warn", "error"}, "Least severe level logged."),
         oneOf("log.format", "json", {"json", "text"}, "Log line format: one JSON object per line, or plain text."),
