@@ -159,6 +159,7 @@ Status S3BlobStore::remove(std::string_view key) {
 
 Status S3BlobStore::removePrefix(std::string_view prefix) {
     if (auto v = blobs::validatePrefix(prefix); !v) return v;
+    if (prefix.empty()) return invalid("blob removePrefix: refusing to remove every object at once");
     // Pages are listed again from the start each round: deleting while paging after a key is just as right, but
     // restarting keeps no state and the listing shrinks as it goes.
     while (true) {
