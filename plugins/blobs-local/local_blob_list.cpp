@@ -79,8 +79,10 @@ Status walkFolder(const std::string& dir, const std::string& keyPrefix, Walk& wa
             walk.page.next = walk.page.entries.back().key;
             return {};
         }
-        walk.page.entries.push_back(BlobEntry{key, static_cast<std::uint64_t>(child.st.st_size),
-                                              static_cast<std::int64_t>(child.st.st_mtim.tv_sec)});
+        // Written or renamed into place: an upload's file keeps the time it was written, the rename is its arrival.
+        walk.page.entries.push_back(
+            BlobEntry{key, static_cast<std::uint64_t>(child.st.st_size),
+                      static_cast<std::int64_t>(std::max(child.st.st_mtim.tv_sec, child.st.st_ctim.tv_sec))});
     }
     return {};
 }

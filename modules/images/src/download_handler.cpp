@@ -51,7 +51,8 @@ Expected<Response> serveOriginalOf(DownloadDeps& deps, const Request& req, const
     const Error missing(ErrorCode::NotFound, "the original file of this asset is missing", "file_missing");
     if (asset.fileMissing) return missing;
     const MediaType* type = mediaTypeByMime(asset.mimeType);
-    return FileResponse{.path = deps.dataDir + "/" + asset.storagePath,
+    return FileResponse{.store = &deps.blobs,
+                        .key = asset.storagePath,
                         .contentType = type ? std::string(type->mimeType) : "application/octet-stream",
                         .cacheControl = kOriginalCache,
                         .etag = "\"" + asset.checksum + "\"",
@@ -115,7 +116,8 @@ Expected<Response> serveDerivative(DownloadDeps& deps, const Request& req, const
         return Error(ErrorCode::NotFound, "the " + what + " of this asset could not be made", "not_ready");
     const Error notReady(ErrorCode::NotFound, "the " + what + " of this asset is not ready yet", "not_ready");
     if (state.state != kDerivativeReady) return notReady;
-    return FileResponse{.path = deps.dataDir + "/" + derivedPath(asset.ownerId, asset.id, kind),
+    return FileResponse{.store = &deps.blobs,
+                        .key = derivedPath(asset.ownerId, asset.id, kind),
                         .contentType = std::string(derivedMimeType(kind)),
                         .cacheControl = kDerivativeCache,
                         .etag = "\"" + asset.id + "-" + what + "-" + std::to_string(state.version) + "\"",

@@ -1,9 +1,10 @@
 #pragma once
 // Served bytes (DESIGN.md section 3): GET /api/assets/{id}/original, /thumbnail and /video, to whoever
 // AccessService lets see the asset (its owner, a partner, an album member); anyone else gets 404, like for a
-// missing one. Bandwidth counts to the asset's owner, whoever downloads. Files are streamed from disk by the HTTP layer
-// (FileBody); responses carry only a type from our sniffed allowlist, `X-Content-Type-Options: nosniff` and
-// `Content-Security-Policy: sandbox`, so a file that is also valid HTML can never run as a page of ours.
+// missing one. Bandwidth counts to the asset's owner, whoever downloads. Bytes come from the blob store (FileResponse
+// with a store and key: the local store's files by FileBody, any other streamed from its reader); responses carry only
+// a type from our sniffed allowlist, `X-Content-Type-Options: nosniff` and `Content-Security-Policy: sandbox`, so a
+// file that is also valid HTML can never run as a page of ours.
 #include <string>
 #include <vector>
 
@@ -13,6 +14,9 @@
 
 namespace obscura::storage {
 class Storage;
+}
+namespace obscura::blobs {
+class BlobStore;
 }
 
 namespace obscura::images {
@@ -25,7 +29,7 @@ class BandwidthMeter;
 struct DownloadDeps {
     storage::Storage& storage;
     BandwidthMeter& bandwidth;
-    std::string dataDir;
+    blobs::BlobStore& blobs;
     AccessService access{storage};
 };
 

@@ -1,8 +1,9 @@
 #pragma once
 // The handler of images' per-upload job (images::kDerivativesJob): thumbnail and preview for every asset, and
-// the browser-playable MP4 for videos. Idempotent: outputs are written beside their target and renamed into
-// place (atomic_file.hpp), so a rerun after a crash replaces rather than duplicates, and a dead attempt leaves
-// only dot-files that the next attempt clears.
+// the browser-playable MP4 for videos. The original is read through the blob store (its own file with the local
+// store, else a temp copy), outputs are written to private temp files and put into the store under
+// derived/<owner>/<asset>/<kind>.<ext>: a put is atomic, so a rerun after a crash replaces rather than duplicates,
+// and a dead attempt leaves only temp files, which tmp/'s own clean-up removes.
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,7 +14,10 @@
 
 namespace obscura {
 class Bus;
+namespace blobs {
+class BlobStore;
 }
+}  // namespace obscura
 namespace obscura::images {
 class AssetSource;
 struct SourceAsset;
@@ -24,14 +28,13 @@ namespace obscura::media {
 struct MediaTools {
     images::AssetSource& assets;
     Bus& bus;
+    blobs::BlobStore& blobs;
+    std::string tmpDir;  // <dataDir>/tmp: originals copied from a remote store, outputs before their put
     VipsEngine vips;
     std::optional<FfmpegRunner> ffmpeg;  // nullopt when ffmpeg is not installed: videos fail with a reason
 };
 
 Expected<std::string> runDerivativesJob(MediaTools& tools, JobContext& job);
-
-// Removes the dot-files a killed attempt left in an asset's derivatives folder ("." + name + ".tmp-…").
-void clearDeadAttempts(const std::string& derivedDir);
 
 // The derivative.created / derivative.failed events (kind: thumbnail, preview, video or a conversion format). The
 // state of tracked kinds is recorded on the asset before (AssetSource::recordDerivatives), never by these.
@@ -39,8 +42,8 @@ void announceCreated(MediaTools& tools, const images::SourceAsset& asset, const 
 void announceFailed(MediaTools& tools, const images::SourceAsset& asset, const std::vector<std::string>& kinds,
                     const std::string& reason);
 
-// False when the asset was deleted while a job worked on it; its derivatives folder is then removed, so what the
-// job just wrote is no stray. True when it is there, or unknown (a database hiccup: fsck reports strays).
+// False when the asset was deleted while a job worked on it; its derivatives are then removed from the store, so
+// what the job just wrote is no stray. True when it is there, or unknown (a database hiccup: fsck reports strays).
 bool stillThere(MediaTools& tools, const images::SourceAsset& asset);
 
 // Publishes job.progressed for a job (state as stored, progress 0..1).

@@ -51,10 +51,14 @@ int workerCount(const Config& config) {
 
 struct MediaModule::Impl {
     Impl(const Config& config, ModuleContext& ctx)
-        : tools{ctx.get<images::ImagesModule>().assetSource(), ctx.bus(), VipsEngine(engineOptions(config)),
+        : tools{ctx.get<images::ImagesModule>().assetSource(),
+                ctx.bus(),
+                ctx.blobs(),
+                ctx.dataDir() + "/tmp",
+                VipsEngine(engineOptions(config)),
                 findFfmpeg()},
-          routeDeps{tools.assets, ctx.jobs(), ctx.storage()},
-          avatarDeps{tools.assets, tools.vips, ctx.dataDir() + "/tmp"},
+          routeDeps{tools.assets, ctx.jobs(), ctx.storage(), ctx.blobs()},
+          avatarDeps{tools.assets, tools.vips, ctx.blobs(), ctx.dataDir() + "/tmp"},
           workers(workerCount(config)),
           mailer(SmtpSettings::fromConfig(config)),
           contacts(ctx.get<auth::AuthModule>().contacts()),

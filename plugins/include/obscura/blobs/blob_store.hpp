@@ -65,7 +65,7 @@ struct PutOptions {
 struct BlobEntry {
     std::string key;
     std::uint64_t size = 0;
-    std::int64_t modifiedAt = 0;  // seconds since the epoch
+    std::int64_t modifiedAt = 0;  // seconds since the epoch: when it was last written (local: written or renamed in)
 };
 
 // One page of list(). Keys come in ascending byte order. `next` is empty when the listing is complete;
