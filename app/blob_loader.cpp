@@ -123,7 +123,11 @@ Expected<std::unique_ptr<blobs::BlobStore>> openBlobStore(const LoadedBlobs& plu
 
 Expected<std::unique_ptr<blobs::BlobStore>> openConfiguredBlobStore(const Config& config, const std::string& dataDir,
                                                                     Metrics* metrics) {
-    const std::string name = config.getString("blobs.plugin");
+    return openNamedBlobStore(config, config.getString("blobs.plugin"), dataDir, metrics);
+}
+
+Expected<std::unique_ptr<blobs::BlobStore>> openNamedBlobStore(const Config& config, const std::string& name,
+                                                               const std::string& dataDir, Metrics* metrics) {
     OBSCURA_TRY(plugin, loadBlobPlugin(name, config.getString("blobs.pluginDir")));
     blobs::BlobStoreOptions options;
     options.dataDir = dataDir;

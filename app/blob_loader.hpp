@@ -35,5 +35,8 @@ Expected<std::unique_ptr<blobs::BlobStore>> openBlobStore(const LoadedBlobs& plu
 class Metrics;
 Expected<std::unique_ptr<blobs::BlobStore>> openConfiguredBlobStore(const Config& config, const std::string& dataDir,
                                                                     Metrics* metrics);
+// The store of plugin `name` with its blobs.<name>.* settings, whatever blobs.plugin says (migrate-blobs).
+Expected<std::unique_ptr<blobs::BlobStore>> openNamedBlobStore(const Config& config, const std::string& name,
+                                                               const std::string& dataDir, Metrics* metrics);
 
 }  // namespace obscura

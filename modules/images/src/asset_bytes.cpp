@@ -44,7 +44,11 @@ struct AssetBytes::Impl {
                  static_cast<std::uint64_t>(config.getInt("images.maxUploadBytes"))},
           bandwidth(ctx.storage(), ctx.clock()),
           download{ctx.storage(), bandwidth, ctx.blobs()},
-          census(ctx.storage(), ctx.blobs()) {}
+          census(ctx.storage(), ctx.blobs()) {
+        // Only a store that can presign is redirected to; the s3 keys are read only when s3 is the store.
+        if (config.getString("blobs.plugin") == "s3" && config.getBool("blobs.s3.redirectDownloads"))
+            download.redirectTtlSeconds = config.getInt("blobs.s3.presignTtlSeconds");
+    }
 
     AssetImporter importer;
     UploadDeps upload;

@@ -5,6 +5,7 @@
 // with a store and key: the local store's files by FileBody, any other streamed from its reader); responses carry only
 // a type from our sniffed allowlist, `X-Content-Type-Options: nosniff` and `Content-Security-Policy: sandbox`, so a
 // file that is also valid HTML can never run as a page of ours.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,9 @@ struct DownloadDeps {
     BandwidthMeter& bandwidth;
     blobs::BlobStore& blobs;
     AccessService access{storage};
+    // blobs.s3.redirectDownloads: > 0 answers downloads with 302 to a presigned GET valid this long (seconds)
+    // instead of streaming the bytes through the server; 0 streams them.
+    std::int64_t redirectTtlSeconds = 0;
 };
 
 std::vector<Route> downloadRoutes(DownloadDeps& deps);
