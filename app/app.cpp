@@ -157,7 +157,7 @@ Status App::start() {
     OBSCURA_TRY_STATUS(d.modules.start(d.config, *d.context));
     OBSCURA_TRY_STATUS(addAdminJobsRoutes(d.router, *d.storage, d.clock));
     OBSCURA_TRY_STATUS(addWebRoutes(d.router, findWebRoot()));
-    OBSCURA_TRY_STATUS(addServerRoutes(d.router, *d.storage, d.metrics, d.dataDir));
+    OBSCURA_TRY_STATUS(addServerRoutes(d.router, *d.storage, *d.blobs, d.metrics, d.dataDir));
     d.jobs->start();
 
     d.http = std::make_unique<HttpServer>(httpOptions(d.config), d.router, d.services, d.metrics);

@@ -61,7 +61,7 @@ Expected<std::string> runConversionJob(MediaTools& tools, JobContext& job, const
     };
 
     const FfmpegControl control = ffmpegControl(tools, job, asset.durationSeconds);
-    auto original = BlobFile::open(tools.blobs, asset.originalKey, tools.tmpDir);
+    auto original = openOriginal(tools, asset);
     if (!original) return failed(std::move(original).error());
     auto pending = PendingBlob::create(tools.tmpDir, "conversion", format->extension);
     if (!pending) return failed(std::move(pending).error());

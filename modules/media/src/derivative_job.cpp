@@ -73,6 +73,14 @@ bool stillThere(MediaTools& tools, const images::SourceAsset& asset) {
     return true;  // unknown (database hiccup): keep; fsck reports strays
 }
 
+Expected<BlobFile> openOriginal(MediaTools& tools, const images::SourceAsset& asset) {
+    auto file = BlobFile::open(tools.blobs, asset.originalKey, tools.tmpDir);
+    if (!file && file.error().code == ErrorCode::NotFound) {
+        return Error(ErrorCode::Invalid, "the original of asset " + asset.id + " is missing", "file_missing");
+    }
+    return file;
+}
+
 void publishProgress(Bus& bus, const storage::JobRecord& job, const std::string& state, double progress) {
     images::JobProgressed e;
     e.jobId = job.id;
@@ -116,7 +124,7 @@ Expected<std::string> runDerivativesJob(MediaTools& tools, JobContext& job) {
         return e;
     };
 
-    auto original = BlobFile::open(tools.blobs, asset.originalKey, tools.tmpDir);
+    auto original = openOriginal(tools, asset);
     if (!original) return fail(std::move(original).error());
     if (asset.type == "image") {
         auto kind = imageKindFromName(asset.sniffedName);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ffmpeg_runner.hpp"
+#include "obscura/kernel/blob_files.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "vips_engine.hpp"
 
@@ -45,6 +46,10 @@ void announceFailed(MediaTools& tools, const images::SourceAsset& asset, const s
 // False when the asset was deleted while a job worked on it; its derivatives are then removed from the store, so
 // what the job just wrote is no stray. True when it is there, or unknown (a database hiccup: fsck reports strays).
 bool stillThere(MediaTools& tools, const images::SourceAsset& asset);
+
+// A file holding the asset's original for libvips/ffmpeg (BlobFile). A missing original is Invalid: retrying
+// cannot bring it back, so the job fails at once, as it did when the decoder found no file.
+Expected<BlobFile> openOriginal(MediaTools& tools, const images::SourceAsset& asset);
 
 // Publishes job.progressed for a job (state as stored, progress 0..1).
 void publishProgress(Bus& bus, const storage::JobRecord& job, const std::string& state, double progress);
