@@ -10,6 +10,7 @@
 #                                         OBSCURA_TEST_S3_ENDPOINT, _REGION, _BUCKET, _ACCESS_KEY, _SECRET_KEY.
 #   ceph-test-server.sh stop DIR          SIGTERM to radosgw, the OSD and the monitor (pids in DIR/*.pid).
 #   ceph-test-server.sh env DIR           prints DIR/env (for `eval "$(… env DIR)"`).
+# The OSD's block file is sparse: OBSCURA_CEPH_BLOCK_BYTES (default 4 GiB) bounds the data, not the disk used.
 set -euo pipefail
 
 die() { echo "ceph-test-server: $*" >&2; exit 1; }
@@ -72,7 +73,7 @@ mon data = $dir/mon/\$cluster-\$id
 osd data = $dir/osd/\$cluster-\$id
 osd objectstore = bluestore
 bluestore block create = true
-bluestore block size = 2147483648
+bluestore block size = ${OBSCURA_CEPH_BLOCK_BYTES:-4294967296}
 bluestore block db create = false
 bluestore block wal create = false
 bluestore fsck on mount = false
