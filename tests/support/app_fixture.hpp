@@ -11,9 +11,9 @@
 
 #include "app.hpp"
 #include "mysql_test_database.hpp"
-#include "s3_test_blobs.hpp"
 #include "obscura/base/clock.hpp"
 #include "obscura/kernel/config.hpp"
+#include "s3_test_blobs.hpp"
 #include "test_support.hpp"
 
 namespace obscura::test {
