@@ -17,8 +17,9 @@ namespace obscura::blobs::local {
 
 namespace {
 
-// Not blobs, though they live in the data dir: writes in progress, fsck's quarantine.
-bool hiddenTopFolder(std::string_view name) { return name == "tmp" || name == "lost+found"; }
+// Not blobs, though they live in the data dir: uploads in progress, media's outputs before their put, fsck's
+// quarantine.
+bool hiddenTopFolder(std::string_view name) { return name == "tmp" || name == "work" || name == "lost+found"; }
 
 struct Walk {
     std::string_view prefix;

@@ -4,7 +4,7 @@
 // place in the order §4 requires — fsync(file) → create missing folders (0700) → rename → fsync(folder) →
 // fsync(the parent of each folder created, deepest first) — so the new bytes are whole and durable before the
 // caller commits a row. Readers hold an open descriptor: an overwrite or removal meanwhile is not seen.
-// list() walks the folders in key order and never shows tmp/, lost+found/, the data dir's own top-level files
+// list() walks the folders in key order and never shows tmp/, work/, lost+found/, the data dir's own top-level files
 // (database, secret) or dot-files (a writer's temp files).
 #include <memory>
 #include <string>

@@ -3,7 +3,7 @@
 // the browser-playable MP4 for videos. The original is read through the blob store (its own file with the local
 // store, else a temp copy), outputs are written to private temp files and put into the store under
 // derived/<owner>/<asset>/<kind>.<ext>: a put is atomic, so a rerun after a crash replaces rather than duplicates,
-// and a dead attempt leaves only temp files, which tmp/'s own clean-up removes.
+// and a dead attempt leaves only files in work/, swept at start.
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,7 +30,7 @@ struct MediaTools {
     images::AssetSource& assets;
     Bus& bus;
     blobs::BlobStore& blobs;
-    std::string tmpDir;  // <dataDir>/tmp: originals copied from a remote store, outputs before their put
+    std::string tmpDir;  // <dataDir>/work: originals copied from a remote store, outputs before their put
     VipsEngine vips;
     std::optional<FfmpegRunner> ffmpeg;  // nullopt when ffmpeg is not installed: videos fail with a reason
 };
