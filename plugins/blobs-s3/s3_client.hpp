@@ -28,6 +28,7 @@ struct S3Request {
     std::uint64_t bodyOffset = 0;
     std::uint64_t bodyLength = 0;
     std::size_t maxResponseBytes = 1 << 20;  // a longer answer is cut off as an error: memory stays bounded
+    bool reserveResponse = false;            // allocate maxResponseBytes up front (ranged reads: no regrowth)
     bool longTransfer = false;               // no overall time limit, only a minimum rate
 };
 
@@ -40,6 +41,8 @@ struct S3Response {
         return it == headers.end() ? std::string() : it->second;
     }
 };
+
+inline bool httpOk(long status) { return status >= 200 && status < 300; }
 
 // The <Code> of an S3 error document ("NoSuchBucket"), or "".
 std::string errorCode(std::string_view xml);

@@ -7,11 +7,6 @@
 #include "s3_xml.hpp"
 
 namespace obscura::s3 {
-namespace {
-
-bool success(long status) { return status >= 200 && status < 300; }
-
-}  // namespace
 
 Status S3BlobStore::putMultipart(const std::string& full, const std::string& path, std::uint64_t size,
                                  const blobs::PutOptions& options) {
@@ -22,7 +17,7 @@ Status S3BlobStore::putMultipart(const std::string& full, const std::string& pat
     if (!options.contentType.empty()) init.headers.push_back("Content-Type: " + options.contentType);
     auto started = client_.perform(init);
     if (!started) return started.error();
-    if (!success(started->status)) return responseError(*started, "blob put (initiate multipart)");
+    if (!httpOk(started->status)) return responseError(*started, "blob put (initiate multipart)");
     const std::string uploadId = xmlText(started->body, "UploadId");
     if (uploadId.empty()) return internalError("blob put: S3 gave no UploadId");
 
@@ -49,7 +44,7 @@ Status S3BlobStore::putMultipart(const std::string& full, const std::string& pat
         part.longTransfer = true;
         auto r = client_.perform(part);
         if (!r) return abort(r.error());
-        if (!success(r->status)) return abort(responseError(*r, "blob put (part " + std::to_string(number) + ")"));
+        if (!httpOk(r->status)) return abort(responseError(*r, "blob put (part " + std::to_string(number) + ")"));
         const std::string etag = r->header("etag");
         if (etag.empty()) return abort(internalError("blob put: S3 gave no ETag for a part"));
         manifest +=
@@ -67,7 +62,7 @@ Status S3BlobStore::putMultipart(const std::string& full, const std::string& pat
     auto done = client_.perform(complete);
     if (!done) return abort(done.error());
     // S3 may answer 200 and still fail: the error is then in the body.
-    if (!success(done->status) || done->body.find("<Error>") != std::string::npos) {
+    if (!httpOk(done->status) || done->body.find("<Error>") != std::string::npos) {
         return abort(responseError(*done, "blob put (complete multipart)"));
     }
     return {};

@@ -9,7 +9,7 @@ namespace obscura::s3 {
 namespace {
 
 constexpr std::uint64_t kFirstChunk = 1 << 20;  // small objects (thumbnails) in one request
-constexpr std::uint64_t kChunk = 8 << 20;
+constexpr std::uint64_t kChunk = 4 << 20;
 
 std::string rangeHeader(std::uint64_t from, std::uint64_t toExclusive) {
     return "Range: bytes=" + std::to_string(from) + "-" + std::to_string(toExclusive - 1);
@@ -60,6 +60,7 @@ private:
         req.key = key_;
         req.headers = {rangeHeader(next_, to), "If-Match: " + info_.etag};
         req.maxResponseBytes = static_cast<std::size_t>(to - next_);
+        req.reserveResponse = true;
         req.longTransfer = true;
         auto r = store_.client().perform(req);
         if (!r) return r.error();
@@ -90,6 +91,7 @@ Expected<std::unique_ptr<blobs::BlobReader>> openS3Reader(S3BlobStore& store, st
     req.key = fullKey;
     if (wanted > 0) req.headers.push_back(rangeHeader(range.offset, range.offset + wanted));
     req.maxResponseBytes = static_cast<std::size_t>(wanted);
+    req.reserveResponse = true;
     S3Response response;
     if (wanted > 0) {
         auto r = store.client().perform(req);

@@ -20,8 +20,6 @@ private:
     std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
-bool success(long status) { return status >= 200 && status < 300; }
-
 }  // namespace
 
 blobs::BlobInfo infoFromHeaders(const S3Response& response, std::uint64_t size) {
@@ -48,7 +46,7 @@ Status S3BlobStore::check() {
     if (!r) {
         return Error(r.error().code, "blobs.s3.endpoint: " + r.error().message + " (bucket '" + s.bucket + "')");
     }
-    if (success(r->status)) return {};
+    if (httpOk(r->status)) return {};
     const std::string code = errorCode(r->body);
     const std::string answer = " (S3 answered " + std::to_string(r->status) + (code.empty() ? "" : " " + code) + ")";
     if (code == "InvalidAccessKeyId") {
@@ -76,7 +74,7 @@ Status S3BlobStore::ping() {
     req.method = "HEAD";
     auto r = client_.perform(req);
     if (!r) return r.error();
-    if (!success(r->status)) return unavailable("S3 bucket answered " + std::to_string(r->status)).retryAfter(5);
+    if (!httpOk(r->status)) return unavailable("S3 bucket answered " + std::to_string(r->status)).retryAfter(5);
     return {};
 }
 
@@ -107,7 +105,7 @@ Status S3BlobStore::putSingle(const std::string& full, const std::string& path, 
     if (!options.contentType.empty()) req.headers.push_back("Content-Type: " + options.contentType);
     auto r = client_.perform(req);
     if (!r) return r.error();
-    if (!success(r->status)) return responseError(*r, "blob put");
+    if (!httpOk(r->status)) return responseError(*r, "blob put");
     return {};
 }
 
@@ -131,7 +129,7 @@ Expected<blobs::BlobInfo> S3BlobStore::stat(std::string_view key) {
         result = r.error();
     } else if (r->status == 404) {
         result = notFound("no blob '" + std::string(key) + "'");
-    } else if (!success(r->status)) {
+    } else if (!httpOk(r->status)) {
         result = responseError(*r, "blob stat");
     } else {
         result = infoFromHeaders(*r, std::stoull("0" + r->header("content-length")));
@@ -150,7 +148,7 @@ Status S3BlobStore::remove(std::string_view key) {
     Status result;
     if (!r) {
         result = r.error();
-    } else if (!success(r->status) && r->status != 404) {
+    } else if (!httpOk(r->status) && r->status != 404) {
         result = responseError(*r, "blob remove");
     }
     observe("remove", result.ok(), timer.seconds(), 0);
@@ -188,7 +186,7 @@ Expected<blobs::BlobPage> S3BlobStore::list(std::string_view prefix, const std::
     Expected<blobs::BlobPage> result = internalError("unreached");
     if (!r) {
         result = r.error();
-    } else if (!success(r->status)) {
+    } else if (!httpOk(r->status)) {
         result = responseError(*r, "blob list");
     } else {
         ListResult listed = parseListObjectsV2(r->body);
