@@ -28,18 +28,6 @@ const PluginKind& blobsKind() {
     return kind;
 }
 
-bool readBlobsEntry(void* symbol, PluginEntry& out) {
-    using EntryFn = const obscura_blobs_plugin_v1* (*)();
-    const obscura_blobs_plugin_v1* entry = reinterpret_cast<EntryFn>(symbol)();
-    if (entry == nullptr) return false;
-    // abi_version first: the loader compares it before it trusts the rest of the layout.
-    out.abiVersion = entry->abi_version;
-    if (out.abiVersion != blobs::kBlobsAbiVersion) return true;
-    out.name = entry->name;
-    out.factory = entry->factory;
-    return true;
-}
-
 // The text of any key, whatever its type (the plugin parses its own settings).
 std::string settingText(const Config& config, const ConfigKey& key) {
     switch (key.type) {
@@ -97,7 +85,8 @@ std::vector<std::string> blobPluginCandidates(const std::string& name, const std
 }
 
 Expected<LoadedBlobs> loadBlobPlugin(const std::string& name, const std::string& pluginDir) {
-    OBSCURA_TRY(loaded, loadPlugin(blobsKind(), name, pluginDir, readBlobsEntry));
+    OBSCURA_TRY(loaded, loadPlugin(blobsKind(), name, pluginDir,
+                                   entryReader<obscura_blobs_plugin_v1>(blobs::kBlobsAbiVersion)));
     return LoadedBlobs{loaded.handle, static_cast<blobs::BlobStoreFactory*>(loaded.factory), loaded.name, loaded.path,
                        loaded.abiVersion};
 }

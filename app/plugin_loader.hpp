@@ -49,6 +49,22 @@ std::vector<std::string> pluginCandidates(const PluginKind& kind, const std::str
 // point returned no descriptor. It may throw: loadPlugin catches it.
 using ReadEntry = std::function<bool(void* symbol, PluginEntry& out)>;
 
+// The ReadEntry of a kind whose C descriptor starts {abi_version, name, factory} (obscura_<kind>_plugin_v1). Only
+// abi_version is read until it matches: under another ABI the rest may be laid out differently.
+template <typename Descriptor>
+ReadEntry entryReader(std::uint32_t abiVersion) {
+    return [abiVersion](void* symbol, PluginEntry& out) {
+        using EntryFn = const Descriptor* (*)();
+        const Descriptor* entry = reinterpret_cast<EntryFn>(symbol)();
+        if (entry == nullptr) return false;
+        out.abiVersion = entry->abi_version;
+        if (out.abiVersion != abiVersion) return true;
+        out.name = entry->name;
+        out.factory = entry->factory;
+        return true;
+    };
+}
+
 // Loads the first candidate that dlopens. The name must match [a-z0-9_]+. The first file that loads decides:
 // a wrong ABI version, a missing entry symbol or a mismatched name is an error naming that file (a broken install
 // is not papered over by a copy further down the path). When no candidate loads, the error is one line naming

@@ -20,18 +20,6 @@ const PluginKind& storageKind() {
     return kind;
 }
 
-bool readStorageEntry(void* symbol, PluginEntry& out) {
-    using EntryFn = const obscura_storage_plugin_v1* (*)();
-    const obscura_storage_plugin_v1* entry = reinterpret_cast<EntryFn>(symbol)();
-    if (entry == nullptr) return false;
-    // abi_version first: the loader compares it before it trusts the rest of the layout.
-    out.abiVersion = entry->abi_version;
-    if (out.abiVersion != storage::kStorageAbiVersion) return true;
-    out.name = entry->name;
-    out.factory = entry->factory;
-    return true;
-}
-
 }  // namespace
 
 std::vector<std::string> storagePluginCandidates(const std::string& name, const std::string& pluginDir) {
@@ -39,7 +27,8 @@ std::vector<std::string> storagePluginCandidates(const std::string& name, const 
 }
 
 Expected<LoadedStorage> loadStoragePlugin(const std::string& name, const std::string& pluginDir) {
-    OBSCURA_TRY(loaded, loadPlugin(storageKind(), name, pluginDir, readStorageEntry));
+    OBSCURA_TRY(loaded, loadPlugin(storageKind(), name, pluginDir,
+                                   entryReader<obscura_storage_plugin_v1>(storage::kStorageAbiVersion)));
     return LoadedStorage{loaded.handle, static_cast<storage::StorageFactory*>(loaded.factory), loaded.name, loaded.path,
                          loaded.abiVersion};
 }

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "exported_symbols.hpp"
 #include "obscura/blobs/plugin_abi.hpp"
 #include "test_support.hpp"
 
@@ -24,19 +25,6 @@ const std::string kPluginDir = OBSCURA_PLUGIN_DIR;
 
 std::string blobFile(const std::string& dir, const std::string& name) {
     return (fs::path(dir) / ("obscura_blobs_" + name + ".so")).lexically_normal().string();
-}
-
-std::vector<std::string> exportedSymbols(const std::string& library) {
-    std::vector<std::string> symbols;
-    const std::string command = "nm -D --defined-only --format=posix '" + library + "' 2>&1";
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-    REQUIRE(pipe != nullptr);
-    std::array<char, 4096> line{};
-    while (fgets(line.data(), line.size(), pipe.get()) != nullptr) {
-        std::string text(line.data());
-        symbols.push_back(text.substr(0, text.find(' ')));
-    }
-    return symbols;
 }
 
 }  // namespace
@@ -101,7 +89,7 @@ TEST_SUITE("blobs.loader") {
     }
 
     TEST_CASE("the local plugin exports its entry point and nothing else") {
-        const auto symbols = exportedSymbols(blobFile(kPluginDir, "local"));
+        const auto symbols = obscura::test::exportedSymbols(blobFile(kPluginDir, "local"));
         REQUIRE_FALSE(symbols.empty());
         for (const auto& symbol : symbols) CHECK(symbol == OBSCURA_BLOBS_ENTRY_SYMBOL);
     }
