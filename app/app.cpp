@@ -5,9 +5,11 @@
 #include <thread>
 
 #include "admin_jobs_routes.hpp"
+#include "blob_loader.hpp"
 #include "data_dir.hpp"
 #include "obscura/auth/auth_module.hpp"
 #include "obscura/base/ids.hpp"
+#include "obscura/blobs/blob_store.hpp"
 #include "obscura/http/http_server.hpp"
 #include "obscura/images/images_module.hpp"
 #include "obscura/kernel/bus.hpp"
@@ -69,6 +71,7 @@ struct App::Impl {
     std::string dataDir;
     LoadedStorage plugin;
     std::unique_ptr<storage::Storage> storage;
+    std::unique_ptr<blobs::BlobStore> blobs;
     Metrics metrics;
     Router router;
     ServiceRegistry services;
@@ -93,6 +96,15 @@ struct App::Impl {
         storage = std::move(opened);
         if (auto s = storage->ping(); !s)
             return Error(s.error().code, "storage '" + name + "' is not reachable: " + s.error().message);
+        return {};
+    }
+
+    Status openBlobs() {
+        OBSCURA_TRY(opened, openConfiguredBlobStore(config, dataDir, &metrics));
+        blobs = std::move(opened);
+        if (auto s = blobs->ping(); !s)
+            return Error(s.error().code,
+                         "blob store '" + std::string(blobs->name()) + "' is not reachable: " + s.error().message);
         return {};
     }
 
@@ -139,16 +151,17 @@ Status App::start() {
         OBSCURA_TRY_STATUS(d.config.set("auth.jwtSecret", secret));
     }
     OBSCURA_TRY_STATUS(d.openStorage());
+    OBSCURA_TRY_STATUS(d.openBlobs());
     OBSCURA_TRY_STATUS(d.migrate());
 
     d.bus = std::make_unique<Bus>(d.metrics, 2);
     d.jobs = std::make_unique<JobQueue>(*d.storage, d.metrics, d.instanceId, d.clock);
     d.context = std::make_unique<ModuleContext>(d.config, d.router, d.services, *d.storage, d.metrics, *d.bus, *d.jobs,
-                                                d.clock, d.dataDir);
+                                                d.clock, d.dataDir, d.blobs.get());
     OBSCURA_TRY_STATUS(d.modules.start(d.config, *d.context));
     OBSCURA_TRY_STATUS(addAdminJobsRoutes(d.router, *d.storage, d.clock));
     OBSCURA_TRY_STATUS(addWebRoutes(d.router, findWebRoot()));
-    OBSCURA_TRY_STATUS(addServerRoutes(d.router, *d.storage, d.metrics, d.dataDir));
+    OBSCURA_TRY_STATUS(addServerRoutes(d.router, *d.storage, *d.blobs, d.metrics, d.dataDir));
     d.jobs->start();
 
     d.http = std::make_unique<HttpServer>(httpOptions(d.config), d.router, d.services, d.metrics);
@@ -196,10 +209,12 @@ void App::stop() {
     d.jobs.reset();
     d.bus.reset();
     d.storage.reset();
+    d.blobs.reset();
 }
 
 const Config& App::config() const { return impl_->config; }
 storage::Storage& App::storage() { return *impl_->storage; }
+blobs::BlobStore& App::blobs() { return *impl_->blobs; }
 Router& App::router() { return impl_->router; }
 Bus& App::bus() { return *impl_->bus; }
 ServiceRegistry& App::services() { return impl_->services; }

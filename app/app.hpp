@@ -15,6 +15,9 @@ class JobQueue;
 namespace storage {
 class Storage;
 }
+namespace blobs {
+class BlobStore;
+}
 class Router;
 class Bus;
 class ServiceRegistry;
@@ -41,6 +44,8 @@ public:
 
     const Config& config() const;
     storage::Storage& storage();
+    // After start(): the blob store the modules use (blobs.plugin).
+    blobs::BlobStore& blobs();
     Router& router();
     // After start(): the event bus (tests subscribe to module events) and the service registry.
     Bus& bus();

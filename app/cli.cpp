@@ -90,6 +90,15 @@ public:
                          "database.password, e.g. $OBSCURA_DATABASE_PASSWORD)")
             ->type_name("STORAGE")
             ->required();
+        CLI::App* blobCopy = app_.add_subcommand(
+            "migrate-blobs",
+            "Copy every object of one blob store into another (e.g. local to s3) and verify each by size and "
+            "SHA-256; resumable: objects already copied are verified and kept. Stop the server first");
+        add(*blobCopy, CliCommand::MigrateBlobs, kConfigFlag | kDataDirFlag);
+        blobCopy->add_option("--from", blobCopy_.from, "Source blob plugin: local or s3 (its blobs.<name>.* settings)")
+            ->type_name("PLUGIN")
+            ->required();
+        blobCopy->add_option("--to", blobCopy_.to, "Target blob plugin: local or s3")->type_name("PLUGIN")->required();
         // Set last: CLI11 copies these settings into subcommands created afterwards.
         app_.require_subcommand(0, 1);
         app_.footer(
@@ -188,6 +197,7 @@ private:
         if (s.kind == CliCommand::UserCreate) cmd.user = newUser_;
         if (s.kind == CliCommand::Fsck) cmd.fsck = fsck_;
         if (s.kind == CliCommand::MigrateStorage) cmd.copy = copy_;
+        if (s.kind == CliCommand::MigrateBlobs) cmd.blobCopy = blobCopy_;
         if (s.kind == CliCommand::Healthcheck) {
             cmd.healthUrlExplicit = given(s, s.urlOpt, "--url");
             const int port = given(s, s.portOpt, "--port") ? s.port : kDefaultPort;
@@ -209,6 +219,7 @@ private:
     CliCommand::NewUser newUser_;
     CliCommand::FsckFlags fsck_;
     CliCommand::StorageCopy copy_;
+    CliCommand::BlobCopy blobCopy_;
     std::list<Slot> slots_;  // stable addresses: CLI11 writes into the members
     Slot* root_ = nullptr;
 };

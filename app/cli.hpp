@@ -19,7 +19,18 @@
 namespace obscura {
 
 struct CliCommand {
-    enum Kind { Serve, Migrate, Version, Healthcheck, ConfigCheck, UserCreate, Fsck, MigrateStorage, Help };
+    enum Kind {
+        Serve,
+        Migrate,
+        Version,
+        Healthcheck,
+        ConfigCheck,
+        UserCreate,
+        Fsck,
+        MigrateStorage,
+        MigrateBlobs,
+        Help
+    };
     Kind kind = Serve;
     std::optional<std::string> configFile;         // --config; OBSCURA_CONFIG is resolved by makeConfigSources
     std::map<std::string, std::string> overrides;  // by configuration key: --port -> "server.port"
@@ -45,7 +56,12 @@ struct CliCommand {
         std::string from;  // sqlite:PATH or mysql://user@host:port/db
         std::string to;
     };
-    StorageCopy copy;    // MigrateStorage
+    StorageCopy copy;  // MigrateStorage
+    struct BlobCopy {
+        std::string from;  // blob plugin names: local, s3
+        std::string to;
+    };
+    BlobCopy blobCopy;   // MigrateBlobs
     int exitCode = 0;    // Help: 0 for --help, 2 for a parse error
     std::string output;  // Help: the text to print (stdout when exitCode is 0, else stderr)
 };

@@ -40,7 +40,7 @@ Status fsyncPath(const std::string& path, int flags) {
 }  // namespace
 
 Status prepareDataDir(const std::string& dataDir, bool exclusiveTmp) {
-    for (const char* sub : {"", "library", "derived", "tmp"}) {
+    for (const char* sub : {"", "library", "derived", "tmp", "work"}) {
         fs::path p = sub[0] ? fs::path(dataDir) / sub : fs::path(dataDir);
         std::error_code ec;
         fs::create_directories(p, ec);
@@ -49,11 +49,13 @@ Status prepareDataDir(const std::string& dataDir, bool exclusiveTmp) {
         if (!fs::is_directory(p, ec)) return Error(ErrorCode::Unavailable, p.string() + " is not a directory");
     }
     if (exclusiveTmp) {
-        // Only one process uses a SQLite data dir, so anything in tmp/ is a write that never finished.
-        std::error_code ec;
-        for (const auto& entry : fs::directory_iterator(fs::path(dataDir) / "tmp", ec)) {
-            std::error_code rmEc;
-            fs::remove_all(entry.path(), rmEc);
+        // Only one process uses a SQLite data dir, so anything in tmp/ or work/ is a write that never finished.
+        for (const char* sub : {"tmp", "work"}) {
+            std::error_code ec;
+            for (const auto& entry : fs::directory_iterator(fs::path(dataDir) / sub, ec)) {
+                std::error_code rmEc;
+                fs::remove_all(entry.path(), rmEc);
+            }
         }
     }
     return {};

@@ -5,8 +5,9 @@
 
 namespace obscura {
 
-// Creates <dataDir> and its library/, derived/, tmp/ folders; fails with the path and errno text when
-// it cannot. When exclusiveTmp is true (SQLite: one process by design) tmp/ is emptied.
+// Creates <dataDir> and its library/, derived/, tmp/ (uploads in progress) and work/ (media's files before their
+// put) folders; fails with the path and errno text when it cannot. When exclusiveTmp is true (SQLite: one process
+// by design) tmp/ and work/ are emptied.
 Status prepareDataDir(const std::string& dataDir, bool exclusiveTmp);
 
 // The JWT key: <dataDir>/secret (0600, 64 hex characters), generated from 32 random bytes on first start.

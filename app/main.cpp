@@ -11,6 +11,7 @@
 #include "cli.hpp"
 #include "fsck.hpp"
 #include "healthcheck.hpp"
+#include "migrate_blobs.hpp"
 #include "migrate_storage.hpp"
 #include "obscura/base/clock.hpp"
 #include "obscura/kernel/config.hpp"
@@ -133,6 +134,14 @@ int main(int argc, char** argv) {
             options.password = config->getString("database.password");
             options.pluginDir = config->getString("storage.pluginDir");
             auto summary = obscura::migrateStorage(options, std::cout);
+            if (!summary) return fail(summary.error().message);
+            std::cout << *summary;
+            return 0;
+        }
+        case obscura::CliCommand::MigrateBlobs: {
+            auto config = loadConfig(cmd);
+            if (!config) return fail(config.error().message);
+            auto summary = obscura::migrateBlobs(*config, {cmd.blobCopy.from, cmd.blobCopy.to}, std::cout);
             if (!summary) return fail(summary.error().message);
             std::cout << *summary;
             return 0;

@@ -4,6 +4,7 @@
 
 #include "app.hpp"
 #include "data_dir.hpp"
+#include "obscura/blobs/blob_store.hpp"
 #include "obscura/kernel/metrics.hpp"
 #include "obscura/kernel/router.hpp"
 #include "obscura/storage/storage.hpp"
@@ -21,7 +22,8 @@ nlohmann::json versionJson() {
 
 }  // namespace
 
-Status addServerRoutes(Router& router, storage::Storage& storage, Metrics& metrics, std::string dataDir) {
+Status addServerRoutes(Router& router, storage::Storage& storage, blobs::BlobStore& blobs, Metrics& metrics,
+                       std::string dataDir) {
     // Generated once, after every route is registered: the route table cannot change while serving.
     auto document = std::make_shared<std::string>();
     const Route routes[] = {
@@ -35,10 +37,12 @@ Status addServerRoutes(Router& router, storage::Storage& storage, Metrics& metri
          .pattern = "/readyz",
          .auth = AuthPolicy::Anonymous,
          .module = "server",
-         .summary = "Readiness: storage reachable and data directory writable",
-         .handler = [&storage, dataDir](Request&) -> Expected<Response> {
+         .summary = "Readiness: storage and blob store reachable, data directory writable",
+         .handler = [&storage, &blobs, dataDir](Request&) -> Expected<Response> {
              if (auto s = storage.ping(); !s)
                  return Error(ErrorCode::Unavailable, "storage unreachable: " + s.error().message, "not_ready");
+             if (auto s = blobs.ping(); !s)
+                 return Error(ErrorCode::Unavailable, "blob store unreachable: " + s.error().message, "not_ready");
              if (auto s = probeWritable(dataDir); !s)
                  return Error(ErrorCode::Unavailable, s.error().message, "not_ready");
              return Response::json(200, R"({"status":"ready"})");

@@ -10,9 +10,13 @@ class Metrics;
 namespace storage {
 class Storage;
 }
+namespace blobs {
+class BlobStore;
+}
 
 // The server's own routes: /healthz, /readyz, /metrics, /api/openapi.json, /api/server/version|ping,
 // /.well-known/immich. Registered after the modules so the OpenAPI document covers every route.
-Status addServerRoutes(Router& router, storage::Storage& storage, Metrics& metrics, std::string dataDir);
+Status addServerRoutes(Router& router, storage::Storage& storage, blobs::BlobStore& blobs, Metrics& metrics,
+                       std::string dataDir);
 
 }  // namespace obscura

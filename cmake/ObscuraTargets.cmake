@@ -9,20 +9,30 @@ function(obscura_add_module name)
     target_precompile_headers(obscura_${name} REUSE_FROM obscura_kernel)
 endfunction()
 
-# obscura_add_storage_plugin(NAME SOURCES ... [LIBS ...]): obscura_storage_<name>.so, dlopen'd at run time.
-# Only the C entry point is exported; no Asio/Beast and no kernel library is linked in.
-function(obscura_add_storage_plugin name)
+# obscura_add_plugin(KIND NAME API SOURCES ... [LIBS ...]): obscura_<kind>_<name>.so, dlopen'd at run time and linked
+# against its kind's header-only API. Only the C entry point is exported; no Asio/Beast and no kernel is linked in.
+function(obscura_add_plugin kind name api)
     cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
-    set(target obscura_storage_${name})
+    set(target obscura_${kind}_${name})
     add_library(${target} MODULE ${ARG_SOURCES})
     set_target_properties(${target} PROPERTIES
         PREFIX ""
         CXX_VISIBILITY_PRESET hidden
         VISIBILITY_INLINES_HIDDEN ON
         LIBRARY_OUTPUT_DIRECTORY ${OBSCURA_PLUGIN_OUTPUT_DIR})
-    target_link_libraries(${target} PRIVATE obscura_storage_api ${ARG_LIBS})
+    target_link_libraries(${target} PRIVATE ${api} ${ARG_LIBS})
     target_link_options(${target} PRIVATE -Wl,--no-undefined)
     install(TARGETS ${target} LIBRARY DESTINATION lib/obscura/plugins)
+endfunction()
+
+# obscura_add_storage_plugin(NAME SOURCES ... [LIBS ...]): obscura_storage_<name>.so.
+function(obscura_add_storage_plugin name)
+    obscura_add_plugin(storage ${name} obscura_storage_api ${ARGN})
+endfunction()
+
+# obscura_add_blob_plugin(NAME SOURCES ... [LIBS ...]): obscura_blobs_<name>.so (a blob store).
+function(obscura_add_blob_plugin name)
+    obscura_add_plugin(blobs ${name} obscura_blobs_api ${ARGN})
 endfunction()
 
 # obscura_add_test(NAME SOURCES ... LABEL unit|integration|conformance|e2e [LIBS ...]): a doctest binary under CTest.

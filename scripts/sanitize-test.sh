@@ -33,8 +33,9 @@ echo "ASAN_OPTIONS=$ASAN_OPTIONS"
 status=0
 # The subset, to keep CI within its time on 2 cores: unit, conformance on SQLite AND MariaDB (the storage plugins'
 # code runs instrumented against both backends), integration on SQLite. The integration tier's MariaDB twins
-# (*_test_mysql) run in the Release tree only: they drive the same module code as their SQLite runs.
-ctest --test-dir "$asan_dir" -L '^(unit|conformance|integration)$' -E '_test_mysql$' --output-on-failure \
+# (*_test_mysql) and S3 twins (*_test_s3) run in the Release tree only: they drive the same module code as their
+# SQLite/local runs. The S3 plugin itself runs instrumented (blob_conformance_s3, blobs_s3_integration_test).
+ctest --test-dir "$asan_dir" -L '^(unit|conformance|integration)$' -E '_test_(mysql|s3)$' --output-on-failure \
     --parallel 2 --timeout 900 || status=$?
 # A finding in a spawned server may not fail the test that spawned it: every report fails the tier.
 if compgen -G "$reports/*" >/dev/null; then

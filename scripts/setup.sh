@@ -30,9 +30,11 @@ build_pkgs=(
     libvips-dev libvips-tools ffmpeg libmysqlcppconn-dev
 )
 # What the test suite and benchmarks use on top: real tools making real fixtures, a real database, a real browser,
-# and clang's libFuzzer for the OBSCURA_FUZZ targets (tests/fuzz/).
+# a real S3 gateway (a single-node Ceph: scripts/ceph-test-server.sh), and clang's libFuzzer for the
+# OBSCURA_FUZZ targets (tests/fuzz/).
 test_pkgs=(
     curl jq python3 mariadb-server libimage-exiftool-perl python3-aiosmtpd wrk chromium
+    ceph-mon ceph-osd radosgw
     iproute2 procps psmisc
     clang libclang-rt-14-dev clang-format
 )

@@ -62,6 +62,25 @@ fi
 echo "MySQL tests against ${OBSCURA_TEST_MYSQL_URL}"
 stage_end "MariaDB test server"
 
+stage "Ceph S3 test server"
+# The S3 blob plugin's conformance run and the *_s3 integration entries need a real S3 that checks signatures:
+# a single-node Ceph (monitor, OSD on a sparse file, radosgw) on 127.0.0.1, started once and shared by every S3
+# test, stopped by its pids when this script exits. A gateway given from outside (OBSCURA_TEST_S3_ENDPOINT
+# already set, with _REGION, _BUCKET, _ACCESS_KEY and _SECRET_KEY) is used as it is.
+if [ -z "${OBSCURA_TEST_S3_ENDPOINT:-}" ]; then
+    ceph_dir="$(mktemp -d -t obscura-ceph.XXXXXX)"
+    stop_services() {
+        bash "$here/scripts/ceph-test-server.sh" stop "$ceph_dir" || true
+        rm -rf "$ceph_dir"
+        if [ -n "${mariadb_dir:-}" ]; then stop_mariadb; fi
+    }
+    trap stop_services EXIT
+    bash scripts/ceph-test-server.sh start "$ceph_dir"
+    eval "$(bash scripts/ceph-test-server.sh env "$ceph_dir")"
+fi
+echo "S3 tests against ${OBSCURA_TEST_S3_ENDPOINT}/${OBSCURA_TEST_S3_BUCKET}"
+stage_end "Ceph S3 test server"
+
 if [ "$release" = 1 ]; then
     stage "tests"
     ctest --test-dir "$build_dir" --output-on-failure --parallel 2 --timeout 600

@@ -8,6 +8,10 @@
 # streams and probes like a real video of that size. curl posts it as multipart/form-data (-F), which also
 # makes curl send `Expect: 100-continue`. Memory is sampled from /proc/<pid>/status (VmRSS) every 20 ms
 # during the upload; VmHWM (the process's lifetime peak) is reported beside it.
+#
+# With OBSCURA_BENCH_BLOBS=s3 and a gateway in OBSCURA_TEST_S3_* (scripts/ceph-test-server.sh start DIR, then
+# eval "$(scripts/ceph-test-server.sh env DIR)"), the server keeps its bytes there (blobs.plugin=s3) and the
+# comparison is a bare `curl --aws-sigv4 -T` of the same file to the same gateway instead of dd.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -51,6 +55,14 @@ bytes=$(stat -c %s "$work/big.mp4")
 cat "$work/big.mp4" >/dev/null  # into the page cache: the client's reads should not compete for the disk
 
 # Fast argon2id so that signing in (64 MiB by default) does not dominate the process's lifetime peak.
+s3_prefix="bench-$(date +%s)-$$/"
+if [ "${OBSCURA_BENCH_BLOBS:-local}" = s3 ]; then
+    [ -n "${OBSCURA_TEST_S3_ENDPOINT:-}" ] || { echo "run.sh: OBSCURA_BENCH_BLOBS=s3 needs OBSCURA_TEST_S3_*" >&2; exit 2; }
+    export OBSCURA_BLOBS_PLUGIN=s3 OBSCURA_BLOBS_S3_ENDPOINT="$OBSCURA_TEST_S3_ENDPOINT"
+    export OBSCURA_BLOBS_S3_REGION="$OBSCURA_TEST_S3_REGION" OBSCURA_BLOBS_S3_BUCKET="$OBSCURA_TEST_S3_BUCKET"
+    export OBSCURA_BLOBS_S3_ACCESS_KEY_ID="$OBSCURA_TEST_S3_ACCESS_KEY" OBSCURA_BLOBS_S3_PREFIX="$s3_prefix"
+    export OBSCURA_BLOBS_S3_SECRET_ACCESS_KEY="$OBSCURA_TEST_S3_SECRET_KEY"
+fi
 OBSCURA_LOG_ACCESS_LOG=false OBSCURA_AUTH_PASSWORD_HASH_MEMORY_KIB=19456 OBSCURA_AUTH_PASSWORD_HASH_ITERATIONS=2 \
     OBSCURA_SERVER_HOST=127.0.0.1 "$bin" serve --port 0 --data-dir "$work/data" 2>"$work/log" &
 server=$!
@@ -86,13 +98,24 @@ for run in $(seq "$runs"); do
     hwm=$(status_kib VmHWM)
     upload_mbs=$(python3 -c "print(f'{$bytes / $seconds / 1e6:.1f}')")
 
-    # The same number of bytes through the kernel to the same file system, made durable the same way.
-    dd_out="$(dd if=/dev/zero of="$work/data/dd-probe" bs=1M count="$size_mib" conv=fsync 2>&1 | tail -1)"
-    rm -f "$work/data/dd-probe"
-    dd_seconds="$(echo "$dd_out" | sed -E 's/.* copied, ([0-9.]+) s.*/\1/')"
+    if [ "${OBSCURA_BENCH_BLOBS:-local}" = s3 ]; then
+        # The same file straight to the same gateway with curl's own SigV4: what the store itself can take.
+        probe="$OBSCURA_TEST_S3_ENDPOINT/$OBSCURA_TEST_S3_BUCKET/${s3_prefix}curl-probe"
+        sig=(--aws-sigv4 "aws:amz:$OBSCURA_TEST_S3_REGION:s3" --user "$OBSCURA_TEST_S3_ACCESS_KEY:$OBSCURA_TEST_S3_SECRET_KEY"
+            -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD')
+        dd_seconds="$(curl -sS -o /dev/null -w '%{time_total}' "${sig[@]}" -T "$work/big.mp4" "$probe")"
+        curl -sS -o /dev/null -X DELETE "${sig[@]}" "$probe"
+        label="curl --aws-sigv4 -T"
+    else
+        # The same number of bytes through the kernel to the same file system, made durable the same way.
+        dd_out="$(dd if=/dev/zero of="$work/data/dd-probe" bs=1M count="$size_mib" conv=fsync 2>&1 | tail -1)"
+        rm -f "$work/data/dd-probe"
+        dd_seconds="$(echo "$dd_out" | sed -E 's/.* copied, ([0-9.]+) s.*/\1/')"
+        label="dd conv=fsync"
+    fi
     dd_mbs=$(python3 -c "print(f'{$bytes / $dd_seconds / 1e6:.1f}')")
     ratio=$(python3 -c "print(f'{$dd_seconds / $seconds:.2f}')")
-    echo "run $run: upload ${seconds}s = ${upload_mbs} MB/s; dd conv=fsync ${dd_seconds}s = ${dd_mbs} MB/s;" \
+    echo "run $run: upload ${seconds}s = ${upload_mbs} MB/s; $label ${dd_seconds}s = ${dd_mbs} MB/s;" \
         "ratio ${ratio}x; RSS idle $((idle / 1024)) MiB, peak while uploading $((peak / 1024)) MiB" \
         "(+$(((peak - idle) / 1024)) MiB), VmHWM $((hwm / 1024)) MiB; samples $(wc -l <"$work/samples")"
 

@@ -5,6 +5,7 @@
 
 #include "mysql_test_database.hpp"
 #include "obscura/base/clock.hpp"
+#include "s3_test_blobs.hpp"
 #include "test_support.hpp"
 
 namespace obscura::test {
@@ -22,6 +23,7 @@ std::unique_ptr<App> startApp(const std::string& dataDir, std::map<std::string, 
     if (extra.count("storage.plugin") == 0 && storageUnderTest() == "mysql") {
         for (auto& [k, v] : mysqlOverrides(mysqlDatabaseFor(dataDir))) extra.emplace(k, v);
     }
+    addBlobOverrides(extra, dataDir);  // OBSCURA_TEST_BLOBS=s3: the same prefix for every start over dataDir
     sources.overrides = fastAuth(std::move(extra));
     sources.overrides.insert({{"server.host", "127.0.0.1"},
                               {"server.port", "0"},

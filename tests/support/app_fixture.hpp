@@ -1,7 +1,8 @@
 #pragma once
 // The real app in-process on 127.0.0.1:0 with a temp data dir (link obscura_app). With OBSCURA_TEST_STORAGE=mysql
 // it stores into a fresh database of its own on the test MySQL/MariaDB server instead of SQLite (see
-// mysql_test_database.hpp), unless the test sets storage.plugin itself.
+// mysql_test_database.hpp), unless the test sets storage.plugin itself; with OBSCURA_TEST_BLOBS=s3 it keeps its
+// bytes in the test S3 gateway (s3_test_blobs.hpp), unless the test sets blobs.plugin itself.
 #include <doctest/doctest.h>
 
 #include <map>
@@ -12,6 +13,7 @@
 #include "mysql_test_database.hpp"
 #include "obscura/base/clock.hpp"
 #include "obscura/kernel/config.hpp"
+#include "s3_test_blobs.hpp"
 #include "test_support.hpp"
 
 namespace obscura::test {
@@ -33,6 +35,7 @@ public:
             for (auto& [k, v] : mysqlOverrides(*database_)) sources.overrides[k] = v;
         }
         for (auto& [k, v] : overrides) sources.overrides[k] = v;
+        addBlobOverrides(sources.overrides, dir_.path());  // OBSCURA_TEST_BLOBS=s3: the test gateway
         auto config = Config::load(sources);
         REQUIRE_MESSAGE(config.ok(), (config.ok() ? "" : config.error().message));
         app_ = std::make_unique<App>(std::move(*config), clock ? *clock : systemClock_);

@@ -208,6 +208,11 @@ PreparedResponse Session::handleOnWorker() {
         return prepared;
     }
     prepared.response = std::move(*result);
+    if (prepared.response.blob && !prepared.response.stream) {
+        prepared.fileOffset = 0;
+        prepared.fileLength = prepared.response.blob->remaining();
+        return prepared;
+    }
     if (!prepared.response.file || prepared.response.stream) return prepared;
 
     // Opening (and sizing) the file here keeps the I/O thread from waiting on the disk.

@@ -104,11 +104,12 @@ void Session::respond(PreparedResponse prepared) {
     }
     const bool headOnly = request_.method == Method::Head;
     const bool bodyless = status_ == 204 || status_ == 304;
-    if (prepared.response.file && !bodyless) {
+    if ((prepared.response.file || prepared.response.blob) && !bodyless) {
         fileResponse_.emplace();
         fillHeader(*fileResponse_, prepared.response);
         auto& body = fileResponse_->body();
         body.file = std::move(prepared.file);
+        body.blob = std::move(prepared.response.blob);
         body.offset = prepared.fileOffset;
         body.length = prepared.fileLength;
         body.buffer = ioBuffer();

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "obscura/base/http_date.hpp"
+#include "obscura/blobs/blob_store.hpp"
 #include "obscura/kernel/byte_range.hpp"
 #include "obscura/kernel/conditional_request.hpp"
 
@@ -27,19 +28,41 @@ Response rangeNotSatisfiable(const Request& req, std::uint64_t size) {
 
 }  // namespace
 
-Expected<Response> FileResponse::answer(const Request& req, Error missing) const {
+namespace {
+
+struct Validators {
+    std::uint64_t size = 0;
+    std::string etag;
+    std::int64_t modified = 0;
+    std::optional<std::string> localFile;  // send this file; nullopt: stream from the store
+};
+
+Expected<Validators> statPath(const std::string& path, const Error& missing) {
     struct stat st {};
     const int statErr = ::stat(path.c_str(), &st) == 0 ? 0 : errno;
     if (statErr != 0 || !S_ISREG(st.st_mode)) {
         if (statErr == 0 || statErr == ENOENT || statErr == ENOTDIR) return missing;
         return internalError("cannot stat " + path + ": " + std::strerror(statErr));
     }
-    const auto size = static_cast<std::uint64_t>(st.st_size);
-    const std::string tag = !etag.empty()
-                                ? etag
-                                : "\"" + std::to_string(st.st_size) + "-" + std::to_string(st.st_mtim.tv_sec) + "." +
-                                      std::to_string(st.st_mtim.tv_nsec) + "\"";
-    const std::int64_t modified = lastModified.value_or(static_cast<std::int64_t>(st.st_mtim.tv_sec));
+    return Validators{static_cast<std::uint64_t>(st.st_size),
+                      "\"" + std::to_string(st.st_size) + "-" + std::to_string(st.st_mtim.tv_sec) + "." +
+                          std::to_string(st.st_mtim.tv_nsec) + "\"",
+                      static_cast<std::int64_t>(st.st_mtim.tv_sec), path};
+}
+
+Expected<Validators> statBlob(blobs::BlobStore& store, const std::string& key, const Error& missing) {
+    auto info = store.stat(key);
+    if (!info) return info.error().code == ErrorCode::NotFound ? missing : info.error();
+    return Validators{info->size, info->etag, info->modifiedAt, store.localPath(key)};
+}
+
+}  // namespace
+
+Expected<Response> FileResponse::answer(const Request& req, Error missing) const {
+    OBSCURA_TRY(found, store != nullptr ? statBlob(*store, key, missing) : statPath(path, missing));
+    const std::uint64_t size = found.size;
+    const std::string tag = !etag.empty() ? etag : found.etag;
+    const std::int64_t modified = lastModified.value_or(found.modified);
 
     Response response;
     response.headers.set("ETag", tag);
@@ -59,17 +82,24 @@ Expected<Response> FileResponse::answer(const Request& req, Error missing) const
         range = parseByteRange(*header, size);
     }
     if (range.kind == ByteRange::Kind::Unsatisfiable) return rangeNotSatisfiable(req, size);
+    std::uint64_t offset = 0;
     std::uint64_t bodyBytes = size;
     if (range.kind == ByteRange::Kind::Partial) {
         response.status = 206;
         response.headers.set("Content-Range", "bytes " + std::to_string(range.offset) + "-" +
                                                   std::to_string(range.offset + range.length - 1) + "/" +
                                                   std::to_string(size));
-        response.file = FileBody{path, range.offset, range.length};
+        offset = range.offset;
         bodyBytes = range.length;
     } else {
         response.status = 200;
-        response.file = FileBody{path, 0, size};
+    }
+    if (found.localFile) {
+        response.file = FileBody{*found.localFile, offset, bodyBytes};
+    } else {
+        auto reader = store->open(key, blobs::BlobRange{offset, bodyBytes});
+        if (!reader) return reader.error().code == ErrorCode::NotFound ? missing : std::move(reader).error();
+        response.blob = std::shared_ptr<blobs::BlobReader>(std::move(*reader));
     }
     if (countBody && req.method != Method::Head) countBody(bodyBytes);
     return response;

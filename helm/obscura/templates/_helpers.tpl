@@ -70,9 +70,14 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if .Values.externalDatabase.existingSecret }}{{ .Values.externalDatabase.existingSecretPasswordKey }}{{ else }}database-password{{ end }}
 {{- end }}
 
+{{/* blobs.plugin=s3 with the keys written into the chart's own Secret. */}}
+{{- define "obscura.s3KeysInChartSecret" -}}
+{{- if and (eq .Values.blobs.plugin "s3") (not .Values.blobs.s3.existingSecret) }}true{{ end }}
+{{- end }}
+
 {{/* Whether the chart must create its own Secret. */}}
 {{- define "obscura.generateSecret" -}}
-{{- if or (not .Values.secrets.existingSecret) (and (eq .Values.storage.plugin "mysql") (not .Values.externalDatabase.existingSecret)) }}true{{ end }}
+{{- if or (not .Values.secrets.existingSecret) (and (eq .Values.storage.plugin "mysql") (not .Values.externalDatabase.existingSecret)) (include "obscura.s3KeysInChartSecret" .) }}true{{ end }}
 {{- end }}
 
 {{/*
@@ -85,6 +90,10 @@ Secrets never go here: they reach the container as environment variables from a 
 {{- $_ := set $server "dataDir" "/data" }}
 {{- $_ := set $cfg "server" $server }}
 {{- $_ := set $cfg "storage" (dict "plugin" .Values.storage.plugin) }}
+{{- if eq .Values.blobs.plugin "s3" }}
+{{- $s3 := .Values.blobs.s3 }}
+{{- $_ := set $cfg "blobs" (dict "plugin" "s3" "s3" (dict "endpoint" $s3.endpoint "region" $s3.region "bucket" $s3.bucket "pathStyle" $s3.pathStyle "prefix" $s3.prefix "redirectDownloads" $s3.redirectDownloads "presignTtlSeconds" (int $s3.presignTtlSeconds))) }}
+{{- end }}
 {{- if eq .Values.storage.plugin "mysql" }}
 {{- $db := .Values.externalDatabase }}
 {{- $url := printf "mysql://%s@%s:%v/%s" (urlquery $db.user) $db.host (int $db.port) $db.database }}
@@ -104,11 +113,23 @@ Secrets never go here: they reach the container as environment variables from a 
 {{- if and (include "obscura.multiReplica" .) (ne $plugin "mysql") }}
 {{- fail (printf "replicaCount %v (or autoscaling) needs storage.plugin=mysql with externalDatabase set: SQLite (storage.plugin=%s) is one process by design. Use one replica, or move to MySQL/MariaDB (obscura migrate-storage)." .Values.replicaCount $plugin) }}
 {{- end }}
-{{- if and (include "obscura.multiReplica" .) .Values.persistence.enabled (not (has "ReadWriteMany" .Values.persistence.accessModes)) }}
-{{- fail "more than one replica needs a data volume every pod can mount: set persistence.accessModes to [ReadWriteMany] (and a storageClass that provides it, e.g. NFS or CephFS), with storage.plugin=mysql" }}
+{{- $sharedBytes := eq .Values.blobs.plugin "s3" }}
+{{- if and (include "obscura.multiReplica" .) (not $sharedBytes) .Values.persistence.enabled (not (has "ReadWriteMany" .Values.persistence.accessModes)) }}
+{{- fail "more than one replica needs the bytes where every pod reaches them: blobs.plugin=s3 (an S3-compatible bucket), or persistence.accessModes [ReadWriteMany] (and a storageClass that provides it, e.g. NFS or CephFS); with storage.plugin=mysql" }}
 {{- end }}
-{{- if and (include "obscura.multiReplica" .) (not .Values.persistence.enabled) }}
-{{- fail "more than one replica needs persistence.enabled=true with a ReadWriteMany volume: the replicas share one data dir" }}
+{{- if and (include "obscura.multiReplica" .) (not $sharedBytes) (not .Values.persistence.enabled) }}
+{{- fail "more than one replica needs blobs.plugin=s3, or persistence.enabled=true with a ReadWriteMany volume: the replicas share one data dir" }}
+{{- end }}
+{{- if and (include "obscura.multiReplica" .) $sharedBytes .Values.persistence.enabled (not (has "ReadWriteMany" .Values.persistence.accessModes)) }}
+{{- fail "more than one replica with blobs.plugin=s3 keeps only uploads in progress in the data dir: set persistence.enabled=false (each pod gets its own emptyDir), or a ReadWriteMany volume; one ReadWriteOnce volume cannot be mounted by every pod" }}
+{{- end }}
+{{- if eq .Values.blobs.plugin "s3" }}
+{{- if or (not .Values.blobs.s3.endpoint) (not .Values.blobs.s3.bucket) }}
+{{- fail "blobs.plugin=s3 needs blobs.s3.endpoint and blobs.s3.bucket (an existing bucket)" }}
+{{- end }}
+{{- if and (not .Values.blobs.s3.existingSecret) (or (not .Values.blobs.s3.accessKeyId) (not .Values.blobs.s3.secretAccessKey)) }}
+{{- fail "blobs.plugin=s3 needs its keys: blobs.s3.existingSecret (preferred) or blobs.s3.accessKeyId and blobs.s3.secretAccessKey" }}
+{{- end }}
 {{- end }}
 {{- if and (eq $plugin "mysql") (not .Values.externalDatabase.host) }}
 {{- fail "storage.plugin=mysql needs externalDatabase.host (and database, user, and password or existingSecret)" }}
@@ -117,6 +138,9 @@ Secrets never go here: they reach the container as environment variables from a 
 {{- fail "storage.plugin=mysql needs the database password: externalDatabase.existingSecret (preferred) or externalDatabase.password" }}
 {{- end }}
 {{- $cfg := default dict .Values.config }}
+{{- if hasKey $cfg "blobs" }}
+{{- fail "config.blobs is set by the chart: use blobs.plugin and blobs.s3 (keys through blobs.s3.existingSecret)" }}
+{{- end }}
 {{- if hasKey $cfg "storage" }}
 {{- fail "config.storage is set by the chart: use storage.plugin (and externalDatabase for mysql)" }}
 {{- end }}

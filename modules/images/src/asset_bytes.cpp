@@ -33,8 +33,8 @@ std::string prepareTmp(const Config& config, ModuleContext& ctx, const std::stri
 }  // namespace
 
 struct AssetBytes::Impl {
-    Impl(const Config& config, ModuleContext& ctx, std::string dataDir, std::string tmpDir)
-        : importer(ctx.storage(), dataDir, &ctx.get<auth::AuthModule>().quota(), ctx.clock()),
+    Impl(const Config& config, ModuleContext& ctx, std::string tmpDir)
+        : importer(ctx.storage(), ctx.blobs(), tmpDir, &ctx.get<auth::AuthModule>().quota(), ctx.clock()),
           upload{ctx.storage(),
                  importer,
                  ctx.get<auth::AuthModule>().quota(),
@@ -43,8 +43,12 @@ struct AssetBytes::Impl {
                  std::move(tmpDir),
                  static_cast<std::uint64_t>(config.getInt("images.maxUploadBytes"))},
           bandwidth(ctx.storage(), ctx.clock()),
-          download{ctx.storage(), bandwidth, dataDir},
-          census(ctx.storage(), dataDir) {}
+          download{ctx.storage(), bandwidth, ctx.blobs()},
+          census(ctx.storage(), ctx.blobs()) {
+        // Only a store that can presign is redirected to; the s3 keys are read only when s3 is the store.
+        if (config.getString("blobs.plugin") == "s3" && config.getBool("blobs.s3.redirectDownloads"))
+            download.redirectTtlSeconds = config.getInt("blobs.s3.presignTtlSeconds");
+    }
 
     AssetImporter importer;
     UploadDeps upload;
@@ -56,7 +60,7 @@ struct AssetBytes::Impl {
 AssetBytes::AssetBytes(const Config& config, ModuleContext& ctx) {
     const std::string dataDir = ctx.dataDir();  // absolute (App makes it so)
     std::string tmpDir = prepareTmp(config, ctx, dataDir);
-    impl_ = std::make_unique<Impl>(config, ctx, dataDir, std::move(tmpDir));
+    impl_ = std::make_unique<Impl>(config, ctx, std::move(tmpDir));
 }
 
 AssetBytes::~AssetBytes() { stop(); }

@@ -1,11 +1,13 @@
 #include "download_handler.hpp"
 
 #include <charconv>
+#include <optional>
 
 #include "assets/derivative_signal.hpp"
 #include "download_file_name.hpp"
 #include "library/bandwidth_meter.hpp"
 #include "library/library_layout.hpp"
+#include "obscura/blobs/blob_store.hpp"
 #include "obscura/images/media_types.hpp"
 #include "obscura/kernel/content_disposition.hpp"
 #include "obscura/kernel/file_response.hpp"
@@ -40,6 +42,20 @@ std::function<void(std::uint64_t)> bandwidthOf(BandwidthMeter& meter, const std:
     return [&meter, ownerId](std::uint64_t bytes) { meter.add(ownerId, static_cast<std::int64_t>(bytes)); };
 }
 
+// With redirectTtlSeconds, a 302 to a presigned GET of `key` (the store serves Range and ETag itself). The answer
+// must not be cached past the URL's life. nullopt when redirects are off or the store cannot presign: streamed.
+std::optional<Response> redirectToStore(DownloadDeps& deps, const std::string& key, const std::string& contentType,
+                                        const std::string& disposition) {
+    if (deps.redirectTtlSeconds <= 0) return std::nullopt;
+    auto presigned = deps.blobs.presignGet(key, deps.redirectTtlSeconds, {contentType, disposition});
+    if (!presigned) return std::nullopt;
+    Response r;
+    r.status = 302;
+    r.headers.set("Location", presigned->url);
+    r.headers.set("Cache-Control", "private, no-store");
+    return r;
+}
+
 Expected<Response> serveOriginal(DownloadDeps& deps, const Request& req) {
     OBSCURA_TRY(asset, visibleAsset(deps, req, AssetAction::Download));
     return serveOriginalOf(deps, req, asset);
@@ -51,12 +67,16 @@ Expected<Response> serveOriginalOf(DownloadDeps& deps, const Request& req, const
     const Error missing(ErrorCode::NotFound, "the original file of this asset is missing", "file_missing");
     if (asset.fileMissing) return missing;
     const MediaType* type = mediaTypeByMime(asset.mimeType);
-    return FileResponse{.path = deps.dataDir + "/" + asset.storagePath,
-                        .contentType = type ? std::string(type->mimeType) : "application/octet-stream",
+    const std::string contentType = type ? std::string(type->mimeType) : "application/octet-stream";
+    std::string disposition = attachmentDisposition(downloadFileName(asset.originalFileName, asset.id, type));
+    if (auto redirect = redirectToStore(deps, asset.storagePath, contentType, disposition)) return std::move(*redirect);
+    return FileResponse{.store = &deps.blobs,
+                        .key = asset.storagePath,
+                        .contentType = contentType,
                         .cacheControl = kOriginalCache,
                         .etag = "\"" + asset.checksum + "\"",
                         .lastModified = asset.createdAtUs / 1000000,
-                        .disposition = attachmentDisposition(downloadFileName(asset.originalFileName, asset.id, type)),
+                        .disposition = std::move(disposition),
                         .countBody = bandwidthOf(deps.bandwidth, asset.ownerId)}
         .answer(req, missing);
 }
@@ -115,7 +135,10 @@ Expected<Response> serveDerivative(DownloadDeps& deps, const Request& req, const
         return Error(ErrorCode::NotFound, "the " + what + " of this asset could not be made", "not_ready");
     const Error notReady(ErrorCode::NotFound, "the " + what + " of this asset is not ready yet", "not_ready");
     if (state.state != kDerivativeReady) return notReady;
-    return FileResponse{.path = deps.dataDir + "/" + derivedPath(asset.ownerId, asset.id, kind),
+    const std::string key = derivedPath(asset.ownerId, asset.id, kind);
+    if (auto redirect = redirectToStore(deps, key, std::string(derivedMimeType(kind)), "")) return std::move(*redirect);
+    return FileResponse{.store = &deps.blobs,
+                        .key = key,
                         .contentType = std::string(derivedMimeType(kind)),
                         .cacheControl = kDerivativeCache,
                         .etag = "\"" + asset.id + "-" + what + "-" + std::to_string(state.version) + "\"",

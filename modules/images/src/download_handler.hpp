@@ -1,9 +1,11 @@
 #pragma once
 // Served bytes (DESIGN.md section 3): GET /api/assets/{id}/original, /thumbnail and /video, to whoever
 // AccessService lets see the asset (its owner, a partner, an album member); anyone else gets 404, like for a
-// missing one. Bandwidth counts to the asset's owner, whoever downloads. Files are streamed from disk by the HTTP layer
-// (FileBody); responses carry only a type from our sniffed allowlist, `X-Content-Type-Options: nosniff` and
-// `Content-Security-Policy: sandbox`, so a file that is also valid HTML can never run as a page of ours.
+// missing one. Bandwidth counts to the asset's owner, whoever downloads. Bytes come from the blob store (FileResponse
+// with a store and key: the local store's files by FileBody, any other streamed from its reader); responses carry only
+// a type from our sniffed allowlist, `X-Content-Type-Options: nosniff` and `Content-Security-Policy: sandbox`, so a
+// file that is also valid HTML can never run as a page of ours.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,9 @@
 
 namespace obscura::storage {
 class Storage;
+}
+namespace obscura::blobs {
+class BlobStore;
 }
 
 namespace obscura::images {
@@ -25,8 +30,11 @@ class BandwidthMeter;
 struct DownloadDeps {
     storage::Storage& storage;
     BandwidthMeter& bandwidth;
-    std::string dataDir;
+    blobs::BlobStore& blobs;
     AccessService access{storage};
+    // blobs.s3.redirectDownloads: > 0 answers downloads with 302 to a presigned GET valid this long (seconds)
+    // instead of streaming the bytes through the server; 0 streams them.
+    std::int64_t redirectTtlSeconds = 0;
 };
 
 std::vector<Route> downloadRoutes(DownloadDeps& deps);

@@ -57,9 +57,9 @@ struct ImagesModule::Impl {
           albumSharing(ctx.storage(), ctx.clock(), ctx.bus()),
           groups(ctx.storage(), ctx.clock()),
           purger(assets, static_cast<int>(config.getInt("images.trashDays")), ctx.clock()),
-          derivatives(ctx.storage(), ctx.dataDir()),
+          derivatives(ctx.storage(), ctx.blobs()),
           bytes(config, ctx),
-          source(ctx.storage(), ctx.dataDir(), derivatives, bytes.bandwidth()),
+          source(ctx.storage(), derivatives, bytes.bandwidth()),
           listingCache(static_cast<std::size_t>(config.getInt("images.listingCacheBytes"))),
           // Share links guard their passwords with auth's hasher and sign-in throttle.
           shareLinks(ctx.storage(), ctx.get<auth::AuthModule>().passwordGuard(), ctx.clock()) {}
@@ -82,7 +82,7 @@ struct ImagesModule::Impl {
 ImagesModule::ImagesModule(const Config& config, ModuleContext& ctx)
     : ctx_(ctx), impl_(std::make_unique<Impl>(config, ctx)) {
     // Job kinds must exist before the queue starts, i.e. now, not at onAllLoaded().
-    if (auto status = registerFileJobs(ctx.jobs(), ctx.dataDir()); !status)
+    if (auto status = registerFileJobs(ctx.jobs(), ctx.blobs()); !status)
         throw ModuleStartError("images: " + status.error().message);
 }
 

@@ -1,6 +1,5 @@
 #include "avatar_routes.hpp"
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -8,8 +7,10 @@
 
 #include "atomic_file.hpp"
 #include "obscura/base/ids.hpp"
+#include "obscura/blobs/blob_store.hpp"
 #include "obscura/images/asset_source.hpp"
 #include "obscura/images/media_types.hpp"
+#include "obscura/kernel/blob_files.hpp"
 #include "obscura/kernel/file_response.hpp"
 #include "vips_engine.hpp"
 
@@ -19,14 +20,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string avatarPath(const AvatarDeps& deps, const std::string& userId) {
-    return deps.assets.userDerivedDir(userId) + "/avatar.webp";
+std::string avatarKey(const AvatarDeps& deps, const std::string& userId) {
+    return deps.assets.userDerivedPrefix(userId) + "/avatar.webp";
 }
 
 Expected<Response> serveAvatar(AvatarDeps& deps, const Request& req, const std::string& userId) {
-    // The avatar changes in place: revalidated every time, by a tag made of its size and time.
-    return FileResponse{
-        .path = avatarPath(deps, userId), .contentType = "image/webp", .cacheControl = "private, no-cache"}
+    // The avatar changes in place: revalidated every time, by the store's tag (local: its size and time).
+    return FileResponse{.store = &deps.blobs,
+                        .key = avatarKey(deps, userId),
+                        .contentType = "image/webp",
+                        .cacheControl = "private, no-cache"}
         .answer(req, notFound("you have no avatar yet: PUT a picture to set one"));
 }
 
@@ -46,11 +49,10 @@ Expected<Response> putAvatar(AvatarDeps& deps, Request& req) {
         ~Remove() { ::unlink(path.c_str()); }
     } remove{source};
 
-    const std::string dir = deps.assets.userDerivedDir(req.principal->userId);
-    fs::create_directories(dir, ec);
-    if (ec) return internalError("cannot create the avatar folder: " + ec.message());
-    OBSCURA_TRY(size, deps.vips.makeAvatar(source, kind, avatarPath(deps, req.principal->userId)));
+    OBSCURA_TRY(pending, PendingBlob::create(deps.tmpDir, "avatar", ".webp"));
+    OBSCURA_TRY(size, deps.vips.makeAvatar(source, kind, pending.path()));
     (void)size;
+    OBSCURA_TRY_STATUS(pending.put(deps.blobs, avatarKey(deps, req.principal->userId), {"image/webp"}));
     return serveAvatar(deps, req, req.principal->userId);
 }
 
@@ -65,10 +67,13 @@ Expected<Response> userAvatar(AvatarDeps& deps, Request& req) {
 
 std::optional<std::string> avatarUrlOf(const AvatarDeps& deps, const std::string& userId) {
     if (!isUuid(userId)) return std::nullopt;
-    struct stat st {};
-    if (::stat(avatarPath(deps, userId).c_str(), &st) != 0) return std::nullopt;
-    return "/api/users/" + userId + "/avatar?v=" + std::to_string(st.st_mtim.tv_sec) +
-           std::to_string(st.st_mtim.tv_nsec / 1000000);
+    auto info = deps.blobs.stat(avatarKey(deps, userId));
+    if (!info) return std::nullopt;
+    // The version changes with the picture: the store's tag, kept to characters a URL carries as they are.
+    std::string version;
+    for (const char c : info->etag)
+        if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-') version += c;
+    return "/api/users/" + userId + "/avatar?v=" + version;
 }
 
 std::vector<Route> avatarRoutes(AvatarDeps& deps) {

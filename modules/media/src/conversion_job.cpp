@@ -1,15 +1,12 @@
 #include "conversion_job.hpp"
 
-#include <filesystem>
 #include <nlohmann/json.hpp>
-#include <system_error>
 
 #include "obscura/images/asset_source.hpp"
+#include "obscura/kernel/blob_files.hpp"
 #include "obscura/kernel/bus.hpp"
 
 namespace obscura::media {
-
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -52,12 +49,8 @@ Expected<std::string> runConversionJob(MediaTools& tools, JobContext& job, const
     if (!found) return std::string("asset gone: nothing to convert");
     const images::SourceAsset& asset = *found;
 
-    std::error_code ec;
-    fs::create_directories(asset.derivedDir, ec);
-    if (ec) return internalError("cannot create " + asset.derivedDir + ": " + ec.message());
-    clearDeadAttempts(asset.derivedDir);
     publishProgress(tools.bus, record, storage::kJobRunning, 0);
-    const std::string target = asset.derivedDir + "/" + conversionFileName(*format);
+    const std::string key = asset.derivedPrefix + "/" + conversionFileName(*format);
 
     auto failed = [&](Error e) -> Expected<std::string> {
         if (isFinalFailure(e, job.attempt(), record.maxAttempts)) {
@@ -68,29 +61,36 @@ Expected<std::string> runConversionJob(MediaTools& tools, JobContext& job, const
     };
 
     const FfmpegControl control = ffmpegControl(tools, job, asset.durationSeconds);
+    auto original = openOriginal(tools, asset);
+    if (!original) return failed(std::move(original).error());
+    auto pending = PendingBlob::create(tools.tmpDir, "conversion", format->extension);
+    if (!pending) return failed(std::move(pending).error());
+    const std::string& target = pending->path();
+    const std::string& source = original->path();
 
     if (asset.type == "image") {
         auto kind = imageKindFromName(asset.sniffedName);
         if (!kind) return failed(kind.error());
         if (!format->forImages)
             return failed(Error(ErrorCode::Invalid, "a photo cannot be converted to " + std::string(format->name)));
-        if (auto s = convertStill(tools, asset.originalPath, *kind, *format, target); !s) return failed(s.error());
+        if (auto s = convertStill(tools, source, *kind, *format, target); !s) return failed(s.error());
     } else {
         if (!tools.ffmpeg) return failed(Error(ErrorCode::Invalid, "ffmpeg is not installed on the server"));
         Status s;
         if (format->name == "mp3") {
-            s = tools.ffmpeg->extractMp3(asset.originalPath, asset.sniffedName, target, control);
+            s = tools.ffmpeg->extractMp3(source, asset.sniffedName, target, control);
         } else if (format->name == "mp4") {
-            s = tools.ffmpeg->transcodeMp4(asset.originalPath, asset.sniffedName, target, control);
+            s = tools.ffmpeg->transcodeMp4(source, asset.sniffedName, target, control);
         } else {
             // A still of a video is its poster frame at full size.
-            const std::string poster = asset.derivedDir + "/.still-" + record.id + ".tmp-png";
-            s = tools.ffmpeg->posterFrame(asset.originalPath, asset.sniffedName, poster, control);
-            if (s) s = convertStill(tools, poster, ImageKind::Png, *format, target);
-            fs::remove(poster, ec);
+            auto poster = PendingBlob::create(tools.tmpDir, "still-" + record.id, ".png");
+            if (!poster) return failed(std::move(poster).error());
+            s = tools.ffmpeg->posterFrame(source, asset.sniffedName, poster->path(), control);
+            if (s) s = convertStill(tools, poster->path(), ImageKind::Png, *format, target);
         }
         if (!s) return failed(s.error());
     }
+    if (auto put = pending->put(tools.blobs, key, {std::string(format->mimeType)}); !put) return failed(put.error());
     if (!job.stillOwned()) return unavailable("lost the job's lease");
     if (!stillThere(tools, asset)) return std::string("asset deleted while it was converted");
     announceCreated(tools, asset, std::string(format->name), job.attempt());

@@ -1,7 +1,7 @@
 #pragma once
 // On-demand conversions (DESIGN.md section 3): POST /api/assets/{id}/conversions {format}. One durable job per
 // (asset, format) — asking twice answers the same job — on a bounded queue (503 + Retry-After when full).
-// The result is <derivedDir>/conversion.<ext>, served by GET /api/assets/{id}/conversions/{format}.
+// The result is the blob derived/<owner>/<asset>/conversion.<ext>, served by GET /api/assets/{id}/conversions/{format}.
 #include <functional>
 #include <optional>
 #include <string>

@@ -66,7 +66,8 @@ Expected<Response> downloadConversion(ConversionRouteDeps& deps, Request& req) {
     const ConversionFormat* format = conversionFormat(req.param("format"));
     if (format == nullptr) return notFound("no such conversion: formats are mp3, mp4, jpeg, webp");
     // A redone conversion is new bytes: the tag comes from the file's size and time, revalidated on every use.
-    return FileResponse{.path = asset.derivedDir + "/" + conversionFileName(*format),
+    return FileResponse{.store = &deps.blobs,
+                        .key = asset.derivedPrefix + "/" + conversionFileName(*format),
                         .contentType = std::string(format->mimeType),
                         .cacheControl = "private, no-cache",
                         .disposition = "attachment; filename=\"" + asset.id + std::string(format->extension) + "\"",

@@ -9,6 +9,9 @@ class JobQueue;
 namespace storage {
 class Storage;
 }
+namespace blobs {
+class BlobStore;
+}
 }  // namespace obscura
 namespace obscura::images {
 class AssetSource;
@@ -20,6 +23,7 @@ struct ConversionRouteDeps {
     images::AssetSource& assets;
     JobQueue& jobs;
     storage::Storage& storage;
+    blobs::BlobStore& blobs;
 };
 
 std::vector<Route> conversionRoutes(ConversionRouteDeps& deps);

@@ -1,18 +1,15 @@
 #include "derivative_job.hpp"
 
-#include <filesystem>
 #include <memory>
-#include <system_error>
 #include <vector>
 
 #include "obscura/images/asset_source.hpp"
 #include "obscura/images/events.hpp"
+#include "obscura/kernel/blob_files.hpp"
 #include "obscura/kernel/bus.hpp"
 #include "obscura/kernel/log.hpp"
 
 namespace obscura::media {
-
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -35,11 +32,13 @@ void publishFailed(MediaTools& tools, const images::SourceAsset& asset, const st
 
 Status makeImageDerivatives(MediaTools& tools, const images::SourceAsset& asset, const std::string& source,
                             ImageKind kind) {
-    const std::string dir = asset.derivedDir + "/";
-    OBSCURA_TRY(sizes, tools.vips.makePreviewAndThumbnail(source, kind, dir + std::string(images::kPreviewFile),
-                                                          dir + std::string(images::kThumbnailFile)));
+    OBSCURA_TRY(preview, PendingBlob::create(tools.tmpDir, "preview", ".jpg"));
+    OBSCURA_TRY(thumbnail, PendingBlob::create(tools.tmpDir, "thumbnail", ".webp"));
+    OBSCURA_TRY(sizes, tools.vips.makePreviewAndThumbnail(source, kind, preview.path(), thumbnail.path()));
     (void)sizes;
-    return {};
+    const std::string prefix = asset.derivedPrefix + "/";
+    OBSCURA_TRY_STATUS(preview.put(tools.blobs, prefix + std::string(images::kPreviewFile), {"image/jpeg"}));
+    return thumbnail.put(tools.blobs, prefix + std::string(images::kThumbnailFile), {"image/webp"});
 }
 
 }  // namespace
@@ -68,22 +67,18 @@ void announceFailed(MediaTools& tools, const images::SourceAsset& asset, const s
 bool stillThere(MediaTools& tools, const images::SourceAsset& asset) {
     auto found = tools.assets.find(asset.ownerId, asset.id);
     if (found && !*found) {
-        std::error_code ec;
-        fs::remove_all(asset.derivedDir, ec);
+        (void)tools.blobs.removePrefix(asset.derivedPrefix + "/");
         return false;
     }
     return true;  // unknown (database hiccup): keep; fsck reports strays
 }
 
-void clearDeadAttempts(const std::string& derivedDir) {
-    std::error_code ec;
-    for (fs::directory_iterator it(derivedDir, ec), end; !ec && it != end; it.increment(ec)) {
-        const std::string name = it->path().filename().string();
-        if (!name.empty() && name[0] == '.' && name.find(".tmp-") != std::string::npos) {
-            std::error_code rm;
-            fs::remove(it->path(), rm);
-        }
+Expected<BlobFile> openOriginal(MediaTools& tools, const images::SourceAsset& asset) {
+    auto file = BlobFile::open(tools.blobs, asset.originalKey, tools.tmpDir);
+    if (!file && file.error().code == ErrorCode::NotFound) {
+        return Error(ErrorCode::Invalid, "the original of asset " + asset.id + " is missing", "file_missing");
     }
+    return file;
 }
 
 void publishProgress(Bus& bus, const storage::JobRecord& job, const std::string& state, double progress) {
@@ -116,10 +111,6 @@ Expected<std::string> runDerivativesJob(MediaTools& tools, JobContext& job) {
     if (!found) return std::string("asset gone: nothing to make");
     const images::SourceAsset asset = std::move(*found);
 
-    std::error_code ec;
-    fs::create_directories(asset.derivedDir, ec);
-    if (ec) return internalError("cannot create " + asset.derivedDir + ": " + ec.message());
-    clearDeadAttempts(asset.derivedDir);
     publishProgress(tools.bus, record, storage::kJobRunning, 0);
     const int version = job.attempt();
 
@@ -133,22 +124,21 @@ Expected<std::string> runDerivativesJob(MediaTools& tools, JobContext& job) {
         return e;
     };
 
+    auto original = openOriginal(tools, asset);
+    if (!original) return fail(std::move(original).error());
     if (asset.type == "image") {
         auto kind = imageKindFromName(asset.sniffedName);
         if (!kind) return fail(kind.error());
-        if (auto made = makeImageDerivatives(tools, asset, asset.originalPath, *kind); !made) return fail(made.error());
+        if (auto made = makeImageDerivatives(tools, asset, original->path(), *kind); !made) return fail(made.error());
     } else {
         if (!tools.ffmpeg) return fail(Error(ErrorCode::Invalid, "ffmpeg is not installed on the server"));
         // The poster frame goes through the same image path as a photo: one look for every thumbnail.
-        const std::string poster = asset.derivedDir + "/.poster-" + record.id + ".tmp-png";
+        auto poster = PendingBlob::create(tools.tmpDir, "poster-" + record.id, ".png");
+        if (!poster) return fail(std::move(poster).error());
         const FfmpegControl control = ffmpegControl(tools, job, asset.durationSeconds);
-        auto posterMade = tools.ffmpeg->posterFrame(asset.originalPath, asset.sniffedName, poster, control);
-        if (!posterMade) {
-            fs::remove(poster, ec);
-            return fail(posterMade.error());
-        }
-        auto made = makeImageDerivatives(tools, asset, poster, ImageKind::Png);
-        fs::remove(poster, ec);
+        auto posterMade = tools.ffmpeg->posterFrame(original->path(), asset.sniffedName, poster->path(), control);
+        if (!posterMade) return fail(posterMade.error());
+        auto made = makeImageDerivatives(tools, asset, poster->path(), ImageKind::Png);
         if (!made) return fail(made.error());
     }
     if (!job.stillOwned()) return unavailable("lost the job's lease");
@@ -164,9 +154,14 @@ Expected<std::string> runDerivativesJob(MediaTools& tools, JobContext& job) {
 
     if (asset.type == "video") {
         const FfmpegControl control = ffmpegControl(tools, job, asset.durationSeconds);
-        auto video = tools.ffmpeg->transcodeMp4(asset.originalPath, asset.sniffedName,
-                                                asset.derivedDir + "/" + std::string(images::kVideoFile), control);
+        auto target = PendingBlob::create(tools.tmpDir, "video", ".mp4");
+        if (!target) return fail(std::move(target).error());
+        auto video = tools.ffmpeg->transcodeMp4(original->path(), asset.sniffedName, target->path(), control);
         if (!video) return fail(video.error());
+        if (auto put =
+                target->put(tools.blobs, asset.derivedPrefix + "/" + std::string(images::kVideoFile), {"video/mp4"});
+            !put)
+            return fail(std::move(put).error());
         if (!job.stillOwned()) return unavailable("lost the job's lease");
         if (!stillThere(tools, asset)) return std::string("asset deleted while its video was made");
         OBSCURA_TRY_STATUS(publishCreated(tools, asset, "video", version));

@@ -1,19 +1,24 @@
 #pragma once
 // The handler of images' per-upload job (images::kDerivativesJob): thumbnail and preview for every asset, and
-// the browser-playable MP4 for videos. Idempotent: outputs are written beside their target and renamed into
-// place (atomic_file.hpp), so a rerun after a crash replaces rather than duplicates, and a dead attempt leaves
-// only dot-files that the next attempt clears.
+// the browser-playable MP4 for videos. The original is read through the blob store (its own file with the local
+// store, else a temp copy), outputs are written to private temp files and put into the store under
+// derived/<owner>/<asset>/<kind>.<ext>: a put is atomic, so a rerun after a crash replaces rather than duplicates,
+// and a dead attempt leaves only files in work/, swept at start.
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "ffmpeg_runner.hpp"
+#include "obscura/kernel/blob_files.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "vips_engine.hpp"
 
 namespace obscura {
 class Bus;
+namespace blobs {
+class BlobStore;
 }
+}  // namespace obscura
 namespace obscura::images {
 class AssetSource;
 struct SourceAsset;
@@ -24,14 +29,13 @@ namespace obscura::media {
 struct MediaTools {
     images::AssetSource& assets;
     Bus& bus;
+    blobs::BlobStore& blobs;
+    std::string tmpDir;  // <dataDir>/work: originals copied from a remote store, outputs before their put
     VipsEngine vips;
     std::optional<FfmpegRunner> ffmpeg;  // nullopt when ffmpeg is not installed: videos fail with a reason
 };
 
 Expected<std::string> runDerivativesJob(MediaTools& tools, JobContext& job);
-
-// Removes the dot-files a killed attempt left in an asset's derivatives folder ("." + name + ".tmp-…").
-void clearDeadAttempts(const std::string& derivedDir);
 
 // The derivative.created / derivative.failed events (kind: thumbnail, preview, video or a conversion format). The
 // state of tracked kinds is recorded on the asset before (AssetSource::recordDerivatives), never by these.
@@ -39,9 +43,13 @@ void announceCreated(MediaTools& tools, const images::SourceAsset& asset, const 
 void announceFailed(MediaTools& tools, const images::SourceAsset& asset, const std::vector<std::string>& kinds,
                     const std::string& reason);
 
-// False when the asset was deleted while a job worked on it; its derivatives folder is then removed, so what the
-// job just wrote is no stray. True when it is there, or unknown (a database hiccup: fsck reports strays).
+// False when the asset was deleted while a job worked on it; its derivatives are then removed from the store, so
+// what the job just wrote is no stray. True when it is there, or unknown (a database hiccup: fsck reports strays).
 bool stillThere(MediaTools& tools, const images::SourceAsset& asset);
+
+// A file holding the asset's original for libvips/ffmpeg (BlobFile). A missing original is Invalid: retrying
+// cannot bring it back, so the job fails at once, as it did when the decoder found no file.
+Expected<BlobFile> openOriginal(MediaTools& tools, const images::SourceAsset& asset);
 
 // Publishes job.progressed for a job (state as stored, progress 0..1).
 void publishProgress(Bus& bus, const storage::JobRecord& job, const std::string& state, double progress);

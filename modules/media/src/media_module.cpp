@@ -1,7 +1,10 @@
 #include "obscura/media/media_module.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
+#include <filesystem>
+#include <system_error>
 #include <thread>
 
 #include "avatar_routes.hpp"
@@ -43,6 +46,20 @@ std::optional<FfmpegRunner> findFfmpeg() {
     return std::move(*runner);
 }
 
+// work/ is shared by every replica of a shared database (SQLite's is emptied at start): what nothing has touched
+// for an hour is a dead job's leftover.
+void sweepAbandonedWork(const std::string& dir) {
+    namespace fs = std::filesystem;
+    const auto cutoff = fs::file_time_type::clock::now() - std::chrono::hours(1);
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        std::error_code statEc;
+        if (entry.is_regular_file(statEc) && entry.last_write_time(statEc) < cutoff && !statEc) {
+            fs::remove(entry.path(), statEc);
+        }
+    }
+}
+
 int workerCount(const Config& config) {
     const auto configured = config.getInt("media.workers");
     if (configured > 0) return static_cast<int>(configured);
@@ -53,10 +70,14 @@ int workerCount(const Config& config) {
 
 struct MediaModule::Impl {
     Impl(const Config& config, ModuleContext& ctx)
-        : tools{ctx.get<images::ImagesModule>().assetSource(), ctx.bus(), VipsEngine(engineOptions(config)),
+        : tools{ctx.get<images::ImagesModule>().assetSource(),
+                ctx.bus(),
+                ctx.blobs(),
+                ctx.dataDir() + "/work",
+                VipsEngine(engineOptions(config)),
                 findFfmpeg()},
-          routeDeps{tools.assets, ctx.jobs(), ctx.storage()},
-          avatarDeps{tools.assets, tools.vips, ctx.dataDir() + "/tmp"},
+          routeDeps{tools.assets, ctx.jobs(), ctx.storage(), ctx.blobs()},
+          avatarDeps{tools.assets, tools.vips, ctx.blobs(), ctx.dataDir() + "/tmp"},
           workers(workerCount(config)),
           mailer(SmtpSettings::fromConfig(config)),
           contacts(ctx.get<auth::AuthModule>().contacts()),
@@ -139,6 +160,9 @@ struct MediaModule::Impl {
 
 MediaModule::MediaModule(const Config& config, ModuleContext& ctx)
     : ctx_(ctx), impl_(std::make_unique<Impl>(config, ctx)) {
+    std::error_code ec;
+    std::filesystem::create_directories(impl_->tools.tmpDir, ec);
+    sweepAbandonedWork(impl_->tools.tmpDir);
     // One libvips pipeline per job worker: the pool is the parallelism, so libvips itself runs single-threaded.
     if (auto started = VipsEngine::initialise(VipsSettings{}); !started)
         throw ModuleStartError("media: " + started.error().message);

@@ -91,6 +91,25 @@ TEST_SUITE("http.bodies") {
         CHECK(client.connectionsOpened() == 1);
     }
 
+    TEST_CASE("a blob reader's bytes are sent whole with their length, HEAD only the length") {
+        TestServer server;
+        HttpClient client(server.port());
+        const std::string& content = TestServer::fileContent();
+        auto whole = client.get("/blob");
+        CHECK(whole.status == 200);
+        CHECK(whole.header("Content-Length") == std::to_string(content.size()));
+        CHECK_FALSE(whole.header("Transfer-Encoding").has_value());
+        CHECK(whole.body == content);
+        auto tail = client.get("/blob?offset=300000");
+        CHECK(tail.body == content.substr(300000));
+        auto head = client.request("HEAD", "/blob?offset=10");
+        CHECK(head.status == 200);
+        CHECK(head.header("Content-Length") == std::to_string(content.size() - 10));
+        CHECK(head.body.empty());
+        CHECK(client.get("/hello").status == 200);  // the connection is still good
+        CHECK(client.connectionsOpened() == 1);
+    }
+
     TEST_CASE("a response stream is sent chunk by chunk with chunked encoding") {
         TestServer server;
         HttpClient client(server.port());

@@ -3,16 +3,41 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 
+#include "obscura/blobs/blob_store.hpp"
 #include "obscura/kernel/log.hpp"
 
 namespace obscura::test {
 namespace {
+
+// A blob reader over a string, handing out at most `step` bytes per read (as a network stream would).
+class StringBlobReader final : public blobs::BlobReader {
+public:
+    StringBlobReader(std::string bytes, std::size_t step) : bytes_(std::move(bytes)), step_(step) {
+        info_.size = bytes_.size();
+    }
+    const blobs::BlobInfo& info() const override { return info_; }
+    std::uint64_t remaining() const override { return bytes_.size() - position_; }
+    Expected<std::size_t> read(char* buffer, std::size_t capacity) override {
+        const std::size_t n = std::min({capacity, step_, bytes_.size() - position_});
+        std::memcpy(buffer, bytes_.data() + position_, n);
+        position_ += n;
+        return n;
+    }
+
+private:
+    std::string bytes_;
+    std::size_t step_;
+    std::size_t position_ = 0;
+    blobs::BlobInfo info_;
+};
 
 class RecordingSink final : public BodySink {
 public:
@@ -254,6 +279,14 @@ void TestServer::addRoutes() {
         file.offset = queryNumber(r, "offset", 0);
         if (r.queryParam("length")) file.length = queryNumber(r, "length", 0);
         response.file = std::move(file);
+        return response;
+    });
+    // The same bytes from a blob reader (a store with no local file), small reads at a time.
+    add(Method::Get, "/blob", A::Anonymous, [](Request& r) -> Expected<Response> {
+        Response response;
+        response.headers.set("Content-Type", "application/octet-stream");
+        const auto offset = static_cast<std::size_t>(queryNumber(r, "offset", 0));
+        response.blob = std::make_shared<StringBlobReader>(fileContent().substr(offset), 4000);
         return response;
     });
     add(Method::Get, "/events", A::Anonymous, [](Request&) -> Expected<Response> {

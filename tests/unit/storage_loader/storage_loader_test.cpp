@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "exported_symbols.hpp"
 #include "obscura/storage/plugin_abi.hpp"
 #include "test_support.hpp"
 
@@ -36,19 +37,6 @@ public:
 private:
     fs::path previous_;
 };
-
-std::vector<std::string> exportedSymbols(const std::string& library) {
-    std::vector<std::string> symbols;
-    const std::string command = "nm -D --defined-only --format=posix '" + library + "' 2>&1";
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-    REQUIRE(pipe != nullptr);
-    std::array<char, 4096> line{};
-    while (fgets(line.data(), line.size(), pipe.get()) != nullptr) {
-        std::string text(line.data());
-        symbols.push_back(text.substr(0, text.find(' ')));
-    }
-    return symbols;
-}
 
 }  // namespace
 
@@ -180,7 +168,7 @@ TEST_SUITE("storage.loader") {
     }
 
     TEST_CASE("the sqlite plugin exports its entry point and nothing else") {
-        const auto symbols = exportedSymbols(pluginFile(kPluginDir, "sqlite"));
+        const auto symbols = obscura::test::exportedSymbols(pluginFile(kPluginDir, "sqlite"));
         REQUIRE_FALSE(symbols.empty());
         for (const auto& symbol : symbols) CHECK(symbol == OBSCURA_STORAGE_ENTRY_SYMBOL);
     }

@@ -1,19 +1,13 @@
 #include "assets/asset_file_jobs.hpp"
 
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
 #include <nlohmann/json.hpp>
-#include <system_error>
 
 #include "obscura/base/ids.hpp"
+#include "obscura/blobs/blob_store.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/storage/repositories.hpp"
-#include "upload/durability_ops.hpp"
 
 namespace obscura::images {
-
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -29,18 +23,6 @@ bool isLibraryPath(const std::string& path, const std::string& ownerId) {
         start = end + 1;
     }
     return path.find('\0') == std::string::npos;
-}
-
-Status removeTree(const fs::path& dir) {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-    if (ec && ec != std::errc::no_such_file_or_directory)
-        return internalError("cannot remove " + dir.string() + ": " + ec.message());
-    // The removal itself must survive a crash once the job says it is done.
-    const int rc = DurabilityOps::system().fsyncDirectory(dir.parent_path().string());
-    if (rc != 0 && rc != ENOENT)
-        return internalError("cannot sync " + dir.parent_path().string() + ": " + std::strerror(rc));
-    return {};
 }
 
 Expected<nlohmann::json> payloadOf(JobContext& ctx) {
@@ -68,34 +50,30 @@ storage::NewJob newJob(const char* kind, std::string payload, const std::string&
 
 }  // namespace
 
-Status deleteAssetFiles(const std::string& dataDir, const std::string& ownerId, const std::string& assetId,
+Status deleteAssetFiles(blobs::BlobStore& blobs, const std::string& ownerId, const std::string& assetId,
                         const std::string& storagePath) {
     if (!isUuid(ownerId) || !isUuid(assetId)) return invalid("asset file deletion needs an owner and asset id");
     if (!isLibraryPath(storagePath, ownerId))
         return invalid("refusing to delete '" + storagePath + "': not a library path");
-    const fs::path original = fs::path(dataDir) / storagePath;
-    const int rc = DurabilityOps::system().removeFile(original.string());
-    if (rc != 0 && rc != ENOENT) return internalError("cannot remove " + original.string() + ": " + std::strerror(rc));
-    const int synced = DurabilityOps::system().fsyncDirectory(original.parent_path().string());
-    if (synced != 0 && synced != ENOENT)
-        return internalError("cannot sync " + original.parent_path().string() + ": " + std::strerror(synced));
-    return removeTree(fs::path(dataDir) / "derived" / ownerId / assetId);
+    // Each removal is durable when the store answers (local: the folder is fsync'd), as the job's end requires.
+    OBSCURA_TRY_STATUS(blobs.remove(storagePath));
+    return blobs.removePrefix("derived/" + ownerId + "/" + assetId + "/");
 }
 
-Status deleteUserFiles(const std::string& dataDir, const std::string& userId) {
+Status deleteUserFiles(blobs::BlobStore& blobs, const std::string& userId) {
     if (!isUuid(userId)) return invalid("user file deletion needs a user id");
-    OBSCURA_TRY_STATUS(removeTree(fs::path(dataDir) / "library" / userId));
-    return removeTree(fs::path(dataDir) / "derived" / userId);
+    OBSCURA_TRY_STATUS(blobs.removePrefix("library/" + userId + "/"));
+    return blobs.removePrefix("derived/" + userId + "/");
 }
 
-Status registerFileJobs(JobQueue& jobs, const std::string& dataDir) {
+Status registerFileJobs(JobQueue& jobs, blobs::BlobStore& blobs) {
     JobKindOptions assetFiles;
     assetFiles.kind = kDeleteAssetFilesJob;
     assetFiles.workers = 2;
     assetFiles.maxAttempts = 10;
-    OBSCURA_TRY_STATUS(jobs.registerKind(assetFiles, [dataDir](JobContext& ctx) -> Expected<std::string> {
+    OBSCURA_TRY_STATUS(jobs.registerKind(assetFiles, [&blobs](JobContext& ctx) -> Expected<std::string> {
         OBSCURA_TRY(payload, payloadOf(ctx));
-        OBSCURA_TRY_STATUS(deleteAssetFiles(dataDir, stringField(payload, "ownerId"), stringField(payload, "assetId"),
+        OBSCURA_TRY_STATUS(deleteAssetFiles(blobs, stringField(payload, "ownerId"), stringField(payload, "assetId"),
                                             stringField(payload, "storagePath")));
         return std::string();
     }));
@@ -104,9 +82,9 @@ Status registerFileJobs(JobQueue& jobs, const std::string& dataDir) {
     userFiles.maxAttempts = 10;
     // A big library takes a while to remove; the heartbeat extends the lease, this only bounds a stuck worker.
     userFiles.lease = std::chrono::minutes(10);
-    return jobs.registerKind(userFiles, [dataDir](JobContext& ctx) -> Expected<std::string> {
+    return jobs.registerKind(userFiles, [&blobs](JobContext& ctx) -> Expected<std::string> {
         OBSCURA_TRY(payload, payloadOf(ctx));
-        OBSCURA_TRY_STATUS(deleteUserFiles(dataDir, stringField(payload, "userId")));
+        OBSCURA_TRY_STATUS(deleteUserFiles(blobs, stringField(payload, "userId")));
         return std::string();
     });
 }

@@ -9,6 +9,9 @@
 
 namespace obscura {
 class Clock;
+namespace blobs {
+class BlobStore;
+}
 class JobQueue;
 namespace storage {
 class Repositories;
@@ -23,16 +26,16 @@ inline constexpr const char* kDeleteAssetFilesJob = "images.deleteAssetFiles";
 inline constexpr const char* kDeleteUserFilesJob = "images.deleteUserFiles";
 
 // Registers both kinds; call from the module's constructor.
-Status registerFileJobs(JobQueue& jobs, const std::string& dataDir);
+Status registerFileJobs(JobQueue& jobs, blobs::BlobStore& blobs);
 
 // Enqueue inside the transaction that deletes the row(s). At most one job per asset / user ever (dedupe key).
 Status enqueueAssetFilesDeletion(storage::Repositories& tx, const storage::AssetRecord& asset, const Clock& clock);
 Status enqueueUserFilesDeletion(storage::Repositories& tx, const std::string& userId, const Clock& clock);
 
-// The work itself, for the job handlers and tests. Invalid when a path is not one the server makes (never
-// deletes outside the data dir); an I/O error other than "absent" is Internal (the job retries).
-Status deleteAssetFiles(const std::string& dataDir, const std::string& ownerId, const std::string& assetId,
+// The work itself, for the job handlers and tests, through the blob store. Invalid when a key is not one the
+// server makes (never deletes another user's bytes); a store error other than "absent" fails (the job retries).
+Status deleteAssetFiles(blobs::BlobStore& blobs, const std::string& ownerId, const std::string& assetId,
                         const std::string& storagePath);
-Status deleteUserFiles(const std::string& dataDir, const std::string& userId);
+Status deleteUserFiles(blobs::BlobStore& blobs, const std::string& userId);
 
 }  // namespace obscura::images

@@ -1,18 +1,14 @@
 #include "assets/derivative_tracker.hpp"
 
-#include <filesystem>
-#include <system_error>
-
 #include "assets/derivative_signal.hpp"
 #include "obscura/base/ids.hpp"
+#include "obscura/blobs/blob_store.hpp"
 #include "obscura/images/events.hpp"
 #include "obscura/kernel/log.hpp"
 #include "obscura/kernel/storage_calls.hpp"
 #include "obscura/storage/storage.hpp"
 
 namespace obscura::images {
-
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -21,24 +17,23 @@ bool tracked(const std::string& kind) {
            kind == storage::kDerivativeVideo;
 }
 
-// Bytes of the regular files under derived/<owner>/<asset>/ (symlinks not followed); nullopt when unreadable.
-std::optional<std::int64_t> folderBytes(const fs::path& dir) {
-    std::error_code ec;
-    if (!fs::exists(dir, ec)) return std::int64_t{0};
+// Bytes of the blobs under derived/<owner>/<asset>/; nullopt when the store cannot list them.
+std::optional<std::int64_t> prefixBytes(blobs::BlobStore& blobs, const std::string& prefix) {
     std::int64_t total = 0;
-    for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
-         !ec && it != end; it.increment(ec)) {
-        if (it->is_regular_file(ec) && !it->is_symlink(ec)) total += static_cast<std::int64_t>(it->file_size(ec));
-        if (ec) return std::nullopt;
-    }
-    if (ec) return std::nullopt;
+    std::string next;
+    do {
+        auto page = blobs.list(prefix, next, 1000);
+        if (!page) return std::nullopt;
+        for (const auto& entry : page->entries) total += static_cast<std::int64_t>(entry.size);
+        next = std::move(page->next);
+    } while (!next.empty());
     return total;
 }
 
 }  // namespace
 
-DerivativeTracker::DerivativeTracker(storage::Storage& storage, std::string dataDir)
-    : storage_(storage), dataDir_(std::move(dataDir)) {}
+DerivativeTracker::DerivativeTracker(storage::Storage& storage, blobs::BlobStore& blobs)
+    : storage_(storage), blobs_(blobs) {}
 
 void DerivativeTracker::start(Bus& bus) {
     created_ =
@@ -96,7 +91,7 @@ Status DerivativeTracker::record(const std::string& assetId, const std::string& 
 Status DerivativeTracker::record(const std::string& assetId, const std::string& ownerId,
                                  const std::vector<Change>& changes) {
     std::optional<std::int64_t> bytes;
-    if (isUuid(ownerId) && isUuid(assetId)) bytes = folderBytes(fs::path(dataDir_) / "derived" / ownerId / assetId);
+    if (isUuid(ownerId) && isUuid(assetId)) bytes = prefixBytes(blobs_, "derived/" + ownerId + "/" + assetId + "/");
     auto status = storage_.transaction([&](storage::Repositories& repos) -> Status {
         for (const auto& c : changes) {
             if (!tracked(c.kind)) continue;  // conversions (mp3, …) are not part of the asset object

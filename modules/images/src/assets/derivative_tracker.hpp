@@ -12,6 +12,10 @@ namespace obscura::storage {
 class Storage;
 }
 
+namespace obscura::blobs {
+class BlobStore;
+}
+
 namespace obscura::images {
 
 struct DerivativeCreated;
@@ -19,7 +23,7 @@ struct DerivativeFailed;
 
 class DerivativeTracker {
 public:
-    DerivativeTracker(storage::Storage& storage, std::string dataDir);
+    DerivativeTracker(storage::Storage& storage, blobs::BlobStore& blobs);
     // Subscribes; the subscriptions end with this object (or stop()).
     void start(Bus& bus);
     void stop();
@@ -42,7 +46,7 @@ public:
 
 private:
     storage::Storage& storage_;
-    std::string dataDir_;
+    blobs::BlobStore& blobs_;
     Bus::Subscription created_;
     Bus::Subscription failed_;
 };

@@ -10,9 +10,8 @@
 
 namespace obscura::images {
 
-StoredAssetSource::StoredAssetSource(storage::Storage& storage, std::string dataDir, DerivativeTracker& tracker,
-                                     BandwidthMeter& bandwidth)
-    : storage_(storage), dataDir_(std::move(dataDir)), tracker_(tracker), bandwidth_(bandwidth) {}
+StoredAssetSource::StoredAssetSource(storage::Storage& storage, DerivativeTracker& tracker, BandwidthMeter& bandwidth)
+    : storage_(storage), tracker_(tracker), bandwidth_(bandwidth) {}
 
 void StoredAssetSource::countServedBytes(const std::string& ownerId, std::uint64_t bytes) {
     bandwidth_.add(ownerId, static_cast<std::int64_t>(bytes));
@@ -27,7 +26,7 @@ Status StoredAssetSource::recordDerivatives(const SourceAsset& asset, const std:
 }
 
 Expected<std::optional<SourceAsset>> StoredAssetSource::find(const std::string& ownerId, const std::string& assetId) {
-    // Ids reach paths below: only UUIDs do.
+    // Ids reach blob keys below: only UUIDs do.
     if (!isUuid(ownerId) || !isUuid(assetId)) return std::optional<SourceAsset>{};
     OBSCURA_TRY(record, withRepos(storage_, [&](storage::Repositories& repos) {
                     return repos.images().findAsset(ownerId, assetId);
@@ -41,15 +40,15 @@ Expected<std::optional<SourceAsset>> StoredAssetSource::find(const std::string& 
     out.ownerId = record->ownerId;
     out.type = record->type;
     out.sniffedName = std::string(type->name);
-    out.originalPath = dataDir_ + "/" + record->storagePath;
-    out.derivedDir = dataDir_ + "/" + kDerivedDir + "/" + ownerId + "/" + assetId;
+    out.originalKey = record->storagePath;
+    out.derivedPrefix = std::string(kDerivedDir) + "/" + ownerId + "/" + assetId;
     out.durationSeconds = record->durationSeconds;
     out.isTrashed = record->isTrashed;
     return std::optional<SourceAsset>(std::move(out));
 }
 
-std::string StoredAssetSource::userDerivedDir(const std::string& userId) const {
-    return dataDir_ + "/" + kDerivedDir + "/" + userId;
+std::string StoredAssetSource::userDerivedPrefix(const std::string& userId) const {
+    return std::string(kDerivedDir) + "/" + userId;
 }
 
 }  // namespace obscura::images

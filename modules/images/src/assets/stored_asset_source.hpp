@@ -15,16 +15,14 @@ class DerivativeTracker;
 
 class StoredAssetSource final : public AssetSource {
 public:
-    StoredAssetSource(storage::Storage& storage, std::string dataDir, DerivativeTracker& tracker,
-                      BandwidthMeter& bandwidth);
+    StoredAssetSource(storage::Storage& storage, DerivativeTracker& tracker, BandwidthMeter& bandwidth);
     Expected<std::optional<SourceAsset>> find(const std::string& ownerId, const std::string& assetId) override;
     Status recordDerivatives(const SourceAsset& asset, const std::vector<DerivativeState>& states) override;
-    std::string userDerivedDir(const std::string& userId) const override;
+    std::string userDerivedPrefix(const std::string& userId) const override;
     void countServedBytes(const std::string& ownerId, std::uint64_t bytes) override;
 
 private:
     storage::Storage& storage_;
-    std::string dataDir_;
     DerivativeTracker& tracker_;
     BandwidthMeter& bandwidth_;
 };

@@ -1,21 +1,19 @@
 #include "obscura/images/library_fsck.hpp"
 
-#include <sys/stat.h>
-
-#include <cerrno>
-#include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "assets/asset_file_jobs.hpp"
 #include "library/library_layout.hpp"
 #include "library/library_walk.hpp"
 #include "obscura/base/ids.hpp"
+#include "obscura/blobs/blob_store.hpp"
+#include "obscura/kernel/blob_files.hpp"
 #include "obscura/kernel/storage_calls.hpp"
 #include "obscura/storage/storage.hpp"
 #include "upload/asset_importer.hpp"
-#include "upload/durability_ops.hpp"
 
 namespace obscura::images {
 
@@ -58,33 +56,37 @@ Expected<std::optional<std::string>> deletionJobState(storage::Storage& storage,
     return std::optional<std::string>(job->state);
 }
 
-// Moves a file to <dataDir>/lost+found/<its path below library/>, never replacing anything there.
-Expected<std::string> moveToLostFound(const std::string& dataDir, const std::string& relativePath) {
-    auto& ops = DurabilityOps::system();
-    const fs::path below = fs::path(relativePath).lexically_relative(kLibraryDir);
-    fs::path target = fs::path(kLostFoundDir) / below;
-    std::error_code ec;
-    fs::create_directories(fs::path(dataDir) / target.parent_path(), ec);
-    if (ec)
-        return internalError("cannot create " + (fs::path(dataDir) / target.parent_path()).string() + ": " +
-                             ec.message());
-    const std::string from = dataDir + "/" + relativePath;
+// Moves a blob to lost+found/<its key below library/>, never replacing anything there: copied, then removed.
+Expected<std::string> moveToLostFound(blobs::BlobStore& blobs, const std::string& tmpDir, const std::string& key) {
+    const std::string below = key.substr(std::string(kLibraryDir).size() + 1);
+    std::string target = std::string(kLostFoundDir) + "/" + below;
     for (int n = 1;; ++n) {
-        const int rc = ops.renameNoReplace(from, dataDir + "/" + target.string());
-        if (rc == 0) break;
-        if (rc != EEXIST || n > 1000)
-            return internalError("cannot move " + relativePath + " to " + target.string() + ": " + std::strerror(rc));
-        target = fs::path(kLostFoundDir) / below;
-        target += "." + std::to_string(n);
+        auto there = blobs.stat(target);
+        if (!there && there.error().code == ErrorCode::NotFound) break;
+        if (!there) return std::move(there).error();
+        if (n > 1000) return internalError("cannot move " + key + ": lost+found holds too many copies of it");
+        target = std::string(kLostFoundDir) + "/" + below + "." + std::to_string(n);
     }
-    ops.fsyncDirectory((fs::path(dataDir) / target).parent_path().string());
-    ops.fsyncDirectory(fs::path(from).parent_path().string());
-    return target.string();
+    OBSCURA_TRY(copy, PendingBlob::create(tmpDir, "lost", ".part"));
+    {
+        std::ofstream out(copy.path(), std::ios::binary | std::ios::trunc);
+        OBSCURA_TRY_STATUS(readBlob(blobs, key, {}, [&](std::string_view chunk) -> Status {
+            if (!out.write(chunk.data(), static_cast<std::streamsize>(chunk.size())))
+                return internalError("cannot write " + copy.path());
+            return {};
+        }));
+        if (!out.flush()) return internalError("cannot write " + copy.path());
+    }
+    // An empty orphan moves too (PendingBlob refuses empty files: put the copy directly).
+    OBSCURA_TRY_STATUS(blobs.put(target, copy.path(), {}));
+    OBSCURA_TRY_STATUS(blobs.remove(key));
+    return target;
 }
 
 // What --repair does with one orphan; the action text goes into the report.
-Expected<std::string> repairOrphan(storage::Storage& storage, AssetImporter& importer, const std::string& dataDir,
-                                   const FsckReport::Orphan& orphan, const FsckOptions& options) {
+Expected<std::string> repairOrphan(storage::Storage& storage, AssetImporter& importer, blobs::BlobStore& blobs,
+                                   const std::string& tmpDir, const FsckReport::Orphan& orphan,
+                                   const FsckOptions& options) {
     if (orphan.ageSeconds < options.settle.count())
         return std::string("left alone: younger than ") + std::to_string(options.settle.count() / 60) +
                " minutes (a write may still be committing it)";
@@ -110,15 +112,14 @@ Expected<std::string> repairOrphan(storage::Storage& storage, AssetImporter& imp
                               ? "not an accepted photo or video (" + imported.error().message + ")"
                               : "";
         if (why.empty()) return std::move(imported).error();
-        OBSCURA_TRY(moved, moveToLostFound(dataDir, orphan.path));
+        OBSCURA_TRY(moved, moveToLostFound(blobs, tmpDir, orphan.path));
         return why + ": moved to " + moved;
     }
-    OBSCURA_TRY(moved, moveToLostFound(dataDir, orphan.path));
+    OBSCURA_TRY(moved, moveToLostFound(blobs, tmpDir, orphan.path));
     return "moved to " + moved;
 }
 
-Status checkRows(storage::Storage& storage, const std::string& dataDir, const FsckOptions& options,
-                 FsckReport& report) {
+Status checkRows(storage::Storage& storage, blobs::BlobStore& blobs, const FsckOptions& options, FsckReport& report) {
     std::string after;
     for (;;) {
         OBSCURA_TRY(page, withRepos(storage, [&](storage::Repositories& repos) {
@@ -128,8 +129,10 @@ Status checkRows(storage::Storage& storage, const std::string& dataDir, const Fs
         after = page.back().id;
         for (const auto& a : page) {
             ++report.rowsScanned;
-            struct stat st {};
-            const bool present = ::stat((dataDir + "/" + a.storagePath).c_str(), &st) == 0;
+            auto info = blobs.stat(a.storagePath);
+            if (!info && info.error().code != ErrorCode::NotFound && info.error().code != ErrorCode::Invalid)
+                return Error(info.error().code, "cannot look at " + a.storagePath + ": " + info.error().message);
+            const bool present = info.ok();
             FsckReport::RowProblem p{a.id, a.ownerId, a.storagePath, "", ""};
             std::optional<bool> mark;
             if (!present) {
@@ -138,9 +141,9 @@ Status checkRows(storage::Storage& storage, const std::string& dataDir, const Fs
             } else if (a.fileMissing) {
                 p.problem = "file back (marked missing)";
                 mark = false;
-            } else if (st.st_size != a.sizeBytes) {
+            } else if (static_cast<std::int64_t>(info->size) != a.sizeBytes) {
                 p.problem = "size differs: row " + std::to_string(a.sizeBytes) + " bytes, file " +
-                            std::to_string(st.st_size) + " bytes (left for a person to look at)";
+                            std::to_string(info->size) + " bytes (left for a person to look at)";
             } else {
                 continue;
             }
@@ -161,21 +164,21 @@ Status checkRows(storage::Storage& storage, const std::string& dataDir, const Fs
 
 }  // namespace
 
-Expected<FsckReport> runFsck(storage::Storage& storage, const std::string& dataDir, const FsckOptions& options,
-                             const Clock& clock) {
+Expected<FsckReport> runFsck(storage::Storage& storage, blobs::BlobStore& blobs, const std::string& tmpDir,
+                             const FsckOptions& options, const Clock& clock) {
     FsckReport report;
     const std::int64_t now = nowSeconds();
-    OBSCURA_TRY_STATUS(walkLibrary(dataDir, [&](const std::string& rel, const struct stat& st) -> Status {
+    OBSCURA_TRY_STATUS(walkLibrary(blobs, [&](const blobs::BlobEntry& entry) -> Status {
         ++report.filesScanned;
-        OBSCURA_TRY(owned, hasRow(storage, rel));
-        if (!owned) report.orphans.push_back({rel, std::max<std::int64_t>(0, now - lastTouched(st)), ""});
+        OBSCURA_TRY(owned, hasRow(storage, entry.key));
+        if (!owned) report.orphans.push_back({entry.key, std::max<std::int64_t>(0, now - entry.modifiedAt), ""});
         return {};
     }));
-    OBSCURA_TRY_STATUS(checkRows(storage, dataDir, options, report));
+    OBSCURA_TRY_STATUS(checkRows(storage, blobs, options, report));
     if (!options.repair) return report;
-    AssetImporter importer(storage, dataDir, nullptr, clock);
+    AssetImporter importer(storage, blobs, tmpDir, nullptr, clock);
     for (auto& orphan : report.orphans) {
-        auto action = repairOrphan(storage, importer, dataDir, orphan, options);
+        auto action = repairOrphan(storage, importer, blobs, tmpDir, orphan, options);
         if (action) {
             orphan.action = std::move(*action);
         } else {
@@ -210,13 +213,12 @@ std::string describeFsck(const FsckReport& report, const FsckOptions& options) {
     return out.str();
 }
 
-Expected<std::int64_t> countOrphans(storage::Storage& storage, const std::string& dataDir,
-                                    const std::atomic<bool>& stop) {
+Expected<std::int64_t> countOrphans(storage::Storage& storage, blobs::BlobStore& blobs, const std::atomic<bool>& stop) {
     std::int64_t orphans = 0;
     OBSCURA_TRY_STATUS(walkLibrary(
-        dataDir,
-        [&](const std::string& rel, const struct stat&) -> Status {
-            OBSCURA_TRY(owned, hasRow(storage, rel));
+        blobs,
+        [&](const blobs::BlobEntry& entry) -> Status {
+            OBSCURA_TRY(owned, hasRow(storage, entry.key));
             if (!owned) ++orphans;
             return {};
         },

@@ -17,7 +17,7 @@ void OrphanCensus::stop() {
 }
 
 void OrphanCensus::run() {
-    auto counted = countOrphans(storage_, dataDir_, stop_);
+    auto counted = countOrphans(storage_, blobs_, stop_);
     if (stop_) return;
     if (!counted) {
         log::warn("images: could not check the library for files without a row: " + counted.error().message);

@@ -1,10 +1,5 @@
 #include "upload/asset_importer.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 
 #include "assets/asset_metadata.hpp"
@@ -13,14 +8,15 @@
 #include "obscura/base/clock.hpp"
 #include "obscura/base/ids.hpp"
 #include "obscura/base/rfc3339.hpp"
+#include "obscura/blobs/blob_store.hpp"
 #include "obscura/formats/client_file_name.hpp"
 #include "obscura/formats/content_sniffer.hpp"
 #include "obscura/formats/sha1.hpp"
+#include "obscura/kernel/blob_files.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/kernel/log.hpp"
 #include "obscura/kernel/storage_calls.hpp"
 #include "obscura/storage/storage.hpp"
-#include "upload/durability_ops.hpp"
 
 namespace obscura::images {
 
@@ -28,16 +24,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Takes a committed file back out of the library when its row did not commit. If even that fails, the file
+// Takes a stored original back out of the library when its row did not commit. If even that fails, the blob
 // is an orphan: counted at start-up, listed and repaired by `obscura fsck`.
-void removeLibraryFile(const std::string& absolutePath) {
-    auto& ops = DurabilityOps::system();
-    if (int rc = ops.removeFile(absolutePath); rc != 0 && rc != ENOENT) {
-        log::warn("images: cannot remove " + absolutePath + " after its row failed (" + std::strerror(rc) +
+void removeLibraryBlob(blobs::BlobStore& blobs, const std::string& key) {
+    if (auto removed = blobs.remove(key); !removed) {
+        log::warn("images: cannot remove " + key + " after its row failed (" + removed.error().message +
                   "); `obscura fsck --repair` will move it to lost+found");
-        return;
     }
-    ops.fsyncDirectory(fs::path(absolutePath).parent_path().string());
 }
 
 Status checkQuotaIn(storage::Repositories& tx, auth::Quota& quota, const std::string& ownerId, std::int64_t size,
@@ -78,43 +71,16 @@ void fillFromMetadata(storage::AssetRecord& record, const MediaMetadata& meta, c
     record.updatedAt = record.createdAt;
 }
 
-// SHA-1 and size of a whole file, read in bounded chunks.
-Expected<std::pair<std::string, std::int64_t>> hashFile(const std::string& path) {
+// SHA-1 and size of a whole blob, read in bounded chunks.
+Expected<std::pair<std::string, std::int64_t>> hashBlob(blobs::BlobStore& blobs, const std::string& key) {
     OBSCURA_TRY(sha, formats::Sha1::create());
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) return internalError("cannot open " + path + ": " + std::strerror(errno));
-    std::string buffer(1 << 20, '\0');
     std::int64_t size = 0;
-    for (;;) {
-        ssize_t n = ::read(fd, buffer.data(), buffer.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            int err = errno;
-            ::close(fd);
-            return internalError("cannot read " + path + ": " + std::strerror(err));
-        }
-        if (n == 0) break;
-        sha.update(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
-        size += n;
-    }
-    ::close(fd);
+    OBSCURA_TRY_STATUS(readBlob(blobs, key, {}, [&](std::string_view chunk) -> Status {
+        sha.update(chunk);
+        size += static_cast<std::int64_t>(chunk.size());
+        return {};
+    }));
     return std::make_pair(formats::toHex(sha.finish()), size);
-}
-
-Expected<std::string> readHead(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) return internalError("cannot open " + path + ": " + std::strerror(errno));
-    std::string head(formats::kSniffBytes, '\0');
-    std::size_t got = 0;
-    while (got < head.size()) {
-        ssize_t n = ::read(fd, head.data() + got, head.size() - got);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        got += static_cast<std::size_t>(n);
-    }
-    ::close(fd);
-    head.resize(got);
-    return head;
 }
 
 }  // namespace
@@ -130,9 +96,14 @@ storage::AssetRecord newAssetRecord(const std::string& ownerId, const MediaType&
     return record;
 }
 
-AssetImporter::AssetImporter(storage::Storage& storage, std::string dataDir, auth::Quota* quota, const Clock& clock,
-                             formats::FfprobeOptions probe)
-    : storage_(storage), dataDir_(std::move(dataDir)), quota_(quota), clock_(clock), probe_(std::move(probe)) {}
+AssetImporter::AssetImporter(storage::Storage& storage, blobs::BlobStore& blobs, std::string tmpDir, auth::Quota* quota,
+                             const Clock& clock, formats::FfprobeOptions probe)
+    : storage_(storage),
+      blobs_(blobs),
+      tmpDir_(std::move(tmpDir)),
+      quota_(quota),
+      clock_(clock),
+      probe_(std::move(probe)) {}
 
 Expected<std::optional<storage::AssetRecord>> AssetImporter::existing(const std::string& ownerId,
                                                                       const std::string& checksum) {
@@ -188,22 +159,23 @@ Expected<ImportedAsset> AssetImporter::importUpload(const std::string& ownerId, 
     fillFromMetadata(record, meta, fields, clock_.nowUs());
     record.storagePath = libraryPath(ownerId, record.id, record.takenAt, type);
 
-    OBSCURA_TRY_STATUS(file.commit(dataDir_, record.storagePath));
+    OBSCURA_TRY_STATUS(file.putInto(blobs_, record.storagePath));
     auto imported = commitRow(record, true);
-    if (!imported || !imported->created) removeLibraryFile(dataDir_ + "/" + record.storagePath);
+    if (!imported || !imported->created) removeLibraryBlob(blobs_, record.storagePath);
     return imported;
 }
 
 Expected<ImportedAsset> AssetImporter::adoptLibraryFile(const std::string& ownerId, const std::string& relativePath) {
-    const std::string absolute = dataDir_ + "/" + relativePath;
-    OBSCURA_TRY(head, readHead(absolute));
+    OBSCURA_TRY(head, readBlobHead(blobs_, relativePath, formats::kSniffBytes));
     OBSCURA_TRY(type, sniffMediaType(head));
-    OBSCURA_TRY(hashed, hashFile(absolute));
+    OBSCURA_TRY(hashed, hashBlob(blobs_, relativePath));
     const auto& [checksum, size] = hashed;
     OBSCURA_TRY(duplicate, existing(ownerId, checksum));
     if (duplicate) return ImportedAsset{std::move(*duplicate), false};
 
-    OBSCURA_TRY(meta, readMediaMetadata(absolute, *type, probe_));
+    // EXIF and ffprobe read files: the blob's own (local store) or a temp copy.
+    OBSCURA_TRY(file, BlobFile::open(blobs_, relativePath, tmpDir_));
+    OBSCURA_TRY(meta, readMediaMetadata(file.path(), *type, probe_));
     const fs::path path(relativePath);
     storage::AssetRecord record = newAssetRecord(ownerId, *type, size, checksum);
     // A crash between rename and commit leaves <asset-id>.<ext>: the asset gets the id it was meant to have.

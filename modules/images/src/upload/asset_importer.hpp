@@ -1,11 +1,12 @@
 #pragma once
 // Turns a complete upload into an asset, in the order DESIGN.md section 4 requires:
-//   duplicate check → metadata → fsync(file) → rename into the library → fsync(directories) →
-//   one transaction: quota check, the row, the outbox job for media → (caller publishes asset.created)
+//   duplicate check → metadata → fsync(file) → put into the blob store (local: rename into the library,
+//   fsync(directories)) → one transaction: quota check, the row, the outbox job for media → (caller publishes
+//   asset.created)
 // A duplicate — the same bytes already stored for this owner, found before the rename or, when two identical
 // uploads race, by the unique (owner, checksum) index — answers the existing asset and keeps nothing new.
-// Any failure after the rename removes the library file again, so the only thing a crash can leave is a
-// library file without a row, which start-up counts and `obscura fsck` repairs.
+// Any failure after the put removes the blob again, so the only thing a crash can leave is a library blob
+// without a row, which start-up counts and `obscura fsck` repairs.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -27,6 +28,9 @@ class Quota;
 namespace obscura::storage {
 class Storage;
 }
+namespace obscura::blobs {
+class BlobStore;
+}
 
 namespace obscura::images {
 
@@ -39,29 +43,28 @@ struct ImportedAsset {
 
 class AssetImporter {
 public:
-    // dataDir must be absolute (ffprobe is given absolute paths). quota may be null: no quota (fsck). The clock
-    // stamps createdAt (and takenAt when nothing else tells it).
-    AssetImporter(storage::Storage& storage, std::string dataDir, auth::Quota* quota, const Clock& clock,
-                  formats::FfprobeOptions probe = {});
+    // tmpDir: absolute, on the data dir's file system (copies of remote blobs for ffprobe when reimporting).
+    // quota may be null: no quota (fsck). The clock stamps createdAt (and takenAt when nothing else tells it).
+    AssetImporter(storage::Storage& storage, blobs::BlobStore& blobs, std::string tmpDir, auth::Quota* quota,
+                  const Clock& clock, formats::FfprobeOptions probe = {});
 
     // An upload whose body is complete. The temp file is committed or removed, whatever happens.
     Expected<ImportedAsset> importUpload(const std::string& ownerId, UploadTempFile file, const MediaType& type,
                                          const std::string& clientFileName, const UploadFields& fields);
 
-    // `obscura fsck --reimport`: a library file without a row, `relativePath` ("library/<owner>/…"), becomes
+    // `obscura fsck --reimport`: a library blob without a row, `relativePath` ("library/<owner>/…"), becomes
     // an asset of that owner where it lies. Sniffed and read like an upload (UnsupportedMediaType when it is
     // not an accepted file); a duplicate of an asset the owner has answers created = false and leaves the
     // file for the caller to move aside. No quota: the bytes are on the disk already.
     Expected<ImportedAsset> adoptLibraryFile(const std::string& ownerId, const std::string& relativePath);
-
-    const std::string& dataDir() const { return dataDir_; }
 
 private:
     Expected<ImportedAsset> commitRow(const storage::AssetRecord& record, bool checkQuota);
     Expected<std::optional<storage::AssetRecord>> existing(const std::string& ownerId, const std::string& checksum);
 
     storage::Storage& storage_;
-    std::string dataDir_;
+    blobs::BlobStore& blobs_;
+    std::string tmpDir_;
     auth::Quota* quota_;
     const Clock& clock_;
     formats::FfprobeOptions probe_;

@@ -192,4 +192,22 @@ Status UploadTempFile::commit(const std::string& libraryRoot, const std::string&
     return {};
 }
 
+Status UploadTempFile::putInto(blobs::BlobStore& blobs, const std::string& key) {
+    if (committed_ || removed_ || fd_ < 0) return internalError("upload file committed twice or after abort");
+    auto fail = [this](Error e) {
+        abort();
+        return e;
+    };
+    digest();  // nothing may be written after this point
+    // Synced here, through ops, so a failure is told as the upload's own (the store syncs again: a no-op by now).
+    if (int rc = ops_->fsyncFile(fd_)) return fail(storageError(rc, "fsync of the upload failed"));
+    int closeRc = ::close(fd_);
+    fd_ = -1;
+    if (closeRc != 0) return fail(internalError(std::string("closing the upload failed: ") + std::strerror(errno)));
+    if (auto put = blobs.put(key, path_, blobs::PutOptions{}); !put) return fail(std::move(put).error());
+    path_ = key;
+    committed_ = true;
+    return {};
+}
+
 }  // namespace obscura::images

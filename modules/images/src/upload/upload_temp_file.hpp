@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "obscura/base/expected.hpp"
+#include "obscura/blobs/blob_store.hpp"
 #include "obscura/formats/sha1.hpp"
 #include "upload/durability_ops.hpp"
 
@@ -39,6 +40,10 @@ public:
     // SHA-1 of exactly the bytes written. Ends writing: write() fails afterwards.
     const formats::Sha1Digest& digest();
 
+    // Puts the file into the blob store under `key` (DESIGN §8): fsync here, then the store makes it durable and
+    // atomic (local: rename into the library, folders fsync'd). On failure the temp file is removed. After it,
+    // path() is the key.
+    Status putInto(blobs::BlobStore& blobs, const std::string& key);
     // Moves the file to `<libraryRoot>/<relativePath>`, creating the directories of relativePath under
     // libraryRoot (which must exist). Never replaces an existing file (Conflict). On any failure the file is
     // removed — including after the rename, if the directory cannot be made durable — and nothing is kept.

@@ -5,7 +5,11 @@
 // conversions, avatars and the web UI's files all go through here. The bytes themselves are streamed by the
 // HTTP layer (Response::file); nothing is read here but the file's metadata.
 //
-//   return FileResponse{.path = p, .contentType = "image/webp", .cacheControl = "private, no-cache"}
+// Either a path (the web UI's own files) or a blob: `store` + `key`. A blob whose store has a local file
+// (blobs.plugin = local) is sent from that file exactly as a path is; any other is stat'ed, then opened for the
+// one range wanted and streamed from the store's reader (Response::blob) — its tag is the store's ETag.
+//
+//   return FileResponse{.store = &blobs, .key = k, .contentType = "image/webp", .cacheControl = "private, no-cache"}
 //       .answer(req, notFound("no avatar yet"));
 #include <cstdint>
 #include <functional>
@@ -17,8 +21,14 @@
 
 namespace obscura {
 
+namespace blobs {
+class BlobStore;
+}
+
 struct FileResponse {
     std::string path{};
+    blobs::BlobStore* store = nullptr;  // with key: a blob instead of path
+    std::string key{};
     std::string contentType{};
     std::string cacheControl{};
     // A strong entity tag, with its quotes. Empty: made from the file's size and modification time, so a
@@ -34,7 +44,8 @@ struct FileResponse {
     // accounting. Counted when the response is made, so a client that leaves mid-download counts in full.
     std::function<void(std::uint64_t)> countBody{};
 
-    // `missing` when `path` is not a regular file; Internal when it cannot be looked at.
+    // `missing` when `path` is not a regular file (or `key` not in the store); Internal when it cannot be looked at
+    // (the store's own error when it is unreachable: 503).
     Expected<Response> answer(const Request& req, Error missing) const;
 };
 

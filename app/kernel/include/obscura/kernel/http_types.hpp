@@ -15,6 +15,10 @@
 
 namespace obscura {
 
+namespace blobs {
+class BlobReader;
+}
+
 enum class Method : std::uint8_t { Get, Head, Post, Put, Patch, Delete, Options, Other };
 std::string_view methodName(Method m);
 Method parseMethod(std::string_view s);
@@ -105,6 +109,9 @@ struct Response {
     // Instead of body: bytes shared with a cache (rendered listing pages), sent without being copied.
     std::shared_ptr<const std::string> sharedBody;
     std::optional<FileBody> file;
+    // Instead of body or file: bytes streamed from a blob store (FileResponse with a store that has no local
+    // file), all that remain in the reader, sent with their Content-Length. read() is called on an I/O thread.
+    std::shared_ptr<blobs::BlobReader> blob;
     std::shared_ptr<ResponseStream> stream;
 
     static Response json(int status, std::string serializedJson);

@@ -23,6 +23,9 @@ class JobQueue;
 namespace storage {
 class Storage;
 }
+namespace blobs {
+class BlobStore;
+}
 
 class Module {
 public:
@@ -44,7 +47,8 @@ class ModuleList;
 class ModuleContext {
 public:
     ModuleContext(const Config& config, Router& router, ServiceRegistry& services, storage::Storage& storage,
-                  Metrics& metrics, Bus& bus, JobQueue& jobs, const Clock& clock, std::string dataDir)
+                  Metrics& metrics, Bus& bus, JobQueue& jobs, const Clock& clock, std::string dataDir,
+                  blobs::BlobStore* blobs = nullptr)
         : config_(config),
           router_(router),
           services_(services),
@@ -53,7 +57,8 @@ public:
           bus_(bus),
           jobs_(jobs),
           clock_(clock),
-          dataDir_(std::move(dataDir)) {}
+          dataDir_(std::move(dataDir)),
+          blobs_(blobs) {}
 
     const Config& config() const { return config_; }
     Router& router() { return router_; }
@@ -67,6 +72,13 @@ public:
     // move time.
     const Clock& clock() const { return clock_; }
     const std::string& dataDir() const { return dataDir_; }
+    // Where every byte the modules keep lives (obscura/blobs/blob_store.hpp): originals, derivatives, avatars.
+    // Modules never open a library path themselves. Throws ModuleStartError when the App gave none (only kernel
+    // tests build a context without one), so ask in a constructor.
+    blobs::BlobStore& blobs() {
+        if (blobs_ == nullptr) throw ModuleStartError("no blob store was given to the modules");
+        return *blobs_;
+    }
 
     // Another module, which must be listed (and so built) before the caller. Unknown or later-listed
     // modules throw ModuleStartError: that is how an unknown dependency or a cycle fails the start.
@@ -88,6 +100,7 @@ private:
     JobQueue& jobs_;
     const Clock& clock_;
     std::string dataDir_;
+    blobs::BlobStore* blobs_;
     ModuleList* list_ = nullptr;
 };
 

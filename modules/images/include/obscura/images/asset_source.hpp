@@ -1,6 +1,7 @@
 #pragma once
 // What the media module may know of an asset to make its derivatives, without seeing images' storage: the
-// sniffed type, where the original is and where derivatives go (DESIGN.md section 4). Images enqueues one
+// sniffed type, the blob key of the original and the key prefix derivatives go under (DESIGN.md sections 4, 8).
+// Bytes are read and written through the blob store (ModuleContext::blobs()), never by path. Images enqueues one
 // durable job of kind kDerivativesJob per upload (payload {"assetId": …}, dedupe key = the asset id) in the
 // transaction that creates the asset; media registers the handler for that kind.
 #include <cstdint>
@@ -18,15 +19,15 @@ inline constexpr const char* kDerivativesJob = "media.derivatives";
 struct SourceAsset {
     std::string id;
     std::string ownerId;
-    std::string type;          // "image" | "video"
-    std::string sniffedName;   // the media type table's name: "jpeg", "png", "heic", "mp4", "mkv", …
-    std::string originalPath;  // absolute
-    std::string derivedDir;    // absolute: <dataDir>/derived/<owner>/<asset>; may not exist yet
+    std::string type;           // "image" | "video"
+    std::string sniffedName;    // the media type table's name: "jpeg", "png", "heic", "mp4", "mkv", …
+    std::string originalKey;    // blob key: library/<owner>/<yyyy>/<mm>/<asset>.<ext>
+    std::string derivedPrefix;  // blob key prefix, no trailing '/': derived/<owner>/<asset>
     std::optional<double> durationSeconds;
     bool isTrashed = false;
 };
 
-// Derivative kinds and their file names inside derivedDir. Conversions (on demand) are "conversion.<ext>".
+// Derivative kinds and their names under derivedPrefix. Conversions (on demand) are "conversion.<ext>".
 inline constexpr std::string_view kThumbnailFile = "thumbnail.webp";
 inline constexpr std::string_view kPreviewFile = "preview.jpg";
 inline constexpr std::string_view kVideoFile = "video.mp4";
@@ -48,8 +49,8 @@ public:
     Status recordDerivative(const SourceAsset& asset, const std::string& kind, bool ready, int version) {
         return recordDerivatives(asset, {DerivativeState{kind, ready, version}});
     }
-    // The derivatives folder of a user (avatars live there too): <dataDir>/derived/<user>.
-    virtual std::string userDerivedDir(const std::string& userId) const = 0;
+    // The key prefix of a user's derivatives (avatars live there too): derived/<user>, no trailing '/'.
+    virtual std::string userDerivedPrefix(const std::string& userId) const = 0;
     // Adds bytes served from a file another module made for the owner (a conversion) to the owner's bandwidth
     // of the month, as images counts its own downloads (FileResponse::countBody says how many).
     virtual void countServedBytes(const std::string& ownerId, std::uint64_t bytes) = 0;

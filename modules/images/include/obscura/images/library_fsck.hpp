@@ -1,10 +1,11 @@
 #pragma once
-// `obscura fsck [--repair [--reimport]]` (DESIGN.md section 4): the library's files against the assets' rows.
+// `obscura fsck [--repair [--reimport]]` (DESIGN.md section 4): the library's blobs against the assets' rows,
+// through the blob store (any plugin: local folders or a bucket).
 //
 // A write goes file first, row second, so a crash between the two leaves a library file without a row — an
 // orphan. Another replica may be committing exactly such a file right now, so nothing acts on an orphan
 // younger than an hour, and start-up only counts them (countOrphans). --repair moves older orphans to
-// <dataDir>/lost+found/ (their path below library/ kept), or with --reimport makes them assets again of the
+// lost+found/ in the store (their key below library/ kept), or with --reimport makes them assets again of the
 // user whose folder they are in; it marks rows whose file is gone (fileMissing) and clears the mark when the
 // file is back. Orphans of assets or users being deleted (a removal job is pending, or the user is gone) are
 // left to that removal: repairing them would bring deleted photos back.
@@ -21,6 +22,9 @@ class Clock;
 }
 namespace obscura::storage {
 class Storage;
+}
+namespace obscura::blobs {
+class BlobStore;
 }
 
 namespace obscura::images {
@@ -53,16 +57,15 @@ struct FsckReport {
     bool clean() const { return orphans.empty() && rows.empty(); }
 };
 
-// dataDir should be absolute (videos are probed by absolute path when reimported).
-Expected<FsckReport> runFsck(storage::Storage& storage, const std::string& dataDir, const FsckOptions& options,
-                             const Clock& clock);
+// tmpDir: absolute, on the data dir's file system (copies of blobs for ffprobe and for lost+found).
+Expected<FsckReport> runFsck(storage::Storage& storage, blobs::BlobStore& blobs, const std::string& tmpDir,
+                             const FsckOptions& options, const Clock& clock);
 
 // The report as lines of text for a terminal.
 std::string describeFsck(const FsckReport& report, const FsckOptions& options);
 
 // Start-up: library files without a row, only counted (never moved). Stops early, answering what it counted
 // so far, once `stop` becomes true.
-Expected<std::int64_t> countOrphans(storage::Storage& storage, const std::string& dataDir,
-                                    const std::atomic<bool>& stop);
+Expected<std::int64_t> countOrphans(storage::Storage& storage, blobs::BlobStore& blobs, const std::atomic<bool>& stop);
 
 }  // namespace obscura::images

@@ -1,0 +1,60 @@
+#pragma once
+// BlobStore over one S3 bucket (DESIGN §8): keys live under blobs.s3.prefix; puts above the multipart threshold
+// go up in parts (aborted on failure, so no half object remains); reads fetch the range in bounded chunks
+// pinned to the first answer's ETag.
+#include <functional>
+#include <memory>
+
+#include "obscura/blobs/blob_store.hpp"
+#include "s3_client.hpp"
+
+namespace obscura::s3 {
+
+class S3BlobStore final : public blobs::BlobStore {
+public:
+    S3BlobStore(S3Settings settings, std::function<void(const blobs::BlobOperation&)> observe);
+
+    // The start-up check: the bucket answers a signed listing. Errors name the setting to fix.
+    Status check();
+
+    std::string_view name() const override { return "s3"; }
+    Status ping() override;
+    Status put(std::string_view key, const std::string& tempPath, const blobs::PutOptions& options) override;
+    Expected<std::unique_ptr<blobs::BlobReader>> open(std::string_view key, const blobs::BlobRange& range) override;
+    Expected<blobs::BlobInfo> stat(std::string_view key) override;
+    Status remove(std::string_view key) override;
+    Status removePrefix(std::string_view prefix) override;
+    Expected<blobs::BlobPage> list(std::string_view prefix, const std::string& continuation,
+                                   std::size_t limit) override;
+    std::optional<blobs::PresignedRequest> presignGet(std::string_view key, std::int64_t ttlSeconds,
+                                                      const blobs::PresignGetOptions& options) override;
+    std::optional<blobs::PresignedRequest> presignPut(std::string_view key, std::int64_t ttlSeconds,
+                                                      const blobs::PutOptions& options) override;
+    std::optional<std::string> localPath(std::string_view) const override { return std::nullopt; }
+
+    // Internals shared with the reader and multipart helpers.
+    S3Client& client() { return client_; }
+    std::string fullKey(std::string_view key) const { return client_.settings().prefix + std::string(key); }
+    void observe(std::string_view op, bool ok, double seconds, std::uint64_t bytes) const;
+
+private:
+    Status putSingle(const std::string& full, const std::string& path, std::uint64_t size,
+                     const blobs::PutOptions& options);
+    Status putMultipart(const std::string& full, const std::string& path, std::uint64_t size,
+                        const blobs::PutOptions& options);
+    std::optional<blobs::PresignedRequest> presign(const std::string& method, std::string_view key,
+                                                   std::int64_t ttlSeconds, QueryParams query,
+                                                   std::vector<std::pair<std::string, std::string>> headers);
+
+    S3Client client_;
+    std::function<void(const blobs::BlobOperation&)> observe_;
+};
+
+// The info S3 sends in a HEAD or GET answer.
+blobs::BlobInfo infoFromHeaders(const S3Response& response, std::uint64_t size);
+
+// Opens a reader over [range] of fullKey (s3_reader.cpp).
+Expected<std::unique_ptr<blobs::BlobReader>> openS3Reader(S3BlobStore& store, std::string fullKey,
+                                                          const blobs::BlobRange& range);
+
+}  // namespace obscura::s3

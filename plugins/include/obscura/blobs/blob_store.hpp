@@ -1,0 +1,150 @@
+#pragma once
+// The blob store a blob plugin implements (DESIGN §8): every byte Obscura keeps — originals, derivatives,
+// conversions, avatars — lives behind it under a key (blob_key.hpp). `local` keeps today's folders under the
+// data dir; `s3` keeps objects in a bucket. Modules get the store from ModuleContext::blobs() and never open a
+// library path themselves.
+//
+// Contract for every implementation:
+// - Safe to call from many threads at once. No exception leaves a plugin: every call answers an Expected.
+// - Every key and prefix is checked with validateKey/validatePrefix first (Invalid otherwise).
+// - put() is atomic from a reader's view (a reader sees the old bytes or the new ones, never a mix or a
+//   truncated object) and durable before it returns (local: fsync file, rename, fsync directory; s3: the
+//   object is acknowledged by the server).
+// - A missing key is NotFound for open()/stat(); remove() of a missing key succeeds (it is idempotent).
+// - Reads stream through a BlobReader with bounded memory, whatever the object's size.
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "obscura/base/expected.hpp"
+#include "obscura/blobs/blob_key.hpp"
+
+namespace obscura::blobs {
+
+// What stat() knows of an object.
+struct BlobInfo {
+    std::uint64_t size = 0;
+    // A strong entity tag with its quotes, usable as an HTTP ETag as is. local: "<size>-<mtime s>.<ns>" (what
+    // the server always sent for files); s3: the object's ETag.
+    std::string etag;
+    std::int64_t modifiedAt = 0;  // seconds since the epoch
+};
+
+// One byte range of an object: [offset, offset + length), or to the end when length is empty.
+struct BlobRange {
+    std::uint64_t offset = 0;
+    std::optional<std::uint64_t> length;
+};
+
+// An open object, read front to back. Not thread-safe: one reader per consumer. Holding a reader pins the
+// bytes it was opened on (local: an open fd; s3: one GET of one ETag), so an overwrite meanwhile is not seen.
+class BlobReader {
+public:
+    virtual ~BlobReader() = default;
+    // The whole object's metadata as of the open (not the range's).
+    virtual const BlobInfo& info() const = 0;
+    // Bytes left in the requested range.
+    virtual std::uint64_t remaining() const = 0;
+    // Reads up to `capacity` bytes into `buffer`; 0 only at the end of the range. Blocks; a short read is
+    // not the end.
+    virtual Expected<std::size_t> read(char* buffer, std::size_t capacity) = 0;
+};
+
+struct PutOptions {
+    std::string contentType;  // recorded where the store can (S3 Content-Type); may be empty
+};
+
+// One object in a listing.
+struct BlobEntry {
+    std::string key;
+    std::uint64_t size = 0;
+    std::int64_t modifiedAt = 0;  // seconds since the epoch: when it was last written (local: written or renamed in)
+};
+
+// One page of list(). Keys come in ascending byte order. `next` is empty when the listing is complete;
+// otherwise pass it back as `continuation` for the next page.
+struct BlobPage {
+    std::vector<BlobEntry> entries;
+    std::string next;
+};
+
+// A request a client may make directly against the store, without the server in the path.
+struct PresignedRequest {
+    std::string method;  // "GET" or "PUT"
+    std::string url;
+    std::vector<std::pair<std::string, std::string>> headers;  // the client must send these, exactly
+    std::int64_t expiresAt = 0;                                // seconds since the epoch
+};
+
+struct PresignGetOptions {
+    std::string responseContentType;         // overrides the object's Content-Type in the answer, when set
+    std::string responseContentDisposition;  // idem for Content-Disposition
+};
+
+class BlobStore {
+public:
+    virtual ~BlobStore() = default;
+    virtual std::string_view name() const = 0;
+    // Cheap round trip to the store (readiness probe): Unavailable when it cannot be reached.
+    virtual Status ping() = 0;
+
+    // Stores the finished file at `tempPath` under `key`, replacing any object there. The file should live under
+    // the data dir's tmp/ (local renames it: same filesystem). On success the file at tempPath is gone (moved or
+    // uploaded and removed); on failure it is left where it was, still the caller's to remove.
+    virtual Status put(std::string_view key, const std::string& tempPath, const PutOptions& options) = 0;
+    // Opens `key` for reading, the whole object or one range. A range starting past the end is Invalid (callers
+    // answer 416 from stat() before opening); a length running past the end is cut at the end.
+    virtual Expected<std::unique_ptr<BlobReader>> open(std::string_view key, const BlobRange& range) = 0;
+    virtual Expected<BlobInfo> stat(std::string_view key) = 0;
+    virtual Status remove(std::string_view key) = 0;
+    // Removes every object whose key starts with `prefix` (a user's folder on deletion). Succeeds when none exist.
+    virtual Status removePrefix(std::string_view prefix) = 0;
+    // Up to `limit` objects (1..1000) whose key starts with `prefix`, after the key named by `continuation`.
+    virtual Expected<BlobPage> list(std::string_view prefix, const std::string& continuation, std::size_t limit) = 0;
+
+    // A URL a client may GET / PUT directly for ttlSeconds. nullopt when this store cannot presign (local: the
+    // server serves and receives the bytes itself) or the key is invalid.
+    virtual std::optional<PresignedRequest> presignGet(std::string_view key, std::int64_t ttlSeconds,
+                                                       const PresignGetOptions& options) = 0;
+    virtual std::optional<PresignedRequest> presignPut(std::string_view key, std::int64_t ttlSeconds,
+                                                       const PutOptions& options) = 0;
+
+    // The file holding `key` when the store is a local folder, for readers that want a path (sendfile, libvips,
+    // ffmpeg); nullopt for remote stores (read through open()) and for invalid keys. Read-only: never write
+    // through it. Does not check that the file exists.
+    virtual std::optional<std::string> localPath(std::string_view key) const = 0;
+};
+
+// One operation finished, for metrics and logs kept by the executable (plugins link no kernel).
+struct BlobOperation {
+    std::string_view op;  // "put", "open", "read", "stat", "remove", "list", "presign"
+    bool ok = true;
+    double seconds = 0;
+    std::uint64_t bytes = 0;
+};
+
+struct BlobStoreOptions {
+    std::string dataDir;  // local: the root of every key; all stores: <dataDir>/tmp/ for their own temp files
+    // This plugin's settings, the config's blobs.<plugin>.* values as text, keyed without the prefix
+    // ("endpoint", "bucket", "partSizeBytes"); secrets included: never log them.
+    std::map<std::string, std::string> settings;
+    // Optional hooks into the executable's logging and metrics; may be empty. Called from any thread.
+    std::function<void(std::string_view message)> logWarning;
+    std::function<void(const BlobOperation&)> observe;
+};
+
+class BlobStoreFactory {
+public:
+    virtual ~BlobStoreFactory() = default;
+    // Opens (and checks: bucket reachable, credentials accepted) a store. A bad setting is Invalid naming it.
+    virtual Expected<std::unique_ptr<BlobStore>> open(const BlobStoreOptions& options) = 0;
+};
+
+}  // namespace obscura::blobs
