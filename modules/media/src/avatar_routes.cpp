@@ -56,10 +56,12 @@ Expected<Response> putAvatar(AvatarDeps& deps, Request& req) {
     return serveAvatar(deps, req, req.principal->userId);
 }
 
-// Someone's avatar by id: yours, or anyone's for an admin (the admin's user list shows them); others are 404.
+// Anyone's avatar by id, for any signed-in user (Immich's profile images): the people pickers, album members,
+// partners and the owners of shared photos show faces (GET /api/users lists every account to the same callers).
+// An id without an avatar, or naming nobody, is 404.
 Expected<Response> userAvatar(AvatarDeps& deps, Request& req) {
     const std::string id(req.param("id"));
-    if (!isUuid(id) || (id != req.principal->userId && !req.principal->isAdmin)) return notFound("no such user");
+    if (!isUuid(id)) return notFound("no such user");
     return serveAvatar(deps, req, id);
 }
 
@@ -86,7 +88,7 @@ std::vector<Route> avatarRoutes(AvatarDeps& deps) {
         Route{.method = Method::Get,
               .pattern = "/api/users/{id}/avatar",
               .module = "media",
-              .summary = "A user's avatar (the user object's avatarUrl): your own, or anyone's for an admin",
+              .summary = "A user's avatar (the user object's avatarUrl), for any signed-in user",
               .handler = [&deps](Request& req) { return userAvatar(deps, req); }},
         Route{.method = Method::Put,
               .pattern = "/api/users/me/avatar",

@@ -90,8 +90,8 @@ const std::vector<RoutePolicy>& accessPolicies() {
         {"GET", "/api/jobs/{id}", Access::Owner, kNotFound},
         {"GET", "/api/users/me/avatar", Access::Self, kNotFound},
         {"PUT", "/api/users/me/avatar", Access::Self, kNotAPicture, {}, "{}"},
-        // {id} is a random id here: nobody's, so 404 for everyone signed in (own/admin access: media.avatar test).
-        {"GET", "/api/users/{id}/avatar", Access::Owner, kNotFound},
+        // {id} is a random id here: nobody's, so 404 for everyone signed in (real avatars: media.avatar test).
+        {"GET", "/api/users/{id}/avatar", Access::Self, kNotFound},
         {"GET", "/api/events", Access::Self, kOk, {}, "", true},
         // The web UI's pages and files: public (the page asks for a sign-in itself); {file}/{id}/{key} are
         // placeholders that name nothing, so every caller gets the same 404 or page.

@@ -48,14 +48,15 @@ TEST_SUITE("media.avatar") {
         headers.emplace_back("If-None-Match", etag);
         CHECK(http.get("/api/users/me/avatar", headers).status == 304);
 
-        // The user object points at it, with a version; Alice and an admin (Alice is one) can fetch it by id,
-        // Bob cannot; Bob's own object has none.
+        // The user object points at it, with a version; any signed-in user fetches it by id (the people pickers
+        // and shared albums show faces), nobody signed out does; Bob's own object has none.
         const auto me = bodyOf(http.get("/api/users/me", alice.auth()));
         REQUIRE(me["avatarUrl"].is_string());
         const std::string url = me["avatarUrl"];
         CHECK(url.rfind("/api/users/" + alice.id + "/avatar?v=", 0) == 0);
         CHECK(http.get(url, alice.auth()).status == 200);
-        CHECK(http.get(url, bob.auth()).status == 404);
+        CHECK(http.get(url, bob.auth()).status == 200);
+        CHECK(http.get(url).status == 401);
         CHECK(bodyOf(http.get("/api/users/me", bob.auth()))["avatarUrl"].is_null());
         CHECK(http.get("/api/users/me/avatar", bob.auth()).status == 404);  // Alice's is not Bob's
         auto video = http.request("PUT", "/api/users/me/avatar", bob.auth(), readAll(dir / "v.mp4"));
