@@ -11,7 +11,7 @@
 namespace obscura::test {
 namespace {
 
-std::string env(const char* name) {
+std::string s3Env(const char* name) {
     const char* v = std::getenv(name);
     return v == nullptr ? std::string() : std::string(v);
 }
@@ -25,19 +25,19 @@ std::string env(const char* name) {
 }();
 
 std::string blobsUnderTest() {
-    const std::string wanted = env("OBSCURA_TEST_BLOBS");
+    const std::string wanted = s3Env("OBSCURA_TEST_BLOBS");
     if (wanted.empty() || wanted == "local") return "local";
     if (wanted != "s3") {
         std::fprintf(stderr, "OBSCURA_TEST_BLOBS='%s' is neither local nor s3\n", wanted.c_str());
         std::exit(2);
     }
-    if (env("OBSCURA_TEST_S3_ENDPOINT").empty()) {
+    if (s3Env("OBSCURA_TEST_S3_ENDPOINT").empty()) {
         std::fprintf(stderr, "integration: S3 NOT tested (OBSCURA_TEST_BLOBS=s3 but OBSCURA_TEST_S3_ENDPOINT unset)\n");
         std::fflush(stderr);
         std::exit(77);
     }
     static const bool announced = [] {
-        std::fprintf(stderr, "integration: blobs on S3 at %s\n", env("OBSCURA_TEST_S3_ENDPOINT").c_str());
+        std::fprintf(stderr, "integration: blobs on S3 at %s\n", s3Env("OBSCURA_TEST_S3_ENDPOINT").c_str());
         return true;
     }();
     (void)announced;
@@ -50,11 +50,11 @@ std::map<std::string, std::string> s3BlobOverrides(const std::string& key) {
         "it-" + std::to_string(::getpid()) + "-" + std::to_string(std::hash<std::string>{}(key) % 1000000007) + "/";
     return {{"blobs.plugin", "s3"},
             {"blobs.pluginDir", pluginDir()},
-            {"blobs.s3.endpoint", env("OBSCURA_TEST_S3_ENDPOINT")},
-            {"blobs.s3.region", env("OBSCURA_TEST_S3_REGION")},
-            {"blobs.s3.bucket", env("OBSCURA_TEST_S3_BUCKET")},
-            {"blobs.s3.accessKeyId", env("OBSCURA_TEST_S3_ACCESS_KEY")},
-            {"blobs.s3.secretAccessKey", env("OBSCURA_TEST_S3_SECRET_KEY")},
+            {"blobs.s3.endpoint", s3Env("OBSCURA_TEST_S3_ENDPOINT")},
+            {"blobs.s3.region", s3Env("OBSCURA_TEST_S3_REGION")},
+            {"blobs.s3.bucket", s3Env("OBSCURA_TEST_S3_BUCKET")},
+            {"blobs.s3.accessKeyId", s3Env("OBSCURA_TEST_S3_ACCESS_KEY")},
+            {"blobs.s3.secretAccessKey", s3Env("OBSCURA_TEST_S3_SECRET_KEY")},
             {"blobs.s3.prefix", prefix}};
 }
 
