@@ -70,8 +70,14 @@ TEST_SUITE("blobs.conformance") {
             }
             CHECK(total == kLarge);
             CHECK(markersSeen == kLarge / (1024 * 1024));
-            // The object is 80 MiB; holding it (or a big part of it) in memory shows as peak RSS growth.
+            // The object is 80 MiB; holding it (or a big part of it) in memory shows as peak RSS growth. Not under
+            // AddressSanitizer: its quarantine keeps every freed read buffer resident, so RSS there says nothing about
+            // the reader (the Release run checks the bound).
+#if !defined(__SANITIZE_ADDRESS__)
             CHECK(peakRssKib() - before < 32 * 1024);
+#else
+            (void)before;
+#endif
 
             auto tail = f.store().open("library/u/2024/01/big.mp4", {kLarge - 1024 * 1024, 16});
             REQUIRE(tail.ok());
