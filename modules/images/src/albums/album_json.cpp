@@ -4,6 +4,8 @@
 
 #include "albums/album_sharing_service.hpp"
 #include "albums/group_service.hpp"
+#include "obscura/auth/avatar_locator.hpp"
+#include "obscura/kernel/service_registry.hpp"
 
 namespace obscura::images {
 
@@ -25,6 +27,12 @@ nlohmann::json albumJson(const storage::AlbumView& view) {
             {"albumThumbnailAssetId", optionalText(view.coverAssetId)},
             {"createdAt", a.createdAt},
             {"updatedAt", a.updatedAt}};
+}
+
+AvatarUrlOf avatarsOf(const ServiceRegistry& services) {
+    auto locator = services.find<auth::AvatarLocator>();
+    if (!locator) return {};
+    return [locator](const std::string& userId) { return locator->avatarUrl(userId); };
 }
 
 nlohmann::json userSummaryJson(const storage::UserSummary& user, const AvatarUrlOf& avatarOf) {

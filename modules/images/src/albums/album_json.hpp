@@ -8,6 +8,10 @@
 #include "obscura/storage/album_records.hpp"
 #include "obscura/storage/album_sharing_repository.hpp"
 
+namespace obscura {
+class ServiceRegistry;
+}
+
 namespace obscura::images {
 
 struct AlbumDetails;
@@ -22,6 +26,9 @@ nlohmann::json albumJson(const storage::AlbumView& album);
 // role}], parentId, shared, myRole, allowDownload.
 nlohmann::json albumJson(const AlbumDetails& album, const AvatarUrlOf& avatarOf);
 // {id, username, displayName, avatarUrl}: what other users see of a user.
+// Users' avatar URLs through the AvatarLocator media registers (an empty function when none is: no avatars).
+AvatarUrlOf avatarsOf(const ServiceRegistry& services);
+
 nlohmann::json userSummaryJson(const storage::UserSummary& user, const AvatarUrlOf& avatarOf);
 // {id, name, ownerId, members:[user summary], myRole:"owner"|"member", createdAt, updatedAt}.
 nlohmann::json groupJson(const GroupGrant& group, const AvatarUrlOf& avatarOf);

@@ -9,7 +9,6 @@
 #include "albums/album_service.hpp"
 #include "albums/album_sharing_service.hpp"
 #include "assets/asset_json.hpp"
-#include "obscura/auth/avatar_locator.hpp"
 #include "obscura/base/ids.hpp"
 #include "obscura/kernel/service_registry.hpp"
 
@@ -137,11 +136,7 @@ Expected<Response> deleteAlbum(const AlbumRouteDeps& deps, Request& req) {
 
 }  // namespace
 
-AvatarUrlOf AlbumRouteDeps::avatars() const {
-    auto locator = services.find<auth::AvatarLocator>();
-    if (!locator) return {};
-    return [locator](const std::string& userId) { return locator->avatarUrl(userId); };
-}
+AvatarUrlOf AlbumRouteDeps::avatars() const { return avatarsOf(services); }
 
 Expected<nlohmann::json> AlbumRouteDeps::albumBody(const AlbumGrant& grant) const {
     OBSCURA_TRY(details, sharing.details(grant.album, grant.role));

@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "obscura/auth/avatar_locator.hpp"
+#include "albums/album_json.hpp"
 #include "obscura/kernel/json_body.hpp"
 #include "obscura/kernel/service_registry.hpp"
 #include "partners/partner_service.hpp"
@@ -11,16 +11,12 @@ namespace obscura::images {
 
 namespace {
 
-// {id, username, displayName, avatarUrl, inTimeline}: Immich's PartnerResponseDto in DESIGN's user summary.
-nlohmann::json partnerJson(const PartnerView& partner, const ServiceRegistry& services) {
-    nlohmann::json avatar = nullptr;
-    if (auto locator = services.find<auth::AvatarLocator>())
-        if (auto url = locator->avatarUrl(partner.user.id)) avatar = *url;
-    return {{"id", partner.user.id},
-            {"username", partner.user.username},
-            {"displayName", partner.user.displayName},
-            {"avatarUrl", std::move(avatar)},
-            {"inTimeline", partner.inTimeline}};
+// {id, username, displayName, avatarUrl, inTimeline}: Immich's PartnerResponseDto, DESIGN's user summary plus the
+// receiver's switch.
+nlohmann::json partnerJson(const PartnerView& partner, const AvatarUrlOf& avatarOf) {
+    auto body = userSummaryJson({partner.user.id, partner.user.username, partner.user.displayName}, avatarOf);
+    body["inTimeline"] = partner.inTimeline;
+    return body;
 }
 
 Response jsonOf(int status, const nlohmann::json& body) {
@@ -47,7 +43,7 @@ std::vector<Route> partnerRoutes(PartnerService& partners, ServiceRegistry& serv
               .summary = "Share my whole library, read-only, with this user (Immich)",
               .handler = [&partners, &services](Request& req) -> Expected<Response> {
                   OBSCURA_TRY(shared, partners.share(req.principal->userId, std::string(req.param("id"))));
-                  return jsonOf(201, partnerJson(shared, services));
+                  return jsonOf(201, partnerJson(shared, avatarsOf(services)));
               }},
         Route{.method = Method::Get,
               .pattern = "/api/partners",
@@ -58,7 +54,8 @@ std::vector<Route> partnerRoutes(PartnerService& partners, ServiceRegistry& serv
                   if (!direction) return badRequest("direction is required: shared-by or shared-with");
                   OBSCURA_TRY(found, partners.list(req.principal->userId, *direction));
                   auto body = nlohmann::json::array();
-                  for (const auto& partner : found) body.push_back(partnerJson(partner, services));
+                  const auto avatarOf = avatarsOf(services);
+                  for (const auto& partner : found) body.push_back(partnerJson(partner, avatarOf));
                   return jsonOf(200, body);
               }},
         Route{.method = Method::Put,
@@ -75,7 +72,7 @@ std::vector<Route> partnerRoutes(PartnerService& partners, ServiceRegistry& serv
                   if (!inTimeline) return badRequest("inTimeline is required");
                   OBSCURA_TRY(updated,
                               partners.setInTimeline(req.principal->userId, std::string(req.param("id")), *inTimeline));
-                  return jsonOf(200, partnerJson(updated, services));
+                  return jsonOf(200, partnerJson(updated, avatarsOf(services)));
               }},
         Route{.method = Method::Delete,
               .pattern = "/api/partners/{id}",
