@@ -13,6 +13,46 @@ std::string lower(std::string_view s) {
     return out;
 }
 
+// Routes whose bodies are described in full here (the others say "object"; docs/api.md has every shape).
+void describeDirectUpload(nlohmann::json& op, const Route& route) {
+    using nlohmann::json;
+    const auto str = json{{"type", "string"}};
+    if (route.pattern == "/api/assets/upload-url") {
+        op["requestBody"] = {
+            {"required", true},
+            {"content",
+             {{"application/json",
+               {{"schema",
+                 {{"type", "object"},
+                  {"required", json::array({"filename", "sizeBytes"})},
+                  {"properties",
+                   {{"filename", str},
+                    {"sizeBytes", {{"type", "integer"}, {"minimum", 1}}},
+                    {"checksum", {{"type", "string"}, {"description", "SHA-1, hex"}}},
+                    {"albumId", {{"type", "string"}, {"format", "uuid"}}},
+                    {"title", str},
+                    {"description", str}}}}}}}}}};
+        op["responses"]["201"] = {
+            {"description", "Where to PUT the bytes"},
+            {"content",
+             {{"application/json",
+               {{"schema",
+                 {{"type", "object"},
+                  {"properties",
+                   {{"uploadId", str},
+                    {"url", str},
+                    {"method", {{"type", "string"}, {"enum", json::array({"PUT"})}}},
+                    {"headers", {{"type", "object"}, {"additionalProperties", str}}},
+                    {"expiresAt", {{"type", "string"}, {"format", "date-time"}}}}}}}}}}}};
+    } else if (route.pattern == "/api/uploads/direct/{uploadId}") {
+        op["requestBody"] = {{"required", true},
+                             {"content", {{"application/octet-stream", {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
+        for (const char* name : {"expires", "size", "signature"}) {
+            op["parameters"].push_back({{"name", name}, {"in", "query"}, {"required", true}, {"schema", str}});
+        }
+    }
+}
+
 }  // namespace
 
 std::string openApiDocument(const Router& router, const std::string& version) {
@@ -47,6 +87,7 @@ std::string openApiDocument(const Router& router, const std::string& version) {
             op["requestBody"] = {{"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
         else if (route->body == BodyKind::Streamed)
             op["requestBody"] = {{"content", {{"multipart/form-data", {{"schema", {{"type", "object"}}}}}}}};
+        describeDirectUpload(op, *route);
         paths[route->pattern][lower(methodName(route->method))] = op;
     }
     json doc = {

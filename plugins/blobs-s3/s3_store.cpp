@@ -224,7 +224,8 @@ std::optional<blobs::PresignedRequest> S3BlobStore::presign(const std::string& m
     out.url = presignUrl(in);
     out.expiresAt = in.now + in.ttlSeconds;
     for (auto& [name, value] : headers) {
-        out.headers.emplace_back(name == "content-type" ? "Content-Type" : name, value);
+        out.headers.emplace_back(name == "content-type" ? "Content-Type" : name == "content-length" ? "Content-Length" : name,
+                                 value);
     }
     observe("presign", true, 0, 0);
     return out;
@@ -245,6 +246,9 @@ std::optional<blobs::PresignedRequest> S3BlobStore::presignPut(std::string_view 
     std::vector<std::pair<std::string, std::string>> headers;
     // Signed, so the client must send exactly this type: the URL grants one object with one type.
     if (!options.contentType.empty()) headers.emplace_back("content-type", options.contentType);
+    // Signed too when announced: a body of any other length changes the canonical request, and the store answers
+    // 403, so the URL cannot be used to store more (or less) than the server agreed to.
+    if (options.contentLength) headers.emplace_back("content-length", std::to_string(*options.contentLength));
     return presign("PUT", key, ttlSeconds, {}, std::move(headers));
 }
 

@@ -3,6 +3,7 @@
 #include "sql_album_sharing_repository.hpp"
 #include "sql_albums_repository.hpp"
 #include "sql_auth_repository.hpp"
+#include "sql_direct_uploads_repository.hpp"
 #include "sql_images_repository.hpp"
 #include "sql_jobs_repository.hpp"
 #include "sql_partners_repository.hpp"
@@ -39,7 +40,8 @@ public:
           partners_(session),
           media_(session),
           jobs_(session),
-          tableRows_(session) {}
+          tableRows_(session),
+          directUploads_(session) {}
 
     storage::AuthRepository& auth() override { return auth_; }
     storage::ImagesRepository& images() override { return images_; }
@@ -50,6 +52,7 @@ public:
     storage::MediaRepository& media() override { return media_; }
     storage::JobsRepository& jobs() override { return jobs_; }
     storage::TableRowsRepository& tableRows() override { return tableRows_; }
+    storage::DirectUploadsRepository& directUploads() override { return directUploads_; }
 
 private:
     SqlAuthRepository auth_;
@@ -61,6 +64,7 @@ private:
     SqlMediaRepository media_;
     SqlJobsRepository jobs_;
     SqlTableRows tableRows_;
+    SqlDirectUploadsRepository directUploads_;
 };
 
 }  // namespace obscura::sql

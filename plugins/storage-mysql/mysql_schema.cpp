@@ -421,6 +421,26 @@ CREATE TABLE IF NOT EXISTS album_groups (
     CONSTRAINT album_groups_role_check CHECK (role IN ('viewer', 'editor'))
 ))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
 
+// Direct uploads waiting for their confirm (direct_uploads v1): see the SQLite schema.
+constexpr std::string_view kDirectUploads = R"sql(
+CREATE TABLE IF NOT EXISTS direct_uploads (
+    id            VARCHAR(64)   NOT NULL,
+    owner_id      VARCHAR(64)   NOT NULL,
+    object_key    VARCHAR(1024) NOT NULL,
+    file_name     TEXT          NOT NULL,
+    size_bytes    BIGINT        NOT NULL,
+    checksum      VARCHAR(64)   NOT NULL DEFAULT '',
+    album_id      VARCHAR(64)   NOT NULL DEFAULT '',
+    title         TEXT          NOT NULL,
+    description   TEXT          NOT NULL,
+    created_at_us BIGINT        NOT NULL,
+    expires_at_us BIGINT        NOT NULL,
+    received      TINYINT       NOT NULL DEFAULT 0,
+    PRIMARY KEY (id),
+    KEY direct_uploads_expiry (expires_at_us, id),
+    CONSTRAINT direct_uploads_check CHECK (CHAR_LENGTH(id) > 0 AND size_bytes >= 0 AND received IN (0, 1))
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
 #undef OBSCURA_MYSQL_TABLE_OPTIONS
 
 }  // namespace
@@ -438,6 +458,8 @@ const std::vector<sql::Migration>& allMigrations() {
         {"partners", 1, {{"auth", 1}, {"images", 3}}, {kPartners}},
         {"images", 5, {{"images", 3}}, {kAlbumTree}},
         {"sharing", 1, {{"auth", 1}, {"images", 5}}, {kAlbumUsers, kUserGroups, kGroupMembers, kAlbumGroups}},
+        // Direct uploads (wave/direct).
+        {"direct_uploads", 1, {}, {kDirectUploads}},
     };
     return kMigrations;
 }

@@ -402,6 +402,27 @@ CREATE TABLE album_groups (
 CREATE INDEX album_groups_group ON album_groups (group_id);
 )sql";
 
+// Direct uploads waiting for their confirm (DESIGN.md section 8): transient rows, deleted by the confirm or by the
+// expiry sweep (which reads direct_uploads_expiry). No foreign key to users: the sweep removes a deleted user's
+// rows together with their objects.
+constexpr std::string_view kDirectUploadsV1 = R"sql(
+CREATE TABLE direct_uploads (
+    id            TEXT PRIMARY KEY NOT NULL CHECK (length(id) > 0),
+    owner_id      TEXT NOT NULL,
+    object_key    TEXT NOT NULL,
+    file_name     TEXT NOT NULL,
+    size_bytes    INTEGER NOT NULL CHECK (size_bytes >= 0),
+    checksum      TEXT NOT NULL DEFAULT '',
+    album_id      TEXT NOT NULL DEFAULT '',
+    title         TEXT NOT NULL DEFAULT '',
+    description   TEXT NOT NULL DEFAULT '',
+    created_at_us INTEGER NOT NULL,
+    expires_at_us INTEGER NOT NULL,
+    received      INTEGER NOT NULL DEFAULT 0 CHECK (received IN (0, 1))
+) STRICT;
+CREATE INDEX direct_uploads_expiry ON direct_uploads (expires_at_us, id);
+)sql";
+
 constexpr std::string_view kMediaV1 = R"sql(
 CREATE TABLE derivatives (
     asset_id   TEXT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
@@ -432,6 +453,8 @@ const std::vector<sql::Migration>& allMigrations() {
         {"partners", 1, {{"auth", 1}, {"images", 4}}, {kPartnersV1}},
         {"images", 5, {{"images", 4}}, {kImagesV5}},
         {"sharing", 1, {{"auth", 1}, {"images", 5}}, {kSharingV1}},
+        // Direct uploads (wave/direct).
+        {"direct_uploads", 1, {}, {kDirectUploadsV1}},
     };
     return kMigrations;
 }

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "direct/direct_upload_routes.hpp"
+#include "direct/direct_upload_service.hpp"
 #include "download_handler.hpp"
 #include "library/bandwidth_meter.hpp"
 #include "library/library_layout.hpp"
@@ -44,7 +46,9 @@ struct AssetBytes::Impl {
                  static_cast<std::uint64_t>(config.getInt("images.maxUploadBytes"))},
           bandwidth(ctx.storage(), ctx.clock()),
           download{ctx.storage(), bandwidth, ctx.blobs()},
-          census(ctx.storage(), ctx.blobs()) {
+          census(ctx.storage(), ctx.blobs()),
+          direct(upload, ctx.blobs(), config.getString("auth.jwtSecret"), config.getInt("images.directUploadTtlSeconds")),
+          publicUrl(config.getString("server.publicUrl")) {
         // Only a store that can presign is redirected to; the s3 keys are read only when s3 is the store.
         if (config.getString("blobs.plugin") == "s3" && config.getBool("blobs.s3.redirectDownloads"))
             download.redirectTtlSeconds = config.getInt("blobs.s3.presignTtlSeconds");
@@ -55,6 +59,8 @@ struct AssetBytes::Impl {
     BandwidthMeter bandwidth;
     DownloadDeps download;
     OrphanCensus census;
+    DirectUploadService direct;  // upload-url → PUT → confirm, through `upload`'s import
+    std::string publicUrl;
 };
 
 AssetBytes::AssetBytes(const Config& config, ModuleContext& ctx) {
@@ -68,6 +74,8 @@ AssetBytes::~AssetBytes() { stop(); }
 Status AssetBytes::addRoutes(Router& router) {
     OBSCURA_TRY_STATUS(router.add(uploadRoute(impl_->upload)));
     for (auto& route : downloadRoutes(impl_->download)) OBSCURA_TRY_STATUS(router.add(std::move(route)));
+    for (auto& route : directUploadRoutes(impl_->direct, impl_->publicUrl))
+        OBSCURA_TRY_STATUS(router.add(std::move(route)));
     return {};
 }
 

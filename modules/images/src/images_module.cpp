@@ -7,6 +7,7 @@
 #include "albums/group_service.hpp"
 #include "asset_bytes.hpp"
 #include "assets/asset_file_jobs.hpp"
+#include "direct/direct_upload_service.hpp"
 #include "assets/asset_routes.hpp"
 #include "assets/asset_service.hpp"
 #include "assets/derivative_tracker.hpp"
@@ -83,6 +84,8 @@ ImagesModule::ImagesModule(const Config& config, ModuleContext& ctx)
     : ctx_(ctx), impl_(std::make_unique<Impl>(config, ctx)) {
     // Job kinds must exist before the queue starts, i.e. now, not at onAllLoaded().
     if (auto status = registerFileJobs(ctx.jobs(), ctx.blobs()); !status)
+        throw ModuleStartError("images: " + status.error().message);
+    if (auto status = registerDirectUploadJobs(ctx.jobs(), ctx.storage(), ctx.blobs()); !status)
         throw ModuleStartError("images: " + status.error().message);
 }
 

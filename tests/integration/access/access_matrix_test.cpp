@@ -147,6 +147,7 @@ TEST_SUITE("access.matrix") {
                     path = replaceAll(replaceAll(path, "{id}", idTarget), "{key}", linkKey);
                     path = replaceAll(path, "{userId}", world.pathUser().id);
                     path = replaceAll(path, "{format}", "mp3");
+                    path = replaceAll(path, "{uploadId}", objects.upload.id);
                     if (policy.pattern == std::string("/api/search")) path += "?q=img";
                     std::string body =
                         replaceAll(replaceAll(policy.body, "{asset}", objects.asset.id), "{album}", objects.album.id);

@@ -71,6 +71,12 @@ const std::vector<RoutePolicy>& accessPolicies() {
          kOk,
          {},
          R"({"assets":[{"id":"matrix","checksum":"{checksum}"}]})"},
+        // Direct upload: the URL is the caller's own; a pending upload is its creator's alone (its bytes never
+        // came: 409 not_uploaded), 404 to everyone else. The signed PUT takes no sign-in (the URL is the
+        // credential): {uploadId} is a pending upload, the query no signature, so every caller gets one 403.
+        {"POST", "/api/assets/upload-url", Access::Self, kBadBody, {}, "{}"},
+        {"POST", "/api/assets/upload-url/{uploadId}/confirm", Access::Owner, {{409, "not_uploaded"}}},
+        {"PUT", "/api/uploads/direct/{uploadId}", Access::Public, {}},
         {"GET", "/api/search", Access::Self, kOk},
         {"GET", "/api/timeline", Access::Self, kOk},
         {"GET", "/api/tags", Access::Self, kOk},

@@ -4,7 +4,9 @@
 #include <openssl/evp.h>
 
 #include "app_fixture.hpp"
+#include "obscura/base/clock.hpp"
 #include "obscura/base/ids.hpp"
+#include "obscura/kernel/job_queue.hpp"
 #include "obscura/storage/storage.hpp"
 
 namespace obscura::test {
@@ -214,6 +216,14 @@ Objects World::make(State state) {
         REQUIRE(trashed.ok());
         o.asset.isTrashed = true;
     }
+    o.upload.id = newUuid();
+    o.upload.ownerId = alice.id;
+    o.upload.objectKey = "direct-uploads/" + alice.id + "/" + o.upload.id;
+    o.upload.fileName = "matrix.mp4";
+    o.upload.sizeBytes = 1000;
+    o.upload.createdAtUs = fx.app().jobs().clock().nowUs();
+    o.upload.expiresAtUs = o.upload.createdAtUs + 3600LL * 1000000;
+    REQUIRE(storage().run([&](storage::Repositories& r) { return r.directUploads().createDirectUpload(o.upload); }).ok());
     o.open = link(o.album.id, false, std::nullopt);
     o.locked = link(o.album.id, true, std::nullopt);
     o.expired = link(o.album.id, false, 978307200LL * 1000000);

@@ -9,6 +9,7 @@
 #include "images_api.hpp"
 #include "obscura/storage/album_records.hpp"
 #include "obscura/storage/asset_records.hpp"
+#include "obscura/storage/direct_uploads_repository.hpp"
 
 namespace obscura::test {
 
@@ -61,6 +62,7 @@ struct Objects {
     storage::AssetRecord asset;
     storage::AlbumRecord album;
     storage::SharedLinkRecord open, locked, expired, revoked;
+    storage::DirectUploadRecord upload;  // a direct upload of A's whose bytes never came
 };
 
 inline constexpr const char* kLinkPassword = "matrix link password";

@@ -71,6 +71,15 @@ TEST_SUITE("app.server_routes") {
             CHECK(doc["paths"][route->pattern][method]["x-obscura-auth"] == std::string(authPolicyName(route->auth)));
         }
         CHECK(doc["paths"]["/api/admin/jobs"]["get"]["x-obscura-auth"] == "admin");
+        // Direct upload's bodies are spelled out: the JSON asked for, the URL answered, the raw PUT.
+        const auto& uploadUrl = doc["paths"]["/api/assets/upload-url"]["post"];
+        CHECK(uploadUrl["requestBody"]["content"]["application/json"]["schema"]["required"] ==
+              json::array({"filename", "sizeBytes"}));
+        CHECK(uploadUrl["responses"]["201"]["content"]["application/json"]["schema"]["properties"].contains("url"));
+        const auto& put = doc["paths"]["/api/uploads/direct/{uploadId}"]["put"];
+        CHECK(put["x-obscura-auth"] == "anonymous");
+        CHECK(put["requestBody"]["content"].contains("application/octet-stream"));
+        CHECK(doc["paths"].contains("/api/assets/upload-url/{uploadId}/confirm"));
     }
 
     TEST_CASE("each module is loaded with its migration and answers its first route") {

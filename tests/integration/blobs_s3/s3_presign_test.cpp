@@ -51,6 +51,52 @@ TEST_SUITE("blobs.s3.presign") {
         CHECK(info->size == 6);
     }
 
+    TEST_CASE("a presigned PUT with a signed length grants one key, one size, for its TTL only") {
+        S3Fixture f;
+        blobs::PutOptions options;
+        options.contentType = "image/jpeg";
+        options.contentLength = 6;
+        auto put = f.store->presignPut("direct-uploads/u/one", 60, options);
+        REQUIRE(put.has_value());
+        // curl computes Content-Length from the body; the signed value is the URL's, not the client's to choose.
+        std::vector<std::pair<std::string, std::string>> typeOnly;
+        bool lengthSigned = false;
+        for (const auto& [name, value] : put->headers) {
+            if (name == "Content-Length") {
+                lengthSigned = value == "6";
+            } else {
+                typeOnly.emplace_back(name, value);
+            }
+        }
+        CHECK(lengthSigned);
+        CHECK(put->url.find("content-length") != std::string::npos);  // in X-Amz-SignedHeaders
+        CHECK(http("PUT", put->url, "longer than six", typeOnly).status == 403);
+        CHECK(http("PUT", put->url, "short", typeOnly).status == 403);
+        CHECK_FALSE(f.store->stat("direct-uploads/u/one").ok());
+        std::string otherKey = put->url;
+        otherKey.replace(otherKey.find("direct-uploads/u/one?"), 21, "direct-uploads/u/two?");
+        CHECK(http("PUT", otherKey, "sixsix", typeOnly).status == 403);
+        CHECK_FALSE(f.store->stat("direct-uploads/u/two").ok());
+        std::string badSig = put->url;
+        char& last = badSig.back();
+        last = last == '0' ? '1' : '0';
+        CHECK(http("PUT", badSig, "sixsix", typeOnly).status == 403);
+        std::string longer = put->url;
+        longer.replace(longer.find("X-Amz-Expires=60"), 16, "X-Amz-Expires=600");
+        CHECK(http("PUT", longer, "sixsix", typeOnly).status == 403);
+
+        CHECK(http("PUT", put->url, "sixsix", typeOnly).status == 200);
+        auto info = f.store->stat("direct-uploads/u/one");
+        REQUIRE(info.ok());
+        CHECK(info->size == 6);
+
+        auto brief = f.store->presignPut("direct-uploads/u/late", 1, options);
+        REQUIRE(brief.has_value());
+        std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+        CHECK(http("PUT", brief->url, "sixsix", typeOnly).status == 403);
+        CHECK_FALSE(f.store->stat("direct-uploads/u/late").ok());
+    }
+
     TEST_CASE("an expired presigned URL is refused") {
         S3Fixture f;
         REQUIRE(f.store->put("a", f.file("A"), {}).ok());

@@ -34,10 +34,10 @@ std::optional<std::int64_t> contentLength(const Request& req) {
     return value;
 }
 
-// How many bytes the user may still store (nullopt: no quota), refused outright when nothing is left or the
-// announced body cannot fit.
-Expected<std::optional<std::int64_t>> remainingQuota(UploadDeps& deps, const Request& req) {
-    const std::string& userId = req.principal->userId;
+}  // namespace
+
+Expected<std::optional<std::int64_t>> remainingQuota(UploadDeps& deps, const std::string& userId,
+                                                     std::optional<std::int64_t> announced, std::int64_t allowance) {
     OBSCURA_TRY(limit, deps.quota.quotaBytes(userId));
     if (!limit) return std::optional<std::int64_t>();
     OBSCURA_TRY(usage, withRepos(deps.storage, [&](storage::Repositories& repos) {
@@ -48,43 +48,37 @@ Expected<std::optional<std::int64_t>> remainingQuota(UploadDeps& deps, const Req
     if (remaining <= 0) {
         return Error(ErrorCode::QuotaExceeded, "your storage quota of " + std::to_string(*limit) + " bytes is used up");
     }
-    if (auto length = contentLength(req); length && *length > remaining + kFramingAllowance) {
-        return Error(ErrorCode::QuotaExceeded, "the upload (" + std::to_string(*length) +
+    if (announced && *announced > remaining + allowance) {
+        return Error(ErrorCode::QuotaExceeded, "the upload (" + std::to_string(*announced) +
                                                    " bytes) does not fit in your storage quota (" +
                                                    std::to_string(remaining) + " bytes left)");
     }
     return std::optional<std::int64_t>(remaining);
 }
 
-Expected<Response> handleUpload(UploadDeps& deps, Request& req, UploadSink& sink) {
-    auto fields = parseUploadFields(sink.fields());
-    if (!fields) {
-        sink.abort();
-        return std::move(fields).error();
-    }
-    auto file = sink.takeFile();
-    if (!file) return internalError("the upload sink finished without a file");
+Expected<Response> importUploadedFile(UploadDeps& deps, const std::string& userId, UploadTempFile file,
+                                      const MediaType& type, const std::string& clientFileName,
+                                      const UploadFields& fields) {
     // albumId names an album the caller may add to: their own, or one they are an editor of (DESIGN.md section
     // 7) — 404 when they cannot see it, 403 when they only view it — checked before the file is kept. The asset
     // is the caller's either way: their quota (checked above and by the import), their trash.
-    if (fields->albumId) {
-        OBSCURA_TRY(album, AccessService(deps.storage).visibleAlbum(req.principal->userId, *fields->albumId));
+    if (fields.albumId) {
+        OBSCURA_TRY(album, AccessService(deps.storage).visibleAlbum(userId, *fields.albumId));
         OBSCURA_TRY_STATUS(requireEditor(album));
     }
 
-    OBSCURA_TRY(imported, deps.importer.importUpload(req.principal->userId, std::move(*file), sink.mediaType(),
-                                                     sink.clientFileName(), *fields));
+    OBSCURA_TRY(imported, deps.importer.importUpload(userId, std::move(file), type, clientFileName, fields));
     const auto& asset = imported.asset;
     if (imported.created) {
         deps.bus.publish(AssetCreated{asset.id, asset.ownerId, asset.type, asset.mimeType});
         deps.jobs.wake(kDerivativesJob);
     }
-    if (fields->albumId) {
+    if (fields.albumId) {
         const auto nowUs = deps.jobs.clock().nowUs();
         // A duplicate joins the album too: that is what the client asked for.
         // An album deleted since the check above leaves the asset stored, outside any album: still a success.
         OBSCURA_TRY_STATUS(deps.storage.run([&](storage::Repositories& repos) -> Status {
-            auto added = repos.albumSharing().addOwnAssets(asset.ownerId, *fields->albumId, {asset.id}, nowUs,
+            auto added = repos.albumSharing().addOwnAssets(asset.ownerId, *fields.albumId, {asset.id}, nowUs,
                                                            formatRfc3339(nowUs));
             if (!added && added.error().code != ErrorCode::NotFound) return std::move(added).error();
             return {};
@@ -96,6 +90,20 @@ Expected<Response> handleUpload(UploadDeps& deps, Request& req, UploadSink& sink
                                        body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     response.headers.set("Location", "/api/assets/" + asset.id);
     return response;
+}
+
+namespace {
+
+Expected<Response> handleUpload(UploadDeps& deps, Request& req, UploadSink& sink) {
+    auto fields = parseUploadFields(sink.fields());
+    if (!fields) {
+        sink.abort();
+        return std::move(fields).error();
+    }
+    auto file = sink.takeFile();
+    if (!file) return internalError("the upload sink finished without a file");
+    return importUploadedFile(deps, req.principal->userId, std::move(*file), sink.mediaType(), sink.clientFileName(),
+                              *fields);
 }
 
 }  // namespace
@@ -112,7 +120,7 @@ Route uploadRoute(UploadDeps& deps) {
         OBSCURA_TRY_STATUS(formats::MultipartParser::boundaryFromContentType(contentType));
         UploadSinkOptions options;
         options.tmpDir = deps.tmpDir;
-        OBSCURA_TRY(remaining, remainingQuota(deps, req));
+        OBSCURA_TRY(remaining, remainingQuota(deps, req.principal->userId, contentLength(req), kFramingAllowance));
         options.remainingQuotaBytes = remaining;
         OBSCURA_TRY(sink, UploadSink::create(contentType, std::move(options)));
         return std::shared_ptr<UploadSink>(std::move(sink));

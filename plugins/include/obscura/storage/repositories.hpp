@@ -9,6 +9,7 @@
 #include "obscura/base/expected.hpp"
 #include "obscura/storage/album_sharing_repository.hpp"
 #include "obscura/storage/albums_repository.hpp"
+#include "obscura/storage/direct_uploads_repository.hpp"
 #include "obscura/storage/images_repository.hpp"
 #include "obscura/storage/jobs_repository.hpp"
 #include "obscura/storage/partners_repository.hpp"
@@ -101,6 +102,8 @@ public:
     virtual JobsRepository& jobs() = 0;
     // Every module's tables as plain rows, for copying a whole library between plugins (table_rows.hpp).
     virtual TableRowsRepository& tableRows() = 0;
+    // Direct uploads waiting for their confirm (direct_uploads_repository.hpp).
+    virtual DirectUploadsRepository& directUploads() = 0;
 };
 
 }  // namespace obscura::storage
