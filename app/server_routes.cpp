@@ -42,7 +42,9 @@ Status addServerRoutes(Router& router, storage::Storage& storage, blobs::BlobSto
              if (auto s = storage.ping(); !s)
                  return Error(ErrorCode::Unavailable, "storage unreachable: " + s.error().message, "not_ready");
              if (auto s = blobs.ping(); !s)
-                 return Error(ErrorCode::Unavailable, "blob store unreachable: " + s.error().message, "not_ready");
+                 return Error(ErrorCode::Unavailable,
+                              "blob store '" + std::string(blobs.name()) + "' unreachable: " + s.error().message,
+                              "not_ready");
              if (auto s = probeWritable(dataDir); !s)
                  return Error(ErrorCode::Unavailable, s.error().message, "not_ready");
              return Response::json(200, R"({"status":"ready"})");

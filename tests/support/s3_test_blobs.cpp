@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <functional>
 
+#include "obscura/kernel/config.hpp"
 #include "test_support.hpp"
 
 namespace obscura::test {
@@ -56,6 +57,12 @@ std::map<std::string, std::string> s3BlobOverrides(const std::string& key) {
             {"blobs.s3.accessKeyId", s3Env("OBSCURA_TEST_S3_ACCESS_KEY")},
             {"blobs.s3.secretAccessKey", s3Env("OBSCURA_TEST_S3_SECRET_KEY")},
             {"blobs.s3.prefix", prefix}};
+}
+
+std::map<std::string, std::string> s3BlobEnvironment(const std::string& key) {
+    std::map<std::string, std::string> env;
+    for (const auto& [name, value] : s3BlobOverrides(key)) env[configEnvName(name)] = value;
+    return env;
 }
 
 void addBlobOverrides(std::map<std::string, std::string>& overrides, const std::string& key) {

@@ -15,6 +15,10 @@ std::string blobsUnderTest();
 // start over one data dir finds the same objects).
 std::map<std::string, std::string> s3BlobOverrides(const std::string& key);
 
+// The same settings as the environment variables of the real binary (OBSCURA_BLOBS_S3_ENDPOINT…), for child
+// processes; blobs.plugin included.
+std::map<std::string, std::string> s3BlobEnvironment(const std::string& key);
+
 // Adds s3BlobOverrides(key) to `overrides` when S3 is under test and the test chose no blob plugin itself.
 void addBlobOverrides(std::map<std::string, std::string>& overrides, const std::string& key);
 

@@ -194,7 +194,7 @@ Objects World::make(State state) {
         if (dot != std::string::npos) a.storagePath.replace(dot, 4, ".mp4");
         a.isArchived = state == State::Archived;
     });
-    writeAssetFiles(fx.dataDir(), o.asset);
+    writeAssetFiles(fx.app(), o.asset);
     o.album.id = newUuid();
     o.album.ownerId = alice.id;
     o.album.name = "Matrix";
@@ -223,7 +223,8 @@ Objects World::make(State state) {
     o.upload.sizeBytes = 1000;
     o.upload.createdAtUs = fx.app().jobs().clock().nowUs();
     o.upload.expiresAtUs = o.upload.createdAtUs + 3600LL * 1000000;
-    REQUIRE(storage().run([&](storage::Repositories& r) { return r.directUploads().createDirectUpload(o.upload); }).ok());
+    REQUIRE(
+        storage().run([&](storage::Repositories& r) { return r.directUploads().createDirectUpload(o.upload); }).ok());
     o.open = link(o.album.id, false, std::nullopt);
     o.locked = link(o.album.id, true, std::nullopt);
     o.expired = link(o.album.id, false, 978307200LL * 1000000);

@@ -66,7 +66,7 @@ TEST_SUITE("images.album_members") {
     TEST_CASE("a viewer sees and downloads but cannot rename, delete, share or add: 403, nothing changed") {
         AlbumFamily f;
         const auto photo = insertAsset(f.fx.app(), f.alice.id);
-        writeAssetFiles(f.fx.dataDir(), photo);
+        writeAssetFiles(f.fx.app(), photo);
         const auto carols = insertAsset(f.fx.app(), f.carol.id);
         const auto id = f.album(f.alice, "Summer");
         REQUIRE(f.send("PUT", "/api/albums/" + id + "/assets", {{"ids", {photo.id}}}, f.alice).status == 200);
@@ -138,7 +138,7 @@ TEST_SUITE("images.album_members") {
     TEST_CASE("a removed member loses access on the very next request; a member may leave") {
         AlbumFamily f;
         const auto photo = insertAsset(f.fx.app(), f.alice.id);
-        writeAssetFiles(f.fx.dataDir(), photo);
+        writeAssetFiles(f.fx.app(), photo);
         const auto id = f.album(f.alice, "Summer");
         REQUIRE(f.send("PUT", "/api/albums/" + id + "/assets", {{"ids", {photo.id}}}, f.alice).status == 200);
         REQUIRE(f.share(id, f.carol, "viewer").status == 200);

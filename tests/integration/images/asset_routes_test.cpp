@@ -154,7 +154,7 @@ TEST_SUITE("images.asset") {
         HttpClient http(fx.port());
         auto alice = firstAccount(http, "alice");
         auto asset = insertAsset(fx.app(), alice.id);
-        const auto files = writeAssetFiles(fx.dataDir(), asset);
+        const auto files = writeAssetFiles(fx.app(), asset);
         const auto path = "/api/assets/" + asset.id;
 
         auto r = http.request("DELETE", path, alice.auth());
@@ -165,21 +165,21 @@ TEST_SUITE("images.asset") {
         CHECK(got["trashedAt"].is_string());
         CHECK(http.request("DELETE", path, alice.auth()).status == 204);  // already in the trash
         CHECK(waitFor([&] { return events.has("asset.trashed:" + asset.id); }));
-        for (const auto& f : files) CHECK(exists(f));  // the trash keeps the files
+        for (const auto& f : files) CHECK(exists(fx.app(), f));  // the trash keeps the files
 
         CHECK(http.request("DELETE", path + "?permanent=maybe", alice.auth()).status == 400);
         r = http.request("DELETE", path + "?permanent=true", alice.auth());
         CHECK(r.status == 204);
         CHECK(http.get(path, alice.auth()).status == 404);
         CHECK(http.request("DELETE", path + "?permanent=true", alice.auth()).status == 404);
-        CHECK(waitFor([&] { return !exists(files[0]) && !exists(files[2]); }));
+        CHECK(waitFor([&] { return !exists(fx.app(), files[0]) && !exists(fx.app(), files[2]); }));
         CHECK(waitFor([&] { return events.has("asset.deleted:" + asset.id); }));
 
         // A live asset can be deleted for good directly.
         auto live = insertAsset(fx.app(), alice.id);
-        const auto liveFiles = writeAssetFiles(fx.dataDir(), live);
+        const auto liveFiles = writeAssetFiles(fx.app(), live);
         CHECK(http.request("DELETE", "/api/assets/" + live.id + "?permanent=true", alice.auth()).status == 204);
-        CHECK(waitFor([&] { return !exists(liveFiles[0]) && !exists(liveFiles[2]); }));
+        CHECK(waitFor([&] { return !exists(fx.app(), liveFiles[0]) && !exists(fx.app(), liveFiles[2]); }));
         auto usage = bodyOf(http.get("/api/users/me/usage", alice.auth()));
         CHECK(usage["assets"] == 0);
         CHECK(usage["bytesOriginals"] == 0);
@@ -194,7 +194,7 @@ TEST_SUITE("images.asset") {
             HttpClient http(app->port());
             auto alice = firstAccount(http, "alice");
             auto asset = insertAsset(*app, alice.id);
-            files = writeAssetFiles(dataDir, asset);
+            files = writeAssetFiles(*app, asset);
             // The route's transaction (row gone, job recorded), with the job due a little later so that this
             // process stops before any worker runs it: the state a crash right after the commit leaves.
             auto status = app->storage().transaction([&](storage::Repositories& repos) -> Status {
@@ -217,10 +217,11 @@ TEST_SUITE("images.asset") {
                 return {};
             });
             REQUIRE_MESSAGE(status.ok(), (status.ok() ? "" : status.error().message));
+            for (const auto& f : files) CHECK(exists(*app, f));
             app->stop();
         }
-        for (const auto& f : files) CHECK(exists(f));
         auto restarted = startApp(dataDir);
-        CHECK(waitFor([&] { return !exists(files[0]) && !exists(files[2]); }, std::chrono::seconds(15)));
+        CHECK(waitFor([&] { return !exists(*restarted, files[0]) && !exists(*restarted, files[2]); },
+                      std::chrono::seconds(15)));
     }
 }

@@ -7,6 +7,9 @@
 #include <thread>
 
 #include "app.hpp"
+#include "obscura/base/ids.hpp"
+#include "obscura/blobs/blob_store.hpp"
+#include "obscura/kernel/config.hpp"
 #include "obscura/storage/storage.hpp"
 #include "test_records.hpp"
 #include "test_support.hpp"
@@ -42,21 +45,33 @@ storage::AssetRecord insertAsset(App& app, const std::string& ownerId, std::int6
     return a;
 }
 
-std::vector<std::string> writeAssetFiles(const std::string& dataDir, const storage::AssetRecord& asset) {
+std::vector<std::string> writeAssetFiles(App& app, const storage::AssetRecord& asset) {
     namespace fs = std::filesystem;
-    const fs::path original = fs::path(dataDir) / asset.storagePath;
-    const fs::path derived = fs::path(dataDir) / "derived" / asset.ownerId / asset.id;
-    fs::create_directories(original.parent_path());
-    fs::create_directories(derived);
-    writeFile(original.string(), "original bytes");
-    writeFile((derived / "thumbnail.webp").string(), "thumb");
-    writeFile((derived / "preview.jpg").string(), "preview");
-    return {original.string(), (derived / "thumbnail.webp").string(), derived.string()};
+    // Put through the store from a file in the data dir's tmp/ (the local store renames it: same file system).
+    const std::string tmp = fs::absolute(app.config().getString("server.dataDir")).string() + "/tmp";
+    fs::create_directories(tmp);
+    const std::string derived = "derived/" + asset.ownerId + "/" + asset.id + "/";
+    const std::vector<std::pair<std::string, std::string>> blobs = {{asset.storagePath, "original bytes"},
+                                                                    {derived + "thumbnail.webp", "thumb"},
+                                                                    {derived + "preview.jpg", "preview"}};
+    for (const auto& [key, bytes] : blobs) {
+        const std::string file = tmp + "/seed-" + newUuid();
+        writeFile(file, bytes);
+        auto put = app.blobs().put(key, file, {});
+        REQUIRE_MESSAGE(put.ok(), (put.ok() ? "" : put.error().message));
+    }
+    return {asset.storagePath, derived + "thumbnail.webp", derived};
 }
 
-bool exists(const std::string& path) {
+bool exists(App& app, const std::string& key) {
+    if (key.empty() || key.back() != '/') return app.blobs().stat(key).ok();
+    auto page = app.blobs().list(key, "", 1);
+    REQUIRE_MESSAGE(page.ok(), (page.ok() ? "" : page.error().message));
+    if (!page->entries.empty()) return true;
+    // The local store: the folder itself must be gone too, not only emptied.
+    auto folder = app.blobs().localPath(key.substr(0, key.size() - 1));
     struct stat st {};
-    return ::lstat(path.c_str(), &st) == 0;
+    return folder && ::lstat(folder->c_str(), &st) == 0;
 }
 
 bool waitFor(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {

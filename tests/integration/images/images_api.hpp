@@ -44,9 +44,13 @@ inline constexpr std::int64_t kDayUs = 86400LL * 1000000;
 storage::AssetRecord insertAsset(App& app, const std::string& ownerId, std::int64_t takenAtUs = kJuly2021Us,
                                  const std::function<void(storage::AssetRecord&)>& edit = {});
 
-// Writes files where the asset's original and its derivatives live; answers their absolute paths.
-std::vector<std::string> writeAssetFiles(const std::string& dataDir, const storage::AssetRecord& asset);
-bool exists(const std::string& path);
+// Puts the asset's original and two derivatives (thumbnail.webp, preview.jpg) into the app's blob store, whatever
+// blobs.plugin is; answers their keys: the original, the thumbnail, and the derivatives' prefix
+// ("derived/<owner>/<asset>/").
+std::vector<std::string> writeAssetFiles(App& app, const storage::AssetRecord& asset);
+// Whether the app's store holds the key, or anything under a prefix ending in '/' (on the local store a prefix's
+// folder counts even when empty: the deletion removes folders too).
+bool exists(App& app, const std::string& key);
 
 // Polls until pred holds or the timeout passes; answers pred's last value.
 bool waitFor(const std::function<bool()>& pred, std::chrono::milliseconds timeout = std::chrono::seconds(10));

@@ -28,7 +28,7 @@ TEST_SUITE("images.ownership") {
             a.trashedAt = "2024-05-01T00:00:00Z";
             a.trashedAtUs = 1714521600LL * 1000000;
         });
-        const auto files = writeAssetFiles(fx.dataDir(), secret);
+        const auto files = writeAssetFiles(fx.app(), secret);
         const auto path = "/api/assets/" + secret.id;
 
         SUBCASE("GET /api/assets/{id}") {
@@ -77,7 +77,7 @@ TEST_SUITE("images.ownership") {
         auto mine = bodyOf(http.get(path, alice.auth()));
         CHECK(mine["title"] == "Secret");
         CHECK(mine["isTrashed"] == false);
-        for (const auto& f : files) CHECK(exists(f));
+        for (const auto& f : files) CHECK(exists(fx.app(), f));
     }
 
     TEST_CASE("deleting a user enqueues the removal of their files in the same transaction, not through the bus") {
@@ -85,7 +85,7 @@ TEST_SUITE("images.ownership") {
         HttpClient http(fx.port());
         auto alice = firstAccount(http, "alice");
         auto bob = anotherAccount(http, alice, "bob");
-        const auto bobFiles = writeAssetFiles(fx.dataDir(), insertAsset(fx.app(), bob.id));
+        const auto bobFiles = writeAssetFiles(fx.app(), insertAsset(fx.app(), bob.id));
         // No event is delivered any more: only the outbox can remember the files.
         fx.app().bus().stop();
         auto r = sendJson(http, "DELETE", "/api/users/me", {{"password", kPassword}}, bob.auth());
@@ -97,15 +97,15 @@ TEST_SUITE("images.ownership") {
         CHECK(removals == 1);
         // The queue's own poll picks it up without a wake-up. The job removes library/ and then derived/ (with
         // an fsync between them), so wait for every file, not for the first folder to go.
-        CHECK(waitFor([&] { return !exists(fx.dataDir() + "/library/" + bob.id); }, std::chrono::seconds(15)));
+        CHECK(waitFor([&] { return !exists(fx.app(), "library/" + bob.id + "/"); }, std::chrono::seconds(15)));
         CHECK(waitFor(
             [&] {
                 for (const auto& f : bobFiles)
-                    if (exists(f)) return false;
+                    if (exists(fx.app(), f)) return false;
                 return true;
             },
             std::chrono::seconds(15)));
-        for (const auto& f : bobFiles) CHECK_FALSE(exists(f));
+        for (const auto& f : bobFiles) CHECK_FALSE(exists(fx.app(), f));
     }
 
     TEST_CASE("DELETE /api/users/me removes the user's library and derivatives, and nobody else's") {
@@ -115,17 +115,17 @@ TEST_SUITE("images.ownership") {
         auto bob = anotherAccount(http, alice, "bob");
         std::vector<std::string> bobFiles;
         for (int i = 0; i < 3; ++i)
-            for (const auto& f : writeAssetFiles(fx.dataDir(), insertAsset(fx.app(), bob.id, kJuly2021Us + i)))
+            for (const auto& f : writeAssetFiles(fx.app(), insertAsset(fx.app(), bob.id, kJuly2021Us + i)))
                 bobFiles.push_back(f);
-        const auto aliceFiles = writeAssetFiles(fx.dataDir(), insertAsset(fx.app(), alice.id));
+        const auto aliceFiles = writeAssetFiles(fx.app(), insertAsset(fx.app(), alice.id));
 
         auto r = sendJson(http, "DELETE", "/api/users/me", {{"password", kPassword}}, bob.auth());
         REQUIRE_MESSAGE(r.status == 204, r.body);
-        const std::string bobLibrary = fx.dataDir() + "/library/" + bob.id;
-        const std::string bobDerived = fx.dataDir() + "/derived/" + bob.id;
-        CHECK(waitFor([&] { return !exists(bobLibrary) && !exists(bobDerived); }));
-        for (const auto& f : bobFiles) CHECK_FALSE(exists(f));
-        for (const auto& f : aliceFiles) CHECK(exists(f));
+        const std::string bobLibrary = "library/" + bob.id + "/";
+        const std::string bobDerived = "derived/" + bob.id + "/";
+        CHECK(waitFor([&] { return !exists(fx.app(), bobLibrary) && !exists(fx.app(), bobDerived); }));
+        for (const auto& f : bobFiles) CHECK_FALSE(exists(fx.app(), f));
+        for (const auto& f : aliceFiles) CHECK(exists(fx.app(), f));
         CHECK(bodyOf(http.get("/api/assets", alice.auth()))["items"].size() == 1);
     }
 
@@ -158,7 +158,7 @@ TEST_SUITE("images.ownership") {
         HttpClient http(fx.port());
         auto alice = firstAccount(http, "alice");
         auto asset = insertAsset(fx.app(), alice.id);
-        writeAssetFiles(fx.dataDir(), asset);  // thumbnail.webp (5 bytes) + preview.jpg (7 bytes)
+        writeAssetFiles(fx.app(), asset);  // thumbnail.webp (5 bytes) + preview.jpg (7 bytes)
         const auto path = "/api/assets/" + asset.id;
         auto& bus = fx.app().bus();
         bus.publish(images::DerivativeCreated{asset.id, alice.id, "thumbnail", 3});

@@ -38,7 +38,7 @@ TEST_SUITE("images.partner_access") {
             a.trashedAtUs = 1714521600LL * 1000000;
         });
         const auto strangers = insertAsset(fx.app(), carol.id, kJuly2021Us);
-        writeAssetFiles(fx.dataDir(), live);
+        writeAssetFiles(fx.app(), live);
         const std::string path = "/api/assets/" + live.id;
         CHECK(http.get(path, bob.auth()).status == 404);  // not before the partnership
         sharePartner(http, alice, bob);

@@ -35,8 +35,8 @@ TEST_SUITE("images.share_links") {
         auto shown = insertAsset(fx.app(), alice.id);
         auto binned = insertAsset(fx.app(), alice.id);
         auto elsewhere = insertAsset(fx.app(), alice.id);
-        writeAssetFiles(fx.dataDir(), shown);
-        writeAssetFiles(fx.dataDir(), elsewhere);
+        writeAssetFiles(fx.app(), shown);
+        writeAssetFiles(fx.app(), elsewhere);
         const auto albumId = albumWith(http, alice, {shown.id, binned.id});
         REQUIRE(http.request("DELETE", "/api/assets/" + binned.id, alice.auth()).status == 204);
 
@@ -86,7 +86,7 @@ TEST_SUITE("images.share_links") {
         auto one = insertAsset(fx.app(), alice.id);
         auto other = insertAsset(fx.app(), alice.id);
         auto his = insertAsset(fx.app(), bob.id);
-        writeAssetFiles(fx.dataDir(), one);
+        writeAssetFiles(fx.app(), one);
         auto link = share(http, alice, {{"assetIds", {one.id, one.id}}, {"allowDownload", false}});
         CHECK(link["assetIds"] == nlohmann::json::array({one.id}));
         const std::string key = link["key"];
@@ -113,7 +113,7 @@ TEST_SUITE("images.share_links") {
         HttpClient http(fx.port());
         auto alice = firstAccount(http, "alice");
         auto asset = insertAsset(fx.app(), alice.id);
-        writeAssetFiles(fx.dataDir(), asset);
+        writeAssetFiles(fx.app(), asset);
         auto link = share(http, alice, {{"assetIds", {asset.id}}, {"password", "open sesame"}});
         CHECK(link["hasPassword"] == true);
         CHECK(link.dump().find("open sesame") == std::string::npos);

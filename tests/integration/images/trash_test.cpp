@@ -97,12 +97,12 @@ TEST_SUITE("images.trash") {
         std::vector<std::string> files;
         for (int i = 0; i < 3; ++i) {
             auto asset = insertTrashed(fx.app(), alice.id, fx.app().clock().nowUs(), kJuly2021Us + i);
-            for (const auto& f : writeAssetFiles(fx.dataDir(), asset)) files.push_back(f);
+            for (const auto& f : writeAssetFiles(fx.app(), asset)) files.push_back(f);
         }
         auto live = insertAsset(fx.app(), alice.id);
-        const auto liveFiles = writeAssetFiles(fx.dataDir(), live);
+        const auto liveFiles = writeAssetFiles(fx.app(), live);
         auto bobs = insertTrashed(fx.app(), bob.id, fx.app().clock().nowUs());
-        const auto bobFiles = writeAssetFiles(fx.dataDir(), bobs);
+        const auto bobFiles = writeAssetFiles(fx.app(), bobs);
 
         auto r = http.request("POST", "/api/trash/empty", alice.auth());
         REQUIRE(r.status == 200);
@@ -110,11 +110,11 @@ TEST_SUITE("images.trash") {
         CHECK(bodyOf(http.get("/api/trash", alice.auth()))["items"].empty());
         CHECK(waitFor([&] {
             for (const auto& f : files)
-                if (exists(f)) return false;
+                if (exists(fx.app(), f)) return false;
             return true;
         }));
-        for (const auto& f : liveFiles) CHECK(exists(f));
-        for (const auto& f : bobFiles) CHECK(exists(f));
+        for (const auto& f : liveFiles) CHECK(exists(fx.app(), f));
+        for (const auto& f : bobFiles) CHECK(exists(fx.app(), f));
         CHECK(idSet(bodyOf(http.get("/api/trash", bob.auth()))) == std::set<std::string>{bobs.id});
         CHECK(bodyOf(http.request("POST", "/api/trash/empty", alice.auth())) == nlohmann::json({{"count", 0}}));
     }
@@ -124,10 +124,10 @@ TEST_SUITE("images.trash") {
         HttpClient http(fx.port());
         auto alice = firstAccount(http, "alice");
         auto asset = insertAsset(fx.app(), alice.id);
-        const auto files = writeAssetFiles(fx.dataDir(), asset);
+        const auto files = writeAssetFiles(fx.app(), asset);
         CHECK(http.request("DELETE", "/api/assets/" + asset.id, alice.auth()).status == 204);
         CHECK(waitFor([&] { return http.get("/api/assets/" + asset.id, alice.auth()).status == 404; }));
-        CHECK(waitFor([&] { return !exists(files[0]) && !exists(files[2]); }));
+        CHECK(waitFor([&] { return !exists(fx.app(), files[0]) && !exists(fx.app(), files[2]); }));
     }
 
     TEST_CASE("trash older than images.trashDays is purged (at start and then periodically); younger stays") {
@@ -143,8 +143,8 @@ TEST_SUITE("images.trash") {
             const auto now = app->clock().nowUs();
             auto old = insertTrashed(*app, alice.id, now - 31 * kDayUs);
             auto young = insertTrashed(*app, alice.id, now - 29 * kDayUs);
-            oldFiles = writeAssetFiles(dataDir, old);
-            youngFiles = writeAssetFiles(dataDir, young);
+            oldFiles = writeAssetFiles(*app, old);
+            youngFiles = writeAssetFiles(*app, young);
             oldId = old.id;
             youngId = young.id;
             app->stop();
@@ -153,8 +153,8 @@ TEST_SUITE("images.trash") {
         HttpClient http(app->port());
         auto session = login(http, "alice");
         CHECK(waitFor([&] { return http.get("/api/assets/" + oldId, bearer(session.access)).status == 404; }));
-        CHECK(waitFor([&] { return !exists(oldFiles[0]) && !exists(oldFiles[2]); }));
+        CHECK(waitFor([&] { return !exists(*app, oldFiles[0]) && !exists(*app, oldFiles[2]); }));
         CHECK(http.get("/api/assets/" + youngId, bearer(session.access)).status == 200);
-        for (const auto& f : youngFiles) CHECK(exists(f));
+        for (const auto& f : youngFiles) CHECK(exists(*app, f));
     }
 }

@@ -8,6 +8,7 @@
 #include "app_fixture.hpp"
 #include "media_api.hpp"
 #include "media_fixtures.hpp"
+#include "obscura/blobs/blob_store.hpp"
 
 using namespace obscura;
 using namespace obscura::test;
@@ -190,23 +191,28 @@ TEST_SUITE("media.conversions") {
         REQUIRE(settle(http, bob, b, "thumbnail") == "ready");
         auto conv = postJson(http, "/api/assets/" + a + "/conversions", {{"format", "webp"}}, alice.auth());
         waitJob(http, alice, bodyOf(conv)["jobId"]);
-        namespace fs = std::filesystem;
-        const fs::path aliceDerived = fs::path(fx.dataDir()) / "derived" / alice.id / a;
-        REQUIRE(fs::exists(aliceDerived / "conversion.webp"));
+        // Through the app's blob store, so the S3 twin proves it too.
+        auto& blobs = fx.app().blobs();
+        auto empty = [&](const std::string& prefix) {
+            auto page = blobs.list(prefix, "", 1);
+            return page.ok() && page->entries.empty();
+        };
+        const std::string aliceDerived = "derived/" + alice.id + "/" + a + "/";
+        REQUIRE(blobs.stat(aliceDerived + "conversion.webp").ok());
 
         CHECK(http.request("DELETE", "/api/assets/" + a + "?permanent=true", alice.auth()).status == 204);
         bool gone = false;
         for (int i = 0; i < 200 && !gone; ++i, std::this_thread::sleep_for(std::chrono::milliseconds(50)))
-            gone = !fs::exists(aliceDerived);
+            gone = empty(aliceDerived);
         CHECK(gone);
 
-        const fs::path bobDerived = fs::path(fx.dataDir()) / "derived" / bob.id;
-        REQUIRE(fs::exists(bobDerived / b / "thumbnail.webp"));
+        const std::string bobDerived = "derived/" + bob.id + "/";
+        REQUIRE(blobs.stat(bobDerived + b + "/thumbnail.webp").ok());
         auto del = sendJson(http, "DELETE", "/api/users/me", {{"password", kPassword}}, bob.auth());
         CHECK(del.status == 204);
         gone = false;
         for (int i = 0; i < 200 && !gone; ++i, std::this_thread::sleep_for(std::chrono::milliseconds(50)))
-            gone = !fs::exists(bobDerived);
+            gone = empty(bobDerived);
         CHECK(gone);
     }
 }

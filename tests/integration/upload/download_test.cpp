@@ -157,10 +157,10 @@ TEST_SUITE("download.original") {
         CHECK_FALSE(got.hasHeader("X-Injected"));
         CHECK(got.header("Content-Disposition") == "attachment; filename=\"passwd.jpg\"; filename*=UTF-8''passwd.jpg");
 
-        auto files = filesUnder(fx.dataDir());
-        for (const auto& f : files) CHECK(f.find("passwd") == std::string::npos);
-        CHECK(filesUnder(fx.dataDir() + "/library/" + alice.id).size() == 1);
-        CHECK(filesUnder(fx.dataDir() + "/library/" + alice.id)[0].find(id + ".jpg") != std::string::npos);
+        for (const auto& f : filesUnder(fx.dataDir())) CHECK(f.find("passwd") == std::string::npos);
+        for (const auto& f : blobsUnder(fx.app(), "")) CHECK(f.find("passwd") == std::string::npos);
+        CHECK(blobsUnder(fx.app(), "library/" + alice.id).size() == 1);
+        CHECK(blobsUnder(fx.app(), "library/" + alice.id)[0].find(id + ".jpg") != std::string::npos);
     }
 
     TEST_CASE("a name with quotes and non-ASCII letters gets an ASCII fallback and the UTF-8 original") {
@@ -232,10 +232,8 @@ TEST_SUITE("download.derivatives") {
         auto alice = firstUser(http);
         auto image = uploadOne(http, alice, "plain.jpg", "a.jpg");
         // What the media module will do: write the file, then record the state.
-        const std::string dir = fx.dataDir() + "/derived/" + alice.id + "/" + image.id;
-        std::filesystem::create_directories(dir);
         const std::string webp = Fixtures::get().bytes("vp8.webp");
-        writeFile(dir + "/thumbnail.webp", webp);
+        putBlob(fx.app(), "derived/" + alice.id + "/" + image.id + "/thumbnail.webp", webp);
         REQUIRE(fx.app().storage().run([&](storage::Repositories& repos) -> Status {
             auto w = repos.images().setDerivativeState(image.id, "thumbnail", "ready", 3, std::nullopt);
             if (!w) return std::move(w).error();

@@ -2,37 +2,17 @@
 // verified into the test gateway; a re-run after an object was lost and another corrupted in the target puts both
 // right and ends verified; the app then serves the same bytes from S3.
 #include <doctest/doctest.h>
+#include <signal.h>
+
+#include <filesystem>
 
 #include "app_fixture.hpp"
-#include "blob_loader.hpp"
+#include "s3_support.hpp"
 #include "s3_test_blobs.hpp"
 #include "upload_support.hpp"
 
 using namespace obscura;
 using namespace obscura::test;
-
-namespace {
-
-std::map<std::string, std::string> asEnvironment(const std::map<std::string, std::string>& overrides) {
-    std::map<std::string, std::string> env;
-    for (const auto& [key, value] : overrides) env[configEnvName(key)] = value;
-    return env;
-}
-
-std::unique_ptr<blobs::BlobStore> directStore(const std::map<std::string, std::string>& overrides) {
-    auto plugin = loadBlobPlugin("s3", pluginDir());
-    REQUIRE(plugin.ok());
-    blobs::BlobStoreOptions options;
-    const std::string prefix = "blobs.s3.";
-    for (const auto& [key, value] : overrides) {
-        if (key.rfind(prefix, 0) == 0) options.settings[key.substr(prefix.size())] = value;
-    }
-    auto store = openBlobStore(*plugin, options);
-    REQUIRE_MESSAGE(store.ok(), (store ? "" : store.error().message));
-    return std::move(*store);
-}
-
-}  // namespace
 
 TEST_SUITE("blobs.s3.migrate") {
     TEST_CASE("migrate-blobs local → s3 verifies every object, repairs a damaged target on re-run, and is served") {
@@ -53,7 +33,7 @@ TEST_SUITE("blobs.s3.migrate") {
             app->stop();
         }
         const auto s3 = s3BlobOverrides(dataDir);
-        auto env = asEnvironment(s3);
+        auto env = s3BlobEnvironment(dataDir);
         env.erase("OBSCURA_BLOBS_PLUGIN");  // the configured store stays local: --from/--to choose
         env["OBSCURA_STORAGE_PLUGIN_DIR"] = pluginDir();
         const std::vector<std::string> argv = {obscuraBinary(), "migrate-blobs", "--from", "local", "--to", "s3",
@@ -63,7 +43,7 @@ TEST_SUITE("blobs.s3.migrate") {
         CHECK(r.out.find("already there") != std::string::npos);
         CHECK(r.out.find(" 0 copied") == std::string::npos);
 
-        auto store = directStore(s3);
+        auto store = directS3Store(s3);
         auto page = store->list("library/", "", 1000);
         REQUIRE(page.ok());
         REQUIRE(page->entries.size() == 2);
@@ -87,5 +67,65 @@ TEST_SUITE("blobs.s3.migrate") {
         CHECK(original.status == 200);
         CHECK(original.body == first);
         app->stop();
+    }
+}
+
+TEST_SUITE("blobs.s3.migrate.interrupted") {
+    TEST_CASE(
+        "migrate-blobs killed half-way (SIGKILL) and run again ends verified, every object's size and bytes right") {
+        TempDir dir;
+        const std::string dataDir = dir.path() + "/data";
+        {
+            auto app = startApp(dataDir, {{"blobs.plugin", "local"}});  // a data dir with a migrated database
+            app->stop();
+        }
+        // Enough objects that the copy takes a moment: 48 × 1 MiB of distinct bytes under library/.
+        constexpr int kObjects = 48;
+        std::map<std::string, std::string> local;
+        for (int i = 0; i < kObjects; ++i) {
+            const std::string key = "library/u/2021/07/object-" + std::to_string(100 + i) + ".jpg";
+            std::string bytes(1 << 20, '\0');
+            for (std::size_t b = 0; b < bytes.size(); ++b) bytes[b] = static_cast<char>((b * 31 + i * 7) % 251);
+            std::filesystem::create_directories(dataDir + "/library/u/2021/07");
+            writeFile(dataDir + "/" + key, bytes);
+            local[key] = std::move(bytes);
+        }
+        const auto s3 = s3BlobOverrides(dataDir);
+        auto env = s3BlobEnvironment(dataDir);
+        env.erase("OBSCURA_BLOBS_PLUGIN");
+        env["OBSCURA_STORAGE_PLUGIN_DIR"] = pluginDir();
+        auto store = directS3Store(s3);
+
+        ServerProcess migrating(
+            {obscuraBinary(), "migrate-blobs", "--from", "local", "--to", "s3", "--data-dir", dataDir}, env);
+        REQUIRE(migrating.startProgram());
+        std::size_t before = 0;
+        REQUIRE(waitFor(
+            [&] {
+                before = listKeys(*store, "library/").size();
+                return before >= 4;
+            },
+            std::chrono::seconds(60)));
+        migrating.signal(SIGKILL);
+        REQUIRE(migrating.wait(std::chrono::seconds(10)).value_or(0) == -SIGKILL);
+        const std::size_t atKill = listKeys(*store, "library/").size();
+        CHECK_MESSAGE(atKill < kObjects, "the run was not cut half-way: make the objects bigger");
+
+        auto again = run({obscuraBinary(), "migrate-blobs", "--from", "local", "--to", "s3", "--data-dir", dataDir},
+                         env, "", std::chrono::seconds(300));
+        REQUIRE_MESSAGE(again.exitCode == 0, again.err);
+        CHECK_MESSAGE(
+            again.out.find("migrate-blobs: done, " + std::to_string(kObjects) + " objects") != std::string::npos,
+            again.out);
+        CHECK(again.out.find("already there") != std::string::npos);
+        const auto keys = listKeys(*store, "library/");
+        CHECK(keys.size() == kObjects);
+        for (const auto& [key, bytes] : local) {
+            CAPTURE(key);
+            auto info = store->stat(key);
+            REQUIRE(info.ok());
+            CHECK(info->size == bytes.size());
+            CHECK(readObject(*store, key) == bytes);
+        }
     }
 }

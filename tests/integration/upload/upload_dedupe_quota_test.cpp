@@ -41,7 +41,7 @@ TEST_SUITE("upload.duplicates") {
         CHECK(dup["id"] == bodyOf(first)["id"]);
         CHECK(dup["title"] == "first");
         CHECK(dup["originalFileName"] == "a.jpg");
-        CHECK(filesUnder(fx.dataDir() + "/library").size() == 1);
+        CHECK(blobsUnder(fx.app(), "library").size() == 1);
         CHECK(filesUnder(fx.dataDir() + "/tmp").empty());
 
         // Trashed is still stored: a duplicate.
@@ -54,7 +54,7 @@ TEST_SUITE("upload.duplicates") {
         auto theirs = upload(http, bob, "a.jpg", jpeg);
         REQUIRE_MESSAGE(theirs.status == 201, theirs.body);
         CHECK(bodyOf(theirs)["id"] != dup["id"]);
-        CHECK(filesUnder(fx.dataDir() + "/library").size() == 2);
+        CHECK(blobsUnder(fx.app(), "library").size() == 2);
     }
 
     TEST_CASE("identical uploads racing: exactly one row and one file, every answer names it") {
@@ -83,7 +83,7 @@ TEST_SUITE("upload.duplicates") {
         CHECK(created == 1);
         CHECK(ids.size() == 1);
         CHECK(bodyOf(http.get("/api/assets/statistics", alice.auth()))["total"] == 1);
-        CHECK(filesUnder(fx.dataDir() + "/library").size() == 1);
+        CHECK(blobsUnder(fx.app(), "library").size() == 1);
         CHECK(filesUnder(fx.dataDir() + "/tmp").empty());
     }
 }
@@ -102,7 +102,7 @@ TEST_SUITE("upload.quota") {
         CHECK(r.status == 507);
         CHECK(errorCode(r) == "quota_exceeded");
         CHECK(r.interim.empty());  // the body was never invited
-        CHECK(filesUnder(fx.dataDir() + "/library").empty());
+        CHECK(blobsUnder(fx.app(), "library").empty());
         CHECK(filesUnder(fx.dataDir() + "/tmp").empty());
     }
 
@@ -130,7 +130,7 @@ TEST_SUITE("upload.quota") {
         REQUIRE(r);
         CHECK(r->status == 507);
         CHECK(waitFor([&] { return filesUnder(fx.dataDir() + "/tmp").empty(); }));
-        CHECK(filesUnder(fx.dataDir() + "/library").empty());
+        CHECK(blobsUnder(fx.app(), "library").empty());
     }
 
     TEST_CASE("the quota is checked again at commit: an upload that fit when it started may not fit at the end") {
@@ -157,7 +157,7 @@ TEST_SUITE("upload.quota") {
         REQUIRE(r);
         CHECK(r->status == 507);
         CHECK(bodyOf(*r)["error"]["code"] == "quota_exceeded");
-        CHECK(filesUnder(fx.dataDir() + "/library/" + bob.id).size() == 1);
+        CHECK(blobsUnder(fx.app(), "library/" + bob.id).size() == 1);
         CHECK(filesUnder(fx.dataDir() + "/tmp").empty());
         CHECK(bodyOf(http.get("/api/assets/statistics", bob.auth()))["total"] == 1);
     }

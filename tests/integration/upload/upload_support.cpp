@@ -6,6 +6,11 @@
 #include <filesystem>
 #include <thread>
 
+#include "obscura/base/ids.hpp"
+#include "obscura/blobs/blob_store.hpp"
+#include "obscura/kernel/blob_files.hpp"
+#include "obscura/kernel/config.hpp"
+
 namespace obscura::test {
 
 namespace fs = std::filesystem;
@@ -71,6 +76,42 @@ std::vector<std::string> filesUnder(const std::string& dir) {
     }
     std::sort(out.begin(), out.end());
     return out;
+}
+
+}  // namespace obscura::test
+
+namespace obscura::test {
+
+std::vector<std::string> blobsUnder(App& app, const std::string& folder) {
+    const std::string prefix = folder.empty() ? "" : folder + "/";
+    std::vector<std::string> keys;
+    std::string next;
+    do {
+        auto page = app.blobs().list(prefix, next, 1000);
+        REQUIRE_MESSAGE(page.ok(), (page.ok() ? "" : page.error().message));
+        for (const auto& e : page->entries) keys.push_back(e.key.substr(prefix.size()));
+        next = page->next;
+    } while (!next.empty());
+    std::sort(keys.begin(), keys.end());
+    return keys;
+}
+
+std::string blobBytes(App& app, const std::string& key) {
+    std::string bytes;
+    auto read = readBlob(app.blobs(), key, {}, [&](std::string_view chunk) -> Status {
+        bytes.append(chunk);
+        return {};
+    });
+    return read.ok() ? bytes : std::string();
+}
+
+void putBlob(App& app, const std::string& key, const std::string& bytes) {
+    const std::string tmp = fs::absolute(app.config().getString("server.dataDir")).string() + "/tmp";
+    fs::create_directories(tmp);
+    const std::string file = tmp + "/seed-" + newUuid();
+    writeFile(file, bytes);
+    auto put = app.blobs().put(key, file, {});
+    REQUIRE_MESSAGE(put.ok(), (put.ok() ? "" : put.error().message));
 }
 
 }  // namespace obscura::test

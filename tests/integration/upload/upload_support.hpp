@@ -45,4 +45,12 @@ bool waitFor(const std::function<bool()>& pred, std::chrono::milliseconds timeou
 // Regular files under dir, as paths relative to it, sorted. Empty when dir does not exist.
 std::vector<std::string> filesUnder(const std::string& dir);
 
+// filesUnder for the app's blob store, whichever it is: the keys under `folder` ("library/<user>", "" for all),
+// relative to it, sorted.
+std::vector<std::string> blobsUnder(App& app, const std::string& folder);
+// A blob's bytes ("" when it is missing).
+std::string blobBytes(App& app, const std::string& key);
+// Stores bytes under key through the app's store, as a writer of the server would.
+void putBlob(App& app, const std::string& key, const std::string& bytes);
+
 }  // namespace obscura::test

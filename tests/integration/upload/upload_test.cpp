@@ -58,8 +58,8 @@ TEST_SUITE("upload.store") {
 
         // Stored by id in the photo's own year and month; the client's name reaches no path.
         const std::string dir = fx.dataDir();
-        CHECK(filesUnder(dir + "/library") == std::vector<std::string>{alice.id + "/2021/07/" + id + ".jpg"});
-        CHECK(readFile(dir + "/library/" + alice.id + "/2021/07/" + id + ".jpg") == jpeg);
+        CHECK(blobsUnder(fx.app(), "library") == std::vector<std::string>{alice.id + "/2021/07/" + id + ".jpg"});
+        CHECK(blobBytes(fx.app(), "library/" + alice.id + "/2021/07/" + id + ".jpg") == jpeg);
         CHECK(filesUnder(dir + "/tmp").empty());
 
         // The row, the outbox job for media and the event.
@@ -114,7 +114,7 @@ TEST_SUITE("upload.store") {
         CHECK(a["width"] == 64);
         CHECK(a["height"] == 48);
         const std::string id = a["id"];
-        auto files = filesUnder(fx.dataDir() + "/library/" + alice.id);
+        auto files = blobsUnder(fx.app(), "library/" + alice.id);
         REQUIRE(files.size() == 1);
         CHECK(files[0].substr(files[0].size() - 40) == id + ".mp4");
     }
@@ -130,7 +130,7 @@ TEST_SUITE("upload.store") {
         CHECK(a["takenAt"] == "2021-07-04T08:20:30Z");
         CHECK(a["exifInfo"]["latitude"].get<double>() == doctest::Approx(52.52));
         CHECK(a["exifInfo"]["longitude"].get<double>() == doctest::Approx(13.405));
-        CHECK(filesUnder(fx.dataDir() + "/library/" + alice.id + "/2021/07").size() == 1);
+        CHECK(blobsUnder(fx.app(), "library/" + alice.id + "/2021/07").size() == 1);
     }
 
     TEST_CASE("takenAt: the client's field, then EXIF (local time as Z), then fileCreatedAt, then now") {
@@ -152,7 +152,7 @@ TEST_SUITE("upload.store") {
                               {{"fileCreatedAt", "2001-02-03T04:05:06.000Z"}});
         REQUIRE_MESSAGE(created.status == 201, created.body);
         CHECK(bodyOf(created)["takenAt"] == "2001-02-03T04:05:06.000Z");
-        CHECK(filesUnder(fx.dataDir() + "/library/" + alice.id + "/2001/02").size() == 1);
+        CHECK(blobsUnder(fx.app(), "library/" + alice.id + "/2001/02").size() == 1);
 
         auto now = upload(http, alice, "d.gif", Fixtures::get().bytes("plain.gif"));
         REQUIRE_MESSAGE(now.status == 201, now.body);
@@ -184,7 +184,7 @@ TEST_SUITE("upload.store") {
             CHECK(a["isFavorite"] == true);
             CHECK(a["sizeBytes"] == bytes.size());
         }
-        CHECK(filesUnder(fx.dataDir() + "/library/" + alice.id).size() == 2);
+        CHECK(blobsUnder(fx.app(), "library/" + alice.id).size() == 2);
     }
 
     TEST_CASE("the file part may be called 'file'") {
