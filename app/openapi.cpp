@@ -18,35 +18,34 @@ void describeDirectUpload(nlohmann::json& op, const Route& route) {
     using nlohmann::json;
     const auto str = json{{"type", "string"}};
     if (route.pattern == "/api/assets/upload-url") {
+        op["requestBody"] = {{"required", true},
+                             {"content",
+                              {{"application/json",
+                                {{"schema",
+                                  {{"type", "object"},
+                                   {"required", json::array({"filename", "sizeBytes"})},
+                                   {"properties",
+                                    {{"filename", str},
+                                     {"sizeBytes", {{"type", "integer"}, {"minimum", 1}}},
+                                     {"checksum", {{"type", "string"}, {"description", "SHA-1, hex"}}},
+                                     {"albumId", {{"type", "string"}, {"format", "uuid"}}},
+                                     {"title", str},
+                                     {"description", str}}}}}}}}}};
+        op["responses"]["201"] = {{"description", "Where to PUT the bytes"},
+                                  {"content",
+                                   {{"application/json",
+                                     {{"schema",
+                                       {{"type", "object"},
+                                        {"properties",
+                                         {{"uploadId", str},
+                                          {"url", str},
+                                          {"method", {{"type", "string"}, {"enum", json::array({"PUT"})}}},
+                                          {"headers", {{"type", "object"}, {"additionalProperties", str}}},
+                                          {"expiresAt", {{"type", "string"}, {"format", "date-time"}}}}}}}}}}}};
+    } else if (route.pattern == "/api/uploads/direct/{uploadId}") {
         op["requestBody"] = {
             {"required", true},
-            {"content",
-             {{"application/json",
-               {{"schema",
-                 {{"type", "object"},
-                  {"required", json::array({"filename", "sizeBytes"})},
-                  {"properties",
-                   {{"filename", str},
-                    {"sizeBytes", {{"type", "integer"}, {"minimum", 1}}},
-                    {"checksum", {{"type", "string"}, {"description", "SHA-1, hex"}}},
-                    {"albumId", {{"type", "string"}, {"format", "uuid"}}},
-                    {"title", str},
-                    {"description", str}}}}}}}}}};
-        op["responses"]["201"] = {
-            {"description", "Where to PUT the bytes"},
-            {"content",
-             {{"application/json",
-               {{"schema",
-                 {{"type", "object"},
-                  {"properties",
-                   {{"uploadId", str},
-                    {"url", str},
-                    {"method", {{"type", "string"}, {"enum", json::array({"PUT"})}}},
-                    {"headers", {{"type", "object"}, {"additionalProperties", str}}},
-                    {"expiresAt", {{"type", "string"}, {"format", "date-time"}}}}}}}}}}}};
-    } else if (route.pattern == "/api/uploads/direct/{uploadId}") {
-        op["requestBody"] = {{"required", true},
-                             {"content", {{"application/octet-stream", {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
+            {"content", {{"application/octet-stream", {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
         for (const char* name : {"expires", "size", "signature"}) {
             op["parameters"].push_back({{"name", name}, {"in", "query"}, {"required", true}, {"schema", str}});
         }

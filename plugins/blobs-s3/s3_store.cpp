@@ -224,7 +224,9 @@ std::optional<blobs::PresignedRequest> S3BlobStore::presign(const std::string& m
     out.url = presignUrl(in);
     out.expiresAt = in.now + in.ttlSeconds;
     for (auto& [name, value] : headers) {
-        out.headers.emplace_back(name == "content-type" ? "Content-Type" : name == "content-length" ? "Content-Length" : name,
+        out.headers.emplace_back(name == "content-type"     ? "Content-Type"
+                                 : name == "content-length" ? "Content-Length"
+                                                            : name,
                                  value);
     }
     observe("presign", true, 0, 0);

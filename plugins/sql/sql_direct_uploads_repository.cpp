@@ -58,9 +58,8 @@ Expected<std::optional<storage::DirectUploadRecord>> SqlDirectUploadsRepository:
 Expected<bool> SqlDirectUploadsRepository::markDirectUploadReceived(const std::string& id) {
     return guarded(s_, "mark direct upload received", [&]() -> Expected<bool> {
         // The WHERE makes the change once: a second (or racing) PUT matches no row.
-        return s_.prepare("UPDATE direct_uploads SET received = 1 WHERE id = ? AND received = 0")
-                   .bind(id)
-                   .execute() > 0;
+        return s_.prepare("UPDATE direct_uploads SET received = 1 WHERE id = ? AND received = 0").bind(id).execute() >
+               0;
     });
 }
 

@@ -13,8 +13,7 @@ public:
     Expected<std::optional<storage::DirectUploadRecord>> findDirectUpload(const std::string& id) override;
     Expected<bool> markDirectUploadReceived(const std::string& id) override;
     Expected<bool> deleteDirectUpload(const std::string& id) override;
-    Expected<std::vector<storage::DirectUploadRecord>> listExpiredDirectUploads(std::int64_t nowUs,
-                                                                                int limit) override;
+    Expected<std::vector<storage::DirectUploadRecord>> listExpiredDirectUploads(std::int64_t nowUs, int limit) override;
 
 private:
     Session& s_;

@@ -141,8 +141,9 @@ std::vector<ConfigKey> buildSchema() {
         integer("images.maxUploadBytes", 10 * kGiB, 1, 1 * kTiB, "Largest upload accepted (413 above)."),
         integer("images.listingCacheBytes", 32 * kMiB, 0, 4 * kGiB,
                 "Memory for rendered listing pages, reused until the owner's library changes (30 s at most); 0 = off."),
-        integer("images.directUploadTtlSeconds", 3600, 60, 604800,
-                "Lifetime of a direct upload's URL (POST /api/assets/upload-url); unconfirmed uploads are deleted then."),
+        integer(
+            "images.directUploadTtlSeconds", 3600, 60, 604800,
+            "Lifetime of a direct upload's URL (POST /api/assets/upload-url); unconfirmed uploads are deleted then."),
         // media
         integer("media.workers", 0, 0, 64, "Conversion jobs run at once; 0 = number of cores."),
         integer("media.maxPixels", 100000000, 1, 10000000000, "Images with more pixels are refused before decoding."),

@@ -47,7 +47,8 @@ struct AssetBytes::Impl {
           bandwidth(ctx.storage(), ctx.clock()),
           download{ctx.storage(), bandwidth, ctx.blobs()},
           census(ctx.storage(), ctx.blobs()),
-          direct(upload, ctx.blobs(), config.getString("auth.jwtSecret"), config.getInt("images.directUploadTtlSeconds")),
+          direct(upload, ctx.blobs(), config.getString("auth.jwtSecret"),
+                 config.getInt("images.directUploadTtlSeconds")),
           publicUrl(config.getString("server.publicUrl")) {
         // Only a store that can presign is redirected to; the s3 keys are read only when s3 is the store.
         if (config.getString("blobs.plugin") == "s3" && config.getBool("blobs.s3.redirectDownloads"))

@@ -80,7 +80,8 @@ TEST_SUITE("conformance.direct_uploads") {
             auto s = openMigrated(*database);
             const auto upload = pending(newUuid(), 1'800'000'000LL * 1000000);
             REQUIRE(withUploads(*s, [&](DirectUploadsRepository& r) { return r.createDirectUpload(upload); }).ok());
-            auto first = withUploads(*s, [&](DirectUploadsRepository& r) { return r.markDirectUploadReceived(upload.id); });
+            auto first =
+                withUploads(*s, [&](DirectUploadsRepository& r) { return r.markDirectUploadReceived(upload.id); });
             REQUIRE(first.ok());
             CHECK(*first);
             auto second =

@@ -37,7 +37,8 @@ TEST_SUITE("conformance.migrations") {
                 CHECK(m.toVersion >= 1);
             }
             // Listed in an order that migrates cleanly: the kernel's jobs first, then referenced modules first.
-            CHECK(modules == std::vector<std::string>{"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads"});
+            CHECK(modules == std::vector<std::string>{"kernel", "auth", "images", "media", "partners", "sharing",
+                                                      "direct_uploads"});
         });
     }
 
@@ -48,7 +49,8 @@ TEST_SUITE("conformance.migrations") {
             REQUIRE_MESSAGE(opened.ok(), opened.error().message);
             auto& storage = **opened;
             if (database->fresh()) {
-                for (const char* module : {"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads"})
+                for (const char* module :
+                     {"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads"})
                     CHECK(storage.schemaVersion(module).valueOr(-1) == 0);
             }
             for (const char* module : {"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads"}) {

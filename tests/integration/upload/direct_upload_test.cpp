@@ -45,7 +45,8 @@ bool objectExists(AppFixture& fx, const std::string& ownerId, const std::string&
 }  // namespace
 
 TEST_SUITE("upload.direct") {
-    TEST_CASE("upload-url, PUT, confirm: the asset has the bytes, title and album; the same bytes again are a duplicate") {
+    TEST_CASE(
+        "upload-url, PUT, confirm: the asset has the bytes, title and album; the same bytes again are a duplicate") {
         AppFixture fx(fastAuth());
         HttpClient http(fx.port());
         auto alice = firstUser(http);
@@ -79,7 +80,7 @@ TEST_SUITE("upload.direct") {
         const std::string id = asset["id"];
         CHECK(http.get("/api/assets/" + id + "/original", alice.auth()).body == jpeg);
         CHECK(bodyOf(http.get("/api/albums/" + albumId, alice.auth()))["assets"].size() == 1);
-        CHECK_FALSE(objectExists(fx, alice.id, uploadId));  // the staging object went with the confirm
+        CHECK_FALSE(objectExists(fx, alice.id, uploadId));    // the staging object went with the confirm
         CHECK(confirm(http, alice, uploadId).status == 404);  // and so did the row
 
         auto again = uploadUrl(http, alice, {{"filename", "copy.jpg"}, {"sizeBytes", jpeg.size()}});
@@ -127,8 +128,7 @@ TEST_SUITE("upload.direct") {
         CHECK_FALSE(objectExists(fx, alice.id, ticket["uploadId"]));
 
         auto wrongSum = uploadUrl(
-            http, alice,
-            {{"filename", "b.png"}, {"sizeBytes", png.size()}, {"checksum", std::string(40, 'a')}});
+            http, alice, {{"filename", "b.png"}, {"sizeBytes", png.size()}, {"checksum", std::string(40, 'a')}});
         REQUIRE(putTo(wrongSum, png).status == 200);
         auto refused = confirm(http, alice, wrongSum["uploadId"]);
         CHECK(refused.status == 422);

@@ -21,7 +21,8 @@ public:
         if (!file_) return internalError("direct upload body written after abort");
         if (file_->size() + chunk.size() > static_cast<std::uint64_t>(upload_.sizeBytes)) {
             abort();
-            return invalid("the body is longer than the " + std::to_string(upload_.sizeBytes) + " bytes this URL takes");
+            return invalid("the body is longer than the " + std::to_string(upload_.sizeBytes) +
+                           " bytes this URL takes");
         }
         auto written = file_->write(chunk);
         if (!written) abort();
@@ -65,8 +66,8 @@ Expected<DirectUploadRequest> readRequest(const Request& req) {
     const auto& json = body.json();
     const auto size = json.find("sizeBytes");
     if (size == json.end() || !size->is_number_integer()) return badRequest("sizeBytes must be an integer");
-    out.sizeBytes = size->is_number_unsigned() && size->get<std::uint64_t>() > INT64_MAX ? INT64_MAX
-                                                                                          : size->get<std::int64_t>();
+    out.sizeBytes =
+        size->is_number_unsigned() && size->get<std::uint64_t>() > INT64_MAX ? INT64_MAX : size->get<std::int64_t>();
     OBSCURA_TRY(checksum, body.optionalString("checksum"));
     out.checksum = checksum.value_or("");
     for (const char* field : {"albumId", "title", "description"}) {
@@ -77,27 +78,27 @@ Expected<DirectUploadRequest> readRequest(const Request& req) {
 }
 
 Route createRoute(DirectUploadService& service, const std::string& publicUrl) {
-    return Route{
-        .method = Method::Post,
-        .pattern = "/api/assets/upload-url",
-        .module = "images",
-        .summary = "Start a direct upload: a URL to PUT the file to (S3 itself, or the server's signed URL), then "
-                   "confirm",
-        .body = BodyKind::Buffered,
-        .handler = [&service, publicUrl](Request& req) -> Expected<Response> {
-            OBSCURA_TRY(request, readRequest(req));
-            OBSCURA_TRY(ticket, service.create(req.principal->userId, request, baseUrl(req, publicUrl)));
-            nlohmann::json headers = nlohmann::json::object();
-            for (const auto& [name, value] : ticket.headers) headers[name] = value;
-            const nlohmann::json body = {{"uploadId", ticket.uploadId},
-                                         {"url", ticket.url},
-                                         {"method", ticket.method},
-                                         {"headers", headers},
-                                         {"expiresAt", formatRfc3339(ticket.expiresAtUs)}};
-            Response response = Response::json(201, body.dump());
-            response.headers.set("Cache-Control", "no-store");  // the URL is a credential
-            return response;
-        }};
+    return Route{.method = Method::Post,
+                 .pattern = "/api/assets/upload-url",
+                 .module = "images",
+                 .summary =
+                     "Start a direct upload: a URL to PUT the file to (S3 itself, or the server's signed URL), then "
+                     "confirm",
+                 .body = BodyKind::Buffered,
+                 .handler = [&service, publicUrl](Request& req) -> Expected<Response> {
+                     OBSCURA_TRY(request, readRequest(req));
+                     OBSCURA_TRY(ticket, service.create(req.principal->userId, request, baseUrl(req, publicUrl)));
+                     nlohmann::json headers = nlohmann::json::object();
+                     for (const auto& [name, value] : ticket.headers) headers[name] = value;
+                     const nlohmann::json body = {{"uploadId", ticket.uploadId},
+                                                  {"url", ticket.url},
+                                                  {"method", ticket.method},
+                                                  {"headers", headers},
+                                                  {"expiresAt", formatRfc3339(ticket.expiresAtUs)}};
+                     Response response = Response::json(201, body.dump());
+                     response.headers.set("Cache-Control", "no-store");  // the URL is a credential
+                     return response;
+                 }};
 }
 
 Route confirmRoute(DirectUploadService& service) {
@@ -118,10 +119,10 @@ Route putRoute(DirectUploadService& service) {
                 .summary = "The body of a direct upload, to the signed URL upload-url gave (local store)",
                 .maxBodyBytes = service.maxUploadBytes()};
     auto makeSink = [&service](Request& req) -> Expected<std::shared_ptr<DirectPutSink>> {
-        OBSCURA_TRY(upload, service.claimLocalPut(std::string(req.param("uploadId")),
-                                                  req.queryParam("expires").value_or(""),
-                                                  req.queryParam("size").value_or(""),
-                                                  req.queryParam("signature").value_or(""), contentLength(req)));
+        OBSCURA_TRY(upload,
+                    service.claimLocalPut(std::string(req.param("uploadId")), req.queryParam("expires").value_or(""),
+                                          req.queryParam("size").value_or(""), req.queryParam("signature").value_or(""),
+                                          contentLength(req)));
         OBSCURA_TRY(file, UploadTempFile::create(service.tmpDir()));
         return std::make_shared<DirectPutSink>(std::move(upload), std::move(file));
     };

@@ -88,7 +88,8 @@ Expected<DirectUploadTicket> DirectUploadService::create(const std::string& user
                                                      std::to_string(upload_.maxUploadBytes) + " bytes)");
     }
     row.checksum = lower(request.checksum);
-    if (!row.checksum.empty() && !isSha1Hex(row.checksum)) return invalid("checksum must be a SHA-1 in hex (40 digits)");
+    if (!row.checksum.empty() && !isSha1Hex(row.checksum))
+        return invalid("checksum must be a SHA-1 in hex (40 digits)");
     OBSCURA_TRY(fields, parseUploadFields(request.fields));
     if (fields.albumId) {
         OBSCURA_TRY(album, AccessService(upload_.storage).visibleAlbum(userId, *fields.albumId));
@@ -212,7 +213,8 @@ Expected<Response> DirectUploadService::confirm(const std::string& userId, const
     }
     // One read front to back: the temp file the import puts into the library, hashed (SHA-1) as it is written.
     OBSCURA_TRY(file, UploadTempFile::create(upload_.tmpDir));
-    OBSCURA_TRY_STATUS(readBlob(blobs_, upload.objectKey, {}, [&](std::string_view chunk) { return file.write(chunk); }));
+    OBSCURA_TRY_STATUS(
+        readBlob(blobs_, upload.objectKey, {}, [&](std::string_view chunk) { return file.write(chunk); }));
     if (!upload.checksum.empty() && formats::toHex(file.digest()) != upload.checksum) {
         drop(upload);
         return invalid("the upload's SHA-1 is not the checksum announced; it was dropped");

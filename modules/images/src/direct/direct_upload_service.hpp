@@ -62,8 +62,7 @@ struct DirectUploadTicket {
 class DirectUploadService {
 public:
     // ttlSeconds: images.directUploadTtlSeconds.
-    DirectUploadService(UploadDeps& upload, blobs::BlobStore& blobs, std::string serverSecret,
-                        std::int64_t ttlSeconds);
+    DirectUploadService(UploadDeps& upload, blobs::BlobStore& blobs, std::string serverSecret, std::int64_t ttlSeconds);
 
     // 422 for a bad size, name, checksum or field; 413 above images.maxUploadBytes; 404/403 for an album the caller
     // cannot add to; 507 when the announced size does not fit the quota. serverBaseUrl ("http://host:port") makes

@@ -14,10 +14,10 @@
 namespace obscura::storage {
 
 struct DirectUploadRecord {
-    std::string id;         // a UUID: the uploadId of the API
-    std::string ownerId;    // users.id of the caller of upload-url
-    std::string objectKey;  // the blob key the client's bytes go to ("direct-uploads/<owner>/<id>")
-    std::string fileName;   // the client's file name, sanitised
+    std::string id;              // a UUID: the uploadId of the API
+    std::string ownerId;         // users.id of the caller of upload-url
+    std::string objectKey;       // the blob key the client's bytes go to ("direct-uploads/<owner>/<id>")
+    std::string fileName;        // the client's file name, sanitised
     std::int64_t sizeBytes = 0;  // announced: the only size the PUT may have
     std::string checksum;        // the client's SHA-1 (hex), "" when not given
     std::string albumId;         // "" when none
