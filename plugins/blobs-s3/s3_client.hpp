@@ -50,9 +50,6 @@ std::string errorCode(std::string_view xml);
 // Error for a final non-2xx answer: 404 NotFound, 5xx Unavailable, others Internal, with S3's code in the text.
 Error responseError(const S3Response& response, std::string_view what);
 
-std::atomic<std::int64_t> openUntilMs_{0};
-};
-
 class S3Client {
 public:
     explicit S3Client(S3Settings settings);
