@@ -12,11 +12,6 @@
 namespace obscura::s3 {
 namespace {
 
-std::int64_t nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
-
 struct Transfer {
     const S3Request* request = nullptr;
     S3Response* response = nullptr;
@@ -103,20 +98,6 @@ Error responseError(const S3Response& response, std::string_view what) {
     if (response.status == 404) return notFound(text);
     if (response.status >= 500 || response.status == 429) return unavailable(text).retryAfter(5);
     return internalError(text);
-}
-
-bool CircuitBreaker::allow() const {
-    return failures_.load() < threshold_ || nowMs() >= openUntilMs_.load();  // past the cooldown: one more try
-}
-
-void CircuitBreaker::success() { failures_.store(0); }
-
-void CircuitBreaker::failure() {
-    if (failures_.fetch_add(1) + 1 >= threshold_) openUntilMs_.store(nowMs() + cooldown_.count());
-}
-
-int CircuitBreaker::cooldownSeconds() const {
-    return static_cast<int>(std::max<std::int64_t>(1, (cooldown_.count() + 999) / 1000));
 }
 
 S3Client::S3Client(S3Settings settings)
@@ -227,7 +208,7 @@ Expected<S3Response> S3Client::attempt(void* handle, const S3Request& req, const
 Expected<S3Response> S3Client::perform(const S3Request& req) {
     if (!breaker_.allow()) {
         return unavailable("S3 store " + settings_.endpoint + " is failing; not tried for a few seconds")
-            .retryAfter(breaker_.cooldownSeconds());
+            .retryAfter(breaker_.retryAfterSeconds());
     }
     std::string url = settings_.scheme + "://" + settings_.requestHost() + objectPath(req.key);
     if (!req.query.empty()) url += "?" + canonicalQuery(req.query);

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "obscura/base/circuit_breaker.hpp"
 #include "obscura/base/expected.hpp"
 #include "s3_settings.hpp"
 #include "sigv4.hpp"
@@ -49,21 +50,6 @@ std::string errorCode(std::string_view xml);
 // Error for a final non-2xx answer: 404 NotFound, 5xx Unavailable, others Internal, with S3's code in the text.
 Error responseError(const S3Response& response, std::string_view what);
 
-class CircuitBreaker {
-public:
-    CircuitBreaker(int threshold, std::chrono::milliseconds cooldown) : threshold_(threshold), cooldown_(cooldown) {}
-    bool allow() const;
-    void success();
-    void failure();
-    int cooldownSeconds() const;
-
-private:
-    const int threshold_;
-    const std::chrono::milliseconds cooldown_;
-    std::atomic<int> failures_{0};
-    std::atomic<std::int64_t> openUntilMs_{0};
-};
-
 class S3Client {
 public:
     explicit S3Client(S3Settings settings);
@@ -89,7 +75,7 @@ private:
     std::string sigv4_;
     std::mutex poolMutex_;
     std::vector<void*> pool_;
-    CircuitBreaker breaker_{5, std::chrono::seconds(5)};
+    CircuitBreaker breaker_{"s3", 5, std::chrono::seconds(5)};
 };
 
 }  // namespace obscura::s3

@@ -2,8 +2,6 @@
 
 #include <doctest/doctest.h>
 
-#include <thread>
-
 #include "s3_client.hpp"
 
 using namespace obscura::s3;
@@ -44,19 +42,5 @@ TEST_SUITE("blobs.s3.xml") {
         CHECK(e.code == obscura::ErrorCode::Unavailable);
         CHECK(e.retryAfterSeconds.has_value());
         CHECK(xmlEscape("a<&>\"") == "a&lt;&amp;&gt;&quot;");
-    }
-
-    TEST_CASE("the circuit breaker opens after repeated failures and closes on a success") {
-        CircuitBreaker breaker(3, std::chrono::milliseconds(200));
-        CHECK(breaker.allow());
-        breaker.failure();
-        breaker.failure();
-        CHECK(breaker.allow());
-        breaker.failure();
-        CHECK_FALSE(breaker.allow());
-        std::this_thread::sleep_for(std::chrono::milliseconds(250));
-        CHECK(breaker.allow());  // half open: one more try
-        breaker.success();
-        CHECK(breaker.allow());
     }
 }
