@@ -1,11 +1,11 @@
 #include "direct/direct_upload_routes.hpp"
 
-#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "direct/direct_upload_service.hpp"
 #include "obscura/base/rfc3339.hpp"
 #include "obscura/kernel/json_body.hpp"
+#include "upload/upload_routes.hpp"
 
 namespace obscura::images {
 
@@ -42,18 +42,10 @@ private:
     std::optional<UploadTempFile> file_;
 };
 
-std::optional<std::int64_t> contentLength(const Request& req) {
-    auto header = req.headers.get("Content-Length");
-    if (!header) return std::nullopt;
-    std::int64_t value = 0;
-    auto [end, ec] = std::from_chars(header->data(), header->data() + header->size(), value);
-    if (ec != std::errc() || end != header->data() + header->size() || value < 0) return std::nullopt;
-    return value;
-}
-
 std::string baseUrl(const Request& req, const std::string& publicUrl) {
     std::string base = publicUrl;
-    if (base.empty()) base = std::string(req.secure ? "https://" : "http://") + req.headers.get("Host").value_or("");
+    if (base.empty())
+        base = std::string(req.secure ? "https://" : "http://") + std::string(req.headers.get("Host").value_or(""));
     while (!base.empty() && base.back() == '/') base.pop_back();
     return base;
 }

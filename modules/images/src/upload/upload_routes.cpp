@@ -25,6 +25,8 @@ namespace {
 // lets this much through; the exact check is made on the file's own bytes while they stream and at commit.
 constexpr std::int64_t kFramingAllowance = 256 * 1024;
 
+}  // namespace
+
 std::optional<std::int64_t> contentLength(const Request& req) {
     auto header = req.headers.get("Content-Length");
     if (!header) return std::nullopt;
@@ -33,8 +35,6 @@ std::optional<std::int64_t> contentLength(const Request& req) {
     if (ec != std::errc() || end != header->data() + header->size() || value < 0) return std::nullopt;
     return value;
 }
-
-}  // namespace
 
 Expected<std::optional<std::int64_t>> remainingQuota(UploadDeps& deps, const std::string& userId,
                                                      std::optional<std::int64_t> announced, std::int64_t allowance) {

@@ -49,6 +49,8 @@ Expected<Response> importUploadedFile(UploadDeps& deps, const std::string& userI
 // `announced` bytes cannot fit within the rest plus `allowance` (a multipart body's framing).
 Expected<std::optional<std::int64_t>> remainingQuota(UploadDeps& deps, const std::string& userId,
                                                      std::optional<std::int64_t> announced, std::int64_t allowance);
+// The request's Content-Length, nullopt when absent or not a whole number.
+std::optional<std::int64_t> contentLength(const Request& req);
 // POST /api/assets/bulk-upload-check (bulk_check_routes.cpp).
 Route bulkUploadCheckRoute(storage::Storage& storage);
 
