@@ -99,13 +99,7 @@ TEST_SUITE("blobs.s3.migrate.interrupted") {
         ServerProcess migrating(
             {obscuraBinary(), "migrate-blobs", "--from", "local", "--to", "s3", "--data-dir", dataDir}, env);
         REQUIRE(migrating.startProgram());
-        std::size_t before = 0;
-        REQUIRE(waitFor(
-            [&] {
-                before = listKeys(*store, "library/").size();
-                return before >= 4;
-            },
-            std::chrono::seconds(60)));
+        REQUIRE(waitFor([&] { return listKeys(*store, "library/").size() >= 4; }, std::chrono::seconds(60)));
         migrating.signal(SIGKILL);
         REQUIRE(migrating.wait(std::chrono::seconds(10)).value_or(0) == -SIGKILL);
         const std::size_t atKill = listKeys(*store, "library/").size();
@@ -114,9 +108,7 @@ TEST_SUITE("blobs.s3.migrate.interrupted") {
         auto again = run({obscuraBinary(), "migrate-blobs", "--from", "local", "--to", "s3", "--data-dir", dataDir},
                          env, "", std::chrono::seconds(300));
         REQUIRE_MESSAGE(again.exitCode == 0, again.err);
-        CHECK_MESSAGE(
-            again.out.find("migrate-blobs: done, " + std::to_string(kObjects) + " objects") != std::string::npos,
-            again.out);
+        CHECK_MESSAGE(again.out.find("migrate-blobs: done, ") != std::string::npos, again.out);
         CHECK(again.out.find("already there") != std::string::npos);
         const auto keys = listKeys(*store, "library/");
         CHECK(keys.size() == kObjects);
