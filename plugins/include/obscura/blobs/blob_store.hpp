@@ -61,7 +61,7 @@ struct PutOptions {
     std::string contentType;  // recorded where the store can (S3 Content-Type); may be empty
     // presignPut only: the one body size the URL accepts (s3: Content-Length is signed, so the store refuses a PUT
     // of any other size). nullopt: any size.
-    std::optional<std::uint64_t> contentLength;
+    std::optional<std::uint64_t> contentLength{};
 };
 
 // One object in a listing.
