@@ -122,12 +122,12 @@ TEST_SUITE("blobs.s3.crash") {
         if (checked.exitCode == 1) {
             CHECK(contains(checked.out, "orphan file (no row): library/" + alice.id + "/"));
             auto repaired = fsck(dataDir, {"--repair", "--min-age", "0"});
-            CHECK_MESSAGE(repaired.exitCode == 0, repaired.out + repaired.err);
+            CHECK_MESSAGE(repaired.exitCode == 0, (repaired.out + repaired.err));
         } else {
-            CHECK_MESSAGE(checked.exitCode == 0, checked.out + checked.err);
+            CHECK_MESSAGE(checked.exitCode == 0, (checked.out + checked.err));
         }
         auto clean = fsck(dataDir);
-        CHECK_MESSAGE(clean.exitCode == 0, clean.out + clean.err);
+        CHECK_MESSAGE(clean.exitCode == 0, (clean.out + clean.err));
         CHECK(contains(clean.out, "no problems found"));
     }
 
@@ -154,13 +154,13 @@ TEST_SUITE("blobs.s3.crash") {
         REQUIRE(store->put(orphan, tmp, {}).ok());
 
         auto listed = fsck(dataDir);
-        CHECK_MESSAGE(listed.exitCode == 1, listed.out + listed.err);
+        CHECK_MESSAGE(listed.exitCode == 1, (listed.out + listed.err));
         CHECK(contains(listed.out, "orphan file (no row): " + orphan));
         CHECK(contains(listed.out, "asset " + lostId));
         CHECK(contains(listed.out, "file missing"));
 
         auto repaired = fsck(dataDir, {"--repair", "--min-age", "0"});
-        CHECK_MESSAGE(repaired.exitCode == 0, repaired.out + repaired.err);
+        CHECK_MESSAGE(repaired.exitCode == 0, (repaired.out + repaired.err));
         CHECK_FALSE(store->stat(orphan).ok());
         CHECK(store->stat("lost+found/" + alice.id + "/2021/07/0b8f3a52-5a59-4d8b-9d7e-1f7f6c0f2a11.jpg").ok());
         CHECK(contains(repaired.out, "marked fileMissing"));
