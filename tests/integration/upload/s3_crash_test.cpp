@@ -18,43 +18,19 @@ using namespace obscura::test;
 namespace {
 
 std::map<std::string, std::string> serverEnv(const std::string& dataDir) {
-    auto env = s3BlobEnvironment(dataDir);
-    env["OBSCURA_AUTH_PASSWORD_HASH_MEMORY_KIB"] = "19456";
-    env["OBSCURA_AUTH_PASSWORD_HASH_ITERATIONS"] = "2";
-    env["OBSCURA_LOG_LEVEL"] = "info";
+    auto env = binaryEnv(s3BlobEnvironment(dataDir));
     // Multipart from 8 MiB in 5 MiB parts, so the large upload below is killed during or after a multipart put.
     env["OBSCURA_BLOBS_S3_MULTIPART_THRESHOLD_BYTES"] = std::to_string(8 << 20);
     env["OBSCURA_BLOBS_S3_PART_SIZE_BYTES"] = std::to_string(5 << 20);
     return env;
 }
 
-struct S3Server {
-    std::string dataDir;
-    std::unique_ptr<ServerProcess> process;
-    explicit S3Server(const std::string& dir) : dataDir(dir) { restart(); }
-    void restart() {
-        process = std::make_unique<ServerProcess>(
-            std::vector<std::string>{"serve", "--port", "0", "--data-dir", dataDir}, serverEnv(dataDir));
-        REQUIRE_MESSAGE(process->start(), process->log());
-    }
-    void kill() {
-        process->signal(SIGKILL);
-        REQUIRE(process->wait(std::chrono::seconds(10)).has_value());
-    }
-    void stop() {
-        process->signal(SIGTERM);
-        REQUIRE(process->wait(std::chrono::seconds(30)) == 0);
-    }
+struct S3Server : BinaryServer {
+    explicit S3Server(const std::string& dir) : BinaryServer(dir, serverEnv(dir)) {}
 };
 
 RunResult fsck(const std::string& dataDir, std::vector<std::string> flags = {}) {
-    std::vector<std::string> argv = {obscuraBinary(), "fsck", "--data-dir", dataDir};
-    argv.insert(argv.end(), flags.begin(), flags.end());
-    return run(argv, serverEnv(dataDir), "", std::chrono::seconds(120));
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
+    return fsckRun(dataDir, serverEnv(dataDir), std::move(flags));
 }
 
 std::string rawHead(const User& user, std::size_t length) {

@@ -13,33 +13,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::map<std::string, std::string> kEnv = {{"OBSCURA_AUTH_PASSWORD_HASH_MEMORY_KIB", "19456"},
-                                                 {"OBSCURA_AUTH_PASSWORD_HASH_ITERATIONS", "2"},
-                                                 {"OBSCURA_LOG_LEVEL", "info"}};
-
-struct Server {
-    std::string dataDir;
-    std::unique_ptr<ServerProcess> process;
-    explicit Server(const std::string& dir) : dataDir(dir) { restart(); }
-    void restart() {
-        process = std::make_unique<ServerProcess>(
-            std::vector<std::string>{"serve", "--port", "0", "--data-dir", dataDir}, kEnv);
-        REQUIRE_MESSAGE(process->start(), process->log());
-    }
-    void stop() {
-        process->signal(SIGTERM);
-        REQUIRE(process->wait(std::chrono::seconds(30)) == 0);
-    }
-};
+using Server = BinaryServer;
 
 RunResult fsck(const std::string& dataDir, std::vector<std::string> flags = {}) {
-    std::vector<std::string> argv = {obscuraBinary(), "fsck", "--data-dir", dataDir};
-    argv.insert(argv.end(), flags.begin(), flags.end());
-    return run(argv, kEnv);
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
+    return fsckRun(dataDir, binaryEnv(), std::move(flags));
 }
 
 // A picture that is in nobody's row: what a crash between rename and commit leaves.

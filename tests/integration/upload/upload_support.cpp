@@ -1,6 +1,7 @@
 #include "upload_support.hpp"
 
 #include <doctest/doctest.h>
+#include <signal.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -112,6 +113,49 @@ void putBlob(App& app, const std::string& key, const std::string& bytes) {
     writeFile(file, bytes);
     auto put = app.blobs().put(key, file, {});
     REQUIRE_MESSAGE(put.ok(), (put.ok() ? "" : put.error().message));
+}
+
+}  // namespace obscura::test
+
+namespace obscura::test {
+
+std::map<std::string, std::string> binaryEnv(std::map<std::string, std::string> extra) {
+    extra.emplace("OBSCURA_AUTH_PASSWORD_HASH_MEMORY_KIB", "19456");
+    extra.emplace("OBSCURA_AUTH_PASSWORD_HASH_ITERATIONS", "2");
+    extra.emplace("OBSCURA_LOG_LEVEL", "info");
+    return extra;
+}
+
+BinaryServer::BinaryServer(const std::string& dir, std::map<std::string, std::string> extraEnv)
+    : dataDir(dir), env(binaryEnv(std::move(extraEnv))) {
+    restart();
+}
+
+void BinaryServer::restart() {
+    process =
+        std::make_unique<ServerProcess>(std::vector<std::string>{"serve", "--port", "0", "--data-dir", dataDir}, env);
+    REQUIRE_MESSAGE(process->start(), process->log());
+}
+
+void BinaryServer::stop() {
+    process->signal(SIGTERM);
+    REQUIRE(process->wait(std::chrono::seconds(30)) == 0);
+}
+
+void BinaryServer::kill() {
+    process->signal(SIGKILL);
+    REQUIRE(process->wait(std::chrono::seconds(10)).has_value());
+}
+
+RunResult fsckRun(const std::string& dataDir, const std::map<std::string, std::string>& env,
+                  std::vector<std::string> flags) {
+    std::vector<std::string> argv = {obscuraBinary(), "fsck", "--data-dir", dataDir};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    return run(argv, env, "", std::chrono::seconds(120));
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+    return haystack.find(needle) != std::string::npos;
 }
 
 }  // namespace obscura::test

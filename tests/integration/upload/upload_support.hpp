@@ -3,6 +3,8 @@
 // as easy to make as good ones), and looking at what the data dir holds.
 #include <chrono>
 #include <functional>
+#include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -10,6 +12,7 @@
 
 #include "api_session.hpp"
 #include "media_fixtures.hpp"
+#include "test_support.hpp"
 
 namespace obscura::test {
 
@@ -44,6 +47,23 @@ bool waitFor(const std::function<bool()>& pred, std::chrono::milliseconds timeou
 
 // Regular files under dir, as paths relative to it, sorted. Empty when dir does not exist.
 std::vector<std::string> filesUnder(const std::string& dir);
+
+// The real binary serving a data dir (cheap argon2id, info log, plus `env`), restarted at will.
+struct BinaryServer {
+    std::string dataDir;
+    std::map<std::string, std::string> env;
+    std::unique_ptr<ServerProcess> process;
+    BinaryServer(const std::string& dir, std::map<std::string, std::string> extraEnv = {});
+    void restart();
+    void stop();  // SIGTERM, exit 0
+    void kill();  // SIGKILL
+};
+// The environment BinaryServer runs with: cheap argon2id and info logs, then `extra`.
+std::map<std::string, std::string> binaryEnv(std::map<std::string, std::string> extra = {});
+// `obscura fsck --data-dir dataDir flags…` with that environment.
+RunResult fsckRun(const std::string& dataDir, const std::map<std::string, std::string>& env,
+                  std::vector<std::string> flags = {});
+bool contains(const std::string& haystack, const std::string& needle);
 
 // filesUnder for the app's blob store, whichever it is: the keys under `folder` ("library/<user>", "" for all),
 // relative to it, sorted.
