@@ -3,7 +3,7 @@
 // the repository's createAsset (a cached prepared statement; the search index, tags and usage triggers run
 // as they would for uploads), then times keyset pages of 100 deep in the list.
 // Usage: obscura_bench_listing --plugin-dir DIR --data-dir DIR --owner USER_ID [--count N] [--runs N]
-//                              [--partners ID,ID,…]
+//                              [--partners ID,ID,…] [--plugin mysql --url mysql://USER@HOST:PORT/DB]
 // The owner must exist (register it through the server first: rows reference users). With --partners the --count
 // assets are dealt round-robin to the owner and the partners (who must exist too), and the pages timed are the
 // owner's timeline with the partners' libraries merged in (AssetFilter::partnerIds), as withPartners=true reads.
@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <string>
@@ -27,6 +28,7 @@ namespace {
 
 struct Options {
     std::string pluginDir, dataDir, owner;
+    std::string plugin = "sqlite", url;  // --plugin mysql --url mysql://… (password from OBSCURA_DATABASE_PASSWORD)
     std::vector<std::string> partners;
     long count = 1000000;
     int runs = 500;
@@ -46,6 +48,10 @@ Options parse(int argc, char** argv) {
             o.pluginDir = value;
         else if (key == "--data-dir")
             o.dataDir = value;
+        else if (key == "--plugin")
+            o.plugin = value;
+        else if (key == "--url")
+            o.url = value;
         else if (key == "--owner")
             o.owner = value;
         else if (key == "--count")
@@ -67,13 +73,15 @@ Options parse(int argc, char** argv) {
 }
 
 std::unique_ptr<storage::Storage> openStorage(const Options& o) {
-    const std::string path = o.pluginDir + "/obscura_storage_sqlite.so";
+    const std::string path = o.pluginDir + "/obscura_storage_" + o.plugin + ".so";
     void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (handle == nullptr) die(std::string("dlopen: ") + dlerror());
     auto* entry = reinterpret_cast<const obscura_storage_plugin_v1* (*)()>(dlsym(handle, OBSCURA_STORAGE_ENTRY_SYMBOL));
     if (entry == nullptr || entry()->abi_version != storage::kStorageAbiVersion) die("plugin ABI mismatch");
     storage::StorageOptions options;
     options.dataDir = o.dataDir;
+    options.url = o.url;
+    if (const char* password = std::getenv("OBSCURA_DATABASE_PASSWORD")) options.password = password;
     auto opened = entry()->factory->open(options);
     if (!opened) die(opened.error().message);
     for (const auto& m : (*opened)->knownMigrations())
