@@ -7,7 +7,6 @@
 #include <vips/vips8>
 
 #include "atomic_file.hpp"
-#include "jpeg_scaled_decode.hpp"
 #include "obscura/kernel/log.hpp"
 #include "webp_metadata.hpp"
 
@@ -140,30 +139,6 @@ VImage decode(const std::string& path, const Loader& loader, const Header& heade
     if (webpScale) options->set("scale", 1.0 / reduction);
     VImage::call(loader.nickname, options);  // takes ownership of options
     return out;
-}
-
-// A JPEG for a preview of `target`: decoded by libjpeg-turbo at the eighth just above the target when it can
-// (jpeg_scaled_decode.hpp), carrying the header's ICC profile for toSrgb8; else decoded by libvips as always.
-VImage decodeForPreview(const std::string& path, const Loader& loader, const Header& header, Size target) {
-    if (loader.kind == ImageKind::Jpeg && header.image.bands() == 3) {
-        // Half again the target: Lanczos then still does a third of the reduction, which kept the outputs as close
-        // to a full decode as libvips' own path was (bench/RESULTS.md, issue 21); at 1× they drifted 0.3 dB more.
-        const Size minimum{target.width * 3 / 2, target.height * 3 / 2};
-        if (auto scaled = decodeJpegScaled(path, header.stored, minimum)) {
-            VipsImage* pixels = vips_image_new_from_memory_copy(
-                scaled->rgb.data(), scaled->rgb.size(), scaled->size.width, scaled->size.height, 3, VIPS_FORMAT_UCHAR);
-            if (pixels == nullptr) throw VError();
-            VImage out = VImage(pixels).copy(VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB));
-            if (header.image.get_typeof(VIPS_META_ICC_NAME) != 0) {
-                std::size_t length = 0;
-                const void* icc = header.image.get_blob(VIPS_META_ICC_NAME, &length);
-                vips_image_set_blob_copy(out.get_image(), VIPS_META_ICC_NAME, icc, length);
-            }
-            return out;
-        }
-    }
-    const double reduction = static_cast<double>(header.stored.width) / target.width;
-    return decode(path, loader, header, reduction, false);
 }
 
 // Exact output size; alpha premultiplied around the resampling so transparent pixels do not bleed their colour.
@@ -305,7 +280,8 @@ Expected<DerivativeSizes> VipsEngine::makePreviewAndThumbnail(const std::string&
     try {
         OBSCURA_TRY(header, readHeader(original, loader, options_.maxPixels));
         Size previewStored = previewSize(header.stored);
-        VImage source = decodeForPreview(original, loader, header, previewStored);
+        double reduction = static_cast<double>(header.stored.width) / previewStored.width;
+        VImage source = decode(original, loader, header, reduction, false);
         preview = renderUpright(toSrgb8(resizeTo(source, previewStored)), header.orientation);
         sizes.original = displayedSize(header.stored, header.orientation);
         sizes.preview = {preview.width(), preview.height()};
