@@ -51,7 +51,7 @@ namespace {
 
 // Whether at least 1 in kDenseShare of the owner's kDenseSample newest rows (in the trash or not, as asked) pass
 // the row test: a cheap look at how common the search is, which only picks the plan (both give the same rows).
-constexpr int kDenseSample = 200;
+constexpr int kDenseSample = 100;
 constexpr int kDenseShare = 10;
 bool mostlyMatches(Session& s, const storage::AssetFilter& filter, const FilterSql& sql) {
     auto stmt = s.prepare("SELECT count(*), coalesce(sum(CASE WHEN " + sql.rowTest +
