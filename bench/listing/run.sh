@@ -14,6 +14,7 @@
 #   (owner_id IN (…) … ORDER BY … LIMIT 101) straight on the SQLite file for comparison.
 # KEEP_DATA=DIR keeps the data dir (database and the bench account) in DIR and reuses it on the next run: seeding a
 # million rows takes 8-20 minutes on the 2-core VM, so rounds share one seeded library. Delete DIR to start over.
+# RUNS=N: timed runs per storage-API shape (500).
 # COLLECT_KEYS=1: the KEEP_DATA library was filled by SQL (bench/listing/seed-sqlite.sh); the bench reads its keys back.
 # Needs curl, wrk and python3. The server runs with the access log off and server.maxConnectionsPerIp raised.
 set -euo pipefail
@@ -91,7 +92,7 @@ fi
 stop_server
 
 "$build/bin/obscura_bench_listing" --plugin-dir "$build/lib/obscura/plugins" --data-dir "$data" \
-    --owner "$owner" --count "$assets" --runs 500 ${partner_ids:+--partners "$partner_ids"} \
+    --owner "$owner" --count "$assets" --runs "${RUNS:-500}" ${partner_ids:+--partners "$partner_ids"} \
     ${COLLECT_KEYS:+--collect-keys 1}
 
 if [ -n "$partner_ids" ]; then

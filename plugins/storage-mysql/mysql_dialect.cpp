@@ -174,17 +174,9 @@ public:
         }
         return true;
     }
-    // Each word probed in the asset's own rows of asset_words (primary key (asset_seq, word): one short range).
-    bool searchRowTest(const storage::AssetFilter& /*filter*/, const std::vector<std::string>& words,
-                       std::string& condition, std::vector<storage::Value>& params) const override {
-        condition.clear();
-        for (const auto& word : words) {
-            if (!condition.empty()) condition += " AND ";
-            condition += "EXISTS (SELECT 1 FROM asset_words AS w WHERE w.asset_seq = a.seq AND w.word LIKE ?)";
-            params.emplace_back(prefixPattern(word));
-        }
-        return true;
-    }
+    // No searchRowTest: MariaDB already runs the semi-join above as a probe per timeline row when the word is
+    // common (18-69 ms for a word in all of a million assets on the loaded VM), and the row-test path's three
+    // queries measured slower (75-166 ms; bench/RESULTS.md, issue 21).
     void indexAsset(sql::Session& s, std::int64_t seq, const storage::AssetRecord& a, bool fresh) const override {
         writeAssetWords(s, seq, a.ownerId, assetWords(a.title, a.description, a.tags, a.originalFileName, a.exif),
                         fresh);
