@@ -3,7 +3,9 @@
 // the repository's createAsset (a cached prepared statement; the search index, tags and usage triggers run
 // as they would for uploads), then times keyset pages of 100 deep in the list.
 // Usage: obscura_bench_listing --plugin-dir DIR --data-dir DIR --owner USER_ID [--count N] [--runs N]
-//                              [--partners ID,ID,…]
+//                              [--partners ID,ID,…] [--plugin mysql --url mysql://USER@HOST:PORT/DB]
+//                              [--collect-keys 1]  (a library filled elsewhere: its keys are read back, not
+//                              regenerated)
 // The owner must exist (register it through the server first: rows reference users). With --partners the --count
 // assets are dealt round-robin to the owner and the partners (who must exist too), and the pages timed are the
 // owner's timeline with the partners' libraries merged in (AssetFilter::partnerIds), as withPartners=true reads.
@@ -12,6 +14,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <string>
@@ -27,8 +30,10 @@ namespace {
 
 struct Options {
     std::string pluginDir, dataDir, owner;
+    std::string plugin = "sqlite", url;  // --plugin mysql --url mysql://… (password from OBSCURA_DATABASE_PASSWORD)
     std::vector<std::string> partners;
     long count = 1000000;
+    bool collectKeys = false;  // --collect-keys 1: the library was filled by another tool; read its keys back
     int runs = 500;
 };
 
@@ -46,10 +51,16 @@ Options parse(int argc, char** argv) {
             o.pluginDir = value;
         else if (key == "--data-dir")
             o.dataDir = value;
+        else if (key == "--plugin")
+            o.plugin = value;
+        else if (key == "--url")
+            o.url = value;
         else if (key == "--owner")
             o.owner = value;
         else if (key == "--count")
             o.count = std::stol(value);
+        else if (key == "--collect-keys")
+            o.collectKeys = value == "1";
         else if (key == "--runs")
             o.runs = std::stoi(value);
         else if (key == "--partners")
@@ -67,13 +78,15 @@ Options parse(int argc, char** argv) {
 }
 
 std::unique_ptr<storage::Storage> openStorage(const Options& o) {
-    const std::string path = o.pluginDir + "/obscura_storage_sqlite.so";
+    const std::string path = o.pluginDir + "/obscura_storage_" + o.plugin + ".so";
     void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (handle == nullptr) die(std::string("dlopen: ") + dlerror());
     auto* entry = reinterpret_cast<const obscura_storage_plugin_v1* (*)()>(dlsym(handle, OBSCURA_STORAGE_ENTRY_SYMBOL));
     if (entry == nullptr || entry()->abi_version != storage::kStorageAbiVersion) die("plugin ABI mismatch");
     storage::StorageOptions options;
     options.dataDir = o.dataDir;
+    options.url = o.url;
+    if (const char* password = std::getenv("OBSCURA_DATABASE_PASSWORD")) options.password = password;
     auto opened = entry()->factory->open(options);
     if (!opened) die(opened.error().message);
     for (const auto& m : (*opened)->knownMigrations())
@@ -135,7 +148,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> owners{o.owner};
     owners.insert(owners.end(), o.partners.begin(), o.partners.end());
     const long ownCount = (o.count + static_cast<long>(owners.size()) - 1) / static_cast<long>(owners.size());
-    if (usage.assets != 0 && usage.assets != ownCount)
+    if (usage.assets != 0 && usage.assets != ownCount && !o.collectKeys)
         die("the owner has " + std::to_string(usage.assets) + " assets; start from 0 or from --count");
     std::mt19937_64 rng(20240501);
     const std::int64_t start = 1262304000LL * 1000000;       // 2010-01-01
@@ -180,6 +193,27 @@ int main(int argc, char** argv) {
         const double seconds = std::chrono::duration<double>(Clock::now() - insertStart).count();
         std::printf("inserted %ld assets in one transaction: %.1f s (%.0f rows/s)\n", o.count, seconds,
                     static_cast<double>(o.count) / seconds);
+    } else if (o.collectKeys) {
+        // Filled elsewhere (say, by SQL straight into the database, far faster on a loaded machine): the default
+        // listing's keys, read back page by page through the same API.
+        storage::AssetQuery all;
+        all.filter.ownerId = o.owner;
+        all.filter.archived = false;
+        all.limit = 500;
+        for (bool more = true; more;) {
+            storage::AssetPage page;
+            auto s = storage->run([&](storage::Repositories& r) -> Status {
+                OBSCURA_TRY(p, r.images().listAssets(all));
+                page = std::move(p);
+                return {};
+            });
+            if (!s) die(s.error().message);
+            for (const auto& a : page.items) keys.push_back({a.takenAtUs, a.id});
+            more = page.hasMore && !page.items.empty();
+            if (more) all.after = storage::AssetCursor{page.items.back().takenAtUs, page.items.back().id};
+        }
+        std::printf("library already holds %lld assets; %zu keys read back\n", static_cast<long long>(usage.assets),
+                    keys.size());
     } else {
         for (long i = 0; i < o.count; ++i) {
             const auto a = generate(i);

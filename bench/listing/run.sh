@@ -12,6 +12,10 @@
 #   its timeline; the ASSETS are dealt evenly to the 1 + PARTNERS libraries and every page (storage API and
 #   HTTP, /api/assets?limit=100&withPartners=true) merges them. Also times the single-query alternative
 #   (owner_id IN (…) … ORDER BY … LIMIT 101) straight on the SQLite file for comparison.
+# KEEP_DATA=DIR keeps the data dir (database and the bench account) in DIR and reuses it on the next run: seeding a
+# million rows takes 8-20 minutes on the 2-core VM, so rounds share one seeded library. Delete DIR to start over.
+# RUNS=N: timed runs per storage-API shape (500).
+# COLLECT_KEYS=1: the KEEP_DATA library was filled by SQL (bench/listing/seed-sqlite.sh); the bench reads its keys back.
 # Needs curl, wrk and python3. The server runs with the access log off and server.maxConnectionsPerIp raised.
 set -euo pipefail
 
@@ -28,6 +32,8 @@ done
 command -v wrk >/dev/null || { echo "run.sh: wrk is not installed" >&2; exit 2; }
 
 work="$(mktemp -d)"
+data="${KEEP_DATA:-$work/data}"
+mkdir -p "$data"
 server=""
 bare=""
 cleanup() {
@@ -40,7 +46,7 @@ trap cleanup EXIT
 start_server() {
     : >"$work/log"
     OBSCURA_LOG_ACCESS_LOG=false OBSCURA_SERVER_MAX_CONNECTIONS_PER_IP=4096 \
-        OBSCURA_SERVER_HOST=127.0.0.1 OBSCURA_IMAGES_LISTING_CACHE_BYTES="${cache_bytes:-33554432}" "$bin" serve --port 0 --data-dir "$work/data" 2>"$work/log" &
+        OBSCURA_SERVER_HOST=127.0.0.1 OBSCURA_IMAGES_LISTING_CACHE_BYTES="${cache_bytes:-33554432}" "$bin" serve --port 0 --data-dir "$data" 2>"$work/log" &
     server=$!
     port=""
     for _ in $(seq 300); do
@@ -60,8 +66,13 @@ json_field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 
 echo "== $(nproc) cores, $(uname -r); $assets assets; wrk $connections connections for ${seconds}s"
 start_server
-owner="$(curl -sf -H 'Content-Type: application/json' -d '{"username":"bench","password":"bench password 123"}' \
-    "$url/api/auth/register" | json_field '["id"]')"
+if [ -s "$data/bench-owner" ]; then
+    owner="$(cat "$data/bench-owner")"
+else
+    owner="$(curl -sf -H 'Content-Type: application/json' -d '{"username":"bench","password":"bench password 123"}' \
+        "$url/api/auth/register" | json_field '["id"]')"
+    echo "$owner" >"$data/bench-owner"
+fi
 list_path="/api/assets?limit=100"
 partner_ids=""
 if [ "$partners" -gt 0 ]; then
@@ -80,13 +91,14 @@ if [ "$partners" -gt 0 ]; then
 fi
 stop_server
 
-"$build/bin/obscura_bench_listing" --plugin-dir "$build/lib/obscura/plugins" --data-dir "$work/data" \
-    --owner "$owner" --count "$assets" --runs 500 ${partner_ids:+--partners "$partner_ids"}
+"$build/bin/obscura_bench_listing" --plugin-dir "$build/lib/obscura/plugins" --data-dir "$data" \
+    --owner "$owner" --count "$assets" --runs "${RUNS:-500}" ${partner_ids:+--partners "$partner_ids"} \
+    ${COLLECT_KEYS:+--collect-keys 1}
 
 if [ -n "$partner_ids" ]; then
     # The alternative the repository does not use: one query over every owner, which must sort the owners' rows
     # beyond the cursor before its LIMIT (no single index range yields them in order).
-    python3 - "$work/data/obscura.db" "$owner,$partner_ids" <<'PY'
+    python3 - "$data/obscura.db" "$owner,$partner_ids" <<'PY'
 import sqlite3, sys, time
 db = sqlite3.connect(sys.argv[1])
 owners = sys.argv[2].split(",")

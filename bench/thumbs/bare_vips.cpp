@@ -2,6 +2,7 @@
 // once — vips_thumbnail (shrink-on-load) makes the preview in memory, the thumbnail is resampled from it. No
 // checks, no atomic writes: the cost of the image work alone.
 //
+// --psnr OTHER: compares two engines' outputs (see comparePsnr).
 // --compare: instead, for every file, the thumbnail made from the preview (what Obscura does) against one made
 // straight from the original, reporting the time each takes and their PSNR (dB) — the quality/speed trade-off.
 #include <cmath>
@@ -77,6 +78,71 @@ int compare(const bench::Args& args, const std::vector<std::string>& files) {
     return 0;
 }
 
+// --psnr OTHER: the previews and thumbnails in --out against the same files in OTHER (say, today's engine's and a
+// changed one's), per photo; the worst of each is what a change must keep at or above 40 dB.
+int comparePsnr(const bench::Args& args, const std::vector<std::string>& files, const std::string& other) {
+    double worstPreview = 99, worstThumb = 99, sumPreview = 0, sumThumb = 0;
+    for (const auto& file : files) {
+        const std::string s = bench::stem(file);
+        double p[2];
+        int k = 0;
+        for (const char* suffix : {".preview.jpg", ".thumb.webp"}) {
+            VImage a = VImage::new_from_file((args.out + "/" + s + suffix).c_str());
+            VImage b = VImage::new_from_file((other + "/" + s + suffix).c_str());
+            if (a.width() != b.width() || a.height() != b.height()) {
+                std::printf("PSNR %s%s: sizes differ (%dx%d vs %dx%d)\n", s.c_str(), suffix, a.width(), a.height(),
+                            b.width(), b.height());
+                return 1;
+            }
+            p[k++] = psnr(a, b);
+        }
+        std::printf("PSNR %-40s preview %6.2f dB  thumbnail %6.2f dB\n", s.c_str(), p[0], p[1]);
+        worstPreview = std::min(worstPreview, p[0]);
+        worstThumb = std::min(worstThumb, p[1]);
+        sumPreview += p[0];
+        sumThumb += p[1];
+    }
+    const double n = static_cast<double>(files.size());
+    std::printf("PSNR-SUMMARY preview mean %.2f min %.2f dB; thumbnail mean %.2f min %.2f dB (%zu photos)\n",
+                sumPreview / n, worstPreview, sumThumb / n, worstThumb, files.size());
+    return 0;
+}
+
+// --reference A B: how close each engine's outputs (in A and in B) come to a reference made without shortcuts —
+// the original decoded in full, turned upright, resized in one Lanczos-3 step to the same size, not encoded —
+// so a change is judged by whether it drifts from the ideal, not only from the old output (two Q80 encodings of
+// slightly different pixels differ by the codecs' own noise).
+int compareReference(const std::vector<std::string>& files, const std::string& a, const std::string& b) {
+    double worst[4] = {99, 99, 99, 99}, sum[4] = {};
+    for (const auto& file : files) {
+        const std::string s = bench::stem(file);
+        VImage full = VImage::new_from_file(file.c_str()).autorot().colourspace(VIPS_INTERPRETATION_sRGB);
+        double p[4];
+        int k = 0;
+        for (const char* suffix : {".preview.jpg", ".thumb.webp"}) {
+            for (const std::string* dir : {&a, &b}) {
+                VImage out = VImage::new_from_file((*dir + "/" + s + suffix).c_str());
+                VImage ref =
+                    full.resize(static_cast<double>(out.width()) / full.width(),
+                                VImage::option()->set("vscale", static_cast<double>(out.height()) / full.height()));
+                p[k++] = psnr(ref.cast(VIPS_FORMAT_UCHAR), out);
+            }
+        }
+        std::printf("REF %-40s preview A %6.2f B %6.2f dB  thumbnail A %6.2f B %6.2f dB\n", s.c_str(), p[0], p[1], p[2],
+                    p[3]);
+        for (int i = 0; i < 4; ++i) {
+            worst[i] = std::min(worst[i], p[i]);
+            sum[i] += p[i];
+        }
+    }
+    const double n = static_cast<double>(files.size());
+    std::printf(
+        "REF-SUMMARY vs reference: preview A mean %.2f min %.2f, B mean %.2f min %.2f dB; thumbnail A mean "
+        "%.2f min %.2f, B mean %.2f min %.2f dB\n",
+        sum[0] / n, worst[0], sum[1] / n, worst[1], sum[2] / n, worst[2], sum[3] / n, worst[3]);
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -86,6 +152,9 @@ int main(int argc, char** argv) {
     vips_cache_set_max(0);  // as the engine: every file is new
     auto files = bench::corpusFiles(args.corpus);
     if (!args.extra.empty() && args.extra[0] == "--compare") return compare(args, files);
+    if (args.extra.size() == 2 && args.extra[0] == "--psnr") return comparePsnr(args, files, args.extra[1]);
+    if (args.extra.size() == 3 && args.extra[0] == "--reference")
+        return compareReference(files, args.extra[1], args.extra[2]);
     std::vector<double> rounds;
     for (int r = 0; r < args.rounds; ++r) {
         double s = bench::runPool(files.size(), args.workers, [&](std::size_t i) {

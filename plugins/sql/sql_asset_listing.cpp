@@ -14,6 +14,7 @@ namespace obscura::sql {
 namespace {
 
 constexpr int kMaxPage = 500;
+constexpr std::int64_t kRowWindowPerRow = 20;  // rows tested per row wanted before a row-by-row search gives up
 
 int clampLimit(int limit) { return std::clamp(limit, 1, kMaxPage); }
 
@@ -61,31 +62,73 @@ std::vector<storage::AssetRecord> mergeRuns(std::vector<std::vector<storage::Ass
     return out;
 }
 
+// `(keyTime, keyId) op (takenAtUs, id)` with op one of < > <= >=, its parameters appended to params.
+std::string keyCompare(const Dialect& d, const FilterSql& sql, std::int64_t takenAtUs, const std::string& id,
+                       const std::string& op, std::vector<storage::Value>& params) {
+    params.emplace_back(takenAtUs);
+    if (d.rowValueKeyset) {
+        params.emplace_back(id);
+        return " AND (" + sql.keyTime + ", " + sql.keyId + ") " + op + " (?, ?)";
+    }
+    // Spelled out where a row comparison does not become an index range (MySQL).
+    params.emplace_back(takenAtUs);
+    params.emplace_back(id);
+    return " AND (" + sql.keyTime + " " + op.substr(0, 1) + " ? OR (" + sql.keyTime + " = ? AND " + sql.keyId + " " +
+           op + " ?))";
+}
+
 }  // namespace
 
 // One owner's page: at most limit + 1 rows (the extra one tells whether another page follows) from one range scan
 // of an index that starts with (owner, flags…) and continues with (takenAtUs, id).
+//
+// A search for a word most of the library holds (FilterSql::rowTest set) is first tried row by row over a window:
+// the key of the kRowWindowPerRow × (limit + 1)-th row the other conditions give is found in the index, and the
+// page is read from the index range up to it with each row tested by the dialect's row test, stopping at the page's
+// end. Building the set of every match instead costs the whole library whatever the page (over a second at a
+// million assets in SQLite). If the window holds fewer than limit + 1 matches while rows go on beyond it (the word
+// is rarer further down), the page is read again the usual way.
 Expected<std::vector<storage::AssetRecord>> SqlImagesRepository::ownerPage(const storage::AssetQuery& query) {
-    OBSCURA_TRY(sql, buildFilterSql(s_, query.filter));
+    OBSCURA_TRY(sql, buildFilterSql(s_, query.filter, true));
     if (sql.matchesNothing) return std::vector<storage::AssetRecord>{};
+    const Dialect& d = s_.dialect();
     const bool desc = query.order == storage::SortOrder::Desc;
-    std::string where = sql.where;
-    if (query.after) {
-        const char* beyond = desc ? " < " : " > ";
-        if (s_.dialect().rowValueKeyset) {
-            where += " AND (" + sql.keyTime + ", " + sql.keyId + ")" + beyond + "(" + sql.param(query.after->takenAtUs);
-            where += ", " + sql.param(query.after->id) + ")";
-        } else {
-            // Spelled out where a row comparison does not become an index range (MySQL).
-            where += " AND (" + sql.keyTime + beyond + sql.param(query.after->takenAtUs);
-            where += " OR (" + sql.keyTime + " = " + sql.param(query.after->takenAtUs);
-            where += " AND " + sql.keyId + beyond + sql.param(query.after->id) + "))";
-        }
-    }
     const std::string direction = desc ? " DESC" : " ASC";
-    const std::string text = "SELECT " + std::string(kAssetColumns) + " FROM " + sql.from + " WHERE " + where +
-                             " ORDER BY " + sql.keyTime + direction + ", " + sql.keyId + direction + " LIMIT " +
-                             sql.param(static_cast<std::int64_t>(clampLimit(query.limit)) + 1);
+    const std::string order = " ORDER BY " + sql.keyTime + direction + ", " + sql.keyId + direction;
+    const std::int64_t rowsWanted = static_cast<std::int64_t>(clampLimit(query.limit)) + 1;
+    const auto bindAll = [](Statement& stmt, const std::vector<storage::Value>& values) {
+        for (std::size_t i = 0; i < values.size(); ++i) stmt.set(static_cast<int>(i + 1), values[i]);
+    };
+    if (!sql.rowTest.empty()) {
+        std::vector<storage::Value> params(sql.params.begin(),
+                                           sql.params.begin() + static_cast<std::ptrdiff_t>(sql.paramsWithoutSearch));
+        std::string where = sql.whereWithoutSearch;
+        if (query.after) where += keyCompare(d, sql, query.after->takenAtUs, query.after->id, desc ? "<" : ">", params);
+        // The window's last row: found in the index alone (no table row is read).
+        std::vector<storage::Value> boundParams = params;
+        boundParams.emplace_back(kRowWindowPerRow * rowsWanted - 1);
+        auto boundStmt = s_.prepare("SELECT " + sql.keyTime + ", " + sql.keyId + " FROM " + sql.from + " WHERE " +
+                                    where + order + " LIMIT 1 OFFSET ?");
+        bindAll(boundStmt, boundParams);
+        std::optional<storage::AssetCursor> bound;
+        {
+            auto rows = boundStmt.query();
+            if (rows.next()) bound = storage::AssetCursor{rows.int64(0), rows.text(1)};
+        }
+        if (bound) where += keyCompare(d, sql, bound->takenAtUs, bound->id, desc ? ">=" : "<=", params);
+        params.insert(params.end(), sql.rowTestParams.begin(), sql.rowTestParams.end());
+        params.emplace_back(rowsWanted);
+        auto stmt = s_.prepare("SELECT " + std::string(kAssetColumns) + " FROM " + sql.from + " WHERE " + where +
+                               " AND " + sql.rowTest + order + " LIMIT ?");
+        bindAll(stmt, params);
+        auto rows = readAll(stmt);
+        // Complete when the page is full, or when the window reached the end of the list.
+        if (static_cast<std::int64_t>(rows.size()) == rowsWanted || !bound) return rows;
+    }
+    std::string where = sql.where;
+    if (query.after) where += keyCompare(d, sql, query.after->takenAtUs, query.after->id, desc ? "<" : ">", sql.params);
+    const std::string text = "SELECT " + std::string(kAssetColumns) + " FROM " + sql.from + " WHERE " + where + order +
+                             " LIMIT " + sql.param(rowsWanted);
     auto stmt = s_.prepare(text);
     sql.bindAll(stmt);
     return readAll(stmt);

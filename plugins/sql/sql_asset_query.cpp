@@ -47,7 +47,31 @@ std::vector<std::string> splitWords(std::string_view text, bool (*isWordCharacte
     return words;
 }
 
-Expected<FilterSql> buildFilterSql(Session& s, const storage::AssetFilter& filter) {
+namespace {
+
+// Whether at least 1 in kDenseShare of the owner's kDenseSample newest rows (in the trash or not, as asked) pass
+// the row test: a cheap look at how common the search is, which only picks the plan (both give the same rows).
+constexpr int kDenseSample = 100;
+constexpr int kDenseShare = 10;
+bool mostlyMatches(Session& s, const storage::AssetFilter& filter, const FilterSql& sql) {
+    auto stmt = s.prepare("SELECT count(*), coalesce(sum(CASE WHEN " + sql.rowTest +
+                          " THEN 1 ELSE 0 END), 0) FROM (SELECT a.* FROM assets AS a WHERE a.owner_id = ? AND"
+                          " a.is_trashed = " +
+                          std::string(filter.trashed ? "1" : "0") + " ORDER BY a.taken_at_us DESC, a.id DESC LIMIT " +
+                          std::to_string(kDenseSample) + ") AS a");
+    // The row test's parameters come first in the text (it is in the select list).
+    int index = 0;
+    for (const auto& value : sql.rowTestParams) stmt.set(++index, value);
+    stmt.set(++index, storage::Value(filter.ownerId));
+    auto rows = stmt.query();
+    if (!rows.next()) return false;
+    const std::int64_t sampled = rows.int64(0);
+    return sampled > 0 && rows.int64(1) * kDenseShare >= sampled;
+}
+
+}  // namespace
+
+Expected<FilterSql> buildFilterSql(Session& s, const storage::AssetFilter& filter, bool paged) {
     if (filter.ownerId.empty()) return badRequest("an asset query needs an owner");
     if (filter.type && *filter.type != "image" && *filter.type != "video")
         return invalid("asset type must be image or video");
@@ -64,8 +88,14 @@ Expected<FilterSql> buildFilterSql(Session& s, const storage::AssetFilter& filte
             return sql;
         }
     }
-    // The dialect may let the search's matches drive the query (a rare word); it then handles the tag too.
-    const bool driven = !words.empty() && d.searchFilter(s, filter, words, sql, true);
+    // A page of a word that most of the newest rows hold is tested row by row (see ownerPage); any other search
+    // lets the dialect choose: the matches may drive the query (a rare word), and it then handles the tag too.
+    if (paged && !words.empty() && d.searchRowTest(filter, words, sql.rowTest, sql.rowTestParams) &&
+        !mostlyMatches(s, filter, sql)) {
+        sql.rowTest.clear();
+        sql.rowTestParams.clear();
+    }
+    const bool driven = !words.empty() && sql.rowTest.empty() && d.searchFilter(s, filter, words, sql, true);
     // Flags are literals, not parameters, so the planner sees which index (prefix) they select.
     if (driven) {
     } else if (filter.tag) {
@@ -96,7 +126,13 @@ Expected<FilterSql> buildFilterSql(Session& s, const storage::AssetFilter& filte
             " AND EXISTS (SELECT 1 FROM shared_link_assets AS sl WHERE sl.link_id = " + sql.param(*filter.sharedLinkId);
         sql.where += " AND sl.asset_id = a.id)";
     }
-    if (!words.empty() && !driven) d.searchFilter(s, filter, words, sql, false);
+    if (!words.empty() && !driven) {
+        if (!sql.rowTest.empty()) {
+            sql.whereWithoutSearch = sql.where;
+            sql.paramsWithoutSearch = sql.params.size();
+        }
+        d.searchFilter(s, filter, words, sql, false);
+    }
     return sql;
 }
 

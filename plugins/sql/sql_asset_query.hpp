@@ -26,6 +26,12 @@ struct FilterSql {
     std::string keyTime;
     std::string keyId;
     bool matchesNothing = false;  // a search without words
+    // A search the dialect can test row by row (Dialect::searchRowTest): the condition and its parameters, and
+    // `where` and the number of params before the search condition was added. Set for paged queries only.
+    std::string rowTest;
+    std::vector<storage::Value> rowTestParams;
+    std::string whereWithoutSearch;
+    std::size_t paramsWithoutSearch = 0;
 
     // Appends a parameter and answers its placeholder. Placeholders are positional: call it once per statement,
     // in text order (the operands of one `a + b + c` expression are evaluated in no fixed order).
@@ -38,7 +44,8 @@ struct FilterSql {
     }
 };
 
-// Invalid for an unknown type or too many search words; BadRequest for no owner.
-Expected<FilterSql> buildFilterSql(Session& s, const storage::AssetFilter& filter);
+// Invalid for an unknown type or too many search words; BadRequest for no owner. `paged`: the query reads one page
+// (LIMIT), so a search the dialect can test row by row also gets rowTest.
+Expected<FilterSql> buildFilterSql(Session& s, const storage::AssetFilter& filter, bool paged = false);
 
 }  // namespace obscura::sql

@@ -174,6 +174,9 @@ public:
         }
         return true;
     }
+    // No searchRowTest: MariaDB already runs the semi-join above as a probe per timeline row when the word is
+    // common (18-69 ms for a word in all of a million assets on the loaded VM), and the row-test path's three
+    // queries measured slower (75-166 ms; bench/RESULTS.md, issue 21).
     void indexAsset(sql::Session& s, std::int64_t seq, const storage::AssetRecord& a, bool fresh) const override {
         writeAssetWords(s, seq, a.ownerId, assetWords(a.title, a.description, a.tags, a.originalFileName, a.exif),
                         fresh);

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "sqlite_search_match.hpp"
+
 namespace obscura::sqlite {
 
 namespace {
@@ -116,6 +118,10 @@ Connection::Connection(const std::string& path, std::chrono::milliseconds busyTi
         auto fkRows = fk.query();
         if (!fkRows.next() || fkRows.int64(0) != 1) {
             throw SqliteError(SQLITE_ERROR, "this SQLite build cannot enforce foreign keys (" + path + ")");
+        }
+        if (const int registered = registerSearchMatch(db_); registered != SQLITE_OK) {
+            throw SqliteError(registered, "cannot register " + std::string(kSearchMatchFunction) + " on " + path +
+                                              " (is this SQLite built without FTS5?)");
         }
     } catch (...) {
         cache_.clear();

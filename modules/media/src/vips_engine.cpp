@@ -1,6 +1,7 @@
 #include "vips_engine.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <vector>
 #include <vips/vips8>
@@ -235,6 +236,10 @@ Expected<ImageKind> imageKindFromName(std::string_view name) {
     return internalError("no image engine for media type '" + std::string(name) + "'");
 }
 
+namespace {
+std::atomic<bool> vipsStarted{false};  // libvips starts lazily (first image), so shutdown may find it never started
+}  // namespace
+
 Status VipsEngine::initialise(const VipsSettings& settings) {
     static std::once_flag once;
     static Status status;
@@ -253,11 +258,14 @@ Status VipsEngine::initialise(const VipsSettings& settings) {
         vips_cache_set_max(settings.cacheMaxOperations);
         vips_cache_set_max_mem(settings.cacheMaxMemoryBytes);
         vips_cache_set_max_files(settings.cacheMaxFiles);
+        vipsStarted = true;
     });
     return status;
 }
 
-void VipsEngine::shutdown() { vips_shutdown(); }
+void VipsEngine::shutdown() {
+    if (vipsStarted) vips_shutdown();
+}
 
 VipsEngine::VipsEngine(VipsEngineOptions options) : options_(options) {}
 
