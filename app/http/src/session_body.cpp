@@ -154,7 +154,7 @@ void Session::failBody(Error error) {
     abortSink();
     stringParser_.reset();
     bufferParser_.reset();
-    pendingError_.reset();
+    pendingAnswer_.reset();
     respondError(std::move(error), true);
 }
 
@@ -164,10 +164,10 @@ void Session::onBodyComplete() {
     stringParser_.reset();
     bufferParser_.reset();
     if (bodyMode_ == BodyMode::Streamed) buffer_.shrink_to_fit();  // a kept-alive connection keeps no upload buffer
-    if (pendingError_) {
-        Error error = std::move(*pendingError_);
-        pendingError_.reset();
-        respondError(std::move(error), false);
+    if (pendingAnswer_) {
+        Response answer = std::move(*pendingAnswer_);
+        pendingAnswer_.reset();
+        respondWith(std::move(answer), false);
         return;
     }
     runHandler();

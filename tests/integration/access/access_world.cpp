@@ -3,6 +3,10 @@
 #include <doctest/doctest.h>
 #include <openssl/evp.h>
 
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
 #include "app_fixture.hpp"
 #include "obscura/base/ids.hpp"
 #include "obscura/storage/storage.hpp"
@@ -214,6 +218,17 @@ Objects World::make(State state) {
         REQUIRE(trashed.ok());
         o.asset.isTrashed = true;
     }
+    o.upload.id = newUuid();
+    o.upload.ownerId = alice.id;
+    o.upload.length = 1000;
+    o.upload.metadataJson = "{}";
+    o.upload.createdAt = "2024-05-01T12:00:00Z";
+    o.upload.expiresAtUs = std::chrono::duration_cast<std::chrono::microseconds>(
+                               (std::chrono::system_clock::now() + std::chrono::hours(1)).time_since_epoch())
+                               .count();
+    REQUIRE(storage().run([&](storage::Repositories& r) { return r.uploads().createUpload(o.upload); }).ok());
+    std::filesystem::create_directories(fx.dataDir() + "/uploads");
+    std::ofstream(fx.dataDir() + "/uploads/" + o.upload.id + ".part").flush();
     o.open = link(o.album.id, false, std::nullopt);
     o.locked = link(o.album.id, true, std::nullopt);
     o.expired = link(o.album.id, false, 978307200LL * 1000000);
@@ -245,6 +260,11 @@ std::string World::untouched(const Objects& o) {
         if (!inside) problem = "A's asset left A's album";
         OBSCURA_TRY(link, r.sharedLinks().findSharedLinkByKeyHash(o.open.keyHash));
         if (!link) problem = "A's share link is gone";
+        OBSCURA_TRY(upload, r.uploads().findUpload(alice.id, o.upload.id));
+        if (!upload)
+            problem = "A's upload is gone";
+        else if (upload->offset != 0 || !upload->writer.empty())
+            problem = "A's upload changed";
         return {};
     });
     return status ? problem : status.error().message;

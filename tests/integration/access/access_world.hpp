@@ -61,6 +61,7 @@ struct Objects {
     storage::AssetRecord asset;
     storage::AlbumRecord album;
     storage::SharedLinkRecord open, locked, expired, revoked;
+    storage::UploadRecord upload;  // A's resumable upload in progress (an empty spool file, offset 0)
 };
 
 inline constexpr const char* kLinkPassword = "matrix link password";

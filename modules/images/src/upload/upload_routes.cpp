@@ -9,6 +9,7 @@
 #include "obscura/auth/quota.hpp"
 #include "obscura/base/clock.hpp"
 #include "obscura/base/rfc3339.hpp"
+#include "obscura/formats/sha1.hpp"
 #include "obscura/images/events.hpp"
 #include "obscura/kernel/bus.hpp"
 #include "obscura/kernel/job_queue.hpp"
@@ -34,26 +35,24 @@ std::optional<std::int64_t> contentLength(const Request& req) {
     return value;
 }
 
-// How many bytes the user may still store (nullopt: no quota), refused outright when nothing is left or the
-// announced body cannot fit.
-Expected<std::optional<std::int64_t>> remainingQuota(UploadDeps& deps, const Request& req) {
-    const std::string& userId = req.principal->userId;
-    OBSCURA_TRY(limit, deps.quota.quotaBytes(userId));
-    if (!limit) return std::optional<std::int64_t>();
-    OBSCURA_TRY(usage, withRepos(deps.storage, [&](storage::Repositories& repos) {
-                    return repos.images().usage(userId, utcMonth(deps.jobs.clock().nowUs()));
+// Immich's x-immich-checksum (DESIGN.md section 10): the SHA-1 of the file the client is about to send. When the
+// caller already has an asset with those bytes, the answer is Immich's duplicate, chosen before a byte of the body
+// is read; nullopt when the header is absent, unreadable (the upload then goes ahead and dedups after the bytes)
+// or names nothing the caller has.
+Expected<std::optional<Response>> duplicateBeforeBody(UploadDeps& deps, const Request& req) {
+    auto header = req.headers.get("x-immich-checksum");
+    if (!header) return std::optional<Response>();
+    auto digest = formats::parseSha1Checksum(*header);
+    if (!digest) return std::optional<Response>();
+    OBSCURA_TRY(existing, withRepos(deps.storage, [&](storage::Repositories& repos) {
+                    return repos.images().findAssetByChecksum(req.principal->userId, formats::toHex(*digest));
                 }));
-    const std::int64_t used = usage.bytesOriginals;
-    const std::int64_t remaining = *limit - used;
-    if (remaining <= 0) {
-        return Error(ErrorCode::QuotaExceeded, "your storage quota of " + std::to_string(*limit) + " bytes is used up");
-    }
-    if (auto length = contentLength(req); length && *length > remaining + kFramingAllowance) {
-        return Error(ErrorCode::QuotaExceeded, "the upload (" + std::to_string(*length) +
-                                                   " bytes) does not fit in your storage quota (" +
-                                                   std::to_string(remaining) + " bytes left)");
-    }
-    return std::optional<std::int64_t>(remaining);
+    if (!existing) return std::optional<Response>();
+    nlohmann::json body = assetJson(*existing);
+    body["status"] = "duplicate";
+    Response response = Response::json(200, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    response.headers.set("Location", "/api/assets/" + existing->id);
+    return std::optional<Response>(std::move(response));
 }
 
 Expected<Response> handleUpload(UploadDeps& deps, Request& req, UploadSink& sink) {
@@ -64,41 +63,67 @@ Expected<Response> handleUpload(UploadDeps& deps, Request& req, UploadSink& sink
     }
     auto file = sink.takeFile();
     if (!file) return internalError("the upload sink finished without a file");
+    OBSCURA_TRY(imported, importCompleteFile(deps, req.principal->userId, std::move(*file), sink.mediaType(),
+                                             sink.clientFileName(), *fields));
+    nlohmann::json body = assetJson(imported.asset);
+    body["status"] = imported.created ? "created" : "duplicate";
+    Response response = Response::json(imported.created ? 201 : 200,
+                                       body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    response.headers.set("Location", "/api/assets/" + imported.asset.id);
+    return response;
+}
+
+}  // namespace
+
+Expected<std::optional<std::int64_t>> remainingQuota(UploadDeps& deps, const std::string& userId,
+                                                     std::optional<std::int64_t> announced, std::int64_t allowance) {
+    OBSCURA_TRY(limit, deps.quota.quotaBytes(userId));
+    if (!limit) return std::optional<std::int64_t>();
+    OBSCURA_TRY(usage, withRepos(deps.storage, [&](storage::Repositories& repos) {
+                    return repos.images().usage(userId, utcMonth(deps.jobs.clock().nowUs()));
+                }));
+    const std::int64_t used = usage.bytesOriginals;
+    const std::int64_t remaining = *limit - used;
+    if (remaining <= 0) {
+        return Error(ErrorCode::QuotaExceeded, "your storage quota of " + std::to_string(*limit) + " bytes is used up");
+    }
+    if (announced && *announced > remaining + allowance) {
+        return Error(ErrorCode::QuotaExceeded, "the upload (" + std::to_string(*announced) +
+                                                   " bytes) does not fit in your storage quota (" +
+                                                   std::to_string(remaining) + " bytes left)");
+    }
+    return std::optional<std::int64_t>(remaining);
+}
+
+Expected<ImportedAsset> importCompleteFile(UploadDeps& deps, const std::string& userId, UploadTempFile file,
+                                           const MediaType& type, const std::string& clientFileName,
+                                           const UploadFields& fields) {
     // albumId names an album the caller may add to: their own, or one they are an editor of (DESIGN.md section
     // 7) — 404 when they cannot see it, 403 when they only view it — checked before the file is kept. The asset
-    // is the caller's either way: their quota (checked above and by the import), their trash.
-    if (fields->albumId) {
-        OBSCURA_TRY(album, AccessService(deps.storage).visibleAlbum(req.principal->userId, *fields->albumId));
+    // is the caller's either way: their quota (checked before the bytes and by the import), their trash.
+    if (fields.albumId) {
+        OBSCURA_TRY(album, AccessService(deps.storage).visibleAlbum(userId, *fields.albumId));
         OBSCURA_TRY_STATUS(requireEditor(album));
     }
-
-    OBSCURA_TRY(imported, deps.importer.importUpload(req.principal->userId, std::move(*file), sink.mediaType(),
-                                                     sink.clientFileName(), *fields));
+    OBSCURA_TRY(imported, deps.importer.importUpload(userId, std::move(file), type, clientFileName, fields));
     const auto& asset = imported.asset;
     if (imported.created) {
         deps.bus.publish(AssetCreated{asset.id, asset.ownerId, asset.type, asset.mimeType});
         deps.jobs.wake(kDerivativesJob);
     }
-    if (fields->albumId) {
+    if (fields.albumId) {
         const auto nowUs = deps.jobs.clock().nowUs();
         // A duplicate joins the album too: that is what the client asked for.
         // An album deleted since the check above leaves the asset stored, outside any album: still a success.
         OBSCURA_TRY_STATUS(deps.storage.run([&](storage::Repositories& repos) -> Status {
-            auto added = repos.albumSharing().addOwnAssets(asset.ownerId, *fields->albumId, {asset.id}, nowUs,
+            auto added = repos.albumSharing().addOwnAssets(asset.ownerId, *fields.albumId, {asset.id}, nowUs,
                                                            formatRfc3339(nowUs));
             if (!added && added.error().code != ErrorCode::NotFound) return std::move(added).error();
             return {};
         }));
     }
-    nlohmann::json body = assetJson(asset);
-    body["status"] = imported.created ? "created" : "duplicate";
-    Response response = Response::json(imported.created ? 201 : 200,
-                                       body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    response.headers.set("Location", "/api/assets/" + asset.id);
-    return response;
+    return imported;
 }
-
-}  // namespace
 
 Route uploadRoute(UploadDeps& deps) {
     Route route{.method = Method::Post,
@@ -112,7 +137,13 @@ Route uploadRoute(UploadDeps& deps) {
         OBSCURA_TRY_STATUS(formats::MultipartParser::boundaryFromContentType(contentType));
         UploadSinkOptions options;
         options.tmpDir = deps.tmpDir;
-        OBSCURA_TRY(remaining, remainingQuota(deps, req));
+        OBSCURA_TRY(duplicate, duplicateBeforeBody(deps, req));
+        if (duplicate) {
+            // The session answers this and never reads the body.
+            req.answerBeforeBody = std::make_shared<Response>(std::move(*duplicate));
+            return std::shared_ptr<UploadSink>();
+        }
+        OBSCURA_TRY(remaining, remainingQuota(deps, req.principal->userId, contentLength(req), kFramingAllowance));
         options.remainingQuotaBytes = remaining;
         OBSCURA_TRY(sink, UploadSink::create(contentType, std::move(options)));
         return std::shared_ptr<UploadSink>(std::move(sink));

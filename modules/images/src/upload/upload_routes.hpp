@@ -4,6 +4,7 @@
 #include <string>
 
 #include "obscura/kernel/route.hpp"
+#include "upload/asset_importer.hpp"
 
 namespace obscura {
 class Bus;
@@ -18,8 +19,6 @@ class Storage;
 
 namespace obscura::images {
 
-class AssetImporter;
-
 struct UploadDeps {
     storage::Storage& storage;
     AssetImporter& importer;
@@ -30,10 +29,24 @@ struct UploadDeps {
     std::uint64_t maxUploadBytes;  // images.maxUploadBytes: the route's body limit (413 above)
 };
 
-// Before the body: Content-Type (415/400) and the quota (507: nothing left, or a Content-Length that cannot
-// fit). While it streams: framing (400), the file's type (415), the quota again (507). Then the import
+// Before the body: Content-Type (415/400), Immich's x-immich-checksum naming an asset the caller has (200
+// {status:"duplicate", id, …asset} and the body is never read), and the quota (507: nothing left, or a Content-Length
+// that cannot fit). While it streams: framing (400), the file's type (415), the quota again (507). Then the import
 // (asset_importer.hpp), asset.created, and 201 {id, status:"created", …asset} or 200 {…, status:"duplicate"}.
 Route uploadRoute(UploadDeps& deps);
+
+// How many bytes userId may still store (nullopt: no quota); QuotaExceeded when nothing is left, or when
+// `announced` bytes (plus `allowance`) cannot fit.
+Expected<std::optional<std::int64_t>> remainingQuota(UploadDeps& deps, const std::string& userId,
+                                                     std::optional<std::int64_t> announced, std::int64_t allowance);
+
+// The import every upload ends in — POST /api/assets and the last byte of a resumable upload (DESIGN.md section
+// 10): the album check (404/403), AssetImporter::importUpload (sniffed type, dedup, EXIF, quota), asset.created
+// and the derivatives job, then the album. The file is committed or removed, whatever happens.
+Expected<ImportedAsset> importCompleteFile(UploadDeps& deps, const std::string& userId, UploadTempFile file,
+                                           const MediaType& type, const std::string& clientFileName,
+                                           const UploadFields& fields);
+
 // POST /api/assets/bulk-upload-check (bulk_check_routes.cpp).
 Route bulkUploadCheckRoute(storage::Storage& storage);
 

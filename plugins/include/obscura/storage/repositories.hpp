@@ -15,6 +15,7 @@
 #include "obscura/storage/records.hpp"
 #include "obscura/storage/shared_links_repository.hpp"
 #include "obscura/storage/table_rows.hpp"
+#include "obscura/storage/uploads_repository.hpp"
 
 namespace obscura::storage {
 
@@ -101,6 +102,8 @@ public:
     virtual JobsRepository& jobs() = 0;
     // Every module's tables as plain rows, for copying a whole library between plugins (table_rows.hpp).
     virtual TableRowsRepository& tableRows() = 0;
+    // Resumable uploads in progress (uploads_repository.hpp).
+    virtual UploadsRepository& uploads() = 0;
 };
 
 }  // namespace obscura::storage
