@@ -1,5 +1,7 @@
 #include "resumable_support.hpp"
 
+#include <doctest/doctest.h>
+
 #include "obscura/formats/sha1.hpp"
 
 namespace obscura::test {

@@ -206,6 +206,8 @@ TEST_SUITE("upload.resumable") {
                                  "application/offset+octet-stream\r\nContent-Length: " +
                                  std::to_string(jpeg.size()) + "\r\n\r\n";
         REQUIRE(slow.send(head + jpeg.substr(0, 100)));
+        // Its first bytes are in the spool file: it holds the lease.
+        REQUIRE(waitFor([&] { return std::filesystem::file_size(spoolFile(fx, path)) >= 100; }));
         bool locked = waitFor([&] {
             auto second = patchUpload(http, alice, path, 0, jpeg);
             if (second.status == 423) {

@@ -3,9 +3,9 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
-#include "obscura/base/http_date.hpp"
 #include "obscura/base/json_text.hpp"
 #include "obscura/base/rfc3339.hpp"
+#include "resumable/resumable_protocol.hpp"
 #include "resumable/resumable_service.hpp"
 #include "resumable/resumable_sink.hpp"
 
@@ -15,7 +15,6 @@ namespace {
 
 constexpr std::string_view kTusVersion = "1.0.0";
 constexpr std::string_view kTusExtensions = "creation,creation-with-upload,termination,expiration,checksum";
-constexpr std::string_view kOffsetStream = "application/offset+octet-stream";
 
 void tusHeaders(Response& response) { response.headers.set("Tus-Resumable", std::string(kTusVersion)); }
 
@@ -40,16 +39,18 @@ Expected<Response> answer(const Request& req, Error error) {
     return error;
 }
 
-// nullopt when the request speaks our tus version; the 412 otherwise (a missing header included: every tus
-// request but OPTIONS must carry it).
-std::optional<Response> versionRefusal(const Request& req) {
-    auto version = req.headers.get("Tus-Resumable");
-    if (version && *version == kTusVersion) return std::nullopt;
-    Response response = failure(req, 412, "unsupported_tus_version",
-                                version ? "this server speaks tus " + std::string(kTusVersion) + " only"
-                                        : "the Tus-Resumable header is missing");
+// The request's protocol (resumable_protocol.hpp); `refusal` is set to the 412 when it speaks neither.
+Expected<UploadProtocol> protocolOf(const Request& req, std::optional<Response>& refusal) {
+    OBSCURA_TRY(protocol, requestProtocol(req));
+    if (protocol) return *protocol;
+    Response response = failure(
+        req, 412, "unsupported_tus_version",
+        req.headers.has("Tus-Resumable")
+            ? "this server speaks tus " + std::string(kTusVersion) + " (or the IETF draft, interop versions 3 to 8)"
+            : "neither Tus-Resumable nor Upload-Draft-Interop-Version was sent");
     response.headers.set("Tus-Version", std::string(kTusVersion));
-    return response;
+    refusal = std::move(response);
+    return UploadProtocol{};
 }
 
 // A non-negative decimal header; BadRequest naming it otherwise.
@@ -79,11 +80,15 @@ Expected<std::optional<formats::Sha1Digest>> chunkChecksum(const Request& req) {
     return std::optional<formats::Sha1Digest>(*digest);
 }
 
-Status requireOffsetStream(const Request& req) {
+// The body type an append must have: tus application/offset+octet-stream (400 when missing, 415 when another);
+// the IETF draft application/partial-upload from interop version 6 (415), any before.
+Status requireAppendType(const Request& req, UploadProtocol protocol) {
+    const std::string_view wanted = appendContentType(protocol);
+    if (wanted.empty()) return {};
     auto type = req.headers.get("Content-Type");
-    if (!type) return badRequest("a body needs Content-Type: application/offset+octet-stream");
-    if (type->substr(0, type->find(';')) != kOffsetStream) {
-        return Error(ErrorCode::UnsupportedMediaType, "the body must be application/offset+octet-stream");
+    if (!type && !protocol.ietf()) return badRequest("a body needs Content-Type: " + std::string(wanted));
+    if (!type || type->substr(0, type->find(';')) != wanted) {
+        return Error(ErrorCode::UnsupportedMediaType, "the body must be " + std::string(wanted));
     }
     return {};
 }
@@ -94,13 +99,6 @@ bool hasBody(const Request& req) {
     return length && *length != "0";
 }
 
-void uploadHeaders(Response& response, const storage::UploadRecord& upload) {
-    tusHeaders(response);
-    response.headers.set("Upload-Offset", std::to_string(upload.offset));
-    response.headers.set("Upload-Expires", formatHttpDate(upload.expiresAtUs / 1'000'000));
-    if (upload.assetId) response.headers.set("X-Asset-Id", *upload.assetId);
-}
-
 Response optionsResponse(std::uint64_t maxUploadBytes) {
     Response response = Response::noContent();
     tusHeaders(response);
@@ -108,6 +106,7 @@ Response optionsResponse(std::uint64_t maxUploadBytes) {
     response.headers.set("Tus-Extension", std::string(kTusExtensions));
     response.headers.set("Tus-Max-Size", std::to_string(maxUploadBytes));
     response.headers.set("Tus-Checksum-Algorithm", "sha1");
+    response.headers.set("Upload-Limit", uploadLimit(maxUploadBytes));
     return response;
 }
 
@@ -125,60 +124,68 @@ std::string uploadJson(const storage::UploadRecord& upload) {
 
 // POST /api/uploads: everything is checked and the upload made before the body is read; a duplicate named by
 // its checksum is answered finished without reading it.
-Expected<std::shared_ptr<ResumableSink>> createSink(ResumableService& service, Request& req) {
-    if (auto refused = versionRefusal(req)) {
-        req.answerBeforeBody = std::make_shared<Response>(std::move(*refused));
+Expected<std::shared_ptr<ResumableSink>> createSink(ResumableService& service, std::uint64_t maxUploadBytes,
+                                                    Request& req) {
+    std::optional<Response> refusal;
+    OBSCURA_TRY(protocol, protocolOf(req, refusal));
+    if (refusal) {
+        req.answerBeforeBody = std::make_shared<Response>(std::move(*refusal));
         return std::shared_ptr<ResumableSink>();
     }
+    OBSCURA_TRY(completes, completesUpload(req, protocol));
+    OBSCURA_TRY(contentLength, numberHeader(req, "Content-Length"));
     if (req.headers.has("Upload-Defer-Length")) {
         return badRequest("Upload-Defer-Length is not supported: send Upload-Length");
     }
     OBSCURA_TRY(length, numberHeader(req, "Upload-Length"));
-    if (!length) return badRequest("Upload-Length is required");
+    if (!length && !protocol.ietf()) return badRequest("Upload-Length is required");
+    // The IETF draft: a request that completes the upload in one go tells its length by its body.
+    if (!length && completes && contentLength) length = contentLength;
     OBSCURA_TRY(metadata, parseUploadMetadata(req.headers.get("Upload-Metadata").value_or("")));
-    const bool body = hasBody(req);
-    if (body) OBSCURA_TRY_STATUS(requireOffsetStream(req));
+    if (hasBody(req) && !protocol.ietf()) OBSCURA_TRY_STATUS(requireAppendType(req, protocol));
     OBSCURA_TRY(checksum, chunkChecksum(req));
-    OBSCURA_TRY(contentLength, numberHeader(req, "Content-Length"));
     OBSCURA_TRY(upload, service.create(req.principal->userId, NewUpload{length, std::move(metadata)}));
     if (upload.state == "done") {
-        Response response(Response::noContent());
+        Response response = Response::noContent();
         response.status = 201;
-        uploadHeaders(response, upload);
+        progressHeaders(response, upload, protocol, maxUploadBytes);
         response.headers.set("Location", "/api/uploads/" + upload.id);
         req.answerBeforeBody = std::make_shared<Response>(std::move(response));
         return std::shared_ptr<ResumableSink>();
     }
-    req.params["id"] = upload.id;
-    auto sink = service.beginAppend(req.principal->userId, upload.id, 0, contentLength, checksum);
-    if (!sink) return std::move(sink).error();
-    return std::move(*sink);
+    return service.beginAppend(req.principal->userId, upload.id, 0, contentLength, checksum, completes);
 }
 
 Expected<std::shared_ptr<ResumableSink>> patchSink(ResumableService& service, Request& req) {
     // Existence first (DESIGN.md section 3): another user's upload is 404 whatever the headers say.
-    OBSCURA_TRY(upload, service.find(req.principal->userId, std::string(req.param("id"))));
+    const std::string id(req.param("id"));
+    OBSCURA_TRY(upload, service.find(req.principal->userId, id));
     (void)upload;
-    if (auto refused = versionRefusal(req)) {
-        req.answerBeforeBody = std::make_shared<Response>(std::move(*refused));
+    std::optional<Response> refusal;
+    OBSCURA_TRY(protocol, protocolOf(req, refusal));
+    if (refusal) {
+        req.answerBeforeBody = std::make_shared<Response>(std::move(*refusal));
         return std::shared_ptr<ResumableSink>();
     }
-    OBSCURA_TRY_STATUS(requireOffsetStream(req));
+    OBSCURA_TRY_STATUS(requireAppendType(req, protocol));
     OBSCURA_TRY(offset, numberHeader(req, "Upload-Offset"));
     if (!offset) return badRequest("Upload-Offset is required");
+    OBSCURA_TRY(completes, completesUpload(req, protocol));
     OBSCURA_TRY(checksum, chunkChecksum(req));
     OBSCURA_TRY(contentLength, numberHeader(req, "Content-Length"));
-    auto sink =
-        service.beginAppend(req.principal->userId, std::string(req.param("id")), *offset, contentLength, checksum);
-    if (!sink) {
-        if (sink.error().reason == "upload_locked") {
-            auto locked = answer(req, std::move(sink).error());
-            req.answerBeforeBody = std::make_shared<Response>(std::move(*locked));
-            return std::shared_ptr<ResumableSink>();
-        }
-        return std::move(sink).error();
+    auto sink = service.beginAppend(req.principal->userId, id, *offset, contentLength, checksum, completes);
+    if (!sink && sink.error().reason == "upload_locked") {
+        auto locked = answer(req, std::move(sink).error());
+        req.answerBeforeBody = std::make_shared<Response>(std::move(*locked));
+        return std::shared_ptr<ResumableSink>();
     }
-    return std::move(*sink);
+    return sink;
+}
+
+// The protocol of a request already admitted by its sink factory or checked by its handler.
+UploadProtocol spokenBy(const Request& req) {
+    auto protocol = requestProtocol(req);
+    return protocol && *protocol ? **protocol : UploadProtocol{};
 }
 
 }  // namespace
@@ -196,16 +203,20 @@ std::vector<Route> resumableRoutes(ResumableService& service, std::uint64_t maxU
     Route create{.method = Method::Post,
                  .pattern = "/api/uploads",
                  .module = "images",
-                 .summary = "Create a resumable upload (tus creation, creation-with-upload)",
+                 .summary = "Create a resumable upload (tus creation, creation-with-upload; the IETF draft)",
                  .maxBodyBytes = maxUploadBytes};
     routes.push_back(streamedRoute<ResumableSink>(
-        std::move(create), [&service](Request& req) { return createSink(service, req); },
-        [&service](Request& req, ResumableSink& sink) -> Expected<Response> {
+        std::move(create),
+        [&service, maxUploadBytes](Request& req) { return createSink(service, maxUploadBytes, req); },
+        [&service, maxUploadBytes](Request& req, ResumableSink& sink) -> Expected<Response> {
+            const UploadProtocol protocol = spokenBy(req);
             auto appended = service.finishAppend(sink);
             if (!appended) return answer(req, std::move(appended).error());
-            Response response = Response::noContent();
+            Response response = protocol.ietf() && appended->imported
+                                    ? Response::json(201, uploadJson(appended->upload))
+                                    : Response::noContent();
             response.status = 201;
-            uploadHeaders(response, appended->upload);
+            progressHeaders(response, appended->upload, protocol, maxUploadBytes);
             response.headers.set("Location", "/api/uploads/" + appended->upload.id);
             return response;
         }));
@@ -213,15 +224,17 @@ std::vector<Route> resumableRoutes(ResumableService& service, std::uint64_t maxU
     routes.push_back(Route{.method = Method::Head,
                            .pattern = "/api/uploads/{id}",
                            .module = "images",
-                           .summary = "The upload's offset (tus)",
-                           .handler = [&service](Request& req) -> Expected<Response> {
+                           .summary = "The upload's offset (tus; the IETF draft)",
+                           .handler = [&service, maxUploadBytes](Request& req) -> Expected<Response> {
                                // Existence first (DESIGN.md section 3): another user's upload is 404 whatever
                                // the headers say.
                                OBSCURA_TRY(upload, service.find(req.principal->userId, std::string(req.param("id"))));
-                               if (auto refused = versionRefusal(req)) return std::move(*refused);
-                               Response response = Response::text(200, "");
+                               std::optional<Response> refusal;
+                               OBSCURA_TRY(protocol, protocolOf(req, refusal));
+                               if (refusal) return std::move(*refusal);
+                               Response response = Response::text(protocol.ietf() ? 204 : 200, "");
                                response.headers.remove("Content-Type");
-                               uploadHeaders(response, upload);
+                               progressHeaders(response, upload, protocol, maxUploadBytes);
                                if (upload.length) response.headers.set("Upload-Length", std::to_string(*upload.length));
                                response.headers.set("Cache-Control", "no-store");
                                return response;
@@ -230,30 +243,36 @@ std::vector<Route> resumableRoutes(ResumableService& service, std::uint64_t maxU
     Route patch{.method = Method::Patch,
                 .pattern = "/api/uploads/{id}",
                 .module = "images",
-                .summary = "Append to a resumable upload at Upload-Offset (tus)",
+                .summary = "Append to a resumable upload at Upload-Offset (tus; the IETF draft)",
                 .maxBodyBytes = maxUploadBytes};
     routes.push_back(streamedRoute<ResumableSink>(
         std::move(patch), [&service](Request& req) { return patchSink(service, req); },
-        [&service](Request& req, ResumableSink& sink) -> Expected<Response> {
+        [&service, maxUploadBytes](Request& req, ResumableSink& sink) -> Expected<Response> {
+            const UploadProtocol protocol = spokenBy(req);
             auto appended = service.finishAppend(sink);
             if (!appended) return answer(req, std::move(appended).error());
-            Response response = Response::noContent();
-            uploadHeaders(response, appended->upload);
+            // The IETF draft: the request that completes the upload gets the resource's answer.
+            Response response = protocol.ietf() && appended->imported
+                                    ? Response::json(200, uploadJson(appended->upload))
+                                    : Response::noContent();
+            progressHeaders(response, appended->upload, protocol, maxUploadBytes);
             return response;
         }));
 
     routes.push_back(Route{.method = Method::Delete,
                            .pattern = "/api/uploads/{id}",
                            .module = "images",
-                           .summary = "Terminate a resumable upload (tus termination)",
+                           .summary = "Terminate a resumable upload (tus termination; the IETF draft's cancel)",
                            .handler = [&service](Request& req) -> Expected<Response> {
-                               OBSCURA_TRY(upload, service.find(req.principal->userId, std::string(req.param("id"))));
+                               const std::string id(req.param("id"));
+                               OBSCURA_TRY(upload, service.find(req.principal->userId, id));
                                (void)upload;
-                               if (auto refused = versionRefusal(req)) return std::move(*refused);
-                               OBSCURA_TRY_STATUS(
-                                   service.terminate(req.principal->userId, std::string(req.param("id"))));
+                               std::optional<Response> refusal;
+                               OBSCURA_TRY(protocol, protocolOf(req, refusal));
+                               if (refusal) return std::move(*refusal);
+                               OBSCURA_TRY_STATUS(service.terminate(req.principal->userId, id));
                                Response response = Response::noContent();
-                               tusHeaders(response);
+                               if (!protocol.ietf()) tusHeaders(response);
                                return response;
                            }});
 

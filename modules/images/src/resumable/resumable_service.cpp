@@ -132,7 +132,8 @@ Expected<storage::UploadRecord> ResumableService::find(const std::string& userId
 Expected<std::shared_ptr<ResumableSink>> ResumableService::beginAppend(const std::string& userId, const std::string& id,
                                                                        std::int64_t offset,
                                                                        std::optional<std::int64_t> contentLength,
-                                                                       std::optional<formats::Sha1Digest> checksum) {
+                                                                       std::optional<formats::Sha1Digest> checksum,
+                                                                       bool completes) {
     OBSCURA_TRY(upload, find(userId, id));
     if (upload.state != "open") {
         return conflict("the upload is " + std::string(upload.state == "done" ? "complete" : upload.state) +
@@ -170,8 +171,11 @@ Expected<std::shared_ptr<ResumableSink>> ResumableService::beginAppend(const std
         release(id, writer);
         return std::move(chunkSha).error();
     }
-    return std::make_shared<ResumableSink>(*this, std::move(upload), writer, std::move(*appender), checksum,
-                                           std::move(*chunkSha), takeRunningHash(id, offset));
+    auto sink = std::make_shared<ResumableSink>(*this, std::move(upload), writer, std::move(*appender), checksum,
+                                                std::move(*chunkSha), takeRunningHash(id, offset));
+    sink->completes_ = completes;
+    sink->maxUploadBytes_ = static_cast<std::int64_t>(maxUploadBytes_);
+    return sink;
 }
 
 Expected<AppendResult> ResumableService::finishAppend(ResumableSink& sink) {
@@ -189,13 +193,25 @@ Expected<AppendResult> ResumableService::finishAppend(ResumableSink& sink) {
     }
     const std::int64_t from = upload.offset;
     const std::int64_t to = from + sink.written();
-    const bool complete = upload.length && to == *upload.length;
+    if (sink.completes_ && upload.length && to != *upload.length) {
+        release(upload.id, writer);
+        return conflict("Upload-Complete, but the upload has " + std::to_string(to) + " of its " +
+                        std::to_string(*upload.length) + " bytes");
+    }
+    if (sink.completes_ && to == 0) {
+        release(upload.id, writer);
+        return badRequest("an empty file cannot be uploaded");
+    }
+    std::optional<std::int64_t> length;
+    if (sink.completes_ && !upload.length) length = to;  // the IETF draft: the length is where the bytes end
+    const bool complete = (upload.length && to == *upload.length) || sink.completes_;
     const std::string state = complete ? "importing" : "open";
     // The importing upload keeps its lease: nobody else may append or import meanwhile.
     OBSCURA_TRY(moved, withRepos(deps_.storage, [&](storage::Repositories& repos) {
-                    return repos.uploads().advanceOffset(upload.id, writer, from, to, std::nullopt, state,
-                                                         expiryFromNow(), !complete);
+                    return repos.uploads().advanceOffset(upload.id, writer, from, to, length, state, expiryFromNow(),
+                                                         !complete);
                 }));
+    if (length) upload.length = length;
     if (!moved) return conflict("another request took this upload over; HEAD it for the offset and resume");
     upload.offset = to;
     upload.state = state;

@@ -70,9 +70,12 @@ public:
     Expected<storage::UploadRecord> find(const std::string& userId, const std::string& id);
     // Takes the lease to append at `offset` (409/423/404) and opens the sink the body goes into. contentLength,
     // when known, is checked against what is left (413). checksum: the tus Upload-Checksum's SHA-1, if sent.
+    // completes: the IETF draft's Upload-Complete — the body's end is the file's end (the length, if unknown so
+    // far, becomes offset + body; a known one must be reached exactly, else 409).
     Expected<std::shared_ptr<ResumableSink>> beginAppend(const std::string& userId, const std::string& id,
                                                          std::int64_t offset, std::optional<std::int64_t> contentLength,
-                                                         std::optional<formats::Sha1Digest> checksum);
+                                                         std::optional<formats::Sha1Digest> checksum,
+                                                         bool completes = false);
     // After the body: verifies the chunk (460), makes it durable, moves the offset, and imports on the last byte.
     Expected<AppendResult> finishAppend(ResumableSink& sink);
     // Termination: the row and the bytes. 404 when not the caller's.

@@ -22,10 +22,16 @@ ResumableSink::~ResumableSink() {
 
 Status ResumableSink::write(std::string_view chunk) {
     if (done_ || failed_) return internalError("an upload body written after it ended");
-    if (upload_.length && upload_.offset + written() + static_cast<std::int64_t>(chunk.size()) > *upload_.length) {
+    const std::int64_t end = upload_.offset + written() + static_cast<std::int64_t>(chunk.size());
+    if (upload_.length && end > *upload_.length) {
         failed_ = true;
         return Error(ErrorCode::PayloadTooLarge,
                      "the body runs past Upload-Length " + std::to_string(*upload_.length) + "; nothing was kept");
+    }
+    if (!upload_.length && end > maxUploadBytes_) {
+        failed_ = true;
+        return Error(ErrorCode::PayloadTooLarge, "the upload is past the server's limit of " +
+                                                     std::to_string(maxUploadBytes_) + " bytes; nothing was kept");
     }
     if (auto written = appender_.write(chunk); !written) {
         failed_ = true;

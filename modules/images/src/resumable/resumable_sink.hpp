@@ -49,8 +49,10 @@ private:
     formats::Sha1 chunkSha_;
     std::optional<formats::Sha1> running_;  // the whole file's hash up to offset + written, when known
     std::chrono::steady_clock::time_point renewedAt_;
-    bool failed_ = false;  // a write failed or went past the length: keep nothing
-    bool done_ = false;    // finished or aborted: the lease is no longer ours to use
+    bool completes_ = false;           // the IETF draft's Upload-Complete: this body ends the file
+    std::int64_t maxUploadBytes_ = 0;  // images.maxUploadBytes: the bound while the length is unknown
+    bool failed_ = false;              // a write failed or went past the length: keep nothing
+    bool done_ = false;                // finished or aborted: the lease is no longer ours to use
 };
 
 }  // namespace obscura::images
