@@ -13,6 +13,11 @@ namespace obscura::images {
 
 namespace {
 
+// Write-back is started every this many bytes (sync_file_range, asynchronous), so the fsync that must come before
+// an offset is reported waits for the last window only, not for the whole chunk: with 8 MiB PATCHes the disk
+// writes overlap the network reads as they do for POST /api/assets (upload_temp_file.cpp).
+constexpr std::int64_t kWriteBackWindow = 1 << 20;
+
 Error spoolError(int err, const std::string& what) {
     if (err == ENOSPC || err == EDQUOT) {
         return unavailable("the server's storage is full (" + std::string(std::strerror(err)) + "); retry later");
@@ -23,7 +28,7 @@ Error spoolError(int err, const std::string& what) {
 }  // namespace
 
 SpoolAppender::SpoolAppender(SpoolAppender&& other) noexcept
-    : fd_(other.fd_), offset_(other.offset_), written_(other.written_) {
+    : fd_(other.fd_), offset_(other.offset_), written_(other.written_), writeBackStarted_(other.writeBackStarted_) {
     other.fd_ = -1;
 }
 
@@ -38,6 +43,12 @@ Status SpoolAppender::write(std::string_view bytes) {
         if (n <= 0) return spoolError(n < 0 ? errno : EIO, "writing the upload failed");
         written_ += n;
         bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+    if (written_ - writeBackStarted_ >= kWriteBackWindow) {
+        // Only a hint: where unsupported it fails and sync() does all the work, as it would anyway.
+        ::sync_file_range(fd_, static_cast<off_t>(offset_ + writeBackStarted_),
+                          static_cast<off_t>(written_ - writeBackStarted_), SYNC_FILE_RANGE_WRITE);
+        writeBackStarted_ = written_;
     }
     return {};
 }

@@ -30,6 +30,7 @@ private:
     int fd_ = -1;
     std::int64_t offset_ = 0;
     std::int64_t written_ = 0;
+    std::int64_t writeBackStarted_ = 0;  // bytes of this append whose write-back has been started
 };
 
 class UploadSpool {
