@@ -315,25 +315,6 @@ void Session::onPrepared(Status status) {
     }
 }
 
-// The request fails before its body was read. A small announced body is drained so the connection stays usable;
-// an Expect: 100-continue body is never invited; anything bigger or chunked is not worth reading: we answer and
-// close (the close lingers briefly so the client can read the answer).
-void Session::rejectBeforeBody(Error error) { answerBeforeBody(buildErrorResponse(std::move(error))); }
-
-// The same for an answer chosen before the body (Request::answerBeforeBody), an error or not.
-void Session::answerBeforeBody(Response response) {
-    if (!hasBody_) {
-        inputComplete_ = true;
-        respondWith(std::move(response), false);
-    } else if (!expectContinue_ && !chunked_ && declaredLength_ &&
-               *declaredLength_ <= state_->options.maxIgnoredBodyBytes) {
-        pendingAnswer_ = std::move(response);
-        startBody(BodyMode::Drain);
-    } else {
-        respondWith(std::move(response), true);
-    }
-}
-
 void Session::abortSink() noexcept {
     if (!sinkOpen_) return;
     sinkOpen_ = false;

@@ -37,7 +37,8 @@ TEST_SUITE("conformance.migrations") {
                 CHECK(m.toVersion >= 1);
             }
             // Listed in an order that migrates cleanly: the kernel's jobs first, then referenced modules first.
-            CHECK(modules == std::vector<std::string>{"kernel", "auth", "images", "media", "partners", "sharing", "uploads"});
+            CHECK(modules ==
+                  std::vector<std::string>{"kernel", "auth", "images", "media", "partners", "sharing", "uploads"});
         });
     }
 
