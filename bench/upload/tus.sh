@@ -23,43 +23,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ffmpeg -hide_banner -loglevel error -f lavfi -i testsrc=size=320x240:rate=25 -t 1 -pix_fmt yuv420p -c:v libx264 \
-    -movflags +faststart "$work/head.mp4"
-python3 - "$work/head.mp4" "$work/big.mp4" "$size_mib" <<'PY'
-import struct, sys
-head = open(sys.argv[1], 'rb').read()
-total = int(sys.argv[3]) << 20
-pad = total - len(head)
-with open(sys.argv[2], 'wb') as out:
-    out.write(head)
-    out.write(struct.pack('>I', pad) + b'free')
-    zero = bytes(1 << 20)
-    left = pad - 8
-    while left:
-        n = min(left, len(zero))
-        out.write(zero[:n])
-        left -= n
-PY
+. "$here/common.sh"
+make_video "$work" "$size_mib"
 bytes=$(stat -c %s "$work/big.mp4")
 mark() { printf '%016d' "$1" | dd of="$work/big.mp4" bs=1 seek=$((bytes - 16)) conv=notrunc status=none; }
-cat "$work/big.mp4" >/dev/null
 
-OBSCURA_LOG_ACCESS_LOG=false OBSCURA_AUTH_PASSWORD_HASH_MEMORY_KIB=19456 OBSCURA_AUTH_PASSWORD_HASH_ITERATIONS=2 \
-    OBSCURA_SERVER_HOST=127.0.0.1 "$bin" serve --port 0 --data-dir "$work/data" 2>"$work/log" &
-server=$!
-port=""
-for _ in $(seq 100); do
-    port="$(grep -o 'listening on [^ ]*:[0-9]*' "$work/log" | grep -o '[0-9]*$' || true)"
-    [ -n "$port" ] && break
-    sleep 0.1
-done
-[ -n "$port" ] || { cat "$work/log" >&2; echo "tus.sh: the server did not start" >&2; exit 1; }
-url="http://127.0.0.1:$port"
-curl -sf -H 'Content-Type: application/json' -d '{"username":"bench","password":"bench password 123"}' \
-    "$url/api/auth/register" >/dev/null
-token="$(curl -sf -u 'bench:bench password 123' -X POST "$url/api/auth/login" |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["accessToken"])')"
-status_kib() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$server/status"; }
+start_server "$bin" "$work"
 delete_asset() { curl -sf -X DELETE -H "Authorization: Bearer $token" "$url/api/assets/$1?permanent=true" >/dev/null; }
 
 tus_upload() {  # → "seconds assetId"

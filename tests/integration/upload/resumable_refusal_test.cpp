@@ -8,15 +8,6 @@
 using namespace obscura;
 using namespace obscura::test;
 
-namespace {
-
-void setQuota(HttpClient& http, const User& admin, const User& user, std::int64_t bytes) {
-    auto r = sendJson(http, "PATCH", "/api/admin/users/" + user.id, {{"quotaBytes", bytes}}, admin.auth());
-    REQUIRE_MESSAGE(r.status == 200, r.body);
-}
-
-}  // namespace
-
 TEST_SUITE("upload.resumable.refusals") {
     TEST_CASE("creation: Tus-Resumable, Upload-Length, metadata, size limit and quota are each refused") {
         AppFixture fx(fastAuth({{"images.maxUploadBytes", "5000000"}}));
