@@ -7,6 +7,32 @@
 namespace obscura {
 namespace {
 
+using nlohmann::json;
+
+// The request headers of the tus routes (DESIGN.md section 10): what a client must send besides the path.
+json tusHeaders(Method method, const std::string& pattern) {
+    if (pattern.rfind("/api/uploads", 0) != 0 || method == Method::Options || method == Method::Get) return json();
+    auto header = [](const char* name, bool required, const char* description) {
+        return json{{"name", name},
+                    {"in", "header"},
+                    {"required", required},
+                    {"description", description},
+                    {"schema", {{"type", "string"}}}};
+    };
+    json params = json::array({header("Tus-Resumable", true, "1.0.0 (412 otherwise)")});
+    if (method == Method::Post) {
+        params.push_back(header("Upload-Length", true, "the file's size in bytes"));
+        params.push_back(header("Upload-Metadata", false,
+                                "key base64 pairs: filename, filetype, albumId, title, description, checksum, "
+                                "fileCreatedAt"));
+    }
+    if (method == Method::Patch) {
+        params.push_back(header("Upload-Offset", true, "where these bytes start (409 when not the upload's offset)"));
+        params.push_back(header("Upload-Checksum", false, "sha1 <base64>: 460 when the chunk differs"));
+    }
+    return params;
+}
+
 std::string lower(std::string_view s) {
     std::string out(s);
     for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -71,6 +97,8 @@ std::string openApiDocument(const Router& router, const std::string& version) {
                               {"required", true},
                               {"schema", {{"type", "string"}}}});
         }
+        if (json tus = tusHeaders(route->method, route->pattern); tus.is_array())
+            for (auto& header : tus) params.push_back(std::move(header));
         if (!params.empty()) op["parameters"] = params;
         switch (route->auth) {
             case AuthPolicy::Anonymous:
@@ -84,6 +112,10 @@ std::string openApiDocument(const Router& router, const std::string& version) {
         }
         if (route->body == BodyKind::Buffered)
             op["requestBody"] = {{"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
+        else if (route->body == BodyKind::Streamed && route->pattern.rfind("/api/uploads", 0) == 0)
+            op["requestBody"] = {
+                {"content",
+                 {{"application/offset+octet-stream", {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
         else if (route->body == BodyKind::Streamed)
             op["requestBody"] = {{"content", {{"multipart/form-data", {{"schema", {{"type", "object"}}}}}}}};
         describeDirectUpload(op, *route);

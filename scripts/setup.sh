@@ -37,6 +37,8 @@ test_pkgs=(
     ceph-mon ceph-osd radosgw
     iproute2 procps psmisc
     clang libclang-rt-14-dev clang-format
+    # resumable uploads' e2e test (tests/e2e/tus): a reverse proxy capping bodies at 100 MB in front of the server
+    nginx-light
 )
 
 pkgs=("${build_pkgs[@]}")

@@ -33,28 +33,10 @@ cleanup() {
 trap cleanup EXIT
 
 # The input: MP4 + padding box, exactly size_mib MiB.
-ffmpeg -hide_banner -loglevel error -f lavfi -i testsrc=size=320x240:rate=25 -t 1 -pix_fmt yuv420p \
-    -c:v libx264 "$work/head.mp4"
-python3 - "$work/head.mp4" "$work/big.mp4" "$size_mib" <<'EOF'
-import os, struct, sys
-head = open(sys.argv[1], 'rb').read()
-total = int(sys.argv[3]) << 20
-pad = total - len(head)
-assert 8 <= pad < 1 << 32, "size out of range for a 32-bit free box"
-with open(sys.argv[2], 'wb') as out:
-    out.write(head)
-    out.write(struct.pack('>I', pad) + b'free')
-    zero = bytes(1 << 20)
-    left = pad - 8
-    while left:
-        n = min(left, len(zero))
-        out.write(zero[:n])
-        left -= n
-EOF
+. "$here/common.sh"
+make_video "$work" "$size_mib"
 bytes=$(stat -c %s "$work/big.mp4")
-cat "$work/big.mp4" >/dev/null  # into the page cache: the client's reads should not compete for the disk
 
-# Fast argon2id so that signing in (64 MiB by default) does not dominate the process's lifetime peak.
 s3_prefix="bench-$(date +%s)-$$/"
 if [ "${OBSCURA_BENCH_BLOBS:-local}" = s3 ]; then
     [ -n "${OBSCURA_TEST_S3_ENDPOINT:-}" ] || { echo "run.sh: OBSCURA_BENCH_BLOBS=s3 needs OBSCURA_TEST_S3_*" >&2; exit 2; }
@@ -63,23 +45,7 @@ if [ "${OBSCURA_BENCH_BLOBS:-local}" = s3 ]; then
     export OBSCURA_BLOBS_S3_ACCESS_KEY_ID="$OBSCURA_TEST_S3_ACCESS_KEY" OBSCURA_BLOBS_S3_PREFIX="$s3_prefix"
     export OBSCURA_BLOBS_S3_SECRET_ACCESS_KEY="$OBSCURA_TEST_S3_SECRET_KEY"
 fi
-OBSCURA_LOG_ACCESS_LOG=false OBSCURA_AUTH_PASSWORD_HASH_MEMORY_KIB=19456 OBSCURA_AUTH_PASSWORD_HASH_ITERATIONS=2 \
-    OBSCURA_SERVER_HOST=127.0.0.1 "$bin" serve --port 0 --data-dir "$work/data" 2>"$work/log" &
-server=$!
-port=""
-for _ in $(seq 100); do
-    port="$(grep -o 'listening on [^ ]*:[0-9]*' "$work/log" | grep -o '[0-9]*$' || true)"
-    [ -n "$port" ] && break
-    sleep 0.1
-done
-[ -n "$port" ] || { cat "$work/log" >&2; echo "run.sh: the server did not start" >&2; exit 1; }
-url="http://127.0.0.1:$port"
-curl -sf -H 'Content-Type: application/json' -d '{"username":"bench","password":"bench password 123"}' \
-    "$url/api/auth/register" >/dev/null
-token="$(curl -sf -u 'bench:bench password 123' -X POST "$url/api/auth/login" |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["accessToken"])')"
-
-status_kib() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$server/status"; }
+start_server "$bin" "$work"
 
 echo "file: $bytes bytes; server pid $server; data dir on $(df --output=source "$work" | tail -1); $(nproc) cores"
 for run in $(seq "$runs"); do

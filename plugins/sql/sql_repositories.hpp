@@ -8,6 +8,7 @@
 #include "sql_jobs_repository.hpp"
 #include "sql_partners_repository.hpp"
 #include "sql_table_rows.hpp"
+#include "sql_uploads_repository.hpp"
 
 namespace obscura::sql {
 
@@ -41,7 +42,8 @@ public:
           media_(session),
           jobs_(session),
           tableRows_(session),
-          directUploads_(session) {}
+          directUploads_(session),
+          uploads_(session) {}
 
     storage::AuthRepository& auth() override { return auth_; }
     storage::ImagesRepository& images() override { return images_; }
@@ -53,6 +55,7 @@ public:
     storage::JobsRepository& jobs() override { return jobs_; }
     storage::TableRowsRepository& tableRows() override { return tableRows_; }
     storage::DirectUploadsRepository& directUploads() override { return directUploads_; }
+    storage::UploadsRepository& uploads() override { return uploads_; }
 
 private:
     SqlAuthRepository auth_;
@@ -65,6 +68,7 @@ private:
     SqlJobsRepository jobs_;
     SqlTableRows tableRows_;
     SqlDirectUploadsRepository directUploads_;
+    SqlUploadsRepository uploads_;
 };
 
 }  // namespace obscura::sql

@@ -441,6 +441,30 @@ CREATE TABLE IF NOT EXISTS direct_uploads (
     CONSTRAINT direct_uploads_check CHECK (CHAR_LENGTH(id) > 0 AND size_bytes >= 0 AND received IN (0, 1))
 ))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
 
+// Resumable uploads (migration module "uploads" v1): see the SQLite schema.
+constexpr std::string_view kUploads = R"sql(
+CREATE TABLE IF NOT EXISTS uploads (
+    id              VARCHAR(64)  NOT NULL,
+    owner_id        VARCHAR(64)  NOT NULL,
+    upload_length   BIGINT       NULL,
+    upload_offset   BIGINT       NOT NULL DEFAULT 0,
+    metadata        TEXT         NOT NULL,
+    state           VARCHAR(16)  NOT NULL,
+    asset_id        VARCHAR(64)  NULL,
+    error           TEXT         NOT NULL,
+    writer          VARCHAR(128) NOT NULL DEFAULT '',
+    writer_until_us BIGINT       NOT NULL DEFAULT 0,
+    created_at      VARCHAR(64)  NOT NULL,
+    created_at_us   BIGINT       NOT NULL,
+    expires_at_us   BIGINT       NOT NULL,
+    PRIMARY KEY (id),
+    KEY uploads_owner (owner_id),
+    KEY uploads_expiry (expires_at_us),
+    CONSTRAINT uploads_owner_fk FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE CASCADE,
+    CONSTRAINT uploads_check CHECK (CHAR_LENGTH(id) > 0 AND upload_offset >= 0 AND
+                                    state IN ('open', 'importing', 'done', 'failed'))
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
 #undef OBSCURA_MYSQL_TABLE_OPTIONS
 
 }  // namespace
@@ -460,6 +484,8 @@ const std::vector<sql::Migration>& allMigrations() {
         {"sharing", 1, {{"auth", 1}, {"images", 5}}, {kAlbumUsers, kUserGroups, kGroupMembers, kAlbumGroups}},
         // Direct uploads (wave/direct).
         {"direct_uploads", 1, {}, {kDirectUploads}},
+        // Resumable uploads (issue 20).
+        {"uploads", 1, {{"auth", 1}}, {kUploads}},
     };
     return kMigrations;
 }

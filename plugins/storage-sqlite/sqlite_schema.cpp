@@ -423,6 +423,29 @@ CREATE TABLE direct_uploads (
 CREATE INDEX direct_uploads_expiry ON direct_uploads (expires_at_us, id);
 )sql";
 
+// Resumable uploads (DESIGN.md section 10, migration module "uploads"): one row per tus / IETF-draft upload in
+// progress, so it resumes after a restart and on another replica. The row goes with its owner. writer is the
+// lease holder's token ('' when free); uploads_expiry serves the sweeper.
+constexpr std::string_view kUploadsV1 = R"sql(
+CREATE TABLE uploads (
+    id              TEXT PRIMARY KEY NOT NULL CHECK (length(id) > 0),
+    owner_id        TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    upload_length   INTEGER CHECK (upload_length >= 0),
+    upload_offset   INTEGER NOT NULL DEFAULT 0 CHECK (upload_offset >= 0),
+    metadata        TEXT NOT NULL,
+    state           TEXT NOT NULL CHECK (state IN ('open', 'importing', 'done', 'failed')),
+    asset_id        TEXT,
+    error           TEXT NOT NULL DEFAULT '',
+    writer          TEXT NOT NULL DEFAULT '',
+    writer_until_us INTEGER NOT NULL DEFAULT 0,
+    created_at      TEXT NOT NULL,
+    created_at_us   INTEGER NOT NULL,
+    expires_at_us   INTEGER NOT NULL
+) STRICT;
+CREATE INDEX uploads_owner ON uploads (owner_id);
+CREATE INDEX uploads_expiry ON uploads (expires_at_us);
+)sql";
+
 constexpr std::string_view kMediaV1 = R"sql(
 CREATE TABLE derivatives (
     asset_id   TEXT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
@@ -455,6 +478,8 @@ const std::vector<sql::Migration>& allMigrations() {
         {"sharing", 1, {{"auth", 1}, {"images", 5}}, {kSharingV1}},
         // Direct uploads (wave/direct).
         {"direct_uploads", 1, {}, {kDirectUploadsV1}},
+        // Resumable uploads (issue 20).
+        {"uploads", 1, {{"auth", 1}}, {kUploadsV1}},
     };
     return kMigrations;
 }

@@ -57,6 +57,7 @@ async function timelinePage(user: User): Promise<void> {
     reloadBuckets();
     resetPoll(); // fresh uploads: their thumbnails are expected soon
   });
+  void uploader.showUnfinished();
   const input = h('input', { type: 'file', id: 'upload-input', multiple: true, accept: 'image/*,video/*', class: 'visually-hidden', tabindex: -1 });
   input.addEventListener('change', () => {
     if (input.files) uploader.add(input.files);

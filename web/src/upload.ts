@@ -4,9 +4,10 @@
 import { errorOf, ApiError } from './api';
 import { clear, formatBytes, h, icon } from './dom';
 import { refreshSession } from './session';
+import { RESUMABLE_THRESHOLD, startResumable, unfinishedUploads, type ResumableHandle } from './resumable_upload';
 import type { Asset } from './types';
 
-type State = 'queued' | 'uploading' | 'created' | 'duplicate' | 'failed';
+type State = 'queued' | 'uploading' | 'paused' | 'created' | 'duplicate' | 'failed' | 'cancelled';
 
 interface Item {
   file: File;
@@ -16,6 +17,9 @@ interface Item {
   row: HTMLElement;
   bar: HTMLProgressElement;
   status: HTMLElement;
+  resumable?: ResumableHandle;  // files above RESUMABLE_THRESHOLD: tus, with pause and cancel
+  resumed: boolean;
+  controls: HTMLElement;
 }
 
 const CONCURRENCY = 3;
@@ -53,13 +57,14 @@ export class Uploader {
   add(files: FileList | File[]): void {
     const batch = Array.from(files);
     if (batch.length === 0) return;
-    if (this.items.length && this.items.every((i) => i.state !== 'queued' && i.state !== 'uploading')) {
+    if (this.items.length && this.items.every((i) => i.state !== 'queued' && i.state !== 'uploading' && i.state !== 'paused')) {
       this.items = [];
       clear(this.list);
     }
     for (const file of batch) {
       const bar = h('progress', { max: 1, value: 0, 'aria-label': `Progress of ${file.name}` });
       const status = h('span', { class: 'upload-status' }, 'Waiting');
+      const controls = h('span', { class: 'upload-controls' });
       const row = h(
         'li',
         { class: 'upload-item', 'data-state': 'queued' },
@@ -67,9 +72,10 @@ export class Uploader {
         h('span', { class: 'upload-size' }, formatBytes(file.size)),
         bar,
         status,
+        controls,
       );
       this.list.appendChild(row);
-      this.items.push({ file, sent: 0, state: 'queued', message: '', row, bar, status });
+      this.items.push({ file, sent: 0, state: 'queued', message: '', row, bar, status, resumed: false, controls });
     }
     this.panel.hidden = false;
     this.update();
@@ -78,6 +84,30 @@ export class Uploader {
 
   private close(): void {
     this.panel.hidden = true;
+  }
+
+  // Uploads a previous page left unfinished: listed with a hint, since a browser cannot reopen a file by itself
+  // — choosing the same file again resumes it.
+  async showUnfinished(): Promise<void> {
+    const unfinished = await unfinishedUploads().catch(() => []);
+    if (!unfinished.length) return;
+    for (const u of unfinished) {
+      const forget = h('button', { class: 'link', type: 'button' }, 'Forget');
+      const row = h(
+        'li',
+        { class: 'upload-item', 'data-state': 'unfinished' },
+        h('span', { class: 'upload-name', title: u.name }, u.name),
+        h('span', { class: 'upload-size' }, formatBytes(u.size)),
+        h('span', { class: 'upload-status' }, 'Unfinished: choose this file again to resume'),
+        forget,
+      );
+      forget.addEventListener('click', () => {
+        void u.forget().then(() => row.remove());
+      });
+      this.list.appendChild(row);
+    }
+    this.summary.textContent = `${unfinished.length} unfinished upload${unfinished.length > 1 ? 's' : ''}`;
+    this.panel.hidden = false;
   }
 
   private pump(): void {
@@ -94,6 +124,7 @@ export class Uploader {
   }
 
   private async send(item: Item, retried = false): Promise<void> {
+    if (item.file.size > RESUMABLE_THRESHOLD) return this.sendResumable(item);
     this.set(item, 'uploading', 'Uploading');
     const form = new FormData();
     const modified = new Date(item.file.lastModified || Date.now()).toISOString();
@@ -138,6 +169,67 @@ export class Uploader {
     this.set(item, 'failed', message);
   }
 
+  // tus: chunked, retried, resumable; pause and cancel on the row.
+  private async sendResumable(item: Item): Promise<void> {
+    // The same file chosen again (it was unfinished after a reload): its "unfinished" row goes.
+    for (const row of Array.from(this.list.querySelectorAll('.upload-item[data-state="unfinished"]'))) {
+      if (row.querySelector('.upload-name')?.textContent === item.file.name) row.remove();
+    }
+    this.set(item, 'uploading', 'Uploading');
+    const pause = h('button', { class: 'link', type: 'button', 'data-action': 'pause' }, 'Pause');
+    const cancel = h('button', { class: 'link', type: 'button', 'data-action': 'cancel' }, 'Cancel');
+    item.controls.append(pause, cancel);
+    let reportedResume = false;
+    const handle = startResumable(
+      item.file,
+      this.albumId,
+      (sent, total) => {
+        item.sent = sent;
+        item.bar.value = total ? sent / total : 0;
+        if (item.resumed && !reportedResume) {
+          reportedResume = true;
+          this.set(item, 'uploading', `Resumed at ${Math.round((100 * sent) / (total || 1))}%`);
+        }
+        this.update();
+      },
+      () => {
+        item.resumed = true;
+      },
+    );
+    item.resumable = handle;
+    pause.addEventListener('click', () => {
+      if (item.state === 'paused') {
+        handle.resume();
+        pause.textContent = 'Pause';
+        this.set(item, 'uploading', 'Uploading');
+      } else if (item.state === 'uploading') {
+        handle.pause();
+        pause.textContent = 'Resume';
+        this.set(item, 'paused', 'Paused');
+      }
+      this.update();
+    });
+    let cancelled = false;
+    cancel.addEventListener('click', () => {
+      cancelled = true;
+      void handle.cancel().finally(() => {
+        this.set(item, 'cancelled', 'Cancelled');
+        this.update();
+      });
+    });
+    try {
+      const { asset, duplicate } = await handle.done;
+      item.sent = item.file.size;
+      item.bar.value = 1;
+      this.set(item, duplicate ? 'duplicate' : 'created', duplicate ? 'Already in your library' : 'Uploaded');
+      this.onUploaded(asset, duplicate);
+    } catch (e) {
+      if (!cancelled) this.set(item, 'failed', e instanceof Error ? e.message : String(e));
+    } finally {
+      item.controls.replaceChildren();
+    }
+  }
+
   private set(item: Item, state: State, message: string): void {
     item.state = state;
     item.message = message;
@@ -149,7 +241,7 @@ export class Uploader {
     const total = this.items.reduce((s, i) => s + i.file.size, 0) || 1;
     const sent = this.items.reduce((s, i) => s + i.sent, 0);
     this.totalBar.value = sent / total;
-    const finished = this.items.filter((i) => i.state !== 'queued' && i.state !== 'uploading');
+    const finished = this.items.filter((i) => i.state !== 'queued' && i.state !== 'uploading' && i.state !== 'paused');
     const count = (s: State) => this.items.filter((i) => i.state === s).length;
     if (finished.length === this.items.length) {
       const parts = [`${count('created')} uploaded`];

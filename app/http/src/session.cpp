@@ -243,7 +243,7 @@ Status Session::checkBodyLimit() const {
 }
 
 std::uint64_t Session::bodyLimit() const {
-    if (!request_.route || request_.route->body == BodyKind::None || pendingError_) {
+    if (!request_.route || request_.route->body == BodyKind::None || pendingAnswer_) {
         return state_->options.maxIgnoredBodyBytes;
     }
     return request_.route->maxBodyBytes;
@@ -294,6 +294,13 @@ void Session::onPrepared(Status status) {
         rejectBeforeBody(std::move(status).error());
         return;
     }
+    if (request_.answerBeforeBody) {
+        abortSink();
+        Response answer = std::move(*request_.answerBeforeBody);
+        request_.answerBeforeBody.reset();
+        answerBeforeBody(std::move(answer));
+        return;
+    }
     if (auto limit = checkBodyLimit(); !limit) {
         rejectBeforeBody(std::move(limit).error());
         return;
@@ -305,22 +312,6 @@ void Session::onPrepared(Status status) {
         continueThenReadBody(bodyMode_);
     } else {
         startBody(bodyMode_);
-    }
-}
-
-// The request fails before its body was read. A small announced body is drained so the connection stays usable;
-// an Expect: 100-continue body is never invited; anything bigger or chunked is not worth reading: we answer and
-// close (the close lingers briefly so the client can read the answer).
-void Session::rejectBeforeBody(Error error) {
-    if (!hasBody_) {
-        inputComplete_ = true;
-        respondError(std::move(error), false);
-    } else if (!expectContinue_ && !chunked_ && declaredLength_ &&
-               *declaredLength_ <= state_->options.maxIgnoredBodyBytes) {
-        pendingError_ = std::move(error);
-        startBody(BodyMode::Drain);
-    } else {
-        respondError(std::move(error), true);
     }
 }
 

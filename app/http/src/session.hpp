@@ -60,6 +60,7 @@ private:
     Status checkBodyLimit() const;
     std::uint64_t bodyLimit() const;
     void rejectBeforeBody(Error error);
+    void answerBeforeBody(Response response);
     void onStopping();
     void abortSink() noexcept;
 
@@ -78,6 +79,7 @@ private:
     // session_response.cpp
     void respond(PreparedResponse prepared);
     void respondError(Error error, bool close);
+    void respondWith(Response response, bool close);
     Response buildErrorResponse(Error error) const;
     template <class Body>
     void fillHeader(http::response<Body>& message, const Response& response);
@@ -136,8 +138,8 @@ private:
     bool inputComplete_ = false;  // the whole request was read: closing need not linger for unread input
     std::optional<std::uint64_t> declaredLength_;
     BodyMode bodyMode_ = BodyMode::Drain;
-    bool sinkOpen_ = false;              // the sink has neither finished nor been aborted
-    std::optional<Error> pendingError_;  // answered once the ignored body has been drained
+    bool sinkOpen_ = false;                  // the sink has neither finished nor been aborted
+    std::optional<Response> pendingAnswer_;  // sent once the ignored body has been drained
     Clock::time_point bodyStart_{};
     std::uint64_t bodyBytes_ = 0;
 

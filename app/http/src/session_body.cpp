@@ -16,6 +16,25 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 }  // namespace
 
+// The request fails before its body was read. A small announced body is drained so the connection stays usable;
+// an Expect: 100-continue body is never invited; anything bigger or chunked is not worth reading: we answer and
+// close (the close lingers briefly so the client can read the answer).
+void Session::rejectBeforeBody(Error error) { answerBeforeBody(buildErrorResponse(std::move(error))); }
+
+// The same for an answer chosen before the body (Request::answerBeforeBody), an error or not.
+void Session::answerBeforeBody(Response response) {
+    if (!hasBody_) {
+        inputComplete_ = true;
+        respondWith(std::move(response), false);
+    } else if (!expectContinue_ && !chunked_ && declaredLength_ &&
+               *declaredLength_ <= state_->options.maxIgnoredBodyBytes) {
+        pendingAnswer_ = std::move(response);
+        startBody(BodyMode::Drain);
+    } else {
+        respondWith(std::move(response), true);
+    }
+}
+
 // Beast 1.74 leaves the interim response to us. It goes out only now, after routing and authentication
 // succeeded, so an unauthenticated client is never invited to send its body.
 void Session::continueThenReadBody(BodyMode mode) {
@@ -154,7 +173,7 @@ void Session::failBody(Error error) {
     abortSink();
     stringParser_.reset();
     bufferParser_.reset();
-    pendingError_.reset();
+    pendingAnswer_.reset();
     respondError(std::move(error), true);
 }
 
@@ -164,10 +183,10 @@ void Session::onBodyComplete() {
     stringParser_.reset();
     bufferParser_.reset();
     if (bodyMode_ == BodyMode::Streamed) buffer_.shrink_to_fit();  // a kept-alive connection keeps no upload buffer
-    if (pendingError_) {
-        Error error = std::move(*pendingError_);
-        pendingError_.reset();
-        respondError(std::move(error), false);
+    if (pendingAnswer_) {
+        Response answer = std::move(*pendingAnswer_);
+        pendingAnswer_.reset();
+        respondWith(std::move(answer), false);
         return;
     }
     runHandler();

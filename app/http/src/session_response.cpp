@@ -58,10 +58,12 @@ Response Session::buildErrorResponse(Error error) const {
     return response;
 }
 
-void Session::respondError(Error error, bool close) {
+void Session::respondError(Error error, bool close) { respondWith(buildErrorResponse(std::move(error)), close); }
+
+void Session::respondWith(Response response, bool close) {
     if (close) keepAlive_ = false;
     PreparedResponse prepared;
-    prepared.response = buildErrorResponse(std::move(error));
+    prepared.response = std::move(response);
     respond(std::move(prepared));
 }
 
@@ -334,7 +336,7 @@ void Session::finishRequest() {
     abortSink();
     request_ = Request{};
     methodText_.clear();
-    pendingError_.reset();
+    pendingAnswer_.reset();
     status_ = 0;
     bytesOut_ = 0;
     bodyBytes_ = 0;

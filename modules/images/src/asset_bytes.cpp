@@ -13,6 +13,8 @@
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/kernel/module.hpp"
 #include "obscura/kernel/router.hpp"
+#include "resumable/resumable_routes.hpp"
+#include "resumable/resumable_service.hpp"
 #include "upload/asset_importer.hpp"
 #include "upload/upload_routes.hpp"
 
@@ -35,7 +37,7 @@ std::string prepareTmp(const Config& config, ModuleContext& ctx, const std::stri
 }  // namespace
 
 struct AssetBytes::Impl {
-    Impl(const Config& config, ModuleContext& ctx, std::string tmpDir)
+    Impl(const Config& config, ModuleContext& ctx, std::string tmpDir, const std::string& dataDir)
         : importer(ctx.storage(), ctx.blobs(), tmpDir, &ctx.get<auth::AuthModule>().quota(), ctx.clock()),
           upload{ctx.storage(),
                  importer,
@@ -44,6 +46,9 @@ struct AssetBytes::Impl {
                  ctx.jobs(),
                  std::move(tmpDir),
                  static_cast<std::uint64_t>(config.getInt("images.maxUploadBytes"))},
+          // Resumable uploads wait in <dataDir>/uploads: on the library's file system, outside tmp/ (emptied at
+          // start), shared by replicas that share the data dir.
+          resumable(upload, dataDir + "/uploads", upload.maxUploadBytes),
           bandwidth(ctx.storage(), ctx.clock()),
           download{ctx.storage(), bandwidth, ctx.blobs()},
           census(ctx.storage(), ctx.blobs()),
@@ -57,6 +62,7 @@ struct AssetBytes::Impl {
 
     AssetImporter importer;
     UploadDeps upload;
+    ResumableService resumable;
     BandwidthMeter bandwidth;
     DownloadDeps download;
     OrphanCensus census;
@@ -67,7 +73,7 @@ struct AssetBytes::Impl {
 AssetBytes::AssetBytes(const Config& config, ModuleContext& ctx) {
     const std::string dataDir = ctx.dataDir();  // absolute (App makes it so)
     std::string tmpDir = prepareTmp(config, ctx, dataDir);
-    impl_ = std::make_unique<Impl>(config, ctx, std::move(tmpDir));
+    impl_ = std::make_unique<Impl>(config, ctx, std::move(tmpDir), dataDir);
 }
 
 AssetBytes::~AssetBytes() { stop(); }
@@ -76,6 +82,8 @@ Status AssetBytes::addRoutes(Router& router) {
     OBSCURA_TRY_STATUS(router.add(uploadRoute(impl_->upload)));
     for (auto& route : downloadRoutes(impl_->download)) OBSCURA_TRY_STATUS(router.add(std::move(route)));
     for (auto& route : directUploadRoutes(impl_->direct, impl_->publicUrl))
+        OBSCURA_TRY_STATUS(router.add(std::move(route)));
+    for (auto& route : resumableRoutes(impl_->resumable, impl_->upload.maxUploadBytes))
         OBSCURA_TRY_STATUS(router.add(std::move(route)));
     return {};
 }
@@ -87,10 +95,12 @@ BandwidthMeter& AssetBytes::bandwidth() { return impl_->bandwidth; }
 void AssetBytes::start() {
     impl_->bandwidth.start();
     impl_->census.start();
+    impl_->resumable.start();
 }
 
 void AssetBytes::stop() {
     if (!impl_) return;
+    impl_->resumable.stop();
     impl_->census.stop();
     impl_->bandwidth.stop();
 }

@@ -137,6 +137,7 @@ TEST_SUITE("access.matrix") {
                             ? objects.asset.id
                         : path.rfind("/api/albums/{id}", 0) == 0       ? objects.album.id
                         : path.rfind("/api/shared-links/{id}", 0) == 0 ? objects.open.id
+                        : path.rfind("/api/uploads/{id}", 0) == 0      ? objects.resumable.id
                                                                        : newUuid();
                     const std::string linkKey = caller == Caller::LinkOpen ? objects.open.key
                                                 : caller == Caller::LinkUnlocked || caller == Caller::LinkLocked
@@ -204,6 +205,9 @@ TEST_SUITE("access.matrix") {
                                                                       : Outcomes{{404, "not_found"}};
                             break;
                     }
+                    // A HEAD answer has no body to carry an error code: its status alone decides.
+                    if (std::string(policy.method) == "HEAD")
+                        for (auto& outcome : expected) outcome.code = nullptr;
                     std::string problem;
                     if (!matches(expected, response))
                         problem = "answered " + std::to_string(response.status) + " " + errorCode(response) +

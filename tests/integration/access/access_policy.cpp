@@ -136,6 +136,14 @@ const std::vector<RoutePolicy>& accessPolicies() {
         sharing(Share::AlbumManage, {"PUT", "/api/albums/{id}/groups", Access::Owner, kBadBody, {}, "{}"}),
         sharing(Share::AlbumManage, {"PATCH", "/api/albums/{id}/user/{userId}", Access::Owner, kBadBody, {}, "{}"}),
         sharing(Share::AlbumLeave, {"DELETE", "/api/albums/{id}/user/{userId}", Access::Owner, kNoContent}),
+        // Resumable uploads (tus): {id} is A's upload in progress. The matrix sends no Tus-Resumable, so whoever
+        // gets past authentication and existence meets the version check: 412; strangers 404 first.
+        {"OPTIONS", "/api/uploads", Access::Public, {}},
+        {"POST", "/api/uploads", Access::Self, {{412}}},
+        {"HEAD", "/api/uploads/{id}", Access::Owner, {{412}}},
+        {"PATCH", "/api/uploads/{id}", Access::Owner, {{412}}},
+        {"DELETE", "/api/uploads/{id}", Access::Owner, {{412}}},
+        {"GET", "/api/uploads/{id}", Access::Owner, kOk},
         // Partners (Immich). {id} is a random id here: no such user or partnership, so 404 for everyone signed in
         // (the partner caller kinds: tests/integration/images/partner_access_test.cpp until the matrix has them).
         // The listing without ?direction= proves the caller got past authentication by reaching the parameter check.

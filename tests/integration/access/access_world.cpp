@@ -3,6 +3,10 @@
 #include <doctest/doctest.h>
 #include <openssl/evp.h>
 
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
 #include "app_fixture.hpp"
 #include "obscura/base/clock.hpp"
 #include "obscura/base/ids.hpp"
@@ -225,6 +229,17 @@ Objects World::make(State state) {
     o.upload.expiresAtUs = o.upload.createdAtUs + 3600LL * 1000000;
     REQUIRE(
         storage().run([&](storage::Repositories& r) { return r.directUploads().createDirectUpload(o.upload); }).ok());
+    o.resumable.id = newUuid();
+    o.resumable.ownerId = alice.id;
+    o.resumable.length = 1000;
+    o.resumable.metadataJson = "{}";
+    o.resumable.createdAt = "2024-05-01T12:00:00Z";
+    o.resumable.expiresAtUs = std::chrono::duration_cast<std::chrono::microseconds>(
+                               (std::chrono::system_clock::now() + std::chrono::hours(1)).time_since_epoch())
+                               .count();
+    REQUIRE(storage().run([&](storage::Repositories& r) { return r.uploads().createUpload(o.resumable); }).ok());
+    std::filesystem::create_directories(fx.dataDir() + "/uploads");
+    std::ofstream(fx.dataDir() + "/uploads/" + o.resumable.id + ".part").flush();
     o.open = link(o.album.id, false, std::nullopt);
     o.locked = link(o.album.id, true, std::nullopt);
     o.expired = link(o.album.id, false, 978307200LL * 1000000);
@@ -256,6 +271,11 @@ std::string World::untouched(const Objects& o) {
         if (!inside) problem = "A's asset left A's album";
         OBSCURA_TRY(link, r.sharedLinks().findSharedLinkByKeyHash(o.open.keyHash));
         if (!link) problem = "A's share link is gone";
+        OBSCURA_TRY(upload, r.uploads().findUpload(alice.id, o.resumable.id));
+        if (!upload)
+            problem = "A's upload is gone";
+        else if (upload->offset != 0 || !upload->writer.empty())
+            problem = "A's upload changed";
         return {};
     });
     return status ? problem : status.error().message;

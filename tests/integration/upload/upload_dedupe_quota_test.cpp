@@ -12,11 +12,6 @@ using namespace obscura::test;
 
 namespace {
 
-void setQuota(HttpClient& http, const User& admin, const User& user, std::int64_t bytes) {
-    auto r = sendJson(http, "PATCH", "/api/admin/users/" + user.id, {{"quotaBytes", bytes}}, admin.auth());
-    REQUIRE_MESSAGE(r.status == 200, r.body);
-}
-
 std::string rawUploadHead(const User& user, std::size_t contentLength) {
     return "POST /api/assets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + user.access +
            "\r\nContent-Type: " + formContentType() + "\r\nContent-Length: " + std::to_string(contentLength) +

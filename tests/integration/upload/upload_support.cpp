@@ -44,6 +44,11 @@ User otherUser(HttpClient& http, const User& admin, const std::string& username)
     return User{user["id"], username, session.access};
 }
 
+void setQuota(HttpClient& http, const User& admin, const User& user, std::int64_t bytes) {
+    auto r = sendJson(http, "PATCH", "/api/admin/users/" + user.id, {{"quotaBytes", bytes}}, admin.auth());
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+}
+
 HttpResponse postForm(HttpClient& http, const User& user, const std::string& body, HeaderList extra) {
     HeaderList headers = user.auth();
     headers.emplace_back("Content-Type", formContentType());

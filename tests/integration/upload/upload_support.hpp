@@ -36,6 +36,9 @@ struct User {
 User firstUser(HttpClient& http, const std::string& username = "alice");
 User otherUser(HttpClient& http, const User& admin, const std::string& username);
 
+// PATCH /api/admin/users/{user}: the user's quotaBytes, set by the admin; REQUIREs 200.
+void setQuota(HttpClient& http, const User& admin, const User& user, std::int64_t bytes);
+
 // POST /api/assets with a ready-made multipart body.
 HttpResponse postForm(HttpClient& http, const User& user, const std::string& body, HeaderList extra = {});
 // One file as assetData, with optional fields before it.

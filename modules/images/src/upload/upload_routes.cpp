@@ -9,6 +9,7 @@
 #include "obscura/auth/quota.hpp"
 #include "obscura/base/clock.hpp"
 #include "obscura/base/rfc3339.hpp"
+#include "obscura/formats/sha1.hpp"
 #include "obscura/images/events.hpp"
 #include "obscura/kernel/bus.hpp"
 #include "obscura/kernel/job_queue.hpp"
@@ -36,6 +37,30 @@ std::optional<std::int64_t> contentLength(const Request& req) {
     return value;
 }
 
+namespace {
+
+// Immich's x-immich-checksum (DESIGN.md section 10): the SHA-1 of the file the client is about to send. When the
+// caller already has an asset with those bytes, the answer is Immich's duplicate, chosen before a byte of the body
+// is read; nullopt when the header is absent, unreadable (the upload then goes ahead and dedups after the bytes)
+// or names nothing the caller has.
+Expected<std::optional<Response>> duplicateBeforeBody(UploadDeps& deps, const Request& req) {
+    auto header = req.headers.get("x-immich-checksum");
+    if (!header) return std::optional<Response>();
+    auto digest = formats::parseSha1Checksum(*header);
+    if (!digest) return std::optional<Response>();
+    OBSCURA_TRY(existing, withRepos(deps.storage, [&](storage::Repositories& repos) {
+                    return repos.images().findAssetByChecksum(req.principal->userId, formats::toHex(*digest));
+                }));
+    if (!existing) return std::optional<Response>();
+    nlohmann::json body = assetJson(*existing);
+    body["status"] = "duplicate";
+    Response response = Response::json(200, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    response.headers.set("Location", "/api/assets/" + existing->id);
+    return std::optional<Response>(std::move(response));
+}
+
+}  // namespace
+
 Expected<std::optional<std::int64_t>> remainingQuota(UploadDeps& deps, const std::string& userId,
                                                      std::optional<std::int64_t> announced, std::int64_t allowance) {
     OBSCURA_TRY(limit, deps.quota.quotaBytes(userId));
@@ -56,17 +81,16 @@ Expected<std::optional<std::int64_t>> remainingQuota(UploadDeps& deps, const std
     return std::optional<std::int64_t>(remaining);
 }
 
-Expected<Response> importUploadedFile(UploadDeps& deps, const std::string& userId, UploadTempFile file,
-                                      const MediaType& type, const std::string& clientFileName,
-                                      const UploadFields& fields) {
+Expected<ImportedAsset> importCompleteFile(UploadDeps& deps, const std::string& userId, UploadTempFile file,
+                                           const MediaType& type, const std::string& clientFileName,
+                                           const UploadFields& fields) {
     // albumId names an album the caller may add to: their own, or one they are an editor of (DESIGN.md section
     // 7) — 404 when they cannot see it, 403 when they only view it — checked before the file is kept. The asset
-    // is the caller's either way: their quota (checked above and by the import), their trash.
+    // is the caller's either way: their quota (checked before the bytes and by the import), their trash.
     if (fields.albumId) {
         OBSCURA_TRY(album, AccessService(deps.storage).visibleAlbum(userId, *fields.albumId));
         OBSCURA_TRY_STATUS(requireEditor(album));
     }
-
     OBSCURA_TRY(imported, deps.importer.importUpload(userId, std::move(file), type, clientFileName, fields));
     const auto& asset = imported.asset;
     if (imported.created) {
@@ -84,11 +108,18 @@ Expected<Response> importUploadedFile(UploadDeps& deps, const std::string& userI
             return {};
         }));
     }
-    nlohmann::json body = assetJson(asset);
+    return imported;
+}
+
+Expected<Response> importUploadedFile(UploadDeps& deps, const std::string& userId, UploadTempFile file,
+                                      const MediaType& type, const std::string& clientFileName,
+                                      const UploadFields& fields) {
+    OBSCURA_TRY(imported, importCompleteFile(deps, userId, std::move(file), type, clientFileName, fields));
+    nlohmann::json body = assetJson(imported.asset);
     body["status"] = imported.created ? "created" : "duplicate";
     Response response = Response::json(imported.created ? 201 : 200,
                                        body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    response.headers.set("Location", "/api/assets/" + asset.id);
+    response.headers.set("Location", "/api/assets/" + imported.asset.id);
     return response;
 }
 
@@ -120,6 +151,12 @@ Route uploadRoute(UploadDeps& deps) {
         OBSCURA_TRY_STATUS(formats::MultipartParser::boundaryFromContentType(contentType));
         UploadSinkOptions options;
         options.tmpDir = deps.tmpDir;
+        OBSCURA_TRY(duplicate, duplicateBeforeBody(deps, req));
+        if (duplicate) {
+            // The session answers this and never reads the body.
+            req.answerBeforeBody = std::make_shared<Response>(std::move(*duplicate));
+            return std::shared_ptr<UploadSink>();
+        }
         OBSCURA_TRY(remaining, remainingQuota(deps, req.principal->userId, contentLength(req), kFramingAllowance));
         options.remainingQuotaBytes = remaining;
         OBSCURA_TRY(sink, UploadSink::create(contentType, std::move(options)));

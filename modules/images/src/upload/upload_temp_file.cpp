@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -87,6 +88,38 @@ Expected<UploadTempFile> UploadTempFile::create(const std::string& tmpDir, Durab
         return internalError("cannot create an upload file in " + tmpDir + ": " + std::strerror(err));
     }
     return UploadTempFile(fd, std::move(path), std::move(sha), ops);
+}
+
+Expected<UploadTempFile> UploadTempFile::adopt(const std::string& path, std::optional<formats::Sha1Digest> digest,
+                                               DurabilityOps& ops) {
+    OBSCURA_TRY(sha, formats::Sha1::create());
+    int fd = ::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return internalError("cannot open the upload " + path + ": " + std::strerror(errno));
+    UploadTempFile file(fd, path, std::move(sha), ops);
+    // A failure to read leaves the file where it is (the upload may be retried): only the descriptor goes.
+    auto keep = [&file](Error e) {
+        file.removed_ = true;
+        return e;
+    };
+    struct stat st {};
+    if (::fstat(fd, &st) != 0)
+        return keep(internalError("cannot stat the upload " + path + ": " + std::strerror(errno)));
+    file.size_ = static_cast<std::uint64_t>(st.st_size);
+    file.writeBackStarted_ = file.size_;
+    if (!digest) {
+        std::vector<char> buffer(1 << 20);
+        std::uint64_t at = 0;
+        while (at < file.size_) {
+            ssize_t n = ::pread(fd, buffer.data(), buffer.size(), static_cast<off_t>(at));
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) return keep(internalError("cannot read the upload " + path));
+            file.sha_.update(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+            at += static_cast<std::uint64_t>(n);
+        }
+        digest = file.sha_.finish();
+    }
+    file.digest_ = digest;
+    return file;
 }
 
 UploadTempFile::UploadTempFile(UploadTempFile&& o) noexcept

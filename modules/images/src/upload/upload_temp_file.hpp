@@ -27,6 +27,12 @@ public:
     // tmpDir must exist (<dataDir>/tmp or <dataDir>/tmp/<instance-id>).
     static Expected<UploadTempFile> create(const std::string& tmpDir, DurabilityOps& ops = DurabilityOps::system());
 
+    // Takes over a finished file written elsewhere (a resumable upload's spool file, on the data dir's file
+    // system), to import it like any upload: its SHA-1 is `digest` when the caller kept a running hash, or is
+    // computed here by reading the file. Nothing may be written to it; abort() removes it.
+    static Expected<UploadTempFile> adopt(const std::string& path, std::optional<formats::Sha1Digest> digest,
+                                          DurabilityOps& ops = DurabilityOps::system());
+
     UploadTempFile(UploadTempFile&& other) noexcept;
     UploadTempFile& operator=(UploadTempFile&&) = delete;
     UploadTempFile(const UploadTempFile&) = delete;

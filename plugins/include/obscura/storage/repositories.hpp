@@ -16,6 +16,7 @@
 #include "obscura/storage/records.hpp"
 #include "obscura/storage/shared_links_repository.hpp"
 #include "obscura/storage/table_rows.hpp"
+#include "obscura/storage/uploads_repository.hpp"
 
 namespace obscura::storage {
 
@@ -104,6 +105,8 @@ public:
     virtual TableRowsRepository& tableRows() = 0;
     // Direct uploads waiting for their confirm (direct_uploads_repository.hpp).
     virtual DirectUploadsRepository& directUploads() = 0;
+    // Resumable uploads in progress (uploads_repository.hpp).
+    virtual UploadsRepository& uploads() = 0;
 };
 
 }  // namespace obscura::storage

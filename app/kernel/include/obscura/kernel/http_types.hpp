@@ -79,6 +79,10 @@ struct Request {
     std::optional<Principal> principal;
     const Route* route = nullptr;
     std::chrono::steady_clock::time_point receivedAt{};
+    // Set by a sink factory (streamed routes) that answers before the body, with a status an Error cannot say
+    // (tus 412/423, a duplicate's 200): the body is then never read — a small announced one is drained, anything
+    // else closes the connection — and this is the response.
+    std::shared_ptr<Response> answerBeforeBody;
 
     std::optional<std::string_view> queryParam(std::string_view name) const;
     std::vector<std::string_view> queryParamAll(std::string_view name) const;

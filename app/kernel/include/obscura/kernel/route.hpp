@@ -53,6 +53,14 @@ struct Route {
     Handler handler{};
 };
 
+// The sink of a request its factory answered before the body (Request::answerBeforeBody): never written to.
+class UnusedSink final : public BodySink {
+public:
+    Status write(std::string_view) override { return {}; }
+    Status finish() override { return {}; }
+    void abort() noexcept override {}
+};
+
 template <typename Sink>
 using TypedSinkFactory = std::function<Expected<std::shared_ptr<Sink>>(Request&)>;
 template <typename Sink>
@@ -61,7 +69,7 @@ using TypedSinkHandler = std::function<Expected<Response>(Request&, Sink&)>;
 // Completes `route` (method, pattern, auth, module, summary, maxBodyBytes already set) as a streamed-body route
 // whose handler is given the very sink its factory made, with its own type. The factory runs once the caller
 // is authenticated (before the body is read); it binds the handler to the sink in Request::streamedHandler, so
-// the handler never casts Request::sink back.
+// the handler never casts Request::sink back. A factory that set Request::answerBeforeBody may return no sink.
 template <typename Sink>
 Route streamedRoute(Route route, TypedSinkFactory<Sink> makeSink, TypedSinkHandler<Sink> handler) {
     static_assert(std::is_base_of_v<BodySink, Sink>, "a streamed body goes into a BodySink");
@@ -70,6 +78,7 @@ Route streamedRoute(Route route, TypedSinkFactory<Sink> makeSink, TypedSinkHandl
     route.makeSink = [makeSink = std::move(makeSink),
                       typedHandler](Request& req) -> Expected<std::shared_ptr<BodySink>> {
         OBSCURA_TRY(sink, makeSink(req));
+        if (!sink && req.answerBeforeBody) return std::shared_ptr<BodySink>(std::make_shared<UnusedSink>());
         if (!sink) return internalError("the sink factory of " + req.path + " returned no sink");
         req.streamedHandler = [sink, typedHandler](Request& r) { return (*typedHandler)(r, *sink); };
         return std::shared_ptr<BodySink>(std::move(sink));

@@ -1,0 +1,120 @@
+#pragma once
+// Resumable uploads (DESIGN.md section 10): the rules behind tus 1.0 at /api/uploads. The state is a database
+// row (uploads_repository.hpp), the bytes a spool file (upload_spool.hpp), so an upload resumes after a restart
+// and on another replica sharing the data dir and the database.
+//
+// An append (PATCH, or the body of a creating POST) holds the upload's writer lease from before its first byte to
+// its commit: claimed only at the offset the database holds (else 409 conflict) and only when no other writer
+// holds it (else 423 upload_locked), renewed while bytes arrive, released at the end. Its bytes are fsync'd, then
+// the offset moves in one compare-and-set statement: an offset is durable before anyone is told it. A chunk whose
+// Upload-Checksum does not match (460 checksum_mismatch), a body past Upload-Length (413) or a failed write moves
+// nothing. When the client vanishes mid-body, what arrived is kept (unless a checksum was promised).
+//
+// The last byte goes through importCompleteFile — the very import of POST /api/assets — and the upload records the
+// asset (or the duplicate it matched). A checksum in the creation metadata that names an asset the caller has
+// answers at once with a finished upload: no byte is sent.
+//
+// Expiry: an upload not touched for kUploadLifetime is swept (row and bytes) by a thread every kSweepInterval and
+// on each creation; a finished one is kept that long too, so GET /api/uploads/{id} can tell its asset.
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include "obscura/base/expected.hpp"
+#include "obscura/formats/sha1.hpp"
+#include "obscura/storage/uploads_repository.hpp"
+#include "resumable/upload_metadata.hpp"
+#include "resumable/upload_spool.hpp"
+
+namespace obscura::images {
+
+struct UploadDeps;
+class ResumableSink;
+
+inline constexpr std::chrono::hours kUploadLifetime{24};
+inline constexpr std::chrono::minutes kSweepInterval{10};
+// The writer lease: long enough to outlive a slow network read, short enough that a replica that died mid-PATCH
+// blocks its upload only briefly (clients retry 423). Renewed every kLeaseRenewal while bytes arrive.
+inline constexpr std::chrono::seconds kWriterLease{30};
+inline constexpr std::chrono::seconds kLeaseRenewal{10};
+
+struct NewUpload {
+    std::optional<std::int64_t> length;
+    UploadMetadata metadata;
+};
+
+// What an append achieved.
+struct AppendResult {
+    storage::UploadRecord upload;  // after the append (offset, state, assetId)
+    bool imported = false;         // this append delivered the last byte and the import ran
+};
+
+class ResumableService {
+public:
+    ResumableService(UploadDeps& deps, std::string spoolDir, std::uint64_t maxUploadBytes);
+    ~ResumableService();
+    ResumableService(const ResumableService&) = delete;
+    ResumableService& operator=(const ResumableService&) = delete;
+
+    // Checks the length against images.maxUploadBytes (413) and the quota (507), the metadata's fields (400/422)
+    // and album (404/403); then either answers a duplicate named by its checksum (state "done") or makes the row
+    // and the empty spool file.
+    Expected<storage::UploadRecord> create(const std::string& userId, NewUpload upload);
+    // The caller's upload; 404 for anyone else's or an unknown id.
+    Expected<storage::UploadRecord> find(const std::string& userId, const std::string& id);
+    // Takes the lease to append at `offset` (409/423/404) and opens the sink the body goes into. contentLength,
+    // when known, is checked against what is left (413). checksum: the tus Upload-Checksum's SHA-1, if sent.
+    // completes: the IETF draft's Upload-Complete — the body's end is the file's end (the length, if unknown so
+    // far, becomes offset + body; a known one must be reached exactly, else 409).
+    Expected<std::shared_ptr<ResumableSink>> beginAppend(const std::string& userId, const std::string& id,
+                                                         std::int64_t offset, std::optional<std::int64_t> contentLength,
+                                                         std::optional<formats::Sha1Digest> checksum,
+                                                         bool completes = false);
+    // After the body: verifies the chunk (460), makes it durable, moves the offset, and imports on the last byte.
+    Expected<AppendResult> finishAppend(ResumableSink& sink);
+    // Termination: the row and the bytes. 404 when not the caller's.
+    Status terminate(const std::string& userId, const std::string& id);
+    // Removes expired uploads (row and bytes); answers how many.
+    Expected<int> sweep();
+
+    void start();
+    void stop();
+
+private:
+    friend class ResumableSink;
+    Status keepPartial(ResumableSink& sink) noexcept;
+    bool renew(const std::string& id, const std::string& writer);
+    void release(const std::string& id, const std::string& writer) noexcept;
+    std::optional<formats::Sha1> takeRunningHash(const std::string& id, std::int64_t offset);
+    void putRunningHash(const std::string& id, std::int64_t offset, formats::Sha1 sha);
+    Expected<AppendResult> importUpload(storage::UploadRecord upload, std::optional<formats::Sha1Digest> digest);
+    std::int64_t expiryFromNow() const;
+    void runSweeper();
+
+    UploadDeps& deps_;
+    UploadSpool spool_;
+    const std::uint64_t maxUploadBytes_;
+
+    // Running SHA-1 of each upload's bytes so far, by id, valid at `offset`: the import needs the whole file's
+    // hash, and reading a 1 GiB file again at the end would cost what the upload saved. Lost on a restart or
+    // another replica, in which case the import hashes the file (UploadTempFile::adopt).
+    struct RunningHash {
+        std::int64_t offset = 0;
+        formats::Sha1 sha;
+    };
+    std::mutex hashesMutex_;
+    std::unordered_map<std::string, RunningHash> hashes_;
+
+    std::mutex sweepMutex_;
+    std::condition_variable sweepWake_;
+    bool stopping_ = false;
+    std::thread sweeper_;
+};
+
+}  // namespace obscura::images

@@ -1,0 +1,60 @@
+#include "resumable/resumable_sink.hpp"
+
+#include "resumable/resumable_service.hpp"
+
+namespace obscura::images {
+
+ResumableSink::ResumableSink(ResumableService& service, storage::UploadRecord upload, std::string writer,
+                             SpoolAppender appender, std::optional<formats::Sha1Digest> expectedChunk,
+                             formats::Sha1 chunkSha, std::optional<formats::Sha1> running)
+    : service_(service),
+      upload_(std::move(upload)),
+      writer_(std::move(writer)),
+      appender_(std::move(appender)),
+      expectedChunk_(expectedChunk),
+      chunkSha_(std::move(chunkSha)),
+      running_(std::move(running)),
+      renewedAt_(std::chrono::steady_clock::now()) {}
+
+ResumableSink::~ResumableSink() {
+    if (!done_) service_.release(upload_.id, writer_);
+}
+
+Status ResumableSink::write(std::string_view chunk) {
+    if (done_ || failed_) return internalError("an upload body written after it ended");
+    const std::int64_t end = upload_.offset + written() + static_cast<std::int64_t>(chunk.size());
+    if (upload_.length && end > *upload_.length) {
+        failed_ = true;
+        return Error(ErrorCode::PayloadTooLarge,
+                     "the body runs past Upload-Length " + std::to_string(*upload_.length) + "; nothing was kept");
+    }
+    if (!upload_.length && end > maxUploadBytes_) {
+        failed_ = true;
+        return Error(ErrorCode::PayloadTooLarge, "the upload is past the server's limit of " +
+                                                     std::to_string(maxUploadBytes_) + " bytes; nothing was kept");
+    }
+    if (auto written = appender_.write(chunk); !written) {
+        failed_ = true;
+        return written;
+    }
+    chunkSha_.update(chunk);
+    if (running_) running_->update(chunk);
+    const auto now = std::chrono::steady_clock::now();
+    if (now - renewedAt_ >= kLeaseRenewal) {
+        if (!service_.renew(upload_.id, writer_)) {
+            failed_ = true;
+            return conflict("another request took this upload over; HEAD it for the offset and resume");
+        }
+        renewedAt_ = now;
+    }
+    return {};
+}
+
+Status ResumableSink::finish() { return {}; }
+
+void ResumableSink::abort() noexcept {
+    if (done_) return;
+    (void)service_.keepPartial(*this);
+}
+
+}  // namespace obscura::images

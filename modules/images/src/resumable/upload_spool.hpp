@@ -1,0 +1,57 @@
+#pragma once
+// Where a resumable upload's bytes wait between requests: one file per upload, <dataDir>/uploads/<id>.part, on
+// the data dir's file system so that the last byte's import renames it into the library without a copy, and
+// outside tmp/ (which start-up empties) so an upload survives a restart. Replicas that share the data dir share
+// the spool. Appends write at the offset the database holds (pwrite), so bytes of a PATCH that never committed
+// are simply overwritten by the next one; the file is fsync'd before its new offset is reported.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "obscura/base/expected.hpp"
+#include "upload/durability_ops.hpp"
+
+namespace obscura::images {
+
+// Writes one request's bytes into an upload's file from a given offset. Move-only; closes its descriptor.
+class SpoolAppender {
+public:
+    SpoolAppender(int fd, std::int64_t offset) : fd_(fd), offset_(offset) {}
+    SpoolAppender(SpoolAppender&& other) noexcept;
+    SpoolAppender& operator=(SpoolAppender&&) = delete;
+    ~SpoolAppender();
+
+    Status write(std::string_view bytes);
+    // fsync: the bytes written so far are durable once this succeeds.
+    Status sync(DurabilityOps& ops);
+    std::int64_t written() const { return written_; }
+
+private:
+    int fd_ = -1;
+    std::int64_t offset_ = 0;
+    std::int64_t written_ = 0;
+    std::int64_t writeBackStarted_ = 0;  // bytes of this append whose write-back has been started
+};
+
+class UploadSpool {
+public:
+    // dir: <dataDir>/uploads, created when missing.
+    explicit UploadSpool(std::string dir, DurabilityOps& ops = DurabilityOps::system());
+
+    // id: a UUID (checked: it becomes a file name).
+    std::string path(const std::string& id) const;
+    // An empty file for a new upload, its name durable.
+    Status create(const std::string& id);
+    Expected<SpoolAppender> appendAt(const std::string& id, std::int64_t offset);
+    // Cuts the file to the bytes that count (before an import: a failed PATCH may have left more).
+    Status truncate(const std::string& id, std::int64_t length);
+    // Removes the file; a missing one is fine.
+    void remove(const std::string& id) noexcept;
+    DurabilityOps& ops() { return *ops_; }
+
+private:
+    std::string dir_;
+    DurabilityOps* ops_;
+};
+
+}  // namespace obscura::images

@@ -1,0 +1,255 @@
+// Resumable uploads over tus 1.0.0 (DESIGN.md section 10): discovery, a chunked upload that ends in the same import
+// as POST /api/assets, creation-with-upload, termination, duplicates answered before any byte, one writer at a
+// time, expiry, and the upload belonging to its creator only.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "app_fixture.hpp"
+#include "resumable_support.hpp"
+
+using namespace obscura;
+using namespace obscura::test;
+
+namespace {
+
+std::string spoolFile(const AppFixture& fx, const std::string& path) {
+    return fx.dataDir() + "/uploads/" + path.substr(path.rfind('/') + 1) + ".part";
+}
+
+}  // namespace
+
+TEST_SUITE("upload.resumable") {
+    TEST_CASE("OPTIONS /api/uploads advertises tus 1.0.0 and its extensions without authentication") {
+        AppFixture fx(fastAuth({{"images.maxUploadBytes", "123456789"}}));
+        HttpClient http(fx.port());
+        auto r = http.request("OPTIONS", "/api/uploads");
+        CHECK(r.status == 204);
+        CHECK(r.header("Tus-Resumable") == "1.0.0");
+        CHECK(r.header("Tus-Version") == "1.0.0");
+        CHECK(r.header("Tus-Extension") == "creation,creation-with-upload,termination,expiration,checksum");
+        CHECK(r.header("Tus-Max-Size") == "123456789");
+        CHECK(r.header("Tus-Checksum-Algorithm") == "sha1");
+    }
+
+    TEST_CASE("a video sent in chunks becomes an asset through the upload import, with the metadata's fields") {
+        AppFixture fx(fastAuth());
+        HttpClient http(fx.port());
+        auto alice = firstUser(http);
+        const std::string video = Fixtures::get().bytes("video.mp4");
+        REQUIRE(video.size() > 1000);
+        const std::string metadata = "filename " + base64("holiday.mp4") + ",filetype " + base64("video/mp4") +
+                                     ",title " + base64("Beach") + ",description " + base64("waves");
+        auto created = createUpload(http, alice, static_cast<std::int64_t>(video.size()), metadata);
+        REQUIRE_MESSAGE(created.status == 201, created.body);
+        CHECK(created.header("Tus-Resumable") == "1.0.0");
+        CHECK(offsetOf(created) == 0);
+        CHECK(created.hasHeader("Upload-Expires"));
+        const std::string path = uploadPath(created);
+        REQUIRE(path.rfind("/api/uploads/", 0) == 0);
+        CHECK(std::filesystem::exists(spoolFile(fx, path)));
+
+        auto head = headUpload(http, alice, path);
+        CHECK(head.status == 200);
+        CHECK(offsetOf(head) == 0);
+        CHECK(head.header("Upload-Length") == std::to_string(video.size()));
+        CHECK(head.header("Cache-Control") == "no-store");
+
+        const std::size_t chunk = video.size() / 3 + 1;
+        // The first chunk with a checksum that matches: accepted like any other.
+        auto first = patchUpload(http, alice, path, 0, video.substr(0, chunk),
+                                 {{"Upload-Checksum", sha1Checksum(video.substr(0, chunk))}});
+        REQUIRE_MESSAGE(first.status == 204, first.body);
+        CHECK(offsetOf(first) == static_cast<std::int64_t>(chunk));
+        CHECK(offsetOf(headUpload(http, alice, path)) == static_cast<std::int64_t>(chunk));
+        auto progress = bodyOf(http.get(path, alice.auth()));
+        CHECK(progress["offset"] == chunk);
+        CHECK(progress["length"] == video.size());
+        CHECK(progress["status"] == "open");
+        CHECK_FALSE(progress.contains("assetId"));
+
+        auto second = patchUpload(http, alice, path, static_cast<std::int64_t>(chunk), video.substr(chunk, chunk));
+        REQUIRE_MESSAGE(second.status == 204, second.body);
+        auto last = patchUpload(http, alice, path, static_cast<std::int64_t>(2 * chunk), video.substr(2 * chunk));
+        REQUIRE_MESSAGE(last.status == 204, last.body);
+        CHECK(offsetOf(last) == static_cast<std::int64_t>(video.size()));
+        const auto assetId = last.header("X-Asset-Id");
+        REQUIRE(assetId.has_value());
+
+        auto done = bodyOf(http.get(path, alice.auth()));
+        CHECK(done["status"] == "done");
+        CHECK(done["assetId"] == *assetId);
+        auto asset = http.get("/api/assets/" + *assetId, alice.auth());
+        REQUIRE_MESSAGE(asset.status == 200, asset.body);
+        auto a = bodyOf(asset);
+        CHECK(a["type"] == "video");
+        CHECK(a["originalFileName"] == "holiday.mp4");
+        CHECK(a["title"] == "Beach");
+        CHECK(a["description"] == "waves");
+        CHECK(a["checksum"] == sha1Hex(video));
+        CHECK(a["sizeBytes"] == video.size());
+        CHECK(http.get("/api/assets/" + *assetId + "/original", alice.auth()).body == video);
+        CHECK_FALSE(std::filesystem::exists(spoolFile(fx, path)));  // moved into the library, not copied
+        // Nothing more can be appended to a finished upload.
+        CHECK(patchUpload(http, alice, path, static_cast<std::int64_t>(video.size()), "x").status == 409);
+        // The same bytes again end as the duplicate they are.
+        auto again = tusUpload(http, alice, "copy.mp4", video, video.size());
+        CHECK(again.header("X-Asset-Id") == *assetId);
+    }
+
+    TEST_CASE("creation-with-upload: the creating POST carries the first bytes") {
+        AppFixture fx(fastAuth());
+        HttpClient http(fx.port());
+        auto alice = firstUser(http);
+        const std::string jpeg = Fixtures::get().bytes("exif.jpg");
+        const std::size_t half = jpeg.size() / 2;
+        auto created = createUpload(http, alice, static_cast<std::int64_t>(jpeg.size()), "filename " + base64("a.jpg"),
+                                    {}, jpeg.substr(0, half));
+        REQUIRE_MESSAGE(created.status == 201, created.body);
+        CHECK(offsetOf(created) == static_cast<std::int64_t>(half));
+        auto rest = patchUpload(http, alice, uploadPath(created), static_cast<std::int64_t>(half), jpeg.substr(half));
+        REQUIRE_MESSAGE(rest.status == 204, rest.body);
+        CHECK(rest.hasHeader("X-Asset-Id"));
+        // A whole file in the creating POST is finished by it.
+        const std::string png = Fixtures::get().bytes("plain.png");
+        auto whole = createUpload(http, alice, static_cast<std::int64_t>(png.size()), "", {}, png);
+        REQUIRE_MESSAGE(whole.status == 201, whole.body);
+        CHECK(offsetOf(whole) == static_cast<std::int64_t>(png.size()));
+        CHECK(whole.hasHeader("X-Asset-Id"));
+    }
+
+    TEST_CASE("termination removes the upload and its bytes; another user's upload is 404 on every route") {
+        AppFixture fx(fastAuth());
+        HttpClient http(fx.port());
+        auto alice = firstUser(http);
+        auto bob = otherUser(http, alice, "bob");
+        auto created = createUpload(http, alice, 1000, "");
+        REQUIRE(created.status == 201);
+        const std::string path = uploadPath(created);
+        REQUIRE(patchUpload(http, alice, path, 0, std::string(100, 'x')).status == 204);
+
+        HeaderList tus = bob.auth();
+        tus.emplace_back("Tus-Resumable", "1.0.0");
+        CHECK(headUpload(http, bob, path).status == 404);
+        CHECK(patchUpload(http, bob, path, 100, "y").status == 404);
+        CHECK(http.get(path, bob.auth()).status == 404);
+        CHECK(http.request("DELETE", path, tus).status == 404);
+        CHECK(offsetOf(headUpload(http, alice, path)) == 100);
+
+        HeaderList mine = alice.auth();
+        mine.emplace_back("Tus-Resumable", "1.0.0");
+        auto gone = http.request("DELETE", path, mine);
+        CHECK(gone.status == 204);
+        CHECK(gone.header("Tus-Resumable") == "1.0.0");
+        CHECK(headUpload(http, alice, path).status == 404);
+        CHECK(http.request("DELETE", path, mine).status == 404);
+        CHECK_FALSE(std::filesystem::exists(spoolFile(fx, path)));
+        CHECK(headUpload(http, alice, "/api/uploads/not-an-id").status == 404);
+        CHECK(headUpload(http, alice, "/api/uploads/00000000-0000-4000-8000-000000000000").status == 404);
+    }
+
+    TEST_CASE("duplicates before bytes: checksum metadata and x-immich-checksum answer without the body") {
+        AppFixture fx(fastAuth());
+        HttpClient http(fx.port());
+        auto alice = firstUser(http);
+        const std::string jpeg = Fixtures::get().bytes("exif.jpg");
+        auto first = upload(http, alice, "a.jpg", jpeg);
+        REQUIRE_MESSAGE(first.status == 201, first.body);
+        const std::string assetId = bodyOf(first)["id"];
+
+        // tus: the upload is born finished, pointing at the asset; no PATCH is needed.
+        auto created = createUpload(http, alice, static_cast<std::int64_t>(jpeg.size()),
+                                    "filename " + base64("again.jpg") + ",checksum " + base64(sha1Hex(jpeg)));
+        REQUIRE_MESSAGE(created.status == 201, created.body);
+        CHECK(offsetOf(created) == static_cast<std::int64_t>(jpeg.size()));
+        CHECK(created.header("X-Asset-Id") == assetId);
+        auto state = bodyOf(http.get(uploadPath(created), alice.auth()));
+        CHECK(state["status"] == "done");
+        CHECK(state["assetId"] == assetId);
+        // A checksum nobody has goes ahead as a normal upload.
+        auto fresh = createUpload(http, alice, 10, "checksum " + base64(std::string(40, 'a')));
+        REQUIRE(fresh.status == 201);
+        CHECK(offsetOf(fresh) == 0);
+
+        // Immich: the header names the bytes; with Expect: 100-continue the body is never invited.
+        HeaderList headers = alice.auth();
+        headers.emplace_back("Content-Type", formContentType());
+        headers.emplace_back("x-immich-checksum", sha1Hex(jpeg));
+        headers.emplace_back("Expect", "100-continue");
+        const std::string body = formFile("assetData", "a.jpg", jpeg) + formEnd();
+        auto dup = http.request("POST", "/api/assets", headers, body);
+        REQUIRE_MESSAGE(dup.status == 200, dup.body);
+        CHECK(dup.interim.empty());  // answered before a 100 Continue: not a byte of the body was read
+        CHECK(bodyOf(dup)["status"] == "duplicate");
+        CHECK(bodyOf(dup)["id"] == assetId);
+        // A checksum the user does not have: an ordinary upload.
+        HttpClient other(fx.port());
+        headers[2].second = std::string(40, 'b');
+        auto ordinary = other.request("POST", "/api/assets", headers,
+                                      formFile("assetData", "p.png", Fixtures::get().bytes("plain.png")) + formEnd());
+        CHECK(ordinary.status == 201);
+        CHECK(filesUnder(fx.dataDir() + "/library").size() == 2);
+    }
+
+    TEST_CASE("two writers at once: the second is 423 while the first holds the upload, which then completes") {
+        AppFixture fx(fastAuth());
+        HttpClient http(fx.port());
+        auto alice = firstUser(http);
+        const std::string jpeg = Fixtures::get().bytes("exif.jpg");
+        auto created = createUpload(http, alice, static_cast<std::int64_t>(jpeg.size()), "");
+        REQUIRE(created.status == 201);
+        const std::string path = uploadPath(created);
+        RawConnection slow(fx.port());
+        const std::string head = "PATCH " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + alice.access +
+                                 "\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\nContent-Type: "
+                                 "application/offset+octet-stream\r\nContent-Length: " +
+                                 std::to_string(jpeg.size()) + "\r\n\r\n";
+        REQUIRE(slow.send(head + jpeg.substr(0, 100)));
+        // Its first bytes are in the spool file: it holds the lease.
+        REQUIRE(waitFor([&] { return std::filesystem::file_size(spoolFile(fx, path)) >= 100; }));
+        bool locked = waitFor([&] {
+            auto second = patchUpload(http, alice, path, 0, jpeg);
+            if (second.status == 423) {
+                CHECK(errorCode(second) == "upload_locked");
+                return true;
+            }
+            return false;
+        });
+        CHECK(locked);
+        REQUIRE(slow.send(jpeg.substr(100)));
+        auto answer = slow.readResponse(std::chrono::seconds(30));
+        REQUIRE(answer.has_value());
+        CHECK(answer->status == 204);
+        CHECK(offsetOf(headUpload(http, alice, path)) == static_cast<std::int64_t>(jpeg.size()));
+    }
+
+    TEST_CASE("a client that vanishes mid-body keeps what arrived; an unused upload expires and is swept") {
+        FakeClock clock;
+        AppFixture fx(fastAuth(), &clock);
+        HttpClient http(fx.port());
+        auto alice = firstUser(http);
+        auto created = createUpload(http, alice, 100000, "");
+        REQUIRE(created.status == 201);
+        const std::string path = uploadPath(created);
+        {
+            RawConnection gone(fx.port());
+            REQUIRE(gone.send("PATCH " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + alice.access +
+                              "\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\nContent-Type: "
+                              "application/offset+octet-stream\r\nContent-Length: 100000\r\n\r\n" +
+                              std::string(30000, 'z')));
+            REQUIRE(waitFor([&] { return std::filesystem::file_size(spoolFile(fx, path)) >= 30000; }));
+            gone.abort();
+        }
+        CHECK(waitFor([&] { return offsetOf(headUpload(http, alice, path)) == 30000; }));
+        // Resumed at once: the vanished request gave its lease back.
+        CHECK(patchUpload(http, alice, path, 30000, std::string(10, 'z')).status == 204);
+
+        clock.advance(std::chrono::hours(25));
+        auto fresh = login(http, "alice");
+        User again{alice.id, "alice", fresh.access};
+        CHECK(headUpload(http, again, path).status == 404);
+        REQUIRE(createUpload(http, again, 10, "").status == 201);  // creating sweeps
+        CHECK(waitFor([&] { return !std::filesystem::exists(spoolFile(fx, path)); }));
+    }
+}
