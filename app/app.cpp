@@ -1,6 +1,7 @@
 #include "app.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <thread>
 
@@ -13,6 +14,7 @@
 #include "obscura/http/http_server.hpp"
 #include "obscura/images/images_module.hpp"
 #include "obscura/kernel/bus.hpp"
+#include "obscura/kernel/circuit_registry.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/kernel/log.hpp"
 #include "obscura/kernel/metrics.hpp"
@@ -73,6 +75,10 @@ struct App::Impl {
     std::unique_ptr<storage::Storage> storage;
     std::unique_ptr<blobs::BlobStore> blobs;
     Metrics metrics;
+    // Every dependency's breaker (S3 here, SMTP and the broker from their owners), in the ServiceRegistry too.
+    std::shared_ptr<CircuitRegistry> circuits = std::make_shared<CircuitRegistry>(&metrics);
+    // Set on SIGTERM (beginDrain): /readyz answers 503 while in-flight requests finish.
+    std::shared_ptr<std::atomic<bool>> draining = std::make_shared<std::atomic<bool>>(false);
     Router router;
     ServiceRegistry services;
     std::string instanceId = newUuid();
@@ -154,6 +160,8 @@ Status App::start() {
     OBSCURA_TRY_STATUS(d.openBlobs());
     OBSCURA_TRY_STATUS(d.migrate());
 
+    d.services.put(d.circuits);
+    if (const CircuitBreaker* breaker = d.blobs->circuit()) d.circuits->addUnowned(*breaker);
     d.bus = std::make_unique<Bus>(d.metrics, 2);
     d.jobs = std::make_unique<JobQueue>(*d.storage, d.metrics, d.instanceId, d.clock);
     d.context = std::make_unique<ModuleContext>(d.config, d.router, d.services, *d.storage, d.metrics, *d.bus, *d.jobs,
@@ -161,7 +169,8 @@ Status App::start() {
     OBSCURA_TRY_STATUS(d.modules.start(d.config, *d.context));
     OBSCURA_TRY_STATUS(addAdminJobsRoutes(d.router, *d.storage, d.clock));
     OBSCURA_TRY_STATUS(addWebRoutes(d.router, findWebRoot()));
-    OBSCURA_TRY_STATUS(addServerRoutes(d.router, *d.storage, *d.blobs, d.metrics, d.dataDir));
+    OBSCURA_TRY_STATUS(addServerRoutes(
+        d.router, ServerRouteDeps{*d.storage, *d.blobs, d.metrics, *d.circuits, d.draining, d.dataDir}));
     d.jobs->start();
 
     d.http = std::make_unique<HttpServer>(httpOptions(d.config), d.router, d.services, d.metrics);
@@ -193,6 +202,15 @@ Expected<auth::CreatedUser> App::createUser(const auth::NewUser& user) {
 
 int App::port() const { return impl_->http ? impl_->http->port() : 0; }
 
+void App::beginDrain() {
+    auto& d = *impl_;
+    if (d.draining->exchange(true)) return;
+    if (d.http) d.http->beginDrain();
+    log::info("draining: /readyz answers 503, responses close their connections");
+}
+
+bool App::draining() const { return impl_->draining->load(); }
+
 void App::stop() {
     auto& d = *impl_;
     if (d.stopped) return;
@@ -209,6 +227,7 @@ void App::stop() {
     d.jobs.reset();
     d.bus.reset();
     d.storage.reset();
+    d.circuits->clear();  // the store's breaker dies with it
     d.blobs.reset();
 }
 

@@ -31,11 +31,12 @@ build_pkgs=(
 )
 # What the test suite and benchmarks use on top: real tools making real fixtures, a real database, a real browser,
 # a real S3 gateway (a single-node Ceph: scripts/ceph-test-server.sh), and clang's libFuzzer for the
-# OBSCURA_FUZZ targets (tests/fuzz/).
+# OBSCURA_FUZZ targets (tests/fuzz/). The cluster suite (tests/cluster/) puts haproxy in front of three replicas.
 test_pkgs=(
     curl jq python3 mariadb-server libimage-exiftool-perl python3-aiosmtpd wrk chromium
     ceph-mon ceph-osd radosgw
     iproute2 procps psmisc
+    haproxy
     clang libclang-rt-14-dev clang-format
 )
 

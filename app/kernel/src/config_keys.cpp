@@ -89,6 +89,9 @@ std::vector<ConfigKey> buildSchema() {
         integer("server.minBodyBytesPerSecond", 1024, 1, 1 * kGiB, "Slower request bodies are cut off with 408."),
         integer("server.writeTimeoutSeconds", 60, 1, 3600, "A response write making no progress this long is cut."),
         integer("server.drainSeconds", 25, 0, 3600, "On SIGTERM/SIGINT, time in-flight requests get to finish."),
+        integer("server.drainDelaySeconds", 0, 0, 600,
+                "On SIGTERM/SIGINT, time /readyz answers 503 draining while requests are still served, before the "
+                "listener closes (set it above the load balancer's health-check interval x fall count)."),
         list("server.trustedProxies",
              "IPs or CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed; empty = none."),
         // storage
@@ -141,6 +144,10 @@ std::vector<ConfigKey> buildSchema() {
         integer("images.maxUploadBytes", 10 * kGiB, 1, 1 * kTiB, "Largest upload accepted (413 above)."),
         integer("images.listingCacheBytes", 32 * kMiB, 0, 4 * kGiB,
                 "Memory for rendered listing pages, reused until the owner's library changes (30 s at most); 0 = off."),
+        integer("images.uploadCommitGraceSeconds", 3600, 1, 604800,
+                "After this long an upload's stored original whose row never committed (its process ended between the "
+                "two) is removed by a durable job; a commit later than this is refused with 503 and the client sends "
+                "the upload again."),
         // media
         integer("media.workers", 0, 0, 64, "Conversion jobs run at once; 0 = number of cores."),
         integer("media.maxPixels", 100000000, 1, 10000000000, "Images with more pixels are refused before decoding."),

@@ -45,6 +45,8 @@ struct AssetBytes::Impl {
           bandwidth(ctx.storage(), ctx.clock()),
           download{ctx.storage(), bandwidth, ctx.blobs()},
           census(ctx.storage(), ctx.blobs()) {
+        upload.storeCircuit = ctx.blobs().circuit();
+        importer.setCommitGrace(std::chrono::seconds(config.getInt("images.uploadCommitGraceSeconds")));
         // Only a store that can presign is redirected to; the s3 keys are read only when s3 is the store.
         if (config.getString("blobs.plugin") == "s3" && config.getBool("blobs.s3.redirectDownloads"))
             download.redirectTtlSeconds = config.getInt("blobs.s3.presignTtlSeconds");

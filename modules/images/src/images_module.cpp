@@ -29,6 +29,7 @@
 #include "partners/partner_service.hpp"
 #include "sharing/share_link_routes.hpp"
 #include "sharing/share_link_service.hpp"
+#include "upload/uncommitted_original.hpp"
 #include "upload/upload_routes.hpp"
 
 namespace obscura::images {
@@ -83,6 +84,8 @@ ImagesModule::ImagesModule(const Config& config, ModuleContext& ctx)
     : ctx_(ctx), impl_(std::make_unique<Impl>(config, ctx)) {
     // Job kinds must exist before the queue starts, i.e. now, not at onAllLoaded().
     if (auto status = registerFileJobs(ctx.jobs(), ctx.blobs()); !status)
+        throw ModuleStartError("images: " + status.error().message);
+    if (auto status = registerUncommittedOriginalJob(ctx.jobs(), ctx.storage(), ctx.blobs()); !status)
         throw ModuleStartError("images: " + status.error().message);
 }
 
