@@ -5,6 +5,7 @@
 #include "app.hpp"
 #include "data_dir.hpp"
 #include "obscura/blobs/blob_store.hpp"
+#include "obscura/kernel/event_relay.hpp"
 #include "obscura/kernel/metrics.hpp"
 #include "obscura/kernel/router.hpp"
 #include "obscura/storage/storage.hpp"
@@ -23,7 +24,7 @@ nlohmann::json versionJson() {
 }  // namespace
 
 Status addServerRoutes(Router& router, storage::Storage& storage, blobs::BlobStore& blobs, Metrics& metrics,
-                       std::string dataDir) {
+                       std::string dataDir, EventRelay* relay) {
     // Generated once, after every route is registered: the route table cannot change while serving.
     auto document = std::make_shared<std::string>();
     const Route routes[] = {
@@ -37,15 +38,24 @@ Status addServerRoutes(Router& router, storage::Storage& storage, blobs::BlobSto
          .pattern = "/readyz",
          .auth = AuthPolicy::Anonymous,
          .module = "server",
-         .summary = "Readiness: storage and blob store reachable, data directory writable",
-         .handler = [&storage, &blobs, dataDir](Request&) -> Expected<Response> {
+         .summary = "Readiness: storage and blob store reachable, data directory writable; how events relay",
+         .handler = [&storage, &blobs, dataDir, relay](Request&) -> Expected<Response> {
              if (auto s = storage.ping(); !s)
                  return Error(ErrorCode::Unavailable, "storage unreachable: " + s.error().message, "not_ready");
              if (auto s = blobs.ping(); !s)
                  return Error(ErrorCode::Unavailable, "blob store unreachable: " + s.error().message, "not_ready");
              if (auto s = probeWritable(dataDir); !s)
                  return Error(ErrorCode::Unavailable, s.error().message, "not_ready");
-             return Response::json(200, R"({"status":"ready"})");
+             nlohmann::json body = {{"status", "ready"}};
+             // A broker that is away does not make the replica unready: events relay through the database.
+             if (relay != nullptr) {
+                 const auto h = relay->health();
+                 body["events"] = {{"broker", h.broker},
+                                   {"brokerUp", h.brokerUp},
+                                   {"circuit", std::string(circuitStateName(h.circuit))},
+                                   {"detail", h.detail}};
+             }
+             return Response::json(200, body.dump());
          }},
         {.method = Method::Get,
          .pattern = "/metrics",

@@ -222,7 +222,7 @@ Status MediaModule::onAllLoaded() {
     for (auto& route : avatarRoutes(impl_->avatarDeps)) OBSCURA_TRY_STATUS(ctx_.router().add(std::move(route)));
     ctx_.services().put<auth::AvatarLocator>(std::make_shared<AvatarFiles>(impl_->avatarDeps));
     OBSCURA_TRY_STATUS(ctx_.router().add(impl_->events.route()));
-    impl_->events.start(ctx_.bus());
+    impl_->events.start(ctx_.bus(), ctx_.eventRelay());
     auto* impl = impl_.get();
     impl_->partnerMail = ctx_.bus().subscribe<images::PartnerAdded>(
         "media.partnerMail", [impl](const images::PartnerAdded& added) { impl->notifyPartner(added); });
