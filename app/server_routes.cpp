@@ -6,6 +6,7 @@
 #include "data_dir.hpp"
 #include "obscura/blobs/blob_store.hpp"
 #include "obscura/kernel/circuit_registry.hpp"
+#include "obscura/kernel/event_relay.hpp"
 #include "obscura/kernel/metrics.hpp"
 #include "obscura/kernel/router.hpp"
 #include "obscura/storage/storage.hpp"
@@ -39,6 +40,7 @@ Status addServerRoutes(Router& router, ServerRouteDeps deps) {
     auto& circuits = deps.circuits;
     auto draining = deps.draining;
     const std::string dataDir = deps.dataDir;
+    EventRelay* relay = deps.relay;
     // Generated once, after every route is registered: the route table cannot change while serving.
     auto document = std::make_shared<std::string>();
     const Route routes[] = {
@@ -52,8 +54,9 @@ Status addServerRoutes(Router& router, ServerRouteDeps deps) {
          .pattern = "/readyz",
          .auth = AuthPolicy::Anonymous,
          .module = "server",
-         .summary = "Readiness: not draining, storage and blob store reachable, data directory writable",
-         .handler = [&storage, &blobs, &circuits, draining, dataDir](Request&) -> Expected<Response> {
+         .summary = "Readiness: not draining, storage and blob store reachable, data directory writable; circuits and "
+                    "how events relay",
+         .handler = [&storage, &blobs, &circuits, draining, dataDir, relay](Request&) -> Expected<Response> {
              if (draining && draining->load())
                  return Error(ErrorCode::Unavailable, "draining: the server is shutting down", "draining");
              if (auto s = storage.ping(); !s)
@@ -62,7 +65,15 @@ Status addServerRoutes(Router& router, ServerRouteDeps deps) {
                  return Error(ErrorCode::Unavailable, "blob store unreachable: " + s.error().message, "not_ready");
              if (auto s = probeWritable(dataDir); !s)
                  return Error(ErrorCode::Unavailable, s.error().message, "not_ready");
-             const nlohmann::json body{{"status", "ready"}, {"circuits", circuitsJson(circuits)}};
+             nlohmann::json body = {{"status", "ready"}, {"circuits", circuitsJson(circuits)}};
+             // A broker that is away does not make the replica unready: events relay through the database.
+             if (relay != nullptr) {
+                 const auto h = relay->health();
+                 body["events"] = {{"broker", h.broker},
+                                   {"brokerUp", h.brokerUp},
+                                   {"circuit", std::string(circuitStateName(h.circuit))},
+                                   {"detail", h.detail}};
+             }
              return Response::json(200, body.dump());
          }},
         {.method = Method::Get,

@@ -6,6 +6,7 @@
 #include "sql_images_repository.hpp"
 #include "sql_jobs_repository.hpp"
 #include "sql_partners_repository.hpp"
+#include "sql_relay_repository.hpp"
 #include "sql_table_rows.hpp"
 
 namespace obscura::sql {
@@ -39,7 +40,8 @@ public:
           partners_(session),
           media_(session),
           jobs_(session),
-          tableRows_(session) {}
+          tableRows_(session),
+          relay_(session) {}
 
     storage::AuthRepository& auth() override { return auth_; }
     storage::ImagesRepository& images() override { return images_; }
@@ -50,6 +52,7 @@ public:
     storage::MediaRepository& media() override { return media_; }
     storage::JobsRepository& jobs() override { return jobs_; }
     storage::TableRowsRepository& tableRows() override { return tableRows_; }
+    storage::RelayRepository& relay() override { return relay_; }
 
 private:
     SqlAuthRepository auth_;
@@ -61,6 +64,7 @@ private:
     SqlMediaRepository media_;
     SqlJobsRepository jobs_;
     SqlTableRows tableRows_;
+    SqlRelayRepository relay_;
 };
 
 }  // namespace obscura::sql

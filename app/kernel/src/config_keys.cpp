@@ -117,6 +117,18 @@ std::vector<ConfigKey> buildSchema() {
         boolean("blobs.s3.redirectDownloads", false,
                 "s3: downloads answer 302 to a presigned GET instead of streaming through the server."),
         integer("blobs.s3.presignTtlSeconds", 900, 1, 604800, "s3: lifetime of a presigned URL."),
+        // bus: events and job wake-ups across replicas (DESIGN §9)
+        oneOf("bus.broker", "none", {"none", "amqp"},
+              "Broker between replicas: none = the database relay alone; amqp = RabbitMQ (obscura_bus_amqp.so)."),
+        str("bus.pluginDir", "", "Directory of bus plugins; empty = beside the executable."),
+        integer("bus.relay.pollMs", 100, 10, 10000,
+                "How often each replica reads the others' events from the database (slower while a broker is up)."),
+        integer("bus.relay.retentionSeconds", 300, 10, 86400,
+                "How long events are kept for clients that reconnect with Last-Event-ID."),
+        str("bus.amqp.url", "", "amqp: the broker, amqp://user@host:5672/vhost (no password in it)."),
+        secret("bus.amqp.password", "amqp: the user's password; from the environment or a file, never logged."),
+        str("bus.amqp.exchange", "obscura", "amqp: prefix of the exchanges (<prefix>.events, <prefix>.jobs)."),
+        integer("bus.amqp.heartbeatSeconds", 10, 0, 600, "amqp: connection heartbeat; a dead broker is noticed in 2x."),
         // log
         oneOf("log.level", "info", {"trace", "debug", "info", "warn", "error"}, "Least severe level logged."),
         oneOf("log.format", "json", {"json", "text"}, "Log line format: one JSON object per line, or plain text."),

@@ -225,7 +225,7 @@ Status MediaModule::onAllLoaded() {
     if (auto circuits = ctx_.services().find<CircuitRegistry>(); circuits && impl_->mailer.enabled())
         circuits->add(impl_->mailer.breaker());
     OBSCURA_TRY_STATUS(ctx_.router().add(impl_->events.route()));
-    impl_->events.start(ctx_.bus());
+    impl_->events.start(ctx_.bus(), ctx_.eventRelay());
     auto* impl = impl_.get();
     impl_->partnerMail = ctx_.bus().subscribe<images::PartnerAdded>(
         "media.partnerMail", [impl](const images::PartnerAdded& added) { impl->notifyPartner(added); });

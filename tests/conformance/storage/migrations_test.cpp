@@ -37,7 +37,8 @@ TEST_SUITE("conformance.migrations") {
                 CHECK(m.toVersion >= 1);
             }
             // Listed in an order that migrates cleanly: the kernel's jobs first, then referenced modules first.
-            CHECK(modules == std::vector<std::string>{"kernel", "auth", "images", "media", "partners", "sharing"});
+            CHECK(modules ==
+                  std::vector<std::string>{"kernel", "auth", "images", "media", "partners", "sharing", "relay"});
         });
     }
 
@@ -48,10 +49,10 @@ TEST_SUITE("conformance.migrations") {
             REQUIRE_MESSAGE(opened.ok(), opened.error().message);
             auto& storage = **opened;
             if (database->fresh()) {
-                for (const char* module : {"kernel", "auth", "images", "media", "partners", "sharing"})
+                for (const char* module : {"kernel", "auth", "images", "media", "partners", "sharing", "relay"})
                     CHECK(storage.schemaVersion(module).valueOr(-1) == 0);
             }
-            for (const char* module : {"kernel", "auth", "images", "media", "partners", "sharing"}) {
+            for (const char* module : {"kernel", "auth", "images", "media", "partners", "sharing", "relay"}) {
                 CAPTURE(module);
                 const int latest = latestOf(storage, module);
                 auto first = storage.migrate(module);
@@ -117,7 +118,7 @@ TEST_SUITE("conformance.migrations") {
             CHECK(images.error().message.find("'auth'") != std::string::npos);
             CHECK(storage.schemaVersion("images").valueOr(-1) == 0);
             // Nothing half-applied: the right order still works afterwards.
-            for (const char* module : {"kernel", "auth", "images", "media", "partners", "sharing"})
+            for (const char* module : {"kernel", "auth", "images", "media", "partners", "sharing", "relay"})
                 CHECK(storage.migrate(module).ok());
         });
     }

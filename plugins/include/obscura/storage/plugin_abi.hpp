@@ -6,7 +6,7 @@
 
 namespace obscura::storage {
 class StorageFactory;
-inline constexpr std::uint32_t kStorageAbiVersion = 6;
+inline constexpr std::uint32_t kStorageAbiVersion = 7;
 }  // namespace obscura::storage
 
 extern "C" {

@@ -13,6 +13,7 @@
 #include "obscura/storage/jobs_repository.hpp"
 #include "obscura/storage/partners_repository.hpp"
 #include "obscura/storage/records.hpp"
+#include "obscura/storage/relay_repository.hpp"
 #include "obscura/storage/shared_links_repository.hpp"
 #include "obscura/storage/table_rows.hpp"
 
@@ -101,6 +102,8 @@ public:
     virtual JobsRepository& jobs() = 0;
     // Every module's tables as plain rows, for copying a whole library between plugins (table_rows.hpp).
     virtual TableRowsRepository& tableRows() = 0;
+    // The event relay's log (migration module "relay").
+    virtual RelayRepository& relay() = 0;
 };
 
 }  // namespace obscura::storage
