@@ -144,6 +144,11 @@ class Cluster:
         self.s3 = {}
         self.db_url = None
         self.restarts = 0
+        # RabbitMQ as the bus when it is installed (scripts/setup.sh); else events relay through the database.
+        self.rabbit_dir = os.path.join(self.work, "rabbitmq")
+        self.amqp_url = None
+        self.use_amqp = os.path.exists("/usr/lib/rabbitmq/bin/rabbitmq-server") and os.path.exists(
+            os.path.join(SOURCE, "scripts/rabbitmq-test-server.sh"))
 
     # --- services -----------------------------------------------------------------------------------------
 
@@ -151,6 +156,8 @@ class Cluster:
         try:
             self.start_mariadb()
             self.start_s3()
+            if self.use_amqp:
+                self.start_rabbitmq()
             for i in range(self.replica_count):
                 self.replicas.append(None)
                 self.start_replica(i)
@@ -170,6 +177,8 @@ class Cluster:
                 p.stop(timeout=15)
         subprocess.run(["bash", os.path.join(SOURCE, "scripts/mariadb-test-server.sh"), "stop", self.mariadb_dir],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if self.amqp_url:
+            self.stop_rabbitmq()
         if self.ceph_dir:
             subprocess.run(["bash", os.path.join(SOURCE, "scripts/ceph-test-server.sh"), "stop", self.ceph_dir],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -189,6 +198,17 @@ class Cluster:
         port = open(os.path.join(self.mariadb_dir, "port")).read().strip()
         self.db_url = "mysql://obscura@127.0.0.1:%s/obscura_cluster" % port
         log("MariaDB on port %s" % port)
+
+    def start_rabbitmq(self):
+        out = subprocess.run(["bash", os.path.join(SOURCE, "scripts/rabbitmq-test-server.sh"), "start",
+                              self.rabbit_dir], check=True, capture_output=True, text=True).stdout
+        port = out.split("port=")[1].split()[0]
+        self.amqp_url = "amqp://guest@127.0.0.1:%s/" % port
+        log("RabbitMQ on port %s" % port)
+
+    def stop_rabbitmq(self):
+        subprocess.run(["bash", os.path.join(SOURCE, "scripts/rabbitmq-test-server.sh"), "stop", self.rabbit_dir],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def sql(self, statement):
         """Runs SQL as root against the cluster's database; rows as lists of strings."""
@@ -227,7 +247,11 @@ class Cluster:
             "auth": {"jwtSecret": self.jwt_secret, "registration": "open",
                      "passwordHashMemoryKib": 19456, "passwordHashIterations": 2},
             "media": {"workers": 1},
+            # An upload whose process died between storing its original and committing its row: cleaned up soon.
+            "images": {"uploadCommitGraceSeconds": 10},
         }
+        if self.amqp_url:
+            c["bus"] = {"broker": "amqp", "amqp": {"url": self.amqp_url, "password": "guest", "heartbeatSeconds": 2}}
         for section, values in self.extra_config.items():
             c.setdefault(section, {}).update(values)
         return c
@@ -295,6 +319,8 @@ frontend web
     default_backend replicas
 backend replicas
     balance roundrobin
+    # Which replica answered (the event-stream scenario kills the one holding its stream).
+    http-response set-header X-Replica %%s
     option httpchk GET /readyz
     http-check expect status 200
     # Never replay what may have been applied: an upload is retried by its client, not by the proxy.
