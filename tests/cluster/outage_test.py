@@ -19,6 +19,18 @@ CLIENTS = 3
 FAST = 2.0  # seconds: an answer while a dependency is down must come at least this fast
 
 
+def readiness(cluster):
+    """Each replica's /readyz, straight (not through haproxy): [(status, body)]."""
+    import json
+    from cluster import REPLICA_HOSTS, request
+    out = []
+    for i in range(cluster.replica_count):
+        r = request(cluster.ports[i], "GET", "/readyz", host=REPLICA_HOSTS[i], timeout=10)
+        out.append((r.status, json.loads(r.body)))
+    log("readyz: %s" % [(s, b.get("circuits"), b.get("events", {}).get("brokerUp")) for s, b in out])
+    return out
+
+
 def main():
     with Cluster("outage") as cluster:
         token = cluster.sign_up("alice")
@@ -63,11 +75,14 @@ def main():
             phase["name"] = "broker down"
             marks["broker down"] = time.time()
             cluster.stop_rabbitmq()
-            time.sleep(20)
+            time.sleep(10)
+            down_detail = readiness(cluster)
+            time.sleep(10)
             phase["name"] = "broker back"
             marks["broker back"] = time.time()
             cluster.start_rabbitmq()
             time.sleep(10)
+            back_detail = readiness(cluster)
         else:
             log("no RabbitMQ installed: the broker part is skipped")
 
@@ -87,6 +102,15 @@ def main():
 
         failures = Failures()
         summary = {}
+        if cluster.amqp_url:
+            # Ready all along; the detail says the broker is away and its circuit open, then closed again.
+            for i, (status, body) in enumerate(down_detail):
+                failures.check(status == 200 and not body["events"]["brokerUp"] and
+                               body["circuits"].get("amqp") in ("open", "half_open"),
+                               "replica %d with the broker down: %d %s" % (i, status, body))
+            for i, (status, body) in enumerate(back_detail):
+                failures.check(status == 200 and body["events"]["brokerUp"] and body["circuits"].get("amqp") == "closed",
+                               "replica %d 10 s after the broker came back: %d %s" % (i, status, body))
         for name in ("warm-up", "broker down", "broker back", "database down", "database back", "after"):
             mine = [a for a in answers if a[1] == name]
             if not mine:
@@ -96,7 +120,7 @@ def main():
             summary[name] = "%d requests, %d ok, %d 503, %d slow(>%.0fs), max %.1fs" % (
                 len(mine), ok, sum(1 for a in mine if a[2] == 503), len(slow), FAST, max(a[3] for a in mine))
             log("%s: %s" % (name, summary[name]))
-            if name in ("warm-up", "broker down", "after"):
+            if name in ("warm-up", "broker down", "broker back", "after"):
                 failures.check(ok == len(mine), "%s: %d of %d requests failed" % (name, len(mine) - ok, len(mine)))
             if name == "database down":
                 failures.check(not slow, "database down: %d answers slower than %.0fs" % (len(slow), FAST))

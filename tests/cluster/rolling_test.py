@@ -4,7 +4,7 @@
 not retry: every non-2xx answer or cut connection counts as a failure.
 
 What makes it hold: on SIGTERM a replica's /readyz answers 503 `draining` at once while it keeps serving for
-server.drainDelaySeconds (haproxy's checks take it out of rotation within 300 ms), each response meanwhile closes its
+server.drainDelaySeconds (haproxy's checks take it out of rotation within 500 ms), each response meanwhile closes its
 connection, then the listener closes and in-flight uploads get server.drainSeconds to finish.
 """
 
@@ -80,7 +80,7 @@ def main():
             assert code == 0, "replica %d exited %s: %s" % (i, code, cluster.tail(i))
             cluster.restart(i)
             cluster.wait_ready(i)
-            time.sleep(1.5)  # haproxy's rise: 2 checks 300 ms apart, with margin
+            time.sleep(1.5)  # haproxy's rise: 2 checks 250 ms apart, with margin
             log("replica %d restarted (drained in %.1fs); so far %s" % (i, drains[-1], stats.summary()))
         time.sleep(3)
         stop.set()
