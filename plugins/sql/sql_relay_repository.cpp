@@ -2,6 +2,8 @@
 // relay_events_user (user_id, id) for one stream's backlog.
 #include "sql_relay_repository.hpp"
 
+#include "sql_dialect.hpp"
+
 namespace obscura::sql {
 
 namespace {

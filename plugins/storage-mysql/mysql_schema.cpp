@@ -421,8 +421,6 @@ CREATE TABLE IF NOT EXISTS album_groups (
     CONSTRAINT album_groups_role_check CHECK (role IN ('viewer', 'editor'))
 ))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
 
-#undef OBSCURA_MYSQL_TABLE_OPTIONS
-
 // The event relay's log (relay_repository.hpp). InnoDB keeps AUTO_INCREMENT across restarts (MariaDB >= 10.2.4), so
 // an id is never given twice, even once every row has been pruned.
 constexpr std::string_view kRelayEvents = R"sql(
@@ -438,6 +436,8 @@ CREATE TABLE IF NOT EXISTS relay_events (
     KEY relay_events_created (created_at_us),
     CONSTRAINT relay_events_check CHECK (CHAR_LENGTH(name) > 0)
 ))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+#undef OBSCURA_MYSQL_TABLE_OPTIONS
 
 }  // namespace
 
