@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <set>
+#include <thread>
 
 #include "api_session.hpp"
 #include "media_api.hpp"
