@@ -143,8 +143,9 @@ struct EventRelay::Impl {
             const auto now = steadyMs();
             if (gapSinceMs == 0) gapSinceMs = now;
             if (now - gapSinceMs < options.gapWait.count()) break;
-            ++cursor;  // a rolled-back append, or one that stayed uncommitted too long: not waited for any more
-            gapSinceMs = now;
+            // Rolled-back appends, pruned rows, or ones that stayed uncommitted too long: not waited for any more.
+            cursor = *seen.begin() - 1;
+            gapSinceMs = 0;
         }
     }
 

@@ -56,8 +56,9 @@ bool eventually(Pred pred, std::chrono::seconds limit) {
     return pred();
 }
 
-std::string photo(const TempDir& dir, const std::string& name) {
-    tool({"vips", "black", dir / (name + ".v"), "320", "240", "--bands", "3"});
+// Distinct bytes per width: the same photo twice would be a duplicate upload.
+std::string photo(const TempDir& dir, const std::string& name, int width) {
+    tool({"vips", "black", dir / (name + ".v"), std::to_string(width), "240", "--bands", "3"});
     tool({"vips", "jpegsave", dir / (name + ".v"), dir / (name + ".jpg")});
     return dir / (name + ".jpg");
 }
@@ -110,7 +111,7 @@ TEST_SUITE("integration.relay.amqp") {
         reader.read(300ms);
         std::vector<double> ms;
         for (int i = 0; i < 3; ++i) {
-            const auto file = photo(replicas.dir, "w" + std::to_string(i));
+            const auto file = photo(replicas.dir, "w" + std::to_string(i), 320 + i);
             std::this_thread::sleep_for(1200ms);  // idle again
             const auto uploaded = std::chrono::steady_clock::now();
             const auto id = uploadOk(a, alice, file);
@@ -150,7 +151,7 @@ TEST_SUITE("integration.relay.amqp") {
         CHECK(detail.find("amqp unavailable") != std::string::npos);
 
         // Still serving: an upload on A, its events on B's stream through the database.
-        const auto id = uploadOk(a, alice, photo(replicas.dir, "down"));
+        const auto id = uploadOk(a, alice, photo(replicas.dir, "down", 400));
         auto got = reader.until(
             [&](const StreamEvent& e) {
                 return e.name == "derivative.created" && e.data.find(id) != std::string::npos &&

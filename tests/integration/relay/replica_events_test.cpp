@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <set>
+#include <thread>
 
 #include "api_session.hpp"
 #include "media_api.hpp"
@@ -131,7 +132,7 @@ TEST_SUITE("integration.relay.replicas") {
             REQUIRE(got.back().data.find("\"" + job + "\"") != std::string::npos);
             latencies.push_back(
                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - sent).count());
-            std::this_thread::sleep_for(std::chrono::milliseconds(i % 7));  // not in step with the poll
+            std::this_thread::sleep_for(std::chrono::milliseconds((i * 37) % 101));  // spread over the poll phase
         }
         std::sort(latencies.begin(), latencies.end());
         const double p50 = latencies[kEvents / 2];
