@@ -34,8 +34,8 @@ struct MailMessage {
 };
 
 // Sending goes through a circuit breaker ("smtp", DESIGN §9): after kBreakerThreshold consecutive failures of
-// the server (unreachable, timeouts, a refused session; an unusable address is refused before) the circuit opens and send()
-// fails at once for kBreakerCooldown instead of holding a bus worker for the whole timeout per notice.
+// the server (unreachable, timeouts, a refused session; an unusable address is refused before) the circuit opens and
+// send() fails at once for kBreakerCooldown instead of holding a bus worker for the whole timeout per notice.
 class SmtpMailer {
 public:
     static constexpr int kBreakerThreshold = 3;
