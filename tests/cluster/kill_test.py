@@ -22,7 +22,8 @@ from library_checks import Failures, check_library  # noqa: E402
 UPLOADS = int(os.environ.get("OBSCURA_CLUSTER_UPLOADS", "300"))
 VIDEOS = 5
 CLIENTS = 4
-KILL_EVERY = (2.0, 4.0)  # seconds between kills, drawn uniformly
+KILL_EVERY = (1.0, 2.5)  # seconds between kills, drawn uniformly
+PACE = 0.15  # seconds each client waits between uploads, so that the kills land among them on a fast machine too
 MAX_ATTEMPTS = 40
 
 
@@ -95,6 +96,7 @@ def main():
                     name, data, is_video = work.get_nowait()
                 except queue.Empty:
                     return
+                time.sleep(PACE)
                 r = upload_with_retries(cluster, token, name, data, stats)
                 if r is None or r.status not in (200, 201):
                     with lock:
@@ -138,6 +140,7 @@ def main():
 
         failures = Failures()
         failures.check(not refused, "uploads refused or given up: %s" % refused[:10])
+        failures.check(len(kills) >= 3, "only %d kills during the uploads: the scenario proved little" % len(kills))
         settled = time.time()
         summary = check_library(cluster, token, accepted, conversions, failures)
         log("RESULT kill: uploads=%d accepted=%d kills=%d conversions=%d client %s; jobs=%d retried jobs=%d; "
