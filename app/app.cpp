@@ -1,11 +1,13 @@
 #include "app.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <thread>
 
 #include "admin_jobs_routes.hpp"
 #include "blob_loader.hpp"
+#include "bus_loader.hpp"
 #include "data_dir.hpp"
 #include "obscura/auth/auth_module.hpp"
 #include "obscura/base/ids.hpp"
@@ -13,6 +15,8 @@
 #include "obscura/http/http_server.hpp"
 #include "obscura/images/images_module.hpp"
 #include "obscura/kernel/bus.hpp"
+#include "obscura/kernel/circuit_registry.hpp"
+#include "obscura/kernel/event_relay.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/kernel/log.hpp"
 #include "obscura/kernel/metrics.hpp"
@@ -73,11 +77,17 @@ struct App::Impl {
     std::unique_ptr<storage::Storage> storage;
     std::unique_ptr<blobs::BlobStore> blobs;
     Metrics metrics;
+    // Every dependency's breaker (S3 here, SMTP and the broker from their owners), in the ServiceRegistry too.
+    std::shared_ptr<CircuitRegistry> circuits = std::make_shared<CircuitRegistry>(&metrics);
+    // Set on SIGTERM (beginDrain): /readyz answers 503 while in-flight requests finish.
+    std::shared_ptr<std::atomic<bool>> draining = std::make_shared<std::atomic<bool>>(false);
     Router router;
     ServiceRegistry services;
     std::string instanceId = newUuid();
     std::unique_ptr<Bus> bus;
     std::unique_ptr<JobQueue> jobs;
+    std::unique_ptr<EventRelay> relay;
+    std::unique_ptr<bus::Broker> broker;  // bus.broker; null for none
     ModuleList modules = makeModules();
     std::unique_ptr<ModuleContext> context;
     std::unique_ptr<HttpServer> http;
@@ -106,6 +116,27 @@ struct App::Impl {
             return Error(s.error().code,
                          "blob store '" + std::string(blobs->name()) + "' is not reachable: " + s.error().message);
         return {};
+    }
+
+    // Events and job wake-ups across replicas: the database's relay log, and the broker when bus.broker names one.
+    Status openRelay() {
+        EventRelayOptions options;
+        options.instanceId = instanceId;
+        options.pollInterval = std::chrono::milliseconds(config.getInt("bus.relay.pollMs"));
+        options.retention = std::chrono::seconds(config.getInt("bus.relay.retentionSeconds"));
+        relay = std::make_unique<EventRelay>(*storage, metrics, clock, options);
+        OBSCURA_TRY(opened, openConfiguredBroker(config, instanceId, *relay));
+        broker = std::move(opened);
+        if (broker) relay->attachBroker(broker.get(), std::string(broker->name()));
+        if (const CircuitBreaker* breaker = relay->breaker()) circuits->addUnowned(*breaker);
+        relay->setJobWaker([this](const std::string& kind) { jobs->wakeLocal(kind); });
+        jobs->setAnnouncer([this](const std::string& kind) { relay->announceJobs(kind); });
+        return {};
+    }
+
+    void stopRelay() {
+        if (broker) broker->stop();  // its callbacks reach the relay
+        if (relay) relay->stop();
     }
 
     Expected<std::string> migrate() {
@@ -154,19 +185,31 @@ Status App::start() {
     OBSCURA_TRY_STATUS(d.openBlobs());
     OBSCURA_TRY_STATUS(d.migrate());
 
+    d.services.put(d.circuits);
+    if (const CircuitBreaker* breaker = d.blobs->circuit()) d.circuits->addUnowned(*breaker);
     d.bus = std::make_unique<Bus>(d.metrics, 2);
     d.jobs = std::make_unique<JobQueue>(*d.storage, d.metrics, d.instanceId, d.clock);
+    if (auto s = d.openRelay(); !s) {
+        d.stopRelay();
+        return s;
+    }
     d.context = std::make_unique<ModuleContext>(d.config, d.router, d.services, *d.storage, d.metrics, *d.bus, *d.jobs,
-                                                d.clock, d.dataDir, d.blobs.get());
-    OBSCURA_TRY_STATUS(d.modules.start(d.config, *d.context));
+                                                d.clock, d.dataDir, d.blobs.get(), d.relay.get());
+    if (auto s = d.modules.start(d.config, *d.context); !s) {
+        d.stopRelay();
+        return s;
+    }
     OBSCURA_TRY_STATUS(addAdminJobsRoutes(d.router, *d.storage, d.clock));
     OBSCURA_TRY_STATUS(addWebRoutes(d.router, findWebRoot()));
-    OBSCURA_TRY_STATUS(addServerRoutes(d.router, *d.storage, *d.blobs, d.metrics, d.dataDir));
+    OBSCURA_TRY_STATUS(addServerRoutes(
+        d.router, ServerRouteDeps{*d.storage, *d.blobs, d.metrics, *d.circuits, d.draining, d.dataDir, d.relay.get()}));
+    d.relay->start();  // after every module added its listener
     d.jobs->start();
 
     d.http = std::make_unique<HttpServer>(httpOptions(d.config), d.router, d.services, d.metrics);
     if (auto s = d.http->start(); !s) {
         d.jobs->stop();
+        d.stopRelay();
         d.modules.stop();
         d.bus->stop();
         return s;
@@ -193,6 +236,15 @@ Expected<auth::CreatedUser> App::createUser(const auth::NewUser& user) {
 
 int App::port() const { return impl_->http ? impl_->http->port() : 0; }
 
+void App::beginDrain() {
+    auto& d = *impl_;
+    if (d.draining->exchange(true)) return;
+    if (d.http) d.http->beginDrain();
+    log::info("draining: /readyz answers 503, responses close their connections");
+}
+
+bool App::draining() const { return impl_->draining->load(); }
+
 void App::stop() {
     auto& d = *impl_;
     if (d.stopped) return;
@@ -203,10 +255,14 @@ void App::stop() {
         d.http->stop();
         log::info("http server stopped");
     }
+    d.circuits->clear();  // the store's and the relay's breakers die with them
     if (d.jobs) d.jobs->stop();
+    d.stopRelay();
     d.modules.stop();
     if (d.bus) d.bus->stop();
     d.jobs.reset();
+    d.broker.reset();
+    d.relay.reset();
     d.bus.reset();
     d.storage.reset();
     d.blobs.reset();

@@ -39,6 +39,10 @@ public:
     // Storage, migrations, then one account (`obscura user create`), with no server running.
     Expected<auth::CreatedUser> createUser(const auth::NewUser& user);
     int port() const;
+    // SIGTERM's first step: /readyz answers 503 `draining` at once and every response closes its connection, while
+    // the server keeps serving, so a load balancer moves new requests elsewhere before stop() closes the listener.
+    void beginDrain();
+    bool draining() const;
     // Graceful stop (drain in-flight requests, stop modules in reverse order). Idempotent.
     void stop();
 

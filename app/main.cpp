@@ -75,7 +75,18 @@ int serve(const obscura::CliCommand& cmd, const obscura::Clock& clock) {
     int signal = 0;
     sigwait(&stopSignals, &signal);
     std::cerr << "obscura: " << (signal == SIGTERM ? "SIGTERM" : "SIGINT") << " received, draining" << std::endl;
+    // Readiness fails at once; requests are still served for server.drainDelaySeconds, the time a load balancer
+    // needs to notice (its health-check interval × fall count) and stop routing here. A second signal cuts it short.
+    // Then stop(): the listener closes and in-flight requests and uploads get server.drainSeconds to finish.
+    app.beginDrain();
+    const auto delay = app.config().getInt("server.drainDelaySeconds");
+    if (delay > 0) {
+        const timespec wait{static_cast<time_t>(delay), 0};
+        if (sigtimedwait(&stopSignals, nullptr, &wait) > 0)
+            std::cerr << "obscura: second signal, stopping without waiting for the load balancer" << std::endl;
+    }
     app.stop();
+    std::cerr << "obscura: stopped" << std::endl;
     return 0;
 }
 

@@ -5,6 +5,8 @@
 #include "app.hpp"
 #include "data_dir.hpp"
 #include "obscura/blobs/blob_store.hpp"
+#include "obscura/kernel/circuit_registry.hpp"
+#include "obscura/kernel/event_relay.hpp"
 #include "obscura/kernel/metrics.hpp"
 #include "obscura/kernel/router.hpp"
 #include "obscura/storage/storage.hpp"
@@ -20,10 +22,25 @@ nlohmann::json versionJson() {
     return {{"major", parts[0]}, {"minor", parts[1]}, {"patch", parts[2]}};
 }
 
+// {"s3":"closed","smtp":"open",…}: a dependency with an open circuit does not make the replica unready (every
+// replica shares it, so failing them all would turn one broken dependency into a full outage); the blob store
+// and the database are pinged themselves.
+nlohmann::json circuitsJson(const CircuitRegistry& circuits) {
+    auto out = nlohmann::json::object();
+    for (const auto& c : circuits.snapshot()) out[c.dependency] = std::string(circuitStateName(c.state));
+    return out;
+}
+
 }  // namespace
 
-Status addServerRoutes(Router& router, storage::Storage& storage, blobs::BlobStore& blobs, Metrics& metrics,
-                       std::string dataDir) {
+Status addServerRoutes(Router& router, ServerRouteDeps deps) {
+    auto& storage = deps.storage;
+    auto& blobs = deps.blobs;
+    auto& metrics = deps.metrics;
+    auto& circuits = deps.circuits;
+    auto draining = deps.draining;
+    const std::string dataDir = deps.dataDir;
+    EventRelay* relay = deps.relay;
     // Generated once, after every route is registered: the route table cannot change while serving.
     auto document = std::make_shared<std::string>();
     const Route routes[] = {
@@ -37,8 +54,11 @@ Status addServerRoutes(Router& router, storage::Storage& storage, blobs::BlobSto
          .pattern = "/readyz",
          .auth = AuthPolicy::Anonymous,
          .module = "server",
-         .summary = "Readiness: storage and blob store reachable, data directory writable",
-         .handler = [&storage, &blobs, dataDir](Request&) -> Expected<Response> {
+         .summary = "Readiness: not draining, storage and blob store reachable, data directory writable; circuits and "
+                    "how events relay",
+         .handler = [&storage, &blobs, &circuits, draining, dataDir, relay](Request&) -> Expected<Response> {
+             if (draining && draining->load())
+                 return Error(ErrorCode::Unavailable, "draining: the server is shutting down", "draining");
              if (auto s = storage.ping(); !s)
                  return Error(ErrorCode::Unavailable, "storage unreachable: " + s.error().message, "not_ready");
              if (auto s = blobs.ping(); !s)
@@ -47,14 +67,24 @@ Status addServerRoutes(Router& router, storage::Storage& storage, blobs::BlobSto
                               "not_ready");
              if (auto s = probeWritable(dataDir); !s)
                  return Error(ErrorCode::Unavailable, s.error().message, "not_ready");
-             return Response::json(200, R"({"status":"ready"})");
+             nlohmann::json body = {{"status", "ready"}, {"circuits", circuitsJson(circuits)}};
+             // A broker that is away does not make the replica unready: events relay through the database.
+             if (relay != nullptr) {
+                 const auto h = relay->health();
+                 body["events"] = {{"broker", h.broker},
+                                   {"brokerUp", h.brokerUp},
+                                   {"circuit", std::string(circuitStateName(h.circuit))},
+                                   {"detail", h.detail}};
+             }
+             return Response::json(200, body.dump());
          }},
         {.method = Method::Get,
          .pattern = "/metrics",
          .auth = AuthPolicy::Anonymous,
          .module = "server",
          .summary = "Prometheus metrics",
-         .handler = [&metrics](Request&) -> Expected<Response> {
+         .handler = [&metrics, &circuits](Request&) -> Expected<Response> {
+             circuits.publish();
              return Response::text(200, metrics.serialize(), "text/plain; version=0.0.4; charset=utf-8");
          }},
         {.method = Method::Get,

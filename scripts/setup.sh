@@ -28,14 +28,17 @@ build_pkgs=(
     prometheus-cpp-dev libssl-dev liburiparser-dev
     libjwt-dev libargon2-dev libsodium-dev libexif-dev libmagic-dev libcurl4-openssl-dev
     libvips-dev libvips-tools ffmpeg libmysqlcppconn-dev
+    librabbitmq-dev
 )
 # What the test suite and benchmarks use on top: real tools making real fixtures, a real database, a real browser,
 # a real S3 gateway (a single-node Ceph: scripts/ceph-test-server.sh), and clang's libFuzzer for the
-# OBSCURA_FUZZ targets (tests/fuzz/).
+# OBSCURA_FUZZ targets (tests/fuzz/). The cluster suite (tests/cluster/) puts haproxy in front of three replicas.
 test_pkgs=(
     curl jq python3 mariadb-server libimage-exiftool-perl python3-aiosmtpd wrk chromium
     ceph-mon ceph-osd radosgw
+    rabbitmq-server
     iproute2 procps psmisc
+    haproxy
     clang libclang-rt-14-dev clang-format
     # resumable uploads' e2e test (tests/e2e/tus): a reverse proxy capping bodies at 100 MB in front of the server
     nginx-light

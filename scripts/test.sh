@@ -37,11 +37,11 @@ if [ "$release" = 1 ]; then
 
     stage "static checks"
     # The executable reaches storage only through dlopen'd plugins.
-    if ldd "$build_dir/bin/obscura" | grep -Ei 'sqlite|mysql|mariadb'; then
-        echo "FAIL: obscura links a database library directly" >&2
+    if ldd "$build_dir/bin/obscura" | grep -Ei 'sqlite|mysql|mariadb|rabbitmq'; then
+        echo "FAIL: obscura links a database or broker library directly" >&2
         exit 1
     fi
-    echo "ldd: obscura links no sqlite/mysql library"
+    echo "ldd: obscura links no sqlite/mysql/rabbitmq library"
     stage_end "static checks"
 fi
 
@@ -80,6 +80,24 @@ if [ -z "${OBSCURA_TEST_S3_ENDPOINT:-}" ]; then
 fi
 echo "S3 tests against ${OBSCURA_TEST_S3_ENDPOINT}/${OBSCURA_TEST_S3_BUCKET}"
 stage_end "Ceph S3 test server"
+
+stage "RabbitMQ test server"
+# The AMQP bus plugin's integration entries need a real broker: a private RabbitMQ (own node name, mnesia, cookie and
+# epmd on 127.0.0.1), started once, stopped by its pids when this script exits. Tests that kill a broker start their
+# own. A broker given from outside (OBSCURA_TEST_AMQP_URL already set) is used as it is.
+if [ -z "${OBSCURA_TEST_AMQP_URL:-}" ]; then
+    rabbitmq_dir="$(mktemp -d -t obscura-rabbitmq.XXXXXX)"
+    stop_rabbitmq() { bash "$here/scripts/rabbitmq-test-server.sh" stop "$rabbitmq_dir" || true; rm -rf "$rabbitmq_dir"; }
+    stop_all() {
+        stop_rabbitmq
+        if declare -F stop_services >/dev/null; then stop_services; elif [ -n "${mariadb_dir:-}" ]; then stop_mariadb; fi
+    }
+    trap stop_all EXIT
+    bash scripts/rabbitmq-test-server.sh start "$rabbitmq_dir"
+    eval "$(bash scripts/rabbitmq-test-server.sh env "$rabbitmq_dir")"
+fi
+echo "AMQP tests against ${OBSCURA_TEST_AMQP_URL}"
+stage_end "RabbitMQ test server"
 
 if [ "$release" = 1 ]; then
     stage "tests"

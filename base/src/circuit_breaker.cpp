@@ -74,6 +74,19 @@ CircuitState CircuitBreaker::state() const {
     return state_;
 }
 
+bool CircuitBreaker::refusing() const {
+    std::lock_guard lock(mutex_);
+    switch (state_) {
+        case CircuitState::Closed:
+            return false;
+        case CircuitState::Open:
+            return now() - openedAtMs_ < cooldown_.count();
+        case CircuitState::HalfOpen:
+            return probeInFlight_ && now() - openedAtMs_ < 2 * cooldown_.count();
+    }
+    return false;
+}
+
 int CircuitBreaker::retryAfterSeconds() const {
     std::lock_guard lock(mutex_);
     if (state_ == CircuitState::Closed) return 1;

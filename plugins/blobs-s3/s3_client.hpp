@@ -61,6 +61,7 @@ public:
     // reached, answered 5xx through every retry, or the breaker is open.
     Expected<S3Response> perform(const S3Request& request);
     const S3Settings& settings() const { return settings_; }
+    const CircuitBreaker& breaker() const { return breaker_; }
     std::string objectPath(std::string_view fullKey) const;  // encoded "/bucket/key" as signed
 
     static constexpr int kAttempts = 4;

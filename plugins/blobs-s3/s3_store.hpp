@@ -31,6 +31,7 @@ public:
     std::optional<blobs::PresignedRequest> presignPut(std::string_view key, std::int64_t ttlSeconds,
                                                       const blobs::PutOptions& options) override;
     std::optional<std::string> localPath(std::string_view) const override { return std::nullopt; }
+    const CircuitBreaker* circuit() const override { return &client_.breaker(); }
 
     // Internals shared with the reader and multipart helpers.
     S3Client& client() { return client_; }

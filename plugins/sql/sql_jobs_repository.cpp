@@ -267,6 +267,18 @@ Expected<bool> SqlJobsRepository::fail(const std::string& id, int attempt, const
     });
 }
 
+Expected<bool> SqlJobsRepository::settleQueued(const std::string& kind, const std::string& dedupeKey,
+                                               const std::string& result, const std::string& updatedAt) {
+    if (dedupeKey.empty()) return false;
+    return guarded(s_, "settle job", [&]() -> Expected<bool> {
+        // Through the (kind, dedupe key) unique index; a claimer's SKIP LOCKED passes over the row this locks.
+        auto stmt = s_.prepare(
+            "UPDATE jobs SET state = 'succeeded', result = ?, error = '', progress = 1, updated_at = ?"
+            " WHERE kind = ? AND dedupe_key = ? AND state = 'queued'");
+        return stmt.bind(result, updatedAt, kind, dedupeKey).execute() == 1;
+    });
+}
+
 Expected<std::optional<JobRecord>> SqlJobsRepository::get(const std::string& id) {
     return guarded(s_, "get job", [&]() -> Expected<std::optional<JobRecord>> { return findJob(s_, id); });
 }

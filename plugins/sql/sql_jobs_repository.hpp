@@ -40,6 +40,8 @@ public:
                                        const std::string& updatedAt) override;
     Expected<std::vector<storage::JobCount>> counts() override;
     Expected<std::int64_t> countActive(const std::string& kind) override;
+    Expected<bool> settleQueued(const std::string& kind, const std::string& dedupeKey, const std::string& result,
+                                const std::string& updatedAt) override;
 
 private:
     Session& s_;

@@ -7,6 +7,7 @@
 #include "sql_images_repository.hpp"
 #include "sql_jobs_repository.hpp"
 #include "sql_partners_repository.hpp"
+#include "sql_relay_repository.hpp"
 #include "sql_table_rows.hpp"
 #include "sql_uploads_repository.hpp"
 
@@ -43,7 +44,8 @@ public:
           jobs_(session),
           tableRows_(session),
           directUploads_(session),
-          uploads_(session) {}
+          uploads_(session),
+          relay_(session) {}
 
     storage::AuthRepository& auth() override { return auth_; }
     storage::ImagesRepository& images() override { return images_; }
@@ -56,6 +58,7 @@ public:
     storage::TableRowsRepository& tableRows() override { return tableRows_; }
     storage::DirectUploadsRepository& directUploads() override { return directUploads_; }
     storage::UploadsRepository& uploads() override { return uploads_; }
+    storage::RelayRepository& relay() override { return relay_; }
 
 private:
     SqlAuthRepository auth_;
@@ -69,6 +72,7 @@ private:
     SqlTableRows tableRows_;
     SqlDirectUploadsRepository directUploads_;
     SqlUploadsRepository uploads_;
+    SqlRelayRepository relay_;
 };
 
 }  // namespace obscura::sql

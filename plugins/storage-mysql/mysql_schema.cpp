@@ -465,6 +465,22 @@ CREATE TABLE IF NOT EXISTS uploads (
                                     state IN ('open', 'importing', 'done', 'failed'))
 ))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
 
+// The event relay's log (relay_repository.hpp). InnoDB keeps AUTO_INCREMENT across restarts (MariaDB >= 10.2.4), so
+// an id is never given twice, even once every row has been pruned.
+constexpr std::string_view kRelayEvents = R"sql(
+CREATE TABLE IF NOT EXISTS relay_events (
+    id            BIGINT       NOT NULL AUTO_INCREMENT,
+    origin        VARCHAR(64)  NOT NULL,
+    user_id       VARCHAR(64)  NOT NULL,
+    name          VARCHAR(64)  NOT NULL,
+    data          MEDIUMTEXT   NOT NULL,
+    created_at_us BIGINT       NOT NULL,
+    PRIMARY KEY (id),
+    KEY relay_events_user (user_id, id),
+    KEY relay_events_created (created_at_us),
+    CONSTRAINT relay_events_check CHECK (CHAR_LENGTH(name) > 0)
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
 #undef OBSCURA_MYSQL_TABLE_OPTIONS
 
 }  // namespace
@@ -486,6 +502,8 @@ const std::vector<sql::Migration>& allMigrations() {
         {"direct_uploads", 1, {}, {kDirectUploads}},
         // Resumable uploads (issue 20).
         {"uploads", 1, {{"auth", 1}}, {kUploads}},
+        // Stands alone: the relay references no other table.
+        {"relay", 1, {}, {kRelayEvents}},
     };
     return kMigrations;
 }

@@ -460,6 +460,21 @@ CREATE TABLE derivatives (
 CREATE INDEX derivatives_state ON derivatives (state);
 )sql";
 
+// The event relay's log (relay_repository.hpp): AUTOINCREMENT so an id is never given twice, even once every row
+// has been pruned — a reconnecting client's Last-Event-ID must not match a newer event.
+constexpr std::string_view kRelayV1 = R"sql(
+CREATE TABLE relay_events (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    origin        TEXT NOT NULL,
+    user_id       TEXT NOT NULL,
+    name          TEXT NOT NULL CHECK (length(name) > 0),
+    data          TEXT NOT NULL,
+    created_at_us INTEGER NOT NULL
+) STRICT;
+CREATE INDEX relay_events_user ON relay_events (user_id, id);
+CREATE INDEX relay_events_created ON relay_events (created_at_us);
+)sql";
+
 }  // namespace
 
 const std::vector<sql::Migration>& allMigrations() {
@@ -480,6 +495,8 @@ const std::vector<sql::Migration>& allMigrations() {
         {"direct_uploads", 1, {}, {kDirectUploadsV1}},
         // Resumable uploads (issue 20).
         {"uploads", 1, {{"auth", 1}}, {kUploadsV1}},
+        // Stands alone: the relay references no other table.
+        {"relay", 1, {}, {kRelayV1}},
     };
     return kMigrations;
 }

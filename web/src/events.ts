@@ -41,6 +41,10 @@ function who(e: SharingEvent): string {
 
 export class LiveEvents {
   private source: EventSource | null = null;
+  // The id of the last event received: a stream reopened by hand (after an HTTP error, perhaps on another replica
+  // behind the load balancer) asks for what it missed with ?lastEventId= (EventSource's own retries send the
+  // Last-Event-ID header by themselves).
+  private lastEventId = '';
   private retryTimer: number | undefined;
   private failures = 0;
   private stopped = false;
@@ -61,9 +65,12 @@ export class LiveEvents {
 
   private open(): void {
     if (this.stopped) return;
-    const source = new EventSource('/api/events', { withCredentials: true });
+    const url = this.lastEventId ? `/api/events?lastEventId=${encodeURIComponent(this.lastEventId)}` : '/api/events';
+    const source = new EventSource(url, { withCredentials: true });
     this.source = source;
     const parse = <T>(fn: (data: T) => void) => (e: Event) => {
+      const id = (e as MessageEvent).lastEventId;
+      if (id) this.lastEventId = id;
       try {
         fn(JSON.parse((e as MessageEvent).data) as T);
       } catch {

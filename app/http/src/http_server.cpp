@@ -121,6 +121,11 @@ int HttpServer::activeConnections() const {
     return state ? state->connections() : 0;
 }
 
+void HttpServer::beginDrain() {
+    std::lock_guard lock(impl_->lifecycle);
+    if (impl_->state) impl_->state->draining = true;
+}
+
 void HttpServer::stop() {
     std::lock_guard lock(impl_->lifecycle);
     if (!impl_->started || impl_->stopped) return;

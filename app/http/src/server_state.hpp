@@ -37,6 +37,7 @@ public:
     const TrustedProxies proxies;
     net::thread_pool workers;  // handlers, authentication, sink creation: everything that may block
     std::atomic<bool> stopping{false};
+    std::atomic<bool> draining{false};  // beginDrain(): serve on, but close each connection after its response
 
     // Takes a connection slot for `ip` (the direct peer) if both limits allow it; release() gives it back.
     Admission admit(const std::string& ip);

@@ -99,7 +99,7 @@ void Session::respond(PreparedResponse prepared) {
     }
     phase_ = Phase::Writing;
     status_ = prepared.response.status;
-    if (state_->stopping) keepAlive_ = false;
+    if (state_->stopping || state_->draining) keepAlive_ = false;
     if (prepared.response.stream) {
         startStream(std::move(prepared));
         return;

@@ -89,6 +89,9 @@ std::vector<ConfigKey> buildSchema() {
         integer("server.minBodyBytesPerSecond", 1024, 1, 1 * kGiB, "Slower request bodies are cut off with 408."),
         integer("server.writeTimeoutSeconds", 60, 1, 3600, "A response write making no progress this long is cut."),
         integer("server.drainSeconds", 25, 0, 3600, "On SIGTERM/SIGINT, time in-flight requests get to finish."),
+        integer("server.drainDelaySeconds", 0, 0, 600,
+                "On SIGTERM/SIGINT, time /readyz answers 503 draining while requests are still served, before the "
+                "listener closes (set it above the load balancer's health-check interval x fall count)."),
         list("server.trustedProxies",
              "IPs or CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed; empty = none."),
         // storage
@@ -114,6 +117,18 @@ std::vector<ConfigKey> buildSchema() {
         boolean("blobs.s3.redirectDownloads", false,
                 "s3: downloads answer 302 to a presigned GET instead of streaming through the server."),
         integer("blobs.s3.presignTtlSeconds", 900, 1, 604800, "s3: lifetime of a presigned URL."),
+        // bus: events and job wake-ups across replicas (DESIGN §9)
+        oneOf("bus.broker", "none", {"none", "amqp"},
+              "Broker between replicas: none = the database relay alone; amqp = RabbitMQ (obscura_bus_amqp.so)."),
+        str("bus.pluginDir", "", "Directory of bus plugins; empty = beside the executable."),
+        integer("bus.relay.pollMs", 100, 10, 10000,
+                "How often each replica reads the others' events from the database (slower while a broker is up)."),
+        integer("bus.relay.retentionSeconds", 300, 10, 86400,
+                "How long events are kept for clients that reconnect with Last-Event-ID."),
+        str("bus.amqp.url", "", "amqp: the broker, amqp://user@host:5672/vhost (no password in it)."),
+        secret("bus.amqp.password", "amqp: the user's password; from the environment or a file, never logged."),
+        str("bus.amqp.exchange", "obscura", "amqp: prefix of the exchanges (<prefix>.events, <prefix>.jobs)."),
+        integer("bus.amqp.heartbeatSeconds", 10, 0, 600, "amqp: connection heartbeat; a dead broker is noticed in 2x."),
         // log
         oneOf("log.level", "info", {"trace", "debug", "info", "warn", "error"}, "Least severe level logged."),
         oneOf("log.format", "json", {"json", "text"}, "Log line format: one JSON object per line, or plain text."),
@@ -144,6 +159,10 @@ std::vector<ConfigKey> buildSchema() {
         integer(
             "images.directUploadTtlSeconds", 3600, 60, 604800,
             "Lifetime of a direct upload's URL (POST /api/assets/upload-url); unconfirmed uploads are deleted then."),
+        integer("images.uploadCommitGraceSeconds", 3600, 1, 604800,
+                "After this long an upload's stored original whose row never committed (its process ended between the "
+                "two) is removed by a durable job; a commit later than this is refused with 503 and the client sends "
+                "the upload again."),
         // media
         integer("media.workers", 0, 0, 64, "Conversion jobs run at once; 0 = number of cores."),
         integer("media.maxPixels", 100000000, 1, 10000000000, "Images with more pixels are refused before decoding."),

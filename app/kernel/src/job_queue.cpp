@@ -104,6 +104,7 @@ struct JobQueue::Impl {
     std::vector<std::thread> threads;
     std::atomic<bool> stopping{false};
     bool started = false;
+    std::function<void(const std::string&)> announce;  // other replicas' wake-ups
 
     std::mutex activeMu;
     std::condition_variable heartbeatWake;
@@ -365,6 +366,15 @@ Expected<JobQueue::Enqueued> JobQueue::enqueue(storage::NewJob job) {
 }
 
 void JobQueue::wake(const std::string& kind) {
+    wakeLocal(kind);
+    if (impl_->announce) impl_->announce(kind);
+}
+
+void JobQueue::setAnnouncer(std::function<void(const std::string& kind)> announce) {
+    impl_->announce = std::move(announce);
+}
+
+void JobQueue::wakeLocal(const std::string& kind) {
     auto it = impl_->kinds.find(kind);
     if (it == impl_->kinds.end()) return;
     {

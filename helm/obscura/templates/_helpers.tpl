@@ -75,9 +75,14 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if and (eq .Values.blobs.plugin "s3") (not .Values.blobs.s3.existingSecret) }}true{{ end }}
 {{- end }}
 
+{{/* bus.broker=amqp with the broker's password written into the chart's own Secret. */}}
+{{- define "obscura.amqpUrlInChartSecret" -}}
+{{- if and (eq .Values.bus.broker "amqp") (not .Values.bus.amqp.existingSecret) }}true{{ end }}
+{{- end }}
+
 {{/* Whether the chart must create its own Secret. */}}
 {{- define "obscura.generateSecret" -}}
-{{- if or (not .Values.secrets.existingSecret) (and (eq .Values.storage.plugin "mysql") (not .Values.externalDatabase.existingSecret)) (include "obscura.s3KeysInChartSecret" .) }}true{{ end }}
+{{- if or (not .Values.secrets.existingSecret) (and (eq .Values.storage.plugin "mysql") (not .Values.externalDatabase.existingSecret)) (include "obscura.s3KeysInChartSecret" .) (include "obscura.amqpUrlInChartSecret" .) }}true{{ end }}
 {{- end }}
 
 {{/*
@@ -88,6 +93,8 @@ Secrets never go here: they reach the container as environment variables from a 
 {{- $cfg := deepCopy (default dict .Values.config) }}
 {{- $server := default dict (get $cfg "server") }}
 {{- $_ := set $server "dataDir" "/data" }}
+{{- $_ := set $server "drainDelaySeconds" (int .Values.drain.delaySeconds) }}
+{{- $_ := set $server "drainSeconds" (int .Values.drain.seconds) }}
 {{- $_ := set $cfg "server" $server }}
 {{- $_ := set $cfg "storage" (dict "plugin" .Values.storage.plugin) }}
 {{- if eq .Values.blobs.plugin "s3" }}
@@ -98,6 +105,9 @@ Secrets never go here: they reach the container as environment variables from a 
 {{- $db := .Values.externalDatabase }}
 {{- $url := printf "mysql://%s@%s:%v/%s" (urlquery $db.user) $db.host (int $db.port) $db.database }}
 {{- $_ := set $cfg "database" (dict "url" $url "poolSize" (int $db.poolSize)) }}
+{{- end }}
+{{- if eq .Values.bus.broker "amqp" }}
+{{- $_ := set $cfg "bus" (dict "broker" "amqp" "amqp" (dict "url" .Values.bus.amqp.url)) }}
 {{- end }}
 {{- toPrettyJson $cfg }}
 {{- end }}
@@ -137,7 +147,24 @@ Secrets never go here: they reach the container as environment variables from a 
 {{- if and (eq $plugin "mysql") (not .Values.externalDatabase.existingSecret) (not .Values.externalDatabase.password) }}
 {{- fail "storage.plugin=mysql needs the database password: externalDatabase.existingSecret (preferred) or externalDatabase.password" }}
 {{- end }}
+{{- if eq .Values.bus.broker "amqp" }}
+{{- if not .Values.bus.amqp.url }}
+{{- fail "bus.broker=amqp needs bus.amqp.url (amqp://user@host:5672/vhost, no password in it)" }}
+{{- end }}
+{{- if and (not .Values.bus.amqp.existingSecret) (not .Values.bus.amqp.password) }}
+{{- fail "bus.broker=amqp needs the broker's password: bus.amqp.existingSecret (preferred) or bus.amqp.password" }}
+{{- end }}
+{{- if contains "@" (default "" (regexFind "//[^/]*:[^/@]*@" .Values.bus.amqp.url)) }}
+{{- fail "bus.amqp.url must not hold the password (it would land in a ConfigMap): use bus.amqp.existingSecret or bus.amqp.password" }}
+{{- end }}
+{{- end }}
 {{- $cfg := default dict .Values.config }}
+{{- if hasKey $cfg "bus" }}
+{{- fail "config.bus is set by the chart: use bus.broker and bus.amqp (the password through bus.amqp.existingSecret)" }}
+{{- end }}
+{{- if or (hasKey (default dict $cfg.server) "drainSeconds") (hasKey (default dict $cfg.server) "drainDelaySeconds") }}
+{{- fail "config.server.drainSeconds and drainDelaySeconds are set by the chart: use drain.seconds and drain.delaySeconds (terminationGracePeriodSeconds follows them)" }}
+{{- end }}
 {{- if hasKey $cfg "blobs" }}
 {{- fail "config.blobs is set by the chart: use blobs.plugin and blobs.s3 (keys through blobs.s3.existingSecret)" }}
 {{- end }}

@@ -55,6 +55,8 @@ struct AssetBytes::Impl {
           direct(upload, ctx.blobs(), config.getString("auth.jwtSecret"),
                  config.getInt("images.directUploadTtlSeconds")),
           publicUrl(config.getString("server.publicUrl")) {
+        upload.storeCircuit = ctx.blobs().circuit();
+        importer.setCommitGrace(std::chrono::seconds(config.getInt("images.uploadCommitGraceSeconds")));
         // Only a store that can presign is redirected to; the s3 keys are read only when s3 is the store.
         if (config.getString("blobs.plugin") == "s3" && config.getBool("blobs.s3.redirectDownloads"))
             download.redirectTtlSeconds = config.getInt("blobs.s3.presignTtlSeconds");

@@ -30,6 +30,7 @@
 #include "partners/partner_service.hpp"
 #include "sharing/share_link_routes.hpp"
 #include "sharing/share_link_service.hpp"
+#include "upload/uncommitted_original.hpp"
 #include "upload/upload_routes.hpp"
 
 namespace obscura::images {
@@ -86,6 +87,8 @@ ImagesModule::ImagesModule(const Config& config, ModuleContext& ctx)
     if (auto status = registerFileJobs(ctx.jobs(), ctx.blobs()); !status)
         throw ModuleStartError("images: " + status.error().message);
     if (auto status = registerDirectUploadJobs(ctx.jobs(), ctx.storage(), ctx.blobs()); !status)
+        throw ModuleStartError("images: " + status.error().message);
+    if (auto status = registerUncommittedOriginalJob(ctx.jobs(), ctx.storage(), ctx.blobs()); !status)
         throw ModuleStartError("images: " + status.error().message);
 }
 

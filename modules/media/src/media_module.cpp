@@ -20,6 +20,7 @@
 #include "obscura/images/events.hpp"
 #include "obscura/images/images_module.hpp"
 #include "obscura/kernel/bus.hpp"
+#include "obscura/kernel/circuit_registry.hpp"
 #include "obscura/kernel/config.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/kernel/log.hpp"
@@ -222,8 +223,10 @@ Status MediaModule::onAllLoaded() {
     for (auto& route : conversionRoutes(impl_->routeDeps)) OBSCURA_TRY_STATUS(ctx_.router().add(std::move(route)));
     for (auto& route : avatarRoutes(impl_->avatarDeps)) OBSCURA_TRY_STATUS(ctx_.router().add(std::move(route)));
     ctx_.services().put<auth::AvatarLocator>(std::make_shared<AvatarFiles>(impl_->avatarDeps));
+    if (auto circuits = ctx_.services().find<CircuitRegistry>(); circuits && impl_->mailer.enabled())
+        circuits->add(impl_->mailer.breaker());
     OBSCURA_TRY_STATUS(ctx_.router().add(impl_->events.route()));
-    impl_->events.start(ctx_.bus());
+    impl_->events.start(ctx_.bus(), ctx_.eventRelay());
     auto* impl = impl_.get();
     impl_->partnerMail = ctx_.bus().subscribe<images::PartnerAdded>(
         "media.partnerMail", [impl](const images::PartnerAdded& added) { impl->notifyPartner(added); });

@@ -86,6 +86,9 @@ Status SmtpMailer::send(const MailMessage& m) const {
     if (!enabled()) return {};
     if (hasLineBreak(m.to) || hasLineBreak(m.subject) || m.to.find('@') == std::string::npos)
         return Error(ErrorCode::Invalid, "not a usable e-mail address or subject");
+    if (!breaker_->allow())
+        return unavailable("the SMTP server is failing (circuit open); mail not sent")
+            .retryAfter(breaker_->retryAfterSeconds());
     curlGlobalInit();
     CURL* curl = curl_easy_init();
     if (!curl) return unavailable("libcurl could not start");
@@ -112,6 +115,12 @@ Status SmtpMailer::send(const MailMessage& m) const {
     const CURLcode rc = curl_easy_perform(curl);
     curl_slist_free_all(rcpt);
     curl_easy_cleanup(curl);
+    // libcurl 7.88 does not tell a refused recipient from a failing server, so every failed session counts; an
+    // address that cannot work was refused above (Invalid) without touching the breaker.
+    if (rc == CURLE_OK)
+        breaker_->success();
+    else
+        breaker_->failure();
     // The password never appears in the message: libcurl's error strings do not carry credentials.
     if (rc != CURLE_OK) return unavailable(std::string("mail to the SMTP server failed: ") + curl_easy_strerror(rc));
     return {};

@@ -107,6 +107,21 @@ TEST_SUITE("base.circuit_breaker") {
         CHECK(allowed.load() == 1);
     }
 
+    TEST_CASE("refusing() answers what allow() would, without taking the half-open probe") {
+        ManualTime time;
+        CircuitBreaker breaker("s3", 1, 5s, time.clock());
+        CHECK_FALSE(breaker.refusing());
+        breaker.failure();
+        CHECK(breaker.refusing());
+        time.ms += 5000;
+        CHECK_FALSE(breaker.refusing());
+        CHECK_FALSE(breaker.refusing());  // asking twice leaves the probe in place
+        CHECK(breaker.allow());
+        CHECK(breaker.refusing());  // the probe is out
+        breaker.success();
+        CHECK_FALSE(breaker.refusing());
+    }
+
     TEST_CASE("state names are the metric's label values") {
         CHECK(circuitStateName(CircuitState::Closed) == "closed");
         CHECK(circuitStateName(CircuitState::Open) == "open");

@@ -36,6 +36,9 @@ public:
     void failure();
 
     CircuitState state() const;
+    // True when allow() would answer false now — without taking the probe. For callers that refuse a request
+    // up front (an upload into an S3 that is down) and must not use up the half-open probe doing so.
+    bool refusing() const;
     // Seconds a refused caller should wait before trying again (>= 1): what is left of the cooldown.
     int retryAfterSeconds() const;
     // How many times the circuit has opened since start (for logs and metrics).

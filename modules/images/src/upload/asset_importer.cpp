@@ -17,6 +17,7 @@
 #include "obscura/kernel/log.hpp"
 #include "obscura/kernel/storage_calls.hpp"
 #include "obscura/storage/storage.hpp"
+#include "upload/uncommitted_original.hpp"
 
 namespace obscura::images {
 
@@ -111,7 +112,8 @@ Expected<std::optional<storage::AssetRecord>> AssetImporter::existing(const std:
         storage_, [&](storage::Repositories& repos) { return repos.images().findAssetByChecksum(ownerId, checksum); });
 }
 
-Expected<ImportedAsset> AssetImporter::commitRow(const storage::AssetRecord& record, bool checkQuota) {
+Expected<ImportedAsset> AssetImporter::commitRow(const storage::AssetRecord& record, bool checkQuota,
+                                                 bool settleIntent) {
     bool conflict = false;
     auto status = storage_.transaction([&](storage::Repositories& tx) -> Status {
         if (checkQuota && quota_)
@@ -120,6 +122,13 @@ Expected<ImportedAsset> AssetImporter::commitRow(const storage::AssetRecord& rec
         if (!created) {
             conflict = created.error().code == ErrorCode::Conflict;
             return created;
+        }
+        if (settleIntent) {
+            OBSCURA_TRY(settled, tx.jobs().settleQueued(kUncommittedOriginalJob, record.id, "committed",
+                                                        formatRfc3339(clock_.nowUs())));
+            // Its job is already removing the original (the commit came later than the grace): no row without a file.
+            if (!settled)
+                return Error(ErrorCode::Unavailable, "the upload took too long to commit; send it again").retryAfter(1);
         }
         OBSCURA_TRY_STATUS(JobQueue::enqueueIn(tx, derivativesJob(record), clock_));
         return {};
@@ -159,8 +168,18 @@ Expected<ImportedAsset> AssetImporter::importUpload(const std::string& ownerId, 
     fillFromMetadata(record, meta, fields, clock_.nowUs());
     record.storagePath = libraryPath(ownerId, record.id, record.takenAt, type);
 
+    const bool intent = commitGrace_.count() > 0;
+    if (intent) {
+        // Durable before the put: whatever happens next, the original cannot outlive a row that never commits.
+        const auto due = clock_.nowUs() + std::chrono::duration_cast<std::chrono::microseconds>(commitGrace_).count();
+        OBSCURA_TRY_STATUS(storage_.run([&](storage::Repositories& repos) -> Status {
+            OBSCURA_TRY_STATUS(JobQueue::enqueueIn(
+                repos, uncommittedOriginalJob(ownerId, record.id, record.storagePath, due), clock_));
+            return {};
+        }));
+    }
     OBSCURA_TRY_STATUS(file.putInto(blobs_, record.storagePath));
-    auto imported = commitRow(record, true);
+    auto imported = commitRow(record, true, intent);
     if (!imported || !imported->created) removeLibraryBlob(blobs_, record.storagePath);
     return imported;
 }

@@ -5,8 +5,10 @@
 //   asset.created)
 // A duplicate — the same bytes already stored for this owner, found before the rename or, when two identical
 // uploads race, by the unique (owner, checksum) index — answers the existing asset and keeps nothing new.
-// Any failure after the put removes the blob again, so the only thing a crash can leave is a library blob
-// without a row, which start-up counts and `obscura fsck` repairs.
+// Any failure after the put removes the blob again. A crash between the put and the commit leaves a library blob
+// without a row for at most the commit grace: a durable job enqueued before the put removes it unless the commit
+// settled that job (uncommitted_original.hpp).
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -48,6 +50,9 @@ public:
     AssetImporter(storage::Storage& storage, blobs::BlobStore& blobs, std::string tmpDir, auth::Quota* quota,
                   const Clock& clock, formats::FfprobeOptions probe = {});
 
+    // How long an original may wait for its row before uncommitted_original's job removes it (0: no such job).
+    void setCommitGrace(std::chrono::seconds grace) { commitGrace_ = grace; }
+
     // An upload whose body is complete. The temp file is committed or removed, whatever happens.
     Expected<ImportedAsset> importUpload(const std::string& ownerId, UploadTempFile file, const MediaType& type,
                                          const std::string& clientFileName, const UploadFields& fields);
@@ -59,7 +64,8 @@ public:
     Expected<ImportedAsset> adoptLibraryFile(const std::string& ownerId, const std::string& relativePath);
 
 private:
-    Expected<ImportedAsset> commitRow(const storage::AssetRecord& record, bool checkQuota);
+    // settleIntent: the row's commit settles the uncommitted-original job enqueued before the put.
+    Expected<ImportedAsset> commitRow(const storage::AssetRecord& record, bool checkQuota, bool settleIntent = false);
     Expected<std::optional<storage::AssetRecord>> existing(const std::string& ownerId, const std::string& checksum);
 
     storage::Storage& storage_;
@@ -68,6 +74,7 @@ private:
     auth::Quota* quota_;
     const Clock& clock_;
     formats::FfprobeOptions probe_;
+    std::chrono::seconds commitGrace_{0};
 };
 
 // The record an import writes, minus what only the caller knows (id, storagePath, times).

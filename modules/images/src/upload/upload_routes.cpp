@@ -12,6 +12,7 @@
 #include "obscura/formats/sha1.hpp"
 #include "obscura/images/events.hpp"
 #include "obscura/kernel/bus.hpp"
+#include "obscura/kernel/circuit_registry.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/kernel/storage_calls.hpp"
 #include "obscura/storage/storage.hpp"
@@ -146,6 +147,7 @@ Route uploadRoute(UploadDeps& deps) {
                 .summary = "Upload a photo or video as multipart/form-data, file part 'assetData' (Immich)",
                 .maxBodyBytes = deps.maxUploadBytes};
     auto makeSink = [&deps](Request& req) -> Expected<std::shared_ptr<UploadSink>> {
+        OBSCURA_TRY_STATUS(failFastWhenOpen(deps.storeCircuit));
         const auto contentType = req.headers.get("Content-Type").value_or("");
         // A body we could not parse is refused before the quota is even looked up.
         OBSCURA_TRY_STATUS(formats::MultipartParser::boundaryFromContentType(contentType));

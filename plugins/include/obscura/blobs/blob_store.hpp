@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "obscura/base/circuit_breaker.hpp"
 #include "obscura/base/expected.hpp"
 #include "obscura/blobs/blob_key.hpp"
 
@@ -123,6 +124,12 @@ public:
     // ffmpeg); nullopt for remote stores (read through open()) and for invalid keys. Read-only: never write
     // through it. Does not check that the file exists.
     virtual std::optional<std::string> localPath(std::string_view key) const = 0;
+
+    // --- Replicas (DESIGN §9) ---
+    // The breaker in front of a remote store (s3), or null (local: nothing to break). The executable registers it
+    // for obscura_circuit_state and /readyz, and refuses an upload up front while it is open. Lives as long as
+    // the store.
+    virtual const CircuitBreaker* circuit() const { return nullptr; }
 };
 
 // One operation finished, for metrics and logs kept by the executable (plugins link no kernel).

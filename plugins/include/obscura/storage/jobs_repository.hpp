@@ -55,6 +55,14 @@ public:
     virtual Expected<std::vector<JobCount>> counts() = 0;
     // Jobs of a kind not yet terminal (queued or running): the backlog a bounded kind is measured by.
     virtual Expected<std::int64_t> countActive(const std::string& kind) = 0;
+
+    // --- Replicas (DESIGN §9) ---
+    // queued → succeeded with `result` for the job of `kind` with `dedupeKey`, inside the caller's transaction: the
+    // caller has made the job unnecessary (an upload whose row commits settles the job that would remove its
+    // original if it never did). False when no such job is queued — it is running or done, so the caller must not
+    // go ahead as if it had settled it.
+    virtual Expected<bool> settleQueued(const std::string& kind, const std::string& dedupeKey,
+                                        const std::string& result, const std::string& updatedAt) = 0;
 };
 
 }  // namespace obscura::storage

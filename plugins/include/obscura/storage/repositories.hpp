@@ -14,6 +14,7 @@
 #include "obscura/storage/jobs_repository.hpp"
 #include "obscura/storage/partners_repository.hpp"
 #include "obscura/storage/records.hpp"
+#include "obscura/storage/relay_repository.hpp"
 #include "obscura/storage/shared_links_repository.hpp"
 #include "obscura/storage/table_rows.hpp"
 #include "obscura/storage/uploads_repository.hpp"
@@ -107,6 +108,8 @@ public:
     virtual DirectUploadsRepository& directUploads() = 0;
     // Resumable uploads in progress (uploads_repository.hpp).
     virtual UploadsRepository& uploads() = 0;
+    // The event relay's log (migration module "relay").
+    virtual RelayRepository& relay() = 0;
 };
 
 }  // namespace obscura::storage

@@ -46,6 +46,9 @@ public:
     // Graceful: stop accepting, close idle connections, let in-flight requests finish for up to drainTime,
     // then close the rest. Blocks until every thread has ended. Idempotent.
     void stop();
+    // Before stop(): keep serving, but answer every request with `Connection: close` so clients and proxies
+    // open their next connection elsewhere (a replica going away).
+    void beginDrain();
     int activeConnections() const;
 
 private:

@@ -77,8 +77,13 @@ public:
         bool created = true;
     };
     Expected<Enqueued> enqueue(storage::NewJob job);
-    // Wakes the kind's idle workers (call after committing an enqueue) so they do not wait for the poll.
+    // Wakes the kind's idle workers (call after committing an enqueue) so they do not wait for the poll — here and,
+    // through the announcer, on the other replicas.
     void wake(const std::string& kind);
+    // Wakes this replica's idle workers only: another replica announced the jobs.
+    void wakeLocal(const std::string& kind);
+    // Before start(): who tells the other replicas (EventRelay::announceJobs); none by default.
+    void setAnnouncer(std::function<void(const std::string& kind)> announce);
 
     void start();
     // Stops claiming and waits for running handlers, which see stillOwned() == false and should return early.

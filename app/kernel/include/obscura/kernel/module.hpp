@@ -20,6 +20,7 @@ class ServiceRegistry;
 class Metrics;
 class Bus;
 class JobQueue;
+class EventRelay;
 namespace storage {
 class Storage;
 }
@@ -48,7 +49,7 @@ class ModuleContext {
 public:
     ModuleContext(const Config& config, Router& router, ServiceRegistry& services, storage::Storage& storage,
                   Metrics& metrics, Bus& bus, JobQueue& jobs, const Clock& clock, std::string dataDir,
-                  blobs::BlobStore* blobs = nullptr)
+                  blobs::BlobStore* blobs = nullptr, EventRelay* relay = nullptr)
         : config_(config),
           router_(router),
           services_(services),
@@ -58,7 +59,8 @@ public:
           jobs_(jobs),
           clock_(clock),
           dataDir_(std::move(dataDir)),
-          blobs_(blobs) {}
+          blobs_(blobs),
+          relay_(relay) {}
 
     const Config& config() const { return config_; }
     Router& router() { return router_; }
@@ -79,6 +81,10 @@ public:
         if (blobs_ == nullptr) throw ModuleStartError("no blob store was given to the modules");
         return *blobs_;
     }
+
+    // Events across replicas (obscura/kernel/event_relay.hpp): what a client waits for goes through it so every
+    // replica's streams get it, with an id. Null where the App gave none (kernel tests).
+    EventRelay* eventRelay() { return relay_; }
 
     // Another module, which must be listed (and so built) before the caller. Unknown or later-listed
     // modules throw ModuleStartError: that is how an unknown dependency or a cycle fails the start.
@@ -101,6 +107,7 @@ private:
     const Clock& clock_;
     std::string dataDir_;
     blobs::BlobStore* blobs_;
+    EventRelay* relay_;
     ModuleList* list_ = nullptr;
 };
 
