@@ -155,6 +155,12 @@ Expected<std::vector<std::string>> MysqlTestDatabase::query(const std::string& s
 }
 
 const MysqlTestDatabase& mysqlDatabaseFor(const std::string& key) {
+#if OBSCURA_TEST_WITH_MYSQL
+    // Made before the map below, so Connector/C++'s driver outlives it: the databases are dropped at exit through
+    // the driver (a binary whose first MySQL use is here crashed at exit otherwise).
+    static sql::mysql::MySQL_Driver* const driver = sql::mysql::get_mysql_driver_instance();
+    (void)driver;
+#endif
     static std::mutex mutex;
     static std::map<std::string, std::unique_ptr<MysqlTestDatabase>> databases;
     std::lock_guard lock(mutex);
