@@ -37,8 +37,8 @@ TEST_SUITE("conformance.migrations") {
                 CHECK(m.toVersion >= 1);
             }
             // Listed in an order that migrates cleanly: the kernel's jobs first, then referenced modules first.
-            CHECK(modules ==
-                  std::vector<std::string>{"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads", "uploads", "relay"});
+            CHECK(modules == std::vector<std::string>{"kernel", "auth", "images", "media", "partners", "sharing",
+                                                      "direct_uploads", "uploads", "relay"});
         });
     }
 
@@ -49,10 +49,12 @@ TEST_SUITE("conformance.migrations") {
             REQUIRE_MESSAGE(opened.ok(), opened.error().message);
             auto& storage = **opened;
             if (database->fresh()) {
-                for (const char* module : {"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads", "uploads", "relay"})
+                for (const char* module :
+                     {"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads", "uploads", "relay"})
                     CHECK(storage.schemaVersion(module).valueOr(-1) == 0);
             }
-            for (const char* module : {"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads", "uploads", "relay"}) {
+            for (const char* module :
+                 {"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads", "uploads", "relay"}) {
                 CAPTURE(module);
                 const int latest = latestOf(storage, module);
                 auto first = storage.migrate(module);
@@ -118,7 +120,8 @@ TEST_SUITE("conformance.migrations") {
             CHECK(images.error().message.find("'auth'") != std::string::npos);
             CHECK(storage.schemaVersion("images").valueOr(-1) == 0);
             // Nothing half-applied: the right order still works afterwards.
-            for (const char* module : {"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads", "uploads", "relay"})
+            for (const char* module :
+                 {"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads", "uploads", "relay"})
                 CHECK(storage.migrate(module).ok());
         });
     }

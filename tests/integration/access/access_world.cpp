@@ -235,8 +235,8 @@ Objects World::make(State state) {
     o.resumable.metadataJson = "{}";
     o.resumable.createdAt = "2024-05-01T12:00:00Z";
     o.resumable.expiresAtUs = std::chrono::duration_cast<std::chrono::microseconds>(
-                               (std::chrono::system_clock::now() + std::chrono::hours(1)).time_since_epoch())
-                               .count();
+                                  (std::chrono::system_clock::now() + std::chrono::hours(1)).time_since_epoch())
+                                  .count();
     REQUIRE(storage().run([&](storage::Repositories& r) { return r.uploads().createUpload(o.resumable); }).ok());
     std::filesystem::create_directories(fx.dataDir() + "/uploads");
     std::ofstream(fx.dataDir() + "/uploads/" + o.resumable.id + ".part").flush();

@@ -63,7 +63,7 @@ struct Objects {
     storage::AlbumRecord album;
     storage::SharedLinkRecord open, locked, expired, revoked;
     storage::DirectUploadRecord upload;  // a direct upload of A's whose bytes never came
-    storage::UploadRecord resumable;  // A's resumable upload in progress (an empty spool file, offset 0)
+    storage::UploadRecord resumable;     // A's resumable upload in progress (an empty spool file, offset 0)
 };
 
 inline constexpr const char* kLinkPassword = "matrix link password";

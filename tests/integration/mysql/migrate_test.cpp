@@ -96,7 +96,8 @@ TEST_SUITE("integration.mysql.migrations") {
         TempDir data;
         const auto first = run({obscuraBinary(), "migrate"}, mysqlEnvironment(*db, data.path()));
         REQUIRE_MESSAGE(first.exitCode == 0, first.out << first.err);
-        for (const char* module : {"kernel", "auth", "media", "partners", "sharing", "direct_uploads", "uploads", "relay"}) {
+        for (const char* module :
+             {"kernel", "auth", "media", "partners", "sharing", "direct_uploads", "uploads", "relay"}) {
             CAPTURE(module);
             CHECK(first.out.find(std::string(module) + ": version 0 -> 1") != std::string::npos);
         }
