@@ -11,7 +11,7 @@
 #include "app_fixture.hpp"
 #include "http_client.hpp"
 #include "s3_test_blobs.hpp"
-#include "tcp_cut_proxy.hpp"
+#include "tcp_forwarder.hpp"
 #include "test_support.hpp"
 
 using namespace obscura::test;
@@ -64,7 +64,7 @@ TEST_SUITE("app.circuits") {
         // The gateway's "http://host:port" behind a proxy this test can cut.
         const std::string endpoint = std::getenv("OBSCURA_TEST_S3_ENDPOINT");
         const auto colon = endpoint.rfind(':');
-        TcpCutProxy proxy("127.0.0.1", std::stoi(endpoint.substr(colon + 1)));
+        TcpForwarder proxy("127.0.0.1", std::stoi(endpoint.substr(colon + 1)));
         TempDir files;
         auto overrides = s3BlobOverrides(files.path());
         overrides["blobs.s3.endpoint"] = "http://127.0.0.1:" + std::to_string(proxy.port());
