@@ -81,6 +81,7 @@ token="$(curl -sf -u 'bench:bench password 123' -X POST "$url/api/auth/login" |
 
 status_kib() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$server/status"; }
 
+ratios=() growths=()
 echo "file: $bytes bytes; server pid $server; data dir on $(df --output=source "$work" | tail -1); $(nproc) cores"
 for run in $(seq "$runs"); do
     sleep 1
@@ -115,6 +116,8 @@ for run in $(seq "$runs"); do
     fi
     dd_mbs=$(python3 -c "print(f'{$bytes / $dd_seconds / 1e6:.1f}')")
     ratio=$(python3 -c "print(f'{$dd_seconds / $seconds:.2f}')")
+    ratios+=("$ratio")
+    growths+=($(((peak - idle) / 1024)))
     echo "run $run: upload ${seconds}s = ${upload_mbs} MB/s; $label ${dd_seconds}s = ${dd_mbs} MB/s;" \
         "ratio ${ratio}x; RSS idle $((idle / 1024)) MiB, peak while uploading $((peak / 1024)) MiB" \
         "(+$(((peak - idle) / 1024)) MiB), VmHWM $((hwm / 1024)) MiB; samples $(wc -l <"$work/samples")"
@@ -124,4 +127,11 @@ for run in $(seq "$runs"); do
     curl -sf -X DELETE -H "Authorization: Bearer $token" "$url/api/assets/$id?permanent=true" >/dev/null
     sleep 2
 done
+if [ "${OBSCURA_BENCH_BLOBS:-local}" = s3 ]; then
+    # What the staged put costs after the body has arrived: the parts still unsent then, and the copy under the key.
+    curl -sf "$url/metrics" | grep -E '^obscura_blob_operation_seconds_(sum|count)\{op="(staged-wait|staged-copy|put)"' || true
+fi
+median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+echo "RESULT upload median ratio $(median "${ratios[@]}")x over $runs runs; largest RSS growth while uploading" \
+    "$(printf '%s\n' "${growths[@]}" | sort -n | tail -1) MiB"
 grep -o '"msg":"obscura [^"]*"' "$work/log" | head -1

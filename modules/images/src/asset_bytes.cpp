@@ -41,7 +41,8 @@ struct AssetBytes::Impl {
                  ctx.bus(),
                  ctx.jobs(),
                  std::move(tmpDir),
-                 static_cast<std::uint64_t>(config.getInt("images.maxUploadBytes"))},
+                 static_cast<std::uint64_t>(config.getInt("images.maxUploadBytes")),
+                 ctx.blobs()},
           bandwidth(ctx.storage(), ctx.clock()),
           download{ctx.storage(), bandwidth, ctx.blobs()},
           census(ctx.storage(), ctx.blobs()) {

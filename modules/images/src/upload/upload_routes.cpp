@@ -112,6 +112,7 @@ Route uploadRoute(UploadDeps& deps) {
         OBSCURA_TRY_STATUS(formats::MultipartParser::boundaryFromContentType(contentType));
         UploadSinkOptions options;
         options.tmpDir = deps.tmpDir;
+        options.blobs = &deps.blobs;
         OBSCURA_TRY(remaining, remainingQuota(deps, req));
         options.remainingQuotaBytes = remaining;
         OBSCURA_TRY(sink, UploadSink::create(contentType, std::move(options)));

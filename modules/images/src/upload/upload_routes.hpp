@@ -14,6 +14,9 @@ class Quota;
 namespace storage {
 class Storage;
 }
+namespace blobs {
+class BlobStore;
+}
 }  // namespace obscura
 
 namespace obscura::images {
@@ -28,6 +31,7 @@ struct UploadDeps {
     JobQueue& jobs;
     std::string tmpDir;            // where bodies stream to (library_layout.hpp: uploadTmpDir)
     std::uint64_t maxUploadBytes;  // images.maxUploadBytes: the route's body limit (413 above)
+    blobs::BlobStore& blobs;       // where a body is staged while it arrives (UploadSinkOptions::blobs)
 };
 
 // Before the body: Content-Type (415/400) and the quota (507: nothing left, or a Content-Length that cannot

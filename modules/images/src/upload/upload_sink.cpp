@@ -110,6 +110,7 @@ Status UploadSink::sniffAndOpen() {
     type_ = type;
     OBSCURA_TRY(file, UploadTempFile::create(options_.tmpDir, *options_.ops));
     file_.emplace(std::move(file));
+    if (options_.blobs != nullptr) OBSCURA_TRY_STATUS(file_->stageInto(*options_.blobs));
     auto written = file_->write(head_);
     head_ = std::string();
     return written;

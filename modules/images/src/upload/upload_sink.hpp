@@ -33,6 +33,9 @@ struct UploadSinkOptions {
     std::string tmpDir;                               // where the temp file goes (must exist)
     std::optional<std::int64_t> remainingQuotaBytes;  // nullopt: no quota
     DurabilityOps* ops = &DurabilityOps::system();
+    // When set, the file is teed into this store while it arrives (UploadTempFile::stageInto), from the first
+    // byte written, i.e. after the sniff accepted it: a refused type never reaches the store.
+    blobs::BlobStore* blobs = nullptr;
 };
 
 class UploadSink final : public BodySink, private formats::MultipartHandler {
