@@ -42,9 +42,8 @@ Expected<MultipartUpload> initiateMultipart(S3Client& client, const std::string&
     return upload;
 }
 
-Status uploadPart(S3Client& client, MultipartUpload& upload, int fd, std::uint64_t offset, std::uint64_t length,
-                  const std::atomic<bool>* cancel) {
-    const int number = upload.nextPart;
+Expected<std::string> uploadPart(S3Client& client, const MultipartUpload& upload, int number, int fd,
+                                 std::uint64_t offset, std::uint64_t length, const std::atomic<bool>* cancel) {
     S3Request part;
     part.method = "PUT";
     part.key = upload.fullKey;
@@ -57,11 +56,9 @@ Status uploadPart(S3Client& client, MultipartUpload& upload, int fd, std::uint64
     auto r = client.perform(part);
     if (!r) return r.error();
     if (!httpOk(r->status)) return responseError(*r, "blob put (part " + std::to_string(number) + ")");
-    const std::string etag = r->header("etag");
+    std::string etag = r->header("etag");
     if (etag.empty()) return internalError("blob put: S3 gave no ETag for a part");
-    upload.manifest += partElement(number, etag);
-    ++upload.nextPart;
-    return {};
+    return etag;
 }
 
 Status completeMultipart(S3Client& client, const MultipartUpload& upload) {
@@ -70,7 +67,9 @@ Status completeMultipart(S3Client& client, const MultipartUpload& upload) {
     complete.key = upload.fullKey;
     complete.query = {{"uploadId", upload.uploadId}};
     complete.headers.push_back("Content-Type: application/xml");
-    complete.body = "<CompleteMultipartUpload>" + upload.manifest + "</CompleteMultipartUpload>";
+    complete.body = "<CompleteMultipartUpload>";
+    for (const auto& [number, etag] : upload.parts) complete.body += partElement(number, etag);
+    complete.body += "</CompleteMultipartUpload>";
     complete.longTransfer = true;  // the store may take a while to stitch large objects
     auto done = client.perform(complete);
     if (!done) return done.error();
@@ -102,12 +101,13 @@ Status copyObject(S3Client& client, const std::string& fromFullKey, const std::s
         return {};
     }
     OBSCURA_TRY(upload, initiateMultipart(client, toFullKey, options));
-    for (std::uint64_t offset = 0; offset < size; offset += kMaxCopyObjectBytes) {
+    int number = 1;
+    for (std::uint64_t offset = 0; offset < size; offset += kMaxCopyObjectBytes, ++number) {
         const std::uint64_t last = std::min(size, offset + kMaxCopyObjectBytes) - 1;
         S3Request part;
         part.method = "PUT";
         part.key = toFullKey;
-        part.query = {{"partNumber", std::to_string(upload.nextPart)}, {"uploadId", upload.uploadId}};
+        part.query = {{"partNumber", std::to_string(number)}, {"uploadId", upload.uploadId}};
         part.headers = {source, "x-amz-copy-source-range: bytes=" + std::to_string(offset) + "-" + std::to_string(last)};
         part.longTransfer = true;
         auto r = client.perform(part);
@@ -115,11 +115,11 @@ Status copyObject(S3Client& client, const std::string& fromFullKey, const std::s
         if (!r) {
             status = r.error();
         } else if (failedAnswer(*r)) {
-            status = responseError(*r, "blob put (copy part " + std::to_string(upload.nextPart) + ")");
-        } else if (const std::string etag = xmlText(r->body, "ETag"); etag.empty()) {
+            status = responseError(*r, "blob put (copy part " + std::to_string(number) + ")");
+        } else if (std::string etag = xmlText(r->body, "ETag"); etag.empty()) {
             status = internalError("blob put: S3 gave no ETag for a copied part");
         } else {
-            upload.manifest += partElement(upload.nextPart++, etag);
+            upload.parts[number] = std::move(etag);
         }
         if (!status) {
             abortMultipart(client, upload);
@@ -144,8 +144,14 @@ Status S3BlobStore::putMultipart(const std::string& full, const std::string& pat
     }
     const std::uint64_t partSize = client_.settings().partSizeBytes;
     Status status;
-    for (std::uint64_t offset = 0; status && offset < size; offset += partSize) {
-        status = uploadPart(client_, *upload, fd, offset, std::min(partSize, size - offset));
+    int number = 1;
+    for (std::uint64_t offset = 0; status && offset < size; offset += partSize, ++number) {
+        auto etag = uploadPart(client_, *upload, number, fd, offset, std::min(partSize, size - offset));
+        if (etag) {
+            upload->parts[number] = std::move(*etag);
+        } else {
+            status = etag.error();
+        }
     }
     ::close(fd);
     if (status) status = completeMultipart(client_, *upload);

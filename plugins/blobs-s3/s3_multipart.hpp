@@ -5,6 +5,7 @@
 // behind by itself.
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "obscura/blobs/blob_store.hpp"
@@ -15,15 +16,16 @@ namespace obscura::s3 {
 struct MultipartUpload {
     std::string fullKey;
     std::string uploadId;
-    std::string manifest;  // the <Part> elements of the parts sent so far
-    int nextPart = 1;
+    std::map<int, std::string> parts;  // part number → its ETag, for the parts sent so far
 };
 
 Expected<MultipartUpload> initiateMultipart(S3Client& client, const std::string& fullKey,
                                             const blobs::PutOptions& options);
-// Sends [offset, offset + length) of the open file `fd` as the next part. `cancel`, when set, stops the transfer.
-Status uploadPart(S3Client& client, MultipartUpload& upload, int fd, std::uint64_t offset, std::uint64_t length,
-                  const std::atomic<bool>* cancel = nullptr);
+// Sends [offset, offset + length) of the open file `fd` as part `number` and answers its ETag. Safe to call for
+// several parts of one upload at once (it only reads `upload`). `cancel`, when set, stops the transfer.
+Expected<std::string> uploadPart(S3Client& client, const MultipartUpload& upload, int number, int fd,
+                                 std::uint64_t offset, std::uint64_t length,
+                                 const std::atomic<bool>* cancel = nullptr);
 Status completeMultipart(S3Client& client, const MultipartUpload& upload);
 // Best effort: the store's lifecycle rules sweep what a failure here (or a crash before it) leaves.
 void abortMultipart(S3Client& client, const MultipartUpload& upload);

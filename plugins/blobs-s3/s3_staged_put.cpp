@@ -9,11 +9,10 @@
 // does so inside itself, never through this server. Files up to the multipart threshold are never staged: their
 // one PUT goes straight to the key at commit, as put() would send it.
 //
-// Threads: grown() and abort() run on an HTTP I/O thread and never wait; one detached sender thread per staged
-// upload (started once the file passes the threshold) waits for whole parts and sends them one at a time,
-// reading them back from the temp file (the page cache: nothing is buffered here, so memory stays flat however
-// far the store lags); commit() runs on a worker and waits for the sender. The store's destructor waits for
-// every sender to end.
+// Threads: grown() and abort() run on an HTTP I/O thread and never wait; kPartsInFlight detached sender threads per
+// staged upload (started once the file passes the threshold) wait for whole parts and send them, reading them back
+// from the temp file (the page cache: nothing is buffered here, so memory stays flat however far the store lags);
+// commit() runs on a worker and waits for the senders. The store's destructor waits for every sender to end.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -42,7 +41,12 @@ std::string stagingKey() {
     return key;
 }
 
-// What the handle and its sender share. The sender owns it as long as it runs, so an aborted upload is cleaned
+// Parts sent at once per staged upload. One part at a time left the sender at about 60 MB/s on radosgw (each part
+// waits for the store to acknowledge it before the next starts), behind a body arriving at over 100 MB/s; three keep
+// the store busy while memory stays the same (every part is read from the temp file by its own transfer).
+constexpr int kPartsInFlight = 3;
+
+// What the handle and its senders share. The senders own it as long as they run, so an aborted upload is cleaned
 // up after its handle is gone.
 struct Staging {
     Staging(S3BlobStore& s, int f, std::string path, blobs::PutOptions o)
@@ -54,50 +58,100 @@ struct Staging {
     const std::string tempPath;
     const blobs::PutOptions options;
     const std::string stagingFull;
-    std::atomic<bool> cancel{false};
+    std::atomic<bool> cancel{false};  // stops the parts in flight (abort, or another part failed)
 
     std::mutex mutex;
     std::condition_variable changed;
     std::uint64_t written = 0;               // the caller's file size so far
     std::optional<std::uint64_t> finalSize;  // set by commit()
     bool aborted = false;
-    bool done = false;  // the sender ended: `result`, and `upload` when it succeeded, are final
-    Status result;
-    std::optional<MultipartUpload> upload;
+    MultipartUpload upload;   // parts are added under the mutex
+    std::uint64_t claimed = 0;  // bytes handed to a sender so far
+    int nextPart = 1;
+    bool allClaimed = false;
+    int helpers = 0;  // senders besides the first still running
+    std::optional<Error> failure;
+    bool done = false;  // every sender ended: `failure` and `upload` are final
 };
 
-void sendParts(const std::shared_ptr<Staging>& s) {
-    S3Client& client = s->store.client();
-    const std::uint64_t partSize = client.settings().partSizeBytes;
-    auto upload = initiateMultipart(client, s->stagingFull, s->options);
-    Status status = upload ? Status() : Status(upload.error());
-    std::uint64_t offset = 0;
-    while (status) {
+// One sender: claims the next whole part (or, once the size is final, the last one) and sends it, until none is left.
+void sendClaimedParts(Staging& s) {
+    const std::uint64_t partSize = s.store.client().settings().partSizeBytes;
+    while (true) {
+        std::uint64_t offset = 0;
         std::uint64_t length = partSize;
-        bool last = false;
+        int number = 0;
         {
-            std::unique_lock lock(s->mutex);
-            s->changed.wait(lock, [&] { return s->aborted || s->finalSize || s->written - offset >= partSize; });
-            if (s->aborted) {
-                status = internalError("staged put aborted");
-                break;
+            std::unique_lock lock(s.mutex);
+            s.changed.wait(lock, [&] {
+                return s.aborted || s.failure || s.allClaimed || s.finalSize || s.written - s.claimed >= partSize;
+            });
+            if (s.aborted && !s.failure) s.failure = internalError("staged put aborted");
+            if (s.failure || s.allClaimed) return;
+            if (s.finalSize && *s.finalSize - s.claimed <= partSize) {
+                length = *s.finalSize - s.claimed;
+                s.allClaimed = true;
+                if (length == 0 && s.nextPart > 1) return;  // the size was a whole number of parts
             }
-            if (s->finalSize && *s->finalSize - offset <= partSize) {
-                length = *s->finalSize - offset;
-                last = true;
+            offset = s.claimed;
+            number = s.nextPart++;
+            s.claimed += length;
+        }
+        auto etag = uploadPart(s.store.client(), s.upload, number, s.fd, offset, length, &s.cancel);
+        {
+            std::lock_guard lock(s.mutex);
+            if (etag) {
+                s.upload.parts[number] = std::move(*etag);
+            } else if (!s.failure) {
+                s.failure = etag.error();
+                s.cancel.store(true);  // the upload is lost: stop the other parts too
             }
         }
-        status = uploadPart(client, *upload, s->fd, offset, length, &s->cancel);
-        offset += length;
-        if (last) break;
+        s.changed.notify_all();
     }
-    if (!status && upload) abortMultipart(client, *upload);
-    {
-        std::lock_guard lock(s->mutex);
-        s->done = true;
-        s->result = status;
-        if (status) s->upload = std::move(*upload);
+}
+
+// The first sender: initiates the upload, starts the others, sends its share, and once all have ended aborts the
+// upload if anything failed (commit() completes it otherwise).
+void sendParts(const std::shared_ptr<Staging>& s) {
+    S3Client& client = s->store.client();
+    auto upload = initiateMultipart(client, s->stagingFull, s->options);
+    if (upload) {
+        s->upload = std::move(*upload);  // before any other sender exists
+        for (int i = 1; i < kPartsInFlight; ++i) {
+            try {
+                s->store.senderStarted();
+                {
+                    std::lock_guard lock(s->mutex);
+                    ++s->helpers;
+                }
+                std::thread([s] {
+                    sendClaimedParts(*s);
+                    {
+                        std::lock_guard lock(s->mutex);
+                        --s->helpers;
+                    }
+                    s->changed.notify_all();
+                    s->store.senderEnded();
+                }).detach();
+            } catch (...) {  // fewer senders: slower, still right
+                std::lock_guard lock(s->mutex);
+                --s->helpers;
+                s->store.senderEnded();
+            }
+        }
+        sendClaimedParts(*s);
     }
+    std::unique_lock lock(s->mutex);
+    if (!upload) s->failure = upload.error();
+    s->changed.wait(lock, [&] { return s->helpers == 0; });
+    if (s->failure && upload) {
+        lock.unlock();
+        abortMultipart(client, s->upload);
+        lock.lock();
+    }
+    s->done = true;
+    lock.unlock();
     s->changed.notify_all();
 }
 
@@ -165,8 +219,8 @@ private:
         s_->finalSize = size;
         s_->changed.notify_all();
         s_->changed.wait(lock, [&] { return s_->done; });
-        if (!s_->result) return s_->result;  // the sender aborted its upload already
-        const MultipartUpload upload = *s_->upload;
+        if (s_->failure) return *s_->failure;  // the senders aborted the upload already
+        const MultipartUpload upload = s_->upload;
         lock.unlock();
         S3Client& client = s_->store.client();
         if (auto completed = completeMultipart(client, upload); !completed) {
@@ -222,7 +276,7 @@ void S3BlobStore::sweepStaged() {
             const std::string item = xml.substr(at, xml.find("</Upload>", at) - at);
             const auto initiated = parseRfc3339Us(xmlText(item, "Initiated"));
             if (!initiated || *initiated / 1000000 > cutoff) continue;
-            abortMultipart(client_, MultipartUpload{xmlText(item, "Key"), xmlText(item, "UploadId"), {}, 1});
+            abortMultipart(client_, MultipartUpload{xmlText(item, "Key"), xmlText(item, "UploadId"), {}});
         }
     }
     // Raw requests rather than list()/remove(): house-keeping, not operations to count in the metrics.
