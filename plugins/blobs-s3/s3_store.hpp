@@ -36,7 +36,7 @@ public:
     std::optional<blobs::PresignedRequest> presignPut(std::string_view key, std::int64_t ttlSeconds,
                                                       const blobs::PutOptions& options) override;
     std::optional<std::string> localPath(std::string_view) const override { return std::nullopt; }
-    Expected<std::unique_ptr<blobs::StagedPut>> beginStagedPut(const std::string& tempPath,
+    Expected<std::unique_ptr<blobs::StagedPut>> beginStagedPut(const std::string& tempPath, std::string_view likelyKey,
                                                                const blobs::PutOptions& options) override;
     // Waits for the staged puts' background senders (s3_staged_put.cpp) to end: they use the client.
     ~S3BlobStore() override;
@@ -48,8 +48,9 @@ public:
     // A finished file of `size` bytes under the full key, in one PUT or in parts by the threshold.
     Status putFile(const std::string& full, const std::string& path, std::uint64_t size,
                    const blobs::PutOptions& options);
-    // At start: aborts the pending uploads and removes the objects under kStagingPrefix that are over an hour old
-    // (what a crash mid-upload left). Best effort: failures are left for the next start.
+    // At start: removes the objects under kStagingPrefix over an hour old and aborts the multipart uploads under
+    // blobs.s3.prefix begun over a day ago (what a crash mid-upload left; no live upload takes a day). Best effort:
+    // failures are left for the next start.
     void sweepStaged();
     // Background senders alive; the destructor waits for none.
     void senderStarted();

@@ -78,7 +78,7 @@ TEST_SUITE("blobs.conformance") {
             for (const std::uint64_t mibs : {1ULL, 17ULL}) {  // under the threshold (one put) and in parts
                 CAPTURE(mibs);
                 const std::string path = writeTemp(f, "");
-                auto staged = f.store().beginStagedPut(path, {"video/mp4"});
+                auto staged = f.store().beginStagedPut(path, "", {"video/mp4"});
                 REQUIRE(staged.ok());
                 const std::string bytes = growFile(staged->get(), mibs, path);
                 const std::string key = "library/u/2024/06/staged-" + std::to_string(mibs) + ".mp4";
@@ -110,7 +110,7 @@ TEST_SUITE("blobs.conformance") {
             const long before = rssKib();
             long peak = before;
             {
-                auto staged = f.store().beginStagedPut(path, {});
+                auto staged = f.store().beginStagedPut(path, "", {});
                 REQUIRE(staged.ok());
                 growFile(staged->get(), 64, path, &peak);
                 if (*staged) (*staged)->abort();

@@ -25,7 +25,7 @@ struct Staged {
     std::uint64_t size = 0;
     std::string bytes;
 
-    Staged() {
+    explicit Staged(const std::string& likelyKey = "") {
         f.settings["multipartThresholdBytes"] = std::to_string(5 << 20);
         f.settings["partSizeBytes"] = std::to_string(5 << 20);
         auto opened = openStore(f.settings);
@@ -34,7 +34,7 @@ struct Staged {
         path = f.file("");
         fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
         REQUIRE(fd >= 0);
-        auto begun = store->beginStagedPut(path, {"video/mp4"});
+        auto begun = store->beginStagedPut(path, likelyKey, {"video/mp4"});
         REQUIRE(begun.ok());
         REQUIRE(*begun != nullptr);  // s3 stages
         put = std::move(*begun);
@@ -125,6 +125,26 @@ TEST_SUITE("blobs.s3.staged") {
         auto listed = s.store->list("", "", 1000);
         REQUIRE(listed.ok());
         CHECK(listed->entries.empty());
+    }
+
+    TEST_CASE("parts go straight to the likely key; a commit under another key moves them and leaves none there") {
+        for (const bool same : {true, false}) {
+            CAPTURE(same);
+            Staged s("library/u/2024/08/likely.mp4");
+            for (int i = 0; i < 3; ++i) s.append(randomBytes(5 << 20, 60 + i));
+            CHECK(eventually([&] { return pendingUnder(s.f.prefix + "library/u/2024/08/likely.mp4"); }));
+            CHECK(s.store->stat("library/u/2024/08/likely.mp4").error().code == ErrorCode::NotFound);  // not yet
+            const std::string key = same ? "library/u/2024/08/likely.mp4" : "library/u/2019/03/likely.mp4";
+            REQUIRE(s.put->commit(key, s.size).ok());
+            auto reader = s.store->open(key, {});
+            REQUIRE(reader.ok());
+            CHECK(readAll(**reader) == s.bytes);
+            auto listed = s.store->list("", "", 1000);
+            REQUIRE(listed.ok());
+            REQUIRE(listed->entries.size() == 1);
+            CHECK(listed->entries[0].key == key);
+            CHECK_FALSE(pendingUnder(s.f.prefix));
+        }
     }
 
     TEST_CASE("a file under the threshold is never staged: one plain put at commit") {

@@ -4,6 +4,9 @@
 #include <nlohmann/json.hpp>
 
 #include "access/access_service.hpp"
+#include "assets/asset_metadata.hpp"
+#include "library/library_layout.hpp"
+#include "obscura/base/ids.hpp"
 #include "albums/album_service.hpp"
 #include "assets/asset_json.hpp"
 #include "obscura/auth/quota.hpp"
@@ -73,7 +76,7 @@ Expected<Response> handleUpload(UploadDeps& deps, Request& req, UploadSink& sink
     }
 
     OBSCURA_TRY(imported, deps.importer.importUpload(req.principal->userId, std::move(*file), sink.mediaType(),
-                                                     sink.clientFileName(), *fields));
+                                                     sink.clientFileName(), *fields, sink.options().assetId));
     const auto& asset = imported.asset;
     if (imported.created) {
         deps.bus.publish(AssetCreated{asset.id, asset.ownerId, asset.type, asset.mimeType});
@@ -113,6 +116,15 @@ Route uploadRoute(UploadDeps& deps) {
         UploadSinkOptions options;
         options.tmpDir = deps.tmpDir;
         options.blobs = &deps.blobs;
+        // The key the file gets if it holds no date of its own (then the fields' or today's month decides, as in the
+        // import): a store that stages sends the parts straight there, and no copy is needed at commit.
+        options.assetId = newUuid();
+        options.likelyKey = [ownerId = req.principal->userId, assetId = options.assetId,
+                             nowUs = deps.jobs.clock().nowUs()](const FormFields& sent, const MediaType& type) {
+            auto parsed = parseUploadFields(sent);
+            if (!parsed) return std::string();
+            return libraryPath(ownerId, assetId, chooseTakenAt(*parsed, MediaMetadata{}, nowUs).text, type);
+        };
         OBSCURA_TRY(remaining, remainingQuota(deps, req));
         options.remainingQuotaBytes = remaining;
         OBSCURA_TRY(sink, UploadSink::create(contentType, std::move(options)));

@@ -199,9 +199,9 @@ Status UploadTempFile::commit(const std::string& libraryRoot, const std::string&
     return {};
 }
 
-Status UploadTempFile::stageInto(blobs::BlobStore& blobs) {
+Status UploadTempFile::stageInto(blobs::BlobStore& blobs, const std::string& likelyKey) {
     if (committed_ || removed_ || fd_ < 0 || size_ > 0) return internalError("upload file staged after writing");
-    OBSCURA_TRY(staged, blobs.beginStagedPut(path_, blobs::PutOptions{}));
+    OBSCURA_TRY(staged, blobs.beginStagedPut(path_, likelyKey, blobs::PutOptions{}));
     staged_ = std::move(staged);
     return {};
 }

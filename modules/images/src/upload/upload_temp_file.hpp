@@ -57,7 +57,8 @@ public:
     // file. Nothing changes for a store that does not stage (local). The local copy is then only a scratch file
     // for sniffing, hashing and metadata: it is neither written back early nor fsync'd, since the store's copy is
     // the durable one. abort() and the destructor abort the staged put too.
-    Status stageInto(blobs::BlobStore& blobs);
+    // likelyKey: the key putInto() will probably be given (BlobStore::beginStagedPut), or empty.
+    Status stageInto(blobs::BlobStore& blobs, const std::string& likelyKey);
 
     bool committed() const { return committed_; }
 

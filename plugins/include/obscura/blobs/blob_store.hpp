@@ -95,7 +95,9 @@ struct PresignGetOptions {
 // and a duplicate gets no key at all. Where put() is slow next to the local disk (S3: the bytes cross the network
 // once more), sending them only after the file is complete makes the upload take the sum of both legs. A staged
 // put sends the file while the caller is still writing it, to a staging place of the store's choosing, and
-// commit() moves what was sent under the key once it is known.
+// commit() moves what was sent under the key once it is known. The caller may name the key it expects (likelyKey:
+// for an upload, the key its date would get if the file holds none of its own): a store may then send the parts
+// straight there, and a commit() under that key moves nothing.
 //
 // Contract:
 // - The caller keeps writing its temp file itself, append only (bytes below a size it reported never change),
@@ -106,6 +108,7 @@ struct PresignGetOptions {
 // - abort(), or destroying a StagedPut that did not commit, drops everything sent: no object, part or staging
 //   object remains once the store's background clean-up has run. It never blocks. A commit that fails leaves
 //   nothing under `key` and nothing staged either.
+// - Nothing is visible under likelyKey before commit(), and nothing stays there unless commit() names it.
 // - Not thread-safe: one caller at a time (grown() from the I/O strand, then commit() on a worker).
 class StagedPut {
 public:
@@ -149,11 +152,13 @@ public:
     virtual std::optional<std::string> localPath(std::string_view key) const = 0;
 
     // ---- Staged puts (see StagedPut above) ----
-    // Starts sending the file at `tempPath` (open, under tmp/, possibly still empty) while the caller writes it.
-    // nullptr when staging gains nothing for this store (local: put is a rename); the caller then put()s.
-    virtual Expected<std::unique_ptr<StagedPut>> beginStagedPut(const std::string& tempPath,
+    // Starts sending the file at `tempPath` (open, under tmp/, possibly still empty) while the caller writes it;
+    // likelyKey (may be empty) is the key commit() will probably name. nullptr when staging gains nothing for this
+    // store (local: put is a rename); the caller then put()s.
+    virtual Expected<std::unique_ptr<StagedPut>> beginStagedPut(const std::string& tempPath, std::string_view likelyKey,
                                                                 const PutOptions& options) {
         (void)tempPath;
+        (void)likelyKey;
         (void)options;
         return std::unique_ptr<StagedPut>();
     }
