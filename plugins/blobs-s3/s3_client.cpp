@@ -195,7 +195,7 @@ Expected<S3Response> S3Client::attempt(void* handle, const S3Request& req, const
     if (req.method == "HEAD") {
         curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
     } else if (req.method == "PUT") {
-        t.fd = req.bodyFd >= 0         ? req.bodyFd
+        t.fd = req.bodyFd >= 0        ? req.bodyFd
                : req.bodyFile.empty() ? -1
                                       : ::open(req.bodyFile.c_str(), O_RDONLY | O_CLOEXEC);
         if (!req.bodyFile.empty() && t.fd < 0) {

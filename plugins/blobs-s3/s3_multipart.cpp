@@ -108,7 +108,8 @@ Status copyObject(S3Client& client, const std::string& fromFullKey, const std::s
         part.method = "PUT";
         part.key = toFullKey;
         part.query = {{"partNumber", std::to_string(number)}, {"uploadId", upload.uploadId}};
-        part.headers = {source, "x-amz-copy-source-range: bytes=" + std::to_string(offset) + "-" + std::to_string(last)};
+        part.headers = {source,
+                        "x-amz-copy-source-range: bytes=" + std::to_string(offset) + "-" + std::to_string(last)};
         part.longTransfer = true;
         auto r = client.perform(part);
         Status status;

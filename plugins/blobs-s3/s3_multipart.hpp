@@ -24,8 +24,7 @@ Expected<MultipartUpload> initiateMultipart(S3Client& client, const std::string&
 // Sends [offset, offset + length) of the open file `fd` as part `number` and answers its ETag. Safe to call for
 // several parts of one upload at once (it only reads `upload`). `cancel`, when set, stops the transfer.
 Expected<std::string> uploadPart(S3Client& client, const MultipartUpload& upload, int number, int fd,
-                                 std::uint64_t offset, std::uint64_t length,
-                                 const std::atomic<bool>* cancel = nullptr);
+                                 std::uint64_t offset, std::uint64_t length, const std::atomic<bool>* cancel = nullptr);
 Status completeMultipart(S3Client& client, const MultipartUpload& upload);
 // Best effort: the store's lifecycle rules sweep what a failure here (or a crash before it) leaves.
 void abortMultipart(S3Client& client, const MultipartUpload& upload);

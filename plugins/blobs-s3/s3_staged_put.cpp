@@ -6,8 +6,8 @@
 // is bound to its key from the start. So the parts go to the likely key the caller names (an upload's key if the
 // file holds no date of its own, e.g. a video without creation_time) or else to tmp/staged/<random>; commit()
 // completes that upload, and when the key turned out another, copies the object under it with one server-side
-// CopyObject and deletes it (measured: 0.6-1.4 s for 1 GiB on radosgw, in bench/RESULTS.md). On radosgw a copy inside one
-// placement shares the source's data (no bytes move; measured in bench/RESULTS.md); a store that copies the bytes
+// CopyObject and deletes it (measured: 0.6-1.4 s for 1 GiB on radosgw, in bench/RESULTS.md). On radosgw a copy inside
+// one placement shares the source's data (no bytes move; measured in bench/RESULTS.md); a store that copies the bytes
 // does so inside itself, never through this server. Files up to the multipart threshold are never staged: their
 // one PUT goes straight to the key at commit, as put() would send it.
 //
@@ -56,8 +56,8 @@ struct Staging {
           fd(f),
           tempPath(std::move(path)),
           options(std::move(o)),
-          stagingFull(s.fullKey(!likelyKey.empty() && blobs::validateKey(likelyKey) ? std::string(likelyKey)
-                                                                                     : stagingKey())) {}
+          stagingFull(
+              s.fullKey(!likelyKey.empty() && blobs::validateKey(likelyKey) ? std::string(likelyKey) : stagingKey())) {}
     ~Staging() { ::close(fd); }
 
     S3BlobStore& store;
@@ -72,7 +72,7 @@ struct Staging {
     std::uint64_t written = 0;               // the caller's file size so far
     std::optional<std::uint64_t> finalSize;  // set by commit()
     bool aborted = false;
-    MultipartUpload upload;   // parts are added under the mutex
+    MultipartUpload upload;     // parts are added under the mutex
     std::uint64_t claimed = 0;  // bytes handed to a sender so far
     int nextPart = 1;
     bool allClaimed = false;

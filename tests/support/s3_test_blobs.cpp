@@ -3,9 +3,9 @@
 #include <curl/curl.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
-#include <cctype>
 #include <functional>
 
 #include "test_support.hpp"

@@ -96,25 +96,26 @@ void Session::writeBlobChunk() {
     body.size = n;
     body.more = pump.toWrite > 0;
     armTimer(state_->options.writeTimeout);
-    http::async_write(socket_, *blobSerializer_, [self = shared_from_this(), slot](beast::error_code ec, std::size_t sent) {
-        self->cancelTimer();
-        self->bytesOut_ += sent;
-        if (ec == http::error::need_buffer) ec = {};  // the chunk went out; ready for the next
-        if (ec || self->closed() || !self->blobPump_) {
-            self->abandon();
-            return;
-        }
-        BlobPump& sending = *self->blobPump_;
-        sending.writing = false;
-        sending.ready[slot] = 0;
-        sending.writeSlot ^= 1;
-        if (sending.toWrite == 0) {
-            self->onResponseWritten();
-            return;
-        }
-        self->writeBlobChunk();
-        self->readBlobAhead();
-    });
+    http::async_write(socket_, *blobSerializer_,
+                      [self = shared_from_this(), slot](beast::error_code ec, std::size_t sent) {
+                          self->cancelTimer();
+                          self->bytesOut_ += sent;
+                          if (ec == http::error::need_buffer) ec = {};  // the chunk went out; ready for the next
+                          if (ec || self->closed() || !self->blobPump_) {
+                              self->abandon();
+                              return;
+                          }
+                          BlobPump& sending = *self->blobPump_;
+                          sending.writing = false;
+                          sending.ready[slot] = 0;
+                          sending.writeSlot ^= 1;
+                          if (sending.toWrite == 0) {
+                              self->onResponseWritten();
+                              return;
+                          }
+                          self->writeBlobChunk();
+                          self->readBlobAhead();
+                      });
 }
 
 }  // namespace obscura::httpd

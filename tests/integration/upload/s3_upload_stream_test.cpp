@@ -33,6 +33,16 @@ std::string bigVideo(std::size_t size, char fill) {
     return bytes;
 }
 
+// The app on S3 with small parts, one account, and the prefix its objects live under.
+struct StreamingApp {
+    TempDir key;
+    std::map<std::string, std::string> config = streamingConfig(key.path());
+    std::string prefix = config.at("blobs.s3.prefix");
+    AppFixture fx{config};
+    HttpClient http{fx.port()};
+    User alice = firstUser(http);
+};
+
 void checkNothingInBucket(const std::string& prefix) {
     CHECK(waitFor([&] { return !s3UploadPendingUnder(prefix); }));
     CHECK(s3KeysUnder(prefix + "library/").empty());
@@ -43,17 +53,16 @@ void checkNothingInBucket(const std::string& prefix) {
 
 TEST_SUITE("blobs.s3.upload") {
     TEST_CASE("parts reach S3 while the body arrives; a client gone mid-body leaves no row, object or upload") {
-        TempDir key;
-        const auto config = streamingConfig(key.path());
-        const std::string prefix = config.at("blobs.s3.prefix");
-        AppFixture fx(config);
-        HttpClient http(fx.port());
-        auto alice = firstUser(http);
+        StreamingApp app;
+        auto& prefix = app.prefix;
+        auto& fx = app.fx;
+        auto& http = app.http;
+        auto& alice = app.alice;
         const std::string body = formFile("assetData", "big.mp4", bigVideo(24 << 20, 'a')) + formEnd();
         RawConnection raw(fx.port());
         REQUIRE(raw.send("POST /api/assets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + alice.access +
-                         "\r\nContent-Type: " + formContentType() + "\r\nContent-Length: " +
-                         std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, 18 << 20)));
+                         "\r\nContent-Type: " + formContentType() +
+                         "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, 18 << 20)));
         // 18 of 24 MiB sent: at least two 5 MiB parts are in the bucket already, pending under the key the asset
         // will likely get (the file has no date of its own: this month's folder), invisible until completed.
         CHECK(waitFor([&] { return s3PendingParts(prefix + "library/") >= 2; }));
@@ -65,12 +74,11 @@ TEST_SUITE("blobs.s3.upload") {
     }
 
     TEST_CASE("a large upload lands under its library key; its duplicate leaves nothing staged behind") {
-        TempDir key;
-        const auto config = streamingConfig(key.path());
-        const std::string prefix = config.at("blobs.s3.prefix");
-        AppFixture fx(config);
-        HttpClient http(fx.port());
-        auto alice = firstUser(http);
+        StreamingApp app;
+        auto& prefix = app.prefix;
+        auto& fx = app.fx;
+        auto& http = app.http;
+        auto& alice = app.alice;
         const std::string video = bigVideo(16 << 20, 'b');
         auto first = upload(http, alice, "big.mp4", video);
         REQUIRE_MESSAGE(first.status == 201, first.body);

@@ -4,13 +4,13 @@
 #include <nlohmann/json.hpp>
 
 #include "access/access_service.hpp"
-#include "assets/asset_metadata.hpp"
-#include "library/library_layout.hpp"
-#include "obscura/base/ids.hpp"
 #include "albums/album_service.hpp"
 #include "assets/asset_json.hpp"
+#include "assets/asset_metadata.hpp"
+#include "library/library_layout.hpp"
 #include "obscura/auth/quota.hpp"
 #include "obscura/base/clock.hpp"
+#include "obscura/base/ids.hpp"
 #include "obscura/base/rfc3339.hpp"
 #include "obscura/images/events.hpp"
 #include "obscura/kernel/bus.hpp"
