@@ -8,6 +8,15 @@ set -euo pipefail
 bin=$1 corpus=$2 workers=${3:-2}
 work=$(mktemp -d -t obscura-thumbs-e2e.XXXXXX)
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+# OBSCURA_BENCH_BLOBS=s3 with a gateway in OBSCURA_TEST_S3_* (scripts/ceph-test-server.sh start DIR; set -a; .
+# DIR/env): the server keeps every byte there (blobs.plugin=s3), under a prefix of its own.
+if [ "${OBSCURA_BENCH_BLOBS:-local}" = s3 ]; then
+    [ -n "${OBSCURA_TEST_S3_ENDPOINT:-}" ] || { echo "e2e: OBSCURA_BENCH_BLOBS=s3 needs OBSCURA_TEST_S3_*" >&2; exit 2; }
+    export OBSCURA_BLOBS_PLUGIN=s3 OBSCURA_BLOBS_S3_ENDPOINT="$OBSCURA_TEST_S3_ENDPOINT"
+    export OBSCURA_BLOBS_S3_REGION="$OBSCURA_TEST_S3_REGION" OBSCURA_BLOBS_S3_BUCKET="$OBSCURA_TEST_S3_BUCKET"
+    export OBSCURA_BLOBS_S3_ACCESS_KEY_ID="$OBSCURA_TEST_S3_ACCESS_KEY" OBSCURA_BLOBS_S3_PREFIX="thumbs-$(date +%s%N)/"
+    export OBSCURA_BLOBS_S3_SECRET_ACCESS_KEY="$OBSCURA_TEST_S3_SECRET_KEY"
+fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 OBSCURA_MEDIA_WORKERS=$workers OBSCURA_LOG_ACCESS_LOG=false OBSCURA_LOG_LEVEL=warn \
 OBSCURA_AUTH_PASSWORD_HASH_MEMORY_KIB=19456 OBSCURA_AUTH_PASSWORD_HASH_ITERATIONS=2 \

@@ -21,6 +21,7 @@ public:
         if (!settings) return settings.error();
         auto store = std::make_unique<obscura::s3::S3BlobStore>(std::move(*settings), options.observe);
         if (auto checked = store->check(); !checked) return checked.error();
+        store->sweepStaged();
         return std::unique_ptr<obscura::blobs::BlobStore>(std::move(store));
     }
 };

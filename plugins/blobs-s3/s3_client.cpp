@@ -63,6 +63,11 @@ std::size_t onRead(char* buffer, std::size_t size, std::size_t count, void* user
     return static_cast<std::size_t>(got);
 }
 
+// Progress callback: a non-zero answer makes libcurl stop the transfer (CURLE_ABORTED_BY_CALLBACK).
+int onProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    return static_cast<const std::atomic<bool>*>(user)->load() ? 1 : 0;
+}
+
 bool transient(CURLcode code) {
     switch (code) {
         case CURLE_COULDNT_CONNECT:
@@ -156,6 +161,11 @@ Expected<S3Response> S3Client::attempt(void* handle, const S3Request& req, const
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, onHeader);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
+    if (req.cancel != nullptr) {
+        curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, onProgress);
+        curl_easy_setopt(c, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(req.cancel));
+    }
 
     curl_slist* headers = nullptr;
     // 7.88 signs this header's value as the payload hash but never adds it; S3 requires it.
@@ -166,7 +176,9 @@ Expected<S3Response> S3Client::attempt(void* handle, const S3Request& req, const
     if (req.method == "HEAD") {
         curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
     } else if (req.method == "PUT") {
-        t.fd = req.bodyFile.empty() ? -1 : ::open(req.bodyFile.c_str(), O_RDONLY | O_CLOEXEC);
+        t.fd = req.bodyFd >= 0        ? req.bodyFd
+               : req.bodyFile.empty() ? -1
+                                      : ::open(req.bodyFile.c_str(), O_RDONLY | O_CLOEXEC);
         if (!req.bodyFile.empty() && t.fd < 0) {
             curl_slist_free_all(headers);
             retryable = false;
@@ -186,12 +198,16 @@ Expected<S3Response> S3Client::attempt(void* handle, const S3Request& req, const
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
 
     const CURLcode rc = curl_easy_perform(c);
-    if (t.fd >= 0) ::close(t.fd);
+    if (t.fd >= 0 && t.fd != req.bodyFd) ::close(t.fd);
     curl_slist_free_all(headers);
     if (rc != CURLE_OK) {
         if (t.overflow) {
             retryable = false;
             return internalError("S3 answer to " + req.method + " is larger than expected");
+        }
+        if (req.cancel != nullptr && req.cancel->load()) {
+            retryable = false;
+            return internalError("S3 " + req.method + " cancelled");
         }
         if (rc == CURLE_ABORTED_BY_CALLBACK || rc == CURLE_READ_ERROR) {
             retryable = false;  // our side: the file being uploaded shrank or could not be read

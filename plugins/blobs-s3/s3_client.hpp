@@ -26,11 +26,13 @@ struct S3Request {
     std::vector<std::string> headers;  // "Name: value"
     std::string body;                  // POST bodies (XML)
     std::string bodyFile;              // PUT bodies: [bodyOffset, bodyOffset + bodyLength) of this file
+    int bodyFd = -1;                   // or an open file of the caller's (read with pread, left open)
     std::uint64_t bodyOffset = 0;
     std::uint64_t bodyLength = 0;
-    std::size_t maxResponseBytes = 1 << 20;  // a longer answer is cut off as an error: memory stays bounded
-    bool reserveResponse = false;            // allocate maxResponseBytes up front (ranged reads: no regrowth)
-    bool longTransfer = false;               // no overall time limit, only a minimum rate
+    std::size_t maxResponseBytes = 1 << 20;     // a longer answer is cut off as an error: memory stays bounded
+    bool reserveResponse = false;               // allocate maxResponseBytes up front (ranged reads: no regrowth)
+    bool longTransfer = false;                  // no overall time limit, only a minimum rate
+    const std::atomic<bool>* cancel = nullptr;  // when set and true, the transfer stops (not retried)
 };
 
 struct S3Response {

@@ -86,12 +86,16 @@ Status S3BlobStore::put(std::string_view key, const std::string& tempPath, const
         return internalError("blob put: no file at " + tempPath);
     }
     const auto size = static_cast<std::uint64_t>(st.st_size);
-    const std::string full = fullKey(key);
-    Status result = size > client_.settings().multipartThresholdBytes ? putMultipart(full, tempPath, size, options)
-                                                                      : putSingle(full, tempPath, size, options);
+    Status result = putFile(fullKey(key), tempPath, size, options);
     if (result) ::unlink(tempPath.c_str());  // the contract: on success the temp file is gone
     observe("put", result.ok(), timer.seconds(), result ? size : 0);
     return result;
+}
+
+Status S3BlobStore::putFile(const std::string& full, const std::string& path, std::uint64_t size,
+                            const blobs::PutOptions& options) {
+    return size > client_.settings().multipartThresholdBytes ? putMultipart(full, path, size, options)
+                                                             : putSingle(full, path, size, options);
 }
 
 Status S3BlobStore::putSingle(const std::string& full, const std::string& path, std::uint64_t size,

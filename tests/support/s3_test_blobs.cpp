@@ -1,7 +1,9 @@
 #include "s3_test_blobs.hpp"
 
+#include <curl/curl.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -17,7 +19,78 @@ std::string s3Env(const char* name) {
     return v == nullptr ? std::string() : std::string(v);
 }
 
+std::size_t collect(char* data, std::size_t size, std::size_t count, void* user) {
+    static_cast<std::string*>(user)->append(data, size * count);
+    return size * count;
+}
+
+// The text between <tag> and </tag> at each occurrence.
+std::vector<std::string> elements(const std::string& xml, const std::string& tag) {
+    std::vector<std::string> out;
+    const std::string open = "<" + tag + ">";
+    const std::string close = "</" + tag + ">";
+    for (std::size_t at = xml.find(open); at != std::string::npos; at = xml.find(open, at + 1)) {
+        const std::size_t end = xml.find(close, at);
+        if (end == std::string::npos) break;
+        out.push_back(xml.substr(at + open.size(), end - at - open.size()));
+    }
+    return out;
+}
+
+std::string queryEncode(const std::string& text) {
+    std::string out;
+    for (const unsigned char c : text) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            out.push_back(static_cast<char>(c));
+        } else {
+            static constexpr char kHex[] = "0123456789ABCDEF";
+            out += {'%', kHex[c >> 4], kHex[c & 15]};
+        }
+    }
+    return out;
+}
+
 }  // namespace
+
+std::string s3SignedGet(const std::string& pathAndQuery) {
+    std::string body;
+    CURL* c = curl_easy_init();
+    const std::string url = s3Env("OBSCURA_TEST_S3_ENDPOINT") + "/" + s3Env("OBSCURA_TEST_S3_BUCKET") + pathAndQuery;
+    const std::string sigv4 = "aws:amz:" + s3Env("OBSCURA_TEST_S3_REGION") + ":s3";
+    const std::string user = s3Env("OBSCURA_TEST_S3_ACCESS_KEY") + ":" + s3Env("OBSCURA_TEST_S3_SECRET_KEY");
+    curl_slist* list = curl_slist_append(nullptr, "x-amz-content-sha256: UNSIGNED-PAYLOAD");
+    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(c, CURLOPT_AWS_SIGV4, sigv4.c_str());
+    curl_easy_setopt(c, CURLOPT_USERPWD, user.c_str());
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+    curl_easy_perform(c);
+    curl_slist_free_all(list);
+    curl_easy_cleanup(c);
+    return body;
+}
+
+bool s3UploadPendingUnder(const std::string& fullPrefix) {
+    for (const auto& key : elements(s3SignedGet("?uploads="), "Key")) {
+        if (key.rfind(fullPrefix, 0) == 0) return true;
+    }
+    return false;
+}
+
+std::size_t s3PendingParts(const std::string& fullPrefix) {
+    for (const auto& upload : elements(s3SignedGet("?uploads="), "Upload")) {
+        const auto key = elements(upload, "Key");
+        const auto id = elements(upload, "UploadId");
+        if (key.empty() || id.empty() || key[0].rfind(fullPrefix, 0) != 0) continue;
+        return elements(s3SignedGet("/" + key[0] + "?uploadId=" + queryEncode(id[0])), "Part").size();
+    }
+    return 0;
+}
+
+std::vector<std::string> s3KeysUnder(const std::string& fullPrefix) {
+    return elements(s3SignedGet("?list-type=2&prefix=" + queryEncode(fullPrefix)), "Key");
+}
 
 // A binary run as a *_s3 CTest entry decides at start, before any case runs, whether it can run at all.
 [[maybe_unused]] const bool gBlobsChecked = [] {

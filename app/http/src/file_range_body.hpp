@@ -1,22 +1,19 @@
 #pragma once
 // A Beast body that sends [offset, offset + length) of an open file. Beast 1.74's file_body always starts at
 // byte 0 and sends to the end, which cannot serve Range requests; this one seeks first and reads through a
-// buffer the session owns, so a response allocates nothing per chunk. With a blob reader instead of a file it
-// sends what the reader yields (a blob store without local files), through the same buffer.
+// buffer the session owns, so a response allocates nothing per chunk. (A blob reader's bytes take another path,
+// session_blob.cpp: its reads may block and run on the worker pool.)
 #include <algorithm>
 #include <cstdint>
-#include <memory>
 #include <utility>
 
 #include "net.hpp"
-#include "obscura/blobs/blob_store.hpp"
 
 namespace obscura::httpd {
 
 struct FileRangeBody {
     struct value_type {
         beast::file file;
-        std::shared_ptr<blobs::BlobReader> blob;  // when set, the bytes come from here, not from file
         std::uint64_t offset = 0;
         std::uint64_t length = 0;
         char* buffer = nullptr;
@@ -34,24 +31,14 @@ struct FileRangeBody {
 
         void init(beast::error_code& ec) {
             ec = {};
-            if (remain_ > 0 && !body_.blob) body_.file.seek(body_.offset, ec);
+            if (remain_ > 0) body_.file.seek(body_.offset, ec);
         }
 
         boost::optional<std::pair<const_buffers_type, bool>> get(beast::error_code& ec) {
             ec = {};
             if (remain_ == 0) return boost::none;
             const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(remain_, body_.bufferSize));
-            std::size_t got = 0;
-            if (body_.blob) {
-                auto read = body_.blob->read(body_.buffer, want);
-                if (!read) {
-                    ec = http::error::short_read;  // the header is out: all we can do is end the connection
-                    return boost::none;
-                }
-                got = *read;
-            } else {
-                got = body_.file.read(body_.buffer, want, ec);
-            }
+            const std::size_t got = body_.file.read(body_.buffer, want, ec);
             if (ec) return boost::none;
             if (got == 0) {
                 // The file shrank under us; the Content-Length already promised more, so the connection must end.

@@ -5,7 +5,7 @@
 // Per request: header (request_parser<empty_body>) → route → auth → [100 Continue] → body chosen by the route
 // (drained, buffered string, or streamed to a sink) → handler → response (string, file range or stream).
 // Source split: session.cpp (connection and request head), session_body.cpp (bodies and the handler),
-// session_response.cpp (responses and closing).
+// session_response.cpp (responses and closing), session_blob.cpp (responses read from a blob store).
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -95,6 +95,12 @@ private:
     void onStreamChunk(std::optional<std::string> chunk);
     void writeStreamChunk(bool last);
     void endStream();
+    // session_blob.cpp
+    struct BlobPump;
+    void startBlob(PreparedResponse prepared);
+    void readBlobAhead();
+    void onBlobRead(BlobPump& pump, int slot, const Expected<std::size_t>& got);
+    void writeBlobChunk();
     void onResponseWritten();
     void releaseResponse();
     void finishRequest();
@@ -153,6 +159,10 @@ private:
     std::optional<http::response_serializer<http::span_body<const char>>> sharedSerializer_;
     std::optional<http::response<FileRangeBody>> fileResponse_;
     std::optional<http::response_serializer<FileRangeBody>> fileSerializer_;
+    // A blob reader's bytes (session_blob.cpp): read on the worker pool, written from two buffers.
+    std::shared_ptr<BlobPump> blobPump_;
+    std::optional<http::response<http::buffer_body>> blobResponse_;
+    std::optional<http::response_serializer<http::buffer_body>> blobSerializer_;
     std::optional<http::response<http::buffer_body>> streamResponse_;
     std::optional<http::response_serializer<http::buffer_body>> streamSerializer_;
     std::shared_ptr<ResponseStream> stream_;

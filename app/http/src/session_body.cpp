@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <exception>
 
+#include "obscura/blobs/blob_store.hpp"
 #include "obscura/http/error_mapping.hpp"
 #include "obscura/kernel/log.hpp"
 #include "obscura/kernel/route.hpp"

@@ -106,12 +106,15 @@ void Session::respond(PreparedResponse prepared) {
     }
     const bool headOnly = request_.method == Method::Head;
     const bool bodyless = status_ == 204 || status_ == 304;
-    if ((prepared.response.file || prepared.response.blob) && !bodyless) {
+    if (prepared.response.blob && !bodyless) {
+        startBlob(std::move(prepared));
+        return;
+    }
+    if (prepared.response.file && !bodyless) {
         fileResponse_.emplace();
         fillHeader(*fileResponse_, prepared.response);
         auto& body = fileResponse_->body();
         body.file = std::move(prepared.file);
-        body.blob = std::move(prepared.response.blob);
         body.offset = prepared.fileOffset;
         body.length = prepared.fileLength;
         body.buffer = ioBuffer();
@@ -296,6 +299,9 @@ void Session::releaseResponse() {
     sharedBody_.reset();
     fileSerializer_.reset();
     fileResponse_.reset();
+    blobSerializer_.reset();
+    blobResponse_.reset();
+    blobPump_.reset();
     streamSerializer_.reset();
     streamResponse_.reset();
     streamChunk_ = std::string();

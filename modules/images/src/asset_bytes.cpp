@@ -45,7 +45,8 @@ struct AssetBytes::Impl {
                  ctx.bus(),
                  ctx.jobs(),
                  std::move(tmpDir),
-                 static_cast<std::uint64_t>(config.getInt("images.maxUploadBytes"))},
+                 static_cast<std::uint64_t>(config.getInt("images.maxUploadBytes")),
+                 ctx.blobs()},
           // Resumable uploads wait in <dataDir>/uploads: on the library's file system, outside tmp/ (emptied at
           // start), shared by replicas that share the data dir.
           resumable(upload, dataDir + "/uploads", upload.maxUploadBytes),

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "obscura/blobs/plugin_abi.hpp"
+#include "s3_test_blobs.hpp"
 
 namespace obscura::s3test {
 namespace {
@@ -142,24 +143,6 @@ HttpAnswer http(const std::string& method, const std::string& url, const std::st
     return answer;
 }
 
-std::string signedGet(const std::string& pathAndQuery) {
-    const auto s = gatewaySettings();
-    std::string body;
-    CURL* c = curl_easy_init();
-    const std::string url = s.at("endpoint") + "/" + s.at("bucket") + pathAndQuery;
-    const std::string sigv4 = "aws:amz:" + s.at("region") + ":s3";
-    const std::string user = s.at("accessKeyId") + ":" + s.at("secretAccessKey");
-    curl_slist* list = curl_slist_append(nullptr, "x-amz-content-sha256: UNSIGNED-PAYLOAD");
-    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(c, CURLOPT_AWS_SIGV4, sigv4.c_str());
-    curl_easy_setopt(c, CURLOPT_USERPWD, user.c_str());
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
-    curl_easy_perform(c);
-    curl_slist_free_all(list);
-    curl_easy_cleanup(c);
-    return body;
-}
+std::string signedGet(const std::string& pathAndQuery) { return test::s3SignedGet(pathAndQuery); }
 
 }  // namespace obscura::s3test

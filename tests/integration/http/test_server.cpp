@@ -17,15 +17,18 @@
 namespace obscura::test {
 namespace {
 
-// A blob reader over a string, handing out at most `step` bytes per read (as a network stream would).
+// A blob reader over a string, handing out at most `step` bytes per read (as a network stream would), each read
+// taking `delay` (a remote store's fetch blocks like this).
 class StringBlobReader final : public blobs::BlobReader {
 public:
-    StringBlobReader(std::string bytes, std::size_t step) : bytes_(std::move(bytes)), step_(step) {
+    StringBlobReader(std::string bytes, std::size_t step, std::chrono::milliseconds delay = {})
+        : bytes_(std::move(bytes)), step_(step), delay_(delay) {
         info_.size = bytes_.size();
     }
     const blobs::BlobInfo& info() const override { return info_; }
     std::uint64_t remaining() const override { return bytes_.size() - position_; }
     Expected<std::size_t> read(char* buffer, std::size_t capacity) override {
+        if (delay_.count() > 0) std::this_thread::sleep_for(delay_);
         const std::size_t n = std::min({capacity, step_, bytes_.size() - position_});
         std::memcpy(buffer, bytes_.data() + position_, n);
         position_ += n;
@@ -35,6 +38,7 @@ public:
 private:
     std::string bytes_;
     std::size_t step_;
+    std::chrono::milliseconds delay_;
     std::size_t position_ = 0;
     blobs::BlobInfo info_;
 };
@@ -287,6 +291,14 @@ void TestServer::addRoutes() {
         response.headers.set("Content-Type", "application/octet-stream");
         const auto offset = static_cast<std::size_t>(queryNumber(r, "offset", 0));
         response.blob = std::make_shared<StringBlobReader>(fileContent().substr(offset), 4000);
+        return response;
+    });
+    // A slow store: 192 KiB in 64 KiB reads of 600 ms each (an S3 chunk fetch, much slowed down).
+    add(Method::Get, "/slow-blob", A::Anonymous, [](Request&) -> Expected<Response> {
+        Response response;
+        response.headers.set("Content-Type", "application/octet-stream");
+        response.blob = std::make_shared<StringBlobReader>(fileContent().substr(0, 192 * 1024), 64 * 1024,
+                                                           std::chrono::milliseconds(600));
         return response;
     });
     add(Method::Get, "/events", A::Anonymous, [](Request&) -> Expected<Response> {

@@ -144,7 +144,7 @@ Expected<ImportedAsset> AssetImporter::commitRow(const storage::AssetRecord& rec
 
 Expected<ImportedAsset> AssetImporter::importUpload(const std::string& ownerId, UploadTempFile file,
                                                     const MediaType& type, const std::string& clientFileName,
-                                                    const UploadFields& fields) {
+                                                    const UploadFields& fields, const std::string& assetId) {
     // Returning before the commit drops `file`, which removes the temp file.
     const std::string checksum = formats::toHex(file.digest());
     const auto size = static_cast<std::int64_t>(file.size());
@@ -157,7 +157,7 @@ Expected<ImportedAsset> AssetImporter::importUpload(const std::string& ownerId, 
 
     OBSCURA_TRY(meta, readMediaMetadata(file.path(), type, probe_));
     storage::AssetRecord record = newAssetRecord(ownerId, type, size, checksum);
-    record.id = newUuid();
+    record.id = assetId.empty() ? newUuid() : assetId;
     record.originalFileName = clientFileName;
     record.title = fields.title;
     record.description = fields.description;

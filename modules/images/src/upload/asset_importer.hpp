@@ -53,9 +53,11 @@ public:
     // How long an original may wait for its row before uncommitted_original's job removes it (0: no such job).
     void setCommitGrace(std::chrono::seconds grace) { commitGrace_ = grace; }
 
-    // An upload whose body is complete. The temp file is committed or removed, whatever happens.
+    // An upload whose body is complete. The temp file is committed or removed, whatever happens. assetId: the id
+    // chosen when the body began (its likely key was built from it), or empty for a new one.
     Expected<ImportedAsset> importUpload(const std::string& ownerId, UploadTempFile file, const MediaType& type,
-                                         const std::string& clientFileName, const UploadFields& fields);
+                                         const std::string& clientFileName, const UploadFields& fields,
+                                         const std::string& assetId = {});
 
     // `obscura fsck --reimport`: a library blob without a row, `relativePath` ("library/<owner>/…"), becomes
     // an asset of that owner where it lies. Sniffed and read like an upload (UnsupportedMediaType when it is

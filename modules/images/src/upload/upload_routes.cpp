@@ -6,8 +6,11 @@
 #include "access/access_service.hpp"
 #include "albums/album_service.hpp"
 #include "assets/asset_json.hpp"
+#include "assets/asset_metadata.hpp"
+#include "library/library_layout.hpp"
 #include "obscura/auth/quota.hpp"
 #include "obscura/base/clock.hpp"
+#include "obscura/base/ids.hpp"
 #include "obscura/base/rfc3339.hpp"
 #include "obscura/formats/sha1.hpp"
 #include "obscura/images/events.hpp"
@@ -84,7 +87,7 @@ Expected<std::optional<std::int64_t>> remainingQuota(UploadDeps& deps, const std
 
 Expected<ImportedAsset> importCompleteFile(UploadDeps& deps, const std::string& userId, UploadTempFile file,
                                            const MediaType& type, const std::string& clientFileName,
-                                           const UploadFields& fields) {
+                                           const UploadFields& fields, const std::string& assetId) {
     // albumId names an album the caller may add to: their own, or one they are an editor of (DESIGN.md section
     // 7) — 404 when they cannot see it, 403 when they only view it — checked before the file is kept. The asset
     // is the caller's either way: their quota (checked before the bytes and by the import), their trash.
@@ -92,7 +95,7 @@ Expected<ImportedAsset> importCompleteFile(UploadDeps& deps, const std::string& 
         OBSCURA_TRY(album, AccessService(deps.storage).visibleAlbum(userId, *fields.albumId));
         OBSCURA_TRY_STATUS(requireEditor(album));
     }
-    OBSCURA_TRY(imported, deps.importer.importUpload(userId, std::move(file), type, clientFileName, fields));
+    OBSCURA_TRY(imported, deps.importer.importUpload(userId, std::move(file), type, clientFileName, fields, assetId));
     const auto& asset = imported.asset;
     if (imported.created) {
         deps.bus.publish(AssetCreated{asset.id, asset.ownerId, asset.type, asset.mimeType});
@@ -114,8 +117,8 @@ Expected<ImportedAsset> importCompleteFile(UploadDeps& deps, const std::string& 
 
 Expected<Response> importUploadedFile(UploadDeps& deps, const std::string& userId, UploadTempFile file,
                                       const MediaType& type, const std::string& clientFileName,
-                                      const UploadFields& fields) {
-    OBSCURA_TRY(imported, importCompleteFile(deps, userId, std::move(file), type, clientFileName, fields));
+                                      const UploadFields& fields, const std::string& assetId) {
+    OBSCURA_TRY(imported, importCompleteFile(deps, userId, std::move(file), type, clientFileName, fields, assetId));
     nlohmann::json body = assetJson(imported.asset);
     body["status"] = imported.created ? "created" : "duplicate";
     Response response = Response::json(imported.created ? 201 : 200,
@@ -135,7 +138,7 @@ Expected<Response> handleUpload(UploadDeps& deps, Request& req, UploadSink& sink
     auto file = sink.takeFile();
     if (!file) return internalError("the upload sink finished without a file");
     return importUploadedFile(deps, req.principal->userId, std::move(*file), sink.mediaType(), sink.clientFileName(),
-                              *fields);
+                              *fields, sink.options().assetId);
 }
 
 }  // namespace
@@ -159,6 +162,16 @@ Route uploadRoute(UploadDeps& deps) {
             req.answerBeforeBody = std::make_shared<Response>(std::move(*duplicate));
             return std::shared_ptr<UploadSink>();
         }
+        options.blobs = &deps.blobs;
+        // The key the file gets if it holds no date of its own (then the fields' or today's month decides, as in the
+        // import): a store that stages sends the parts straight there, and no copy is needed at commit.
+        options.assetId = newUuid();
+        options.likelyKey = [ownerId = req.principal->userId, assetId = options.assetId,
+                             nowUs = deps.jobs.clock().nowUs()](const FormFields& sent, const MediaType& type) {
+            auto parsed = parseUploadFields(sent);
+            if (!parsed) return std::string();
+            return libraryPath(ownerId, assetId, chooseTakenAt(*parsed, MediaMetadata{}, nowUs).text, type);
+        };
         OBSCURA_TRY(remaining, remainingQuota(deps, req.principal->userId, contentLength(req), kFramingAllowance));
         options.remainingQuotaBytes = remaining;
         OBSCURA_TRY(sink, UploadSink::create(contentType, std::move(options)));

@@ -20,6 +20,9 @@ class Quota;
 namespace storage {
 class Storage;
 }
+namespace blobs {
+class BlobStore;
+}
 }  // namespace obscura
 
 namespace obscura::images {
@@ -32,6 +35,7 @@ struct UploadDeps {
     JobQueue& jobs;
     std::string tmpDir;            // where bodies stream to (library_layout.hpp: uploadTmpDir)
     std::uint64_t maxUploadBytes;  // images.maxUploadBytes: the route's body limit (413 above)
+    blobs::BlobStore& blobs;       // where a body is staged while it arrives (UploadSinkOptions::blobs)
     // The blob store's breaker (s3), or null: while it is open an upload is refused with 503 + Retry-After before
     // its body is read, instead of taking gigabytes into tmp/ that could not be stored.
     const CircuitBreaker* storeCircuit = nullptr;
@@ -54,14 +58,14 @@ Expected<std::optional<std::int64_t>> remainingQuota(UploadDeps& deps, const std
 // and the derivatives job, then the album. The file is committed or removed, whatever happens.
 Expected<ImportedAsset> importCompleteFile(UploadDeps& deps, const std::string& userId, UploadTempFile file,
                                            const MediaType& type, const std::string& clientFileName,
-                                           const UploadFields& fields);
+                                           const UploadFields& fields, const std::string& assetId = {});
 
 // importCompleteFile answered the way POST /api/assets answers — 201 {…asset, status:"created"} or 200 {…,
 // status:"duplicate"} with its Location — shared by POST /api/assets and the direct upload's confirm
 // (direct_upload_service.hpp).
 Expected<Response> importUploadedFile(UploadDeps& deps, const std::string& userId, UploadTempFile file,
                                       const MediaType& type, const std::string& clientFileName,
-                                      const UploadFields& fields);
+                                      const UploadFields& fields, const std::string& assetId = {});
 // The request's Content-Length, nullopt when absent or not a whole number.
 std::optional<std::int64_t> contentLength(const Request& req);
 // POST /api/assets/bulk-upload-check (bulk_check_routes.cpp).

@@ -110,6 +110,10 @@ Status UploadSink::sniffAndOpen() {
     type_ = type;
     OBSCURA_TRY(file, UploadTempFile::create(options_.tmpDir, *options_.ops));
     file_.emplace(std::move(file));
+    if (options_.blobs != nullptr) {
+        const std::string likely = options_.likelyKey ? options_.likelyKey(fields_, *type_) : std::string();
+        OBSCURA_TRY_STATUS(file_->stageInto(*options_.blobs, likely));
+    }
     auto written = file_->write(head_);
     head_ = std::string();
     return written;

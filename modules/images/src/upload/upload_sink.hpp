@@ -11,6 +11,7 @@
 // Threads: write() runs on the connection's I/O strand, finish() then the route handler on a worker, one
 // after the other; abort() replaces finish() when the client vanished or a limit tripped.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +34,12 @@ struct UploadSinkOptions {
     std::string tmpDir;                               // where the temp file goes (must exist)
     std::optional<std::int64_t> remainingQuotaBytes;  // nullopt: no quota
     DurabilityOps* ops = &DurabilityOps::system();
+    // When set, the file is teed into this store while it arrives (UploadTempFile::stageInto), from the first
+    // byte written, i.e. after the sniff accepted it: a refused type never reaches the store.
+    blobs::BlobStore* blobs = nullptr;
+    std::string assetId;  // the asset's id, chosen before the body (the likely key is built from it); may be empty
+    // The key the file will probably get, from the fields sent before it and its sniffed type (may answer "").
+    std::function<std::string(const FormFields& fieldsSoFar, const MediaType& type)> likelyKey;
 };
 
 class UploadSink final : public BodySink, private formats::MultipartHandler {
@@ -50,6 +57,7 @@ public:
     const MediaType& mediaType() const { return *type_; }
     const std::string& clientFileName() const { return fileName_; }
     std::uint64_t fileBytes() const { return fileBytes_; }
+    const UploadSinkOptions& options() const { return options_; }
     // Hands the temp file to the caller, who commits or aborts it. Once only.
     std::optional<UploadTempFile> takeFile() { return std::exchange(file_, std::nullopt); }
 

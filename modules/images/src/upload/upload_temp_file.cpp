@@ -130,6 +130,7 @@ UploadTempFile::UploadTempFile(UploadTempFile&& o) noexcept
       ops_(o.ops_),
       size_(o.size_),
       writeBackStarted_(o.writeBackStarted_),
+      staged_(std::move(o.staged_)),
       committed_(o.committed_),
       removed_(o.removed_) {
     o.fd_ = -1;
@@ -144,6 +145,8 @@ void UploadTempFile::closeFd() noexcept {
 }
 
 void UploadTempFile::abort() noexcept {
+    if (staged_ && !committed_) staged_->abort();
+    staged_.reset();
     closeFd();
     if (!committed_ && !removed_) {
         ops_->removeFile(path_);
@@ -165,6 +168,10 @@ Status UploadTempFile::write(std::string_view bytes) {
         sha_.update(bytes.substr(0, static_cast<std::size_t>(n)));
         size_ += static_cast<std::uint64_t>(n);
         bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+    if (staged_) {
+        staged_->grown(size_);
+        return {};
     }
     if (size_ - writeBackStarted_ >= kWriteBackWindow) {
         // Only a hint: where unsupported it fails and the final fsync does all the work, as it would anyway.
@@ -225,6 +232,13 @@ Status UploadTempFile::commit(const std::string& libraryRoot, const std::string&
     return {};
 }
 
+Status UploadTempFile::stageInto(blobs::BlobStore& blobs, const std::string& likelyKey) {
+    if (committed_ || removed_ || fd_ < 0 || size_ > 0) return internalError("upload file staged after writing");
+    OBSCURA_TRY(staged, blobs.beginStagedPut(path_, likelyKey, blobs::PutOptions{}));
+    staged_ = std::move(staged);
+    return {};
+}
+
 Status UploadTempFile::putInto(blobs::BlobStore& blobs, const std::string& key) {
     if (committed_ || removed_ || fd_ < 0) return internalError("upload file committed twice or after abort");
     auto fail = [this](Error e) {
@@ -232,6 +246,16 @@ Status UploadTempFile::putInto(blobs::BlobStore& blobs, const std::string& key) 
         return e;
     };
     digest();  // nothing may be written after this point
+    if (staged_) {
+        closeFd();
+        if (auto put = staged_->commit(key, size_); !put) return fail(std::move(put).error());
+        staged_.reset();
+        ops_->removeFile(path_);  // the scratch copy: the store holds the object now
+        removed_ = true;
+        path_ = key;
+        committed_ = true;
+        return {};
+    }
     // Synced here, through ops, so a failure is told as the upload's own (the store syncs again: a no-op by now).
     if (int rc = ops_->fsyncFile(fd_)) return fail(storageError(rc, "fsync of the upload failed"));
     int closeRc = ::close(fd_);

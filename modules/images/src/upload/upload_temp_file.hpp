@@ -10,6 +10,7 @@
 // the user's quota (that is QuotaExceeded, checked by the caller) — and any other I/O error is Internal.
 // After a failed write the temp file is already removed, to give the space back at once.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,6 +58,14 @@ public:
     // Removes the temp file. Safe to call at any time, more than once, and after a failure.
     void abort() noexcept;
 
+    // Tees the file into the blob store while it is written (BlobStore::beginStagedPut): from now on each
+    // write() reports the new size to the staged put, and putInto() commits it instead of putting the finished
+    // file. Nothing changes for a store that does not stage (local). The local copy is then only a scratch file
+    // for sniffing, hashing and metadata: it is neither written back early nor fsync'd, since the store's copy is
+    // the durable one. abort() and the destructor abort the staged put too.
+    // likelyKey: the key putInto() will probably be given (BlobStore::beginStagedPut), or empty.
+    Status stageInto(blobs::BlobStore& blobs, const std::string& likelyKey);
+
     bool committed() const { return committed_; }
 
 private:
@@ -71,6 +80,7 @@ private:
     DurabilityOps* ops_;
     std::uint64_t size_ = 0;
     std::uint64_t writeBackStarted_ = 0;  // bytes before this offset have had write-back started
+    std::unique_ptr<blobs::StagedPut> staged_;
     bool committed_ = false;
     bool removed_ = false;
 };

@@ -92,6 +92,36 @@ struct PresignGetOptions {
     std::string responseContentDisposition;  // idem for Content-Disposition
 };
 
+// ---- Staged puts (issue 18's upload speed): a put that starts while its file is still being written ----
+//
+// An upload lands in a temp file under tmp/ (sniffing, SHA-1, EXIF and ffprobe read a file), and its key is only
+// known once the whole file has been read: "library/<owner>/<yyyy>/<mm>/…" takes the month from EXIF or ffprobe,
+// and a duplicate gets no key at all. Where put() is slow next to the local disk (S3: the bytes cross the network
+// once more), sending them only after the file is complete makes the upload take the sum of both legs. A staged
+// put sends the file while the caller is still writing it, to a staging place of the store's choosing, and
+// commit() moves what was sent under the key once it is known. The caller may name the key it expects (likelyKey:
+// for an upload, the key its date would get if the file holds none of its own): a store may then send the parts
+// straight there, and a commit() under that key moves nothing.
+//
+// Contract:
+// - The caller keeps writing its temp file itself, append only (bytes below a size it reported never change),
+//   and reports each new size with grown(). grown() never blocks: callers run on an HTTP I/O thread.
+// - commit(key, size) blocks until the file's first `size` bytes are stored under `key`, atomically and durably
+//   as put() stores them (on success the staging place is empty again), and answers like put(). It does not
+//   touch the temp file: the caller removes it, whatever the outcome.
+// - abort(), or destroying a StagedPut that did not commit, drops everything sent: no object, part or staging
+//   object remains once the store's background clean-up has run. It never blocks. A commit that fails leaves
+//   nothing under `key` and nothing staged either.
+// - Nothing is visible under likelyKey before commit(), and nothing stays there unless commit() names it.
+// - Not thread-safe: one caller at a time (grown() from the I/O strand, then commit() on a worker).
+class StagedPut {
+public:
+    virtual ~StagedPut() = default;
+    virtual void grown(std::uint64_t size) noexcept = 0;
+    virtual Status commit(std::string_view key, std::uint64_t size) = 0;
+    virtual void abort() noexcept = 0;
+};
+
 class BlobStore {
 public:
     virtual ~BlobStore() = default;
@@ -130,11 +160,24 @@ public:
     // for obscura_circuit_state and /readyz, and refuses an upload up front while it is open. Lives as long as
     // the store.
     virtual const CircuitBreaker* circuit() const { return nullptr; }
+
+    // ---- Staged puts (see StagedPut above) ----
+    // Starts sending the file at `tempPath` (open, under tmp/, possibly still empty) while the caller writes it;
+    // likelyKey (may be empty) is the key commit() will probably name. nullptr when staging gains nothing for this
+    // store (local: put is a rename); the caller then put()s.
+    virtual Expected<std::unique_ptr<StagedPut>> beginStagedPut(const std::string& tempPath, std::string_view likelyKey,
+                                                                const PutOptions& options) {
+        (void)tempPath;
+        (void)likelyKey;
+        (void)options;
+        return std::unique_ptr<StagedPut>();
+    }
 };
 
 // One operation finished, for metrics and logs kept by the executable (plugins link no kernel).
 struct BlobOperation {
-    std::string_view op;  // "put", "open", "read", "stat", "remove", "list", "presign"
+    // "put", "open", "read", "stat", "remove", "list", "presign"; s3's staged puts also "staged-wait", "staged-copy"
+    std::string_view op;
     bool ok = true;
     double seconds = 0;
     std::uint64_t bytes = 0;

@@ -7,7 +7,7 @@
 
 namespace obscura::blobs {
 class BlobStoreFactory;
-inline constexpr std::uint32_t kBlobsAbiVersion = 1;
+inline constexpr std::uint32_t kBlobsAbiVersion = 2;  // 2: BlobStore::beginStagedPut and circuit()
 }  // namespace obscura::blobs
 
 extern "C" {

@@ -114,7 +114,8 @@ struct Response {
     std::shared_ptr<const std::string> sharedBody;
     std::optional<FileBody> file;
     // Instead of body or file: bytes streamed from a blob store (FileResponse with a store that has no local
-    // file), all that remain in the reader, sent with their Content-Length. read() is called on an I/O thread.
+    // file), all that remain in the reader, sent with their Content-Length. read() is called on the worker pool,
+    // one call at a time (a remote store's read blocks), never on an I/O thread.
     std::shared_ptr<blobs::BlobReader> blob;
     std::shared_ptr<ResponseStream> stream;
 
