@@ -118,6 +118,17 @@ void sendClaimedParts(Staging& s) {
     }
 }
 
+// A sender runs on its own thread: an exception (an allocation failing) must become the put's failure, never
+// std::terminate.
+void sendClaimedPartsGuarded(Staging& s) noexcept {
+    try {
+        sendClaimedParts(s);
+    } catch (...) {
+        std::lock_guard lock(s.mutex);
+        if (!s.failure) s.failure = internalError("staged put: a part sender failed");
+    }
+}
+
 // The first sender: initiates the upload, starts the others, sends its share, and once all have ended aborts the
 // upload if anything failed (commit() completes it otherwise).
 void sendParts(const std::shared_ptr<Staging>& s) {
@@ -133,7 +144,7 @@ void sendParts(const std::shared_ptr<Staging>& s) {
                     ++s->helpers;
                 }
                 std::thread([s] {
-                    sendClaimedParts(*s);
+                    sendClaimedPartsGuarded(*s);
                     {
                         std::lock_guard lock(s->mutex);
                         --s->helpers;
@@ -147,7 +158,7 @@ void sendParts(const std::shared_ptr<Staging>& s) {
                 s->store.senderEnded();
             }
         }
-        sendClaimedParts(*s);
+        sendClaimedPartsGuarded(*s);
     }
     std::unique_lock lock(s->mutex);
     if (!upload) s->failure = upload.error();

@@ -5,11 +5,11 @@ namespace obscura::sql {
 
 namespace {
 
-constexpr std::string_view kSelect =
+constexpr std::string_view kSelectDirectUpload =
     "SELECT id, owner_id, object_key, file_name, size_bytes, checksum, album_id, title, description,"
     " created_at_us, expires_at_us, received FROM direct_uploads";
 
-std::vector<storage::DirectUploadRecord> readUploads(Rows& rows) {
+std::vector<storage::DirectUploadRecord> readDirectUploads(Rows& rows) {
     std::vector<storage::DirectUploadRecord> out;
     while (rows.next()) {
         storage::DirectUploadRecord u;
@@ -47,9 +47,9 @@ Status SqlDirectUploadsRepository::createDirectUpload(const storage::DirectUploa
 Expected<std::optional<storage::DirectUploadRecord>> SqlDirectUploadsRepository::findDirectUpload(
     const std::string& id) {
     return guarded(s_, "find direct upload", [&]() -> Expected<std::optional<storage::DirectUploadRecord>> {
-        auto stmt = s_.prepare(std::string(kSelect) + " WHERE id = ?");
+        auto stmt = s_.prepare(std::string(kSelectDirectUpload) + " WHERE id = ?");
         auto rows = stmt.bind(id).query();
-        auto found = readUploads(rows);
+        auto found = readDirectUploads(rows);
         if (found.empty()) return std::optional<storage::DirectUploadRecord>{};
         return std::optional<storage::DirectUploadRecord>(std::move(found.front()));
     });
@@ -72,9 +72,10 @@ Expected<bool> SqlDirectUploadsRepository::deleteDirectUpload(const std::string&
 Expected<std::vector<storage::DirectUploadRecord>> SqlDirectUploadsRepository::listExpiredDirectUploads(
     std::int64_t nowUs, int limit) {
     return guarded(s_, "list expired direct uploads", [&]() -> Expected<std::vector<storage::DirectUploadRecord>> {
-        auto stmt = s_.prepare(std::string(kSelect) + " WHERE expires_at_us <= ? ORDER BY expires_at_us, id LIMIT ?");
+        auto stmt = s_.prepare(std::string(kSelectDirectUpload) +
+                               " WHERE expires_at_us <= ? ORDER BY expires_at_us, id LIMIT ?");
         auto rows = stmt.bind(nowUs, static_cast<std::int64_t>(limit)).query();
-        return readUploads(rows);
+        return readDirectUploads(rows);
     });
 }
 

@@ -8,7 +8,8 @@ namespace obscura::sql {
 
 namespace {
 
-constexpr std::string_view kSelect = "SELECT id, origin, user_id, name, data, created_at_us FROM relay_events";
+constexpr std::string_view kSelectRelayEvent =
+    "SELECT id, origin, user_id, name, data, created_at_us FROM relay_events";
 
 std::vector<storage::RelayEventRecord> readEvents(Rows& rows) {
     std::vector<storage::RelayEventRecord> out;
@@ -49,7 +50,7 @@ Expected<std::int64_t> SqlRelayRepository::append(const storage::RelayEventRecor
 Expected<std::vector<storage::RelayEventRecord>> SqlRelayRepository::after(std::int64_t afterId, int limit) {
     OBSCURA_TRY_STATUS(checkLimit(limit));
     return guarded(s_, "read relay events", [&]() -> Expected<std::vector<storage::RelayEventRecord>> {
-        auto stmt = s_.prepare(std::string(kSelect) + " WHERE id > ? ORDER BY id LIMIT ?");
+        auto stmt = s_.prepare(std::string(kSelectRelayEvent) + " WHERE id > ? ORDER BY id LIMIT ?");
         auto rows = stmt.bind(afterId, static_cast<std::int64_t>(limit)).query();
         return readEvents(rows);
     });
@@ -59,7 +60,7 @@ Expected<std::vector<storage::RelayEventRecord>> SqlRelayRepository::afterForUse
                                                                                   std::int64_t afterId, int limit) {
     OBSCURA_TRY_STATUS(checkLimit(limit));
     return guarded(s_, "read a user's relay events", [&]() -> Expected<std::vector<storage::RelayEventRecord>> {
-        auto stmt = s_.prepare(std::string(kSelect) + " WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?");
+        auto stmt = s_.prepare(std::string(kSelectRelayEvent) + " WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?");
         auto rows = stmt.bind(userId, afterId, static_cast<std::int64_t>(limit)).query();
         return readEvents(rows);
     });

@@ -41,10 +41,15 @@ struct Tokens {
 
 int collect(void* context, int /*flags*/, const char* token, int length, int /*start*/, int /*end*/) {
     // unicode61 emits no colocated tokens (FTS5_TOKEN_COLOCATED): each token takes the next position.
-    auto* tokens = static_cast<Tokens*>(context);
-    tokens->bytes.append(token, static_cast<std::size_t>(length));
-    tokens->ends.push_back(tokens->bytes.size());
-    return SQLITE_OK;
+    // A C callback: no exception may unwind through SQLite's frames.
+    try {
+        auto* tokens = static_cast<Tokens*>(context);
+        tokens->bytes.append(token, static_cast<std::size_t>(length));
+        tokens->ends.push_back(tokens->bytes.size());
+        return SQLITE_OK;
+    } catch (...) {
+        return SQLITE_NOMEM;
+    }
 }
 
 bool tokenize(const Tokenizer& t, int flags, std::string_view text, Tokens& out) {
@@ -80,7 +85,7 @@ std::string_view textArg(sqlite3_value* value) {
                            : std::string_view(data, static_cast<std::size_t>(sqlite3_value_bytes(value)));
 }
 
-void searchMatch(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+void searchMatchUnguarded(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
     if (argc != 1 + kColumns) {
         sqlite3_result_error(ctx, "obscura_search_match takes the words and five texts", -1);
         return;
@@ -136,6 +141,15 @@ void searchMatch(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
         }
     }
     sqlite3_result_int(ctx, 1);
+}
+
+// SQLite calls this from C: an allocation failure inside must end as SQLite's "out of memory", never unwind.
+void searchMatch(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+    try {
+        searchMatchUnguarded(ctx, argc, argv);
+    } catch (...) {
+        sqlite3_result_error_nomem(ctx);
+    }
 }
 
 fts5_api* fts5Api(sqlite3* db) {

@@ -1,5 +1,6 @@
 #include "event_stream.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <deque>
 #include <functional>
@@ -69,15 +70,17 @@ public:
         flush(lock);
     }
 
-    // An event: while the backlog is being replayed it waits behind it; an id already sent is not sent twice.
+    // An event: while the backlog is being replayed it waits behind it. Live events are NOT filtered by the highest
+    // id sent: ids are the relay's, given in commit order across replicas, so another replica's event can arrive
+    // after a higher id published here (the relay's claim() already drops a second delivery of one id). Only ids
+    // the client had before it connected (Last-Event-ID) or got from the replayed backlog are dropped.
     void pushEvent(std::int64_t id, const std::string& frame) {
         std::unique_lock lock(mutex_);
         if (replaying_) {
             held_.emplace_back(id, frame);
             return;
         }
-        if (id > 0 && id <= lastId_) return;
-        if (id > 0) lastId_ = id;
+        if (id > 0 && id <= replayedUpTo_) return;
         enqueue(frame);
         flush(lock);
     }
@@ -86,14 +89,15 @@ public:
     void finishReplay(const std::vector<RelayedEvent>& backlog) {
         std::unique_lock lock(mutex_);
         replaying_ = false;
+        std::int64_t newest = replayedUpTo_;
         for (const auto& e : backlog) {
-            if (e.id <= lastId_) continue;
-            lastId_ = e.id;
+            if (e.id <= replayedUpTo_) continue;
+            newest = std::max(newest, e.id);
             enqueue(frameOf(e));
         }
+        replayedUpTo_ = newest;
         for (auto& [id, frame] : held_) {
-            if (id > 0 && id <= lastId_) continue;
-            if (id > 0) lastId_ = id;
+            if (id > 0 && id <= replayedUpTo_) continue;
             enqueue(frame);
         }
         held_.clear();
@@ -102,7 +106,7 @@ public:
 
     void setLastId(std::int64_t id) {
         std::lock_guard lock(mutex_);
-        lastId_ = id;
+        replayedUpTo_ = id;
     }
 
     void end() noexcept {
@@ -147,7 +151,7 @@ private:
     std::function<void(std::optional<std::string>)> waiting_;
     bool ended_ = false;
     bool replaying_ = false;
-    std::int64_t lastId_ = 0;
+    std::int64_t replayedUpTo_ = 0;  // the client has every id up to here (Last-Event-ID, then the backlog)
     std::vector<std::pair<std::int64_t, std::string>> held_;
 };
 

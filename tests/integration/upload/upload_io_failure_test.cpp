@@ -14,10 +14,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
-}
-
 // A server whose file calls fail for paths containing dataDir + pathBelowDataDir while armed.
 struct FaultyServer {
     TempDir work;

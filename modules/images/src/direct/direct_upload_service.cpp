@@ -10,6 +10,7 @@
 #include "obscura/formats/content_sniffer.hpp"
 #include "obscura/images/media_types.hpp"
 #include "obscura/kernel/blob_files.hpp"
+#include "obscura/kernel/circuit_registry.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/kernel/log.hpp"
 #include "obscura/kernel/storage_calls.hpp"
@@ -79,6 +80,8 @@ std::uint64_t DirectUploadService::maxUploadBytes() const { return upload_.maxUp
 
 Expected<DirectUploadTicket> DirectUploadService::create(const std::string& userId, const DirectUploadRequest& request,
                                                          const std::string& serverBaseUrl) {
+    // No URL to a store whose circuit is open: the client could not use it (503 + Retry-After, like uploads).
+    OBSCURA_TRY_STATUS(failFastWhenOpen(upload_.storeCircuit));
     storage::DirectUploadRecord row;
     row.fileName = formats::sanitizeClientFileName(request.fileName);
     if (row.fileName.empty()) return invalid("filename must name the file (it is empty once cleaned)");

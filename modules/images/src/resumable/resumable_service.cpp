@@ -12,6 +12,7 @@
 #include "obscura/base/rfc3339.hpp"
 #include "obscura/formats/content_sniffer.hpp"
 #include "obscura/images/media_types.hpp"
+#include "obscura/kernel/circuit_registry.hpp"
 #include "obscura/kernel/job_queue.hpp"
 #include "obscura/kernel/log.hpp"
 #include "obscura/kernel/storage_calls.hpp"
@@ -68,6 +69,9 @@ std::int64_t ResumableService::expiryFromNow() const {
 }
 
 Expected<storage::UploadRecord> ResumableService::create(const std::string& userId, NewUpload upload) {
+    // While the blob store's circuit is open nothing is taken in that could not be stored at the end (503 +
+    // Retry-After), as for POST /api/assets.
+    OBSCURA_TRY_STATUS(failFastWhenOpen(deps_.storeCircuit));
     if (upload.length) {
         if (*upload.length == 0) return badRequest("an empty file cannot be uploaded (Upload-Length is 0)");
         if (static_cast<std::uint64_t>(*upload.length) > maxUploadBytes_) {
@@ -102,8 +106,16 @@ Expected<storage::UploadRecord> ResumableService::create(const std::string& user
             record.assetId = existing->id;
             record.offset = upload.length.value_or(existing->sizeBytes);
             record.length = record.offset;
-            OBSCURA_TRY_STATUS(withRepos(
-                deps_.storage, [&](storage::Repositories& repos) { return repos.uploads().createUpload(record); }));
+            OBSCURA_TRY_STATUS(deps_.storage.run([&](storage::Repositories& repos) -> Status {
+                OBSCURA_TRY_STATUS(repos.uploads().createUpload(record));
+                // A duplicate joins the album too, as with POST /api/assets: that is what the client asked for.
+                if (fields.fields.albumId) {
+                    auto added = repos.albumSharing().addOwnAssets(userId, *fields.fields.albumId, {existing->id},
+                                                                   nowUs, record.createdAt);
+                    if (!added && added.error().code != ErrorCode::NotFound) return std::move(added).error();
+                }
+                return {};
+            }));
             return record;
         }
     }
@@ -135,6 +147,7 @@ Expected<std::shared_ptr<ResumableSink>> ResumableService::beginAppend(const std
                                                                        std::optional<formats::Sha1Digest> checksum,
                                                                        bool completes) {
     OBSCURA_TRY(upload, find(userId, id));
+    OBSCURA_TRY_STATUS(failFastWhenOpen(deps_.storeCircuit));
     if (upload.state != "open") {
         return conflict("the upload is " + std::string(upload.state == "done" ? "complete" : upload.state) +
                         "; nothing more can be appended");

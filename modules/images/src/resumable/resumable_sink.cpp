@@ -33,12 +33,8 @@ Status ResumableSink::write(std::string_view chunk) {
         return Error(ErrorCode::PayloadTooLarge, "the upload is past the server's limit of " +
                                                      std::to_string(maxUploadBytes_) + " bytes; nothing was kept");
     }
-    if (auto written = appender_.write(chunk); !written) {
-        failed_ = true;
-        return written;
-    }
-    chunkSha_.update(chunk);
-    if (running_) running_->update(chunk);
+    // Renew before writing, not after: a client that stalled past the lease may have been taken over by another
+    // request at the same offset, and one more chunk written now would overwrite that writer's bytes.
     const auto now = std::chrono::steady_clock::now();
     if (now - renewedAt_ >= kLeaseRenewal) {
         if (!service_.renew(upload_.id, writer_)) {
@@ -47,6 +43,12 @@ Status ResumableSink::write(std::string_view chunk) {
         }
         renewedAt_ = now;
     }
+    if (auto written = appender_.write(chunk); !written) {
+        failed_ = true;
+        return written;
+    }
+    chunkSha_.update(chunk);
+    if (running_) running_->update(chunk);
     return {};
 }
 
