@@ -27,11 +27,13 @@ namespace {
 
 // Takes a stored original back out of the library when its row did not commit. If even that fails, the blob
 // is an orphan: counted at start-up, listed and repaired by `obscura fsck`.
-void removeLibraryBlob(blobs::BlobStore& blobs, const std::string& key) {
+bool removeLibraryBlob(blobs::BlobStore& blobs, const std::string& key) {
     if (auto removed = blobs.remove(key); !removed) {
         log::warn("images: cannot remove " + key + " after its row failed (" + removed.error().message +
                   "); `obscura fsck --repair` will move it to lost+found");
+        return false;
     }
+    return true;
 }
 
 Status checkQuotaIn(storage::Repositories& tx, auth::Quota& quota, const std::string& ownerId, std::int64_t size,
@@ -178,9 +180,25 @@ Expected<ImportedAsset> AssetImporter::importUpload(const std::string& ownerId, 
             return {};
         }));
     }
-    OBSCURA_TRY_STATUS(file.putInto(blobs_, record.storagePath));
+    // A failed upload leaves nothing, not even its intent job: once the original is known to be gone here, the
+    // job that would have removed it is settled too (if the removal failed, the job stays and does it later).
+    auto abandon = [&] {
+        if (!intent) return;
+        auto settled = storage_.run([&](storage::Repositories& repos) -> Status {
+            OBSCURA_TRY(done, repos.jobs().settleQueued(kUncommittedOriginalJob, record.id, "abandoned",
+                                                        formatRfc3339(clock_.nowUs())));
+            (void)done;
+            return {};
+        });
+        if (!settled)
+            log::warn("images: cannot settle the intent job of " + record.id + ": " + settled.error().message);
+    };
+    if (auto put = file.putInto(blobs_, record.storagePath); !put) {
+        abandon();
+        return std::move(put).error();
+    }
     auto imported = commitRow(record, true, intent);
-    if (!imported || !imported->created) removeLibraryBlob(blobs_, record.storagePath);
+    if ((!imported || !imported->created) && removeLibraryBlob(blobs_, record.storagePath)) abandon();
     return imported;
 }
 
