@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "assets/asset_metadata.hpp"
+#include "upload/sidecar_metadata.hpp"
 
 namespace obscura::images {
 
@@ -45,6 +46,17 @@ std::string videoInfoJson(const formats::VideoProbe& probe) {
     put(j, "latitude", probe.latitude);
     put(j, "longitude", probe.longitude);
     put(j, "dateTimeOriginal", probe.creationTime);
+    return dump(j);
+}
+
+std::string exifJsonWithSidecar(const std::string& exifJson, const formats::XmpSidecar& sidecar) {
+    nlohmann::json j = nlohmann::json::parse(exifJson, nullptr, false);
+    if (!j.is_object()) j = nlohmann::json::object();
+    put(j, "rating", sidecar.rating);
+    if (sidecar.latitude && sidecar.longitude) {
+        j["latitude"] = *sidecar.latitude;
+        j["longitude"] = *sidecar.longitude;
+    }
     return dump(j);
 }
 

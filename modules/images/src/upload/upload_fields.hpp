@@ -11,6 +11,7 @@
 
 #include "obscura/base/expected.hpp"
 #include "obscura/base/rfc3339.hpp"
+#include "obscura/formats/xmp_sidecar.hpp"
 
 namespace obscura::images {
 
@@ -32,6 +33,11 @@ struct UploadFields {
     std::optional<Rfc3339> fileModifiedAt;
     bool isFavorite = false;
     std::optional<std::int64_t> fileSize;  // when sent, the file part must have exactly this many bytes
+    // An XMP sidecar (Immich's `sidecarData` part, or the .xmp beside a file on `obscura import`), already parsed
+    // (formats::parseXmpSidecar). Its values win over the file's EXIF; the fields above win over it
+    // (sidecar_metadata.hpp). sidecarIgnored: why a sidecar that came was not used (the upload goes on).
+    std::optional<formats::XmpSidecar> sidecar;
+    std::string sidecarIgnored;
 };
 
 Expected<UploadFields> parseUploadFields(const FormFields& fields);
