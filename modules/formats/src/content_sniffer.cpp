@@ -41,8 +41,9 @@ std::uint32_t be32(std::string_view s, std::size_t at) {
 bool startsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
 Error refuse(std::string_view what) {
-    return {ErrorCode::UnsupportedMediaType, "unsupported media type: " + std::string(what) +
-                                                 " (accepted: JPEG, PNG, WebP, GIF, HEIC/HEIF, TIFF, camera RAW, MP4, MOV, WebM, MKV)"};
+    return {ErrorCode::UnsupportedMediaType,
+            "unsupported media type: " + std::string(what) +
+                " (accepted: JPEG, PNG, WebP, GIF, HEIC/HEIF, TIFF, camera RAW, MP4, MOV, WebM, MKV)"};
 }
 
 Expected<const MediaType*> accept(std::string_view name) {

@@ -1,7 +1,7 @@
 #include "raw_metadata.hpp"
 
-#include <exiv2/exiv2.hpp>
 #include <array>
+#include <exiv2/exiv2.hpp>
 #include <mutex>
 
 #include "obscura/base/utf8.hpp"
@@ -106,12 +106,11 @@ ExifInfo readExif(const Exiv2::ExifData& data) {
     e.longitude = degrees(t, "Exif.GPSInfo.GPSLongitude", "Exif.GPSInfo.GPSLongitudeRef", 'W', 180);
     if (!e.latitude || !e.longitude) e.latitude = e.longitude = std::nullopt;
     if (auto o = t.integer("Exif.Image.Orientation"); o && *o >= 1 && *o <= 8) e.orientation = static_cast<int>(*o);
-    for (auto [date, sub, offset] : {std::array{"Exif.Photo.DateTimeOriginal", "Exif.Photo.SubSecTimeOriginal",
-                                                "Exif.Photo.OffsetTimeOriginal"},
-                                     std::array{"Exif.Image.DateTimeOriginal", "Exif.Photo.SubSecTimeOriginal",
-                                                "Exif.Photo.OffsetTimeOriginal"},
-                                     std::array{"Exif.Photo.DateTimeDigitized", "Exif.Photo.SubSecTimeDigitized",
-                                                "Exif.Photo.OffsetTimeDigitized"}}) {
+    for (auto [date, sub, offset] :
+         {std::array{"Exif.Photo.DateTimeOriginal", "Exif.Photo.SubSecTimeOriginal", "Exif.Photo.OffsetTimeOriginal"},
+          std::array{"Exif.Image.DateTimeOriginal", "Exif.Photo.SubSecTimeOriginal", "Exif.Photo.OffsetTimeOriginal"},
+          std::array{"Exif.Photo.DateTimeDigitized", "Exif.Photo.SubSecTimeDigitized",
+                     "Exif.Photo.OffsetTimeDigitized"}}) {
         auto text = t.text(date);
         if (!text) continue;
         bool hasOffset = false;

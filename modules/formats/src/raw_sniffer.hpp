@@ -12,8 +12,8 @@
 namespace obscura::formats {
 
 // `head` starts with a TIFF byte-order mark ("II"/"MM"). Returns a media type name of acceptedMediaTypes():
-// "tiff", "dng", "cr2", "nef", "arw", "orf", "rw2" or "pef"; UnsupportedMediaType for BigTIFF and malformed TIFF (the message
-// names the problem only; the sniffer words the refusal).
+// "tiff", "dng", "cr2", "nef", "arw", "orf", "rw2" or "pef"; UnsupportedMediaType for BigTIFF and malformed TIFF (the
+// message names the problem only; the sniffer words the refusal).
 Expected<std::string_view> sniffTiffFamily(std::string_view head);
 
 }  // namespace obscura::formats

@@ -120,6 +120,6 @@ TEST_SUITE("media.library_formats") {
         MESSAGE("failed job: " << why);
         CHECK(why.find("camera RAW") != std::string::npos);
         CHECK(why.find(fx.dataDir()) == std::string::npos);  // no server paths
-        CHECK(failed["items"][0]["attempts"] == 1);           // bad input: no retries
+        CHECK(failed["items"][0]["attempts"] == 1);          // bad input: no retries
     }
 }

@@ -70,6 +70,9 @@ TEST_SUITE("formats.raw") {
         CHECK(name(std::string("IIRO\x08\0\0\0", 8)) == "orf");
         CHECK(name(std::string("IIU\0\x08\0\0\0", 8)) == "rw2");
         CHECK(name(std::string("II*\0\x10\0\0\0CR\x02\0", 12)) == "cr2");
-        CHECK(name(std::string("\0\0\0\x18" "ftypcrx \0\0\0\x01" "crx isom", 24)) == "cr3");
+        CHECK(name(std::string("\0\0\0\x18"
+                               "ftypcrx \0\0\0\x01"
+                               "crx isom",
+                               24)) == "cr3");
     }
 }

@@ -36,8 +36,8 @@ LibraryFixtures::LibraryFixtures() {
     tool({"exiftool", "-q", "-q", "-overwrite_original", "-EXIF:Make=Canon", "-EXIF:Model=EOS R5",
           "-EXIF:LensModel=RF24-70mm F2.8 L IS USM", "-EXIF:FNumber=2.8", "-EXIF:ExposureTime=1/250", "-EXIF:ISO=400",
           "-EXIF:FocalLength=50", "-EXIF:GPSLatitude=52.52", "-EXIF:GPSLatitudeRef=S", "-EXIF:GPSLongitude=13.405",
-          "-EXIF:GPSLongitudeRef=W", "-EXIF:DateTimeOriginal=2021:07:04 10:20:30",
-          "-EXIF:OffsetTimeOriginal=+02:00", "preview.dng"},
+          "-EXIF:GPSLongitudeRef=W", "-EXIF:DateTimeOriginal=2021:07:04 10:20:30", "-EXIF:OffsetTimeOriginal=+02:00",
+          "preview.dng"},
          d);
     for (const char* scratch : {"xy.v", "x.v", "grad.v", "grad2.v", "grad8.v"}) std::remove(path(scratch).c_str());
     obscura::test::writeFile(path("truncated.dng"), bytes("plain.dng").substr(0, 20000));
@@ -63,10 +63,11 @@ std::string billionLaughsXmp() {
         for (int k = 0; k < 10; ++k) xml += prev;
         xml += "\">\n";
     }
-    xml += "]>\n<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>"
-           "<rdf:Description xmlns:dc='http://purl.org/dc/elements/1.1/'><dc:title><rdf:Alt>"
-           "<rdf:li xml:lang='x-default'>&lol9;</rdf:li></rdf:Alt></dc:title></rdf:Description></rdf:RDF>"
-           "</x:xmpmeta>\n";
+    xml +=
+        "]>\n<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>"
+        "<rdf:Description xmlns:dc='http://purl.org/dc/elements/1.1/'><dc:title><rdf:Alt>"
+        "<rdf:li xml:lang='x-default'>&lol9;</rdf:li></rdf:Alt></dc:title></rdf:Description></rdf:RDF>"
+        "</x:xmpmeta>\n";
     return xml;
 }
 
