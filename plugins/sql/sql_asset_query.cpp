@@ -112,6 +112,7 @@ Expected<FilterSql> buildFilterSql(Session& s, const storage::AssetFilter& filte
         sql.keyId = "a.id";
     }
     sql.where += filter.trashed ? " AND a.is_trashed = 1" : " AND a.is_trashed = 0";
+    sql.where += " AND a.is_hidden = 0";  // a live photo's video shows only through its still
     if (filter.archived) sql.where += *filter.archived ? " AND a.is_archived = 1" : " AND a.is_archived = 0";
     if (filter.favorite) sql.where += *filter.favorite ? " AND a.is_favorite = 1" : " AND a.is_favorite = 0";
     if (filter.type) sql.where += " AND a.type = " + sql.param(*filter.type);

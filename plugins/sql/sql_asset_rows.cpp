@@ -14,7 +14,8 @@ const std::string_view kAssetColumns =
     " a.duration_seconds, a.taken_at, a.taken_at_us, a.created_at, a.created_at_us, a.updated_at, a.title,"
     " a.description, a.tags, a.is_favorite, a.is_archived, a.is_trashed, a.trashed_at, a.trashed_at_us, a.exif,"
     " a.storage_path, a.device_asset_id, a.device_id, a.thumbnail_state, a.thumbnail_version, a.preview_state,"
-    " a.preview_version, a.video_state, a.video_version, a.derived_bytes, a.file_missing";
+    " a.preview_version, a.video_state, a.video_version, a.derived_bytes, a.file_missing, a.live_photo_video_id,"
+    " a.is_hidden, a.live_content_id, a.live_base_name";
 
 namespace {
 
@@ -101,6 +102,10 @@ storage::AssetRecord readAssetRow(const Rows& row) {
     a.video = {row.text(31), row.int64(32)};
     a.derivedBytes = row.int64(33);
     a.fileMissing = row.boolean(34);
+    a.livePhotoVideoId = row.optionalText(35);
+    a.isHidden = row.boolean(36);
+    a.liveContentId = row.optionalText(37);
+    a.liveBaseName = row.optionalText(38);
     return a;
 }
 

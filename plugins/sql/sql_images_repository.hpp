@@ -39,6 +39,10 @@ public:
     Expected<std::vector<storage::AssetRecord>> listOwnerAssets(const std::string& ownerId, const std::string& afterId,
                                                                 int limit) override;
     Expected<std::vector<storage::AssetRecord>> listAllAssets(const std::string& afterId, int limit) override;
+    // sql_live_photos.cpp
+    Expected<std::optional<storage::AssetRecord>> findLivePartner(const storage::AssetRecord& asset,
+                                                                  std::int64_t windowUs) override;
+    Status linkLivePhoto(const std::string& ownerId, const std::string& stillId, const std::string& videoId) override;
 
 private:
     // One owner's rows of a listing page (limit + 1 at most), unguarded: listAssets guards the whole page.

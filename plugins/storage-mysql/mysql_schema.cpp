@@ -465,6 +465,17 @@ CREATE TABLE IF NOT EXISTS uploads (
                                     state IN ('open', 'importing', 'done', 'failed'))
 ))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
 
+// Live photos (migration module "live_photos" v1): see the SQLite schema. One statement, so that it applies whole.
+constexpr std::string_view kLivePhotoColumns = R"sql(
+ALTER TABLE assets
+    ADD COLUMN live_photo_video_id VARCHAR(64) NULL,
+    ADD COLUMN IF NOT EXISTS is_hidden TINYINT NOT NULL DEFAULT 0,
+    ADD COLUMN live_content_id VARCHAR(128) NULL,
+    ADD COLUMN live_base_name VARCHAR(255) NULL,
+    ADD INDEX assets_live_content (owner_id, live_content_id),
+    ADD INDEX assets_live_name (owner_id, live_base_name, taken_at_us)
+)sql";
+
 // The event relay's log (relay_repository.hpp). InnoDB keeps AUTO_INCREMENT across restarts (MariaDB >= 10.2.4), so
 // an id is never given twice, even once every row has been pruned.
 constexpr std::string_view kRelayEvents = R"sql(
@@ -504,6 +515,8 @@ const std::vector<sql::Migration>& allMigrations() {
         {"uploads", 1, {{"auth", 1}}, {kUploads}},
         // Stands alone: the relay references no other table.
         {"relay", 1, {}, {kRelayEvents}},
+        // Live photos (wave/live).
+        {"live_photos", 1, {{"images", 5}}, {kLivePhotoColumns}},
     };
     return kMigrations;
 }

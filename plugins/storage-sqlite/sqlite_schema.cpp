@@ -475,6 +475,17 @@ CREATE INDEX relay_events_user ON relay_events (user_id, id);
 CREATE INDEX relay_events_created ON relay_events (created_at_us);
 )sql";
 
+// Live photos (issue 23, migration module "live_photos"): the still names its video, the video is hidden from
+// listings; the pairing keys (Apple's content identifier, the lower-cased base name) are looked up per owner.
+constexpr std::string_view kLivePhotosV1 = R"sql(
+ALTER TABLE assets ADD COLUMN live_photo_video_id TEXT;
+ALTER TABLE assets ADD COLUMN is_hidden INTEGER NOT NULL DEFAULT 0 CHECK (is_hidden IN (0, 1));
+ALTER TABLE assets ADD COLUMN live_content_id TEXT;
+ALTER TABLE assets ADD COLUMN live_base_name TEXT;
+CREATE INDEX assets_live_content ON assets (owner_id, live_content_id) WHERE live_content_id IS NOT NULL;
+CREATE INDEX assets_live_name ON assets (owner_id, live_base_name, taken_at_us) WHERE live_base_name IS NOT NULL;
+)sql";
+
 }  // namespace
 
 const std::vector<sql::Migration>& allMigrations() {
@@ -497,6 +508,8 @@ const std::vector<sql::Migration>& allMigrations() {
         {"uploads", 1, {{"auth", 1}}, {kUploadsV1}},
         // Stands alone: the relay references no other table.
         {"relay", 1, {}, {kRelayV1}},
+        // Live photos (wave/live).
+        {"live_photos", 1, {{"images", 5}}, {kLivePhotosV1}},
     };
     return kMigrations;
 }

@@ -4,6 +4,7 @@
 
 #include "obscura/base/utf8.hpp"
 #include "obscura/formats/video_probe.hpp"
+#include "obscura/formats/live_photo_id.hpp"
 
 namespace obscura::formats {
 namespace {
@@ -135,6 +136,8 @@ Expected<VideoProbe> parseFfprobeJson(std::string_view text) {
     if (!out.make) out.make = cleanTag(tags, "com.android.manufacturer");
     out.model = cleanTag(tags, "com.apple.quicktime.model");
     if (!out.model) out.model = cleanTag(tags, "com.android.model");
+    if (auto v = stringAt(tags, "com.apple.quicktime.content.identifier"))
+        out.contentIdentifier = normaliseContentIdentifier(*v);
     return out;
 }
 

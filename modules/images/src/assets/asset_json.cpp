@@ -127,6 +127,13 @@ void appendAssetJson(std::string& out, const storage::AssetRecord& a) {
         appendJsonString(out, *a.trashedAt);
     }
     out += ',';
+    key(out, "livePhotoVideoId");  // Immich's field: the still of a live photo names its (hidden) video
+    if (a.livePhotoVideoId) {
+        appendJsonString(out, *a.livePhotoVideoId);
+    } else {
+        out += "null";
+    }
+    out += ',';
     key(out, "exifInfo");
     exifInfo(out, a.exif);
     out += ',';

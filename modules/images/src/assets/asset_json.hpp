@@ -9,7 +9,7 @@
 namespace obscura::images {
 
 // {id, type, originalFileName, mimeType, sizeBytes, checksum, width, height, durationSeconds?, takenAt,
-//  createdAt, title, description, tags, isFavorite, isArchived, isTrashed, trashedAt?, exifInfo{…},
+//  createdAt, title, description, tags, isFavorite, isArchived, isTrashed, trashedAt?, livePhotoVideoId, exifInfo{…},
 //  derivatives{thumbnail, preview, video}, thumbnailUrl, previewUrl}.
 // durationSeconds only for assets that have one, trashedAt only while trashed; every exifInfo key is present
 // (null when unknown). The URLs carry &v=<version> of the derivative so a client may cache them forever.

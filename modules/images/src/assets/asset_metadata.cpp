@@ -1,6 +1,7 @@
 #include "assets/asset_metadata.hpp"
 
 #include "obscura/formats/image_metadata.hpp"
+#include "obscura/formats/live_photo_id.hpp"
 #include "obscura/kernel/log.hpp"
 
 namespace obscura::images {
@@ -10,6 +11,12 @@ namespace {
 std::optional<Rfc3339> asUtc(const std::string& localTime) { return parseRfc3339(localTime + "Z"); }
 
 }  // namespace
+
+bool livePhotoCandidate(const MediaType& type) {
+    const std::string_view mime = type.mimeType;
+    return mime == "image/jpeg" || mime == "image/heic" || mime == "image/heif" || mime == "video/quicktime" ||
+           mime == "video/mp4";
+}
 
 Expected<MediaMetadata> readMediaMetadata(const std::string& absolutePath, const MediaType& type,
                                           const formats::FfprobeOptions& probeOptions) {
@@ -28,6 +35,7 @@ Expected<MediaMetadata> readMediaMetadata(const std::string& absolutePath, const
                 out.takenLocal = *image.exif.dateTimeOriginal;
             }
         }
+        if (livePhotoCandidate(type)) out.liveContentId = formats::readStillContentIdentifier(absolutePath);
         return out;
     }
     auto probe = formats::probeVideo(absolutePath, type, probeOptions);
@@ -43,6 +51,7 @@ Expected<MediaMetadata> readMediaMetadata(const std::string& absolutePath, const
     out.durationSeconds = probe->durationSeconds;
     out.exifJson = videoInfoJson(*probe);
     if (probe->creationTime) out.takenWithOffset = parseRfc3339(*probe->creationTime);
+    out.liveContentId = probe->contentIdentifier;
     return out;
 }
 

@@ -24,6 +24,8 @@ struct MediaMetadata {
     std::optional<Rfc3339> takenWithOffset;
     // EXIF DateTimeOriginal without an offset: the camera's wall clock, zone unknown ("2021-07-04T10:20:30").
     std::optional<std::string> takenLocal;
+    // Apple's live-photo content identifier (a JPEG/HEIF still's XMP, a QuickTime/MP4 video's tag), upper-cased.
+    std::optional<std::string> liveContentId;
 };
 
 // Errors: UnsupportedMediaType when the headers are corrupt or ffprobe refuses the video (nothing is kept).
@@ -31,6 +33,9 @@ struct MediaMetadata {
 // with a warning in the log: refusing a person's video because of our own tooling would lose it.
 Expected<MediaMetadata> readMediaMetadata(const std::string& absolutePath, const MediaType& type,
                                           const formats::FfprobeOptions& probe = {});
+
+// A still or video that may be half of a live photo (JPEG/HEIF, QuickTime/MP4): only these get pairing keys.
+bool livePhotoCandidate(const MediaType& type);
 
 // takenAt, in this order: the client's `takenAt` field; EXIF DateTimeOriginal with its offset; a video's
 // creation time; EXIF DateTimeOriginal without an offset, written as UTC ("Z": DESIGN.md's form for an

@@ -16,6 +16,14 @@ namespace {
 // Rows deleted per transaction when emptying a trash or purging: bounds how long the write lock is held.
 constexpr int kDeleteBatch = 200;
 
+// A live photo's video (hidden from every listing) follows its still into and out of the trash and away.
+Expected<std::optional<storage::AssetRecord>> liveVideoOf(storage::Repositories& repos, const std::string& ownerId,
+                                                          const std::string& stillId) {
+    OBSCURA_TRY(still, repos.images().findAsset(ownerId, stillId));
+    if (!still || !still->livePhotoVideoId) return std::optional<storage::AssetRecord>();
+    return repos.images().findAsset(ownerId, *still->livePhotoVideoId);
+}
+
 }  // namespace
 
 AssetService::AssetService(storage::Storage& storage, Bus& bus, JobQueue& jobs)
@@ -39,11 +47,20 @@ Expected<std::optional<storage::AssetRecord>> AssetService::update(const std::st
 }
 
 Expected<bool> AssetService::trash(const std::string& ownerId, const std::string& id) {
-    OBSCURA_TRY(write, withRepos(storage_, [&](storage::Repositories& repos) {
+    std::optional<std::string> videoId;
+    OBSCURA_TRY(write, inTransaction(storage_, [&](storage::Repositories& repos) -> Expected<storage::AssetWrite> {
                     const std::int64_t now = jobs_.clock().nowUs();
-                    return repos.images().trashAsset(ownerId, id, formatRfc3339(now), now);
+                    OBSCURA_TRY(written, repos.images().trashAsset(ownerId, id, formatRfc3339(now), now));
+                    OBSCURA_TRY(video, liveVideoOf(repos, ownerId, id));
+                    videoId.reset();
+                    if (video && !video->isTrashed) {
+                        OBSCURA_TRY_STATUS(repos.images().trashAsset(ownerId, video->id, formatRfc3339(now), now));
+                        videoId = video->id;
+                    }
+                    return written;
                 }));
     if (write == storage::AssetWrite::NotFound) return false;
+    if (videoId) bus_.publish(AssetTrashed{*videoId, ownerId});
     if (write == storage::AssetWrite::Changed) {
         bus_.publish(AssetTrashed{id, ownerId});
         if (onTrashed_) onTrashed_();
@@ -55,9 +72,14 @@ Expected<bool> AssetService::deletePermanently(const std::string& ownerId, const
     auto remove = [&](storage::Repositories& repos) -> Expected<bool> {
         OBSCURA_TRY(asset, repos.images().findAsset(ownerId, id));
         if (!asset) return false;
+        OBSCURA_TRY(video, liveVideoOf(repos, ownerId, id));
         OBSCURA_TRY(gone, repos.images().deleteAsset(ownerId, id, false));
         if (!gone) return false;
         OBSCURA_TRY_STATUS(enqueueAssetFilesDeletion(repos, *asset, jobs_.clock()));
+        if (video) {
+            OBSCURA_TRY(videoGone, repos.images().deleteAsset(ownerId, video->id, false));
+            if (videoGone) OBSCURA_TRY_STATUS(enqueueAssetFilesDeletion(repos, *video, jobs_.clock()));
+        }
         return true;
     };
     OBSCURA_TRY(deleted, inTransaction(storage_, remove));
@@ -69,8 +91,17 @@ Expected<bool> AssetService::deletePermanently(const std::string& ownerId, const
 }
 
 Expected<std::int64_t> AssetService::restore(const std::string& ownerId, const std::vector<std::string>& ids) {
-    OBSCURA_TRY(restored, inTransaction(storage_, [&](storage::Repositories& repos) {
-                    return repos.images().restoreAssets(ownerId, ids, formatRfc3339(jobs_.clock().nowUs()));
+    OBSCURA_TRY(restored,
+                inTransaction(storage_, [&](storage::Repositories& repos) -> Expected<std::vector<std::string>> {
+                    const std::string now = formatRfc3339(jobs_.clock().nowUs());
+                    OBSCURA_TRY(back, repos.images().restoreAssets(ownerId, ids, now));
+                    std::vector<std::string> videos;
+                    for (const auto& id : back) {
+                        OBSCURA_TRY(video, liveVideoOf(repos, ownerId, id));
+                        if (video && video->isTrashed) videos.push_back(video->id);
+                    }
+                    if (!videos.empty()) OBSCURA_TRY_STATUS(repos.images().restoreAssets(ownerId, videos, now));
+                    return back;  // the count answered is of what the caller sees: the stills
                 }));
     for (const auto& id : restored) bus_.publish(AssetRestored{id, ownerId});
     return static_cast<std::int64_t>(restored.size());
@@ -81,10 +112,15 @@ Expected<std::int64_t> AssetService::deleteBatch(const std::vector<storage::Asse
     auto remove = [&](storage::Repositories& repos) -> Expected<std::vector<const storage::AssetRecord*>> {
         std::vector<const storage::AssetRecord*> gone;
         for (const auto& asset : batch) {
+            OBSCURA_TRY(video, liveVideoOf(repos, asset.ownerId, asset.id));
             OBSCURA_TRY(deleted, repos.images().deleteAsset(asset.ownerId, asset.id, onlyIfTrashed));
             if (!deleted) continue;  // restored or deleted meanwhile
             OBSCURA_TRY_STATUS(enqueueAssetFilesDeletion(repos, asset, jobs_.clock()));
             gone.push_back(&asset);
+            if (video) {  // its events are not published: nobody was shown it
+                OBSCURA_TRY(videoGone, repos.images().deleteAsset(video->ownerId, video->id, onlyIfTrashed));
+                if (videoGone) OBSCURA_TRY_STATUS(enqueueAssetFilesDeletion(repos, *video, jobs_.clock()));
+            }
         }
         return gone;
     };

@@ -1,5 +1,6 @@
 #include "upload/asset_importer.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "assets/asset_metadata.hpp"
@@ -25,6 +26,9 @@ namespace obscura::images {
 namespace fs = std::filesystem;
 
 namespace {
+
+// A live photo's still and video are taken within this of each other when no identifier pairs them (DESIGN §12).
+constexpr std::int64_t kLivePhotoWindowUs = 2'000'000;
 
 // Takes a stored original back out of the library when its row did not commit. If even that fails, the blob
 // is an orphan: counted at start-up, listed and repaired by `obscura fsck`.
@@ -73,6 +77,29 @@ void fillFromMetadata(storage::AssetRecord& record, const MediaMetadata& meta, c
     record.createdAtUs = nowUs;
     record.createdAt = formatRfc3339(nowUs);
     record.updatedAt = record.createdAt;
+}
+
+// The live-photo keys of a new row (asset_records.hpp): Apple's identifier, and the lower-cased original name
+// without its extension for the name-and-time fallback.
+void setLiveKeys(storage::AssetRecord& record, const MediaMetadata& meta, const MediaType& type) {
+    if (!livePhotoCandidate(type)) return;
+    record.liveContentId = meta.liveContentId;
+    const std::string& name = record.originalFileName;
+    std::string base = name.substr(0, std::min(name.rfind('.'), name.size()));
+    for (char& c : base)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (!base.empty()) record.liveBaseName = base;
+}
+
+// Pairs a new still or video with its other half if that arrived first (either order works: whichever comes
+// second finds the first). Within the row's own transaction, so a pair is made exactly when the row exists.
+Status pairLivePhoto(storage::Repositories& tx, const storage::AssetRecord& record) {
+    if (!record.liveContentId && !record.liveBaseName) return {};
+    OBSCURA_TRY(partner, tx.images().findLivePartner(record, kLivePhotoWindowUs));
+    if (!partner) return {};
+    const bool isVideo = record.type == "video";
+    return tx.images().linkLivePhoto(record.ownerId, isVideo ? partner->id : record.id,
+                                     isVideo ? record.id : partner->id);
 }
 
 // SHA-1 and size of a whole blob, read in bounded chunks.
@@ -134,7 +161,7 @@ Expected<ImportedAsset> AssetImporter::commitRow(const storage::AssetRecord& rec
                 return Error(ErrorCode::Unavailable, "the upload took too long to commit; send it again").retryAfter(1);
         }
         OBSCURA_TRY_STATUS(JobQueue::enqueueIn(tx, derivativesJob(record), clock_));
-        return {};
+        return pairLivePhoto(tx, record);
     });
     if (status) return ImportedAsset{record, true};
     if (conflict) {
@@ -170,6 +197,7 @@ Expected<ImportedAsset> AssetImporter::importUpload(const std::string& ownerId, 
     record.deviceId = fields.deviceId;
     applySidecar(fields, record, meta);  // wins over the file's EXIF, not over the form's own fields
     fillFromMetadata(record, meta, fields, clock_.nowUs());
+    setLiveKeys(record, meta, type);
     record.storagePath = libraryPath(ownerId, record.id, record.takenAt, type);
 
     const bool intent = commitGrace_.count() > 0;
@@ -223,6 +251,7 @@ Expected<ImportedAsset> AssetImporter::adoptLibraryFile(const std::string& owner
     record.originalFileName = formats::sanitizeClientFileName(path.filename().string());
     record.storagePath = relativePath;
     fillFromMetadata(record, meta, UploadFields{}, clock_.nowUs());
+    setLiveKeys(record, meta, *type);
     auto imported = commitRow(record, false);
     if (!imported && imported.error().code == ErrorCode::Conflict && record.id == stem) {
         record.id = newUuid();  // that id is taken by a row whose file lies elsewhere

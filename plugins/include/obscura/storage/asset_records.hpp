@@ -62,6 +62,13 @@ struct AssetRecord {
     DerivativeState video;
     std::int64_t derivedBytes = 0;  // bytes of this asset's derivatives on disk (usage)
     bool fileMissing = false;       // set by fsck --repair when the original is gone
+    // Live photos (migration "live_photos" 1). The still of a pair names its video; the video is hidden from
+    // listings, the timeline and search (still reachable by id). liveContentId is Apple's content identifier
+    // when the file had one; liveBaseName the lower-cased original name without extension (the fallback key).
+    std::optional<std::string> livePhotoVideoId;
+    bool isHidden = false;
+    std::optional<std::string> liveContentId;
+    std::optional<std::string> liveBaseName;
 };
 
 // Keyset position: the (takenAtUs, id) of the last item of the previous page.

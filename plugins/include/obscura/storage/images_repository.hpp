@@ -86,6 +86,14 @@ public:
     // fsck --repair: marks (or clears) a row whose original file is gone.
     virtual Expected<AssetWrite> setFileMissing(const std::string& assetId, bool missing) = 0;
 
+    // Live photos. The owner's live, unpaired asset of the other kind (a video for an image, an image for a video)
+    // that pairs with `asset`: the same liveContentId first; else the same liveBaseName taken within windowUs of it,
+    // unless both carry different identifiers. nullopt when none (or when `asset` has no key at all).
+    virtual Expected<std::optional<AssetRecord>> findLivePartner(const AssetRecord& asset, std::int64_t windowUs) = 0;
+    // Pairs them: the still names the video, the video is hidden from listings. NotFound when either is not the
+    // owner's or the video is not a video.
+    virtual Status linkLivePhoto(const std::string& ownerId, const std::string& stillId, const std::string& videoId) = 0;
+
     // Every asset of one owner in id order, after afterId ("" = from the start), at most limit.
     virtual Expected<std::vector<AssetRecord>> listOwnerAssets(const std::string& ownerId, const std::string& afterId,
                                                                int limit) = 0;

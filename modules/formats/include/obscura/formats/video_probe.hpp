@@ -28,6 +28,8 @@ struct VideoProbe {
     std::optional<std::string> creationTime;
     std::optional<double> latitude, longitude;  // from ISO 6709 location tags (phones write them)
     std::optional<std::string> make, model;
+    // Apple's live-photo pairing key (com.apple.quicktime.content.identifier), upper-cased; see live_photo_id.hpp.
+    std::optional<std::string> contentIdentifier;
 };
 
 struct FfprobeOptions {

@@ -1,0 +1,53 @@
+// Live photos (issue 23): finding a still's or a video's partner and pairing them. Written once for both backends.
+#include "sql_asset_rows.hpp"
+#include "sql_atomic.hpp"
+#include "sql_images_repository.hpp"
+
+namespace obscura::sql {
+
+Expected<std::optional<storage::AssetRecord>> SqlImagesRepository::findLivePartner(const storage::AssetRecord& asset,
+                                                                                   std::int64_t windowUs) {
+    if (!asset.liveContentId && !asset.liveBaseName) return std::optional<storage::AssetRecord>{};
+    return guarded(s_, "find live photo partner", [&]() -> Expected<std::optional<storage::AssetRecord>> {
+        // The partner is of the other kind and not paired yet: an unpaired still names no video, an unpaired
+        // video is not hidden.
+        const bool isVideo = asset.type == "video";
+        const std::string unpaired = isVideo ? " AND a.type = 'image' AND a.live_photo_video_id IS NULL"
+                                             : " AND a.type = 'video' AND a.is_hidden = 0";
+        const std::string base = "SELECT " + std::string(kAssetColumns) +
+                                 " FROM assets AS a WHERE a.owner_id = ? AND a.is_trashed = 0 AND a.id <> ?" + unpaired;
+        if (asset.liveContentId) {
+            auto stmt = s_.prepare(base + " AND a.live_content_id = ? ORDER BY a.id");
+            auto rows = stmt.bind(asset.ownerId, asset.id, *asset.liveContentId).query();
+            if (rows.next()) return std::optional<storage::AssetRecord>(readAssetRow(rows));
+        }
+        if (!asset.liveBaseName) return std::optional<storage::AssetRecord>{};
+        // By name and time: only where the two do not carry different identifiers.
+        const std::string noOtherId = asset.liveContentId ? " AND a.live_content_id IS NULL" : "";
+        auto stmt = s_.prepare(base + noOtherId +
+                               " AND a.live_base_name = ? AND a.taken_at_us >= ? AND a.taken_at_us <= ? ORDER BY a.id");
+        auto rows = stmt.bind(asset.ownerId, asset.id, *asset.liveBaseName, asset.takenAtUs - windowUs,
+                              asset.takenAtUs + windowUs)
+                        .query();
+        if (rows.next()) return std::optional<storage::AssetRecord>(readAssetRow(rows));
+        return std::optional<storage::AssetRecord>{};
+    });
+}
+
+Status SqlImagesRepository::linkLivePhoto(const std::string& ownerId, const std::string& stillId,
+                                          const std::string& videoId) {
+    return guarded(s_, "link live photo", [&]() -> Status {
+        return atomically(s_, [&]() -> Status {
+            auto video = s_.prepare("UPDATE assets SET is_hidden = 1 WHERE id = ? AND owner_id = ? AND type = 'video'");
+            if (video.bind(videoId, ownerId).execute() == 0) return Error(ErrorCode::NotFound, "no such video");
+            auto still = s_.prepare(
+                "UPDATE assets SET live_photo_video_id = ? WHERE id = ? AND owner_id = ? AND type = 'image'");
+            if (still.bind(videoId, stillId, ownerId).execute() == 0)
+                return Error(ErrorCode::NotFound, "no such still");
+            bumpLibraryVersion(s_, ownerId);
+            return {};
+        });
+    });
+}
+
+}  // namespace obscura::sql
