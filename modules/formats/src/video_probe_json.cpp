@@ -3,8 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "obscura/base/utf8.hpp"
-#include "obscura/formats/video_probe.hpp"
 #include "obscura/formats/live_photo_id.hpp"
+#include "obscura/formats/video_probe.hpp"
 
 namespace obscura::formats {
 namespace {

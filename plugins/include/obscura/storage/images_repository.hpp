@@ -92,7 +92,8 @@ public:
     virtual Expected<std::optional<AssetRecord>> findLivePartner(const AssetRecord& asset, std::int64_t windowUs) = 0;
     // Pairs them: the still names the video, the video is hidden from listings. NotFound when either is not the
     // owner's or the video is not a video.
-    virtual Status linkLivePhoto(const std::string& ownerId, const std::string& stillId, const std::string& videoId) = 0;
+    virtual Status linkLivePhoto(const std::string& ownerId, const std::string& stillId,
+                                 const std::string& videoId) = 0;
 
     // Every asset of one owner in id order, after afterId ("" = from the start), at most limit.
     virtual Expected<std::vector<AssetRecord>> listOwnerAssets(const std::string& ownerId, const std::string& afterId,
