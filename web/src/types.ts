@@ -119,6 +119,7 @@ export interface Asset {
   isArchived: boolean;
   isTrashed: boolean;
   trashedAt?: string | null;
+  livePhotoVideoId?: string | null; // a live photo's still names its (hidden) motion part
   exifInfo: ExifInfo;
   derivatives: { thumbnail: DerivativeState; preview: DerivativeState; video: DerivativeState };
   thumbnailUrl: string;

@@ -7,6 +7,7 @@ import 'photoswipe/style.css';
 import { h, icon } from './dom';
 import type { AssetGrid } from './grid';
 import { InfoPanel } from './info_panel';
+import { attachLivePhoto } from './live_photo';
 import type { Asset } from './types';
 
 const BROWSER_IMAGES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif']);
@@ -193,6 +194,7 @@ export function openViewer(grid: AssetGrid, index: number, sharedView: SharedVie
     const id = (pswp.currSlide?.data as { asset?: Asset } | undefined)?.asset?.id;
     if (id) (grid.scroller.querySelector(`[data-id="${CSS.escape(id)}"]`) as HTMLElement | null)?.focus();
   });
+  if (!shared) attachLivePhoto(pswp);
   open = pswp;
   pswp.init();
 }
