@@ -186,8 +186,10 @@ TEST_SUITE("images.video_probe.json") {
               "creation_time":"2021-07-04T08:20:30.000000Z",
               "com.apple.quicktime.creationdate":"2021-07-04T10:20:30+0200",
               "com.apple.quicktime.location.ISO6709":"+48.8582-002.2945+035.000/",
-              "com.apple.quicktime.make":"Apple","com.apple.quicktime.model":"iPhone 12"}}})");
+              "com.apple.quicktime.make":"Apple","com.apple.quicktime.model":"iPhone 12",
+              "com.apple.quicktime.content.identifier":"5a1c8e2b-3f4d"}}})");
         REQUIRE_MESSAGE(p.ok(), p.error().message);
+        CHECK(p->contentIdentifier == "5A1C8E2B-3F4D");  // the live-photo key, as the still's is stored
         CHECK(p->rotation == 90);
         CHECK(p->width == 1080);
         CHECK(p->height == 1920);
