@@ -190,8 +190,8 @@ Expected<std::vector<storage::TagCount>> SqlImagesRepository::tags(const std::st
         // MIN(tag): of spellings differing only in ASCII case, one stable representative.
         const Dialect& d = s_.dialect();
         auto stmt = s_.prepare("SELECT MIN(t.tag), COUNT(*) FROM " + std::string(d.tagJoin) +
-                               " WHERE t.owner_id = ? AND a.is_trashed = 0 GROUP BY " + std::string(d.tagKeyColumn) +
-                               " ORDER BY " + std::string(d.tagKeyColumn));
+                               " WHERE t.owner_id = ? AND a.is_trashed = 0 AND a.is_hidden = 0 GROUP BY " +
+                               std::string(d.tagKeyColumn) + " ORDER BY " + std::string(d.tagKeyColumn));
         auto rows = stmt.bind(ownerId).query();
         std::vector<storage::TagCount> tags;
         while (rows.next()) tags.push_back({rows.text(0), rows.int64(1)});
