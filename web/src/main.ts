@@ -53,6 +53,7 @@ async function timelinePage(user: User): Promise<void> {
   };
   const uploader = new Uploader((asset: Asset) => {
     grid.upsert(asset);
+    if (asset.livePhotoVideoId) grid.remove([asset.livePhotoVideoId]); // its motion part, uploaded first, folds in
     watchPending(asset);
     reloadBuckets();
     resetPoll(); // fresh uploads: their thumbnails are expected soon
