@@ -78,13 +78,14 @@ try {
     await openTile('raw.dng');
     await page.waitForFunction(() => {
       const img = document.querySelector('.pswp__item:not([aria-hidden="true"]) img.pswp__img:not(.pswp__img--placeholder)');
-      return img && img.complete && img.naturalWidth > 0 && /\/preview/.test(img.currentSrc || img.src);
+      return img && img.complete && img.naturalWidth > 0 && /size=preview/.test(img.currentSrc || img.src);
     }, null, { timeout: 60_000 });
     await shot(page, 'library-02-raw-preview');
     await closeViewer();
   });
 
   await step('a live photo shows a LIVE badge and plays its motion part on hover', async () => {
+    if (await page.locator('.pswp').count()) await closeViewer();
     await openTile('live.jpg');
     const badge = page.locator('.live-badge');
     await badge.waitFor({ state: 'visible' });
