@@ -90,9 +90,16 @@ try {
     const badge = page.locator('.live-badge');
     await badge.waitFor({ state: 'visible' });
     await badge.hover();
+
     await page.waitForFunction(() => {
       const v = document.querySelector('.pswp__item:not([aria-hidden="true"]) video.live-photo-video');
-      return v && !v.hidden && !v.paused && v.currentTime > 0;
+      if (!v || v.hidden || v.paused || v.currentTime <= 0) return false;
+      // Over the picture, at its size (it takes no pointer events, so elementsFromPoint cannot tell).
+      const r = v.getBoundingClientRect();
+      const img = document.querySelector('.pswp__item:not([aria-hidden="true"]) img.pswp__img:not(.pswp__img--placeholder)').getBoundingClientRect();
+      const cx = img.x + img.width / 2;
+      const cy = img.y + img.height / 2;
+      return r.width > 100 && r.x <= cx && cx <= r.right && r.y <= cy && cy <= r.bottom;
     }, null, { timeout: 60_000 });
     await shot(page, 'library-03-live-playing');
     await page.mouse.move(5, 400);

@@ -37,7 +37,9 @@ export function attachLivePhoto(pswp: PhotoSwipe): void {
     v.hidden = true;
     v.addEventListener('error', () => v.setAttribute('src', `${base}/original`), { once: true });
     v.addEventListener('ended', stop);
-    const container = pswp.currSlide?.container;
+    // Over the whole slide (not inside the zoom wrapper, whose transform would scale it), contained: the still is
+    // fitted the same way at its first zoom level, so the motion part covers it exactly.
+    const container = pswp.currSlide?.holderElement;
     container?.appendChild(v);
     container?.addEventListener('pointerdown', play);
     for (const end of ['pointerup', 'pointercancel', 'pointerleave']) container?.addEventListener(end, stop);
