@@ -64,11 +64,12 @@ TEST_SUITE("images.listing") {
         const auto& item = page["items"][0];
         std::set<std::string> keys;
         for (const auto& [k, v] : item.items()) keys.insert(k);
-        CHECK(keys == std::set<std::string>{
-                          "id",          "type",         "originalFileName", "mimeType",   "sizeBytes", "checksum",
-                          "width",       "height",       "durationSeconds",  "takenAt",    "createdAt", "title",
-                          "description", "tags",         "isFavorite",       "isArchived", "isTrashed", "exifInfo",
-                          "derivatives", "thumbnailUrl", "previewUrl",       "ownerId"});
+        CHECK(keys ==
+              std::set<std::string>{
+                  "id",          "type",        "originalFileName", "mimeType",   "sizeBytes", "checksum",
+                  "width",       "height",      "durationSeconds",  "takenAt",    "createdAt", "title",
+                  "description", "tags",        "isFavorite",       "isArchived", "isTrashed", "livePhotoVideoId",
+                  "exifInfo",    "derivatives", "thumbnailUrl",     "previewUrl", "ownerId"});
         CHECK(item["id"] == video.id);
         CHECK(item["ownerId"] == alice.id);
         CHECK(item["type"] == "video");
