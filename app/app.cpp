@@ -139,6 +139,33 @@ struct App::Impl {
         if (relay) relay->stop();
     }
 
+    // Storage to modules: what `serve` and `import` share.
+    Status startModules() {
+        if (config.getString("auth.jwtSecret").empty()) {
+            OBSCURA_TRY(secret, loadOrCreateSecret(dataDir));
+            OBSCURA_TRY_STATUS(config.set("auth.jwtSecret", secret));
+        }
+        OBSCURA_TRY_STATUS(openStorage());
+        OBSCURA_TRY_STATUS(openBlobs());
+        OBSCURA_TRY_STATUS(migrate());
+
+        services.put(circuits);
+        if (const CircuitBreaker* breaker = blobs->circuit()) circuits->addUnowned(*breaker);
+        bus = std::make_unique<Bus>(metrics, 2);
+        jobs = std::make_unique<JobQueue>(*storage, metrics, instanceId, clock);
+        if (auto s = openRelay(); !s) {
+            stopRelay();
+            return s;
+        }
+        context = std::make_unique<ModuleContext>(config, router, services, *storage, metrics, *bus, *jobs, clock,
+                                                  dataDir, blobs.get(), relay.get());
+        if (auto s = modules.start(config, *context); !s) {
+            stopRelay();
+            return s;
+        }
+        return {};
+    }
+
     Expected<std::string> migrate() {
         std::string report;
         // The kernel's own tables (jobs) come first: every module may enqueue jobs.
@@ -177,28 +204,7 @@ Status App::start() {
     log::configure(d.config.getString("log.level"), d.config.getString("log.format"));
     const bool sqlite = d.config.getString("storage.plugin") == "sqlite";
     OBSCURA_TRY_STATUS(prepareDataDir(d.dataDir, sqlite));
-    if (d.config.getString("auth.jwtSecret").empty()) {
-        OBSCURA_TRY(secret, loadOrCreateSecret(d.dataDir));
-        OBSCURA_TRY_STATUS(d.config.set("auth.jwtSecret", secret));
-    }
-    OBSCURA_TRY_STATUS(d.openStorage());
-    OBSCURA_TRY_STATUS(d.openBlobs());
-    OBSCURA_TRY_STATUS(d.migrate());
-
-    d.services.put(d.circuits);
-    if (const CircuitBreaker* breaker = d.blobs->circuit()) d.circuits->addUnowned(*breaker);
-    d.bus = std::make_unique<Bus>(d.metrics, 2);
-    d.jobs = std::make_unique<JobQueue>(*d.storage, d.metrics, d.instanceId, d.clock);
-    if (auto s = d.openRelay(); !s) {
-        d.stopRelay();
-        return s;
-    }
-    d.context = std::make_unique<ModuleContext>(d.config, d.router, d.services, *d.storage, d.metrics, *d.bus, *d.jobs,
-                                                d.clock, d.dataDir, d.blobs.get(), d.relay.get());
-    if (auto s = d.modules.start(d.config, *d.context); !s) {
-        d.stopRelay();
-        return s;
-    }
+    OBSCURA_TRY_STATUS(d.startModules());
     OBSCURA_TRY_STATUS(addAdminJobsRoutes(d.router, *d.storage, d.clock));
     OBSCURA_TRY_STATUS(addWebRoutes(d.router, findWebRoot()));
     OBSCURA_TRY_STATUS(addServerRoutes(
@@ -217,6 +223,15 @@ Status App::start() {
     log::info("obscura " + std::string(obscuraVersion()) + " listening on " + d.config.getString("server.host") + ":" +
               std::to_string(d.http->port()) + " (storage " + std::string(d.storage->name()) + ", data dir " +
               d.dataDir + ")");
+    return {};
+}
+
+Status App::startWithoutServer() {
+    auto& d = *impl_;
+    log::configure(d.config.getString("log.level"), d.config.getString("log.format"));
+    OBSCURA_TRY_STATUS(prepareDataDir(d.dataDir, false));
+    OBSCURA_TRY_STATUS(d.startModules());
+    d.relay->start();
     return {};
 }
 

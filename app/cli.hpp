@@ -10,9 +10,12 @@
 //   obscura fsck [--repair [--reimport]] [--min-age SECONDS] [--config FILE] [--data-dir DIR]
 //   obscura migrate-storage --from sqlite:PATH|mysql://… --to sqlite:PATH|mysql://… [--config FILE]
 //                           (the MySQL side's password: database.password, e.g. $OBSCURA_DATABASE_PASSWORD)
+//   obscura import PATH… --user U [--album-from-folder] [--takeout] [--dry-run] [--jobs N] [--config FILE]
+//                  [--data-dir DIR]
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "obscura/kernel/config.hpp"
 
@@ -29,6 +32,7 @@ struct CliCommand {
         Fsck,
         MigrateStorage,
         MigrateBlobs,
+        Import,
         Help
     };
     Kind kind = Serve;
@@ -61,7 +65,16 @@ struct CliCommand {
         std::string from;  // blob plugin names: local, s3
         std::string to;
     };
-    BlobCopy blobCopy;   // MigrateBlobs
+    BlobCopy blobCopy;  // MigrateBlobs
+    struct ImportFlags {
+        std::vector<std::string> paths;  // folders, Takeout zips/tgz, single files
+        std::string user;                // username (or id) of the owner
+        bool albumFromFolder = false;
+        bool takeout = false;
+        bool dryRun = false;
+        int jobs = 2;  // files imported at once
+    };
+    ImportFlags import;  // Import
     int exitCode = 0;    // Help: 0 for --help, 2 for a parse error
     std::string output;  // Help: the text to print (stdout when exitCode is 0, else stderr)
 };

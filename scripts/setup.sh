@@ -29,6 +29,7 @@ build_pkgs=(
     libjwt-dev libargon2-dev libsodium-dev libexif-dev libmagic-dev libcurl4-openssl-dev
     libvips-dev libvips-tools ffmpeg libmysqlcppconn-dev
     librabbitmq-dev
+    libarchive-dev
 )
 # What the test suite and benchmarks use on top: real tools making real fixtures, a real database, a real browser,
 # a real S3 gateway (a single-node Ceph: scripts/ceph-test-server.sh), and clang's libFuzzer for the

@@ -19,6 +19,7 @@
 #include "obscura/auth/auth_module.hpp"
 #include "obscura/auth/events.hpp"
 #include "obscura/auth/user_deletion.hpp"
+#include "obscura/images/library_import.hpp"
 #include "obscura/kernel/bus.hpp"
 #include "obscura/kernel/config.hpp"
 #include "obscura/kernel/job_queue.hpp"
@@ -30,6 +31,7 @@
 #include "partners/partner_service.hpp"
 #include "sharing/share_link_routes.hpp"
 #include "sharing/share_link_service.hpp"
+#include "upload/library_import_service.hpp"
 #include "upload/uncommitted_original.hpp"
 #include "upload/upload_routes.hpp"
 
@@ -122,6 +124,8 @@ Status ImagesModule::onAllLoaded() {
         for (auto& route : group) OBSCURA_TRY_STATUS(router.add(std::move(route)));
 
     ctx_.services().put<auth::UsageProvider>(std::make_shared<ImagesUsage>(storage, ctx_.clock()));
+    ctx_.services().put<LibraryImport>(
+        std::make_shared<LibraryImportService>(impl_->bytes.upload(), impl_->albums, ctx_.dataDir()));
     impl_->derivatives.start(ctx_.bus());
 
     // The user's files go through a durable job enqueued in the transaction that deletes the user (auth calls

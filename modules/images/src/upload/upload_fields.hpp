@@ -32,6 +32,12 @@ struct UploadFields {
     std::optional<Rfc3339> fileModifiedAt;
     bool isFavorite = false;
     std::optional<std::int64_t> fileSize;  // when sent, the file part must have exactly this many bytes
+
+    // From a sidecar on `obscura import` (library_import.hpp), never from the form: a location that wins over
+    // the file's EXIF GPS (both or neither), and an XMP sidecar's bytes for the XMP reader (issue 23).
+    std::optional<double> latitude;
+    std::optional<double> longitude;
+    std::string sidecarXmp;
 };
 
 Expected<UploadFields> parseUploadFields(const FormFields& fields);
