@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "obscura/base/ids.hpp"
@@ -173,7 +174,9 @@ private:
             return true;
         }
         if (options_.dryRun) {
-            report_.imported(size);
+            // Nothing is stored, so the same bytes seen twice in this run are told apart here.
+            std::lock_guard lock(seenMu_);
+            seen_.insert(digest).second ? report_.imported(size) : report_.duplicate(size);
             return true;
         }
         return false;
@@ -239,6 +242,8 @@ private:
     ImportReport& report_;
     const std::atomic<bool>& stop_;
     TaskQueue queue_;
+    std::mutex seenMu_;
+    std::set<formats::Sha1Digest> seen_;  // dry run: digests counted so far
 };
 
 }  // namespace

@@ -58,13 +58,15 @@ ImportWorld::Imported ImportWorld::import(std::vector<std::string> args) {
 
 nlohmann::json ImportWorld::get(const std::string& path) {
     auto response = http_->get(path, bearer(session_.access));
-    REQUIRE_MESSAGE(response.status == 200, path + ": " + response.body);
+    const std::string what = path + ": " + response.body;
+    REQUIRE_MESSAGE(response.status == 200, what);
     return nlohmann::json::parse(response.body);
 }
 
 std::vector<nlohmann::json> ImportWorld::assets() {
     std::vector<nlohmann::json> out;
-    for (const auto& a : get("/api/assets?order=asc&limit=500")["items"]) out.push_back(a);
+    const auto page = get("/api/assets?order=asc&limit=500");  // kept: the loop must not outlive it
+    for (const auto& a : page["items"]) out.push_back(a);
     return out;
 }
 

@@ -34,8 +34,8 @@ TEST_SUITE("import.takeout_names") {
         CHECK(matched("13039_327707840323_537645323_9470255_27214_n(1).jpg",
                       {"13039_327707840323_537645323_9470255_27214_n.j(1).json"}) ==
               "13039_327707840323_537645323_9470255_27214_n.j(1).json");
-        CHECK(matched("IMG_20200101_120000123.jpg", {"IMG_20200101_120000123.jpg.supplemental-metad.json"}) ==
-              "IMG_20200101_120000123.jpg.supplemental-metad.json");
+        CHECK(matched("IMG_20200101_120000123.jpg", {"IMG_20200101_120000123.jpg.supplemental-metada.json"}) ==
+              "IMG_20200101_120000123.jpg.supplemental-metada.json");
     }
 
     TEST_CASE("a JSON of another photo, another counter or a short prefix is not taken") {
