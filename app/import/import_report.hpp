@@ -26,7 +26,8 @@ public:
     void setInterrupted();
 
     bool anyFailed() const;
-    // "12/40 files · 10 imported · 1 duplicates · 0 skipped · 0 failed · 3.1 files/s · 4.2 MB/s"
+    // "12/40 files | 10 imported | 1 duplicates | 1 skipped | 0 failed | 3.1 files/s | 4.2 MB/s": the rates count
+    // the files read through (imported and duplicates), not the ones refused by their name.
     std::string progressLine() const;
     std::string json() const;  // import_report_json.cpp
 
