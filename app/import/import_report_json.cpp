@@ -63,8 +63,8 @@ std::string ImportReport::progressLine() const {
                   "%lld/%lld files | %lld imported | %lld duplicates | %zu skipped | %zu failed | %.1f files/s | "
                   "%.1f MB/s",
                   static_cast<long long>(done), static_cast<long long>(total_), static_cast<long long>(imported_),
-                  static_cast<long long>(duplicates_), skipped_.size(), failed_.size(), static_cast<double>(imported_ + duplicates_) / s,
-                  static_cast<double>(bytes_) / 1e6 / s);
+                  static_cast<long long>(duplicates_), skipped_.size(), failed_.size(),
+                  static_cast<double>(imported_ + duplicates_) / s, static_cast<double>(bytes_) / 1e6 / s);
     return line;
 }
 

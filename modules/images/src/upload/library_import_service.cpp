@@ -1,5 +1,6 @@
 #include "upload/library_import_service.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <string_view>
 
@@ -20,6 +21,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kImportDir = "import";
+constexpr auto kAbandonedAfter = std::chrono::hours(24);
 
 // The first bytes of a file, for the content sniffer.
 Expected<std::string> readHead(const std::string& path) {
@@ -49,8 +51,16 @@ UploadFields fieldsFrom(const ImportSidecar& sidecar) {
 }  // namespace
 
 Expected<std::string> LibraryImportService::makeTempDir() {
-    const fs::path dir = fs::path(dataDir_) / kImportDir / newUuid();
+    const fs::path root = fs::path(dataDir_) / kImportDir;
     std::error_code ec;
+    // An import killed outright left its folder: gone once nothing was written in it for a day (a running import
+    // touches its folder with every file it copies).
+    for (const auto& entry : fs::directory_iterator(root, ec)) {
+        std::error_code old;
+        const auto touched = fs::last_write_time(entry.path(), old);
+        if (!old && fs::file_time_type::clock::now() - touched > kAbandonedAfter) fs::remove_all(entry.path(), old);
+    }
+    const fs::path dir = root / newUuid();
     fs::create_directories(dir, ec);
     if (ec) return unavailable("cannot create " + dir.string() + ": " + ec.message());
     fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
