@@ -97,7 +97,8 @@ Expected<std::vector<RelatedAsset>> RelatedService::related(const std::string& c
             if (selfTags.count(lowerAscii(t))) item.sharedTags.push_back(t);
         }
         together += theirTags.size() - item.sharedTags.size();
-        if (!item.sharedTags.empty()) score += 2.0 * item.sharedTags.size() / static_cast<double>(together);
+        if (!item.sharedTags.empty())
+            score += 2.0 * static_cast<double>(item.sharedTags.size()) / static_cast<double>(together);
         item.score = std::round(score * 1000) / 1000;
         if (item.score > 0) out.push_back(std::move(item));
     }
