@@ -76,8 +76,8 @@ int main(int argc, char** argv) {
     }
     const double scale = (static_cast<double>(n) / refN) * (static_cast<double>(n) / refN);
     std::printf("N=%zu d=%d: banded %.3f s (median of %d), %zu pairs\n", n, d, median(banded), rounds, pairs);
-    std::printf("N=%zu: banded %.4f s, all-pairs %.3f s (ratio %.0fx); all-pairs extrapolated to N=%zu: %.0f s\n",
-                refN, median(bandedSmall), median(reference), median(reference) / median(bandedSmall), n,
+    std::printf("N=%zu: banded %.4f s, all-pairs %.3f s (ratio %.0fx); all-pairs extrapolated to N=%zu: %.0f s\n", refN,
+                median(bandedSmall), median(reference), median(reference) / median(bandedSmall), n,
                 median(reference) * scale);
     return 0;
 }

@@ -97,9 +97,10 @@ int main(int argc, char** argv) {
                 }
             }
         }
-        std::printf("max copy %d, max corner crop %d, max centre crop %d, stored-WebP drift %d, elephants %d, "
-                    "closest unrelated originals %d\n",
-                    maxCopy, maxCrop, maxCentre, maxWebp, elephants, minOthers);
+        std::printf(
+            "max copy %d, max corner crop %d, max centre crop %d, stored-WebP drift %d, elephants %d, "
+            "closest unrelated originals %d\n",
+            maxCopy, maxCrop, maxCentre, maxWebp, elephants, minOthers);
         std::printf("distance  copies-found(of %zu)  crops-found(corner/centre)  false-pairs(of %zu)  elephants\n",
                     photos.size(), others.size());
         for (int t = 0; t <= 20; t += 2) {

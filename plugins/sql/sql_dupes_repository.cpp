@@ -27,7 +27,8 @@ int distance(std::uint64_t a, std::uint64_t b) { return std::popcount(a ^ b); }
 void neighbours(int value, int radius, int firstBit, std::vector<int>& out) {
     out.push_back(value);
     if (radius == 0) return;
-    for (int bit = firstBit; bit < storage::kHashBandBits; ++bit) neighbours(value ^ (1 << bit), radius - 1, bit + 1, out);
+    for (int bit = firstBit; bit < storage::kHashBandBits; ++bit)
+        neighbours(value ^ (1 << bit), radius - 1, bit + 1, out);
 }
 
 std::string placeholders(int n) {
@@ -59,12 +60,13 @@ Status SqlDupesRepository::putPerceptualHash(const storage::PerceptualHashRecord
             auto rows = exists.bind(r.assetId).query();
             if (!rows.next()) return Error(ErrorCode::NotFound, "asset " + r.assetId + " is gone");
             const auto& d = s_.dialect();
-            s_.prepare("INSERT INTO asset_phashes (asset_id, owner_id, phash, band0, band1, band2, band3, latitude,"
-                       " longitude) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)" +
-                       d.onConflict("asset_id") + "phash = " + d.inserted("phash") + ", band0 = " +
-                       d.inserted("band0") + ", band1 = " + d.inserted("band1") + ", band2 = " + d.inserted("band2") +
-                       ", band3 = " + d.inserted("band3") + ", latitude = " + d.inserted("latitude") +
-                       ", longitude = " + d.inserted("longitude"))
+            s_.prepare(
+                  "INSERT INTO asset_phashes (asset_id, owner_id, phash, band0, band1, band2, band3, latitude,"
+                  " longitude) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)" +
+                  d.onConflict("asset_id") + "phash = " + d.inserted("phash") + ", band0 = " + d.inserted("band0") +
+                  ", band1 = " + d.inserted("band1") + ", band2 = " + d.inserted("band2") +
+                  ", band3 = " + d.inserted("band3") + ", latitude = " + d.inserted("latitude") +
+                  ", longitude = " + d.inserted("longitude"))
                 .bind(r.assetId, r.ownerId, stored(r.hash), storage::hashBand(r.hash, 0), storage::hashBand(r.hash, 1),
                       storage::hashBand(r.hash, 2), storage::hashBand(r.hash, 3), r.latitude, r.longitude)
                 .execute();
@@ -76,8 +78,9 @@ Status SqlDupesRepository::putPerceptualHash(const storage::PerceptualHashRecord
 Expected<std::optional<storage::PerceptualHashRecord>> SqlDupesRepository::findPerceptualHash(
     const std::string& assetId) {
     return guarded(s_, "find perceptual hash", [&]() -> Expected<std::optional<storage::PerceptualHashRecord>> {
-        auto stmt = s_.prepare("SELECT asset_id, owner_id, phash, latitude, longitude FROM asset_phashes"
-                               " WHERE asset_id = ?");
+        auto stmt = s_.prepare(
+            "SELECT asset_id, owner_id, phash, latitude, longitude FROM asset_phashes"
+            " WHERE asset_id = ?");
         auto rows = stmt.bind(assetId).query();
         if (!rows.next()) return std::optional<storage::PerceptualHashRecord>{};
         storage::PerceptualHashRecord r;
@@ -91,12 +94,12 @@ Expected<std::optional<storage::PerceptualHashRecord>> SqlDupesRepository::findP
 }
 
 Expected<std::vector<storage::HashedAsset>> SqlDupesRepository::listOwnerHashes(const std::string& ownerId,
-                                                                                const std::string& afterId,
-                                                                                int limit) {
+                                                                                const std::string& afterId, int limit) {
     return guarded(s_, "list owner hashes", [&]() -> Expected<std::vector<storage::HashedAsset>> {
         // asset_phashes_owner (owner_id, asset_id, phash) covers it: no row of assets is read.
-        auto stmt = s_.prepare("SELECT asset_id, phash FROM asset_phashes WHERE owner_id = ? AND asset_id > ?"
-                               " ORDER BY asset_id LIMIT ?");
+        auto stmt = s_.prepare(
+            "SELECT asset_id, phash FROM asset_phashes WHERE owner_id = ? AND asset_id > ?"
+            " ORDER BY asset_id LIMIT ?");
         auto rows = stmt.bind(ownerId, afterId, std::clamp(limit, 1, 100000)).query();
         std::vector<storage::HashedAsset> out;
         while (rows.next()) out.push_back({rows.text(0), loaded(rows.int64(1))});
@@ -131,10 +134,10 @@ Expected<std::vector<storage::HashMatch>> SqlDupesRepository::findSimilarHashes(
             for (int band = 0; band < storage::kHashBands; ++band) {
                 std::vector<int> values;
                 neighbours(storage::hashBand(hash, band), radius, 0, values);
-                const std::string sql = "SELECT h.asset_id, h.phash FROM asset_phashes h JOIN assets a ON a.id ="
-                                        " h.asset_id WHERE h.owner_id = ? AND h.band" +
-                                        std::to_string(band) + " IN (" + placeholders(kProbeChunk) +
-                                        ") AND a.is_trashed = 0";
+                const std::string sql =
+                    "SELECT h.asset_id, h.phash FROM asset_phashes h JOIN assets a ON a.id ="
+                    " h.asset_id WHERE h.owner_id = ? AND h.band" +
+                    std::to_string(band) + " IN (" + placeholders(kProbeChunk) + ") AND a.is_trashed = 0";
                 for (std::size_t start = 0; start < values.size(); start += kProbeChunk) {
                     auto stmt = s_.prepare(sql);
                     stmt.set(1, ownerId);
@@ -199,8 +202,9 @@ Status SqlDupesRepository::dismissDuplicatePairs(const std::string& ownerId,
 
 Expected<std::vector<storage::AssetPair>> SqlDupesRepository::listDismissedPairs(const std::string& ownerId) {
     return guarded(s_, "list dismissed pairs", [&]() -> Expected<std::vector<storage::AssetPair>> {
-        auto stmt = s_.prepare("SELECT asset_a, asset_b FROM duplicate_dismissals WHERE owner_id = ?"
-                               " ORDER BY asset_a, asset_b");
+        auto stmt = s_.prepare(
+            "SELECT asset_a, asset_b FROM duplicate_dismissals WHERE owner_id = ?"
+            " ORDER BY asset_a, asset_b");
         auto rows = stmt.bind(ownerId).query();
         std::vector<storage::AssetPair> out;
         while (rows.next()) out.emplace_back(rows.text(0), rows.text(1));

@@ -190,7 +190,8 @@ MediaModule::MediaModule(const Config& config, ModuleContext& ctx)
     backfill.maxActive = 1;
     backfill.maxAttempts = 10;
     backfill.lease = std::chrono::seconds(60);
-    if (auto s = ctx.jobs().registerKind(backfill, [tools](JobContext& job) { return runHashBackfillJob(*tools, job); });
+    if (auto s =
+            ctx.jobs().registerKind(backfill, [tools](JobContext& job) { return runHashBackfillJob(*tools, job); });
         !s)
         throw ModuleStartError("media: " + s.error().message);
 

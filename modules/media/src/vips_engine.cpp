@@ -7,8 +7,8 @@
 #include <vips/vips8>
 
 #include "atomic_file.hpp"
-#include "perceptual_hash.hpp"
 #include "obscura/kernel/log.hpp"
+#include "perceptual_hash.hpp"
 #include "webp_metadata.hpp"
 
 namespace obscura::media {

@@ -77,8 +77,9 @@ TEST_SUITE("conformance.dupes") {
             REQUIRE_FALSE(gone.ok());
             CHECK(gone.error().code == ErrorCode::NotFound);
 
-            REQUIRE(withImages(*s, [&](storage::ImagesRepository& r) { return r.deleteAsset(owner, asset.id, false); })
-                        .ok());
+            REQUIRE(withImages(*s, [&](storage::ImagesRepository& r) {
+                        return r.deleteAsset(owner, asset.id, false);
+                    }).ok());
             found = withDupes(*s, [&](DupesRepository& d) { return d.findPerceptualHash(asset.id); });
             CHECK_FALSE(found->has_value());
         });
@@ -150,7 +151,8 @@ TEST_SUITE("conformance.dupes") {
             auto first = withDupes(*s, [&](DupesRepository& d) { return d.listOwnerHashes(owner, "", 3); });
             REQUIRE(first.ok());
             REQUIRE(first->size() == 3);
-            auto rest = withDupes(*s, [&](DupesRepository& d) { return d.listOwnerHashes(owner, first->back().assetId, 3); });
+            auto rest =
+                withDupes(*s, [&](DupesRepository& d) { return d.listOwnerHashes(owner, first->back().assetId, 3); });
             REQUIRE(rest.ok());
             REQUIRE(rest->size() == 2);
             CHECK((*first)[0].assetId == ids[0]);
@@ -192,14 +194,18 @@ TEST_SUITE("conformance.dupes") {
             REQUIRE(withDupes(*s, [&](DupesRepository& d) {
                         return d.dismissDuplicatePairs(owner, {{b.id, a.id}, {a.id, b.id}, {c.id, a.id}, {a.id, a.id}});
                     }).ok());
-            REQUIRE(withDupes(*s, [&](DupesRepository& d) { return d.dismissDuplicatePairs(owner, {{a.id, b.id}}); }).ok());
+            REQUIRE(withDupes(*s, [&](DupesRepository& d) {
+                        return d.dismissDuplicatePairs(owner, {{a.id, b.id}});
+                    }).ok());
             auto pairs = withDupes(*s, [&](DupesRepository& d) { return d.listDismissedPairs(owner); });
             REQUIRE(pairs.ok());
             std::vector<storage::AssetPair> expected = {ordered(a.id, b.id), ordered(a.id, c.id)};
             std::sort(expected.begin(), expected.end());
             CHECK(*pairs == expected);
-            CHECK(withDupes(*s, [&](DupesRepository& d) { return d.listDismissedPairs(createOwner(*s, "x")); })->empty());
-            REQUIRE(withImages(*s, [&](storage::ImagesRepository& r) { return r.deleteAsset(owner, c.id, false); }).ok());
+            CHECK(
+                withDupes(*s, [&](DupesRepository& d) { return d.listDismissedPairs(createOwner(*s, "x")); })->empty());
+            REQUIRE(
+                withImages(*s, [&](storage::ImagesRepository& r) { return r.deleteAsset(owner, c.id, false); }).ok());
             pairs = withDupes(*s, [&](DupesRepository& d) { return d.listDismissedPairs(owner); });
             CHECK(*pairs == std::vector<storage::AssetPair>{ordered(a.id, b.id)});
         });
@@ -221,13 +227,12 @@ TEST_SUITE("conformance.dupes") {
             REQUIRE(day.ok());
             CHECK(*day == std::vector<std::string>{at0.id, atMinus1.id, at3.id});
 
-            putHash(*s, at0, 1, 48.8584, 2.2945);       // Eiffel Tower
-            putHash(*s, at3, 2, 48.8606, 2.3376);       // the Louvre, 3.2 km
-            putHash(*s, atMinus1, 3, 48.8530, 2.3499);  // Notre-Dame, 4.2 km
-            putHash(*s, nextWeek, 4, 51.5007, -0.1246); // London
-            auto near = withDupes(*s, [&](DupesRepository& d) {
-                return d.findPlacedNear({owner}, 48.8584, 2.2945, 0.1, 0.1, 10);
-            });
+            putHash(*s, at0, 1, 48.8584, 2.2945);        // Eiffel Tower
+            putHash(*s, at3, 2, 48.8606, 2.3376);        // the Louvre, 3.2 km
+            putHash(*s, atMinus1, 3, 48.8530, 2.3499);   // Notre-Dame, 4.2 km
+            putHash(*s, nextWeek, 4, 51.5007, -0.1246);  // London
+            auto near = withDupes(
+                *s, [&](DupesRepository& d) { return d.findPlacedNear({owner}, 48.8584, 2.2945, 0.1, 0.1, 10); });
             REQUIRE(near.ok());
             CHECK(*near == std::vector<std::string>{at0.id, at3.id, atMinus1.id});
 

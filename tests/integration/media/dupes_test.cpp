@@ -37,7 +37,8 @@ std::string scene(int seed) {
     std::uniform_real_distribution<double> u(0, 1);
     double w[3][3][4];
     for (auto& channel : w)
-        for (auto& wave : channel) wave[0] = u(random) * 6 - 3, wave[1] = u(random) * 6 - 3, wave[2] = u(random) * 6.3, wave[3] = u(random);
+        for (auto& wave : channel)
+            wave[0] = u(random) * 6 - 3, wave[1] = u(random) * 6 - 3, wave[2] = u(random) * 6.3, wave[3] = u(random);
     writePpm(ppm, 1200, 800, [&](int x, int y) {
         int c[3];
         for (int k = 0; k < 3; ++k) {
@@ -123,9 +124,7 @@ struct World {
     std::string aCopy = uploadSettled(http, alice, copyOf(scene(1), "copy1.jpg"));
     std::string b = uploadSettled(http, alice, scene(2));
     std::string c = uploadSettled(http, alice, scene(3));
-    World() {
-        REQUIRE(http.request("POST", "/api/partners/" + bob.id, alice.auth()).status == 201);
-    }
+    World() { REQUIRE(http.request("POST", "/api/partners/" + bob.id, alice.auth()).status == 201); }
 };
 
 World& world() {
@@ -211,8 +210,9 @@ TEST_SUITE("media.dupes") {
         CHECK(duplicates(w.http, w.alice).size() == 1);
 
         CHECK(postJson(w.http, "/api/duplicates/resolve", nlohmann::json::object(), w.alice.auth()).status == 400);
-        CHECK(postJson(w.http, "/api/duplicates/resolve", {{"groups", {{{"duplicateId", 1}}}}}, w.alice.auth())
-                  .status == 400);
+        CHECK(
+            postJson(w.http, "/api/duplicates/resolve", {{"groups", {{{"duplicateId", 1}}}}}, w.alice.auth()).status ==
+            400);
         const nlohmann::json both = {
             {"groups", {{{"duplicateId", groupId}, {"keepAssetIds", {w.a}}, {"trashAssetIds", {w.a}}}}}};
         CHECK(postJson(w.http, "/api/duplicates/resolve", both, w.alice.auth()).status == 422);

@@ -1,13 +1,13 @@
 // Multi-index hashing (duplicates/hash_grouping.hpp) against the plain all-pairs answer: the same pairs, each once,
 // at every distance, on random hashes with planted near copies; components join chains; the cap stops early.
+#include "duplicates/hash_grouping.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <bit>
 #include <random>
 #include <set>
-
-#include "duplicates/hash_grouping.hpp"
 
 using namespace obscura::images;
 

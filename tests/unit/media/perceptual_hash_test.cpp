@@ -1,12 +1,12 @@
 // The hash arithmetic (perceptual_hash.hpp) on synthetic pictures: a picture and a brightened or noisy copy hash
 // alike, a mirrored one does not; dHash bits follow left-to-right gradients.
+#include "perceptual_hash.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <random>
 #include <vector>
-
-#include "perceptual_hash.hpp"
 
 using namespace obscura::media;
 
@@ -45,7 +45,8 @@ TEST_SUITE("media.perceptual_hash") {
     TEST_CASE("the difference hash sets a bit where a pixel is brighter than its right-hand neighbour") {
         std::vector<std::uint8_t> falling(kDiffHashWidth * kDiffHashHeight);
         for (int y = 0; y < kDiffHashHeight; ++y)
-            for (int x = 0; x < kDiffHashWidth; ++x) falling[y * kDiffHashWidth + x] = static_cast<std::uint8_t>(200 - 10 * x);
+            for (int x = 0; x < kDiffHashWidth; ++x)
+                falling[y * kDiffHashWidth + x] = static_cast<std::uint8_t>(200 - 10 * x);
         CHECK(differenceHash(falling.data()) == ~std::uint64_t{0});
         std::vector<std::uint8_t> flat(kDiffHashWidth * kDiffHashHeight, 90);
         CHECK(differenceHash(flat.data()) == 0);

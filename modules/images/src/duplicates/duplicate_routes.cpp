@@ -1,9 +1,10 @@
 // The duplicates routes (Immich's shapes): the caller's own images only, so every id a body names is checked as
 // the caller's (per group: not_found / forbidden, as Immich's bulk answers) and nothing is ever someone else's.
+#include "duplicates/duplicate_routes.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include "assets/asset_json.hpp"
-#include "duplicates/duplicate_routes.hpp"
 #include "duplicates/duplicate_service.hpp"
 #include "obscura/base/ids.hpp"
 #include "obscura/kernel/json_body.hpp"
@@ -19,8 +20,8 @@ constexpr std::size_t kMaxGroupsPerResolve = 1000;
 Expected<int> distanceOf(const Request& req, const DuplicateService& duplicates) {
     const auto raw = req.queryParam("distance");
     if (!raw) return duplicates.defaultDistance();
-    const Error bad = invalid("distance must be a whole number from 0 to " +
-                              std::to_string(DuplicateService::kMaxDistance));
+    const Error bad =
+        invalid("distance must be a whole number from 0 to " + std::to_string(DuplicateService::kMaxDistance));
     if (raw->empty() || raw->size() > 2) return bad;
     int value = 0;
     for (char c : *raw) {

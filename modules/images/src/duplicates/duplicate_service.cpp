@@ -148,9 +148,8 @@ Expected<std::vector<ResolveOutcome>> DuplicateService::resolve(const std::strin
             }
             // Kept and trashed alike are no duplicates of each other any more: the owner decided.
             auto pairs = pairsAmong(all);
-            OBSCURA_TRY_STATUS(withRepos(storage_, [&](storage::Repositories& r) {
-                return r.dupes().dismissDuplicatePairs(ownerId, pairs);
-            }));
+            OBSCURA_TRY_STATUS(withRepos(
+                storage_, [&](storage::Repositories& r) { return r.dupes().dismissDuplicatePairs(ownerId, pairs); }));
         }
         outcomes.push_back(std::move(outcome));
     }
@@ -164,9 +163,8 @@ Expected<bool> DuplicateService::dismiss(const std::string& ownerId, const std::
         std::vector<std::string> ids;
         for (const auto& asset : group.assets) ids.push_back(asset.id);
         auto pairs = pairsAmong(ids);
-        OBSCURA_TRY_STATUS(withRepos(storage_, [&](storage::Repositories& r) {
-            return r.dupes().dismissDuplicatePairs(ownerId, pairs);
-        }));
+        OBSCURA_TRY_STATUS(withRepos(
+            storage_, [&](storage::Repositories& r) { return r.dupes().dismissDuplicatePairs(ownerId, pairs); }));
         return true;
     }
     return false;

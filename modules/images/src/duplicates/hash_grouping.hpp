@@ -12,7 +12,7 @@
 namespace obscura::images {
 
 struct HashPair {
-    std::uint32_t first = 0;   // indexes into the hashes given, first < second
+    std::uint32_t first = 0;  // indexes into the hashes given, first < second
     std::uint32_t second = 0;
     int distance = 0;
 };

@@ -13,8 +13,7 @@ namespace {
 Expected<int> limitOf(const Request& req) {
     const auto raw = req.queryParam("limit");
     if (!raw) return RelatedService::kDefaultLimit;
-    const Error bad =
-        badRequest("limit must be a whole number from 1 to " + std::to_string(RelatedService::kMaxLimit));
+    const Error bad = badRequest("limit must be a whole number from 1 to " + std::to_string(RelatedService::kMaxLimit));
     if (raw->empty() || raw->size() > 3) return bad;
     int value = 0;
     for (char c : *raw) {

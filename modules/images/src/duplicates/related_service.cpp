@@ -13,11 +13,11 @@ namespace obscura::images {
 
 namespace {
 
-constexpr int kLookDistance = 24;       // look > 0 below this many bits
-constexpr int kSimilarProbe = 11;       // the band lookup's reach (137 values a band; the rest come by day/place/tags)
+constexpr int kLookDistance = 24;  // look > 0 below this many bits
+constexpr int kSimilarProbe = 11;  // the band lookup's reach (137 values a band; the rest come by day/place/tags)
 constexpr std::int64_t kDayUs = 24LL * 3600 * 1'000'000;
 constexpr double kPlaceKm = 5;
-constexpr int kPerSource = 60;          // candidates taken from each lookup
+constexpr int kPerSource = 60;  // candidates taken from each lookup
 
 std::string lowerAscii(std::string s) {
     for (char& c : s)
@@ -40,15 +40,16 @@ Expected<std::vector<RelatedAsset>> RelatedService::related(const std::string& c
     OBSCURA_TRY_STATUS(withRepos(storage_, [&](storage::Repositories& r) -> Status {
         auto& dupes = r.dupes();
         OBSCURA_TRY(mine, dupes.findPerceptualHash(self.id));
-        auto add = [&](const std::vector<std::string>& ids) { candidates.insert(candidates.end(), ids.begin(), ids.end()); };
+        auto add = [&](const std::vector<std::string>& ids) {
+            candidates.insert(candidates.end(), ids.begin(), ids.end());
+        };
         if (mine) {
             hash = mine->hash;
             OBSCURA_TRY(similar, dupes.findSimilarHashes(owners, mine->hash, kSimilarProbe, kPerSource));
             for (const auto& m : similar) candidates.push_back(m.assetId);
         }
-        OBSCURA_TRY(sameDay,
-                    dupes.findTakenBetween(owners, self.takenAtUs - kDayUs, self.takenAtUs + kDayUs, self.takenAtUs,
-                                           kPerSource));
+        OBSCURA_TRY(sameDay, dupes.findTakenBetween(owners, self.takenAtUs - kDayUs, self.takenAtUs + kDayUs,
+                                                    self.takenAtUs, kPerSource));
         add(sameDay);
         if (place) {
             const double dLat = kPlaceKm / 111.0;
@@ -80,7 +81,8 @@ Expected<std::vector<RelatedAsset>> RelatedService::related(const std::string& c
                         }));
             if (theirs) {
                 item.hashDistance = __builtin_popcountll(*hash ^ theirs->hash);
-                if (*item.hashDistance < kLookDistance) score += 4.0 * (1.0 - *item.hashDistance / double(kLookDistance));
+                if (*item.hashDistance < kLookDistance)
+                    score += 4.0 * (1.0 - *item.hashDistance / double(kLookDistance));
             }
         }
         const std::int64_t gap = std::llabs(item.asset.takenAtUs - self.takenAtUs);

@@ -92,9 +92,9 @@ public:
                                                                 std::int64_t fromUs, std::int64_t toUs,
                                                                 std::int64_t aroundUs, int limit) = 0;
     // with a recorded place inside the box latitude ± dLat, longitude ± dLon (no wrap at ±180°), nearest first;
-    virtual Expected<std::vector<std::string>> findPlacedNear(const std::vector<std::string>& ownerIds,
-                                                              double latitude, double longitude, double dLat,
-                                                              double dLon, int limit) = 0;
+    virtual Expected<std::vector<std::string>> findPlacedNear(const std::vector<std::string>& ownerIds, double latitude,
+                                                              double longitude, double dLat, double dLon,
+                                                              int limit) = 0;
     // carrying at least one of the tags (ASCII case-insensitive), most shared tags first, then newest.
     virtual Expected<std::vector<std::string>> findSharingTags(const std::vector<std::string>& ownerIds,
                                                                const std::vector<std::string>& tags, int limit) = 0;
