@@ -37,12 +37,6 @@ std::string placeholders(int n) {
     return text;
 }
 
-std::vector<std::string> readIds(Rows& rows) {
-    std::vector<std::string> ids;
-    while (rows.next()) ids.push_back(rows.text(0));
-    return ids;
-}
-
 // Merges per-owner answers (each already in order) by their score, keeping at most limit.
 template <typename Item, typename Less>
 std::vector<Item> firstOf(std::vector<Item> items, Less less, int limit) {
