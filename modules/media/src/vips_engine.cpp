@@ -233,11 +233,14 @@ std::vector<std::uint8_t> greySquare(const VImage& picture, int width, int heigh
     VImage grey = in.colourspace(VIPS_INTERPRETATION_B_W).extract_band(0).cast(VIPS_FORMAT_UCHAR);
     VImage small = grey.resize(static_cast<double>(width) / grey.width(),
                                VImage::option()->set("vscale", static_cast<double>(height) / grey.height()));
+    // libvips rounds output sizes: exactly width × height, or the rows would be read with the wrong stride.
+    if (small.width() != width || small.height() != height)
+        small = small.embed(0, 0, width, height, VImage::option()->set("extend", VIPS_EXTEND_COPY));
     std::size_t length = 0;
     void* data = small.write_to_memory(&length);
     std::vector<std::uint8_t> pixels(static_cast<std::uint8_t*>(data), static_cast<std::uint8_t*>(data) + length);
     g_free(data);
-    pixels.resize(static_cast<std::size_t>(width) * height);  // libvips rounds sizes: never read past the buffer
+    pixels.resize(static_cast<std::size_t>(width) * static_cast<std::size_t>(height));
     return pixels;
 }
 
