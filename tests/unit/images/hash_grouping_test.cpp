@@ -8,6 +8,7 @@
 #include <bit>
 #include <random>
 #include <set>
+#include <tuple>
 
 using namespace obscura::images;
 
