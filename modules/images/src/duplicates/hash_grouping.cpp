@@ -65,7 +65,11 @@ HashPairs compareAll(const std::vector<std::uint64_t>& hashes, int maxDistance, 
 
 }  // namespace
 
-HashPairs pairsWithin(const std::vector<std::uint64_t>& hashes, int maxDistance, std::size_t maxPairs) {
+// Two builds of the hot loop, chosen once at load time (ifunc): with the POPCNT instruction where the CPU has it
+// (every x86-64 since 2008), the plain one elsewhere — the project targets baseline x86-64, where std::popcount is a
+// dozen instructions. At 1,000,000 hashes: 3.9 s of CPU without, 2.4 s with (bench/RESULTS.md).
+__attribute__((target_clones("popcnt", "default"))) HashPairs pairsWithin(const std::vector<std::uint64_t>& hashes,
+                                                                          int maxDistance, std::size_t maxPairs) {
     maxDistance = std::clamp(maxDistance, 0, 64);
     const int radius = maxDistance / kBands;
     if (radius >= kCompareAllFrom) return compareAll(hashes, maxDistance, maxPairs);
@@ -73,10 +77,17 @@ HashPairs pairsWithin(const std::vector<std::uint64_t>& hashes, int maxDistance,
     std::vector<int> probes;
     for (int band = 0; band < kBands; ++band) {
         const BandIndex index = indexBand(hashes, band);
-        for (std::uint32_t i = 0; i < hashes.size(); ++i) {
-            const std::uint64_t h = hashes[i];
-            probes.clear();
-            neighbours(bandOf(h, band), radius, 0, probes);
+        // Hashes are visited in band order, not input order: all hashes filed under one value probe the same
+        // neighbouring buckets one after the other, so those stay in cache (at 1,000,000: 17 s of CPU → 4).
+        int probed = -1;
+        for (std::uint32_t k = 0; k < index.order.size(); ++k) {
+            const std::uint32_t i = index.order[k];
+            const std::uint64_t h = index.sorted[k];
+            if (bandOf(h, band) != probed) {
+                probed = bandOf(h, band);
+                probes.clear();
+                neighbours(probed, radius, 0, probes);
+            }
             for (int value : probes) {
                 const auto v = static_cast<std::size_t>(value);
                 for (auto k = index.start[v]; k < index.start[v + 1]; ++k) {
