@@ -5,6 +5,7 @@ Usage: sql_bench.py make|probe  (files in /tmp/dupes-sqlbench)"""
 import sys
 if sys.argv[1:] == ["make"]:
     import random, sqlite3, uuid, os
+    os.makedirs('/tmp/dupes-sqlbench', exist_ok=True)
     path='/tmp/dupes-sqlbench/b.db'
     if os.path.exists(path): os.remove(path)
     db=sqlite3.connect(path)
