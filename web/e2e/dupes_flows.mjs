@@ -76,7 +76,7 @@ try {
     const big = group.locator(`.member[data-asset-id="${ids['eiffel.jpg']}"]`);
     const small = group.locator(`.member[data-asset-id="${ids['eiffel-small.jpg']}"]`);
     check((await big.locator('.resolution').textContent()) === '1600 × 1067', 'resolution of the original');
-    check((await small.locator('.resolution').textContent()) === '800 × 534', 'resolution of the copy');
+    check(/^800 × 53[34]$/.test(await small.locator('.resolution').textContent()), 'resolution of the copy');
     check(/\d/.test(await small.locator('.size').textContent()), 'size shown');
     check((await big.locator('.taken').textContent()).includes('2024'), 'date shown');
     // The larger picture is kept by default.
