@@ -202,8 +202,8 @@ TEST_SUITE("conformance.dupes") {
             std::vector<storage::AssetPair> expected = {ordered(a.id, b.id), ordered(a.id, c.id)};
             std::sort(expected.begin(), expected.end());
             CHECK(*pairs == expected);
-            CHECK(
-                withDupes(*s, [&](DupesRepository& d) { return d.listDismissedPairs(createOwner(*s, "x")); })->empty());
+            const auto stranger = createOwner(*s, "x");
+            CHECK(withDupes(*s, [&](DupesRepository& d) { return d.listDismissedPairs(stranger); })->empty());
             REQUIRE(
                 withImages(*s, [&](storage::ImagesRepository& r) { return r.deleteAsset(owner, c.id, false); }).ok());
             pairs = withDupes(*s, [&](DupesRepository& d) { return d.listDismissedPairs(owner); });
