@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 #include "executable_dir.hpp"
 #include "obscura/kernel/file_response.hpp"
@@ -20,6 +21,10 @@ namespace fs = std::filesystem;
 constexpr std::array kPages = {
     "/",        "/trash", "/photos/{id}", "/s/{key}",    "/albums",  "/albums/{id}", "/search",  "/favorites",
     "/account", "/admin", "/admin/users", "/admin/jobs", "/archive", "/tags",        "/sharing", "/sharing/groups"};
+// Pages added by later issues, one line each so that branches adding pages merge cleanly.
+constexpr std::array kLaterPages = {
+    "/duplicates",  // near-duplicates (issue 22)
+};
 
 // No inline script or style anywhere in the bundle; media only from us (blob: for local previews).
 constexpr std::string_view kContentSecurityPolicy =
@@ -121,7 +126,9 @@ std::string findWebRoot() {
 Status addWebRoutes(Router& router, const std::string& webRoot) {
     if (webRoot.empty()) log::warn("no built web UI found beside the executable (share/obscura/web): / answers 404");
     const fs::path root(webRoot);
-    for (const char* page : kPages) {
+    std::vector<const char*> pages(kPages.begin(), kPages.end());
+    pages.insert(pages.end(), kLaterPages.begin(), kLaterPages.end());
+    for (const char* page : pages) {
         OBSCURA_TRY_STATUS(
             router.add({.method = Method::Get,
                         .pattern = page,

@@ -481,6 +481,43 @@ CREATE TABLE IF NOT EXISTS relay_events (
     CONSTRAINT relay_events_check CHECK (CHAR_LENGTH(name) > 0)
 ))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
 
+// Near-duplicates and related photos (migration module "dupes" v1): see the SQLite schema. phash is the 64-bit
+// hash as a signed BIGINT (the same bits).
+constexpr std::string_view kAssetPhashes = R"sql(
+CREATE TABLE IF NOT EXISTS asset_phashes (
+    asset_id  VARCHAR(64) NOT NULL,
+    owner_id  VARCHAR(64) NOT NULL,
+    phash     BIGINT      NOT NULL,
+    band0     INT         NOT NULL,
+    band1     INT         NOT NULL,
+    band2     INT         NOT NULL,
+    band3     INT         NOT NULL,
+    latitude  DOUBLE      NULL,
+    longitude DOUBLE      NULL,
+    PRIMARY KEY (asset_id),
+    KEY asset_phashes_owner (owner_id, asset_id, phash),
+    KEY asset_phashes_band0 (owner_id, band0),
+    KEY asset_phashes_band1 (owner_id, band1),
+    KEY asset_phashes_band2 (owner_id, band2),
+    KEY asset_phashes_band3 (owner_id, band3),
+    KEY asset_phashes_place (owner_id, latitude),
+    CONSTRAINT asset_phashes_asset_fk FOREIGN KEY (asset_id) REFERENCES assets (id) ON DELETE CASCADE
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+constexpr std::string_view kDuplicateDismissals = R"sql(
+CREATE TABLE IF NOT EXISTS duplicate_dismissals (
+    owner_id VARCHAR(64) NOT NULL,
+    asset_a  VARCHAR(64) NOT NULL,
+    asset_b  VARCHAR(64) NOT NULL,
+    PRIMARY KEY (owner_id, asset_a, asset_b),
+    KEY duplicate_dismissals_a (asset_a),
+    KEY duplicate_dismissals_b (asset_b),
+    CONSTRAINT duplicate_dismissals_owner_fk FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE CASCADE,
+    CONSTRAINT duplicate_dismissals_a_fk FOREIGN KEY (asset_a) REFERENCES assets (id) ON DELETE CASCADE,
+    CONSTRAINT duplicate_dismissals_b_fk FOREIGN KEY (asset_b) REFERENCES assets (id) ON DELETE CASCADE,
+    CONSTRAINT duplicate_dismissals_check CHECK (asset_a < asset_b)
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
 #undef OBSCURA_MYSQL_TABLE_OPTIONS
 
 }  // namespace
@@ -504,6 +541,8 @@ const std::vector<sql::Migration>& allMigrations() {
         {"uploads", 1, {{"auth", 1}}, {kUploads}},
         // Stands alone: the relay references no other table.
         {"relay", 1, {}, {kRelayEvents}},
+        // Near-duplicates and related photos (issue 22).
+        {"dupes", 1, {{"images", 5}}, {kAssetPhashes, kDuplicateDismissals}},
     };
     return kMigrations;
 }

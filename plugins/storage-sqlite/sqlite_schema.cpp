@@ -475,6 +475,39 @@ CREATE INDEX relay_events_user ON relay_events (user_id, id);
 CREATE INDEX relay_events_created ON relay_events (created_at_us);
 )sql";
 
+// Near-duplicates and related photos (issue 22, migration module "dupes"; dupes_repository.hpp). One perceptual
+// hash per image with its four 16-bit bands, each indexed with the owner (the band lookup), the owner's covering
+// (owner_id, asset_id, phash) index (the grouping's scan) and the photo's place (related photos' "nearby"); the
+// pairs an owner dismissed. Both go with their asset.
+constexpr std::string_view kDupesV1 = R"sql(
+CREATE TABLE asset_phashes (
+    asset_id  TEXT PRIMARY KEY NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    owner_id  TEXT NOT NULL,
+    phash     INTEGER NOT NULL,
+    band0     INTEGER NOT NULL,
+    band1     INTEGER NOT NULL,
+    band2     INTEGER NOT NULL,
+    band3     INTEGER NOT NULL,
+    latitude  REAL,
+    longitude REAL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX asset_phashes_owner ON asset_phashes (owner_id, asset_id, phash);
+CREATE INDEX asset_phashes_band0 ON asset_phashes (owner_id, band0);
+CREATE INDEX asset_phashes_band1 ON asset_phashes (owner_id, band1);
+CREATE INDEX asset_phashes_band2 ON asset_phashes (owner_id, band2);
+CREATE INDEX asset_phashes_band3 ON asset_phashes (owner_id, band3);
+CREATE INDEX asset_phashes_place ON asset_phashes (owner_id, latitude) WHERE latitude IS NOT NULL;
+CREATE TABLE duplicate_dismissals (
+    owner_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    asset_a  TEXT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    asset_b  TEXT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    PRIMARY KEY (owner_id, asset_a, asset_b),
+    CHECK (asset_a < asset_b)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX duplicate_dismissals_a ON duplicate_dismissals (asset_a);
+CREATE INDEX duplicate_dismissals_b ON duplicate_dismissals (asset_b);
+)sql";
+
 }  // namespace
 
 const std::vector<sql::Migration>& allMigrations() {
@@ -497,6 +530,8 @@ const std::vector<sql::Migration>& allMigrations() {
         {"uploads", 1, {{"auth", 1}}, {kUploadsV1}},
         // Stands alone: the relay references no other table.
         {"relay", 1, {}, {kRelayV1}},
+        // Near-duplicates and related photos (issue 22).
+        {"dupes", 1, {{"images", 5}}, {kDupesV1}},
     };
     return kMigrations;
 }

@@ -8,6 +8,7 @@ import { albumsPage } from './albums_view';
 import { ApiError, get, post } from './api';
 import { renderAuth } from './auth_view';
 import { clear, h, icon, toast } from './dom';
+import { duplicatesPage } from './duplicates_view';
 import { LiveEvents } from './events';
 import { AssetGrid } from './grid';
 import { jobProgressed } from './info_panel';
@@ -217,6 +218,7 @@ async function route(): Promise<void> {
     return;
   }
   if (path === '/trash') return trashPage(user);
+  if (path === '/duplicates') return duplicatesPage(user);
   if (path === '/albums') return albumsPage(user);
   if (path === '/sharing') return sharingPage(user);
   if (path === '/sharing/groups') return groupsPage(user);

@@ -117,6 +117,7 @@ export function shell(user: User, main: HTMLElement, actions: HTMLElement[] = []
         navLink('/archive', 'Archive', 'archive'),
         navLink('/tags', 'Tags', 'tag'),
         navLink('/trash', 'Trash', 'trash'),
+        navLink('/duplicates', 'Duplicates', 'photo'),
         user.isAdmin ? navLink('/admin', 'Admin', 'shield') : null,
       ),
       searchBox(),

@@ -74,6 +74,15 @@ export function openViewer(grid: AssetGrid, index: number, sharedView: SharedVie
       showCaption(asset);
     },
     toggled: () => pswp.updateSize(true),
+    // A related photo: shown in this viewer (added to the grid when it is not loaded there).
+    openRelated: (asset) => {
+      let i = grid.assets.findIndex((a) => a.id === asset.id);
+      if (i < 0) {
+        grid.upsert(asset);
+        i = grid.assets.findIndex((a) => a.id === asset.id);
+      }
+      if (i >= 0) pswp.goTo(i);
+    },
     trashed: (asset) => {
       const at = grid.assets.findIndex((a) => a.id === asset.id);
       grid.remove([asset.id]);

@@ -163,6 +163,10 @@ std::vector<ConfigKey> buildSchema() {
                 "After this long an upload's stored original whose row never committed (its process ended between the "
                 "two) is removed by a durable job; a commit later than this is refused with 503 and the client sends "
                 "the upload again."),
+        // images: near-duplicates (issue 22)
+        integer("images.duplicateDistance", 6, 0, 64,
+                "Two images are near-duplicates when their 64-bit perceptual hashes differ in at most this many bits "
+                "(GET /api/duplicates; ?distance= overrides it per request)."),
         // media
         integer("media.workers", 0, 0, 64, "Conversion jobs run at once; 0 = number of cores."),
         integer("media.maxPixels", 100000000, 1, 10000000000, "Images with more pixels are refused before decoding."),

@@ -14,6 +14,9 @@
 #include "assets/statistics_routes.hpp"
 #include "assets/stored_asset_source.hpp"
 #include "direct/direct_upload_service.hpp"
+#include "duplicates/duplicate_routes.hpp"
+#include "duplicates/duplicate_service.hpp"
+#include "duplicates/related_service.hpp"
 #include "library/images_usage.hpp"
 #include "library/trash_purger.hpp"
 #include "obscura/auth/auth_module.hpp"
@@ -66,7 +69,10 @@ struct ImagesModule::Impl {
           source(ctx.storage(), derivatives, bytes.bandwidth()),
           listingCache(static_cast<std::size_t>(config.getInt("images.listingCacheBytes"))),
           // Share links guard their passwords with auth's hasher and sign-in throttle.
-          shareLinks(ctx.storage(), ctx.get<auth::AuthModule>().passwordGuard(), ctx.clock()) {}
+          shareLinks(ctx.storage(), ctx.get<auth::AuthModule>().passwordGuard(), ctx.clock()),
+          // Near-duplicates and related photos (issue 22).
+          duplicates(ctx.storage(), access, assets, static_cast<int>(config.getInt("images.duplicateDistance"))),
+          related(ctx.storage(), access) {}
 
     AccessService access;  // who may do what to an asset: every route naming one asks it
     AssetService assets;
@@ -81,6 +87,8 @@ struct ImagesModule::Impl {
     ListingCache listingCache;
     Bus::Subscription userDeleted;
     ShareLinkService shareLinks;
+    DuplicateService duplicates;
+    RelatedService related;
 };
 
 ImagesModule::ImagesModule(const Config& config, ModuleContext& ctx)
@@ -120,6 +128,8 @@ Status ImagesModule::onAllLoaded() {
                                               partnerRoutes(impl_->partners, ctx_.services())};
     groups.push_back(shareLinkRoutes(impl_->shareLinks));
     groups.push_back(sharedRoutes(impl_->shareLinks, impl_->bytes.downloads()));
+    groups.push_back(duplicateRoutes(impl_->duplicates));
+    groups.push_back(relatedRoutes(impl_->related));
     for (auto& group : groups)
         for (auto& route : group) OBSCURA_TRY_STATUS(router.add(std::move(route)));
 

@@ -35,10 +35,14 @@ Status makeImageDerivatives(MediaTools& tools, const images::SourceAsset& asset,
     OBSCURA_TRY(preview, PendingBlob::create(tools.tmpDir, "preview", ".jpg"));
     OBSCURA_TRY(thumbnail, PendingBlob::create(tools.tmpDir, "thumbnail", ".webp"));
     OBSCURA_TRY(sizes, tools.vips.makePreviewAndThumbnail(source, kind, preview.path(), thumbnail.path()));
-    (void)sizes;
     const std::string prefix = asset.derivedPrefix + "/";
     OBSCURA_TRY_STATUS(preview.put(tools.blobs, prefix + std::string(images::kPreviewFile), {"image/jpeg"}));
-    return thumbnail.put(tools.blobs, prefix + std::string(images::kThumbnailFile), {"image/webp"});
+    OBSCURA_TRY_STATUS(thumbnail.put(tools.blobs, prefix + std::string(images::kThumbnailFile), {"image/webp"}));
+    // Photos only (a video's poster frame is no duplicate of anything): the hash of the thumbnail's pixels, taken
+    // while they were in memory. Before the derivatives are recorded ready, so "ready and no hash" means only an
+    // asset older than hashing — the backfill's list.
+    if (asset.type == "image") OBSCURA_TRY_STATUS(tools.assets.recordPerceptualHash(asset, sizes.hashes.dct));
+    return {};
 }
 
 }  // namespace

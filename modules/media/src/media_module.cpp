@@ -13,6 +13,7 @@
 #include "derivative_job.hpp"
 #include "event_stream.hpp"
 #include "features_routes.hpp"
+#include "hash_backfill_job.hpp"
 #include "obscura/auth/auth_module.hpp"
 #include "obscura/auth/avatar_locator.hpp"
 #include "obscura/auth/user_contacts.hpp"
@@ -181,6 +182,19 @@ MediaModule::MediaModule(const Config& config, ModuleContext& ctx)
         !s)
         throw ModuleStartError("media: " + s.error().message);
 
+    // Perceptual hashes for images older than hashing (issue 22): one job at a time, enqueued at start when needed.
+    JobKindOptions backfill;
+    backfill.kind = kHashBackfillJob;
+    backfill.workers = 1;
+    backfill.bounded = true;
+    backfill.maxActive = 1;
+    backfill.maxAttempts = 10;
+    backfill.lease = std::chrono::seconds(60);
+    if (auto s =
+            ctx.jobs().registerKind(backfill, [tools](JobContext& job) { return runHashBackfillJob(*tools, job); });
+        !s)
+        throw ModuleStartError("media: " + s.error().message);
+
     JobKindOptions conversions;
     conversions.kind = kConversionJob;
     conversions.workers = std::max(1, impl_->workers / 2);
@@ -226,6 +240,8 @@ Status MediaModule::onAllLoaded() {
     if (auto circuits = ctx_.services().find<CircuitRegistry>(); circuits && impl_->mailer.enabled())
         circuits->add(impl_->mailer.breaker());
     OBSCURA_TRY_STATUS(ctx_.router().add(impl_->events.route()));
+    if (auto s = enqueueHashBackfillIfNeeded(impl_->tools, ctx_.jobs()); !s)
+        log::warn("media: the perceptual hash backfill could not be enqueued: " + s.error().message);
     impl_->events.start(ctx_.bus(), ctx_.eventRelay());
     auto* impl = impl_.get();
     impl_->partnerMail = ctx_.bus().subscribe<images::PartnerAdded>(

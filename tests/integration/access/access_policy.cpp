@@ -99,6 +99,12 @@ const std::vector<RoutePolicy>& accessPolicies() {
         // {id} is a random id here: nobody's, so 404 for everyone signed in (real avatars: media.avatar test).
         {"GET", "/api/users/{id}/avatar", Access::Self, kNotFound},
         {"GET", "/api/events", Access::Self, kOk, {}, "", true},
+        // Near-duplicates (issue 22): the caller's own images only; {id} is a group id nobody has. Related photos of
+        // an asset: whoever sees the asset (the answer holds only what they see).
+        {"GET", "/api/duplicates", Access::Self, kOk},
+        {"POST", "/api/duplicates/resolve", Access::Self, kBadBody, {}, "{}"},
+        {"DELETE", "/api/duplicates/{id}", Access::Self, kNotFound},
+        sharing(Share::AssetRead, {"GET", "/api/assets/{id}/related", Access::Owner, kOk}),
         // The web UI's pages and files: public (the page asks for a sign-in itself); {file}/{id}/{key} are
         // placeholders that name nothing, so every caller gets the same 404 or page.
         {"GET", "/", Access::Public, {}},
@@ -117,6 +123,7 @@ const std::vector<RoutePolicy>& accessPolicies() {
         {"GET", "/tags", Access::Public, {}},
         {"GET", "/sharing", Access::Public, {}},
         {"GET", "/sharing/groups", Access::Public, {}},
+        {"GET", "/duplicates", Access::Public, {}},
         {"GET", "/assets/{file}", Access::Public, {}},
         {"GET", "/favicon.svg", Access::Public, {}},
         // Albums (Immich).

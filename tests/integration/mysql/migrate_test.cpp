@@ -97,7 +97,7 @@ TEST_SUITE("integration.mysql.migrations") {
         const auto first = run({obscuraBinary(), "migrate"}, mysqlEnvironment(*db, data.path()));
         REQUIRE_MESSAGE(first.exitCode == 0, first.out << first.err);
         for (const char* module :
-             {"kernel", "auth", "media", "partners", "sharing", "direct_uploads", "uploads", "relay"}) {
+             {"kernel", "auth", "media", "partners", "sharing", "direct_uploads", "uploads", "relay", "dupes"}) {
             CAPTURE(module);
             CHECK(first.out.find(std::string(module) + ": version 0 -> 1") != std::string::npos);
         }

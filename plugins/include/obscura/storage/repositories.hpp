@@ -10,6 +10,7 @@
 #include "obscura/storage/album_sharing_repository.hpp"
 #include "obscura/storage/albums_repository.hpp"
 #include "obscura/storage/direct_uploads_repository.hpp"
+#include "obscura/storage/dupes_repository.hpp"
 #include "obscura/storage/images_repository.hpp"
 #include "obscura/storage/jobs_repository.hpp"
 #include "obscura/storage/partners_repository.hpp"
@@ -110,6 +111,8 @@ public:
     virtual UploadsRepository& uploads() = 0;
     // The event relay's log (migration module "relay").
     virtual RelayRepository& relay() = 0;
+    // Perceptual hashes, dismissed duplicates, related-photo candidates (migration module "dupes").
+    virtual DupesRepository& dupes() = 0;
 };
 
 }  // namespace obscura::storage
