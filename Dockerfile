@@ -17,6 +17,7 @@ RUN apt-get update \
         libboost-dev libboost-system-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev \
         prometheus-cpp-dev libssl-dev libjwt-dev libsodium-dev libexif-dev libvips-dev libcurl4-openssl-dev \
         libsqlite3-dev libmysqlcppconn-dev librabbitmq-dev libarchive-dev \
+        libexiv2-dev libraw-dev libexpat1-dev \
         nodejs npm \
  && rm -rf /var/lib/apt/lists/*
 
@@ -60,7 +61,7 @@ LABEL org.opencontainers.image.title="Obscura" \
       org.opencontainers.image.licenses="NOASSERTION"
 
 # The libraries bin/obscura and the two plugins are linked against (readelf -d … NEEDED; theirs come along),
-# plus ffmpeg/ffprobe (video probing, posters, transcoding: run as subprocesses), tini (PID 1: forwards SIGTERM,
+# plus obscura-raw's libraw (camera RAW, run as a subprocess beside bin/obscura), ffmpeg/ffprobe (video probing, posters, transcoding: run as subprocesses), tini (PID 1: forwards SIGTERM,
 # reaps zombies) and ca-certificates (SMTP over TLS). Most of the image is libvips' and ffmpeg's own
 # dependencies; Debian's ffmpeg alone brings Mesa and LLVM (libavdevice -> libgl1), about 140 MB.
 # No documentation, manual pages or translations (as debian:bookworm-slim's own dpkg excludes), licences kept.
@@ -71,6 +72,7 @@ RUN printf '%s\n' 'path-exclude=/usr/share/doc/*' 'path-include=/usr/share/doc/*
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         libspdlog1.10 libfmt9 libprometheus-cpp-core1.0 libjwt0 libsodium23 libexif12 libssl3 libcurl4 \
         libglib2.0-0 libvips42 libsqlite3-0 libmysqlcppconn7v5 libmariadb3 librabbitmq4 libarchive13 \
+        libexiv2-27 libraw20 libexpat1 \
         ffmpeg tini ca-certificates \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/cache/apt/archives/*.deb /var/log/apt /var/log/dpkg.log
 
@@ -82,7 +84,7 @@ RUN groupadd --system --gid 10001 obscura \
 COPY --from=build /opt/obscura /opt/obscura
 
 # Fail the build here, not at the first start, when a runtime library is missing or the version label is stale.
-RUN missing="$(ldd /opt/obscura/bin/obscura /opt/obscura/lib/obscura/plugins/*.so | grep 'not found' || true)" \
+RUN missing="$(ldd /opt/obscura/bin/obscura /opt/obscura/bin/obscura-raw /opt/obscura/lib/obscura/plugins/*.so | grep 'not found' || true)" \
  && if [ -n "$missing" ]; then echo "runtime libraries missing from the image: $missing" >&2; exit 1; fi \
  && built="$(/opt/obscura/bin/obscura version)" \
  && case "$built" in *"${VERSION}"*) ;; *) echo "ARG VERSION=${VERSION} but the binary says: $built" >&2; exit 1;; esac \

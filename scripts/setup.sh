@@ -30,6 +30,9 @@ build_pkgs=(
     libvips-dev libvips-tools ffmpeg libmysqlcppconn-dev
     librabbitmq-dev
     libarchive-dev
+    # camera RAW and sidecars (issue 23): exiv2 reads RAW/TIFF EXIF, libraw decodes RAW in obscura-raw, expat
+    # parses XMP sidecars
+    libexiv2-dev libraw-dev libexpat1-dev
 )
 # What the test suite and benchmarks use on top: real tools making real fixtures, a real database, a real browser,
 # a real S3 gateway (a single-node Ceph: scripts/ceph-test-server.sh), and clang's libFuzzer for the
@@ -43,6 +46,8 @@ test_pkgs=(
     clang libclang-rt-14-dev clang-format
     # resumable uploads' e2e test (tests/e2e/tus): a reverse proxy capping bodies at 100 MB in front of the server
     nginx-light
+    # camera RAW fixtures: DNGs written by tifffile (tests/support/make_dng.py, run with /usr/bin/python3)
+    python3-tifffile
 )
 
 pkgs=("${build_pkgs[@]}")

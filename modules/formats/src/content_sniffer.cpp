@@ -5,6 +5,8 @@
 #include <optional>
 #include <vector>
 
+#include "raw_sniffer.hpp"
+
 namespace obscura::formats {
 namespace {
 
@@ -39,8 +41,9 @@ std::uint32_t be32(std::string_view s, std::size_t at) {
 bool startsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
 Error refuse(std::string_view what) {
-    return {ErrorCode::UnsupportedMediaType, "unsupported media type: " + std::string(what) +
-                                                 " (accepted: JPEG, PNG, WebP, GIF, HEIC/HEIF, MP4, MOV, WebM, MKV)"};
+    return {ErrorCode::UnsupportedMediaType,
+            "unsupported media type: " + std::string(what) +
+                " (accepted: JPEG, PNG, WebP, GIF, HEIC/HEIF, TIFF, camera RAW, MP4, MOV, WebM, MKV)"};
 }
 
 Expected<const MediaType*> accept(std::string_view name) {
@@ -65,7 +68,7 @@ Expected<const MediaType*> sniffFtyp(std::string_view head) {
         return false;
     };
     if (contains(kAudioBrands, major)) return refuse("audio-only MPEG-4 (M4A)");
-    if (major == "crx ") return refuse("camera RAW (Canon CR3)");
+    if (major == "crx ") return accept("cr3");
     if (any(kHevcBrands)) return accept("heic");
     if (any(kAvifBrands)) return refuse("AVIF");
     if (any(kHeifBrands)) return accept("heif");
@@ -151,11 +154,6 @@ bool looksLikeText(std::string_view s) {
 }
 
 Error describeRefused(std::string_view head) {
-    if (startsWith(head, "II*\0"sv) || startsWith(head, "MM\0*"sv) || startsWith(head, "II+\0"sv) ||
-        startsWith(head, "MM\0+"sv)) {
-        return refuse("TIFF (TIFF and camera RAW files are not accepted)");
-    }
-    if (startsWith(head, "FUJIFILMCCD-RAW")) return refuse("camera RAW (Fujifilm RAF)");
     if (startsWith(head, "%PDF-")) return refuse("PDF");
     if (startsWith(head, "8BPS")) return refuse("Photoshop document");
     if (startsWith(head, "\xFF\x0A") || startsWith(head, "\0\0\0\x0CJXL \r\n\x87\n"sv)) return refuse("JPEG XL");
@@ -192,6 +190,18 @@ Expected<const MediaType*> sniffMediaType(std::string_view head) {
     if (head.size() >= 12 && head.substr(4, 4) == "ftyp") return sniffFtyp(head);
     if (head.size() >= 8 && isLegacyQuickTime(head)) return accept("mov");
     if (startsWith(head, "\x1A\x45\xDF\xA3")) return sniffEbml(head);
+    // TIFF and the RAWs built on it ("II*\0", "MM\0*", and ORF's and RW2's own magic numbers).
+    if (startsWith(head, "II") || startsWith(head, "MM")) {
+        auto magic = head.substr(2, 2);
+        if (magic == "*\0"sv || magic == "\0*"sv || magic == "+\0"sv || magic == "\0+"sv || magic == "RO" ||
+            magic == "RS" || magic == "OR" || magic == "U\0"sv) {
+            auto family = sniffTiffFamily(head);
+            if (!family) return refuse(family.error().message);
+            return accept(*family);
+        }
+    }
+    // Fujifilm RAF: its own header, then a JPEG preview and the CFA data at offsets it lists.
+    if (startsWith(head, "FUJIFILMCCD-RAW ")) return accept("raf");
     return describeRefused(head);
 }
 

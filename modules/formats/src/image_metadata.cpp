@@ -1,10 +1,13 @@
 #include "obscura/formats/image_metadata.hpp"
 
 #include "obscura/formats/image_header.hpp"
+#include "raw_metadata.hpp"
 
 namespace obscura::formats {
 
 Expected<ImageMetadata> readImageMetadata(const std::string& path, const MediaType& type) {
+    // TIFF and the RAW makers' layouts are walked by exiv2, in their own file.
+    if (type.cameraRaw || type.name == "tiff") return readRawOrTiffMetadata(path);
     OBSCURA_TRY(header, readImageHeader(path, type));
     ImageMetadata out;
     out.storedWidth = header.width;

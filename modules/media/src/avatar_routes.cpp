@@ -39,6 +39,9 @@ Expected<Response> putAvatar(AvatarDeps& deps, Request& req) {
     if (type->type != images::AssetType::Image)
         return Error(ErrorCode::UnsupportedMediaType, "an avatar must be a picture, not a video");
     OBSCURA_TRY(kind, imageKindFromName(type->name));
+    // Avatars stay on the browser formats: a RAW or TIFF would need a decode nobody asked for on a request thread.
+    if (kind == ImageKind::Raw || kind == ImageKind::Tiff)
+        return Error(ErrorCode::UnsupportedMediaType, "an avatar must be a JPEG, PNG, WebP, GIF or HEIC picture");
 
     std::error_code ec;
     fs::create_directories(deps.tmpDir, ec);

@@ -5,6 +5,7 @@
 #include "obscura/images/asset_source.hpp"
 #include "obscura/kernel/blob_files.hpp"
 #include "obscura/kernel/bus.hpp"
+#include "raw_derivatives.hpp"
 
 namespace obscura::media {
 
@@ -17,10 +18,13 @@ const ConversionFormat kFormats[] = {
     {"webp", ".webp", "image/webp", true, true},
 };
 
-Status convertStill(MediaTools& tools, const std::string& source, ImageKind kind, const ConversionFormat& format,
+Status convertStill(MediaTools& tools, const std::string& original, ImageKind kind, const ConversionFormat& format,
                     const std::string& target) {
-    OBSCURA_TRY(size, tools.vips.convert(source, kind, format.name == "jpeg" ? OutputFormat::Jpeg : OutputFormat::Webp,
-                                         target));
+    // A camera RAW converts from libraw's full-size decode: the full-size JPEG the viewer zooms into.
+    OBSCURA_TRY(source, stillSource(tools.raw ? &*tools.raw : nullptr, tools.tmpDir, original, kind, true));
+    OBSCURA_TRY(size, tools.vips.convert(source.path, source.kind,
+                                         format.name == "jpeg" ? OutputFormat::Jpeg : OutputFormat::Webp, target,
+                                         source.orientation));
     (void)size;
     return {};
 }

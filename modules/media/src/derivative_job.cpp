@@ -8,6 +8,7 @@
 #include "obscura/kernel/blob_files.hpp"
 #include "obscura/kernel/bus.hpp"
 #include "obscura/kernel/log.hpp"
+#include "raw_derivatives.hpp"
 
 namespace obscura::media {
 
@@ -30,11 +31,14 @@ void publishFailed(MediaTools& tools, const images::SourceAsset& asset, const st
     announceFailed(tools, asset, kinds, reason);
 }
 
-Status makeImageDerivatives(MediaTools& tools, const images::SourceAsset& asset, const std::string& source,
-                            ImageKind kind) {
+Status makeImageDerivatives(MediaTools& tools, const images::SourceAsset& asset, const std::string& original,
+                            ImageKind originalKind) {
+    // A camera RAW is first rendered by obscura-raw (its embedded JPEG or a half-size decode).
+    OBSCURA_TRY(source, stillSource(tools.raw ? &*tools.raw : nullptr, tools.tmpDir, original, originalKind, false));
     OBSCURA_TRY(preview, PendingBlob::create(tools.tmpDir, "preview", ".jpg"));
     OBSCURA_TRY(thumbnail, PendingBlob::create(tools.tmpDir, "thumbnail", ".webp"));
-    OBSCURA_TRY(sizes, tools.vips.makePreviewAndThumbnail(source, kind, preview.path(), thumbnail.path()));
+    OBSCURA_TRY(sizes, tools.vips.makePreviewAndThumbnail(source.path, source.kind, preview.path(), thumbnail.path(),
+                                                          source.orientation));
     const std::string prefix = asset.derivedPrefix + "/";
     OBSCURA_TRY_STATUS(preview.put(tools.blobs, prefix + std::string(images::kPreviewFile), {"image/jpeg"}));
     OBSCURA_TRY_STATUS(thumbnail.put(tools.blobs, prefix + std::string(images::kThumbnailFile), {"image/webp"}));

@@ -11,6 +11,7 @@
 #include "ffmpeg_runner.hpp"
 #include "obscura/kernel/blob_files.hpp"
 #include "obscura/kernel/job_queue.hpp"
+#include "raw_renderer.hpp"
 #include "vips_engine.hpp"
 
 namespace obscura {
@@ -33,6 +34,7 @@ struct MediaTools {
     std::string tmpDir;  // <dataDir>/work: originals copied from a remote store, outputs before their put
     VipsEngine vips;
     std::optional<FfmpegRunner> ffmpeg;  // nullopt when ffmpeg is not installed: videos fail with a reason
+    std::optional<RawRenderer> raw;      // nullopt when obscura-raw is missing: camera RAW photos fail with a reason
 };
 
 Expected<std::string> runDerivativesJob(MediaTools& tools, JobContext& job);

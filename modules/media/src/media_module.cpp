@@ -48,6 +48,15 @@ std::optional<FfmpegRunner> findFfmpeg() {
     return std::move(*runner);
 }
 
+std::optional<RawRenderer> findRawRenderer() {
+    auto helper = RawRenderer::findRawHelper();
+    if (!helper) {
+        log::warn("media: " + helper.error().message + ": camera RAW photos get no thumbnail or preview");
+        return std::nullopt;
+    }
+    return RawRenderer(std::move(*helper));
+}
+
 // work/ is shared by every replica of a shared database (SQLite's is emptied at start): what nothing has touched
 // for an hour is a dead job's leftover.
 void sweepAbandonedWork(const std::string& dir) {
@@ -58,6 +67,9 @@ void sweepAbandonedWork(const std::string& dir) {
         std::error_code statEc;
         if (entry.is_regular_file(statEc) && entry.last_write_time(statEc) < cutoff && !statEc) {
             fs::remove(entry.path(), statEc);
+        } else if (entry.is_directory(statEc) && entry.path().filename().string().rfind("raw-", 0) == 0 &&
+                   entry.last_write_time(statEc) < cutoff && !statEc) {
+            fs::remove_all(entry.path(), statEc);  // a camera RAW's work directory (raw_derivatives.hpp)
         }
     }
 }
@@ -77,7 +89,8 @@ struct MediaModule::Impl {
                 ctx.blobs(),
                 ctx.dataDir() + "/work",
                 VipsEngine(engineOptions(config)),
-                findFfmpeg()},
+                findFfmpeg(),
+                findRawRenderer()},
           routeDeps{tools.assets, ctx.jobs(), ctx.storage(), ctx.blobs()},
           avatarDeps{tools.assets, tools.vips, ctx.blobs(), ctx.dataDir() + "/tmp"},
           workers(workerCount(config)),

@@ -25,7 +25,8 @@ struct Loader {
 };
 
 // The only loaders Obscura ever uses; every other one is blocked process-wide at start (matload, magickload,
-// svgload, pdfload, tiffload, … — the CVE-2024 class of bugs came from letting libvips pick among them).
+// svgload, pdfload, … — the CVE-2024 class of bugs came from letting libvips pick among them). tiffload (libtiff)
+// serves plain TIFF photos and libraw's decodes of camera RAW files (DESIGN.md section 12).
 constexpr Loader kLoaders[] = {
     {ImageKind::Jpeg, "jpegload", "VipsForeignLoadJpeg", "JPEG"},
     {ImageKind::Png, "pngload", "VipsForeignLoadPng", "PNG"},
@@ -33,6 +34,7 @@ constexpr Loader kLoaders[] = {
     {ImageKind::Gif, "gifload", "VipsForeignLoadNsgif", "GIF"},
     {ImageKind::Heic, "heifload", "VipsForeignLoadHeif", "HEIC"},
     {ImageKind::Heif, "heifload", "VipsForeignLoadHeif", "HEIF"},
+    {ImageKind::Tiff, "tiffload", "VipsForeignLoadTiff", "TIFF"},
 };
 constexpr int kWebpMaxSide = 16383;  // the WebP format's own limit
 
@@ -174,9 +176,16 @@ VImage toSrgb8(VImage in) {
 
 // Runs the pipeline once into memory, then applies the EXIF orientation (rotating needs random access, which the
 // sequential decode cannot give).
+// The orientation is set on the image first: it may come from elsewhere than the file (a RAW's embedded JPEG).
+VImage withOrientation(const VImage& in, int orientation) {
+    VImage out = in.copy();
+    out.set(VIPS_META_ORIENTATION, orientation);
+    return out;
+}
+
 VImage renderUpright(const VImage& in, int orientation) {
     VImage memory = in.copy_memory();
-    return orientation > 1 ? memory.autorot().copy_memory() : memory;
+    return orientation > 1 ? withOrientation(memory, orientation).autorot().copy_memory() : memory;
 }
 
 // A header of its own with every metadata item removed (EXIF, XMP, IPTC, ICC, orientation, …), so no saver has
@@ -261,6 +270,10 @@ Expected<ImageKind> imageKindFromName(std::string_view name) {
     if (name == "gif") return ImageKind::Gif;
     if (name == "heic") return ImageKind::Heic;
     if (name == "heif") return ImageKind::Heif;
+    if (name == "tiff") return ImageKind::Tiff;
+    for (std::string_view raw : {"dng", "cr2", "cr3", "nef", "arw", "raf", "orf", "rw2", "pef"}) {
+        if (name == raw) return ImageKind::Raw;
+    }
     return internalError("no image engine for media type '" + std::string(name) + "'");
 }
 
@@ -299,7 +312,7 @@ VipsEngine::VipsEngine(VipsEngineOptions options) : options_(options) {}
 
 Expected<DerivativeSizes> VipsEngine::makePreviewAndThumbnail(const std::string& original, ImageKind kind,
                                                               const std::string& previewPath,
-                                                              const std::string& thumbnailPath) const {
+                                                              const std::string& thumbnailPath, int orientation) const {
     OBSCURA_TRY_STATUS(initialise());
     vips_error_clear();  // warnings that earlier, successful operations left in the global buffer
     const Loader& loader = loaderFor(kind);
@@ -307,6 +320,7 @@ Expected<DerivativeSizes> VipsEngine::makePreviewAndThumbnail(const std::string&
     VImage preview;
     try {
         OBSCURA_TRY(header, readHeader(original, loader, options_.maxPixels));
+        if (orientation > 0) header.orientation = orientation;
         Size previewStored = previewSize(header.stored);
         double reduction = static_cast<double>(header.stored.width) / previewStored.width;
         VImage source = decode(original, loader, header, reduction, false);
@@ -378,7 +392,7 @@ Expected<Size> VipsEngine::makeAvatar(const std::string& original, ImageKind kin
 }
 
 Expected<Size> VipsEngine::convert(const std::string& original, ImageKind kind, OutputFormat format,
-                                   const std::string& targetPath) const {
+                                   const std::string& targetPath, int orientation) const {
     OBSCURA_TRY_STATUS(initialise());
     vips_error_clear();  // warnings that earlier, successful operations left in the global buffer
     const Loader& loader = loaderFor(kind);
@@ -386,6 +400,7 @@ Expected<Size> VipsEngine::convert(const std::string& original, ImageKind kind, 
     Size size;
     try {
         OBSCURA_TRY(header, readHeader(original, loader, options_.maxPixels));
+        if (orientation > 0) header.orientation = orientation;
         size = displayedSize(header.stored, header.orientation);
         if (format == OutputFormat::Webp && std::max(size.width, size.height) > kWebpMaxSide) {
             return Error{ErrorCode::Invalid,
@@ -396,7 +411,7 @@ Expected<Size> VipsEngine::convert(const std::string& original, ImageKind kind, 
         // Full size, streamed from decoder to encoder. Rotating needs random access (libvips then decodes to
         // memory, or to a temporary file beyond its disc threshold), so only an upright original streams.
         VImage upright = toSrgb8(decode(original, loader, header, 1.0, header.orientation > 1));
-        if (header.orientation > 1) upright = upright.autorot();
+        if (header.orientation > 1) upright = withOrientation(upright, header.orientation).autorot();
         // Decoding happens while encoding, so a failure here is the original's fault.
         OBSCURA_TRY(encoded, encode(upright, format, options_.conversionQuality));
         bytes = std::move(encoded);

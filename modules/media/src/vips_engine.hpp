@@ -16,8 +16,10 @@
 namespace obscura::media {
 
 // What the upload sniff decided (the names of images' media type table).
-enum class ImageKind { Jpeg, Png, Webp, Gif, Heic, Heif };
-// "jpeg" → Jpeg …; anything else (videos included) is Internal: the caller routed the wrong asset here.
+// Raw is a camera RAW: libvips never opens it; raw_renderer.hpp turns it into a Jpeg or Tiff first.
+enum class ImageKind { Jpeg, Png, Webp, Gif, Heic, Heif, Tiff, Raw };
+// "jpeg" → Jpeg …, "tiff" → Tiff, the RAW names ("dng", "cr2", …) → Raw; anything else (videos included) is
+// Internal: the caller routed the wrong asset here.
 Expected<ImageKind> imageKindFromName(std::string_view sniffedName);
 
 // Process-wide libvips settings, applied once.
@@ -71,9 +73,11 @@ public:
     // thumbnail (WebP, 250 px on the shorter side, longer side ≤ 1000) resampled from that preview. Animated
     // GIF/WebP: the first frame. Errors: Invalid for a bad file (wrong format for the sniff, too many pixels,
     // undecodable), Internal when writing the outputs fails, Unavailable when libvips cannot start.
+    // orientation: when not 0, the EXIF orientation to apply in place of the file's own (a RAW's embedded JPEG
+    // carries none; the RAW's applies).
     Expected<DerivativeSizes> makePreviewAndThumbnail(const std::string& original, ImageKind kind,
-                                                      const std::string& previewPath,
-                                                      const std::string& thumbnailPath) const;
+                                                      const std::string& previewPath, const std::string& thumbnailPath,
+                                                      int orientation = 0) const;
 
     // The perceptual hashes of a thumbnail the server made earlier (a WebP in the blob store): the backfill of
     // assets that predate hashing. Decoding the stored thumbnail rather than the original costs a millisecond, and
@@ -85,7 +89,7 @@ public:
 
     // A full-size JPEG or WebP of the original (on-demand conversions), orientation applied, sRGB, no metadata.
     Expected<Size> convert(const std::string& original, ImageKind kind, OutputFormat format,
-                           const std::string& targetPath) const;
+                           const std::string& targetPath, int orientation = 0) const;
 
 private:
     VipsEngineOptions options_;

@@ -101,8 +101,11 @@ TEST_SUITE("app.server_routes") {
         CHECK(has("image", ".jpg"));
         CHECK(has("image", ".heic"));
         CHECK(has("video", ".mp4"));
-        CHECK_FALSE(has("image", ".tiff"));
-        CHECK(types["sidecar"].empty());
+        // TIFF, camera RAW and XMP sidecars are accepted since issue 23 (DESIGN.md section 12).
+        CHECK(has("image", ".tiff"));
+        CHECK(has("image", ".dng"));
+        CHECK(has("image", ".cr3"));
+        CHECK(types["sidecar"] == json::array({".xmp"}));
         auto features = json::parse(http.get("/api/server/features").body);
         CHECK(features["trash"] == true);
         CHECK(features.contains("videoConversion"));

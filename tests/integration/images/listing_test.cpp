@@ -84,7 +84,7 @@ TEST_SUITE("images.listing") {
         for (const auto& [k, v] : item["exifInfo"].items()) exifKeys.insert(k);
         CHECK(exifKeys == std::set<std::string>{"make", "model", "lens", "fNumber", "exposureTime", "iso",
                                                 "focalLength", "latitude", "longitude", "orientation",
-                                                "dateTimeOriginal"});
+                                                "dateTimeOriginal", "rating"});
         CHECK(item["exifInfo"]["make"] == "Apple");
         CHECK(item["exifInfo"]["lens"].is_null());
         CHECK(item["exifInfo"]["latitude"] == 52.5);

@@ -70,6 +70,7 @@ TEST_SUITE("images.upload_sink") {
             CHECK(f.sink->mediaType().name == "jpeg");
             CHECK(f.sink->clientFileName() == "IMG_1.jpg");
             CHECK(f.sink->fields() == FormFields{{"title", "Beach"}, {"tags", "a,b"}});
+            CHECK(f.sink->sidecar() == std::optional<std::string>("<xmp/>"));  // held apart, for the importer
             CHECK(f.sink->fileBytes() == jpeg.size());
             auto file = f.sink->takeFile();
             REQUIRE(file);

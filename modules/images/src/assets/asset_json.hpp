@@ -24,7 +24,8 @@ std::string assetPageJson(const storage::AssetPage& page, const std::string& nex
 
 // The exifInfo keys, in order; the stored exif JSON is an object with (some of) these keys.
 inline constexpr const char* kExifInfoKeys[] = {
-    "make",        "model",    "lens",      "fNumber",     "exposureTime",    "iso",
-    "focalLength", "latitude", "longitude", "orientation", "dateTimeOriginal"};
+    "make",     "model",     "lens",        "fNumber",          "exposureTime", "iso", "focalLength",
+    "latitude", "longitude", "orientation", "dateTimeOriginal", "rating"};  // rating: from an XMP sidecar (Immich's
+                                                                            // exifInfo.rating)
 
 }  // namespace obscura::images

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "assets/asset_metadata.hpp"
+#include "upload/sidecar_metadata.hpp"
 
 namespace obscura::images {
 
@@ -53,6 +54,17 @@ std::string exifWithLocation(const std::string& exifJson, double latitude, doubl
     if (!j.is_object()) j = nlohmann::json::object();
     j["latitude"] = latitude;
     j["longitude"] = longitude;
+    return dump(j);
+}
+
+std::string exifJsonWithSidecar(const std::string& exifJson, const formats::XmpSidecar& sidecar) {
+    nlohmann::json j = nlohmann::json::parse(exifJson, nullptr, false);
+    if (!j.is_object()) j = nlohmann::json::object();
+    put(j, "rating", sidecar.rating);
+    if (sidecar.latitude && sidecar.longitude) {
+        j["latitude"] = *sidecar.latitude;
+        j["longitude"] = *sidecar.longitude;
+    }
     return dump(j);
 }
 

@@ -33,7 +33,8 @@ Route mediaTypesRoute() {
                  .handler = [](Request&) -> Expected<Response> {
                      nlohmann::json body = {{"image", nlohmann::json::array()},
                                             {"video", nlohmann::json::array()},
-                                            {"sidecar", nlohmann::json::array()}};
+                                            // Immich's CLI then sends a file's .xmp as `sidecarData`.
+                                            {"sidecar", nlohmann::json::array({".xmp"})}};
                      for (const auto& t : acceptedMediaTypes())
                          for (auto ext : t.extensions)
                              body[t.type == AssetType::Image ? "image" : "video"].push_back(ext);

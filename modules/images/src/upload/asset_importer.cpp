@@ -17,6 +17,7 @@
 #include "obscura/kernel/log.hpp"
 #include "obscura/kernel/storage_calls.hpp"
 #include "obscura/storage/storage.hpp"
+#include "upload/sidecar_metadata.hpp"
 #include "upload/uncommitted_original.hpp"
 
 namespace obscura::images {
@@ -169,6 +170,7 @@ Expected<ImportedAsset> AssetImporter::importUpload(const std::string& ownerId, 
     record.isFavorite = fields.isFavorite;
     record.deviceAssetId = fields.deviceAssetId;
     record.deviceId = fields.deviceId;
+    applySidecar(fields, record, meta);  // wins over the file's EXIF, not over the form's own fields
     fillFromMetadata(record, meta, fields, clock_.nowUs());
     record.storagePath = libraryPath(ownerId, record.id, record.takenAt, type);
 

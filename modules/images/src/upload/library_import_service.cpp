@@ -11,6 +11,7 @@
 #include "obscura/kernel/log.hpp"
 #include "obscura/kernel/storage_calls.hpp"
 #include "obscura/storage/storage.hpp"
+#include "upload/sidecar_metadata.hpp"
 #include "upload/upload_routes.hpp"
 #include "upload/upload_temp_file.hpp"
 
@@ -44,7 +45,7 @@ UploadFields fieldsFrom(const ImportSidecar& sidecar) {
         fields.latitude = sidecar.latitude;
         fields.longitude = sidecar.longitude;
     }
-    fields.sidecarXmp = sidecar.xmp;
+    if (!sidecar.xmp.empty()) attachSidecar(fields, sidecar.xmp);  // the .xmp beside the file
     return fields;
 }
 

@@ -20,6 +20,7 @@
 #include "obscura/kernel/storage_calls.hpp"
 #include "obscura/storage/storage.hpp"
 #include "upload/asset_importer.hpp"
+#include "upload/sidecar_metadata.hpp"
 #include "upload/upload_sink.hpp"
 
 namespace obscura::images {
@@ -121,6 +122,8 @@ Expected<Response> importUploadedFile(UploadDeps& deps, const std::string& userI
     OBSCURA_TRY(imported, importCompleteFile(deps, userId, std::move(file), type, clientFileName, fields, assetId));
     nlohmann::json body = assetJson(imported.asset);
     body["status"] = imported.created ? "created" : "duplicate";
+    // A sidecar that could not be used does not fail the upload; the answer says why it was left out.
+    if (!fields.sidecarIgnored.empty()) body["warnings"] = nlohmann::json::array({fields.sidecarIgnored});
     Response response = Response::json(imported.created ? 201 : 200,
                                        body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     response.headers.set("Location", "/api/assets/" + imported.asset.id);
@@ -134,6 +137,11 @@ Expected<Response> handleUpload(UploadDeps& deps, Request& req, UploadSink& sink
     if (!fields) {
         sink.abort();
         return std::move(fields).error();
+    }
+    if (sink.sidecarTooLarge()) {
+        fields->sidecarIgnored = "the sidecar was ignored: it is larger than 1 MiB";
+    } else if (sink.sidecar()) {
+        attachSidecar(*fields, *sink.sidecar());
     }
     auto file = sink.takeFile();
     if (!file) return internalError("the upload sink finished without a file");

@@ -50,6 +50,13 @@ void UploadSink::abort() noexcept {
 
 Status UploadSink::onPartBegin(const formats::PartInfo& part) {
     const bool fileName = part.name == kFilePartName || part.name == kAltFilePartName;
+    if (part.name == kSidecarPartName) {
+        // A file part (Immich's CLI sends it so) or a plain field: either way bounded and held in memory.
+        if (sidecar_) return badRequest("the form has more than one '" + std::string(kSidecarPartName) + "' part");
+        part_ = Part::Sidecar;
+        sidecar_.emplace();
+        return {};
+    }
     if (!fileName) {
         part_ = part.isFile() ? Part::Skipped : Part::Field;
         fieldName_ = part.name;
@@ -72,6 +79,14 @@ Status UploadSink::onPartData(std::string_view bytes) {
             return {};
         case Part::Field:
             fieldValue_.append(bytes);  // the parser bounds a field's size
+            return {};
+        case Part::Sidecar:
+            if (sidecarTooLarge_ || sidecar_->size() + bytes.size() > formats::kMaxSidecarBytes) {
+                sidecarTooLarge_ = true;
+                sidecar_->clear();
+                return {};
+            }
+            sidecar_->append(bytes);
             return {};
         case Part::File:
             break;

@@ -29,6 +29,8 @@ namespace obscura::images {
 // The part names that carry the file: Immich's and the common generic one.
 inline constexpr std::string_view kFilePartName = "assetData";
 inline constexpr std::string_view kAltFilePartName = "file";
+// Immich's XMP sidecar part: kept in memory up to formats::kMaxSidecarBytes, never written to disk.
+inline constexpr std::string_view kSidecarPartName = "sidecarData";
 
 struct UploadSinkOptions {
     std::string tmpDir;                               // where the temp file goes (must exist)
@@ -60,6 +62,9 @@ public:
     const UploadSinkOptions& options() const { return options_; }
     // Hands the temp file to the caller, who commits or aborts it. Once only.
     std::optional<UploadTempFile> takeFile() { return std::exchange(file_, std::nullopt); }
+    // The sidecarData part's bytes, if one came; sidecarTooLarge() when it passed kMaxSidecarBytes (then dropped).
+    const std::optional<std::string>& sidecar() const { return sidecar_; }
+    bool sidecarTooLarge() const { return sidecarTooLarge_; }
 
 private:
     explicit UploadSink(UploadSinkOptions options) : options_(std::move(options)) {}
@@ -71,7 +76,7 @@ private:
 
     Status sniffAndOpen();
 
-    enum class Part { Field, File, Skipped };
+    enum class Part { Field, File, Sidecar, Skipped };
 
     UploadSinkOptions options_;
     std::optional<formats::MultipartParser> parser_;
@@ -87,6 +92,8 @@ private:
     std::optional<UploadTempFile> file_;
     std::uint64_t fileBytes_ = 0;
     bool aborted_ = false;
+    std::optional<std::string> sidecar_;
+    bool sidecarTooLarge_ = false;
 };
 
 }  // namespace obscura::images

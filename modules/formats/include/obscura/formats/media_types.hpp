@@ -20,6 +20,8 @@ struct MediaType {
     // For videos, the ffmpeg demuxer forced when probing or converting (`-f <this>`), so a file that sniffed
     // as MP4 is never handed to another demuxer by ffmpeg's own guessing. Empty for images.
     std::string_view ffmpegDemuxer = {};
+    // A camera RAW (DNG, CR2, CR3, NEF, ARW, RAF, ORF, RW2, PEF): decoded by libraw, EXIF read by exiv2.
+    bool cameraRaw = false;
 };
 
 const std::vector<MediaType>& acceptedMediaTypes();
