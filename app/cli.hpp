@@ -10,6 +10,9 @@
 //   obscura fsck [--repair [--reimport]] [--min-age SECONDS] [--config FILE] [--data-dir DIR]
 //   obscura migrate-storage --from sqlite:PATH|mysql://… --to sqlite:PATH|mysql://… [--config FILE]
 //                           (the MySQL side's password: database.password, e.g. $OBSCURA_DATABASE_PASSWORD)
+//   obscura backup --to DIR [--config FILE] [--data-dir DIR]      (while the server runs)
+//   obscura backup verify DIR [--config FILE]
+//   obscura restore --from DIR [--config FILE] [--data-dir DIR]  (into an empty database and data dir)
 #include <map>
 #include <optional>
 #include <string>
@@ -29,6 +32,9 @@ struct CliCommand {
         Fsck,
         MigrateStorage,
         MigrateBlobs,
+        Backup,
+        BackupVerify,
+        Restore,
         Help
     };
     Kind kind = Serve;
@@ -61,9 +67,10 @@ struct CliCommand {
         std::string from;  // blob plugin names: local, s3
         std::string to;
     };
-    BlobCopy blobCopy;   // MigrateBlobs
-    int exitCode = 0;    // Help: 0 for --help, 2 for a parse error
-    std::string output;  // Help: the text to print (stdout when exitCode is 0, else stderr)
+    BlobCopy blobCopy;      // MigrateBlobs
+    std::string backupDir;  // Backup: --to; BackupVerify: DIR; Restore: --from
+    int exitCode = 0;       // Help: 0 for --help, 2 for a parse error
+    std::string output;     // Help: the text to print (stdout when exitCode is 0, else stderr)
 };
 
 CliCommand parseCli(int argc, const char* const* argv);
