@@ -61,11 +61,25 @@ Kind kindOf(int type) {
     }
 }
 
+// The table's stored columns in order; generated ones (assets.taken_month) are left out: the server computes them
+// again, and refuses a value for them.
+std::string storedColumns(Connection& connection, const std::string& table) {
+    auto stmt = connection.prepare(
+        "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? "
+        "AND COALESCE(GENERATION_EXPRESSION, '') = '' ORDER BY ORDINAL_POSITION");
+    auto rows = stmt.bind(table).query();
+    std::string list;
+    while (rows.next()) list += (list.empty() ? "" : ", ") + quoted(rows.text(0));
+    return list;
+}
+
 Status dumpTable(Connection& connection, const std::string& table, sql::DumpWriter& dump) {
+    const std::string columnList = storedColumns(connection, table);
     try {
         std::unique_ptr<::sql::Statement> stmt(connection.native().createStatement());
         stmt->setResultSetType(::sql::ResultSet::TYPE_FORWARD_ONLY);  // streamed, not buffered whole
-        std::unique_ptr<::sql::ResultSet> rows(stmt->executeQuery(::sql::SQLString("SELECT * FROM " + quoted(table))));
+        std::unique_ptr<::sql::ResultSet> rows(
+            stmt->executeQuery(::sql::SQLString("SELECT " + columnList + " FROM " + quoted(table))));
         ::sql::ResultSetMetaData* meta = rows->getMetaData();
         const unsigned count = meta->getColumnCount();
         std::vector<std::string> columns;

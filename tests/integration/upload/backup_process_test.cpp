@@ -33,7 +33,7 @@ std::map<std::string, std::string> storageEnv(const std::string& dataDir) {
     return env;
 }
 
-RunResult obscura(std::vector<std::string> args, const std::string& dataDir,
+RunResult runObscura(std::vector<std::string> args, const std::string& dataDir,
                   std::map<std::string, std::string> extra = {}) {
     args.insert(args.begin(), obscuraBinary());
     args.insert(args.end(), {"--data-dir", dataDir});
@@ -109,7 +109,7 @@ TEST_SUITE("backup.process") {
         });
         REQUIRE(waitFor([&] { return w.count() >= 4; }, std::chrono::seconds(60)));
         w.beforeBackup = w.count();
-        auto backup = obscura({"backup", "--to", w.backupDir}, w.dataDir);
+        auto backup = runObscura({"backup", "--to", w.backupDir}, w.dataDir);
         const std::size_t afterBackup = w.count();
         // Uploads kept arriving after the backup finished, too.
         CHECK(waitFor([&] { return w.count() >= afterBackup + 2; }, std::chrono::seconds(60)));
@@ -126,7 +126,7 @@ TEST_SUITE("backup.process") {
 
         TempDir target;
         const std::string fresh = target / "data";
-        auto restored = obscura({"restore", "--from", w.backupDir}, fresh);
+        auto restored = runObscura({"restore", "--from", w.backupDir}, fresh);
         REQUIRE_MESSAGE(restored.exitCode == 0, restored.err);
         CHECK(contains(restored.out, "restore: done"));
 
@@ -157,7 +157,7 @@ TEST_SUITE("backup.process") {
             again.stop();
         }
         auto fsck = fsckRun(fresh, binaryEnv(storageEnv(fresh)));
-        CHECK_MESSAGE(fsck.exitCode == 0, fsck.out + fsck.err);
+        CHECK_MESSAGE(fsck.exitCode == 0, fsck.out << fsck.err);
     }
 
     TEST_CASE("verify finds a tampered blob and a truncated database copy, and restore refuses both") {
@@ -177,7 +177,7 @@ TEST_SUITE("backup.process") {
         CHECK(found.exitCode == 1);
         CHECK(contains(found.err, "does not match its SHA-256"));
         const std::string target = scratch / "target";
-        auto refused = obscura({"restore", "--from", tampered}, target);
+        auto refused = runObscura({"restore", "--from", tampered}, target);
         CHECK(refused.exitCode == 1);
         CHECK(contains(refused.err, "does not match its SHA-256"));
         CHECK_FALSE(fs::exists(target));
@@ -190,7 +190,7 @@ TEST_SUITE("backup.process") {
         auto cut = verify(truncated);
         CHECK(cut.exitCode == 1);
         CHECK(contains(cut.err, "truncated"));
-        CHECK(obscura({"restore", "--from", truncated}, target).exitCode == 1);
+        CHECK(runObscura({"restore", "--from", truncated}, target).exitCode == 1);
         CHECK_FALSE(fs::exists(target));
 
         fs::remove(truncated + "/manifest.json");  // what a backup cut short leaves
@@ -203,18 +203,18 @@ TEST_SUITE("backup.process") {
         auto& w = World::get();
         TempDir scratch;
         writeFile(scratch / "keep.txt", "mine");
-        auto notEmpty = obscura({"backup", "--to", scratch.path()}, w.dataDir);
+        auto notEmpty = runObscura({"backup", "--to", scratch.path()}, w.dataDir);
         CHECK(notEmpty.exitCode == 1);
         CHECK(contains(notEmpty.err, "is not empty"));
         CHECK(snapshotOf(scratch.path()) == std::map<std::string, std::string>{{"keep.txt", "mine"}});
 
-        auto underFile = obscura({"backup", "--to", scratch / "keep.txt/backup"}, w.dataDir);
+        auto underFile = runObscura({"backup", "--to", scratch / "keep.txt/backup"}, w.dataDir);
         CHECK(underFile.exitCode == 1);
         CHECK(contains(underFile.err, "cannot create"));
         if (::geteuid() != 0) {  // root writes anywhere
             fs::create_directory(scratch / "locked");
             fs::permissions(scratch / "locked", fs::perms::owner_read | fs::perms::owner_exec);
-            auto locked = obscura({"backup", "--to", scratch / "locked"}, w.dataDir);
+            auto locked = runObscura({"backup", "--to", scratch / "locked"}, w.dataDir);
             CHECK(locked.exitCode == 1);
             CHECK(contains(locked.err, "not writable"));
             fs::permissions(scratch / "locked", fs::perms::owner_all);
@@ -223,7 +223,7 @@ TEST_SUITE("backup.process") {
 
         // A data dir that holds anything.
         const auto before = snapshotOf(scratch.path());
-        auto busy = obscura({"restore", "--from", w.backupDir}, scratch.path());
+        auto busy = runObscura({"restore", "--from", w.backupDir}, scratch.path());
         CHECK(busy.exitCode == 1);
         CHECK(contains(busy.err, "is not empty"));
         CHECK(snapshotOf(scratch.path()) == before);
@@ -232,7 +232,7 @@ TEST_SUITE("backup.process") {
         const std::string target = scratch / "empty";
         std::map<std::string, std::string> sameDatabase = storageEnv(w.dataDir);
         if (sameDatabase.empty()) sameDatabase["OBSCURA_DATABASE_URL"] = "sqlite:" + w.dataDir + "/obscura.db";
-        auto full = obscura({"restore", "--from", w.backupDir}, target, sameDatabase);
+        auto full = runObscura({"restore", "--from", w.backupDir}, target, sameDatabase);
         CHECK(full.exitCode == 1);
         CHECK(contains(full.err, "already holds data"));
         CHECK_FALSE(fs::exists(target));
