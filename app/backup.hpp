@@ -11,6 +11,7 @@
 // snapshot names but that is gone by step 3 (its asset was deleted meanwhile, and its removal job ran) is listed as
 // "vanished" in the manifest; nothing else can be missing.
 #include <cstdint>
+#include <memory>
 #include <ostream>
 #include <string>
 
@@ -40,6 +41,10 @@ struct BackupSummary {
 // directory is removed again (or emptied, when it was there before).
 Expected<BackupSummary> writeBackup(storage::Storage& storage, blobs::BlobStore& blobs, const std::string& dir,
                                     const std::string& dataDir, const Clock& clock);
+
+// The configured storage (storage.plugin, database.*) on dataDir with a small pool, for a command beside the server:
+// nothing is migrated.
+Expected<std::unique_ptr<storage::Storage>> openCommandStorage(const Config& config, const std::string& dataDir);
 
 // Checks a backup without restoring it: the manifest, every file's size and SHA-256 (no file missing, none extra),
 // and the database copy read through its storage plugin (storage.pluginDir from config). Answers a summary.

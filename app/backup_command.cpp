@@ -24,13 +24,7 @@ Expected<std::string> backupRunning(const Config& config, const std::string& dir
         !std::filesystem::is_regular_file(dataDir + "/obscura.db", ec)) {
         return invalid("backup: no database at " + dataDir + "/obscura.db (is --data-dir right?)");
     }
-    OBSCURA_TRY(loaded, loadStoragePlugin(plugin, config.getString("storage.pluginDir")));
-    storage::StorageOptions options;
-    options.dataDir = dataDir;
-    options.url = config.getString("database.url");
-    options.password = config.getString("database.password");
-    options.poolSize = 2;
-    OBSCURA_TRY(storage, openStorage(loaded, options));
+    OBSCURA_TRY(storage, openCommandStorage(config, dataDir));
     OBSCURA_TRY(blobs, openConfiguredBlobStore(config, dataDir, nullptr));
     const std::string target = std::filesystem::absolute(dir, ec).lexically_normal().string();
     OBSCURA_TRY(summary, writeBackup(*storage, *blobs, target, dataDir, clock));
@@ -38,6 +32,16 @@ Expected<std::string> backupRunning(const Config& config, const std::string& dir
 }
 
 }  // namespace
+
+Expected<std::unique_ptr<storage::Storage>> openCommandStorage(const Config& config, const std::string& dataDir) {
+    OBSCURA_TRY(loaded, loadStoragePlugin(config.getString("storage.plugin"), config.getString("storage.pluginDir")));
+    storage::StorageOptions options;
+    options.dataDir = dataDir;
+    options.url = config.getString("database.url");
+    options.password = config.getString("database.password");
+    options.poolSize = 2;
+    return openStorage(loaded, options);
+}
 
 int runBackupCommand(const CliCommand& command, const Config& config, const Clock& clock, std::ostream& out,
                      std::ostream& err) {

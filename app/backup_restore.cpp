@@ -157,13 +157,7 @@ Expected<std::string> restoreBackup(const Config& config, const std::string& dir
         } else {
             OBSCURA_TRY_STATUS(checkKeptBlobs(*blobs, manifest));
         }
-        OBSCURA_TRY(loaded, loadStoragePlugin(plugin, config.getString("storage.pluginDir")));
-        storage::StorageOptions options;
-        options.dataDir = dataDir;
-        options.url = config.getString("database.url");
-        options.password = config.getString("database.password");
-        options.poolSize = 1;
-        OBSCURA_TRY(storage, openStorage(loaded, options));
+        OBSCURA_TRY(storage, openCommandStorage(config, dataDir));
         progress << "restore: the backup checks out; restoring the database" << std::endl;
         OBSCURA_TRY_STATUS(storage->restoreFrom(dir + "/" + manifest.database.path));
         if (manifest.secret) {
