@@ -6,7 +6,7 @@
 // (DESIGN §4), so every row in a snapshot of the database names a blob that is already stored. A backup therefore
 // (1) copies the database as one snapshot (Storage::backupTo: SQLite's online backup, MySQL's consistent-snapshot
 // dump), (2) reads from that same snapshot which originals and which assets' derivatives it names, then (3) copies
-// exactly those blobs, plus the blobs outside library/ and derived/ (avatars and the like, not tied to rows).
+// exactly those blobs, plus users' own derived files (avatars) and direct uploads awaiting confirmation.
 // Blobs written after the snapshot are left out, so the restored library has no file without a row. A blob the
 // snapshot names but that is gone by step 3 (its asset was deleted meanwhile, and its removal job ran) is listed as
 // "vanished" in the manifest; nothing else can be missing.

@@ -60,15 +60,17 @@ std::string assetFolderOf(const std::string& key) {
     return slash == std::string::npos ? "" : key.substr(0, slash + 1);
 }
 
-// Whether a listed key belongs in the backup: folders of the data dir that hold no blobs are skipped (the local
-// store hides them already), top-level files (the database, the secret) too.
+// Whether a listed key belongs in the backup: originals and asset derivatives the snapshot names, a user's own
+// derived files (derived/<user>/avatar.webp) and direct uploads awaiting their confirmation. Nothing else: top-level
+// files of the data dir (the database, the secret), tmp/, work/, lost+found/, the resumable uploads' local spool,
+// and whatever else lives in the data dir (a backup folder put there must not be backed up into the next one).
 bool wanted(const std::string& key, const SnapshotKeys& keys) {
-    if (key.find('/') == std::string::npos) return false;
-    for (const char* hidden : {"tmp/", "work/", "lost+found/"})
-        if (key.rfind(hidden, 0) == 0) return false;
     if (key.rfind("library/", 0) == 0) return keys.originals.count(key) > 0;
-    if (key.rfind("derived/", 0) == 0) return keys.assetFolders.count(assetFolderOf(key)) > 0;
-    return true;
+    if (key.rfind("derived/", 0) == 0) {
+        const std::string folder = assetFolderOf(key);
+        return folder.empty() || keys.assetFolders.count(folder) > 0;
+    }
+    return key.rfind("direct-uploads/", 0) == 0;
 }
 
 // Makes dir (absent or empty) ready; `created` tells the cleanup whether to remove it or only empty it.
