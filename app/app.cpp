@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "admin_jobs_routes.hpp"
+#include "backup_schedule.hpp"
 #include "blob_loader.hpp"
 #include "bus_loader.hpp"
 #include "data_dir.hpp"
@@ -91,6 +92,7 @@ struct App::Impl {
     ModuleList modules = makeModules();
     std::unique_ptr<ModuleContext> context;
     std::unique_ptr<HttpServer> http;
+    std::unique_ptr<BackupScheduler> backups;  // server.backup.schedule; null when off
     bool stopped = false;
 
     Status openStorage() {
@@ -209,8 +211,17 @@ Status App::start() {
     OBSCURA_TRY_STATUS(addWebRoutes(d.router, findWebRoot()));
     OBSCURA_TRY_STATUS(addServerRoutes(
         d.router, ServerRouteDeps{*d.storage, *d.blobs, d.metrics, *d.circuits, d.draining, d.dataDir, d.relay.get()}));
+    auto backups = BackupScheduler::create(d.config, *d.storage, *d.blobs, *d.jobs, d.metrics, d.clock, d.dataDir);
+    if (!backups) {
+        d.stopRelay();
+        d.modules.stop();
+        d.bus->stop();
+        return backups.error();
+    }
+    d.backups = std::move(*backups);
     d.relay->start();  // after every module added its listener
     d.jobs->start();
+    if (d.backups) d.backups->start();
 
     d.http = std::make_unique<HttpServer>(httpOptions(d.config), d.router, d.services, d.metrics);
     if (auto s = d.http->start(); !s) {
@@ -270,11 +281,13 @@ void App::stop() {
         d.http->stop();
         log::info("http server stopped");
     }
-    d.circuits->clear();  // the store's and the relay's breakers die with them
+    d.circuits->clear();               // the store's and the relay's breakers die with them
+    if (d.backups) d.backups->stop();  // before the queue: it enqueues jobs
     if (d.jobs) d.jobs->stop();
     d.stopRelay();
     d.modules.stop();
     if (d.bus) d.bus->stop();
+    d.backups.reset();
     d.jobs.reset();
     d.broker.reset();
     d.relay.reset();

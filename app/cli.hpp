@@ -12,6 +12,9 @@
 //                           (the MySQL side's password: database.password, e.g. $OBSCURA_DATABASE_PASSWORD)
 //   obscura import PATH… --user U [--album-from-folder] [--takeout] [--dry-run] [--jobs N] [--config FILE]
 //                  [--data-dir DIR]
+//   obscura backup --to DIR [--config FILE] [--data-dir DIR]      (while the server runs)
+//   obscura backup verify DIR [--config FILE]
+//   obscura restore --from DIR [--config FILE] [--data-dir DIR]  (into an empty database and data dir)
 #include <map>
 #include <optional>
 #include <string>
@@ -33,6 +36,9 @@ struct CliCommand {
         MigrateStorage,
         MigrateBlobs,
         Import,
+        Backup,
+        BackupVerify,
+        Restore,
         Help
     };
     Kind kind = Serve;
@@ -74,9 +80,10 @@ struct CliCommand {
         bool dryRun = false;
         int jobs = 2;  // files imported at once
     };
-    ImportFlags import;  // Import
-    int exitCode = 0;    // Help: 0 for --help, 2 for a parse error
-    std::string output;  // Help: the text to print (stdout when exitCode is 0, else stderr)
+    ImportFlags import;     // Import
+    std::string backupDir;  // Backup: --to; BackupVerify: DIR; Restore: --from
+    int exitCode = 0;       // Help: 0 for --help, 2 for a parse error
+    std::string output;     // Help: the text to print (stdout when exitCode is 0, else stderr)
 };
 
 CliCommand parseCli(int argc, const char* const* argv);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app.hpp"
+#include "backup_command.hpp"
 #include "cli.hpp"
 #include "fsck.hpp"
 #include "healthcheck.hpp"
@@ -162,6 +163,13 @@ int main(int argc, char** argv) {
             auto config = loadConfig(cmd);
             if (!config) return fail(config.error().message);
             return obscura::runImportCommand(cmd.import, std::move(*config), clock, std::cout, std::cerr);
+        }
+        case obscura::CliCommand::Backup:
+        case obscura::CliCommand::BackupVerify:
+        case obscura::CliCommand::Restore: {
+            auto config = loadConfig(cmd);
+            if (!config) return fail(config.error().message);
+            return obscura::runBackupCommand(cmd, *config, clock, std::cout, std::cerr);
         }
         case obscura::CliCommand::Serve:
             return serve(cmd, clock);

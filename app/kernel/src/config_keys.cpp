@@ -94,6 +94,11 @@ std::vector<ConfigKey> buildSchema() {
                 "listener closes (set it above the load balancer's health-check interval x fall count)."),
         list("server.trustedProxies",
              "IPs or CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed; empty = none."),
+        // server.backup: scheduled backups (issue 24; app/backup_schedule.hpp)
+        str("server.backup.schedule", "",
+            "Scheduled backups: \"\" or off, \"every N{s,m,h,d}\" (e.g. every 6h) or \"daily HH:MM\" (UTC)."),
+        str("server.backup.dir", "", "Where scheduled backups go, one obscura-backup-<time> folder each."),
+        integer("server.backup.keep", 7, 1, 1000, "Scheduled backups kept; the oldest beyond this are removed."),
         // storage
         str("storage.plugin", "sqlite", "Storage plugin name: loads obscura_storage_<name>.so."),
         str("storage.pluginDir", "", "Directory of storage plugins; empty = beside the executable."),
