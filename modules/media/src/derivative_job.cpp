@@ -1,5 +1,6 @@
 #include "derivative_job.hpp"
 
+#include <future>
 #include <memory>
 #include <vector>
 
@@ -36,9 +37,21 @@ Status makeImageDerivatives(MediaTools& tools, const images::SourceAsset& asset,
     OBSCURA_TRY(thumbnail, PendingBlob::create(tools.tmpDir, "thumbnail", ".webp"));
     OBSCURA_TRY(sizes, tools.vips.makePreviewAndThumbnail(source, kind, preview.path(), thumbnail.path()));
     (void)sizes;
-    const std::string prefix = asset.derivedPrefix + "/";
-    OBSCURA_TRY_STATUS(preview.put(tools.blobs, prefix + std::string(images::kPreviewFile), {"image/jpeg"}));
-    return thumbnail.put(tools.blobs, prefix + std::string(images::kThumbnailFile), {"image/webp"});
+    std::string previewKey = asset.derivedPrefix + "/";
+    std::string thumbnailKey = previewKey;
+    previewKey += images::kPreviewFile;
+    thumbnailKey += images::kThumbnailFile;
+    if (tools.blobs.localPath(previewKey)) {
+        OBSCURA_TRY_STATUS(preview.put(tools.blobs, previewKey, {"image/jpeg"}));
+        return thumbnail.put(tools.blobs, thumbnailKey, {"image/webp"});
+    }
+    // A remote store: each put is a round trip that mostly waits, so both go at once (a local put is a rename).
+    auto previewPut =
+        std::async(std::launch::async, [&] { return preview.put(tools.blobs, previewKey, {"image/jpeg"}); });
+    Status thumbnailPut = thumbnail.put(tools.blobs, thumbnailKey, {"image/webp"});
+    Status previewDone = previewPut.get();
+    if (!previewDone) return previewDone;
+    return thumbnailPut;
 }
 
 }  // namespace
