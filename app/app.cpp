@@ -22,6 +22,7 @@
 #include "obscura/kernel/log.hpp"
 #include "obscura/kernel/metrics.hpp"
 #include "obscura/kernel/module.hpp"
+#include "obscura/kernel/recent_blob_copies.hpp"
 #include "obscura/kernel/router.hpp"
 #include "obscura/kernel/service_registry.hpp"
 #include "obscura/media/media_module.hpp"
@@ -117,6 +118,8 @@ struct App::Impl {
         if (auto s = blobs->ping(); !s)
             return Error(s.error().code,
                          "blob store '" + std::string(blobs->name()) + "' is not reachable: " + s.error().message);
+        RecentBlobCopies::instance().configure(static_cast<std::uint64_t>(config.getInt("blobs.recentCopiesBytes")),
+                                               std::chrono::seconds(600), dataDir + "/tmp");
         return {};
     }
 

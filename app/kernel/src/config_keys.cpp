@@ -122,6 +122,9 @@ std::vector<ConfigKey> buildSchema() {
         boolean("blobs.s3.redirectDownloads", false,
                 "s3: downloads answer 302 to a presigned GET instead of streaming through the server."),
         integer("blobs.s3.presignTtlSeconds", 900, 1, 604800, "s3: lifetime of a presigned URL."),
+        integer(
+            "blobs.recentCopiesBytes", 256 * kMiB, 0, 64 * kGiB,
+            "Remote stores: bytes of just-uploaded originals kept in tmp/ (10 minutes) for the media jobs; 0 = off."),
         // bus: events and job wake-ups across replicas (DESIGN §9)
         oneOf("bus.broker", "none", {"none", "amqp"},
               "Broker between replicas: none = the database relay alone; amqp = RabbitMQ (obscura_bus_amqp.so)."),

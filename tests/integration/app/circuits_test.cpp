@@ -84,8 +84,9 @@ TEST_SUITE("app.circuits") {
             if (!opened) std::this_thread::sleep_for(100ms);
         }
         REQUIRE_MESSAGE(opened, "the s3 circuit never opened");
+        const std::string second = photo(files, 2);  // made by vips: not part of the time measured
         const auto started = std::chrono::steady_clock::now();
-        auto refused = upload(http, access, photo(files, 2));
+        auto refused = upload(http, access, second);
         CHECK(std::chrono::steady_clock::now() - started < 2s);  // fails fast, no retries against a dead store
         CHECK(refused.status == 503);
         CHECK(errorCode(refused) == "dependency_unavailable");

@@ -56,7 +56,7 @@ std::vector<std::string> assetJobs(HttpClient& http, const User& admin) {
 // What a failed upload must leave: no row, no usage, no file in the library or the temp area, no job.
 void checkNothingKept(const FaultyServer& server, HttpClient& http, const User& alice) {
     CHECK(filesUnder(server.dataDir + "/library").empty());
-    CHECK(filesUnder(server.dataDir + "/tmp").empty());
+    CHECK(leftoverTempFiles(server.dataDir + "/tmp").empty());
     auto listing = http.get("/api/assets", alice.auth());
     REQUIRE_MESSAGE(listing.status == 200, listing.body);
     CHECK(bodyOf(listing)["items"].empty());
@@ -78,7 +78,7 @@ void checkSameUploadSucceeds(const FaultyServer& server, const User& alice, cons
     CHECK(bodyOf(r)["status"] == "created");
     CHECK(bodyOf(r)["sizeBytes"] == bytes.size());
     CHECK(filesUnder(server.dataDir + "/library").size() == 1);
-    CHECK(filesUnder(server.dataDir + "/tmp").empty());
+    CHECK(leftoverTempFiles(server.dataDir + "/tmp").empty());
     const auto jobs = assetJobs(http, alice);
     INFO("jobs: " << [&] {
         std::string all;
@@ -171,7 +171,7 @@ TEST_SUITE("upload.io_failure") {
         CHECK(contains(bodyOf(full)["error"]["message"].get<std::string>(), "not kept"));
         CHECK(full.header("Connection") == "close");  // refused mid-body: the rest is not read
         // Removed at once, though 64 KiB of it had reached the disk.
-        CHECK(waitFor([&] { return filesUnder(server.dataDir + "/tmp").empty(); }));
+        CHECK(waitFor([&] { return leftoverTempFiles(server.dataDir + "/tmp").empty(); }));
         http.close();
 
         // Still serving while the disk is full: a new connection is answered.
