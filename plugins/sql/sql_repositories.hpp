@@ -6,7 +6,9 @@
 #include "sql_direct_uploads_repository.hpp"
 #include "sql_images_repository.hpp"
 #include "sql_jobs_repository.hpp"
+#include "sql_mfa_repository.hpp"
 #include "sql_partners_repository.hpp"
+#include "sql_password_resets_repository.hpp"
 #include "sql_relay_repository.hpp"
 #include "sql_table_rows.hpp"
 #include "sql_uploads_repository.hpp"
@@ -45,7 +47,9 @@ public:
           tableRows_(session),
           directUploads_(session),
           uploads_(session),
-          relay_(session) {}
+          relay_(session),
+          mfa_(session),
+          passwordResets_(session) {}
 
     storage::AuthRepository& auth() override { return auth_; }
     storage::ImagesRepository& images() override { return images_; }
@@ -59,6 +63,8 @@ public:
     storage::DirectUploadsRepository& directUploads() override { return directUploads_; }
     storage::UploadsRepository& uploads() override { return uploads_; }
     storage::RelayRepository& relay() override { return relay_; }
+    storage::MfaRepository& mfa() override { return mfa_; }
+    storage::PasswordResetsRepository& passwordResets() override { return passwordResets_; }
 
 private:
     SqlAuthRepository auth_;
@@ -73,6 +79,8 @@ private:
     SqlDirectUploadsRepository directUploads_;
     SqlUploadsRepository uploads_;
     SqlRelayRepository relay_;
+    SqlMfaRepository mfa_;
+    SqlPasswordResetsRepository passwordResets_;
 };
 
 }  // namespace obscura::sql

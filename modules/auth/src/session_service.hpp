@@ -35,6 +35,11 @@ public:
                    LoginThrottle& throttle, const AuthSettings& settings, const Clock& clock);
 
     Expected<IssuedSession> login(std::string_view username, std::string_view password, const std::string& clientIp);
+    // The first step of a sign-in: the account whose password this is (CredentialChecker::signIn).
+    Expected<storage::UserRecord> checkPassword(std::string_view username, std::string_view password,
+                                                const std::string& clientIp);
+    // A new session for a user who proved who they are (password, and the second factor where one is on).
+    Expected<IssuedSession> start(storage::UserRecord user) { return startFamily(std::move(user)); }
     // Unauthenticated for an unknown, expired, rotated or revoked token (the last two revoke its family), or
     // when its user is gone or disabled.
     Expected<IssuedSession> refresh(std::string_view refreshToken);
