@@ -25,6 +25,10 @@ Error tokenInvalid() {
 Error codeInvalid() {
     return Error(ErrorCode::Unauthenticated, "the code is wrong, expired or was used already", "mfa_code_invalid");
 }
+// Wrong codes are counted apart from wrong passwords: a right password clears the username's password counter,
+// which must not also let someone holding the password reset the count of their code guesses.
+std::string codeCounter(const storage::UserRecord& user) { return "mfa:" + user.usernameKey; }
+
 Error wrongCode() { return Error(ErrorCode::Forbidden, "the code is wrong, expired or was used already", "wrong_code"); }
 
 std::string newRecoveryCode() {
@@ -127,7 +131,7 @@ std::optional<std::int64_t> MfaService::matchingStep(std::string_view sealedSecr
 Expected<std::vector<std::string>> MfaService::enable(const storage::UserRecord& user, std::string_view codeText,
                                                       const std::string& clientIp) {
     OBSCURA_TRY(code, parseTotpCode(codeText, "code"));
-    OBSCURA_TRY_STATUS(throttle_.check(user.usernameKey, clientIp));
+    OBSCURA_TRY_STATUS(throttle_.check(codeCounter(user), clientIp));
     std::optional<storage::MfaRecord> record;
     OBSCURA_TRY_STATUS(storage_.run([&](storage::Repositories& repos) -> Status {
         OBSCURA_TRY(found, repos.mfa().findMfa(user.id));
@@ -141,7 +145,7 @@ Expected<std::vector<std::string>> MfaService::enable(const storage::UserRecord&
     }
     const auto step = matchingStep(record->secret, code);
     if (!step) {
-        throttle_.failed(user.usernameKey, clientIp);
+        throttle_.failed(codeCounter(user), clientIp);
         return wrongCode();
     }
     std::vector<std::string> codes, hashes;
@@ -182,7 +186,7 @@ Status MfaService::disable(const storage::UserRecord& user, std::string_view pas
     OBSCURA_TRY_STATUS(credentials_.confirm(user, password, clientIp));
     OBSCURA_TRY(accepted, acceptCode(user.id, code));
     if (!accepted) {
-        throttle_.failed(user.usernameKey, clientIp);
+        throttle_.failed(codeCounter(user), clientIp);
         return wrongCode();
     }
     OBSCURA_TRY_STATUS(storage_.run([&](storage::Repositories& repos) -> Status {
@@ -246,7 +250,7 @@ Expected<storage::UserRecord> MfaService::verify(std::string_view mfaToken, cons
     }));
     if (!user) return tokenInvalid();
     if (user->disabled) return Error(ErrorCode::Forbidden, "this account is disabled", "account_disabled");
-    OBSCURA_TRY_STATUS(throttle_.check(user->usernameKey, clientIp));
+    OBSCURA_TRY_STATUS(throttle_.check(codeCounter(*user), clientIp));
 
     // The code and the challenge are spent together or not at all: a lost race for the challenge leaves the
     // code unspent.
@@ -284,7 +288,7 @@ Expected<storage::UserRecord> MfaService::verify(std::string_view mfaToken, cons
         case Outcome::ChallengeGone:
             return tokenInvalid();
         case Outcome::WrongCode:
-            throttle_.failed(user->usernameKey, clientIp);
+            throttle_.failed(codeCounter(*user), clientIp);
             return codeInvalid();
     }
     if (recoveryCode) log::info("auth: user " + user->id + " signed in with a recovery code");
