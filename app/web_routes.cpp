@@ -19,7 +19,9 @@ namespace fs = std::filesystem;
 // already so their deep links work from the first build that has them.
 constexpr std::array kPages = {
     "/",        "/trash", "/photos/{id}", "/s/{key}",    "/albums",  "/albums/{id}", "/search",  "/favorites",
-    "/account", "/admin", "/admin/users", "/admin/jobs", "/archive", "/tags",        "/sharing", "/sharing/groups"};
+    "/account", "/admin", "/admin/users", "/admin/jobs", "/archive", "/tags",        "/sharing", "/sharing/groups",
+    // The page a mailed password-reset link opens (issue 24).
+    "/reset-password"};
 
 // No inline script or style anywhere in the bundle; media only from us (blob: for local previews).
 constexpr std::string_view kContentSecurityPolicy =

@@ -126,6 +126,7 @@ const std::vector<RoutePolicy>& accessPolicies() {
         {"GET", "/tags", Access::Public, {}},
         {"GET", "/sharing", Access::Public, {}},
         {"GET", "/sharing/groups", Access::Public, {}},
+        {"GET", "/reset-password", Access::Public, {}},
         {"GET", "/assets/{file}", Access::Public, {}},
         {"GET", "/favicon.svg", Access::Public, {}},
         // Albums (Immich).
