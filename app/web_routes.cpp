@@ -17,11 +17,11 @@ namespace fs = std::filesystem;
 
 // The SPA's own routes; the client-side router picks the page. The second web issue's pages are listed
 // already so their deep links work from the first build that has them.
-constexpr std::array kPages = {
-    "/",        "/trash", "/photos/{id}", "/s/{key}",    "/albums",  "/albums/{id}", "/search",  "/favorites",
-    "/account", "/admin", "/admin/users", "/admin/jobs", "/archive", "/tags",        "/sharing", "/sharing/groups",
-    // The page a mailed password-reset link opens (issue 24).
-    "/reset-password"};
+constexpr std::array kPages = {"/", "/trash", "/photos/{id}", "/s/{key}", "/albums", "/albums/{id}", "/search",
+                               "/favorites", "/account", "/admin", "/admin/users", "/admin/jobs", "/archive", "/tags",
+                               "/sharing", "/sharing/groups",
+                               // The page a mailed password-reset link opens (issue 24).
+                               "/reset-password"};
 
 // No inline script or style anywhere in the bundle; media only from us (blob: for local previews).
 constexpr std::string_view kContentSecurityPolicy =

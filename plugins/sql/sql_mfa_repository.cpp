@@ -8,7 +8,8 @@ namespace obscura::sql {
 
 Expected<std::optional<storage::MfaRecord>> SqlMfaRepository::findMfa(const std::string& userId) {
     return guarded(s_, "find mfa", [&]() -> Expected<std::optional<storage::MfaRecord>> {
-        auto stmt = s_.prepare("SELECT user_id, secret, enabled, last_step, created_at_us FROM user_mfa WHERE user_id = ?");
+        auto stmt =
+            s_.prepare("SELECT user_id, secret, enabled, last_step, created_at_us FROM user_mfa WHERE user_id = ?");
         auto rows = stmt.bind(userId).query();
         if (!rows.next()) return std::optional<storage::MfaRecord>();
         storage::MfaRecord r;
@@ -25,8 +26,8 @@ Expected<bool> SqlMfaRepository::setPendingMfa(const storage::MfaRecord& r) {
     return guarded(s_, "set pending mfa", [&]() -> Expected<bool> {
         return atomically(s_, [&]() -> Expected<bool> {
             // Locks an existing row, so a racing enable waits for this write (or this one sees it enabled).
-            auto current = s_.prepare("SELECT enabled FROM user_mfa WHERE user_id = ?" +
-                                      std::string(s_.dialect().forUpdate));
+            auto current =
+                s_.prepare("SELECT enabled FROM user_mfa WHERE user_id = ?" + std::string(s_.dialect().forUpdate));
             auto rows = current.bind(r.userId).query();
             const bool exists = rows.next();
             if (exists && rows.boolean(0)) return false;
@@ -35,8 +36,9 @@ Expected<bool> SqlMfaRepository::setPendingMfa(const storage::MfaRecord& r) {
                     .bind(r.secret, r.createdAtUs, r.userId)
                     .execute();
             } else {
-                s_.prepare("INSERT INTO user_mfa (user_id, secret, enabled, last_step, created_at_us) "
-                           "VALUES (?, ?, 0, 0, ?)")
+                s_.prepare(
+                      "INSERT INTO user_mfa (user_id, secret, enabled, last_step, created_at_us) "
+                      "VALUES (?, ?, 0, 0, ?)")
                     .bind(r.userId, r.secret, r.createdAtUs)
                     .execute();
             }
@@ -85,8 +87,9 @@ Expected<bool> SqlMfaRepository::deleteMfa(const std::string& userId) {
 Expected<bool> SqlMfaRepository::useRecoveryCode(const std::string& userId, const std::string& codeHash,
                                                  std::int64_t nowUs) {
     return guarded(s_, "use recovery code", [&]() -> Expected<bool> {
-        return s_.prepare("UPDATE mfa_recovery_codes SET used_at_us = ? "
-                          "WHERE user_id = ? AND code_hash = ? AND used_at_us IS NULL")
+        return s_.prepare(
+                     "UPDATE mfa_recovery_codes SET used_at_us = ? "
+                     "WHERE user_id = ? AND code_hash = ? AND used_at_us IS NULL")
                    .bind(nowUs, userId, codeHash)
                    .execute() == 1;
     });
@@ -111,8 +114,8 @@ Status SqlMfaRepository::createMfaChallenge(const storage::MfaChallengeRecord& c
 
 Expected<std::optional<storage::MfaChallengeRecord>> SqlMfaRepository::findMfaChallenge(const std::string& tokenHash) {
     return guarded(s_, "find mfa challenge", [&]() -> Expected<std::optional<storage::MfaChallengeRecord>> {
-        auto stmt =
-            s_.prepare("SELECT token_hash, user_id, expires_at_us, used_at_us FROM mfa_challenges WHERE token_hash = ?");
+        auto stmt = s_.prepare(
+            "SELECT token_hash, user_id, expires_at_us, used_at_us FROM mfa_challenges WHERE token_hash = ?");
         auto rows = stmt.bind(tokenHash).query();
         if (!rows.next()) return std::optional<storage::MfaChallengeRecord>();
         storage::MfaChallengeRecord c;
@@ -126,8 +129,9 @@ Expected<std::optional<storage::MfaChallengeRecord>> SqlMfaRepository::findMfaCh
 
 Expected<bool> SqlMfaRepository::consumeMfaChallenge(const std::string& tokenHash, std::int64_t nowUs) {
     return guarded(s_, "consume mfa challenge", [&]() -> Expected<bool> {
-        return s_.prepare("UPDATE mfa_challenges SET used_at_us = ? "
-                          "WHERE token_hash = ? AND used_at_us IS NULL AND expires_at_us > ?")
+        return s_.prepare(
+                     "UPDATE mfa_challenges SET used_at_us = ? "
+                     "WHERE token_hash = ? AND used_at_us IS NULL AND expires_at_us > ?")
                    .bind(nowUs, tokenHash, nowUs)
                    .execute() == 1;
     });

@@ -16,8 +16,7 @@ public:
                              const std::vector<std::string>& codeHashes) override;
     Expected<bool> advanceMfaStep(const std::string& userId, std::int64_t step) override;
     Expected<bool> deleteMfa(const std::string& userId) override;
-    Expected<bool> useRecoveryCode(const std::string& userId, const std::string& codeHash,
-                                   std::int64_t nowUs) override;
+    Expected<bool> useRecoveryCode(const std::string& userId, const std::string& codeHash, std::int64_t nowUs) override;
     Expected<std::int64_t> countRecoveryCodes(const std::string& userId) override;
     Status createMfaChallenge(const storage::MfaChallengeRecord& challenge) override;
     Expected<std::optional<storage::MfaChallengeRecord>> findMfaChallenge(const std::string& tokenHash) override;

@@ -6,7 +6,7 @@
 namespace obscura::sql {
 
 Expected<std::vector<storage::UserRecord>> SqlPasswordResetsRepository::findUsersByEmail(const std::string& email,
-                                                                                       int limit) {
+                                                                                         int limit) {
     if (email.empty() || limit < 1) return std::vector<storage::UserRecord>();
     return guarded(s_, "find users by email", [&]() -> Expected<std::vector<storage::UserRecord>> {
         // LOWER() on both sides: MySQL's collation ignores case anyway, SQLite's = does not.
@@ -21,8 +21,9 @@ Expected<std::vector<storage::UserRecord>> SqlPasswordResetsRepository::findUser
 
 Status SqlPasswordResetsRepository::createPasswordReset(const storage::PasswordResetRecord& r) {
     return guarded(s_, "create password reset", [&]() -> Status {
-        s_.prepare("INSERT INTO password_resets (token_hash, user_id, created_at_us, expires_at_us, used_at_us) "
-                   "VALUES (?, ?, ?, ?, ?)")
+        s_.prepare(
+              "INSERT INTO password_resets (token_hash, user_id, created_at_us, expires_at_us, used_at_us) "
+              "VALUES (?, ?, ?, ?, ?)")
             .bind(r.tokenHash, r.userId, r.createdAtUs, r.expiresAtUs, r.usedAtUs)
             .execute();
         return {};
@@ -49,8 +50,9 @@ Expected<std::optional<storage::PasswordResetRecord>> SqlPasswordResetsRepositor
 
 Expected<bool> SqlPasswordResetsRepository::consumePasswordReset(const std::string& tokenHash, std::int64_t nowUs) {
     return guarded(s_, "consume password reset", [&]() -> Expected<bool> {
-        return s_.prepare("UPDATE password_resets SET used_at_us = ? "
-                          "WHERE token_hash = ? AND used_at_us IS NULL AND expires_at_us > ?")
+        return s_.prepare(
+                     "UPDATE password_resets SET used_at_us = ? "
+                     "WHERE token_hash = ? AND used_at_us IS NULL AND expires_at_us > ?")
                    .bind(nowUs, tokenHash, nowUs)
                    .execute() == 1;
     });
@@ -58,7 +60,9 @@ Expected<bool> SqlPasswordResetsRepository::consumePasswordReset(const std::stri
 
 Expected<std::int64_t> SqlPasswordResetsRepository::deleteUserPasswordResets(const std::string& userId) {
     return guarded(s_, "delete password resets of a user", [&]() -> Expected<std::int64_t> {
-        return s_.prepare("DELETE FROM password_resets WHERE user_id = ? AND used_at_us IS NULL").bind(userId).execute();
+        return s_.prepare("DELETE FROM password_resets WHERE user_id = ? AND used_at_us IS NULL")
+            .bind(userId)
+            .execute();
     });
 }
 

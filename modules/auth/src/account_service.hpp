@@ -19,7 +19,7 @@ class Bus;
 namespace storage {
 class Repositories;
 class Storage;
-}
+}  // namespace storage
 }  // namespace obscura
 
 namespace obscura {

@@ -26,8 +26,8 @@ void from_json(const nlohmann::json& j, UserDeleted& e) {
 namespace obscura::auth {
 
 void to_json(nlohmann::json& j, const PasswordResetRequested& e) {
-    j = {{"userId", e.userId},     {"username", e.username}, {"displayName", e.displayName},
-         {"email", e.email},       {"link", e.link},         {"expiresInMinutes", e.expiresInMinutes}};
+    j = {{"userId", e.userId}, {"username", e.username}, {"displayName", e.displayName},
+         {"email", e.email},   {"link", e.link},         {"expiresInMinutes", e.expiresInMinutes}};
 }
 
 void from_json(const nlohmann::json& j, PasswordResetRequested& e) {

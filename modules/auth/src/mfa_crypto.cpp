@@ -20,7 +20,7 @@ constexpr int kTagBytes = 16;
 std::array<unsigned char, 32> hkdf(std::string_view secret, std::string_view info) {
     std::array<unsigned char, 32> key{};
     std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(EVP_PKEY_CTX_new_id(EVP_PKEY_HKDF, nullptr),
-                                                                      &EVP_PKEY_CTX_free);
+                                                                    &EVP_PKEY_CTX_free);
     static constexpr unsigned char kSalt[] = "obscura auth";
     std::size_t length = key.size();
     if (!ctx || EVP_PKEY_derive_init(ctx.get()) <= 0 || EVP_PKEY_CTX_set_hkdf_md(ctx.get(), EVP_sha256()) <= 0 ||
@@ -74,8 +74,8 @@ Expected<std::string> MfaCrypto::open(std::string_view sealed) const {
     std::array<unsigned char, kTagBytes> tag{};
     std::copy(in + kNonceBytes + textBytes, in + raw->size(), tag.begin());
     if (!ctx || EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, sealKey_.data(), in) != 1 ||
-        EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(plain.data()), &n, in + kNonceBytes,
-                          textBytes) != 1 ||
+        EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(plain.data()), &n, in + kNonceBytes, textBytes) !=
+            1 ||
         EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagBytes, tag.data()) != 1 ||
         EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(plain.data()) + n, &n) != 1) {
         return unreadable();

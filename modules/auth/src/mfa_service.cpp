@@ -19,8 +19,8 @@ constexpr std::size_t kRecoveryCodeChars = 12;
 constexpr std::string_view kRecoveryAlphabet = "abcdefghijklmnopqrstuvwxyz234567";
 
 Error tokenInvalid() {
-    return Error(ErrorCode::Unauthenticated, "the sign-in challenge is not valid (used, expired or unknown); sign in again",
-                 "mfa_token_invalid");
+    return Error(ErrorCode::Unauthenticated,
+                 "the sign-in challenge is not valid (used, expired or unknown); sign in again", "mfa_token_invalid");
 }
 Error codeInvalid() {
     return Error(ErrorCode::Unauthenticated, "the code is wrong, expired or was used already", "mfa_code_invalid");
@@ -29,7 +29,9 @@ Error codeInvalid() {
 // which must not also let someone holding the password reset the count of their code guesses.
 std::string codeCounter(const storage::UserRecord& user) { return "mfa:" + user.usernameKey; }
 
-Error wrongCode() { return Error(ErrorCode::Forbidden, "the code is wrong, expired or was used already", "wrong_code"); }
+Error wrongCode() {
+    return Error(ErrorCode::Forbidden, "the code is wrong, expired or was used already", "wrong_code");
+}
 
 std::string newRecoveryCode() {
     const std::string raw = randomBytes(kRecoveryCodeChars);
@@ -52,7 +54,8 @@ Expected<std::string> parseTotpCode(std::string_view text, std::string_view fiel
         }
         digits += c;
     }
-    if (digits.size() != kTotpDigits) return invalid(std::string(field) + " must be the 6 digits the authenticator app shows");
+    if (digits.size() != kTotpDigits)
+        return invalid(std::string(field) + " must be the 6 digits the authenticator app shows");
     return digits;
 }
 
@@ -139,9 +142,10 @@ Expected<std::vector<std::string>> MfaService::enable(const storage::UserRecord&
         return {};
     }));
     if (!record || record->enabled) {
-        return Error(ErrorCode::Conflict,
-                     record ? "two-factor sign-in is on already" : "set up two-factor sign-in first (POST /api/auth/mfa/setup)",
-                     record ? "mfa_enabled" : "mfa_not_set_up");
+        return Error(
+            ErrorCode::Conflict,
+            record ? "two-factor sign-in is on already" : "set up two-factor sign-in first (POST /api/auth/mfa/setup)",
+            record ? "mfa_enabled" : "mfa_not_set_up");
     }
     const auto step = matchingStep(record->secret, code);
     if (!step) {

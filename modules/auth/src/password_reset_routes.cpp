@@ -21,33 +21,33 @@ std::string linkBase(const RouteContext& ctx, const Request& request) {
 
 std::vector<Route> passwordResetRoutes(RouteContext& ctx) {
     std::vector<Route> routes;
-    routes.push_back(Route{
-        .method = Method::Post,
-        .pattern = "/api/auth/password-reset",
-        .auth = AuthPolicy::Anonymous,
-        .module = "auth",
-        .summary = "Mail a password-reset link to {email}'s accounts; 204 whether or not the address is known",
-        .body = BodyKind::Buffered,
-        .handler = [&ctx](Request& request) -> Expected<Response> {
-            OBSCURA_TRY(body, JsonBody::parse(request));
-            OBSCURA_TRY(email, body.requiredString("email"));
-            OBSCURA_TRY_STATUS(ctx.resets.request(email, request.clientIp, linkBase(ctx, request)));
-            return Response::noContent();
-        }});
-    routes.push_back(Route{
-        .method = Method::Post,
-        .pattern = "/api/auth/password-reset/confirm",
-        .auth = AuthPolicy::Anonymous,
-        .module = "auth",
-        .summary = "Set a new password with a mailed {token, newPassword}; every session of the account ends",
-        .body = BodyKind::Buffered,
-        .handler = [&ctx](Request& request) -> Expected<Response> {
-            OBSCURA_TRY(body, JsonBody::parse(request));
-            OBSCURA_TRY(token, body.requiredString("token"));
-            OBSCURA_TRY(newPassword, body.requiredString("newPassword"));
-            OBSCURA_TRY_STATUS(ctx.resets.confirm(token, newPassword));
-            return Response::noContent();
-        }});
+    routes.push_back(
+        Route{.method = Method::Post,
+              .pattern = "/api/auth/password-reset",
+              .auth = AuthPolicy::Anonymous,
+              .module = "auth",
+              .summary = "Mail a password-reset link to {email}'s accounts; 204 whether or not the address is known",
+              .body = BodyKind::Buffered,
+              .handler = [&ctx](Request& request) -> Expected<Response> {
+                  OBSCURA_TRY(body, JsonBody::parse(request));
+                  OBSCURA_TRY(email, body.requiredString("email"));
+                  OBSCURA_TRY_STATUS(ctx.resets.request(email, request.clientIp, linkBase(ctx, request)));
+                  return Response::noContent();
+              }});
+    routes.push_back(
+        Route{.method = Method::Post,
+              .pattern = "/api/auth/password-reset/confirm",
+              .auth = AuthPolicy::Anonymous,
+              .module = "auth",
+              .summary = "Set a new password with a mailed {token, newPassword}; every session of the account ends",
+              .body = BodyKind::Buffered,
+              .handler = [&ctx](Request& request) -> Expected<Response> {
+                  OBSCURA_TRY(body, JsonBody::parse(request));
+                  OBSCURA_TRY(token, body.requiredString("token"));
+                  OBSCURA_TRY(newPassword, body.requiredString("newPassword"));
+                  OBSCURA_TRY_STATUS(ctx.resets.confirm(token, newPassword));
+                  return Response::noContent();
+              }});
     return routes;
 }
 

@@ -42,15 +42,15 @@ Status PasswordResetService::countRequest(const std::string& email, const std::s
     storage::LoginFailures byAddress, byIp;
     OBSCURA_TRY_STATUS(storage_.run([&](storage::Repositories& repos) -> Status {
         OBSCURA_TRY(a, repos.auth().addLoginFailure("reset-mail:" + hashSecret(email).substr(0, 32), now, windowUs));
-        OBSCURA_TRY(i, repos.auth().addLoginFailure("reset-ip:" + (clientIp.empty() ? "unknown" : clientIp), now,
-                                                    windowUs));
+        OBSCURA_TRY(
+            i, repos.auth().addLoginFailure("reset-ip:" + (clientIp.empty() ? "unknown" : clientIp), now, windowUs));
         byAddress = a;
         byIp = i;
         return {};
     }));
     // This request is counted already: the limit is reached when the count goes past it.
-    std::optional<int> wait = secondsBlocked(byAddress, settings_.passwordResetsPerAddress + 1,
-                                             settings_.loginFailureWindow, now);
+    std::optional<int> wait =
+        secondsBlocked(byAddress, settings_.passwordResetsPerAddress + 1, settings_.loginFailureWindow, now);
     if (auto ipWait = secondsBlocked(byIp, settings_.passwordResetsPerIp + 1, settings_.loginFailureWindow, now))
         wait = std::max(wait.value_or(0), *ipWait);
     if (!wait) return {};
@@ -76,8 +76,8 @@ Status PasswordResetService::request(std::string_view emailText, const std::stri
         const std::string token = randomSecret();
         storage::PasswordResetRecord record{hashSecret(token), user.id, now,
                                             now + micros(settings_.passwordResetLifetime), std::nullopt};
-        OBSCURA_TRY_STATUS(
-            storage_.run([&](storage::Repositories& repos) { return repos.passwordResets().createPasswordReset(record); }));
+        OBSCURA_TRY_STATUS(storage_.run(
+            [&](storage::Repositories& repos) { return repos.passwordResets().createPasswordReset(record); }));
         log::info("auth: a password reset was asked for user " + user.id);
         if (!bus_) continue;
         PasswordResetRequested event;
@@ -86,7 +86,8 @@ Status PasswordResetService::request(std::string_view emailText, const std::stri
         event.displayName = user.displayName;
         event.email = user.email;
         event.link = linkBase + "/reset-password?token=" + token;
-        event.expiresInMinutes = std::chrono::duration_cast<std::chrono::minutes>(settings_.passwordResetLifetime).count();
+        event.expiresInMinutes =
+            std::chrono::duration_cast<std::chrono::minutes>(settings_.passwordResetLifetime).count();
         bus_->publish(std::move(event));
     }
     return {};

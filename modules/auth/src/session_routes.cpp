@@ -120,14 +120,14 @@ Route loginRoute(RouteContext& ctx) {
                 OBSCURA_TRY(password, body.requiredString("password"));
                 credentials = {std::move(username), std::move(password)};
             }
-            OBSCURA_TRY(user,
-                        ctx.sessions.checkPassword(credentials.username, credentials.password, request.clientIp));
+            OBSCURA_TRY(user, ctx.sessions.checkPassword(credentials.username, credentials.password, request.clientIp));
             OBSCURA_TRY(mfaOn, ctx.mfa.required(user.id));
             if (mfaOn) {
                 // The second step: POST /api/auth/mfa/verify with this token and a code issues the tokens.
                 OBSCURA_TRY(token, ctx.mfa.challenge(user.id));
                 Response response = jsonResponse(
-                    200, {{"mfaRequired", true}, {"mfaToken", token}, {"expiresIn", ctx.mfa.challengeLifetime().count()}});
+                    200,
+                    {{"mfaRequired", true}, {"mfaToken", token}, {"expiresIn", ctx.mfa.challengeLifetime().count()}});
                 noStore(response);
                 return response;
             }
@@ -137,24 +137,24 @@ Route loginRoute(RouteContext& ctx) {
 }
 
 Route mfaVerifyRoute(RouteContext& ctx) {
-    return Route{
-        .method = Method::Post,
-        .pattern = "/api/auth/mfa/verify",
-        .auth = AuthPolicy::Anonymous,
-        .module = "auth",
-        .summary = "The second step of a sign-in: {mfaToken, code | recoveryCode} answers the tokens (cookies too "
-                   "with cookie:true)",
-        .body = BodyKind::Buffered,
-        .handler = [&ctx](Request& request) -> Expected<Response> {
-            OBSCURA_TRY(body, JsonBody::parse(request));
-            OBSCURA_TRY(cookie, body.optionalBool("cookie"));
-            OBSCURA_TRY(token, body.requiredString("mfaToken"));
-            OBSCURA_TRY(code, body.optionalString("code"));
-            OBSCURA_TRY(recoveryCode, body.optionalString("recoveryCode"));
-            OBSCURA_TRY(user, ctx.mfa.verify(token, code, recoveryCode, request.clientIp));
-            OBSCURA_TRY(session, ctx.sessions.start(std::move(user)));
-            return sessionResponse(ctx, request, session, cookie.value_or(false));
-        }};
+    return Route{.method = Method::Post,
+                 .pattern = "/api/auth/mfa/verify",
+                 .auth = AuthPolicy::Anonymous,
+                 .module = "auth",
+                 .summary =
+                     "The second step of a sign-in: {mfaToken, code | recoveryCode} answers the tokens (cookies too "
+                     "with cookie:true)",
+                 .body = BodyKind::Buffered,
+                 .handler = [&ctx](Request& request) -> Expected<Response> {
+                     OBSCURA_TRY(body, JsonBody::parse(request));
+                     OBSCURA_TRY(cookie, body.optionalBool("cookie"));
+                     OBSCURA_TRY(token, body.requiredString("mfaToken"));
+                     OBSCURA_TRY(code, body.optionalString("code"));
+                     OBSCURA_TRY(recoveryCode, body.optionalString("recoveryCode"));
+                     OBSCURA_TRY(user, ctx.mfa.verify(token, code, recoveryCode, request.clientIp));
+                     OBSCURA_TRY(session, ctx.sessions.start(std::move(user)));
+                     return sessionResponse(ctx, request, session, cookie.value_or(false));
+                 }};
 }
 
 Route refreshRoute(RouteContext& ctx) {

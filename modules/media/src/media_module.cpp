@@ -135,7 +135,8 @@ struct MediaModule::Impl {
     // it is never logged.
     void mailPasswordReset(const auth::PasswordResetRequested& e) {
         if (!mailer.enabled()) {
-            log::warn("media: a password reset was asked for user " + e.userId + " but no mail is sent (media.smtp.host)");
+            log::warn("media: a password reset was asked for user " + e.userId +
+                      " but no mail is sent (media.smtp.host)");
             return;
         }
         MailMessage mail;

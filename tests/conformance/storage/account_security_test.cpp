@@ -80,8 +80,9 @@ TEST_SUITE("conformance.mfa") {
             CHECK((*found)->lastStep == 0);
             CHECK((*found)->createdAtUs == 1000);
 
-            auto enabled =
-                withRepos(*storage, [&](auto& r) { return r.mfa().enableMfa(user.id, 500, {"h1", "h2", "h3"}); });
+            auto enabled = withRepos(*storage, [&](auto& r) {
+                return r.mfa().enableMfa(user.id, 500, {"h1", "h2", "h3"});
+            });
             REQUIRE(enabled.ok());
             CHECK(*enabled);
             CHECK_FALSE(withRepos(*storage, [&](auto& r) { return r.mfa().enableMfa(user.id, 501, {"h4"}); }).value());
@@ -105,7 +106,9 @@ TEST_SUITE("conformance.mfa") {
             REQUIRE(withRepos(*storage, [&](auto& r) { return r.mfa().enableMfa(user.id, 10, {}); }).value());
             CHECK_FALSE(withRepos(*storage, [&](auto& r) { return r.mfa().advanceMfaStep(user.id, 10); }).value());
             CHECK_FALSE(withRepos(*storage, [&](auto& r) { return r.mfa().advanceMfaStep(user.id, 9); }).value());
-            CHECK(racingWins([&] { return withRepos(*storage, [&](auto& r) { return r.mfa().advanceMfaStep(user.id, 11); }); }) == 1);
+            CHECK(racingWins([&] {
+                      return withRepos(*storage, [&](auto& r) { return r.mfa().advanceMfaStep(user.id, 11); });
+                  }) == 1);
             CHECK(withRepos(*storage, [&](auto& r) { return r.mfa().findMfa(user.id); }).value()->lastStep == 11);
         });
     }
@@ -118,9 +121,13 @@ TEST_SUITE("conformance.mfa") {
             const auto other = storedUser(*storage, "mfa_other");
             REQUIRE(pendingOk(*storage, user.id, "s"));
             REQUIRE(withRepos(*storage, [&](auto& r) { return r.mfa().enableMfa(user.id, 1, {"a", "b"}); }).value());
-            CHECK_FALSE(withRepos(*storage, [&](auto& r) { return r.mfa().useRecoveryCode(other.id, "a", 5); }).value());
-            CHECK(racingWins([&] { return withRepos(*storage, [&](auto& r) { return r.mfa().useRecoveryCode(user.id, "a", 5); }); }) == 1);
-            CHECK_FALSE(withRepos(*storage, [&](auto& r) { return r.mfa().useRecoveryCode(user.id, "zz", 5); }).value());
+            CHECK_FALSE(
+                withRepos(*storage, [&](auto& r) { return r.mfa().useRecoveryCode(other.id, "a", 5); }).value());
+            CHECK(racingWins([&] {
+                      return withRepos(*storage, [&](auto& r) { return r.mfa().useRecoveryCode(user.id, "a", 5); });
+                  }) == 1);
+            CHECK_FALSE(
+                withRepos(*storage, [&](auto& r) { return r.mfa().useRecoveryCode(user.id, "zz", 5); }).value());
             CHECK(withRepos(*storage, [&](auto& r) { return r.mfa().countRecoveryCodes(user.id); }).valueOr(-1) == 1);
 
             CHECK(withRepos(*storage, [&](auto& r) { return r.mfa().deleteMfa(user.id); }).value());
@@ -156,11 +163,15 @@ TEST_SUITE("conformance.mfa") {
             CHECK_FALSE((*found)->usedAtUs.has_value());
 
             CHECK_FALSE(withRepos(*storage, [&](auto& r) { return r.mfa().consumeMfaChallenge(old, 200); }).value());
-            CHECK(racingWins([&] { return withRepos(*storage, [&](auto& r) { return r.mfa().consumeMfaChallenge(live, 200); }); }) == 1);
-            CHECK(withRepos(*storage, [&](auto& r) { return r.mfa().findMfaChallenge(live); }).value()->usedAtUs == 200);
+            CHECK(racingWins([&] {
+                      return withRepos(*storage, [&](auto& r) { return r.mfa().consumeMfaChallenge(live, 200); });
+                  }) == 1);
+            CHECK(withRepos(*storage, [&](auto& r) { return r.mfa().findMfaChallenge(live); }).value()->usedAtUs ==
+                  200);
 
             CHECK(withRepos(*storage, [&](auto& r) { return r.mfa().purgeMfaChallenges(5000); }).valueOr(-1) >= 1);
-            CHECK_FALSE(withRepos(*storage, [&](auto& r) { return r.mfa().findMfaChallenge(old); }).value().has_value());
+            CHECK_FALSE(
+                withRepos(*storage, [&](auto& r) { return r.mfa().findMfaChallenge(old); }).value().has_value());
             CHECK(withRepos(*storage, [&](auto& r) { return r.mfa().findMfaChallenge(live); }).value().has_value());
         });
     }
@@ -229,8 +240,9 @@ TEST_SUITE("conformance.password_reset") {
             CHECK((*found)->createdAtUs == 50);
             CHECK((*found)->expiresAtUs == 10'000);
 
-            CHECK_FALSE(
-                withRepos(*storage, [&](auto& r) { return r.passwordResets().consumePasswordReset(old, 200); }).value());
+            CHECK_FALSE(withRepos(*storage, [&](auto& r) {
+                            return r.passwordResets().consumePasswordReset(old, 200);
+                        }).value());
             CHECK(racingWins([&] {
                       return withRepos(*storage,
                                        [&](auto& r) { return r.passwordResets().consumePasswordReset(live, 200); });
@@ -239,12 +251,14 @@ TEST_SUITE("conformance.password_reset") {
                       .value()
                       ->usedAtUs == 200);
             // Unused ones only: the spent token stays as the record of its use until it expires.
-            CHECK(withRepos(*storage, [&](auto& r) { return r.passwordResets().deleteUserPasswordResets(user.id); })
-                      .valueOr(-1) == 2);
+            CHECK(withRepos(*storage, [&](auto& r) {
+                      return r.passwordResets().deleteUserPasswordResets(user.id);
+                  }).valueOr(-1) == 2);
             CHECK_FALSE(
                 withRepos(*storage, [&](auto& r) { return r.passwordResets().findPasswordReset(spare); })->has_value());
-            CHECK(withRepos(*storage, [&](auto& r) { return r.passwordResets().purgePasswordResets(20'000); })
-                      .valueOr(-1) >= 1);
+            CHECK(withRepos(*storage, [&](auto& r) {
+                      return r.passwordResets().purgePasswordResets(20'000);
+                  }).valueOr(-1) >= 1);
             CHECK_FALSE(
                 withRepos(*storage, [&](auto& r) { return r.passwordResets().findPasswordReset(live); })->has_value());
         });

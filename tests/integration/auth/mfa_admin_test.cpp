@@ -19,8 +19,9 @@ TEST_SUITE("auth.mfa") {
         auto alice = enableMfa(http, clock, "alice");
         auto token = mfaChallenge(http, "alice");
         for (int i = 0; i < 3; ++i) {
-            CHECK(postJson(http, "/api/auth/mfa/verify", {{"mfaToken", token}, {"code", wrongCode(clock, alice.secret)}})
-                      .status == 401);
+            CHECK(
+                postJson(http, "/api/auth/mfa/verify", {{"mfaToken", token}, {"code", wrongCode(clock, alice.secret)}})
+                    .status == 401);
         }
         auto blocked =
             postJson(http, "/api/auth/mfa/verify", {{"mfaToken", token}, {"code", totpNow(clock, alice.secret)}});
@@ -46,8 +47,9 @@ TEST_SUITE("auth.mfa") {
         CHECK(errorCode(off("wrong password!", totpNow(clock, alice.secret))) == "wrong_password");
         CHECK(errorCode(off(kPassword, wrongCode(clock, alice.secret))) == "wrong_code");
         CHECK(off(kPassword, "12").status == 422);
-        CHECK(sendJson(http, "DELETE", "/api/auth/mfa", {{"password", kPassword}}, bearer(alice.session.access)).status ==
-              400);
+        CHECK(
+            sendJson(http, "DELETE", "/api/auth/mfa", {{"password", kPassword}}, bearer(alice.session.access)).status ==
+            400);
         CHECK(bodyOf(http.get("/api/auth/mfa", bearer(alice.session.access)))["enabled"] == true);
         CHECK(off(kPassword, totpNow(clock, alice.secret)).status == 204);
         CHECK(errorCode(off(kPassword, totpNow(clock, alice.secret))) == "mfa_not_enabled");

@@ -27,8 +27,8 @@ MfaUser enableMfa(HttpClient& http, FakeClock& clock, const std::string& usernam
     auto setup = http.request("POST", "/api/auth/mfa/setup", bearer(user.session.access));
     REQUIRE_MESSAGE(setup.status == 200, setup.body);
     user.secret = bodyOf(setup)["secret"];
-    auto enabled = postJson(http, "/api/auth/mfa/enable", {{"code", totpNow(clock, user.secret)}},
-                            bearer(user.session.access));
+    auto enabled =
+        postJson(http, "/api/auth/mfa/enable", {{"code", totpNow(clock, user.secret)}}, bearer(user.session.access));
     REQUIRE_MESSAGE(enabled.status == 200, enabled.body);
     user.recoveryCodes = bodyOf(enabled)["recoveryCodes"].get<std::vector<std::string>>();
     clock.advance(std::chrono::seconds(30));

@@ -44,8 +44,8 @@ TEST_SUITE("auth.mfa") {
         CHECK(setup.header("Cache-Control") == std::optional<std::string>("no-store"));
         const std::string secret = bodyOf(setup)["secret"];
         CHECK(secret.size() == 32);  // 160 bits in base32
-        CHECK(bodyOf(setup)["otpauthUrl"] == "otpauth://totp/Obscura:alice?secret=" + secret +
-                                                 "&issuer=Obscura&algorithm=SHA1&digits=6&period=30");
+        CHECK(bodyOf(setup)["otpauthUrl"] ==
+              "otpauth://totp/Obscura:alice?secret=" + secret + "&issuer=Obscura&algorithm=SHA1&digits=6&period=30");
         CHECK(bodyOf(http.get("/api/auth/mfa", bearer(alice.access)))["pending"] == true);
         // Still one step: MFA is not on until a code proves the app has the secret.
         CHECK(bodyOf(postJson(http, "/api/auth/login", {{"username", "alice"}, {"password", kPassword}}))
@@ -60,8 +60,7 @@ TEST_SUITE("auth.mfa") {
         }
         CHECK(bodyOf(http.get("/api/auth/mfa", bearer(alice.access)))["enabled"] == false);
 
-        auto enabled =
-            postJson(http, "/api/auth/mfa/enable", {{"code", totpNow(clock, secret)}}, bearer(alice.access));
+        auto enabled = postJson(http, "/api/auth/mfa/enable", {{"code", totpNow(clock, secret)}}, bearer(alice.access));
         REQUIRE_MESSAGE(enabled.status == 200, enabled.body);
         const auto codes = bodyOf(enabled)["recoveryCodes"].get<std::vector<std::string>>();
         CHECK(codes.size() == 10);
@@ -111,7 +110,8 @@ TEST_SUITE("auth.mfa") {
         CHECK(verify(http, token, {{"recoveryCode", "not-a-code"}}).status == 422);
         CHECK(verify(http, token, json::object()).status == 400);
         CHECK(verify(http, token, {{"code", "123456"}, {"recoveryCode", alice.recoveryCodes[0]}}).status == 400);
-        CHECK(errorCode(verify(http, "no-such-token", {{"code", totpNow(clock, alice.secret)}})) == "mfa_token_invalid");
+        CHECK(errorCode(verify(http, "no-such-token", {{"code", totpNow(clock, alice.secret)}})) ==
+              "mfa_token_invalid");
         // An unanswered challenge dies after auth.mfaChallengeSeconds (300).
         clock.advance(std::chrono::seconds(301));
         CHECK(errorCode(verify(http, token, {{"code", totpNow(clock, alice.secret)}})) == "mfa_token_invalid");
@@ -123,18 +123,19 @@ TEST_SUITE("auth.mfa") {
         HttpClient http(fx.port());
         registerUser(http, "alice");
         auto alice = enableMfa(http, clock, "alice");
-        auto basic = http.request("POST", "/api/auth/login", {{"Authorization", basicAuthorization("alice", kPassword)}});
+        auto basic =
+            http.request("POST", "/api/auth/login", {{"Authorization", basicAuthorization("alice", kPassword)}});
         REQUIRE(basic.status == 200);
         CHECK(bodyOf(basic)["mfaRequired"] == true);
         CHECK_FALSE(bodyOf(basic).contains("accessToken"));
 
-        auto browser = postJson(http, "/api/auth/login", {{"username", "alice"}, {"password", kPassword}, {"cookie", true}});
+        auto browser =
+            postJson(http, "/api/auth/login", {{"username", "alice"}, {"password", kPassword}, {"cookie", true}});
         REQUIRE(browser.status == 200);
         CHECK_FALSE(browser.hasHeader("Set-Cookie"));
-        auto second = postJson(http, "/api/auth/mfa/verify",
-                               {{"mfaToken", bodyOf(browser)["mfaToken"]},
-                                {"code", totpNow(clock, alice.secret)},
-                                {"cookie", true}});
+        auto second = postJson(
+            http, "/api/auth/mfa/verify",
+            {{"mfaToken", bodyOf(browser)["mfaToken"]}, {"code", totpNow(clock, alice.secret)}, {"cookie", true}});
         REQUIRE_MESSAGE(second.status == 200, second.body);
         CHECK(second.header("Set-Cookie").value_or("").find("obscura_") != std::string::npos);
     }

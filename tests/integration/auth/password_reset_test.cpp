@@ -128,7 +128,8 @@ TEST_SUITE("auth.password_reset") {
     TEST_CASE("requests are limited per address and per client IP") {
         TempDir dir;
         SmtpSink smtp(dir / "maildir");
-        AppFixture fx(mailConfig(smtp.port(), {{"auth.passwordResetsPerAddress", "2"}, {"auth.passwordResetsPerIp", "4"}}));
+        AppFixture fx(
+            mailConfig(smtp.port(), {{"auth.passwordResetsPerAddress", "2"}, {"auth.passwordResetsPerIp", "4"}}));
         HttpClient http(fx.port());
         registerUser(http, "alice");
         for (int i = 0; i < 2; ++i)

@@ -1,10 +1,11 @@
 // TOTP against RFC 6238's SHA-1 test vectors (Appendix B, the last six of each eight digits), base32 both ways,
 // the otpauth URL, code parsing, and sealing a secret under a key from the server secret.
+#include "totp.hpp"
+
 #include <doctest/doctest.h>
 
 #include "mfa_crypto.hpp"
 #include "mfa_service.hpp"
-#include "totp.hpp"
 
 using namespace obscura;
 using namespace obscura::auth;
@@ -22,7 +23,8 @@ TEST_SUITE("auth.totp") {
 
     TEST_CASE("base32 round-trips, accepts lower case and spaces, and refuses other characters") {
         CHECK(base32Encode("12345678901234567890") == "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
-        CHECK(base32Decode("gezd gnbv gy3t qojq gezd gnbv gy3t qojq") == std::optional<std::string>("12345678901234567890"));
+        CHECK(base32Decode("gezd gnbv gy3t qojq gezd gnbv gy3t qojq") ==
+              std::optional<std::string>("12345678901234567890"));
         CHECK_FALSE(base32Decode("GEZ1").has_value());
         CHECK(base32Encode("") == "");
     }

@@ -1,7 +1,7 @@
 #pragma once
 // Events about users (DESIGN.md section 2). Other modules subscribe to them; auth never learns who listens.
-#include <nlohmann/json_fwd.hpp>
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 
