@@ -11,7 +11,8 @@ namespace {
 std::string linkBase(const RouteContext& ctx, const Request& request) {
     std::string base = ctx.settings.publicUrl;
     if (base.empty()) {
-        base = std::string(request.secure ? "https://" : "http://") + request.headers.get("Host").value_or("localhost");
+        base = std::string(request.secure ? "https://" : "http://") +
+               std::string(request.headers.get("Host").value_or("localhost"));
     }
     while (!base.empty() && base.back() == '/') base.pop_back();
     return base;
