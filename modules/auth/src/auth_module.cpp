@@ -9,6 +9,7 @@
 #include "mfa_crypto.hpp"
 #include "mfa_service.hpp"
 #include "obscura/kernel/config.hpp"
+#include "obscura/kernel/log.hpp"
 #include "obscura/kernel/router.hpp"
 #include "obscura/kernel/service_registry.hpp"
 #include "password_guard_impl.hpp"
@@ -74,6 +75,13 @@ struct AuthModule::Impl {
 AuthModule::AuthModule(const Config& config, ModuleContext& ctx)
     : ctx_(ctx), impl_(std::make_unique<Impl>(config, ctx)) {
     impl_->accounts.setServices(&ctx.services());
+    // Expired sign-in challenges and reset tokens go with the sessions' hourly housekeeping.
+    impl_->sessions.addHousekeeping([impl = impl_.get()] {
+        if (auto n = impl->mfa.purgeExpired(); !n)
+            log::warn("auth: could not purge sign-in challenges: " + n.error().message);
+        if (auto n = impl->resets.purgeExpired(); !n)
+            log::warn("auth: could not purge reset tokens: " + n.error().message);
+    });
     // Registered now, not at onAllLoaded: from here on the HTTP layer can authenticate requests.
     ctx.services().put<Authenticator>(
         std::make_shared<RequestAuthenticator>(ctx.storage(), impl_->jwt, impl_->settings.publicUrl, ctx.clock()));

@@ -172,6 +172,7 @@ void SessionService::housekeeping() {
     if (auto counters = throttle_.purgeExpired(); !counters) {
         log::warn("auth: could not purge ended sign-in counters: " + counters.error().message);
     }
+    for (const auto& task : extraHousekeeping_) task();
 }
 
 }  // namespace obscura::auth

@@ -4,8 +4,10 @@
 // it was copied, so the whole family is revoked and both the thief and the owner must sign in again.
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "auth_settings.hpp"
 #include "obscura/base/clock.hpp"
@@ -51,6 +53,9 @@ public:
 
     static constexpr std::size_t kMaxRefreshTokenBytes = 256;
 
+    // More cleanup for the hourly housekeeping (expired sign-in challenges and reset tokens). Set at start only.
+    void addHousekeeping(std::function<void()> task) { extraHousekeeping_.push_back(std::move(task)); }
+
 private:
     Expected<IssuedSession> startFamily(storage::UserRecord user);
     void housekeeping();
@@ -62,6 +67,7 @@ private:
     const AuthSettings& settings_;
     const Clock& clock_;
     std::atomic<std::int64_t> nextHousekeepingUs_{0};
+    std::vector<std::function<void()>> extraHousekeeping_;
 };
 
 }  // namespace obscura::auth
