@@ -4,7 +4,9 @@
 #include <doctest/doctest.h>
 
 #include <regex>
+#include <thread>
 
+#include "api_session.hpp"
 #include "app_fixture.hpp"
 #include "notice_support.hpp"
 #include "obscura/base/clock.hpp"
