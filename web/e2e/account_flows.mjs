@@ -19,7 +19,9 @@ const smtpPort = await new Promise((resolve) => {
     s.close(() => resolve(port));
   });
 });
-const maildir = mkdtempSync(join(tmpdir(), 'obscura-mail-'));
+// aiosmtpd's Mailbox makes the maildir itself, and fails on an empty directory that is not one yet.
+const mailRoot = mkdtempSync(join(tmpdir(), 'obscura-mail-'));
+const maildir = join(mailRoot, 'maildir');
 if (!existsSync('/usr/bin/python3')) {
   console.log('SKIP: no /usr/bin/python3 for the SMTP server');
   process.exit(77);
@@ -144,12 +146,12 @@ try {
     const link = await mailWithLink();
     check(link.startsWith(base + '/reset-password?token='), link);
     await page.goto(link);
-    await page.getByLabel('New password').fill(NEW_PASSWORD);
+    await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
     await page.getByRole('button', { name: 'Set the new password' }).click();
     await page.getByText('Your password is changed. Sign in with it.').waitFor();
     await shot(page, 'password-reset-done');
     await page.goto(link);  // the link works once
-    await page.getByLabel('New password').fill('yet another passphrase');
+    await page.getByLabel('New password', { exact: true }).fill('yet another passphrase');
     await page.getByRole('button', { name: 'Set the new password' }).click();
     await page.getByText('This link was used already or has expired.').waitFor();
     await signInWithPassword(NEW_PASSWORD);
@@ -164,5 +166,5 @@ try {
   runCrashed(steps, e);
 }
 smtp.kill('SIGTERM');
-rmSync(maildir, { recursive: true, force: true });
+rmSync(mailRoot, { recursive: true, force: true });
 await finishRun({ browser, server, work, steps });
