@@ -7,7 +7,9 @@
 #include "sql_dupes_repository.hpp"
 #include "sql_images_repository.hpp"
 #include "sql_jobs_repository.hpp"
+#include "sql_mfa_repository.hpp"
 #include "sql_partners_repository.hpp"
+#include "sql_password_resets_repository.hpp"
 #include "sql_relay_repository.hpp"
 #include "sql_table_rows.hpp"
 #include "sql_uploads_repository.hpp"
@@ -47,7 +49,9 @@ public:
           directUploads_(session),
           uploads_(session),
           relay_(session),
-          dupes_(session) {}
+          dupes_(session),
+          mfa_(session),
+          passwordResets_(session) {}
 
     storage::AuthRepository& auth() override { return auth_; }
     storage::ImagesRepository& images() override { return images_; }
@@ -62,6 +66,8 @@ public:
     storage::UploadsRepository& uploads() override { return uploads_; }
     storage::RelayRepository& relay() override { return relay_; }
     storage::DupesRepository& dupes() override { return dupes_; }
+    storage::MfaRepository& mfa() override { return mfa_; }
+    storage::PasswordResetsRepository& passwordResets() override { return passwordResets_; }
 
 private:
     SqlAuthRepository auth_;
@@ -77,6 +83,8 @@ private:
     SqlUploadsRepository uploads_;
     SqlRelayRepository relay_;
     SqlDupesRepository dupes_;
+    SqlMfaRepository mfa_;
+    SqlPasswordResetsRepository passwordResets_;
 };
 
 }  // namespace obscura::sql

@@ -516,6 +516,55 @@ CREATE TABLE IF NOT EXISTS duplicate_dismissals (
     CONSTRAINT duplicate_dismissals_a_fk FOREIGN KEY (asset_a) REFERENCES assets (id) ON DELETE CASCADE,
     CONSTRAINT duplicate_dismissals_b_fk FOREIGN KEY (asset_b) REFERENCES assets (id) ON DELETE CASCADE,
     CONSTRAINT duplicate_dismissals_check CHECK (asset_a < asset_b)
+// Two-factor sign-in (migration module "mfa"); see the SQLite schema for what each table keeps.
+constexpr std::string_view kUserMfa = R"sql(
+CREATE TABLE IF NOT EXISTS user_mfa (
+    user_id       VARCHAR(64)  NOT NULL,
+    secret        VARCHAR(255) NOT NULL,
+    enabled       TINYINT      NOT NULL DEFAULT 0,
+    last_step     BIGINT       NOT NULL DEFAULT 0,
+    created_at_us BIGINT       NOT NULL,
+    PRIMARY KEY (user_id),
+    CONSTRAINT user_mfa_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
+    CONSTRAINT user_mfa_check CHECK (CHAR_LENGTH(secret) > 0 AND enabled IN (0, 1))
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+constexpr std::string_view kMfaRecoveryCodes = R"sql(
+CREATE TABLE IF NOT EXISTS mfa_recovery_codes (
+    user_id    VARCHAR(64)  NOT NULL,
+    code_hash  VARCHAR(255) NOT NULL,
+    used_at_us BIGINT       NULL,
+    PRIMARY KEY (user_id, code_hash),
+    CONSTRAINT mfa_recovery_codes_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
+    CONSTRAINT mfa_recovery_codes_check CHECK (CHAR_LENGTH(code_hash) > 0)
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+constexpr std::string_view kMfaChallenges = R"sql(
+CREATE TABLE IF NOT EXISTS mfa_challenges (
+    token_hash    VARCHAR(255) NOT NULL,
+    user_id       VARCHAR(64)  NOT NULL,
+    expires_at_us BIGINT       NOT NULL,
+    used_at_us    BIGINT       NULL,
+    PRIMARY KEY (token_hash),
+    KEY mfa_challenges_user (user_id),
+    KEY mfa_challenges_expiry (expires_at_us),
+    CONSTRAINT mfa_challenges_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
+    CONSTRAINT mfa_challenges_check CHECK (CHAR_LENGTH(token_hash) > 0)
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+// Password reset by e-mail (migration module "password_reset").
+constexpr std::string_view kPasswordResets = R"sql(
+CREATE TABLE IF NOT EXISTS password_resets (
+    token_hash    VARCHAR(255) NOT NULL,
+    user_id       VARCHAR(64)  NOT NULL,
+    created_at_us BIGINT       NOT NULL,
+    expires_at_us BIGINT       NOT NULL,
+    used_at_us    BIGINT       NULL,
+    PRIMARY KEY (token_hash),
+    KEY password_resets_user (user_id),
+    KEY password_resets_expiry (expires_at_us),
+    CONSTRAINT password_resets_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
+    CONSTRAINT password_resets_check CHECK (CHAR_LENGTH(token_hash) > 0)
 ))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
 
 #undef OBSCURA_MYSQL_TABLE_OPTIONS
@@ -543,6 +592,9 @@ const std::vector<sql::Migration>& allMigrations() {
         {"relay", 1, {}, {kRelayEvents}},
         // Near-duplicates and related photos (issue 22).
         {"dupes", 1, {{"images", 5}}, {kAssetPhashes, kDuplicateDismissals}},
+        // Two-factor sign-in and password reset by e-mail (issue 24).
+        {"mfa", 1, {{"auth", 1}}, {kUserMfa, kMfaRecoveryCodes, kMfaChallenges}},
+        {"password_reset", 1, {{"auth", 1}}, {kPasswordResets}},
     };
     return kMigrations;
 }

@@ -506,6 +506,43 @@ CREATE TABLE duplicate_dismissals (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX duplicate_dismissals_a ON duplicate_dismissals (asset_a);
 CREATE INDEX duplicate_dismissals_b ON duplicate_dismissals (asset_b);
+// Two-factor sign-in (DESIGN §13, migration module "mfa"): the TOTP secret (encrypted by the auth module) with the
+// newest time step accepted, the hashed single-use recovery codes, and the sign-in challenges (hashed tokens).
+constexpr std::string_view kMfaV1 = R"sql(
+CREATE TABLE user_mfa (
+    user_id       TEXT PRIMARY KEY NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    secret        TEXT NOT NULL CHECK (length(secret) > 0),
+    enabled       INTEGER NOT NULL DEFAULT 0 CHECK (enabled IN (0, 1)),
+    last_step     INTEGER NOT NULL DEFAULT 0,
+    created_at_us INTEGER NOT NULL
+) STRICT;
+CREATE TABLE mfa_recovery_codes (
+    user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    code_hash  TEXT NOT NULL CHECK (length(code_hash) > 0),
+    used_at_us INTEGER,
+    PRIMARY KEY (user_id, code_hash)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE mfa_challenges (
+    token_hash    TEXT PRIMARY KEY NOT NULL CHECK (length(token_hash) > 0),
+    user_id       TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    expires_at_us INTEGER NOT NULL,
+    used_at_us    INTEGER
+) STRICT;
+CREATE INDEX mfa_challenges_user ON mfa_challenges (user_id);
+CREATE INDEX mfa_challenges_expiry ON mfa_challenges (expires_at_us);
+)sql";
+
+// Password reset by e-mail (DESIGN §13, migration module "password_reset"): the mailed tokens, hashed.
+constexpr std::string_view kPasswordResetV1 = R"sql(
+CREATE TABLE password_resets (
+    token_hash    TEXT PRIMARY KEY NOT NULL CHECK (length(token_hash) > 0),
+    user_id       TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at_us INTEGER NOT NULL,
+    expires_at_us INTEGER NOT NULL,
+    used_at_us    INTEGER
+) STRICT;
+CREATE INDEX password_resets_user ON password_resets (user_id);
+CREATE INDEX password_resets_expiry ON password_resets (expires_at_us);
 )sql";
 
 }  // namespace
@@ -532,6 +569,9 @@ const std::vector<sql::Migration>& allMigrations() {
         {"relay", 1, {}, {kRelayV1}},
         // Near-duplicates and related photos (issue 22).
         {"dupes", 1, {{"images", 5}}, {kDupesV1}},
+        // Two-factor sign-in and password reset by e-mail (issue 24).
+        {"mfa", 1, {{"auth", 1}}, {kMfaV1}},
+        {"password_reset", 1, {{"auth", 1}}, {kPasswordResetV1}},
     };
     return kMigrations;
 }

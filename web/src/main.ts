@@ -16,6 +16,7 @@ import { libraryGrid } from './library';
 import { scrubber } from './scrubber';
 import { archivePage, favoritesPage, searchPage, tagsPage } from './search_view';
 import { groupsPage } from './groups_view';
+import { resetPasswordPage } from './password_reset_view';
 import { remember } from './people';
 import { currentUser, onSessionChange, resumeSession } from './session';
 import { sharedPage } from './shared_view';
@@ -211,6 +212,11 @@ async function trashPage(user: User): Promise<void> {
 async function route(): Promise<void> {
   const path = location.pathname;
   if (path.startsWith('/s/')) return sharedPage(decodeURIComponent(path.slice(3)));
+  // The mailed password-reset link: whoever opens it, signed in or not.
+  if (path === '/reset-password') {
+    cleanup();
+    return resetPasswordPage(root);
+  }
   const user = currentUser();
   if (!user) {
     cleanup();

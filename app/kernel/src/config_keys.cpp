@@ -159,6 +159,14 @@ std::vector<ConfigKey> buildSchema() {
                 "Failed sign-ins from one client IP within the window before further attempts get 429."),
         integer("auth.loginFailureWindowSeconds", 900, 1, 86400,
                 "Window in which failed sign-ins are counted; it starts at the first failure."),
+        // two-factor sign-in and password reset by e-mail (issue 24)
+        integer("auth.mfaChallengeSeconds", 300, 30, 3600,
+                "Lifetime of the single-use challenge a password sign-in answers while a second factor is owed."),
+        integer("auth.passwordResetMinutes", 30, 5, 1440, "Lifetime of a mailed password-reset link."),
+        integer("auth.passwordResetsPerAddress", 3, 1, 1000,
+                "Password-reset requests for one e-mail address within auth.loginFailureWindowSeconds before 429."),
+        integer("auth.passwordResetsPerIp", 10, 1, 1000000,
+                "Password-reset requests from one client IP within auth.loginFailureWindowSeconds before 429."),
         // images
         integer("images.trashDays", 30, 0, 3650, "Days a trashed asset is kept before it is deleted; 0 = at once."),
         integer("images.maxUploadBytes", 10 * kGiB, 1, 1 * kTiB, "Largest upload accepted (413 above)."),

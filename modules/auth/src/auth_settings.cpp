@@ -21,6 +21,10 @@ AuthSettings AuthSettings::fromConfig(const Config& config) {
     s.loginFailuresPerUsername = static_cast<int>(config.getInt("auth.loginFailuresPerUsername"));
     s.loginFailuresPerIp = static_cast<int>(config.getInt("auth.loginFailuresPerIp"));
     s.loginFailureWindow = std::chrono::seconds(config.getInt("auth.loginFailureWindowSeconds"));
+    s.mfaChallengeLifetime = std::chrono::seconds(config.getInt("auth.mfaChallengeSeconds"));
+    s.passwordResetLifetime = std::chrono::minutes(config.getInt("auth.passwordResetMinutes"));
+    s.passwordResetsPerAddress = static_cast<int>(config.getInt("auth.passwordResetsPerAddress"));
+    s.passwordResetsPerIp = static_cast<int>(config.getInt("auth.passwordResetsPerIp"));
     s.publicUrl = config.getString("server.publicUrl");
     return s;
 }

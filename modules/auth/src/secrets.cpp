@@ -12,12 +12,23 @@ Status initSodium() {
     return {};
 }
 
-std::string randomSecret(std::size_t bytes) {
-    std::vector<unsigned char> raw(bytes);
+std::string randomBytes(std::size_t bytes) {
+    std::string raw(bytes, '\0');
     randombytes_buf(raw.data(), raw.size());
-    std::string text(sodium_base64_encoded_len(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-    sodium_bin2base64(text.data(), text.size(), raw.data(), raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    return raw;
+}
+
+std::string encodeBase64Url(std::string_view bytes) {
+    std::string text(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+    sodium_bin2base64(text.data(), text.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     text.resize(text.find('\0'));
+    return text;
+}
+
+std::string randomSecret(std::size_t bytes) {
+    std::string raw = randomBytes(bytes);
+    std::string text = encodeBase64Url(raw);
     sodium_memzero(raw.data(), raw.size());
     return text;
 }

@@ -15,6 +15,11 @@ Status initSodium();
 // `bytes` bytes from the system CSPRNG, base64url without padding.
 std::string randomSecret(std::size_t bytes = 32);
 
+// `bytes` raw bytes from the system CSPRNG (a TOTP secret).
+std::string randomBytes(std::size_t bytes);
+// base64url without padding.
+std::string encodeBase64Url(std::string_view bytes);
+
 // BLAKE2b-256 of the secret, lower-case hex: what the database stores and is searched by. A fast hash is
 // right here: the secrets carry 256 bits of entropy, so there is nothing to brute-force.
 std::string hashSecret(std::string_view secret);

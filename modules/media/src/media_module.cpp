@@ -16,6 +16,7 @@
 #include "hash_backfill_job.hpp"
 #include "obscura/auth/auth_module.hpp"
 #include "obscura/auth/avatar_locator.hpp"
+#include "obscura/auth/events.hpp"
 #include "obscura/auth/user_contacts.hpp"
 #include "obscura/images/asset_source.hpp"
 #include "obscura/images/events.hpp"
@@ -143,6 +144,27 @@ struct MediaModule::Impl {
                       " failed: " + sent.error().message);
     }
 
+    // The password-reset link someone asked for (auth's user.passwordResetRequested): on the bus's worker, so the
+    // request that asked answers in the same time whether an account got mail or not. The link is a credential:
+    // it is never logged.
+    void mailPasswordReset(const auth::PasswordResetRequested& e) {
+        if (!mailer.enabled()) {
+            log::warn("media: a password reset was asked for user " + e.userId +
+                      " but no mail is sent (media.smtp.host)");
+            return;
+        }
+        MailMessage mail;
+        mail.to = e.email;
+        mail.subject = "Reset your Obscura password";
+        mail.text = "Hello " + (e.displayName.empty() ? e.username : e.displayName) +
+                    ",\n\nsomeone (we hope you) asked to reset the password of the Obscura account \"" + e.username +
+                    "\". Open this link within " + std::to_string(e.expiresInMinutes) +
+                    " minutes to choose a new one; it works once:\n\n" + e.link +
+                    "\n\nIf you did not ask for this, ignore this message: your password stays as it is.\n";
+        if (auto sent = mailer.send(mail); !sent)
+            log::warn("media: the password-reset mail to user " + e.userId + " failed: " + sent.error().message);
+    }
+
     // The e-mail notice of an album shared with someone, when mail is configured and they have an address. Runs
     // on the bus's worker (album.shared), never in the request that shared the album.
     void notifyShared(const images::AlbumShared& e) {
@@ -171,6 +193,7 @@ struct MediaModule::Impl {
     std::string publicUrl;
     Bus::Subscription partnerMail;
     Bus::Subscription albumShared;
+    Bus::Subscription passwordResetMail;
 };
 
 MediaModule::MediaModule(const Config& config, ModuleContext& ctx)
@@ -261,12 +284,15 @@ Status MediaModule::onAllLoaded() {
         "media.partnerMail", [impl](const images::PartnerAdded& added) { impl->notifyPartner(added); });
     impl_->albumShared = ctx_.bus().subscribe<images::AlbumShared>(
         "media.albumSharedMail", [impl](const images::AlbumShared& e) { impl->notifyShared(e); });
+    impl_->passwordResetMail = ctx_.bus().subscribe<auth::PasswordResetRequested>(
+        "media.passwordResetMail", [impl](const auth::PasswordResetRequested& e) { impl->mailPasswordReset(e); });
     return {};
 }
 
 void MediaModule::onStopping() noexcept {
     impl_->partnerMail.reset();
     impl_->albumShared.reset();
+    impl_->passwordResetMail.reset();
     impl_->events.stop();
 }
 

@@ -42,6 +42,15 @@ const std::vector<RoutePolicy>& accessPolicies() {
         {"POST", "/api/auth/login", Access::Public, {}, {}, "{}"},
         {"POST", "/api/auth/refresh", Access::Public, {}, {}, "{}"},
         {"POST", "/api/auth/logout", Access::Public, {}, {}, "{}"},
+        // Two-factor sign-in and password reset (issue 24): the second step and the reset are sign-in flows.
+        {"POST", "/api/auth/mfa/verify", Access::Public, {}, {}, "{}"},
+        {"POST", "/api/auth/password-reset", Access::Public, {}, {}, "{}"},
+        {"POST", "/api/auth/password-reset/confirm", Access::Public, {}, {}, "{}"},
+        {"GET", "/api/auth/mfa", Access::Self, kOk},
+        {"POST", "/api/auth/mfa/setup", Access::Session, kOk},
+        {"POST", "/api/auth/mfa/enable", Access::Session, kBadBody, {}, "{}"},
+        {"DELETE", "/api/auth/mfa", Access::Session, kBadBody, {}, "{}"},
+        {"DELETE", "/api/admin/users/{id}/mfa", Access::Admin, kNotFound},
         {"GET", "/api/users/me", Access::Self, kOk},
         {"GET", "/api/users", Access::Self, kOk},
         {"PATCH", "/api/users/me", Access::Self, kOk, {}, "{}"},
@@ -124,6 +133,7 @@ const std::vector<RoutePolicy>& accessPolicies() {
         {"GET", "/sharing", Access::Public, {}},
         {"GET", "/sharing/groups", Access::Public, {}},
         {"GET", "/duplicates", Access::Public, {}},
+        {"GET", "/reset-password", Access::Public, {}},
         {"GET", "/assets/{file}", Access::Public, {}},
         {"GET", "/favicon.svg", Access::Public, {}},
         // Albums (Immich).

@@ -13,7 +13,9 @@
 #include "obscura/storage/dupes_repository.hpp"
 #include "obscura/storage/images_repository.hpp"
 #include "obscura/storage/jobs_repository.hpp"
+#include "obscura/storage/mfa_repository.hpp"
 #include "obscura/storage/partners_repository.hpp"
+#include "obscura/storage/password_resets_repository.hpp"
 #include "obscura/storage/records.hpp"
 #include "obscura/storage/relay_repository.hpp"
 #include "obscura/storage/shared_links_repository.hpp"
@@ -113,6 +115,10 @@ public:
     virtual RelayRepository& relay() = 0;
     // Perceptual hashes, dismissed duplicates, related-photo candidates (migration module "dupes").
     virtual DupesRepository& dupes() = 0;
+    // Two-factor sign-in: TOTP secrets, recovery codes, sign-in challenges (migration module "mfa").
+    virtual MfaRepository& mfa() = 0;
+    // Mailed password-reset tokens (migration module "password_reset").
+    virtual PasswordResetsRepository& passwordResets() = 0;
 };
 
 }  // namespace obscura::storage
