@@ -240,7 +240,7 @@ TEST_SUITE("upload.resumable") {
         AppFixture fx(fastAuth());
         HttpClient http(fx.port());
         auto alice = firstUser(http);
-        for (const std::string version : {"3", "6"}) {
+        for (const std::string& version : std::vector<std::string>{"3", "6"}) {
             HeaderList headers = alice.auth();
             headers.emplace_back("Upload-Draft-Interop-Version", version);
             if (version == "3") {

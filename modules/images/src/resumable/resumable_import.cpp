@@ -133,6 +133,10 @@ Status ResumableService::dropBytes(const storage::UploadRecord& upload) noexcept
         std::lock_guard lock(hashesMutex_);
         hashes_.erase(upload.id);
     }
+    {
+        std::lock_guard lock(keptMutex_);
+        kept_.erase(upload.id);
+    }
     if (remote_) return remote_->drop(upload);
     spool_.remove(upload.id);
     return {};

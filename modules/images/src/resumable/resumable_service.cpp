@@ -151,11 +151,18 @@ Expected<std::shared_ptr<ResumableSink>> ResumableService::beginAppend(const std
                                                      " bytes) runs past Upload-Length " +
                                                      std::to_string(*upload.length));
     }
-    const std::string writer = newUuid();
+    // The lease the previous PATCH kept for this one (a sequential client: no claim to commit), else a claim.
+    auto kept = takeKeptLease(id, offset);
+    const std::string writer = kept ? kept->writer : newUuid();
+    const auto confirmedAt = kept ? kept->confirmedAt : std::chrono::steady_clock::now();
     const std::int64_t nowUs = deps_.jobs.clock().nowUs();
-    OBSCURA_TRY(claimed, withRepos(deps_.storage, [&](storage::Repositories& repos) {
-                    return repos.uploads().claimWriter(id, writer, offset, nowUs, nowUs + micros(kWriterLease));
-                }));
+    bool claimed = kept.has_value();
+    if (!claimed) {
+        OBSCURA_TRY(won, withRepos(deps_.storage, [&](storage::Repositories& repos) {
+                        return repos.uploads().claimWriter(id, writer, offset, nowUs, nowUs + micros(kWriterLease));
+                    }));
+        claimed = won;
+    }
     if (!claimed) {
         OBSCURA_TRY(now, find(userId, id));
         if (now.offset != offset || now.state != "open") {
@@ -178,6 +185,8 @@ Expected<std::shared_ptr<ResumableSink>> ResumableService::beginAppend(const std
     auto sink = std::make_shared<ResumableSink>(*this, std::move(upload), writer, std::move(*appender), checksum,
                                                 std::move(*chunkSha), takeRunningHash(id, offset));
     sink->base_ = base;
+    sink->renewedAt_ = confirmedAt;  // a kept lease is renewed as soon as it is kLeaseRenewal old
+    sink->lease_->confirmedAtNs = confirmedAt.time_since_epoch().count();
     sink->completes_ = completes;
     sink->maxUploadBytes_ = static_cast<std::int64_t>(maxUploadBytes_);
     return sink;
@@ -207,8 +216,12 @@ Expected<AppendResult> ResumableService::finishAppend(ResumableSink& sink) {
     if (sink.completes_ && !upload.length) length = to;  // the IETF draft: the length is where the bytes end
     const bool complete = (upload.length && to == *upload.length) || sink.completes_;
     const std::string state = complete ? "importing" : "open";
-    // The importing upload keeps its lease: nobody else may append or import meanwhile.
-    auto moved = persistAndAdvance(sink, to, length, state, !complete, complete);
+    // The importing upload keeps its lease: nobody else may append or import meanwhile. An open one keeps it too
+    // for the same client's next PATCH (kKeptLease) while it was confirmed lately, so that one claims nothing.
+    const auto confirmed =
+        std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(sink.lease_->confirmedAtNs.load()));
+    const bool keep = !complete && !sink.lease_->lost && std::chrono::steady_clock::now() - confirmed < kLeaseRenewal;
+    auto moved = persistAndAdvance(sink, to, length, state, !complete && !keep, complete);
     if (!moved) {
         release(upload.id, writer);
         return std::move(moved).error();
@@ -220,6 +233,7 @@ Expected<AppendResult> ResumableService::finishAppend(ResumableSink& sink) {
     upload.state = state;
     upload.expiresAtUs = expiryFromNow();
     if (!complete) {
+        if (keep) keepLease(upload.id, KeptLease{writer, to, confirmed});
         if (sink.running_) putRunningHash(upload.id, to, std::move(*sink.running_));
         return AppendResult{std::move(upload), false};
     }
@@ -290,6 +304,25 @@ Expected<bool> ResumableService::persistAndAdvance(ResumableSink& sink, std::int
     remote_->committed(upload, to, stored);
     upload.partsJson = partsToJson(stored.parts);
     return true;
+}
+
+void ResumableService::keepLease(const std::string& id, KeptLease lease) {
+    std::lock_guard lock(keptMutex_);
+    if (kept_.size() >= kMaxKeptLeases && !kept_.count(id)) return;  // bounded: past it, the next PATCH claims
+    kept_.insert_or_assign(id, std::move(lease));
+}
+
+std::optional<KeptLease> ResumableService::takeKeptLease(const std::string& id, std::int64_t offset) {
+    std::lock_guard lock(keptMutex_);
+    auto it = kept_.find(id);
+    if (it == kept_.end()) return std::nullopt;
+    KeptLease lease = std::move(it->second);
+    kept_.erase(it);
+    // Only while the database's lease is surely still ours (renewals stop kLeaseMargin before it could run out)
+    // and nobody moved the upload since: otherwise the next request claims, as a first one does.
+    if (lease.offset != offset || std::chrono::steady_clock::now() - lease.confirmedAt >= kWriterLease - kLeaseMargin)
+        return std::nullopt;
+    return lease;
 }
 
 void ResumableService::renewLater(const std::string& id, const std::string& writer, std::shared_ptr<LeaseWatch> lease,

@@ -5,11 +5,12 @@
 // another replica, sharing the data dir or nothing but the database and the store.
 //
 // An append (PATCH, or the body of a creating POST) holds the upload's writer lease from before its first byte to
-// its commit: claimed only at the offset the database holds (else 409 conflict) and only when no other writer
-// holds it (else 423 upload_locked), renewed while bytes arrive, released at the end. Its bytes are fsync'd, then
-// the offset moves in one compare-and-set statement: an offset is durable before anyone is told it. A chunk whose
-// Upload-Checksum does not match (460 checksum_mismatch), a body past Upload-Length (413) or a failed write moves
-// nothing. When the client vanishes mid-body, what arrived is kept (unless a checksum was promised).
+// its commit (and, when the client is quick, on to its next PATCH on this replica: KeptLease): claimed only at the
+// offset the database holds (else 409 conflict) and only when no other writer holds it (else 423 upload_locked),
+// renewed while bytes arrive, released at the end. Its bytes are fsync'd, then the offset moves in one compare-and-set
+// statement: an offset is durable before anyone is told it. A chunk whose Upload-Checksum does not match (460
+// checksum_mismatch), a body past Upload-Length (413) or a failed write moves nothing. When the client vanishes
+// mid-body, what arrived is kept (unless a checksum was promised).
 //
 // The last byte goes through importCompleteFile — the very import of POST /api/assets — and the upload records the
 // asset (or the duplicate it matched). A checksum in the creation metadata that names an asset the caller has
@@ -54,6 +55,15 @@ inline constexpr std::chrono::seconds kWriterLease{30};
 inline constexpr std::chrono::seconds kLeaseRenewal{10};
 // A writer stops writing this long before its lease could run out unrenewed (clocks of replicas differ a little).
 inline constexpr std::chrono::seconds kLeaseMargin{5};
+
+// A lease a PATCH kept for the same client's next one (sequential tus clients: one claim per upload, not one per
+// PATCH). In memory: a restart or another replica simply claims.
+struct KeptLease {
+    std::string writer;
+    std::int64_t offset = 0;                            // the offset it is good for
+    std::chrono::steady_clock::time_point confirmedAt;  // when the database last extended it
+};
+inline constexpr std::size_t kMaxKeptLeases = 1024;
 
 struct NewUpload {
     std::optional<std::int64_t> length;
@@ -117,6 +127,8 @@ private:
     Expected<bool> persistAndAdvance(ResumableSink& sink, std::int64_t to, std::optional<std::int64_t> length,
                                      const std::string& state, bool release, bool complete);
     Status dropBytes(const storage::UploadRecord& upload) noexcept;
+    void keepLease(const std::string& id, KeptLease lease);
+    std::optional<KeptLease> takeKeptLease(const std::string& id, std::int64_t offset);
     // The finished file to import, wherever the bytes are (the spool: a hard link to it; parts: read back).
     Expected<UploadTempFile> completeFile(storage::UploadRecord& upload, std::optional<formats::Sha1Digest> digest);
     std::optional<formats::Sha1> takeRunningHash(const std::string& id, std::int64_t offset);
@@ -140,6 +152,9 @@ private:
     };
     std::mutex hashesMutex_;
     std::unordered_map<std::string, RunningHash> hashes_;
+
+    std::mutex keptMutex_;
+    std::unordered_map<std::string, KeptLease> kept_;
 
     std::mutex sweepMutex_;
     std::condition_variable sweepWake_;
