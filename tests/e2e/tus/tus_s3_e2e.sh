@@ -53,7 +53,9 @@ shared=(OBSCURA_STORAGE_PLUGIN=mysql "OBSCURA_DATABASE_URL=mysql://tus@127.0.0.1
         OBSCURA_DATABASE_PASSWORD=tuspw OBSCURA_BLOBS_PLUGIN=s3
         "OBSCURA_BLOBS_S3_ENDPOINT=$OBSCURA_TEST_S3_ENDPOINT" "OBSCURA_BLOBS_S3_REGION=$OBSCURA_TEST_S3_REGION"
         "OBSCURA_BLOBS_S3_BUCKET=$OBSCURA_TEST_S3_BUCKET" "OBSCURA_BLOBS_S3_ACCESS_KEY_ID=$OBSCURA_TEST_S3_ACCESS_KEY"
-        "OBSCURA_BLOBS_S3_SECRET_ACCESS_KEY=$OBSCURA_TEST_S3_SECRET_KEY" "OBSCURA_BLOBS_S3_PREFIX=$prefix")
+        "OBSCURA_BLOBS_S3_SECRET_ACCESS_KEY=$OBSCURA_TEST_S3_SECRET_KEY" "OBSCURA_BLOBS_S3_PREFIX=$prefix"
+        # Replicas share the signing secret (with a shared data dir it comes from there).
+        "OBSCURA_AUTH_JWT_SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')")
 s3_get() {  # query → the bucket's answer (XML)
     curl -fsS --aws-sigv4 "aws:amz:$OBSCURA_TEST_S3_REGION:s3" \
         --user "$OBSCURA_TEST_S3_ACCESS_KEY:$OBSCURA_TEST_S3_SECRET_KEY" -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' \
@@ -61,8 +63,10 @@ s3_get() {  # query → the bucket's answer (XML)
 }
 nothing_left() {  # label: no object and no multipart upload under <prefix>uploads/
     local objects uploads
-    objects="$(s3_get "list-type=2&prefix=${prefix}uploads/")"
-    uploads="$(s3_get "uploads&prefix=${prefix}uploads/")"
+    # The query as SigV4 signs it: sorted, '/' encoded (curl does not canonicalise it).
+    local under="${prefix//\//%2F}uploads%2F"
+    objects="$(s3_get "list-type=2&prefix=$under")"
+    uploads="$(s3_get "prefix=$under&uploads=")"
     grep -q "<Key>" <<<"$objects" && fail "$1: objects of the upload are left in the store: $objects"
     grep -q "<UploadId>" <<<"$uploads" && fail "$1: a multipart upload is left in the store: $uploads"
     echo "e2e: tus s3: $1: nothing of the upload is left in the store"

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <nlohmann/json.hpp>
 
+#include "obscura/base/clock.hpp"
 #include "obscura/base/ids.hpp"
 #include "obscura/formats/content_sniffer.hpp"
 #include "obscura/images/media_types.hpp"
