@@ -20,7 +20,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 # padding. mark N rewrites the padding's last bytes, so every upload is new bytes (not a duplicate of the last).
 make_video() {
     video="$work/video.mp4"
-    ffmpeg -loglevel error -f lavfi -i testsrc=size=320x240:rate=10 -t 2 -pix_fmt yuv420p -movflags +faststart "$work/small.mp4"
+    ffmpeg -y -loglevel error -f lavfi -i testsrc=size=320x240:rate=10 -t 2 -pix_fmt yuv420p -movflags +faststart "$work/small.mp4"
     python3 - "$work/small.mp4" "$video" "$1" <<'PY'
 import os, struct, sys
 small = open(sys.argv[1], 'rb').read()
