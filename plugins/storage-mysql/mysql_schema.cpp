@@ -465,6 +465,17 @@ CREATE TABLE IF NOT EXISTS uploads (
                                     state IN ('open', 'importing', 'done', 'failed'))
 ))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
 
+// Uploads v2: the parts of an upload kept in the blob store (see the SQLite schema).
+constexpr std::string_view kUploadParts = R"sql(
+CREATE TABLE IF NOT EXISTS upload_parts (
+    upload_id VARCHAR(64)  NOT NULL,
+    parts_id  VARCHAR(1024) NOT NULL,
+    parts     MEDIUMTEXT   NOT NULL,
+    PRIMARY KEY (upload_id),
+    CONSTRAINT upload_parts_upload_fk FOREIGN KEY (upload_id) REFERENCES uploads (id) ON DELETE CASCADE,
+    CONSTRAINT upload_parts_check CHECK (CHAR_LENGTH(parts_id) > 0)
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
 // The event relay's log (relay_repository.hpp). InnoDB keeps AUTO_INCREMENT across restarts (MariaDB >= 10.2.4), so
 // an id is never given twice, even once every row has been pruned.
 constexpr std::string_view kRelayEvents = R"sql(
@@ -588,6 +599,7 @@ const std::vector<sql::Migration>& allMigrations() {
         {"direct_uploads", 1, {}, {kDirectUploads}},
         // Resumable uploads (issue 20).
         {"uploads", 1, {{"auth", 1}}, {kUploads}},
+        {"uploads", 2, {{"uploads", 1}}, {kUploadParts}},
         // Stands alone: the relay references no other table.
         {"relay", 1, {}, {kRelayEvents}},
         // Near-duplicates and related photos (issue 22).

@@ -446,6 +446,18 @@ CREATE INDEX uploads_owner ON uploads (owner_id);
 CREATE INDEX uploads_expiry ON uploads (expires_at_us);
 )sql";
 
+// Uploads v2 (issue 20): when the blob store keeps parts (s3), the bytes of an upload in progress are parts of one
+// multipart upload there, so an upload resumes on a replica that shares no disk with the one that began it.
+// parts_id is the store's id of that multipart upload, parts the JSON list [[number, etag, size], …] of the parts
+// sent — written in the transaction that moves the offset past them. Goes with its upload.
+constexpr std::string_view kUploadsV2 = R"sql(
+CREATE TABLE upload_parts (
+    upload_id TEXT PRIMARY KEY NOT NULL REFERENCES uploads(id) ON DELETE CASCADE,
+    parts_id  TEXT NOT NULL CHECK (length(parts_id) > 0),
+    parts     TEXT NOT NULL CHECK (json_valid(parts))
+) STRICT;
+)sql";
+
 constexpr std::string_view kMediaV1 = R"sql(
 CREATE TABLE derivatives (
     asset_id   TEXT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
@@ -565,6 +577,7 @@ const std::vector<sql::Migration>& allMigrations() {
         {"direct_uploads", 1, {}, {kDirectUploadsV1}},
         // Resumable uploads (issue 20).
         {"uploads", 1, {{"auth", 1}}, {kUploadsV1}},
+        {"uploads", 2, {{"uploads", 1}}, {kUploadsV2}},
         // Stands alone: the relay references no other table.
         {"relay", 1, {}, {kRelayV1}},
         // Near-duplicates and related photos (issue 22).

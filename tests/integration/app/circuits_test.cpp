@@ -74,6 +74,12 @@ TEST_SUITE("app.circuits") {
         const std::string access = login(http, "alice").access;
         REQUIRE(upload(http, access, photo(files, 1)).status == 201);
 
+        // A resumable upload begun before the outage, to append to during it.
+        const std::string bearer = "Bearer " + access;
+        auto begun = http.request("POST", "/api/uploads",
+                                  {{"Authorization", bearer}, {"Tus-Resumable", "1.0.0"}, {"Upload-Length", "100"}});
+        REQUIRE_MESSAGE(begun.status == 201, begun.body);
+
         proxy.cut();
         // Readiness pings the store; each failing ping counts against the breaker until it opens.
         bool opened = false;
@@ -92,6 +98,24 @@ TEST_SUITE("app.circuits") {
         CHECK(errorCode(refused) == "dependency_unavailable");
         REQUIRE(refused.header("Retry-After").has_value());
         CHECK(std::stoi(*refused.header("Retry-After")) >= 1);
+        // The same fast refusal before any byte for a tus creation, a tus append and a direct upload's URL.
+        auto tusCreate = http.request("POST", "/api/uploads",
+                                      {{"Authorization", bearer}, {"Tus-Resumable", "1.0.0"}, {"Upload-Length", "10"}});
+        CHECK(tusCreate.status == 503);
+        CHECK(errorCode(tusCreate) == "dependency_unavailable");
+        auto tusAppend = http.request("PATCH", *begun.header("Location"),
+                                      {{"Authorization", bearer},
+                                       {"Tus-Resumable", "1.0.0"},
+                                       {"Upload-Offset", "0"},
+                                       {"Content-Type", "application/offset+octet-stream"}},
+                                      std::string(10, 'x'));
+        CHECK(tusAppend.status == 503);
+        CHECK(errorCode(tusAppend) == "dependency_unavailable");
+        auto directUrl = http.request("POST", "/api/assets/upload-url",
+                                      {{"Authorization", bearer}, {"Content-Type", "application/json"}},
+                                      R"({"filename":"x.jpg","sizeBytes":10})");
+        CHECK(directUrl.status == 503);
+        CHECK(errorCode(directUrl) == "dependency_unavailable");
 
         proxy.restore();
         // Within the cooldown (5 s) a probe closes the circuit again; then uploads succeed.
