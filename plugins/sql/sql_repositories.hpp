@@ -6,6 +6,7 @@
 #include "sql_direct_uploads_repository.hpp"
 #include "sql_images_repository.hpp"
 #include "sql_jobs_repository.hpp"
+#include "sql_oidc_repository.hpp"
 #include "sql_partners_repository.hpp"
 #include "sql_relay_repository.hpp"
 #include "sql_table_rows.hpp"
@@ -45,7 +46,8 @@ public:
           tableRows_(session),
           directUploads_(session),
           uploads_(session),
-          relay_(session) {}
+          relay_(session),
+          oidc_(session) {}
 
     storage::AuthRepository& auth() override { return auth_; }
     storage::ImagesRepository& images() override { return images_; }
@@ -59,6 +61,7 @@ public:
     storage::DirectUploadsRepository& directUploads() override { return directUploads_; }
     storage::UploadsRepository& uploads() override { return uploads_; }
     storage::RelayRepository& relay() override { return relay_; }
+    storage::OidcRepository& oidc() override { return oidc_; }
 
 private:
     SqlAuthRepository auth_;
@@ -73,6 +76,7 @@ private:
     SqlDirectUploadsRepository directUploads_;
     SqlUploadsRepository uploads_;
     SqlRelayRepository relay_;
+    SqlOidcRepository oidc_;
 };
 
 }  // namespace obscura::sql

@@ -481,6 +481,29 @@ CREATE TABLE IF NOT EXISTS relay_events (
     CONSTRAINT relay_events_check CHECK (CHAR_LENGTH(name) > 0)
 ))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
 
+// OIDC sign-in (issue 24, oidc_repository.hpp): linked provider accounts, and sign-ins in flight (minutes).
+constexpr std::string_view kOidcIdentities = R"sql(
+CREATE TABLE IF NOT EXISTS oidc_identities (
+    issuer     VARCHAR(255) NOT NULL,
+    subject    VARCHAR(255) NOT NULL,
+    user_id    VARCHAR(64)  NOT NULL,
+    created_at VARCHAR(64)  NOT NULL,
+    PRIMARY KEY (issuer, subject),
+    KEY oidc_identities_user (user_id),
+    CONSTRAINT oidc_identities_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
+    CONSTRAINT oidc_identities_check CHECK (CHAR_LENGTH(issuer) > 0 AND CHAR_LENGTH(subject) > 0)
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+constexpr std::string_view kOidcLogins = R"sql(
+CREATE TABLE IF NOT EXISTS oidc_logins (
+    state_hash    VARCHAR(128) NOT NULL,
+    nonce         VARCHAR(128) NOT NULL,
+    code_verifier VARCHAR(128) NOT NULL,
+    expires_at_us BIGINT       NOT NULL,
+    PRIMARY KEY (state_hash),
+    KEY oidc_logins_expiry (expires_at_us)
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
 #undef OBSCURA_MYSQL_TABLE_OPTIONS
 
 }  // namespace
@@ -504,6 +527,8 @@ const std::vector<sql::Migration>& allMigrations() {
         {"uploads", 1, {{"auth", 1}}, {kUploads}},
         // Stands alone: the relay references no other table.
         {"relay", 1, {}, {kRelayEvents}},
+        // OIDC sign-in (issue 24).
+        {"oidc", 1, {{"auth", 1}}, {kOidcIdentities, kOidcLogins}},
     };
     return kMigrations;
 }

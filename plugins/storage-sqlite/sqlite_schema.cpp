@@ -475,6 +475,25 @@ CREATE INDEX relay_events_user ON relay_events (user_id, id);
 CREATE INDEX relay_events_created ON relay_events (created_at_us);
 )sql";
 
+// OIDC sign-in (issue 24, oidc_repository.hpp): linked provider accounts, and sign-ins in flight (minutes).
+constexpr std::string_view kOidcV1 = R"sql(
+CREATE TABLE oidc_identities (
+    issuer     TEXT NOT NULL CHECK (length(issuer) > 0),
+    subject    TEXT NOT NULL CHECK (length(subject) > 0),
+    user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (issuer, subject)
+) STRICT;
+CREATE INDEX oidc_identities_user ON oidc_identities (user_id);
+CREATE TABLE oidc_logins (
+    state_hash    TEXT PRIMARY KEY NOT NULL CHECK (length(state_hash) > 0),
+    nonce         TEXT NOT NULL,
+    code_verifier TEXT NOT NULL,
+    expires_at_us INTEGER NOT NULL
+) STRICT;
+CREATE INDEX oidc_logins_expiry ON oidc_logins (expires_at_us);
+)sql";
+
 }  // namespace
 
 const std::vector<sql::Migration>& allMigrations() {
@@ -497,6 +516,8 @@ const std::vector<sql::Migration>& allMigrations() {
         {"uploads", 1, {{"auth", 1}}, {kUploadsV1}},
         // Stands alone: the relay references no other table.
         {"relay", 1, {}, {kRelayV1}},
+        // OIDC sign-in (issue 24).
+        {"oidc", 1, {{"auth", 1}}, {kOidcV1}},
     };
     return kMigrations;
 }

@@ -38,7 +38,7 @@ TEST_SUITE("conformance.migrations") {
             }
             // Listed in an order that migrates cleanly: the kernel's jobs first, then referenced modules first.
             CHECK(modules == std::vector<std::string>{"kernel", "auth", "images", "media", "partners", "sharing",
-                                                      "direct_uploads", "uploads", "relay"});
+                                                      "direct_uploads", "uploads", "relay", "oidc"});
         });
     }
 
@@ -50,11 +50,11 @@ TEST_SUITE("conformance.migrations") {
             auto& storage = **opened;
             if (database->fresh()) {
                 for (const char* module :
-                     {"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads", "uploads", "relay"})
+                     {"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads", "uploads", "relay", "oidc"})
                     CHECK(storage.schemaVersion(module).valueOr(-1) == 0);
             }
             for (const char* module :
-                 {"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads", "uploads", "relay"}) {
+                 {"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads", "uploads", "relay", "oidc"}) {
                 CAPTURE(module);
                 const int latest = latestOf(storage, module);
                 auto first = storage.migrate(module);
@@ -121,7 +121,7 @@ TEST_SUITE("conformance.migrations") {
             CHECK(storage.schemaVersion("images").valueOr(-1) == 0);
             // Nothing half-applied: the right order still works afterwards.
             for (const char* module :
-                 {"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads", "uploads", "relay"})
+                 {"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads", "uploads", "relay", "oidc"})
                 CHECK(storage.migrate(module).ok());
         });
     }

@@ -12,6 +12,7 @@
 #include "obscura/storage/direct_uploads_repository.hpp"
 #include "obscura/storage/images_repository.hpp"
 #include "obscura/storage/jobs_repository.hpp"
+#include "obscura/storage/oidc_repository.hpp"
 #include "obscura/storage/partners_repository.hpp"
 #include "obscura/storage/records.hpp"
 #include "obscura/storage/relay_repository.hpp"
@@ -110,6 +111,8 @@ public:
     virtual UploadsRepository& uploads() = 0;
     // The event relay's log (migration module "relay").
     virtual RelayRepository& relay() = 0;
+    // OIDC sign-in: linked provider accounts and sign-ins in flight (migration module "oidc").
+    virtual OidcRepository& oidc() = 0;
 };
 
 }  // namespace obscura::storage
