@@ -9,6 +9,9 @@
 #include "obscura/kernel/config.hpp"
 #include "obscura/kernel/router.hpp"
 #include "obscura/kernel/service_registry.hpp"
+#include "oidc/oidc_client.hpp"
+#include "oidc/oidc_routes.hpp"
+#include "oidc/oidc_service.hpp"
 #include "password_guard_impl.hpp"
 #include "password_hasher.hpp"
 #include "request_authenticator.hpp"
@@ -26,6 +29,12 @@ constexpr std::chrono::seconds kHashQueueWait{10};
 const AuthSettings& checked(const AuthSettings& settings) {
     if (settings.jwtSecret.size() < 32) {
         throw ModuleStartError("auth.jwtSecret must be set (at least 32 characters) before the auth module starts");
+    }
+    if (settings.oidc.enabled() && settings.oidc.clientId.empty()) {
+        throw ModuleStartError("auth.oidc.clientId must be set when auth.oidc.issuer is");
+    }
+    if (settings.oidc.enabled() && (" " + settings.oidc.scope + " ").find(" openid ") == std::string::npos) {
+        throw ModuleStartError("auth.oidc.scope must include openid");
     }
     return settings;
 }
@@ -47,7 +56,9 @@ struct AuthModule::Impl {
           quota(ctx.storage()),
           contacts(ctx.storage()),
           guard(hasher, throttle),
-          routes{accounts, sessions, ctx.storage(), ctx.services(), settings, ctx.clock()} {}
+          routes{accounts, sessions, ctx.storage(), ctx.services(), settings, ctx.clock()},
+          oidcClient(settings.oidc, ctx.clock()),
+          oidc(ctx.storage(), oidcClient, accounts, sessions, settings, ctx.clock()) {}
 
     AuthSettings settings;
     std::shared_ptr<const JwtCodec> jwt;
@@ -60,6 +71,8 @@ struct AuthModule::Impl {
     StoredContacts contacts;
     PasswordGuardImpl guard;
     RouteContext routes;
+    OidcClient oidcClient;
+    OidcService oidc;
 };
 
 AuthModule::AuthModule(const Config& config, ModuleContext& ctx)
@@ -74,7 +87,9 @@ AuthModule::~AuthModule() = default;
 
 Status AuthModule::onAllLoaded() {
     auto& routes = impl_->routes;
-    OBSCURA_TRY_STATUS(ctx_.router().add(setupRoute(ctx_.storage(), impl_->settings.registration)));
+    OBSCURA_TRY_STATUS(
+        ctx_.router().add(setupRoute(ctx_.storage(), impl_->settings.registration, impl_->settings.oidc)));
+    for (auto& route : oidcRoutes(routes, impl_->oidc)) OBSCURA_TRY_STATUS(ctx_.router().add(std::move(route)));
     for (auto group : {sessionRoutes(routes), profileRoutes(routes), apiKeyRoutes(routes), adminUserRoutes(routes)}) {
         for (auto& route : group) OBSCURA_TRY_STATUS(ctx_.router().add(std::move(route)));
     }

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <string>
 
+#include "oidc/oidc_settings.hpp"
 #include "password_hasher.hpp"
 
 namespace obscura {
@@ -21,6 +22,7 @@ struct AuthSettings {
     int loginFailuresPerUsername = 5;
     int loginFailuresPerIp = 20;
     std::chrono::seconds loginFailureWindow{900};
+    OidcSettings oidc;      // auth.oidc.*
     std::string publicUrl;  // server.publicUrl: the origin browsers' requests must come from, when set
 
     static AuthSettings fromConfig(const Config& config);

@@ -48,6 +48,11 @@ Expected<IssuedSession> SessionService::login(std::string_view username, std::st
     return startFamily(std::move(user));
 }
 
+Expected<IssuedSession> SessionService::signInAs(storage::UserRecord user) {
+    housekeeping();
+    return startFamily(std::move(user));
+}
+
 Expected<IssuedSession> SessionService::startFamily(storage::UserRecord user) {
     IssuedSession session;
     session.refreshToken = randomSecret();

@@ -42,6 +42,9 @@ const std::vector<RoutePolicy>& accessPolicies() {
         {"POST", "/api/auth/login", Access::Public, {}, {}, "{}"},
         {"POST", "/api/auth/refresh", Access::Public, {}, {}, "{}"},
         {"POST", "/api/auth/logout", Access::Public, {}, {}, "{}"},
+        // OIDC sign-in (issue 24): public, the same answer for every caller (404 here: no provider configured).
+        {"GET", "/api/oauth/authorize", Access::Public, {}},
+        {"GET", "/api/oauth/callback", Access::Public, {}},
         {"GET", "/api/users/me", Access::Self, kOk},
         {"GET", "/api/users", Access::Self, kOk},
         {"PATCH", "/api/users/me", Access::Self, kOk, {}, "{}"},
