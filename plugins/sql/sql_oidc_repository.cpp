@@ -53,7 +53,8 @@ Expected<std::optional<std::string>> SqlOidcRepository::findIdentity(const std::
 }
 
 Status SqlOidcRepository::linkIdentity(const storage::OidcIdentityRecord& identity) {
-    if (identity.issuer.empty() || identity.subject.empty()) return invalid("an OIDC identity needs issuer and subject");
+    if (identity.issuer.empty() || identity.subject.empty())
+        return invalid("an OIDC identity needs issuer and subject");
     return guarded(s_, "link OIDC identity", [&]() -> Status {
         s_.prepare("INSERT INTO oidc_identities (issuer, subject, user_id, created_at) VALUES (?, ?, ?, ?)")
             .bind(identity.issuer, identity.subject, identity.userId, identity.createdAt)

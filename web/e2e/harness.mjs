@@ -31,10 +31,11 @@ export function makeFixtures(dir) {
   return { photos, photoFiles, video, notMedia };
 }
 
-// Starts `obscura serve --port 0` on dataDir and reads the port from its "listening on" line.
-export async function startServer(binary, dataDir) {
+// Starts `obscura serve --port 0` on dataDir and reads the port from its "listening on" line. extraEnv: more
+// OBSCURA_* settings (the OIDC test's provider).
+export async function startServer(binary, dataDir, extraEnv = {}) {
   const server = spawn(binary, ['serve', '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, OBSCURA_SERVER_HOST: '127.0.0.1', OBSCURA_LOG_LEVEL: 'info', OBSCURA_LOG_ACCESS_LOG: 'false' },
+    env: { ...process.env, OBSCURA_SERVER_HOST: '127.0.0.1', OBSCURA_LOG_LEVEL: 'info', OBSCURA_LOG_ACCESS_LOG: 'false', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let serverLog = '';

@@ -1,11 +1,13 @@
 // First run ("create the admin account"), sign in, and registration while it is open.
 import { ApiError, call } from './api';
 import { clear, h } from './dom';
+import { type OidcSetup, oidcButton } from './oidc_button';
 import { signIn } from './session';
 
 interface Setup {
   setupRequired: boolean;
   registration: 'open' | 'closed';
+  oidc?: OidcSetup;
 }
 
 type Mode = 'setup' | 'signin' | 'register';
@@ -57,6 +59,7 @@ function show(root: HTMLElement, setup: Setup, mode: Mode): void {
     field('Password', password),
     error,
     submit,
+    mode === 'signin' && oidcButton(setup.oidc),
     mode === 'signin' &&
       setup.registration === 'open' &&
       h('p', {}, h('button', { type: 'button', class: 'link', onclick: () => show(root, setup, 'register') }, 'Create an account')),

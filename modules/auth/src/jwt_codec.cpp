@@ -174,8 +174,7 @@ Expected<AccessClaims> JwtCodec::verify(std::string_view token) const {
 Expected<std::string> verifyWithPublicKey(std::string_view token, std::string_view alg, const std::string& pem) {
     const jwt_alg_t expected = alg == "RS256" ? JWT_ALG_RS256 : alg == "ES256" ? JWT_ALG_ES256 : JWT_ALG_INVAL;
     if (expected == JWT_ALG_INVAL) return Error(ErrorCode::Unauthenticated, "id_token: algorithm not accepted");
-    if (token.size() > kMaxIdTokenBytes || std::count(token.begin(), token.end(), '.') != 2 ||
-        token.back() == '.') {
+    if (token.size() > kMaxIdTokenBytes || std::count(token.begin(), token.end(), '.') != 2 || token.back() == '.') {
         return Error(ErrorCode::Unauthenticated, "id_token: malformed");
     }
     jwt_t* decoded = nullptr;

@@ -107,8 +107,8 @@ TEST_SUITE("integration.mysql.migrations") {
             "SELECT CONCAT(module, '=', MAX(version)) FROM schema_migrations GROUP BY module"
             " ORDER BY module");
         REQUIRE_MESSAGE(recorded.ok(), recorded.error().message);
-        CHECK(*recorded == std::vector<std::string>{"auth=1", "direct_uploads=1", "images=5", "kernel=1", "media=1", "oidc=1",
-                                                    "partners=1", "relay=1", "sharing=1", "uploads=1"});
+        CHECK(*recorded == std::vector<std::string>{"auth=1", "direct_uploads=1", "images=5", "kernel=1", "media=1",
+                                                    "oidc=1", "partners=1", "relay=1", "sharing=1", "uploads=1"});
         auto engines = db->query(
             "SELECT DISTINCT CONCAT(engine, ' ', table_collation) FROM information_schema.tables"
             " WHERE table_schema = DATABASE()");

@@ -72,7 +72,8 @@ TEST_SUITE("integration.oidc.refusals") {
         auto& w = World::get();
         BrowserClient browser;
         const std::string callback = browser.walkToCallback(w.fx.port(), "dave");
-        auto denied = browser.get(withoutQueryParam(withoutQueryParam(callback, "code"), "iss") + "&error=access_denied");
+        auto denied =
+            browser.get(withoutQueryParam(withoutQueryParam(callback, "code"), "iss") + "&error=access_denied");
         CHECK(denied.status == 401);
         checkNoSession(browser);
     }

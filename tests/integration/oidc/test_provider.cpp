@@ -45,7 +45,8 @@ TestOidcProvider::TestOidcProvider() {
     REQUIRE(process_->startProgram());
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (!std::filesystem::exists(portFile)) {
-        REQUIRE_MESSAGE(std::chrono::steady_clock::now() < deadline, "the OpenID provider did not start: " << process_->log());
+        REQUIRE_MESSAGE(std::chrono::steady_clock::now() < deadline,
+                        "the OpenID provider did not start: " << process_->log());
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     port_ = std::stoi(readFile(portFile));
@@ -62,11 +63,10 @@ void TestOidcProvider::post(const std::string& path, const nlohmann::json& body)
 }
 
 void TestOidcProvider::configure(int appPort, std::vector<std::string> keys) {
-    post("/test/configure",
-         {{"clientId", kClientId},
-          {"clientSecret", kClientSecret},
-          {"redirectUris", {"http://127.0.0.1:" + std::to_string(appPort) + "/api/oauth/callback"}},
-          {"keys", keys}});
+    post("/test/configure", {{"clientId", kClientId},
+                             {"clientSecret", kClientSecret},
+                             {"redirectUris", {"http://127.0.0.1:" + std::to_string(appPort) + "/api/oauth/callback"}},
+                             {"keys", keys}});
 }
 
 void TestOidcProvider::setAccounts(const nlohmann::json& accounts) { post("/test/accounts", accounts); }
@@ -147,7 +147,8 @@ std::string BrowserClient::walkToCallback(int appPort, const std::string& accoun
         if (hop.status == 200 && url.find("/interaction/") != std::string::npos) {
             hop = postForm(url + "/login", "login=" + account);
         }
-        REQUIRE_MESSAGE((hop.status == 302 || hop.status == 303), hop.url << " answered " << hop.status << ": " << hop.body);
+        REQUIRE_MESSAGE((hop.status == 302 || hop.status == 303),
+                        hop.url << " answered " << hop.status << ": " << hop.body);
         url = absolute(hop.location, hop.url);
     }
     FAIL("the sign-in never came back to the callback");

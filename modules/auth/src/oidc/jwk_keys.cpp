@@ -21,7 +21,10 @@ std::string derLength(std::size_t n) {
 }
 
 std::string der(unsigned char tag, const std::string& content) {
-    return std::string(1, static_cast<char>(tag)) + derLength(content.size()) + content;
+    std::string out(1, static_cast<char>(tag));
+    out.append(derLength(content.size()));
+    out.append(content);
+    return out;
 }
 
 // A positive INTEGER: leading zero bytes dropped, one added back when the high bit is set.
@@ -31,7 +34,11 @@ std::string derUnsigned(std::string bytes) {
     return der(0x02, bytes);
 }
 
-std::string bitString(const std::string& bytes) { return der(0x03, std::string(1, '\0') + bytes); }
+std::string bitString(const std::string& bytes) {
+    std::string content(1, '\0');  // no unused bits
+    content.append(bytes);
+    return der(0x03, content);
+}
 
 // OIDs, already DER-encoded with their tag.
 const std::string kRsaEncryption("\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x01", 11);
@@ -77,7 +84,9 @@ std::optional<VerificationKey> ecKey(const json& key) {
     auto x = bytesOf(key, "x");
     auto y = bytesOf(key, "y");
     if (!x || !y || x->size() != 32 || y->size() != 32) return std::nullopt;
-    const std::string point = std::string(1, '\x04') + *x + *y;  // uncompressed
+    std::string point(1, '\x04');  // uncompressed
+    point.append(*x);
+    point.append(*y);
     const std::string spki = der(0x30, der(0x30, kEcPublicKey + kPrime256v1) + bitString(point));
     return VerificationKey{member(key, "kid").value_or(""), "ES256", pem(spki)};
 }

@@ -10,7 +10,9 @@ namespace {
 
 using nlohmann::json;
 
-bool truthy(const json& v) { return (v.is_boolean() && v.get<bool>()) || (v.is_string() && v.get<std::string>() == "true"); }
+bool truthy(const json& v) {
+    return (v.is_boolean() && v.get<bool>()) || (v.is_string() && v.get<std::string>() == "true");
+}
 
 std::string usable(std::string_view raw) {
     std::string out;
@@ -37,7 +39,8 @@ const json* findClaim(const json& claims, std::string_view name) {
     std::size_t start = 0;
     while (start <= name.size()) {
         const auto dot = name.find('.', start);
-        const std::string part(name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
+        const std::string part(
+            name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
         if (!at->is_object()) return nullptr;
         const auto it = at->find(part);
         if (it == at->end()) return nullptr;
@@ -62,14 +65,16 @@ std::optional<bool> adminFromClaims(const json& claims, std::string_view adminCl
     const std::string wanted(adminClaim.substr(eq + 1));
     if (v->is_string()) return v->get<std::string>() == wanted;
     if (!v->is_array()) return false;
-    return std::any_of(v->begin(), v->end(), [&](const json& e) { return e.is_string() && e.get<std::string>() == wanted; });
+    return std::any_of(v->begin(), v->end(),
+                       [&](const json& e) { return e.is_string() && e.get<std::string>() == wanted; });
 }
 
 std::optional<std::int64_t> quotaFromClaims(const json& claims, std::string_view quotaClaim) {
     if (quotaClaim.empty()) return std::nullopt;
     const json* v = findClaim(claims, quotaClaim);
     if (!v) return std::nullopt;
-    if (v->is_number_unsigned() || (v->is_number_integer() && v->get<std::int64_t>() >= 0)) return v->get<std::int64_t>();
+    if (v->is_number_unsigned() || (v->is_number_integer() && v->get<std::int64_t>() >= 0))
+        return v->get<std::int64_t>();
     if (v->is_string()) {
         const std::string s = v->get<std::string>();
         if (s.empty() || s.size() > 18 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
@@ -90,7 +95,9 @@ std::string usernameFromClaims(const json& claims, int attempt) {
     // A few readable suffixes, then random ones: two providers' "alice" must both get an account.
     if (attempt < 5) return base + "-" + std::to_string(attempt + 1);
     std::string random = randomSecret(6);
-    std::replace_if(random.begin(), random.end(), [](char c) { return c != '-' && c != '_' && !std::isalnum(static_cast<unsigned char>(c)); }, 'x');
+    std::replace_if(
+        random.begin(), random.end(),
+        [](char c) { return c != '-' && c != '_' && !std::isalnum(static_cast<unsigned char>(c)); }, 'x');
     return base + "-" + random.substr(0, 6);
 }
 

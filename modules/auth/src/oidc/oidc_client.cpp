@@ -29,7 +29,8 @@ std::string stringOf(const json& object, const char* name) {
 bool listed(const json& object, const char* name, std::string_view value) {
     const auto it = object.find(name);
     if (it == object.end() || !it->is_array()) return false;
-    return std::any_of(it->begin(), it->end(), [&](const json& v) { return v.is_string() && v.get<std::string>() == value; });
+    return std::any_of(it->begin(), it->end(),
+                       [&](const json& v) { return v.is_string() && v.get<std::string>() == value; });
 }
 
 // An OAuth error code is [a-z_]; anything else the provider says is not repeated to the browser.
@@ -56,7 +57,8 @@ Expected<json> headerOf(const std::string& token) {
 bool audienceHas(const json& aud, const std::string& clientId) {
     if (aud.is_string()) return aud.get<std::string>() == clientId;
     if (!aud.is_array()) return false;
-    return std::any_of(aud.begin(), aud.end(), [&](const json& a) { return a.is_string() && a.get<std::string>() == clientId; });
+    return std::any_of(aud.begin(), aud.end(),
+                       [&](const json& a) { return a.is_string() && a.get<std::string>() == clientId; });
 }
 
 }  // namespace
@@ -71,7 +73,8 @@ Expected<ProviderMetadata> OidcClient::metadata() {
     auto fetched = HttpFetch::get(issuer + "/.well-known/openid-configuration");
     Expected<ProviderMetadata> parsed = [&]() -> Expected<ProviderMetadata> {
         OBSCURA_TRY(response, std::move(fetched));
-        if (response.status != 200) return broken("answered " + std::to_string(response.status) + " for its discovery document");
+        if (response.status != 200)
+            return broken("answered " + std::to_string(response.status) + " for its discovery document");
         const json doc = json::parse(response.body, nullptr, false);
         if (!doc.is_object()) return broken("sent a discovery document that is not JSON");
         ProviderMetadata meta;
@@ -191,7 +194,8 @@ Expected<json> OidcClient::verifyIdToken(const std::string& idToken, const std::
     const std::int64_t now = clock_.nowUs() / 1'000'000;
     if (stringOf(claims, "iss") != meta.issuer) return refused("the id_token comes from another issuer");
     const auto aud = claims.find("aud");
-    if (aud == claims.end() || !audienceHas(*aud, settings_.clientId)) return refused("the id_token is for another client");
+    if (aud == claims.end() || !audienceHas(*aud, settings_.clientId))
+        return refused("the id_token is for another client");
     if (claims.contains("azp") && stringOf(claims, "azp") != settings_.clientId) {
         return refused("the id_token was issued to another client");
     }
@@ -213,7 +217,8 @@ Expected<json> OidcClient::userinfo(const std::string& accessToken) {
     OBSCURA_TRY(meta, metadata());
     if (meta.userinfoEndpoint.empty() || accessToken.empty()) return json::object();
     OBSCURA_TRY(response, HttpFetch::get(meta.userinfoEndpoint, accessToken));
-    if (response.status != 200) return broken("answered " + std::to_string(response.status) + " at its userinfo endpoint");
+    if (response.status != 200)
+        return broken("answered " + std::to_string(response.status) + " at its userinfo endpoint");
     json claims = json::parse(response.body, nullptr, false);
     if (!claims.is_object()) return broken("sent userinfo that is not a JSON object");
     return claims;

@@ -16,8 +16,9 @@ constexpr std::string_view kCallbackPath = "/api/oauth/callback";
 // Strict cookie would not accompany. Lax still keeps it out of cross-site subrequests and POSTs.
 std::string stateCookie(std::string_view value, std::int64_t maxAge, bool secure) {
     std::string c(kStateCookie);
-    c += "=" + std::string(value) + "; Path=/api/oauth; Max-Age=" + std::to_string(maxAge) + "; HttpOnly; SameSite=Lax";
-    if (secure) c += "; Secure";
+    c.append("=").append(value).append("; Path=/api/oauth; Max-Age=").append(std::to_string(maxAge));
+    c.append("; HttpOnly; SameSite=Lax");
+    if (secure) c.append("; Secure");
     return c;
 }
 
@@ -25,7 +26,9 @@ std::string stateCookie(std::string_view value, std::int64_t maxAge, bool secure
 // browser used (the provider only redirects to URIs registered with it, so a forged Host gains nothing).
 std::string redirectUri(const RouteContext& ctx, const Request& request) {
     std::string base = ctx.settings.publicUrl;
-    if (base.empty()) base = std::string(request.secure ? "https://" : "http://") + std::string(request.headers.get("Host").value_or("localhost"));
+    if (base.empty())
+        base = std::string(request.secure ? "https://" : "http://") +
+               std::string(request.headers.get("Host").value_or("localhost"));
     while (!base.empty() && base.back() == '/') base.pop_back();
     return base + std::string(kCallbackPath);
 }
@@ -59,36 +62,35 @@ Route authorizeRoute(RouteContext& ctx, OidcService& oidc) {
                      OBSCURA_TRY_STATUS(requireOidc(ctx));
                      OBSCURA_TRY(start, oidc.begin(redirectUri(ctx, request)));
                      Response response = redirect(std::move(start.providerUrl));
-                     response.headers.add("Set-Cookie",
-                                          stateCookie(start.state, OidcService::kPendingUs / 1'000'000,
-                                                      secureCookies(request, ctx.settings.publicUrl)));
+                     response.headers.add("Set-Cookie", stateCookie(start.state, OidcService::kPendingUs / 1'000'000,
+                                                                    secureCookies(request, ctx.settings.publicUrl)));
                      return response;
                  }};
 }
 
 Route callbackRoute(RouteContext& ctx, OidcService& oidc) {
-    return Route{
-        .method = Method::Get,
-        .pattern = std::string(kCallbackPath),
-        .auth = AuthPolicy::Anonymous,
-        .module = "auth",
-        .summary = "The OpenID provider's redirect back: checks state, exchanges the code, verifies the id_token, "
-                   "sets the browser session and 302s to /",
-        .handler = [&ctx, &oidc](Request& request) -> Expected<Response> {
-            OBSCURA_TRY_STATUS(requireOidc(ctx));
-            OidcCallback callback{queryString(request, "code"), queryString(request, "state"),
-                                  queryString(request, "error"), request.cookie(kStateCookie),
-                                  queryString(request, "iss")};
-            OBSCURA_TRY(session, oidc.finish(callback, redirectUri(ctx, request)));
-            const bool secure = secureCookies(request, ctx.settings.publicUrl);
-            Response response = redirect("/");
-            for (auto& c : sessionCookies(session.accessToken, session.expiresIn, session.refreshToken,
-                                          ctx.settings.refreshTokenLifetime.count(), secure)) {
-                response.headers.add("Set-Cookie", std::move(c));
-            }
-            response.headers.add("Set-Cookie", stateCookie("", 0, secure));
-            return response;
-        }};
+    return Route{.method = Method::Get,
+                 .pattern = std::string(kCallbackPath),
+                 .auth = AuthPolicy::Anonymous,
+                 .module = "auth",
+                 .summary =
+                     "The OpenID provider's redirect back: checks state, exchanges the code, verifies the id_token, "
+                     "sets the browser session and 302s to /",
+                 .handler = [&ctx, &oidc](Request& request) -> Expected<Response> {
+                     OBSCURA_TRY_STATUS(requireOidc(ctx));
+                     OidcCallback callback{queryString(request, "code"), queryString(request, "state"),
+                                           queryString(request, "error"), request.cookie(kStateCookie),
+                                           queryString(request, "iss")};
+                     OBSCURA_TRY(session, oidc.finish(callback, redirectUri(ctx, request)));
+                     const bool secure = secureCookies(request, ctx.settings.publicUrl);
+                     Response response = redirect("/");
+                     for (auto& c : sessionCookies(session.accessToken, session.expiresIn, session.refreshToken,
+                                                   ctx.settings.refreshTokenLifetime.count(), secure)) {
+                         response.headers.add("Set-Cookie", std::move(c));
+                     }
+                     response.headers.add("Set-Cookie", stateCookie("", 0, secure));
+                     return response;
+                 }};
 }
 
 }  // namespace

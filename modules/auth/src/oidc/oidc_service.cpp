@@ -34,7 +34,12 @@ Error notLinked() {
 
 OidcService::OidcService(storage::Storage& storage, OidcClient& client, AccountService& accounts,
                          SessionService& sessions, const AuthSettings& settings, const Clock& clock)
-    : storage_(storage), client_(client), accounts_(accounts), sessions_(sessions), settings_(settings), clock_(clock) {}
+    : storage_(storage),
+      client_(client),
+      accounts_(accounts),
+      sessions_(sessions),
+      settings_(settings),
+      clock_(clock) {}
 
 Expected<OidcStart> OidcService::begin(const std::string& redirectUri) {
     purgeExpired();

@@ -36,7 +36,7 @@ struct OidcStart {
 struct OidcCallback {
     std::optional<std::string> code;
     std::optional<std::string> state;
-    std::optional<std::string> error;   // the provider's `error` parameter
+    std::optional<std::string> error;  // the provider's `error` parameter
     std::optional<std::string> cookieState;
     std::optional<std::string> issuer;  // RFC 9207's `iss`, when the provider sends it
 };
