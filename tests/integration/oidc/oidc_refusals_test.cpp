@@ -3,6 +3,10 @@
 // another nonce, an unknown key, alg "none", HMAC keyed with the public key). Each is refused with no session.
 #include <doctest/doctest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "api_session.hpp"
 #include "app_fixture.hpp"
 #include "test_provider.hpp"
@@ -80,7 +84,13 @@ TEST_SUITE("integration.oidc.refusals") {
 
     TEST_CASE("altered id_tokens are refused: expired, wrong audience, wrong nonce, alg none, HMAC") {
         auto& w = World::get();
-        for (const char* mode : {"expired", "wrong-audience", "wrong-nonce", "alg-none", "hs256"}) {
+        // Each refused for its own reason, not by an earlier check failing.
+        const std::vector<std::pair<std::string, std::string>> cases = {{"expired", "has expired"},
+                                                                        {"wrong-audience", "another client"},
+                                                                        {"wrong-nonce", "nonce"},
+                                                                        {"alg-none", "algorithm"},
+                                                                        {"hs256", "algorithm"}};
+        for (const auto& [mode, reason] : cases) {
             CAPTURE(mode);
             BrowserClient browser;
             const std::string callback = browser.walkToCallback(w.fx.port(), "dave");
@@ -88,6 +98,7 @@ TEST_SUITE("integration.oidc.refusals") {
             auto hop = browser.get(callback);
             CHECK(hop.status == 401);
             CHECK(errorCode(HttpResponse{static_cast<int>(hop.status), {}, hop.body, {}}) == "unauthenticated");
+            CHECK_MESSAGE(hop.body.find(reason) != std::string::npos, hop.body);
             checkNoSession(browser);
         }
     }
@@ -99,7 +110,9 @@ TEST_SUITE("integration.oidc.refusals") {
             BrowserClient browser;
             const std::string callback = browser.walkToCallback(w.fx.port(), "dave");
             w.provider.tamperNext("unknown-key");
-            CHECK(browser.get(callback).status == 401);
+            auto hop = browser.get(callback);
+            CHECK(hop.status == 401);
+            CHECK_MESSAGE(hop.body.find("does not publish") != std::string::npos, hop.body);
             checkNoSession(browser);
         }
         CHECK(w.provider.jwksRequests() - before <= 1);
