@@ -76,7 +76,12 @@ Expected<IssuedSession> OidcService::finish(const OidcCallback& callback, const 
     }
 
     OBSCURA_TRY(tokens, client_.exchange(*callback.code, pending->codeVerifier, redirectUri));
-    OBSCURA_TRY(claims, client_.verifyIdToken(tokens.idToken, pending->nonce));
+    auto verified = client_.verifyIdToken(tokens.idToken, pending->nonce);
+    if (!verified) {  // the operator's clue when a provider is misconfigured (or someone tampers)
+        log::warn("auth: " + verified.error().message);
+        return std::move(verified).error();
+    }
+    auto claims = std::move(*verified);
     OBSCURA_TRY(info, client_.userinfo(tokens.accessToken));
     if (!info.empty()) {
         // OpenID Connect Core 5.3.2: userinfo about another subject must not be used.
