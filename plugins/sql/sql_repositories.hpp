@@ -8,6 +8,7 @@
 #include "sql_images_repository.hpp"
 #include "sql_jobs_repository.hpp"
 #include "sql_mfa_repository.hpp"
+#include "sql_oidc_repository.hpp"
 #include "sql_partners_repository.hpp"
 #include "sql_password_resets_repository.hpp"
 #include "sql_relay_repository.hpp"
@@ -51,7 +52,8 @@ public:
           relay_(session),
           dupes_(session),
           mfa_(session),
-          passwordResets_(session) {}
+          passwordResets_(session),
+          oidc_(session) {}
 
     storage::AuthRepository& auth() override { return auth_; }
     storage::ImagesRepository& images() override { return images_; }
@@ -68,6 +70,7 @@ public:
     storage::DupesRepository& dupes() override { return dupes_; }
     storage::MfaRepository& mfa() override { return mfa_; }
     storage::PasswordResetsRepository& passwordResets() override { return passwordResets_; }
+    storage::OidcRepository& oidc() override { return oidc_; }
 
 private:
     SqlAuthRepository auth_;
@@ -85,6 +88,7 @@ private:
     SqlDupesRepository dupes_;
     SqlMfaRepository mfa_;
     SqlPasswordResetsRepository passwordResets_;
+    SqlOidcRepository oidc_;
 };
 
 }  // namespace obscura::sql

@@ -576,6 +576,27 @@ CREATE TABLE IF NOT EXISTS password_resets (
     KEY password_resets_expiry (expires_at_us),
     CONSTRAINT password_resets_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
     CONSTRAINT password_resets_check CHECK (CHAR_LENGTH(token_hash) > 0)
+// OIDC sign-in (issue 24, oidc_repository.hpp): linked provider accounts, and sign-ins in flight (minutes).
+constexpr std::string_view kOidcIdentities = R"sql(
+CREATE TABLE IF NOT EXISTS oidc_identities (
+    issuer     VARCHAR(255) NOT NULL,
+    subject    VARCHAR(255) NOT NULL,
+    user_id    VARCHAR(64)  NOT NULL,
+    created_at VARCHAR(64)  NOT NULL,
+    PRIMARY KEY (issuer, subject),
+    KEY oidc_identities_user (user_id),
+    CONSTRAINT oidc_identities_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
+    CONSTRAINT oidc_identities_check CHECK (CHAR_LENGTH(issuer) > 0 AND CHAR_LENGTH(subject) > 0)
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+constexpr std::string_view kOidcLogins = R"sql(
+CREATE TABLE IF NOT EXISTS oidc_logins (
+    state_hash    VARCHAR(128) NOT NULL,
+    nonce         VARCHAR(128) NOT NULL,
+    code_verifier VARCHAR(128) NOT NULL,
+    expires_at_us BIGINT       NOT NULL,
+    PRIMARY KEY (state_hash),
+    KEY oidc_logins_expiry (expires_at_us)
 ))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
 
 #undef OBSCURA_MYSQL_TABLE_OPTIONS
@@ -607,6 +628,8 @@ const std::vector<sql::Migration>& allMigrations() {
         // Two-factor sign-in and password reset by e-mail (issue 24).
         {"mfa", 1, {{"auth", 1}}, {kUserMfa, kMfaRecoveryCodes, kMfaChallenges}},
         {"password_reset", 1, {{"auth", 1}}, {kPasswordResets}},
+        // OIDC sign-in (issue 24).
+        {"oidc", 1, {{"auth", 1}}, {kOidcIdentities, kOidcLogins}},
     };
     return kMigrations;
 }

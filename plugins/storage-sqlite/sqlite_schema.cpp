@@ -555,6 +555,23 @@ CREATE TABLE password_resets (
 ) STRICT;
 CREATE INDEX password_resets_user ON password_resets (user_id);
 CREATE INDEX password_resets_expiry ON password_resets (expires_at_us);
+// OIDC sign-in (issue 24, oidc_repository.hpp): linked provider accounts, and sign-ins in flight (minutes).
+constexpr std::string_view kOidcV1 = R"sql(
+CREATE TABLE oidc_identities (
+    issuer     TEXT NOT NULL CHECK (length(issuer) > 0),
+    subject    TEXT NOT NULL CHECK (length(subject) > 0),
+    user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (issuer, subject)
+) STRICT;
+CREATE INDEX oidc_identities_user ON oidc_identities (user_id);
+CREATE TABLE oidc_logins (
+    state_hash    TEXT PRIMARY KEY NOT NULL CHECK (length(state_hash) > 0),
+    nonce         TEXT NOT NULL,
+    code_verifier TEXT NOT NULL,
+    expires_at_us INTEGER NOT NULL
+) STRICT;
+CREATE INDEX oidc_logins_expiry ON oidc_logins (expires_at_us);
 )sql";
 
 }  // namespace
@@ -585,6 +602,8 @@ const std::vector<sql::Migration>& allMigrations() {
         // Two-factor sign-in and password reset by e-mail (issue 24).
         {"mfa", 1, {{"auth", 1}}, {kMfaV1}},
         {"password_reset", 1, {{"auth", 1}}, {kPasswordResetV1}},
+        // OIDC sign-in (issue 24).
+        {"oidc", 1, {{"auth", 1}}, {kOidcV1}},
     };
     return kMigrations;
 }

@@ -32,7 +32,7 @@ export function makeFixtures(dir) {
 }
 
 // Starts `obscura serve --port 0` on dataDir and reads the port from its "listening on" line. extraEnv: more
-// OBSCURA_* settings (the account test's SMTP server).
+// OBSCURA_* settings (the account test's SMTP server, the OIDC test's provider).
 export async function startServer(binary, dataDir, extraEnv = {}) {
   const server = spawn(binary, ['serve', '--port', '0', '--data-dir', dataDir], {
     env: { ...process.env, OBSCURA_SERVER_HOST: '127.0.0.1', OBSCURA_LOG_LEVEL: 'info', OBSCURA_LOG_ACCESS_LOG: 'false', ...extraEnv },

@@ -3,11 +3,13 @@ import { ApiError, call } from './api';
 import { clear, h } from './dom';
 import { mfaStep } from './mfa_view';
 import { forgotPassword } from './password_reset_view';
+import { type OidcSetup, oidcButton } from './oidc_button';
 import { signIn } from './session';
 
 interface Setup {
   setupRequired: boolean;
   registration: 'open' | 'closed';
+  oidc?: OidcSetup;
 }
 
 type Mode = 'setup' | 'signin' | 'register';
@@ -59,6 +61,7 @@ function show(root: HTMLElement, setup: Setup, mode: Mode): void {
     field('Password', password),
     error,
     submit,
+    mode === 'signin' && oidcButton(setup.oidc),
     mode === 'signin' &&
       setup.registration === 'open' &&
       h('p', {}, h('button', { type: 'button', class: 'link', onclick: () => show(root, setup, 'register') }, 'Create an account')),

@@ -167,6 +167,23 @@ std::vector<ConfigKey> buildSchema() {
                 "Password-reset requests for one e-mail address within auth.loginFailureWindowSeconds before 429."),
         integer("auth.passwordResetsPerIp", 10, 1, 1000000,
                 "Password-reset requests from one client IP within auth.loginFailureWindowSeconds before 429."),
+        // auth.oidc: OpenID Connect sign-in (issue 24); off while issuer is empty
+        str("auth.oidc.issuer", "",
+            "OpenID provider's issuer URL (its /.well-known/openid-configuration is read); empty = OIDC off."),
+        str("auth.oidc.clientId", "", "Client id registered at the provider for this server."),
+        secret("auth.oidc.clientSecret", "Client secret from the provider; empty = a public client (PKCE only)."),
+        str("auth.oidc.scope", "openid email profile", "Scopes asked for; must include openid."),
+        boolean("auth.oidc.autoRegister", false,
+                "Create an account on the first sign-in of a provider account no user is linked to."),
+        boolean("auth.oidc.linkByEmail", false,
+                "Link a provider account to the existing user with the same e-mail, only if the provider says the "
+                "address is verified."),
+        str("auth.oidc.adminClaim", "",
+            "Claim that makes a user admin at each sign-in: \"name\" (true) or \"name=value\" (equal, or in a "
+            "list); empty = admin rights are managed here."),
+        str("auth.oidc.quotaClaim", "",
+            "Claim holding the user's quota in bytes, applied at each sign-in; empty = quotas are managed here."),
+        str("auth.oidc.buttonText", "Sign in with SSO", "Label of the web UI's sign-in button for the provider."),
         // images
         integer("images.trashDays", 30, 0, 3650, "Days a trashed asset is kept before it is deleted; 0 = at once."),
         integer("images.maxUploadBytes", 10 * kGiB, 1, 1 * kTiB, "Largest upload accepted (413 above)."),

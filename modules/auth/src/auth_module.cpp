@@ -12,6 +12,9 @@
 #include "obscura/kernel/log.hpp"
 #include "obscura/kernel/router.hpp"
 #include "obscura/kernel/service_registry.hpp"
+#include "oidc/oidc_client.hpp"
+#include "oidc/oidc_routes.hpp"
+#include "oidc/oidc_service.hpp"
 #include "password_guard_impl.hpp"
 #include "password_hasher.hpp"
 #include "password_reset_service.hpp"
@@ -30,6 +33,12 @@ constexpr std::chrono::seconds kHashQueueWait{10};
 const AuthSettings& checked(const AuthSettings& settings) {
     if (settings.jwtSecret.size() < 32) {
         throw ModuleStartError("auth.jwtSecret must be set (at least 32 characters) before the auth module starts");
+    }
+    if (settings.oidc.enabled() && settings.oidc.clientId.empty()) {
+        throw ModuleStartError("auth.oidc.clientId must be set when auth.oidc.issuer is");
+    }
+    if (settings.oidc.enabled() && (" " + settings.oidc.scope + " ").find(" openid ") == std::string::npos) {
+        throw ModuleStartError("auth.oidc.scope must include openid");
     }
     return settings;
 }
@@ -54,7 +63,9 @@ struct AuthModule::Impl {
           mfaCrypto(settings.jwtSecret),
           mfa(ctx.storage(), mfaCrypto, credentials, throttle, ctx.clock(), settings.mfaChallengeLifetime),
           resets(ctx.storage(), accounts, hasher, &ctx.bus(), settings, ctx.clock()),
-          routes{accounts, sessions, ctx.storage(), ctx.services(), settings, ctx.clock(), mfa, resets} {}
+          routes{accounts, sessions, ctx.storage(), ctx.services(), settings, ctx.clock(), mfa, resets},
+          oidcClient(settings.oidc, ctx.clock()),
+          oidc(ctx.storage(), oidcClient, accounts, sessions, settings, ctx.clock()) {}
 
     AuthSettings settings;
     std::shared_ptr<const JwtCodec> jwt;
@@ -70,6 +81,8 @@ struct AuthModule::Impl {
     MfaService mfa;
     PasswordResetService resets;
     RouteContext routes;
+    OidcClient oidcClient;
+    OidcService oidc;
 };
 
 AuthModule::AuthModule(const Config& config, ModuleContext& ctx)
@@ -91,7 +104,9 @@ AuthModule::~AuthModule() = default;
 
 Status AuthModule::onAllLoaded() {
     auto& routes = impl_->routes;
-    OBSCURA_TRY_STATUS(ctx_.router().add(setupRoute(ctx_.storage(), impl_->settings.registration)));
+    OBSCURA_TRY_STATUS(
+        ctx_.router().add(setupRoute(ctx_.storage(), impl_->settings.registration, impl_->settings.oidc)));
+    for (auto& route : oidcRoutes(routes, impl_->oidc)) OBSCURA_TRY_STATUS(ctx_.router().add(std::move(route)));
     for (auto group : {sessionRoutes(routes), profileRoutes(routes), apiKeyRoutes(routes), adminUserRoutes(routes),
                        mfaRoutes(routes), passwordResetRoutes(routes)}) {
         for (auto& route : group) OBSCURA_TRY_STATUS(ctx_.router().add(std::move(route)));

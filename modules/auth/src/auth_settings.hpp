@@ -3,6 +3,7 @@
 #include <chrono>
 #include <string>
 
+#include "oidc/oidc_settings.hpp"
 #include "password_hasher.hpp"
 
 namespace obscura {
@@ -26,6 +27,7 @@ struct AuthSettings {
     std::chrono::seconds passwordResetLifetime{30 * 60};
     int passwordResetsPerAddress = 3;
     int passwordResetsPerIp = 10;
+    OidcSettings oidc;      // auth.oidc.*
     std::string publicUrl;  // server.publicUrl: the origin browsers' requests must come from, when set
 
     static AuthSettings fromConfig(const Config& config);

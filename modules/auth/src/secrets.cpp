@@ -49,6 +49,14 @@ bool equalInConstantTime(std::string_view a, std::string_view b) {
 
 namespace {
 
+std::string encode(std::string_view bytes, int variant) {
+    std::string text(sodium_base64_encoded_len(bytes.size(), variant), '\0');
+    sodium_bin2base64(text.data(), text.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                      variant);
+    text.resize(text.find('\0'));
+    return text;
+}
+
 Expected<std::string> decode(std::string_view text, int variant) {
     std::string out(text.size() * 3 / 4 + 3, '\0');
     std::size_t length = 0;
@@ -63,6 +71,16 @@ Expected<std::string> decode(std::string_view text, int variant) {
 }
 
 }  // namespace
+
+std::string sha256(std::string_view bytes) {
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+    return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
+}
+
+std::string encodeBase64Url(std::string_view bytes) { return encode(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING); }
+
+std::string encodeBase64(std::string_view bytes) { return encode(bytes, sodium_base64_VARIANT_ORIGINAL); }
 
 Expected<std::string> decodeBase64Url(std::string_view text) {
     return decode(text, sodium_base64_VARIANT_URLSAFE_NO_PADDING);

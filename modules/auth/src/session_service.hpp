@@ -48,6 +48,9 @@ public:
     // Revokes the token's family. Unknown tokens are fine: signing out twice is not an error.
     Status logout(std::string_view refreshToken);
 
+    // A new session for a user someone else vouched for (OIDC, issue 24): no password is checked here.
+    Expected<IssuedSession> signInAs(storage::UserRecord user);
+
     // An access token for the user as stored now.
     Expected<std::string> accessToken(const storage::UserRecord& user) const;
 

@@ -51,6 +51,9 @@ const std::vector<RoutePolicy>& accessPolicies() {
         {"POST", "/api/auth/mfa/enable", Access::Session, kBadBody, {}, "{}"},
         {"DELETE", "/api/auth/mfa", Access::Session, kBadBody, {}, "{}"},
         {"DELETE", "/api/admin/users/{id}/mfa", Access::Admin, kNotFound},
+        // OIDC sign-in (issue 24): public, the same answer for every caller (404 here: no provider configured).
+        {"GET", "/api/oauth/authorize", Access::Public, {}},
+        {"GET", "/api/oauth/callback", Access::Public, {}},
         {"GET", "/api/users/me", Access::Self, kOk},
         {"GET", "/api/users", Access::Self, kOk},
         {"PATCH", "/api/users/me", Access::Self, kOk, {}, "{}"},

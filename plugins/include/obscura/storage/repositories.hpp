@@ -14,6 +14,7 @@
 #include "obscura/storage/images_repository.hpp"
 #include "obscura/storage/jobs_repository.hpp"
 #include "obscura/storage/mfa_repository.hpp"
+#include "obscura/storage/oidc_repository.hpp"
 #include "obscura/storage/partners_repository.hpp"
 #include "obscura/storage/password_resets_repository.hpp"
 #include "obscura/storage/records.hpp"
@@ -119,6 +120,8 @@ public:
     virtual MfaRepository& mfa() = 0;
     // Mailed password-reset tokens (migration module "password_reset").
     virtual PasswordResetsRepository& passwordResets() = 0;
+    // OIDC sign-in: linked provider accounts and sign-ins in flight (migration module "oidc").
+    virtual OidcRepository& oidc() = 0;
 };
 
 }  // namespace obscura::storage

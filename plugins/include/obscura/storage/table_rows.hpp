@@ -52,6 +52,10 @@ inline const std::vector<TableShape>& copyableTables() {
           {"token_version", T::Integer},
           {"created_at", T::Text},
           {"updated_at", T::Text}}},
+        // OIDC sign-in (issue 24): which provider account is which user. Sign-ins in flight are not copied.
+        {"oidc_identities",
+         {{"issuer", T::Text}, {"subject", T::Text}, {"user_id", T::Text}, {"created_at", T::Text}},
+         2},
         {"refresh_tokens",
          {{"id", T::Text},
           {"user_id", T::Text},
