@@ -527,6 +527,8 @@ CREATE TABLE IF NOT EXISTS duplicate_dismissals (
     CONSTRAINT duplicate_dismissals_a_fk FOREIGN KEY (asset_a) REFERENCES assets (id) ON DELETE CASCADE,
     CONSTRAINT duplicate_dismissals_b_fk FOREIGN KEY (asset_b) REFERENCES assets (id) ON DELETE CASCADE,
     CONSTRAINT duplicate_dismissals_check CHECK (asset_a < asset_b)
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
 // Two-factor sign-in (migration module "mfa"); see the SQLite schema for what each table keeps.
 constexpr std::string_view kUserMfa = R"sql(
 CREATE TABLE IF NOT EXISTS user_mfa (
@@ -576,6 +578,8 @@ CREATE TABLE IF NOT EXISTS password_resets (
     KEY password_resets_expiry (expires_at_us),
     CONSTRAINT password_resets_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
     CONSTRAINT password_resets_check CHECK (CHAR_LENGTH(token_hash) > 0)
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
 // OIDC sign-in (issue 24, oidc_repository.hpp): linked provider accounts, and sign-ins in flight (minutes).
 constexpr std::string_view kOidcIdentities = R"sql(
 CREATE TABLE IF NOT EXISTS oidc_identities (

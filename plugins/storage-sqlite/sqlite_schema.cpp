@@ -518,6 +518,8 @@ CREATE TABLE duplicate_dismissals (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX duplicate_dismissals_a ON duplicate_dismissals (asset_a);
 CREATE INDEX duplicate_dismissals_b ON duplicate_dismissals (asset_b);
+)sql";
+
 // Two-factor sign-in (DESIGN §13, migration module "mfa"): the TOTP secret (encrypted by the auth module) with the
 // newest time step accepted, the hashed single-use recovery codes, and the sign-in challenges (hashed tokens).
 constexpr std::string_view kMfaV1 = R"sql(
@@ -555,6 +557,8 @@ CREATE TABLE password_resets (
 ) STRICT;
 CREATE INDEX password_resets_user ON password_resets (user_id);
 CREATE INDEX password_resets_expiry ON password_resets (expires_at_us);
+)sql";
+
 // OIDC sign-in (issue 24, oidc_repository.hpp): linked provider accounts, and sign-ins in flight (minutes).
 constexpr std::string_view kOidcV1 = R"sql(
 CREATE TABLE oidc_identities (
