@@ -200,7 +200,7 @@ Status App::start() {
         return s;
     }
     OBSCURA_TRY_STATUS(addAdminJobsRoutes(d.router, *d.storage, d.clock));
-    OBSCURA_TRY_STATUS(addWebRoutes(d.router, findWebRoot()));
+    OBSCURA_TRY_STATUS(addWebRoutes(d.router, findWebRoot(), d.config.getString("server.mapTileUrl")));
     OBSCURA_TRY_STATUS(addServerRoutes(
         d.router, ServerRouteDeps{*d.storage, *d.blobs, d.metrics, *d.circuits, d.draining, d.dataDir, d.relay.get()}));
     d.relay->start();  // after every module added its listener

@@ -14,6 +14,7 @@
 #include "assets/statistics_routes.hpp"
 #include "assets/stored_asset_source.hpp"
 #include "direct/direct_upload_service.hpp"
+#include "finding/finding_routes.hpp"
 #include "library/images_usage.hpp"
 #include "library/trash_purger.hpp"
 #include "obscura/auth/auth_module.hpp"
@@ -118,6 +119,9 @@ Status ImagesModule::onAllLoaded() {
                                               partnerRoutes(impl_->partners, ctx_.services())};
     groups.push_back(shareLinkRoutes(impl_->shareLinks));
     groups.push_back(sharedRoutes(impl_->shareLinks, impl_->bytes.downloads()));
+    // Finding photos again (issue 22).
+    groups.push_back(mapRoutes(storage));
+    groups.push_back(memoryRoutes(storage, ctx_.clock()));
     for (auto& group : groups)
         for (auto& route : group) OBSCURA_TRY_STATUS(router.add(std::move(route)));
 

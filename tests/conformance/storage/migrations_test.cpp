@@ -38,7 +38,7 @@ TEST_SUITE("conformance.migrations") {
             }
             // Listed in an order that migrates cleanly: the kernel's jobs first, then referenced modules first.
             CHECK(modules == std::vector<std::string>{"kernel", "auth", "images", "media", "partners", "sharing",
-                                                      "direct_uploads", "uploads", "relay"});
+                                                      "direct_uploads", "uploads", "relay", "finding"});
         });
     }
 
@@ -49,12 +49,12 @@ TEST_SUITE("conformance.migrations") {
             REQUIRE_MESSAGE(opened.ok(), opened.error().message);
             auto& storage = **opened;
             if (database->fresh()) {
-                for (const char* module :
-                     {"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads", "uploads", "relay"})
+                for (const char* module : {"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads",
+                                           "uploads", "relay", "finding"})
                     CHECK(storage.schemaVersion(module).valueOr(-1) == 0);
             }
-            for (const char* module :
-                 {"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads", "uploads", "relay"}) {
+            for (const char* module : {"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads",
+                                       "uploads", "relay", "finding"}) {
                 CAPTURE(module);
                 const int latest = latestOf(storage, module);
                 auto first = storage.migrate(module);
@@ -120,8 +120,8 @@ TEST_SUITE("conformance.migrations") {
             CHECK(images.error().message.find("'auth'") != std::string::npos);
             CHECK(storage.schemaVersion("images").valueOr(-1) == 0);
             // Nothing half-applied: the right order still works afterwards.
-            for (const char* module :
-                 {"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads", "uploads", "relay"})
+            for (const char* module : {"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads",
+                                       "uploads", "relay", "finding"})
                 CHECK(storage.migrate(module).ok());
         });
     }

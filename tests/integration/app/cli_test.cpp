@@ -17,7 +17,8 @@ TEST_SUITE("app.cli") {
         TempDir data;
         auto first = run({obscuraBinary(), "migrate", "--data-dir", data.path()});
         REQUIRE_MESSAGE(first.exitCode == 0, first.err);
-        for (const char* m : {"kernel", "auth", "media", "partners", "sharing", "direct_uploads", "uploads", "relay"})
+        for (const char* m :
+             {"kernel", "auth", "media", "partners", "sharing", "direct_uploads", "uploads", "relay", "finding"})
             CHECK(first.out.find(std::string(m) + ": version 0 -> 1") != std::string::npos);
         // 2: albums and share links, 3: library versions, 4: derived rows written by plugins/sql (triggers dropped),
         // 5: nested albums and the download switch

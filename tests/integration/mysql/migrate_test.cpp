@@ -97,7 +97,7 @@ TEST_SUITE("integration.mysql.migrations") {
         const auto first = run({obscuraBinary(), "migrate"}, mysqlEnvironment(*db, data.path()));
         REQUIRE_MESSAGE(first.exitCode == 0, first.out << first.err);
         for (const char* module :
-             {"kernel", "auth", "media", "partners", "sharing", "direct_uploads", "uploads", "relay"}) {
+             {"kernel", "auth", "media", "partners", "sharing", "direct_uploads", "uploads", "relay", "finding"}) {
             CAPTURE(module);
             CHECK(first.out.find(std::string(module) + ": version 0 -> 1") != std::string::npos);
         }
@@ -107,8 +107,8 @@ TEST_SUITE("integration.mysql.migrations") {
             "SELECT CONCAT(module, '=', MAX(version)) FROM schema_migrations GROUP BY module"
             " ORDER BY module");
         REQUIRE_MESSAGE(recorded.ok(), recorded.error().message);
-        CHECK(*recorded == std::vector<std::string>{"auth=1", "direct_uploads=1", "images=5", "kernel=1", "media=1",
-                                                    "partners=1", "relay=1", "sharing=1", "uploads=1"});
+        CHECK(*recorded == std::vector<std::string>{"auth=1", "direct_uploads=1", "finding=1", "images=5", "kernel=1",
+                                                    "media=1", "partners=1", "relay=1", "sharing=1", "uploads=1"});
         auto engines = db->query(
             "SELECT DISTINCT CONCAT(engine, ' ', table_collation) FROM information_schema.tables"
             " WHERE table_schema = DATABASE()");

@@ -6,7 +6,7 @@
 
 namespace obscura::storage {
 class StorageFactory;
-inline constexpr std::uint32_t kStorageAbiVersion = 7;
+inline constexpr std::uint32_t kStorageAbiVersion = 8;
 }  // namespace obscura::storage
 
 extern "C" {
