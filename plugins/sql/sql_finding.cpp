@@ -19,8 +19,10 @@ void appendMarkers(Session& s, const std::string& ownerId, const storage::Marker
     // Flags as literals so the planner sees which part of the index they select.
     sql += own && filter.withArchived ? "a.is_archived IN (0, 1)" : "a.is_archived = 0";
     sql += " AND a.latitude IS NOT NULL AND a.longitude IS NOT NULL";
-    if (filter.fromUs) sql += " AND a.taken_at_us >= ?";
-    if (filter.toUs) sql += " AND a.taken_at_us < ?";
+    // "+": the time bounds are tested on the index entries, never allowed to pick the timeline index instead (which
+    // a planner without statistics prefers for a range, and which would read every table row).
+    if (filter.fromUs) sql += " AND +a.taken_at_us >= ?";
+    if (filter.toUs) sql += " AND +a.taken_at_us < ?";
     if (own && filter.favorite) sql += *filter.favorite ? " AND a.is_favorite = 1" : " AND a.is_favorite = 0";
     auto stmt = s.prepare(sql);
     int index = 0;
@@ -64,7 +66,9 @@ Expected<std::vector<storage::AssetRecord>> SqlImagesRepository::memories(const 
                           " FROM assets AS a WHERE a.owner_id = ? AND a.is_trashed = 0 AND a.is_archived = 0 AND"
                           " a.taken_day IN (";
         for (std::size_t i = 0; i < query.monthDays.size(); ++i) sql += i == 0 ? "?" : ", ?";
-        sql += ") AND a.taken_at < ? ORDER BY a.taken_at_us DESC, a.id DESC LIMIT ?";
+        // "+": the order is sorted (a few hundred rows), never taken from the timeline index, which a planner without
+        // statistics would otherwise walk over the owner's whole library to avoid that sort.
+        sql += ") AND a.taken_at < ? ORDER BY +a.taken_at_us DESC, a.id DESC LIMIT ?";
         auto stmt = s_.prepare(sql);
         int index = 0;
         stmt.set(++index, std::string_view(query.ownerId));

@@ -85,8 +85,9 @@ void insertAsset(Session& connection, const storage::AssetRecord& a) {
     const std::string exif = a.exif.empty() ? std::string("{}") : a.exif;
     // The position's own columns (migration finding 1): the map's covering index holds them.
     const auto position = exifPosition(exif);
-    const auto latitude = position ? std::optional<double>(position->latitude) : std::nullopt;
-    const auto longitude = position ? std::optional<double>(position->longitude) : std::nullopt;
+    // Values rather than optionals: GCC 12 sees a maybe-uninitialized optional<double> through the inlined bind.
+    const storage::Value latitude = position ? storage::Value(position->latitude) : storage::Value();
+    const storage::Value longitude = position ? storage::Value(position->longitude) : storage::Value();
     stmt.bind(a.id, a.ownerId, a.type, a.originalFileName, a.mimeType, a.sizeBytes, a.checksum, a.width, a.height,
               a.durationSeconds, a.takenAt, a.takenAtUs, a.createdAt, a.createdAtUs, a.updatedAt, a.title,
               a.description, tagsJson(a.tags), a.isFavorite, a.isArchived, a.isTrashed, a.trashedAt, a.trashedAtUs,
