@@ -92,8 +92,7 @@ TEST_SUITE("conformance.images.finding") {
             const auto archived = placed(owner, 10, 10);
             const auto trashed = placed(owner, 20, 20);
             const auto nowhere = makeAsset(owner);
-            auto outOfRange = makeAsset(owner);
-            outOfRange.exif = R"({"latitude":95.0,"longitude":10.0})";
+            const auto outOfRange = camera(owner, R"({"latitude":95.0,"longitude":10.0})", kJuly2021Us);
             const auto theirs = placed(partner, 51.5, -0.12);
             const auto theirsArchived = placed(partner, 52.5, 13.4);
             const auto strangers = placed(stranger, 40.7, -74.0);

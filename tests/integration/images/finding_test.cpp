@@ -174,8 +174,9 @@ TEST_SUITE("images.finding") {
         CHECK(allPages(f.http, f.alice, "/api/search?make=canon&limit=2") == canons);
         CHECK(allPages(f.http, f.alice, "/api/search?model=EOS%20R5&lens=rf50mm%20f1.8%20stm&limit=2") == canons);
         CHECK(allPages(f.http, f.alice, "/api/search?near=48.8584,2.2945,5&limit=3") == canons);
-        CHECK(allPages(f.http, f.alice, "/api/search?near=48.8584,2.2945,400") ==
-              V{london.id, canons[0], canons[1], canons[2], canons[3], canons[4]});
+        const auto wide = allPages(f.http, f.alice, "/api/search?near=48.8584,2.2945,400");
+        CHECK(std::set<std::string>(wide.begin(), wide.end()) ==
+              std::set<std::string>{london.id, canons[0], canons[1], canons[2], canons[3], canons[4]});
         CHECK(allPages(f.http, f.alice, "/api/search?q=eiffel&make=Canon") == V{canons[2]});
         CHECK(allPages(f.http, f.alice, "/api/search?q=eiffel&make=Nikon%20corporation").empty());
         CHECK(allPages(f.http, f.alice, "/api/search?make=canon&favorite=true") == V{canons[4]});
