@@ -167,6 +167,7 @@ TEST_SUITE("images.finding") {
         const auto video = insertAsset(app, f.alice.id, kJuly2021Us, [](auto& a) {
             a.type = "video";
             a.mimeType = "video/mp4";
+            a.exif = "{}";  // no camera (the helper's default exif names one)
         });
         insertAsset(app, f.bob.id, kJuly2021Us, [&](auto& a) { placeAt(a, 48.8584, 2.2945, canon); });
         using V = std::vector<std::string>;
