@@ -124,7 +124,9 @@ std::string contentSecurityPolicy(const std::string& mapTileUrl) {
         // Only a plain origin goes into the header: anything else (another template field, a quote, a space or
         // a semicolon) leaves the map's tiles blocked rather than the policy changed.
         const bool plain = origin.find_first_of(" ;,'\"{}") == std::string::npos;
-        if (plain) policy.append(" ").append(origin);
+        // data: too: Leaflet points a tile it stops loading (a zoom or pan mid-load) at a 1×1 data: GIF it keeps in a
+        // module variable, so it cannot be pointed elsewhere. An image, never a script: nothing runs from it.
+        if (plain) policy.append(" data: ").append(origin);
     }
     policy.append(kPolicyTail);
     return policy;

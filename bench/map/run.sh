@@ -84,9 +84,9 @@ declare -A shapes=(
     [markers_1m_partners]="$a /api/map/markers?withPartners=true"
     [memories_day]="$a /api/memories?for=2020-07-04"
     [search_make_page]="$a /api/search?make=canon&limit=100"
-    [search_near_10km_page]="$a /api/search?near=48.85,2.29,10&limit=100"
+    [search_near_50km_page]="$a /api/search?near=48.85,2.29,50&limit=100"
 )
-order=(ref_assets_page markers_100k markers_900k markers_1m_partners memories_day search_make_page search_near_10km_page)
+order=(ref_assets_page markers_100k markers_900k markers_1m_partners memories_day search_make_page search_near_50km_page)
 for name in "${order[@]}"; do
     set -- ${shapes[$name]}
     echo "$name: $(count "$1" "$2") items"

@@ -141,10 +141,11 @@ TEST_SUITE("app.web_routes") {
         };
         CHECK(imgSrc("") == "img-src 'self' blob:");
         CHECK(imgSrc("https://tile.openstreetmap.org/{z}/{x}/{y}.png") ==
-              "img-src 'self' blob: https://tile.openstreetmap.org");
-        CHECK(imgSrc("http://127.0.0.1:8099/tiles/{z}/{x}/{y}.png") == "img-src 'self' blob: http://127.0.0.1:8099");
+              "img-src 'self' blob: data: https://tile.openstreetmap.org");
+        CHECK(imgSrc("http://127.0.0.1:8099/tiles/{z}/{x}/{y}.png") ==
+              "img-src 'self' blob: data: http://127.0.0.1:8099");
         CHECK(imgSrc("https://{s}.tile.example.org/{z}/{x}/{y}.png") ==
-              "img-src 'self' blob: https://*.tile.example.org");
+              "img-src 'self' blob: data: https://*.tile.example.org");
         CHECK(imgSrc("https://evil.example; script-src *") == "img-src 'self' blob:");
         CHECK(imgSrc("https://{z}.example/{x}/{y}") == "img-src 'self' blob:");
     }

@@ -6,6 +6,8 @@
 // 29 February: on 28 February of a year without one, that day's memories include the photos of 29 February, so a
 // leap-day photo comes back every year; in a leap year, 28 and 29 February are their own days.
 #include <cstdio>
+#include <functional>
+#include <map>
 #include <string>
 
 #include "assets/asset_json.hpp"
@@ -29,23 +31,23 @@ std::string twoDigits(int n) {
     return buffer;
 }
 
-// [{id, type:"on_this_day", data:{year}, assets:[…]}], newest year first; id = the memory's own date.
+// [{id, type:"on_this_day", data:{year}, assets:[…]}], newest year first; id = the memory's own date. Grouped by the
+// takenAt text's year (the photo's local year), whatever order the instants gave (a library imported with times that
+// disagree with their text still groups whole years).
 std::string memoriesJson(const std::vector<storage::AssetRecord>& assets, const std::string& monthDay) {
+    std::map<std::string, std::vector<const storage::AssetRecord*>, std::greater<>> years;
+    for (const auto& asset : assets) years[asset.takenAt.substr(0, 4)].push_back(&asset);
     std::string out = "[";
-    std::string year;
-    for (const auto& asset : assets) {
-        const std::string assetYear = asset.takenAt.substr(0, 4);
-        if (assetYear != year) {
-            if (!year.empty()) out += "]},";
-            year = assetYear;
-            out += R"({"id":")" + year + "-" + monthDay + R"(","type":"on_this_day","data":{"year":)";
-            out += std::to_string(std::stoi(year)) + R"(},"assets":[)";
-        } else {
-            out += ',';
+    for (const auto& [year, members] : years) {
+        if (out.size() > 1) out += ',';
+        out += R"({"id":")" + year + "-" + monthDay + R"(","type":"on_this_day","data":{"year":)";
+        out += std::to_string(std::stoi(year)) + R"(},"assets":[)";
+        for (std::size_t i = 0; i < members.size(); ++i) {
+            if (i > 0) out += ',';
+            appendAssetJson(out, *members[i]);
         }
-        appendAssetJson(out, asset);
+        out += "]}";
     }
-    if (!year.empty()) out += "]}";
     out += ']';
     return out;
 }
