@@ -43,7 +43,8 @@ Expected<std::optional<storage::AssetFilter::Near>> near(const Request& req) {
     if (!lat || *lat < -90 || *lat > 90) return badRequest("near: latitude must be a number from -90 to 90");
     if (!lon || *lon < -180 || *lon > 180) return badRequest("near: longitude must be a number from -180 to 180");
     if (!km || *km <= 0 || *km > kMaxNearKm)
-        return badRequest("near: km must be a number above 0 and at most " + std::to_string(static_cast<int>(kMaxNearKm)));
+        return badRequest("near: km must be a number above 0 and at most " +
+                          std::to_string(static_cast<int>(kMaxNearKm)));
     return std::optional<storage::AssetFilter::Near>(storage::AssetFilter::Near{*lat, *lon, *km});
 }
 
