@@ -111,6 +111,7 @@ const std::vector<RoutePolicy>& accessPolicies() {
         {"GET", "/albums", Access::Public, {}},
         {"GET", "/albums/{id}", Access::Public, {}},
         {"GET", "/search", Access::Public, {}},
+        {"GET", "/map", Access::Public, {}},
         {"GET", "/favorites", Access::Public, {}},
         {"GET", "/account", Access::Public, {}},
         {"GET", "/admin", Access::Public, {}},
