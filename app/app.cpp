@@ -211,7 +211,7 @@ Status App::start() {
     OBSCURA_TRY_STATUS(prepareDataDir(d.dataDir, sqlite));
     OBSCURA_TRY_STATUS(d.startModules());
     OBSCURA_TRY_STATUS(addAdminJobsRoutes(d.router, *d.storage, d.clock));
-    OBSCURA_TRY_STATUS(addWebRoutes(d.router, findWebRoot()));
+    OBSCURA_TRY_STATUS(addWebRoutes(d.router, findWebRoot(), d.config.getString("server.mapTileUrl")));
     OBSCURA_TRY_STATUS(addServerRoutes(
         d.router, ServerRouteDeps{*d.storage, *d.blobs, d.metrics, *d.circuits, d.draining, d.dataDir, d.relay.get()}));
     auto backups = BackupScheduler::create(d.config, *d.storage, *d.blobs, *d.jobs, d.metrics, d.clock, d.dataDir);

@@ -603,6 +603,34 @@ CREATE TABLE IF NOT EXISTS oidc_logins (
     KEY oidc_logins_expiry (expires_at_us)
 ))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
 
+// Finding photos again (migration module "finding" v1): see the SQLite schema. Here the month-day is STORED like
+// taken_month; the camera fields are VIRTUAL (compared, never covered). Written re-runnable (IF NOT EXISTS, the
+// backfill's WHERE): MariaDB's DDL is not transactional, so a migration cut short runs again from the top.
+constexpr std::string_view kFindingColumns = R"sql(
+ALTER TABLE assets
+    ADD COLUMN IF NOT EXISTS latitude DOUBLE NULL,
+    ADD COLUMN IF NOT EXISTS longitude DOUBLE NULL,
+    ADD COLUMN IF NOT EXISTS taken_day CHAR(5) GENERATED ALWAYS AS (SUBSTRING(taken_at, 6, 5)) STORED,
+    ADD COLUMN IF NOT EXISTS exif_make VARCHAR(255)
+        GENERATED ALWAYS AS (LOWER(LEFT(JSON_VALUE(exif, '$.make'), 255))) VIRTUAL,
+    ADD COLUMN IF NOT EXISTS exif_model VARCHAR(255)
+        GENERATED ALWAYS AS (LOWER(LEFT(JSON_VALUE(exif, '$.model'), 255))) VIRTUAL,
+    ADD COLUMN IF NOT EXISTS exif_lens VARCHAR(255)
+        GENERATED ALWAYS AS (LOWER(LEFT(JSON_VALUE(exif, '$.lens'), 255))) VIRTUAL
+)sql";
+constexpr std::string_view kFindingBackfill = R"sql(
+UPDATE assets SET latitude = JSON_VALUE(exif, '$.latitude'), longitude = JSON_VALUE(exif, '$.longitude')
+WHERE latitude IS NULL AND JSON_TYPE(JSON_EXTRACT(exif, '$.latitude')) IN ('INTEGER', 'DOUBLE')
+  AND JSON_TYPE(JSON_EXTRACT(exif, '$.longitude')) IN ('INTEGER', 'DOUBLE')
+  AND JSON_VALUE(exif, '$.latitude') BETWEEN -90 AND 90 AND JSON_VALUE(exif, '$.longitude') BETWEEN -180 AND 180
+)sql";
+constexpr std::string_view kFindingIndexes = R"sql(
+ALTER TABLE assets
+    ADD INDEX IF NOT EXISTS assets_markers (owner_id, is_trashed, is_archived, latitude, longitude, taken_at_us,
+                                            is_favorite, id),
+    ADD INDEX IF NOT EXISTS assets_days (owner_id, is_trashed, is_archived, taken_day, taken_at_us)
+)sql";
+
 #undef OBSCURA_MYSQL_TABLE_OPTIONS
 
 }  // namespace
@@ -634,6 +662,8 @@ const std::vector<sql::Migration>& allMigrations() {
         {"password_reset", 1, {{"auth", 1}}, {kPasswordResets}},
         // OIDC sign-in (issue 24).
         {"oidc", 1, {{"auth", 1}}, {kOidcIdentities, kOidcLogins}},
+        // Map, memories and search filters (issue 22).
+        {"finding", 1, {{"images", 5}}, {kFindingColumns, kFindingBackfill, kFindingIndexes}},
     };
     return kMigrations;
 }

@@ -578,6 +578,34 @@ CREATE TABLE oidc_logins (
 CREATE INDEX oidc_logins_expiry ON oidc_logins (expires_at_us);
 )sql";
 
+// Finding photos again (DESIGN.md section 11, migration module "finding"). The position gets real columns, written by
+// the repository from the exifInfo JSON at insert and filled here for rows already there, so the map's index covers
+// its query (SQLite reads a virtual generated column from the table row, not the index). The month-day and the
+// camera fields are virtual generated columns: only compared, never read from an index alone. exif_* are lower-cased
+// and NULL unless the EXIF value is text (the filters compare them with LOWER() of the value asked for).
+constexpr std::string_view kFindingV1 = R"sql(
+ALTER TABLE assets ADD COLUMN latitude REAL CHECK (latitude IS NULL OR (latitude >= -90 AND latitude <= 90));
+ALTER TABLE assets ADD COLUMN longitude REAL CHECK (longitude IS NULL OR (longitude >= -180 AND longitude <= 180));
+ALTER TABLE assets ADD COLUMN taken_day TEXT GENERATED ALWAYS AS (substr(taken_at, 6, 5)) VIRTUAL;
+ALTER TABLE assets ADD COLUMN exif_make TEXT
+    GENERATED ALWAYS AS (CASE WHEN json_type(exif, '$.make') = 'text' THEN lower(json_extract(exif, '$.make')) END)
+    VIRTUAL;
+ALTER TABLE assets ADD COLUMN exif_model TEXT
+    GENERATED ALWAYS AS (CASE WHEN json_type(exif, '$.model') = 'text' THEN lower(json_extract(exif, '$.model')) END)
+    VIRTUAL;
+ALTER TABLE assets ADD COLUMN exif_lens TEXT
+    GENERATED ALWAYS AS (CASE WHEN json_type(exif, '$.lens') = 'text' THEN lower(json_extract(exif, '$.lens')) END)
+    VIRTUAL;
+UPDATE assets SET latitude = json_extract(exif, '$.latitude'), longitude = json_extract(exif, '$.longitude')
+WHERE json_type(exif, '$.latitude') IN ('integer', 'real') AND json_type(exif, '$.longitude') IN ('integer', 'real')
+  AND json_extract(exif, '$.latitude') BETWEEN -90 AND 90 AND json_extract(exif, '$.longitude') BETWEEN -180 AND 180;
+-- GET /api/map/markers: one range per owner, every column it reads in the index.
+CREATE INDEX assets_markers ON assets (owner_id, is_trashed, is_archived, latitude, longitude, taken_at_us,
+                                       is_favorite, id) WHERE latitude IS NOT NULL;
+-- GET /api/memories: one range per (owner, month-day).
+CREATE INDEX assets_days ON assets (owner_id, is_trashed, is_archived, taken_day, taken_at_us);
+)sql";
+
 }  // namespace
 
 const std::vector<sql::Migration>& allMigrations() {
@@ -608,6 +636,8 @@ const std::vector<sql::Migration>& allMigrations() {
         {"password_reset", 1, {{"auth", 1}}, {kPasswordResetV1}},
         // OIDC sign-in (issue 24).
         {"oidc", 1, {{"auth", 1}}, {kOidcV1}},
+        // Map, memories and search filters (issue 22).
+        {"finding", 1, {{"images", 5}}, {kFindingV1}},
     };
     return kMigrations;
 }

@@ -13,6 +13,7 @@ import { LiveEvents } from './events';
 import { AssetGrid } from './grid';
 import { jobProgressed } from './info_panel';
 import { libraryGrid } from './library';
+import { memoriesStrip } from './memories';
 import { scrubber } from './scrubber';
 import { archivePage, favoritesPage, searchPage, tagsPage } from './search_view';
 import { groupsPage } from './groups_view';
@@ -71,7 +72,7 @@ async function timelinePage(user: User): Promise<void> {
     clear(scrubHost);
     if (buckets.length > 1) scrubHost.appendChild(scrubber(buckets, grid));
   };
-  const main = h('main', { class: 'timeline' }, bar, grid.element, scrubHost);
+  const main = h('main', { class: 'timeline' }, memoriesStrip(), bar, grid.element, scrubHost);
   cleanup();
   root.append(shell(user, main, [input, uploadButton]), uploader.panel);
   onLeave(() => grid.destroy(), installDropZone((files) => uploader.add(files)));
@@ -231,6 +232,8 @@ async function route(): Promise<void> {
   const album = /^\/albums\/([^/]+)$/.exec(path);
   if (album) return albumPage(user, decodeURIComponent(album[1]));
   if (path === '/search') return searchPage(user);
+  // Leaflet only for the map page: its own chunk, loaded when the page is opened.
+  if (path === '/map') return (await import('./map_view')).mapPage(user);
   if (path === '/tags') return tagsPage(user);
   if (path === '/favorites') return favoritesPage(user);
   if (path === '/archive') return archivePage(user);

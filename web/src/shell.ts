@@ -112,6 +112,7 @@ export function shell(user: User, main: HTMLElement, actions: HTMLElement[] = []
         { class: 'main-nav', 'aria-label': 'Pages' },
         navLink('/', 'Photos', 'photo'),
         navLink('/albums', 'Albums', 'album'),
+        navLink('/map', 'Map', 'map'),
         navLink('/sharing', 'Sharing', 'share'),
         navLink('/favorites', 'Favourites', 'heart'),
         navLink('/archive', 'Archive', 'archive'),

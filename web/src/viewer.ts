@@ -57,7 +57,11 @@ function videoElement(a: Asset): HTMLDivElement {
 
 let open: PhotoSwipe | null = null;
 
-export function openViewer(grid: AssetGrid, index: number, sharedView: SharedView | null = null): void {
+export interface ViewerOptions {
+  slideshowMs?: number; // advance to the next picture this often (memories); stops at the last one
+}
+
+export function openViewer(grid: AssetGrid, index: number, sharedView: SharedView | null = null, options: ViewerOptions = {}): void {
   if (open || index < 0 || index >= grid.assets.length) return;
   shared = sharedView;
   const caption = h('div', { class: 'pswp__caption', 'aria-live': 'polite' });
@@ -202,6 +206,14 @@ export function openViewer(grid: AssetGrid, index: number, sharedView: SharedVie
     const id = (pswp.currSlide?.data as { asset?: Asset } | undefined)?.asset?.id;
     if (id) (grid.scroller.querySelector(`[data-id="${CSS.escape(id)}"]`) as HTMLElement | null)?.focus();
   });
+  if (options.slideshowMs) {
+    const timer = window.setInterval(() => {
+      if (pswp.currIndex < grid.assets.length - 1) pswp.next();
+      else window.clearInterval(timer);
+    }, options.slideshowMs);
+    pswp.on('openingAnimationEnd', () => pswp.element?.setAttribute('data-slideshow', 'true'));
+    pswp.on('destroy', () => window.clearInterval(timer));
+  }
   open = pswp;
   pswp.init();
 }

@@ -77,6 +77,9 @@ std::vector<ConfigKey> buildSchema() {
         withAlias(str("server.dataDir", "./data", "Data directory: database, secret, library, derivatives, tmp."),
                   "OBSCURA_DATA_DIR"),
         str("server.publicUrl", "", "External base URL (http:// or https://) used in links; empty = from the request."),
+        // Finding photos again (issue 22).
+        str("server.mapTileUrl", "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            "Map tile URL template ({z}, {x}, {y}) the web UI's map loads tiles from; empty = no map page."),
         integer("server.ioThreads", 0, 0, 64, "Network I/O threads; 0 = number of cores."),
         integer("server.workerThreads", 0, 0, 256, "Request handler threads; 0 = 4 x cores (at least 4)."),
         integer("server.maxHeaderBytes", 8 * kKiB, 1 * kKiB, 64 * kKiB, "Largest request header accepted (431 above)."),

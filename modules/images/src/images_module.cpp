@@ -17,6 +17,7 @@
 #include "duplicates/duplicate_routes.hpp"
 #include "duplicates/duplicate_service.hpp"
 #include "duplicates/related_service.hpp"
+#include "finding/finding_routes.hpp"
 #include "library/images_usage.hpp"
 #include "library/trash_purger.hpp"
 #include "obscura/auth/auth_module.hpp"
@@ -130,6 +131,9 @@ Status ImagesModule::onAllLoaded() {
     groups.push_back(sharedRoutes(impl_->shareLinks, impl_->bytes.downloads()));
     groups.push_back(duplicateRoutes(impl_->duplicates));
     groups.push_back(relatedRoutes(impl_->related));
+    // Finding photos again (issue 22).
+    groups.push_back(mapRoutes(storage));
+    groups.push_back(memoryRoutes(storage, ctx_.clock()));
     for (auto& group : groups)
         for (auto& route : group) OBSCURA_TRY_STATUS(router.add(std::move(route)));
 

@@ -97,9 +97,16 @@ struct MediaModule::Impl {
           workers(workerCount(config)),
           mailer(SmtpSettings::fromConfig(config)),
           contacts(ctx.get<auth::AuthModule>().contacts()),
-          publicUrl(config.getString("server.publicUrl")) {
+          publicUrl(config.getString("server.publicUrl")),
+          mapTileUrl(config.getString("server.mapTileUrl")) {
         // Trimmed once here: the notices below run on job and bus threads at once and only read it.
         while (!publicUrl.empty() && publicUrl.back() == '/') publicUrl.pop_back();
+        // A template the browser fills in: one that could never load a tile is a start-up error, not a blank map.
+        const bool web = mapTileUrl.rfind("http://", 0) == 0 || mapTileUrl.rfind("https://", 0) == 0;
+        if (!mapTileUrl.empty() &&
+            (!web || mapTileUrl.find("{z}") == std::string::npos || mapTileUrl.find("{x}") == std::string::npos ||
+             mapTileUrl.find("{y}") == std::string::npos))
+            throw ModuleStartError("server.mapTileUrl must be empty or an http(s) URL with {z}, {x} and {y}");
     }
 
     // server.publicUrl without trailing slashes. A copy: the notices run on several threads at once.
@@ -191,6 +198,7 @@ struct MediaModule::Impl {
     SmtpMailer mailer;
     auth::UserContacts& contacts;
     std::string publicUrl;
+    std::string mapTileUrl;  // server.mapTileUrl, checked at start
     Bus::Subscription partnerMail;
     Bus::Subscription albumShared;
     Bus::Subscription passwordResetMail;
@@ -269,6 +277,7 @@ Status MediaModule::onAllLoaded() {
     Features f;
     f.videoConversion = f.audioExtraction = impl_->tools.ffmpeg.has_value();
     f.email = impl_->mailer.enabled();
+    f.mapTileUrl = impl_->mapTileUrl;
     OBSCURA_TRY_STATUS(ctx_.router().add(featuresRoute(f)));
     for (auto& route : conversionRoutes(impl_->routeDeps)) OBSCURA_TRY_STATUS(ctx_.router().add(std::move(route)));
     for (auto& route : avatarRoutes(impl_->avatarDeps)) OBSCURA_TRY_STATUS(ctx_.router().add(std::move(route)));

@@ -92,6 +92,9 @@ const std::vector<RoutePolicy>& accessPolicies() {
         {"GET", "/api/search", Access::Self, kOk},
         {"GET", "/api/timeline", Access::Self, kOk},
         {"GET", "/api/tags", Access::Self, kOk},
+        // Finding photos again (issue 22): the caller's own positions and memories.
+        {"GET", "/api/map/markers", Access::Self, kOk},
+        {"GET", "/api/memories", Access::Self, kOk},
         {"GET", "/api/trash", Access::Self, kOk},
         {"POST", "/api/trash/restore", Access::Self, kOk, {}, R"({"ids":["{asset}"]})"},
         {"POST", "/api/trash/empty", Access::Self, kOk},
@@ -126,6 +129,7 @@ const std::vector<RoutePolicy>& accessPolicies() {
         {"GET", "/albums", Access::Public, {}},
         {"GET", "/albums/{id}", Access::Public, {}},
         {"GET", "/search", Access::Public, {}},
+        {"GET", "/map", Access::Public, {}},
         {"GET", "/favorites", Access::Public, {}},
         {"GET", "/account", Access::Public, {}},
         {"GET", "/admin", Access::Public, {}},

@@ -18,7 +18,7 @@ TEST_SUITE("app.cli") {
         auto first = run({obscuraBinary(), "migrate", "--data-dir", data.path()});
         REQUIRE_MESSAGE(first.exitCode == 0, first.err);
         for (const char* m : {"kernel", "auth", "media", "partners", "sharing", "direct_uploads", "relay", "dupes",
-                              "mfa", "password_reset", "oidc"})
+                              "mfa", "password_reset", "oidc", "finding"})
             CHECK(first.out.find(std::string(m) + ": version 0 -> 1") != std::string::npos);
         // 2: albums and share links, 3: library versions, 4: derived rows written by plugins/sql (triggers dropped),
         // 5: nested albums and the download switch

@@ -97,7 +97,7 @@ TEST_SUITE("integration.mysql.migrations") {
         const auto first = run({obscuraBinary(), "migrate"}, mysqlEnvironment(*db, data.path()));
         REQUIRE_MESSAGE(first.exitCode == 0, first.out << first.err);
         for (const char* module : {"kernel", "auth", "media", "partners", "sharing", "direct_uploads", "relay", "dupes",
-                                   "mfa", "password_reset", "oidc"}) {
+                                   "mfa", "password_reset", "oidc", "finding"}) {
             CAPTURE(module);
             CHECK(first.out.find(std::string(module) + ": version 0 -> 1") != std::string::npos);
         }
@@ -108,9 +108,9 @@ TEST_SUITE("integration.mysql.migrations") {
             "SELECT CONCAT(module, '=', MAX(version)) FROM schema_migrations GROUP BY module"
             " ORDER BY module");
         REQUIRE_MESSAGE(recorded.ok(), recorded.error().message);
-        CHECK(*recorded == std::vector<std::string>{"auth=1", "direct_uploads=1", "dupes=1", "images=5", "kernel=1",
-                                                    "media=1", "mfa=1", "oidc=1", "partners=1", "password_reset=1",
-                                                    "relay=1", "sharing=1", "uploads=2"});
+        CHECK(*recorded == std::vector<std::string>{"auth=1", "direct_uploads=1", "dupes=1", "finding=1", "images=5",
+                                                    "kernel=1", "media=1", "mfa=1", "oidc=1", "partners=1",
+                                                    "password_reset=1", "relay=1", "sharing=1", "uploads=2"});
         auto engines = db->query(
             "SELECT DISTINCT CONCAT(engine, ' ', table_collation) FROM information_schema.tables"
             " WHERE table_schema = DATABASE()");
