@@ -27,10 +27,9 @@ std::string hashSecret(std::string_view secret);
 // Constant-time comparison of two equally long strings (false at once when the lengths differ).
 bool equalInConstantTime(std::string_view a, std::string_view b);
 
-// OIDC (issue 24): SHA-256 of the bytes (raw digest), for PKCE's S256 challenge; base64url without padding and
+// OIDC (issue 24): SHA-256 of the bytes (raw digest), for PKCE's S256 challenge; (encodeBase64Url above) and
 // standard padded base64 encoding (PEM bodies).
 std::string sha256(std::string_view bytes);
-std::string encodeBase64Url(std::string_view bytes);
 std::string encodeBase64(std::string_view bytes);
 
 // base64url (no padding) and standard (padded) base64 decoding; BadRequest on anything else.
