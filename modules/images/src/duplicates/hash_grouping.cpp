@@ -90,10 +90,10 @@ __attribute__((target_clones("popcnt", "default"))) HashPairs pairsWithin(const 
             }
             for (int value : probes) {
                 const auto v = static_cast<std::size_t>(value);
-                for (auto k = index.start[v]; k < index.start[v + 1]; ++k) {
-                    const std::uint32_t j = index.order[k];
+                for (auto m = index.start[v]; m < index.start[v + 1]; ++m) {
+                    const std::uint32_t j = index.order[m];
                     if (j <= i) continue;  // each pair from its smaller index only
-                    const std::uint64_t x = h ^ index.sorted[k];
+                    const std::uint64_t x = h ^ index.sorted[m];
                     const int d = std::popcount(x);
                     if (d > maxDistance) continue;
                     // Found through an earlier band already? Then that band reported it.
