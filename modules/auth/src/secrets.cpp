@@ -78,7 +78,6 @@ std::string sha256(std::string_view bytes) {
     return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
 }
 
-
 std::string encodeBase64(std::string_view bytes) { return encode(bytes, sodium_base64_VARIANT_ORIGINAL); }
 
 Expected<std::string> decodeBase64Url(std::string_view text) {

@@ -123,7 +123,8 @@ Expected<std::string_view> sniffTiffFamily(std::string_view head) {
         if (rawStartsWith(ifd->make, "NIKON")) return std::string_view("nef");
         if (rawStartsWith(ifd->make, "SONY")) return std::string_view("arw");
         if (rawStartsWith(ifd->make, "PENTAX") || rawStartsWith(ifd->make, "RICOH")) return std::string_view("pef");
-        if (rawStartsWith(ifd->make, "OLYMPUS") || rawStartsWith(ifd->make, "OM DIGITAL")) return std::string_view("orf");
+        if (rawStartsWith(ifd->make, "OLYMPUS") || rawStartsWith(ifd->make, "OM DIGITAL"))
+            return std::string_view("orf");
         if (rawStartsWith(ifd->make, "PANASONIC")) return std::string_view("rw2");
     }
     return std::string_view("tiff");
