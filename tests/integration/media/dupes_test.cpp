@@ -277,8 +277,14 @@ TEST_SUITE("media.dupes") {
         }
         REQUIRE(groups.size() == 1);
         CHECK(idsOf(groups[0]) == sorted({original, older}));
-        auto jobs = http.get("/api/admin/jobs?state=succeeded", alice.auth());
-        REQUIRE(jobs.status == 200);
-        CHECK(jobs.body.find("media.hashBackfill") != std::string::npos);
+        // The hash is written before the job records its own success: poll for that too.
+        bool succeeded = false;
+        for (int i = 0; i < 200 && !succeeded; ++i) {
+            auto jobs = http.get("/api/admin/jobs?state=succeeded", alice.auth());
+            REQUIRE(jobs.status == 200);
+            succeeded = jobs.body.find("media.hashBackfill") != std::string::npos;
+            if (!succeeded) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        CHECK(succeeded);
     }
 }
