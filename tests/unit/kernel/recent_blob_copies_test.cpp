@@ -12,6 +12,7 @@
 #include <optional>
 #include <sstream>
 
+#include "memory_blob_reader.hpp"
 #include "obscura/blobs/blob_store.hpp"
 #include "obscura/kernel/blob_files.hpp"
 
@@ -19,24 +20,6 @@ using namespace obscura;
 namespace fs = std::filesystem;
 
 namespace {
-
-class RemoteReader final : public blobs::BlobReader {
-public:
-    explicit RemoteReader(std::string bytes) : bytes_(std::move(bytes)), info_{bytes_.size(), "\"e\"", 1} {}
-    const blobs::BlobInfo& info() const override { return info_; }
-    std::uint64_t remaining() const override { return bytes_.size() - position_; }
-    Expected<std::size_t> read(char* buffer, std::size_t capacity) override {
-        const std::size_t n = std::min(capacity, bytes_.size() - position_);
-        bytes_.copy(buffer, n, position_);
-        position_ += n;
-        return n;
-    }
-
-private:
-    std::string bytes_;
-    blobs::BlobInfo info_;
-    std::size_t position_ = 0;
-};
 
 // Like s3: put() reads the file and removes it; no local paths; counts the objects opened for reading.
 class RemoteStore final : public blobs::BlobStore {
@@ -58,7 +41,8 @@ public:
         ++opened;
         auto it = objects.find(std::string(key));
         if (it == objects.end()) return notFound("no " + std::string(key));
-        return std::unique_ptr<blobs::BlobReader>(std::make_unique<RemoteReader>(it->second));
+        return std::unique_ptr<blobs::BlobReader>(
+            std::make_unique<test::MemoryBlobReader>(it->second, blobs::BlobInfo{it->second.size(), "\"e\"", 1}));
     }
     Expected<blobs::BlobInfo> stat(std::string_view) override { return notFound("unused"); }
     Status remove(std::string_view) override { return {}; }
