@@ -16,7 +16,7 @@ RUN apt-get update \
         build-essential cmake ninja-build ccache pkg-config ca-certificates \
         libboost-dev libboost-system-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev \
         prometheus-cpp-dev libssl-dev libjwt-dev libsodium-dev libexif-dev libvips-dev libcurl4-openssl-dev \
-        libsqlite3-dev libmysqlcppconn-dev librabbitmq-dev \
+        libsqlite3-dev libmysqlcppconn-dev librabbitmq-dev libarchive-dev \
         libexiv2-dev libraw-dev libexpat1-dev \
         nodejs npm \
  && rm -rf /var/lib/apt/lists/*
@@ -71,7 +71,7 @@ RUN printf '%s\n' 'path-exclude=/usr/share/doc/*' 'path-include=/usr/share/doc/*
  && apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         libspdlog1.10 libfmt9 libprometheus-cpp-core1.0 libjwt0 libsodium23 libexif12 libssl3 libcurl4 \
-        libglib2.0-0 libvips42 libsqlite3-0 libmysqlcppconn7v5 libmariadb3 librabbitmq4 \
+        libglib2.0-0 libvips42 libsqlite3-0 libmysqlcppconn7v5 libmariadb3 librabbitmq4 libarchive13 \
         libexiv2-27 libraw20 libexpat1 \
         ffmpeg tini ca-certificates \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/cache/apt/archives/*.deb /var/log/apt /var/log/dpkg.log

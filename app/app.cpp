@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "admin_jobs_routes.hpp"
+#include "backup_schedule.hpp"
 #include "blob_loader.hpp"
 #include "bus_loader.hpp"
 #include "data_dir.hpp"
@@ -21,6 +22,7 @@
 #include "obscura/kernel/log.hpp"
 #include "obscura/kernel/metrics.hpp"
 #include "obscura/kernel/module.hpp"
+#include "obscura/kernel/recent_blob_copies.hpp"
 #include "obscura/kernel/router.hpp"
 #include "obscura/kernel/service_registry.hpp"
 #include "obscura/media/media_module.hpp"
@@ -91,6 +93,7 @@ struct App::Impl {
     ModuleList modules = makeModules();
     std::unique_ptr<ModuleContext> context;
     std::unique_ptr<HttpServer> http;
+    std::unique_ptr<BackupScheduler> backups;  // server.backup.schedule; null when off
     bool stopped = false;
 
     Status openStorage() {
@@ -115,6 +118,8 @@ struct App::Impl {
         if (auto s = blobs->ping(); !s)
             return Error(s.error().code,
                          "blob store '" + std::string(blobs->name()) + "' is not reachable: " + s.error().message);
+        RecentBlobCopies::instance().configure(static_cast<std::uint64_t>(config.getInt("blobs.recentCopiesBytes")),
+                                               std::chrono::seconds(600), dataDir + "/tmp");
         return {};
     }
 
@@ -137,6 +142,33 @@ struct App::Impl {
     void stopRelay() {
         if (broker) broker->stop();  // its callbacks reach the relay
         if (relay) relay->stop();
+    }
+
+    // Storage to modules: what `serve` and `import` share.
+    Status startModules() {
+        if (config.getString("auth.jwtSecret").empty()) {
+            OBSCURA_TRY(secret, loadOrCreateSecret(dataDir));
+            OBSCURA_TRY_STATUS(config.set("auth.jwtSecret", secret));
+        }
+        OBSCURA_TRY_STATUS(openStorage());
+        OBSCURA_TRY_STATUS(openBlobs());
+        OBSCURA_TRY_STATUS(migrate());
+
+        services.put(circuits);
+        if (const CircuitBreaker* breaker = blobs->circuit()) circuits->addUnowned(*breaker);
+        bus = std::make_unique<Bus>(metrics, 2);
+        jobs = std::make_unique<JobQueue>(*storage, metrics, instanceId, clock);
+        if (auto s = openRelay(); !s) {
+            stopRelay();
+            return s;
+        }
+        context = std::make_unique<ModuleContext>(config, router, services, *storage, metrics, *bus, *jobs, clock,
+                                                  dataDir, blobs.get(), relay.get());
+        if (auto s = modules.start(config, *context); !s) {
+            stopRelay();
+            return s;
+        }
+        return {};
     }
 
     Expected<std::string> migrate() {
@@ -177,34 +209,22 @@ Status App::start() {
     log::configure(d.config.getString("log.level"), d.config.getString("log.format"));
     const bool sqlite = d.config.getString("storage.plugin") == "sqlite";
     OBSCURA_TRY_STATUS(prepareDataDir(d.dataDir, sqlite));
-    if (d.config.getString("auth.jwtSecret").empty()) {
-        OBSCURA_TRY(secret, loadOrCreateSecret(d.dataDir));
-        OBSCURA_TRY_STATUS(d.config.set("auth.jwtSecret", secret));
-    }
-    OBSCURA_TRY_STATUS(d.openStorage());
-    OBSCURA_TRY_STATUS(d.openBlobs());
-    OBSCURA_TRY_STATUS(d.migrate());
-
-    d.services.put(d.circuits);
-    if (const CircuitBreaker* breaker = d.blobs->circuit()) d.circuits->addUnowned(*breaker);
-    d.bus = std::make_unique<Bus>(d.metrics, 2);
-    d.jobs = std::make_unique<JobQueue>(*d.storage, d.metrics, d.instanceId, d.clock);
-    if (auto s = d.openRelay(); !s) {
-        d.stopRelay();
-        return s;
-    }
-    d.context = std::make_unique<ModuleContext>(d.config, d.router, d.services, *d.storage, d.metrics, *d.bus, *d.jobs,
-                                                d.clock, d.dataDir, d.blobs.get(), d.relay.get());
-    if (auto s = d.modules.start(d.config, *d.context); !s) {
-        d.stopRelay();
-        return s;
-    }
+    OBSCURA_TRY_STATUS(d.startModules());
     OBSCURA_TRY_STATUS(addAdminJobsRoutes(d.router, *d.storage, d.clock));
-    OBSCURA_TRY_STATUS(addWebRoutes(d.router, findWebRoot()));
+    OBSCURA_TRY_STATUS(addWebRoutes(d.router, findWebRoot(), d.config.getString("server.mapTileUrl")));
     OBSCURA_TRY_STATUS(addServerRoutes(
         d.router, ServerRouteDeps{*d.storage, *d.blobs, d.metrics, *d.circuits, d.draining, d.dataDir, d.relay.get()}));
+    auto backups = BackupScheduler::create(d.config, *d.storage, *d.blobs, *d.jobs, d.metrics, d.clock, d.dataDir);
+    if (!backups) {
+        d.stopRelay();
+        d.modules.stop();
+        d.bus->stop();
+        return backups.error();
+    }
+    d.backups = std::move(*backups);
     d.relay->start();  // after every module added its listener
     d.jobs->start();
+    if (d.backups) d.backups->start();
 
     d.http = std::make_unique<HttpServer>(httpOptions(d.config), d.router, d.services, d.metrics);
     if (auto s = d.http->start(); !s) {
@@ -217,6 +237,15 @@ Status App::start() {
     log::info("obscura " + std::string(obscuraVersion()) + " listening on " + d.config.getString("server.host") + ":" +
               std::to_string(d.http->port()) + " (storage " + std::string(d.storage->name()) + ", data dir " +
               d.dataDir + ")");
+    return {};
+}
+
+Status App::startWithoutServer() {
+    auto& d = *impl_;
+    log::configure(d.config.getString("log.level"), d.config.getString("log.format"));
+    OBSCURA_TRY_STATUS(prepareDataDir(d.dataDir, false));
+    OBSCURA_TRY_STATUS(d.startModules());
+    d.relay->start();
     return {};
 }
 
@@ -255,11 +284,13 @@ void App::stop() {
         d.http->stop();
         log::info("http server stopped");
     }
-    d.circuits->clear();  // the store's and the relay's breakers die with them
+    d.circuits->clear();               // the store's and the relay's breakers die with them
+    if (d.backups) d.backups->stop();  // before the queue: it enqueues jobs
     if (d.jobs) d.jobs->stop();
     d.stopRelay();
     d.modules.stop();
     if (d.bus) d.bus->stop();
+    d.backups.reset();
     d.jobs.reset();
     d.broker.reset();
     d.relay.reset();

@@ -34,6 +34,11 @@ public:
 
     // Everything up to a listening server. Any failure is one clear message; nothing is left running.
     Status start();
+    // `obscura import`: storage, blobs, migrations, bus, relay and modules, but no listener and no job workers: the
+    // jobs an import queues (derivatives) are run by the server, here or on another replica, and its events and
+    // job wake-ups reach a server on the same database through the relay. tmp/ and work/ are left alone: a server
+    // may be using them right now.
+    Status startWithoutServer();
     // Only storage and migrations (`obscura migrate`): reports each module's versions.
     Expected<std::string> migrateOnly();
     // Storage, migrations, then one account (`obscura user create`), with no server running.

@@ -99,6 +99,41 @@ public:
             ->type_name("PLUGIN")
             ->required();
         blobCopy->add_option("--to", blobCopy_.to, "Target blob plugin: local or s3")->type_name("PLUGIN")->required();
+        CLI::App* import = app_.add_subcommand(
+            "import",
+            "Import folders, files and Google Takeout archives into a user's library, as uploads are imported "
+            "(type sniffed, duplicates skipped by checksum, quota); a second run imports nothing new. Prints a "
+            "JSON summary; exits 1 when a file failed, 130 when interrupted (run it again to continue)");
+        add(*import, CliCommand::Import, kConfigFlag | kDataDirFlag);
+        import->add_option("paths", import_.paths, "Folders, files, Takeout .zip/.tgz archives")
+            ->type_name("PATH")
+            ->required();
+        import->add_option("--user", import_.user, "Owner of the imported assets (username)")->required();
+        import->add_flag("--album-from-folder", import_.albumFromFolder,
+                         "Put each file into an album named after its folder (made when missing)");
+        import->add_flag("--takeout", import_.takeout,
+                         "Google Takeout: JSON sidecars (date, place, description, favourite), album folders");
+        import->add_flag("--dry-run", import_.dryRun, "Say what would be imported; change nothing");
+        import->add_option("--jobs", import_.jobs, "Files imported at once (default 2)")
+            ->type_name("N")
+            ->check(CLI::Range(1, 64).description(""));
+        CLI::App* backup = app_.add_subcommand(
+            "backup",
+            "Write a consistent backup of the database and blobs into a new or empty DIR while the server runs "
+            "(`backup verify DIR` checks one)");
+        CLI::App* verify = backup->add_subcommand(
+            "verify", "Check a backup without restoring it: the manifest, every checksum, the database copy");
+        add(*verify, CliCommand::BackupVerify, kConfigFlag);  // before backup: the deepest parsed slot wins
+        verify->add_option("DIR", verifyDir_, "The backup directory")->required();
+        add(*backup, CliCommand::Backup, kConfigFlag | kDataDirFlag);
+        backup->add_option("--to", backupTo_, "The backup directory: absent or empty")->type_name("DIR");
+        backup->require_subcommand(0, 1);
+        CLI::App* restore = app_.add_subcommand(
+            "restore",
+            "Restore a backup into an empty database and data dir (the server stopped); checks every "
+            "checksum first");
+        add(*restore, CliCommand::Restore, kConfigFlag | kDataDirFlag);
+        restore->add_option("--from", restoreFrom_, "The backup directory")->type_name("DIR")->required();
         // Set last: CLI11 copies these settings into subcommands created afterwards.
         app_.require_subcommand(0, 1);
         app_.footer(
@@ -124,6 +159,7 @@ public:
             return cmd;
         }
         Slot& chosen = chosenSlot();
+        if (chosen.kind == CliCommand::Backup && backupTo_.empty()) return usageError("backup needs --to DIR");
         if (auto problem = mergeRootFlags(chosen)) return usageError(*problem);
         return build(chosen);
     }
@@ -198,6 +234,10 @@ private:
         if (s.kind == CliCommand::Fsck) cmd.fsck = fsck_;
         if (s.kind == CliCommand::MigrateStorage) cmd.copy = copy_;
         if (s.kind == CliCommand::MigrateBlobs) cmd.blobCopy = blobCopy_;
+        if (s.kind == CliCommand::Import) cmd.import = import_;
+        if (s.kind == CliCommand::Backup) cmd.backupDir = backupTo_;
+        if (s.kind == CliCommand::BackupVerify) cmd.backupDir = verifyDir_;
+        if (s.kind == CliCommand::Restore) cmd.backupDir = restoreFrom_;
         if (s.kind == CliCommand::Healthcheck) {
             cmd.healthUrlExplicit = given(s, s.urlOpt, "--url");
             const int port = given(s, s.portOpt, "--port") ? s.port : kDefaultPort;
@@ -220,6 +260,8 @@ private:
     CliCommand::FsckFlags fsck_;
     CliCommand::StorageCopy copy_;
     CliCommand::BlobCopy blobCopy_;
+    CliCommand::ImportFlags import_;
+    std::string backupTo_, verifyDir_, restoreFrom_;
     std::list<Slot> slots_;  // stable addresses: CLI11 writes into the members
     Slot* root_ = nullptr;
 };

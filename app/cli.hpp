@@ -10,9 +10,15 @@
 //   obscura fsck [--repair [--reimport]] [--min-age SECONDS] [--config FILE] [--data-dir DIR]
 //   obscura migrate-storage --from sqlite:PATH|mysql://… --to sqlite:PATH|mysql://… [--config FILE]
 //                           (the MySQL side's password: database.password, e.g. $OBSCURA_DATABASE_PASSWORD)
+//   obscura import PATH… --user U [--album-from-folder] [--takeout] [--dry-run] [--jobs N] [--config FILE]
+//                  [--data-dir DIR]
+//   obscura backup --to DIR [--config FILE] [--data-dir DIR]      (while the server runs)
+//   obscura backup verify DIR [--config FILE]
+//   obscura restore --from DIR [--config FILE] [--data-dir DIR]  (into an empty database and data dir)
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "obscura/kernel/config.hpp"
 
@@ -29,6 +35,10 @@ struct CliCommand {
         Fsck,
         MigrateStorage,
         MigrateBlobs,
+        Import,
+        Backup,
+        BackupVerify,
+        Restore,
         Help
     };
     Kind kind = Serve;
@@ -61,9 +71,19 @@ struct CliCommand {
         std::string from;  // blob plugin names: local, s3
         std::string to;
     };
-    BlobCopy blobCopy;   // MigrateBlobs
-    int exitCode = 0;    // Help: 0 for --help, 2 for a parse error
-    std::string output;  // Help: the text to print (stdout when exitCode is 0, else stderr)
+    BlobCopy blobCopy;  // MigrateBlobs
+    struct ImportFlags {
+        std::vector<std::string> paths;  // folders, Takeout zips/tgz, single files
+        std::string user;                // username (or id) of the owner
+        bool albumFromFolder = false;
+        bool takeout = false;
+        bool dryRun = false;
+        int jobs = 2;  // files imported at once
+    };
+    ImportFlags import;     // Import
+    std::string backupDir;  // Backup: --to; BackupVerify: DIR; Restore: --from
+    int exitCode = 0;       // Help: 0 for --help, 2 for a parse error
+    std::string output;     // Help: the text to print (stdout when exitCode is 0, else stderr)
 };
 
 CliCommand parseCli(int argc, const char* const* argv);

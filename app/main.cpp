@@ -8,9 +8,11 @@
 #include <string>
 
 #include "app.hpp"
+#include "backup_command.hpp"
 #include "cli.hpp"
 #include "fsck.hpp"
 #include "healthcheck.hpp"
+#include "import/import_command.hpp"
 #include "migrate_blobs.hpp"
 #include "migrate_storage.hpp"
 #include "obscura/base/clock.hpp"
@@ -156,6 +158,18 @@ int main(int argc, char** argv) {
             if (!summary) return fail(summary.error().message);
             std::cout << *summary;
             return 0;
+        }
+        case obscura::CliCommand::Import: {
+            auto config = loadConfig(cmd);
+            if (!config) return fail(config.error().message);
+            return obscura::runImportCommand(cmd.import, std::move(*config), clock, std::cout, std::cerr);
+        }
+        case obscura::CliCommand::Backup:
+        case obscura::CliCommand::BackupVerify:
+        case obscura::CliCommand::Restore: {
+            auto config = loadConfig(cmd);
+            if (!config) return fail(config.error().message);
+            return obscura::runBackupCommand(cmd, *config, clock, std::cout, std::cerr);
         }
         case obscura::CliCommand::Serve:
             return serve(cmd, clock);

@@ -1,13 +1,12 @@
 #include "migrate_blobs.hpp"
 
-#include <openssl/evp.h>
-
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 
+#include "blob_digest.hpp"
 #include "blob_loader.hpp"
 #include "obscura/blobs/blob_store.hpp"
 #include "obscura/kernel/config.hpp"
@@ -15,43 +14,11 @@
 namespace obscura {
 namespace {
 
-struct Digest {
-    std::string sha256;  // hex
-    std::uint64_t size = 0;
-};
-
 // Reads `key` whole, hashing it; with `copyTo`, also writes the bytes there (the temp file the target is put from).
 Expected<Digest> readObject(blobs::BlobStore& store, const std::string& key, const std::string& copyTo = "") {
-    OBSCURA_TRY(reader, store.open(key, {}));
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-    EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
-    std::ofstream out;
-    if (!copyTo.empty()) {
-        out.open(copyTo, std::ios::binary | std::ios::trunc);
-        if (!out) return internalError("migrate-blobs: cannot write " + copyTo);
-    }
-    Digest digest;
-    std::string buffer(1 << 20, '\0');
-    for (;;) {
-        OBSCURA_TRY(n, reader->read(buffer.data(), buffer.size()));
-        if (n == 0) break;
-        EVP_DigestUpdate(ctx.get(), buffer.data(), n);
-        if (out.is_open()) out.write(buffer.data(), static_cast<std::streamsize>(n));
-        digest.size += n;
-    }
-    if (out.is_open()) {
-        out.flush();
-        if (!out) return internalError("migrate-blobs: cannot write " + copyTo);
-    }
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_DigestFinal_ex(ctx.get(), md, &length);
-    static constexpr char kHex[] = "0123456789abcdef";
-    for (unsigned int i = 0; i < length; ++i) {
-        digest.sha256.push_back(kHex[md[i] >> 4]);
-        digest.sha256.push_back(kHex[md[i] & 15]);
-    }
-    return digest;
+    auto read = digestBlob(store, key, copyTo);
+    if (!read) return Error(read.error().code, "migrate-blobs: " + read.error().message);
+    return read;
 }
 
 std::string mib(std::uint64_t bytes) {

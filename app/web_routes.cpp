@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 #include "executable_dir.hpp"
 #include "obscura/kernel/file_response.hpp"
@@ -18,14 +19,22 @@ namespace fs = std::filesystem;
 // The SPA's own routes; the client-side router picks the page. The second web issue's pages are listed
 // already so their deep links work from the first build that has them.
 constexpr std::array kPages = {
-    "/",        "/trash", "/photos/{id}", "/s/{key}",    "/albums",  "/albums/{id}", "/search",  "/favorites",
-    "/account", "/admin", "/admin/users", "/admin/jobs", "/archive", "/tags",        "/sharing", "/sharing/groups"};
+    "/",        "/trash",     "/photos/{id}", "/s/{key}",        "/albums",      "/albums/{id}",
+    "/search",  "/favorites", "/account",     "/admin",          "/admin/users", "/admin/jobs",
+    "/archive", "/tags",      "/sharing",     "/sharing/groups", "/map"};
+// Pages added by later issues, one line each so that branches adding pages merge cleanly.
+constexpr std::array kLaterPages = {
+    "/duplicates",      // near-duplicates (issue 22)
+    "/reset-password",  // the page a mailed password-reset link opens (issue 24)
+};
 
 // No inline script or style anywhere in the bundle; media only from us (blob: for local previews).
-constexpr std::string_view kContentSecurityPolicy =
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob:; media-src 'self' blob:; "
-    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-    "frame-ancestors 'none'";
+// The map's tile origin is added to img-src (contentSecurityPolicy).
+constexpr std::string_view kPolicyHead =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob:";
+constexpr std::string_view kPolicyTail =
+    "; media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'";
 
 constexpr std::string_view kImmutable = "public, max-age=31536000, immutable";
 
@@ -111,6 +120,24 @@ Error notBuilt() {
 
 }  // namespace
 
+std::string contentSecurityPolicy(const std::string& mapTileUrl) {
+    std::string policy(kPolicyHead);
+    const auto scheme = mapTileUrl.find("://");
+    if (scheme != std::string::npos) {
+        std::string origin = mapTileUrl.substr(0, mapTileUrl.find('/', scheme + 3));
+        const auto sub = origin.find("{s}.");
+        if (sub != std::string::npos) origin.replace(sub, 3, "*");
+        // Only a plain origin goes into the header: anything else (another template field, a quote, a space or
+        // a semicolon) leaves the map's tiles blocked rather than the policy changed.
+        const bool plain = origin.find_first_of(" ;,'\"{}") == std::string::npos;
+        // data: too: Leaflet points a tile it stops loading (a zoom or pan mid-load) at a 1×1 data: GIF it keeps in a
+        // module variable, so it cannot be pointed elsewhere. An image, never a script: nothing runs from it.
+        if (plain) policy.append(" data: ").append(origin);
+    }
+    policy.append(kPolicyTail);
+    return policy;
+}
+
 std::string findWebRoot() {
     auto exeDir = executableDir();
     if (!exeDir) return "";
@@ -118,25 +145,28 @@ std::string findWebRoot() {
     return isRegularFile(root / "index.html") ? root.string() : "";
 }
 
-Status addWebRoutes(Router& router, const std::string& webRoot) {
+Status addWebRoutes(Router& router, const std::string& webRoot, const std::string& mapTileUrl) {
+    const std::string policy = contentSecurityPolicy(mapTileUrl);
     if (webRoot.empty()) log::warn("no built web UI found beside the executable (share/obscura/web): / answers 404");
     const fs::path root(webRoot);
-    for (const char* page : kPages) {
-        OBSCURA_TRY_STATUS(
-            router.add({.method = Method::Get,
-                        .pattern = page,
-                        .auth = AuthPolicy::Anonymous,
-                        .module = "web",
-                        .summary = "Web UI page (index.html)",
-                        .handler = [root](Request& request) -> Expected<Response> {
-                            if (root.empty()) return notBuilt();
-                            OBSCURA_TRY(response, fileResponse(request, root / "index.html", "no-cache"));
-                            response.headers.set("Content-Security-Policy", std::string(kContentSecurityPolicy));
-                            response.headers.set("Referrer-Policy", "same-origin");
-                            response.headers.set("X-Frame-Options", "DENY");
-                            response.headers.set("Cross-Origin-Opener-Policy", "same-origin");
-                            return response;
-                        }}));
+    std::vector<const char*> pages(kPages.begin(), kPages.end());
+    pages.insert(pages.end(), kLaterPages.begin(), kLaterPages.end());
+    for (const char* page : pages) {
+        OBSCURA_TRY_STATUS(router.add({.method = Method::Get,
+                                       .pattern = page,
+                                       .auth = AuthPolicy::Anonymous,
+                                       .module = "web",
+                                       .summary = "Web UI page (index.html)",
+                                       .handler = [root, policy](Request& request) -> Expected<Response> {
+                                           if (root.empty()) return notBuilt();
+                                           OBSCURA_TRY(response,
+                                                       fileResponse(request, root / "index.html", "no-cache"));
+                                           response.headers.set("Content-Security-Policy", policy);
+                                           response.headers.set("Referrer-Policy", "same-origin");
+                                           response.headers.set("X-Frame-Options", "DENY");
+                                           response.headers.set("Cross-Origin-Opener-Policy", "same-origin");
+                                           return response;
+                                       }}));
     }
     OBSCURA_TRY_STATUS(router.add({.method = Method::Get,
                                    .pattern = "/assets/{file}",

@@ -29,6 +29,7 @@ build_pkgs=(
     libjwt-dev libargon2-dev libsodium-dev libexif-dev libmagic-dev libcurl4-openssl-dev
     libvips-dev libvips-tools ffmpeg libmysqlcppconn-dev
     librabbitmq-dev
+    libarchive-dev
     # camera RAW and sidecars (issue 23): exiv2 reads RAW/TIFF EXIF, libraw decodes RAW in obscura-raw, expat
     # parses XMP sidecars
     libexiv2-dev libraw-dev libexpat1-dev

@@ -284,6 +284,7 @@ Expected<std::unique_ptr<blobs::StagedPut>> S3BlobStore::beginStagedPut(const st
 // killed mid-upload left it. The same settle time as another instance's tmp/ folder (DESIGN §4).
 constexpr std::int64_t kStaleStagingSeconds = 3600;
 constexpr std::int64_t kStaleUploadSeconds = 24 * 3600;
+constexpr std::int64_t kStaleResumableSeconds = 7 * 24 * 3600;
 
 void S3BlobStore::sweepStaged() {
     const std::string prefix = fullKey(kStagingPrefix);
@@ -297,21 +298,29 @@ void S3BlobStore::sweepStaged() {
         for (std::size_t at = xml.find("<Upload>"); at != std::string::npos; at = xml.find("<Upload>", at + 1)) {
             const std::string item = xml.substr(at, xml.find("</Upload>", at) - at);
             const auto initiated = parseRfc3339Us(xmlText(item, "Initiated"));
-            if (!initiated || *initiated / 1000000 > now - kStaleUploadSeconds) continue;
+            // A resumable upload's parts live as long as the upload, which may be touched for longer than a day; its
+            // own expiry drops them. What outlives a week is an orphan (its owner deleted with the rows).
+            const bool resumable = xmlText(item, "Key").rfind(fullKey(kResumablePrefix), 0) == 0;
+            if (!initiated || *initiated / 1000000 > now - (resumable ? kStaleResumableSeconds : kStaleUploadSeconds))
+                continue;
             abortMultipart(client_, MultipartUpload{xmlText(item, "Key"), xmlText(item, "UploadId"), {}});
         }
     }
-    // Raw requests rather than list()/remove(): house-keeping, not operations to count in the metrics.
-    S3Request objects;
-    objects.query = {{"list-type", "2"}, {"max-keys", "1000"}, {"prefix", prefix}};
-    objects.maxResponseBytes = 8 << 20;
-    if (auto r = client_.perform(objects); r && httpOk(r->status)) {
-        for (const auto& object : parseListObjectsV2(r->body).objects) {
-            if (object.modifiedAt > cutoff) continue;
-            S3Request req;
-            req.method = "DELETE";
-            req.key = object.key;
-            (void)client_.perform(req);
+    // Raw requests rather than list()/remove(): house-keeping, not operations to count in the metrics. Resumable
+    // uploads' tails are orphans after a week, like their parts.
+    for (const auto& [under, olderThan] :
+         {std::pair{prefix, cutoff}, std::pair{fullKey(kResumablePrefix), now - kStaleResumableSeconds}}) {
+        S3Request objects;
+        objects.query = {{"list-type", "2"}, {"max-keys", "1000"}, {"prefix", under}};
+        objects.maxResponseBytes = 8 << 20;
+        if (auto r = client_.perform(objects); r && httpOk(r->status)) {
+            for (const auto& object : parseListObjectsV2(r->body).objects) {
+                if (object.modifiedAt > olderThan) continue;
+                S3Request req;
+                req.method = "DELETE";
+                req.key = object.key;
+                (void)client_.perform(req);
+            }
         }
     }
 }

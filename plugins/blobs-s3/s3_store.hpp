@@ -14,6 +14,9 @@ namespace obscura::s3 {
 
 // Where staged puts send their parts (s3_staged_put.cpp), under blobs.s3.prefix like every key.
 inline constexpr std::string_view kStagingPrefix = "tmp/staged/";
+// Where resumable uploads keep their parts and tails (the images module's resumable service): their lifetime is
+// the upload's, which its own expiry ends; the start-up sweep leaves them alone.
+inline constexpr std::string_view kResumablePrefix = "uploads/";
 
 class S3BlobStore final : public blobs::BlobStore {
 public:
@@ -39,6 +42,14 @@ public:
     const CircuitBreaker* circuit() const override { return &client_.breaker(); }
     Expected<std::unique_ptr<blobs::StagedPut>> beginStagedPut(const std::string& tempPath, std::string_view likelyKey,
                                                                const blobs::PutOptions& options) override;
+    // Parts kept between requests (resumable uploads, issue 20): one multipart upload per object, in s3_parts.cpp.
+    bool keepsParts() const override { return true; }
+    Expected<std::string> beginParts(std::string_view key, const blobs::PutOptions& options) override;
+    Expected<std::string> putPart(std::string_view key, const std::string& partsId, int number, const std::string& path,
+                                  std::uint64_t offset, std::uint64_t length) override;
+    Status completeParts(std::string_view key, const std::string& partsId,
+                         const std::vector<blobs::BlobPart>& parts) override;
+    Status dropParts(std::string_view key, const std::string& partsId) override;
     // Waits for the staged puts' background senders (s3_staged_put.cpp) to end: they use the client.
     ~S3BlobStore() override;
 
@@ -50,8 +61,9 @@ public:
     Status putFile(const std::string& full, const std::string& path, std::uint64_t size,
                    const blobs::PutOptions& options);
     // At start: removes the objects under kStagingPrefix over an hour old and aborts the multipart uploads under
-    // blobs.s3.prefix begun over a day ago (what a crash mid-upload left; no live upload takes a day). Best effort:
-    // failures are left for the next start.
+    // blobs.s3.prefix begun over a day ago (what a crash mid-upload left; no live upload takes a day) — those of
+    // resumable uploads (kResumablePrefix: parts and tails) after a week, when no upload can still be alive (a
+    // deleted user's). Best effort: failures are left for the next start.
     void sweepStaged();
     // Background senders alive; the destructor waits for none.
     void senderStarted();

@@ -1,5 +1,8 @@
 #include "sql_asset_query.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include "sql_dialect.hpp"
 
 namespace obscura::sql {
@@ -71,6 +74,33 @@ bool mostlyMatches(Session& s, const storage::AssetFilter& filter, const FilterS
 
 }  // namespace
 
+namespace {
+
+// make, model, lens: the generated exif_* columns (migration finding 1) hold the engine's LOWER() of the EXIF text,
+// the value goes through the same LOWER(), so both sides fold alike. near: a latitude band (an index range when the
+// planner takes the map's index), then the haversine test on a sphere of the Earth's mean radius, written without
+// ASIN (hav(d/R) <= hav(km/R)) so that it needs only the functions both engines have.
+void appendFindingFilters(const storage::AssetFilter& filter, FilterSql& sql) {
+    if (filter.make) sql.where += " AND a.exif_make = LOWER(" + sql.param(*filter.make) + ")";
+    if (filter.model) sql.where += " AND a.exif_model = LOWER(" + sql.param(*filter.model) + ")";
+    if (filter.lens) sql.where += " AND a.exif_lens = LOWER(" + sql.param(*filter.lens) + ")";
+    if (!filter.near) return;
+    constexpr double kEarthKm = 6371.0088;
+    constexpr double kPi = 3.14159265358979323846;
+    const auto& n = *filter.near;
+    const double angle = std::min(n.km / kEarthKm, kPi);
+    const double band = angle * 180 / kPi;
+    sql.where += " AND a.latitude >= " + sql.param(n.latitude - band);
+    sql.where += " AND a.latitude <= " + sql.param(n.latitude + band);
+    sql.where += " AND POWER(SIN(RADIANS(a.latitude - " + sql.param(n.latitude) + ") / 2), 2) + ";
+    sql.where += sql.param(std::cos(n.latitude * kPi / 180)) + " * COS(RADIANS(a.latitude)) * ";
+    sql.where += "POWER(SIN(RADIANS(a.longitude - " + sql.param(n.longitude) + ") / 2), 2) <= ";
+    const double half = std::sin(angle / 2);
+    sql.where += sql.param(half * half);
+}
+
+}  // namespace
+
 Expected<FilterSql> buildFilterSql(Session& s, const storage::AssetFilter& filter, bool paged) {
     if (filter.ownerId.empty()) return badRequest("an asset query needs an owner");
     if (filter.type && *filter.type != "image" && *filter.type != "video")
@@ -116,6 +146,7 @@ Expected<FilterSql> buildFilterSql(Session& s, const storage::AssetFilter& filte
     if (filter.archived) sql.where += *filter.archived ? " AND a.is_archived = 1" : " AND a.is_archived = 0";
     if (filter.favorite) sql.where += *filter.favorite ? " AND a.is_favorite = 1" : " AND a.is_favorite = 0";
     if (filter.type) sql.where += " AND a.type = " + sql.param(*filter.type);
+    appendFindingFilters(filter, sql);
     if (filter.fromUs) sql.where += " AND " + sql.keyTime + " >= " + sql.param(*filter.fromUs);
     if (filter.toUs) sql.where += " AND " + sql.keyTime + " < " + sql.param(*filter.toUs);
     if (filter.albumId) {

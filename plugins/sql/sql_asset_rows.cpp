@@ -152,6 +152,19 @@ std::string cameraText(const std::string& exifJson) {
     return field("make") + " " + field("model");
 }
 
+std::optional<GeoPoint> exifPosition(const std::string& exifJson) {
+    if (exifJson.find("latitude") == std::string::npos) return std::nullopt;  // most rows: no parse
+    const auto parsed = nlohmann::json::parse(exifJson, nullptr, false);
+    if (!parsed.is_object()) return std::nullopt;
+    const auto lat = parsed.find("latitude");
+    const auto lon = parsed.find("longitude");
+    if (lat == parsed.end() || lon == parsed.end() || !lat->is_number() || !lon->is_number()) return std::nullopt;
+    const GeoPoint p{lat->get<double>(), lon->get<double>()};
+    // Written as !(in range) so that NaN fails too.
+    if (!(p.latitude >= -90 && p.latitude <= 90) || !(p.longitude >= -180 && p.longitude <= 180)) return std::nullopt;
+    return p;
+}
+
 Status validTags(const Dialect& d, const std::vector<std::string>& tags) {
     for (const auto& tag : tags) {
         if (tag.empty()) return invalid("a tag is empty");

@@ -27,6 +27,14 @@ std::optional<std::vector<std::string>> parseTagsStrict(const std::string& json)
 // "make model" from the exifInfo JSON text (either may be missing): the searchable camera text.
 std::string cameraText(const std::string& exifJson);
 
+// The position in the exifInfo JSON text (numbers "latitude" and "longitude", in range): what the map and near
+// filters read from the assets' latitude/longitude columns. nullopt when either is missing or out of range.
+struct GeoPoint {
+    double latitude = 0;
+    double longitude = 0;
+};
+std::optional<GeoPoint> exifPosition(const std::string& exifJson);
+
 // Invalid unless every tag is non-empty, free of control characters and within the dialect's length.
 Status validTags(const Dialect& d, const std::vector<std::string>& tags);
 // Invalid for a record that breaks a rule the schema's CHECKs would also catch, with a readable message.

@@ -79,17 +79,22 @@ void insertAsset(Session& connection, const storage::AssetRecord& a) {
         " height, duration_seconds, taken_at, taken_at_us, created_at, created_at_us, updated_at, title,"
         " description, tags, is_favorite, is_archived, is_trashed, trashed_at, trashed_at_us, exif,"
         " storage_path, device_asset_id, device_id, thumbnail_state, thumbnail_version, preview_state,"
-        " preview_version, video_state, video_version, derived_bytes, file_missing, live_photo_video_id, is_hidden,"
-        " live_content_id, live_base_name)"
+        " preview_version, video_state, video_version, derived_bytes, file_missing, latitude, longitude,"
+        " live_photo_video_id, is_hidden, live_content_id, live_base_name)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-        " ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     const std::string exif = a.exif.empty() ? std::string("{}") : a.exif;
+    // The position's own columns (migration finding 1): the map's covering index holds them.
+    const auto position = exifPosition(exif);
+    // Values rather than optionals: GCC 12 sees a maybe-uninitialized optional<double> through the inlined bind.
+    const storage::Value latitude = position ? storage::Value(position->latitude) : storage::Value();
+    const storage::Value longitude = position ? storage::Value(position->longitude) : storage::Value();
     stmt.bind(a.id, a.ownerId, a.type, a.originalFileName, a.mimeType, a.sizeBytes, a.checksum, a.width, a.height,
               a.durationSeconds, a.takenAt, a.takenAtUs, a.createdAt, a.createdAtUs, a.updatedAt, a.title,
               a.description, tagsJson(a.tags), a.isFavorite, a.isArchived, a.isTrashed, a.trashedAt, a.trashedAtUs,
               exif, a.storagePath, a.deviceAssetId, a.deviceId, a.thumbnail.state, a.thumbnail.version, a.preview.state,
-              a.preview.version, a.video.state, a.video.version, a.derivedBytes, a.fileMissing, a.livePhotoVideoId,
-              a.isHidden, a.liveContentId, a.liveBaseName);
+              a.preview.version, a.video.state, a.video.version, a.derivedBytes, a.fileMissing, latitude, longitude,
+              a.livePhotoVideoId, a.isHidden, a.liveContentId, a.liveBaseName);
     stmt.execute();
     const Dialect& d = connection.dialect();
     auto last = connection.prepare(d.lastInsertId);

@@ -39,6 +39,9 @@ public:
     Expected<std::vector<storage::AssetRecord>> listOwnerAssets(const std::string& ownerId, const std::string& afterId,
                                                                 int limit) override;
     Expected<std::vector<storage::AssetRecord>> listAllAssets(const std::string& afterId, int limit) override;
+    // Finding photos again: sql_finding.cpp.
+    Expected<storage::MapMarkers> mapMarkers(const storage::MarkerFilter& filter) override;
+    Expected<std::vector<storage::AssetRecord>> memories(const storage::MemoryQuery& query) override;
     // sql_live_photos.cpp
     Expected<std::optional<storage::AssetRecord>> findLivePartner(const storage::AssetRecord& asset,
                                                                   std::int64_t windowUs) override;

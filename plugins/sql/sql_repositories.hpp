@@ -4,9 +4,13 @@
 #include "sql_albums_repository.hpp"
 #include "sql_auth_repository.hpp"
 #include "sql_direct_uploads_repository.hpp"
+#include "sql_dupes_repository.hpp"
 #include "sql_images_repository.hpp"
 #include "sql_jobs_repository.hpp"
+#include "sql_mfa_repository.hpp"
+#include "sql_oidc_repository.hpp"
 #include "sql_partners_repository.hpp"
+#include "sql_password_resets_repository.hpp"
 #include "sql_relay_repository.hpp"
 #include "sql_table_rows.hpp"
 #include "sql_uploads_repository.hpp"
@@ -45,7 +49,11 @@ public:
           tableRows_(session),
           directUploads_(session),
           uploads_(session),
-          relay_(session) {}
+          relay_(session),
+          dupes_(session),
+          mfa_(session),
+          passwordResets_(session),
+          oidc_(session) {}
 
     storage::AuthRepository& auth() override { return auth_; }
     storage::ImagesRepository& images() override { return images_; }
@@ -59,6 +67,10 @@ public:
     storage::DirectUploadsRepository& directUploads() override { return directUploads_; }
     storage::UploadsRepository& uploads() override { return uploads_; }
     storage::RelayRepository& relay() override { return relay_; }
+    storage::DupesRepository& dupes() override { return dupes_; }
+    storage::MfaRepository& mfa() override { return mfa_; }
+    storage::PasswordResetsRepository& passwordResets() override { return passwordResets_; }
+    storage::OidcRepository& oidc() override { return oidc_; }
 
 private:
     SqlAuthRepository auth_;
@@ -73,6 +85,10 @@ private:
     SqlDirectUploadsRepository directUploads_;
     SqlUploadsRepository uploads_;
     SqlRelayRepository relay_;
+    SqlDupesRepository dupes_;
+    SqlMfaRepository mfa_;
+    SqlPasswordResetsRepository passwordResets_;
+    SqlOidcRepository oidc_;
 };
 
 }  // namespace obscura::sql

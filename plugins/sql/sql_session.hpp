@@ -89,6 +89,8 @@ public:
     virtual std::int64_t int64(int column) const = 0;
     virtual double real(int column) const = 0;
     virtual std::string text(int column) const = 0;
+    // Appends the column's text to out: a driver that can hand out its own buffer saves the temporary string.
+    virtual void appendText(int column, std::string& out) const { out += text(column); }
     virtual void release() noexcept = 0;
 };
 
@@ -99,6 +101,7 @@ public:
     bool next() { return c_->next(); }
     bool isNull(int column) const { return c_->isNull(column); }
     std::string text(int column) const { return c_->text(column); }
+    void appendText(int column, std::string& out) const { c_->appendText(column, out); }
     std::int64_t int64(int column) const { return c_->int64(column); }
     double real(int column) const { return c_->real(column); }
     bool boolean(int column) const { return c_->int64(column) != 0; }

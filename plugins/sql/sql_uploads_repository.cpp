@@ -9,7 +9,8 @@ namespace {
 
 constexpr std::string_view kUploadSelect =
     "SELECT id, owner_id, upload_length, upload_offset, metadata, state, asset_id, error, writer, writer_until_us,"
-    " created_at, created_at_us, expires_at_us FROM uploads";
+    " created_at, created_at_us, expires_at_us, COALESCE(p.parts_id, ''), COALESCE(p.parts, '')"
+    " FROM uploads LEFT JOIN upload_parts p ON p.upload_id = uploads.id";
 
 std::vector<storage::UploadRecord> readUploads(Rows& rows) {
     std::vector<storage::UploadRecord> out;
@@ -28,6 +29,8 @@ std::vector<storage::UploadRecord> readUploads(Rows& rows) {
         u.createdAt = rows.text(10);
         u.createdAtUs = rows.int64(11);
         u.expiresAtUs = rows.int64(12);
+        u.partsId = rows.text(13);
+        u.partsJson = rows.text(14);
         out.push_back(std::move(u));
     }
     return out;
@@ -51,7 +54,7 @@ Status SqlUploadsRepository::createUpload(const storage::UploadRecord& u) {
 Expected<std::optional<storage::UploadRecord>> SqlUploadsRepository::findUpload(const std::string& ownerId,
                                                                                 const std::string& id) {
     return guarded(s_, "find upload", [&]() -> Expected<std::optional<storage::UploadRecord>> {
-        auto stmt = s_.prepare(std::string(kUploadSelect) + " WHERE id = ? AND owner_id = ?");
+        auto stmt = s_.prepare(std::string(kUploadSelect) + " WHERE uploads.id = ? AND owner_id = ?");
         auto rows = stmt.bind(id, ownerId).query();
         auto found = readUploads(rows);
         if (found.empty()) return std::optional<storage::UploadRecord>{};
@@ -138,6 +141,30 @@ Status SqlUploadsRepository::removeUpload(const std::string& id) {
     return guarded(s_, "remove upload", [&]() -> Status {
         s_.prepare("DELETE FROM uploads WHERE id = ?").bind(id).execute();
         return {};
+    });
+}
+
+Status SqlUploadsRepository::createUploadParts(const std::string& id, const std::string& partsId) {
+    return guarded(s_, "create upload parts", [&]() -> Status {
+        s_.prepare("INSERT INTO upload_parts (upload_id, parts_id, parts) VALUES (?, ?, '[]')")
+            .bind(id, partsId)
+            .execute();
+        return {};
+    });
+}
+
+Status SqlUploadsRepository::setUploadParts(const std::string& id, const std::string& partsJson) {
+    return guarded(s_, "set upload parts", [&]() -> Status {
+        s_.prepare("UPDATE upload_parts SET parts = ? WHERE upload_id = ?").bind(partsJson, id).execute();
+        return {};
+    });
+}
+
+Expected<std::vector<storage::UploadRecord>> SqlUploadsRepository::listUploadsOf(const std::string& ownerId) {
+    return guarded(s_, "list uploads of a user", [&]() -> Expected<std::vector<storage::UploadRecord>> {
+        auto stmt = s_.prepare(std::string(kUploadSelect) + " WHERE owner_id = ? ORDER BY uploads.id");
+        auto rows = stmt.bind(ownerId).query();
+        return readUploads(rows);
     });
 }
 

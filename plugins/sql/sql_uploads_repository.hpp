@@ -24,6 +24,9 @@ public:
     Expected<bool> deleteUpload(const std::string& ownerId, const std::string& id) override;
     Expected<std::vector<storage::UploadRecord>> listExpiredUploads(std::int64_t nowUs, int limit) override;
     Status removeUpload(const std::string& id) override;
+    Status createUploadParts(const std::string& id, const std::string& partsId) override;
+    Status setUploadParts(const std::string& id, const std::string& partsJson) override;
+    Expected<std::vector<storage::UploadRecord>> listUploadsOf(const std::string& ownerId) override;
 
 private:
     Session& s_;

@@ -250,6 +250,14 @@ void Connection::begin(bool readCommitted) {
     abortCode_ = 0;
 }
 
+void Connection::beginSnapshot() {
+    if (inTransaction_) throw MysqlError(0, "begin: a transaction is already open on this connection");
+    exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+    exec("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+    inTransaction_ = true;
+    abortCode_ = 0;
+}
+
 void Connection::commit() {
     checkUsable("commit");
     try {

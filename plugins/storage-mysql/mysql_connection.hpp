@@ -58,6 +58,11 @@ public:
     // short internal transactions that re-check every condition in their UPDATE anyway.
     void begin(bool readCommitted) override;
     void commit() override;
+    // START TRANSACTION WITH CONSISTENT SNAPSHOT at REPEATABLE READ, read only: every read until the rollback sees
+    // one moment of the database (the backup's dump). Ended with rollbackQuietly().
+    void beginSnapshot();
+    // The Connector connection, for the backup's dump, which needs column types (mysql_backup.cpp).
+    ::sql::Connection& native() { return *raw_; }
     // Best effort, never throws: used on error paths and before a connection goes back to the pool.
     bool rollbackQuietly() noexcept override;
     bool inTransaction() const override { return inTransaction_; }

@@ -465,6 +465,17 @@ CREATE TABLE IF NOT EXISTS uploads (
                                     state IN ('open', 'importing', 'done', 'failed'))
 ))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
 
+// Uploads v2: the parts of an upload kept in the blob store (see the SQLite schema).
+constexpr std::string_view kUploadParts = R"sql(
+CREATE TABLE IF NOT EXISTS upload_parts (
+    upload_id VARCHAR(64)  NOT NULL,
+    parts_id  VARCHAR(1024) NOT NULL,
+    parts     MEDIUMTEXT   NOT NULL,
+    PRIMARY KEY (upload_id),
+    CONSTRAINT upload_parts_upload_fk FOREIGN KEY (upload_id) REFERENCES uploads (id) ON DELETE CASCADE,
+    CONSTRAINT upload_parts_check CHECK (CHAR_LENGTH(parts_id) > 0)
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
 // Live photos (migration module "live_photos" v1): see the SQLite schema. One statement, so that it applies whole.
 constexpr std::string_view kLivePhotoColumns = R"sql(
 ALTER TABLE assets
@@ -492,6 +503,145 @@ CREATE TABLE IF NOT EXISTS relay_events (
     CONSTRAINT relay_events_check CHECK (CHAR_LENGTH(name) > 0)
 ))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
 
+// Near-duplicates and related photos (migration module "dupes" v1): see the SQLite schema. phash is the 64-bit
+// hash as a signed BIGINT (the same bits).
+constexpr std::string_view kAssetPhashes = R"sql(
+CREATE TABLE IF NOT EXISTS asset_phashes (
+    asset_id  VARCHAR(64) NOT NULL,
+    owner_id  VARCHAR(64) NOT NULL,
+    phash     BIGINT      NOT NULL,
+    band0     INT         NOT NULL,
+    band1     INT         NOT NULL,
+    band2     INT         NOT NULL,
+    band3     INT         NOT NULL,
+    latitude  DOUBLE      NULL,
+    longitude DOUBLE      NULL,
+    PRIMARY KEY (asset_id),
+    KEY asset_phashes_owner (owner_id, asset_id, phash),
+    KEY asset_phashes_band0 (owner_id, band0),
+    KEY asset_phashes_band1 (owner_id, band1),
+    KEY asset_phashes_band2 (owner_id, band2),
+    KEY asset_phashes_band3 (owner_id, band3),
+    KEY asset_phashes_place (owner_id, latitude),
+    CONSTRAINT asset_phashes_asset_fk FOREIGN KEY (asset_id) REFERENCES assets (id) ON DELETE CASCADE
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+constexpr std::string_view kDuplicateDismissals = R"sql(
+CREATE TABLE IF NOT EXISTS duplicate_dismissals (
+    owner_id VARCHAR(64) NOT NULL,
+    asset_a  VARCHAR(64) NOT NULL,
+    asset_b  VARCHAR(64) NOT NULL,
+    PRIMARY KEY (owner_id, asset_a, asset_b),
+    KEY duplicate_dismissals_a (asset_a),
+    KEY duplicate_dismissals_b (asset_b),
+    CONSTRAINT duplicate_dismissals_owner_fk FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE CASCADE,
+    CONSTRAINT duplicate_dismissals_a_fk FOREIGN KEY (asset_a) REFERENCES assets (id) ON DELETE CASCADE,
+    CONSTRAINT duplicate_dismissals_b_fk FOREIGN KEY (asset_b) REFERENCES assets (id) ON DELETE CASCADE,
+    CONSTRAINT duplicate_dismissals_check CHECK (asset_a < asset_b)
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+// Two-factor sign-in (migration module "mfa"); see the SQLite schema for what each table keeps.
+constexpr std::string_view kUserMfa = R"sql(
+CREATE TABLE IF NOT EXISTS user_mfa (
+    user_id       VARCHAR(64)  NOT NULL,
+    secret        VARCHAR(255) NOT NULL,
+    enabled       TINYINT      NOT NULL DEFAULT 0,
+    last_step     BIGINT       NOT NULL DEFAULT 0,
+    created_at_us BIGINT       NOT NULL,
+    PRIMARY KEY (user_id),
+    CONSTRAINT user_mfa_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
+    CONSTRAINT user_mfa_check CHECK (CHAR_LENGTH(secret) > 0 AND enabled IN (0, 1))
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+constexpr std::string_view kMfaRecoveryCodes = R"sql(
+CREATE TABLE IF NOT EXISTS mfa_recovery_codes (
+    user_id    VARCHAR(64)  NOT NULL,
+    code_hash  VARCHAR(255) NOT NULL,
+    used_at_us BIGINT       NULL,
+    PRIMARY KEY (user_id, code_hash),
+    CONSTRAINT mfa_recovery_codes_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
+    CONSTRAINT mfa_recovery_codes_check CHECK (CHAR_LENGTH(code_hash) > 0)
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+constexpr std::string_view kMfaChallenges = R"sql(
+CREATE TABLE IF NOT EXISTS mfa_challenges (
+    token_hash    VARCHAR(255) NOT NULL,
+    user_id       VARCHAR(64)  NOT NULL,
+    expires_at_us BIGINT       NOT NULL,
+    used_at_us    BIGINT       NULL,
+    PRIMARY KEY (token_hash),
+    KEY mfa_challenges_user (user_id),
+    KEY mfa_challenges_expiry (expires_at_us),
+    CONSTRAINT mfa_challenges_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
+    CONSTRAINT mfa_challenges_check CHECK (CHAR_LENGTH(token_hash) > 0)
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+// Password reset by e-mail (migration module "password_reset").
+constexpr std::string_view kPasswordResets = R"sql(
+CREATE TABLE IF NOT EXISTS password_resets (
+    token_hash    VARCHAR(255) NOT NULL,
+    user_id       VARCHAR(64)  NOT NULL,
+    created_at_us BIGINT       NOT NULL,
+    expires_at_us BIGINT       NOT NULL,
+    used_at_us    BIGINT       NULL,
+    PRIMARY KEY (token_hash),
+    KEY password_resets_user (user_id),
+    KEY password_resets_expiry (expires_at_us),
+    CONSTRAINT password_resets_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
+    CONSTRAINT password_resets_check CHECK (CHAR_LENGTH(token_hash) > 0)
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+// OIDC sign-in (issue 24, oidc_repository.hpp): linked provider accounts, and sign-ins in flight (minutes).
+constexpr std::string_view kOidcIdentities = R"sql(
+CREATE TABLE IF NOT EXISTS oidc_identities (
+    issuer     VARCHAR(255) NOT NULL,
+    subject    VARCHAR(255) NOT NULL,
+    user_id    VARCHAR(64)  NOT NULL,
+    created_at VARCHAR(64)  NOT NULL,
+    PRIMARY KEY (issuer, subject),
+    KEY oidc_identities_user (user_id),
+    CONSTRAINT oidc_identities_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
+    CONSTRAINT oidc_identities_check CHECK (CHAR_LENGTH(issuer) > 0 AND CHAR_LENGTH(subject) > 0)
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+constexpr std::string_view kOidcLogins = R"sql(
+CREATE TABLE IF NOT EXISTS oidc_logins (
+    state_hash    VARCHAR(128) NOT NULL,
+    nonce         VARCHAR(128) NOT NULL,
+    code_verifier VARCHAR(128) NOT NULL,
+    expires_at_us BIGINT       NOT NULL,
+    PRIMARY KEY (state_hash),
+    KEY oidc_logins_expiry (expires_at_us)
+))sql" OBSCURA_MYSQL_TABLE_OPTIONS;
+
+// Finding photos again (migration module "finding" v1): see the SQLite schema. Here the month-day is STORED like
+// taken_month; the camera fields are VIRTUAL (compared, never covered). Written re-runnable (IF NOT EXISTS, the
+// backfill's WHERE): MariaDB's DDL is not transactional, so a migration cut short runs again from the top.
+constexpr std::string_view kFindingColumns = R"sql(
+ALTER TABLE assets
+    ADD COLUMN IF NOT EXISTS latitude DOUBLE NULL,
+    ADD COLUMN IF NOT EXISTS longitude DOUBLE NULL,
+    ADD COLUMN IF NOT EXISTS taken_day CHAR(5) GENERATED ALWAYS AS (SUBSTRING(taken_at, 6, 5)) STORED,
+    ADD COLUMN IF NOT EXISTS exif_make VARCHAR(255)
+        GENERATED ALWAYS AS (LOWER(LEFT(JSON_VALUE(exif, '$.make'), 255))) VIRTUAL,
+    ADD COLUMN IF NOT EXISTS exif_model VARCHAR(255)
+        GENERATED ALWAYS AS (LOWER(LEFT(JSON_VALUE(exif, '$.model'), 255))) VIRTUAL,
+    ADD COLUMN IF NOT EXISTS exif_lens VARCHAR(255)
+        GENERATED ALWAYS AS (LOWER(LEFT(JSON_VALUE(exif, '$.lens'), 255))) VIRTUAL
+)sql";
+constexpr std::string_view kFindingBackfill = R"sql(
+UPDATE assets SET latitude = JSON_VALUE(exif, '$.latitude'), longitude = JSON_VALUE(exif, '$.longitude')
+WHERE latitude IS NULL AND JSON_TYPE(JSON_EXTRACT(exif, '$.latitude')) IN ('INTEGER', 'DOUBLE')
+  AND JSON_TYPE(JSON_EXTRACT(exif, '$.longitude')) IN ('INTEGER', 'DOUBLE')
+  AND JSON_VALUE(exif, '$.latitude') BETWEEN -90 AND 90 AND JSON_VALUE(exif, '$.longitude') BETWEEN -180 AND 180
+)sql";
+constexpr std::string_view kFindingIndexes = R"sql(
+ALTER TABLE assets
+    ADD INDEX IF NOT EXISTS assets_markers (owner_id, is_trashed, is_archived, latitude, longitude, taken_at_us,
+                                            is_favorite, id),
+    ADD INDEX IF NOT EXISTS assets_days (owner_id, is_trashed, is_archived, taken_day, taken_at_us)
+)sql";
+
 #undef OBSCURA_MYSQL_TABLE_OPTIONS
 
 }  // namespace
@@ -513,8 +663,18 @@ const std::vector<sql::Migration>& allMigrations() {
         {"direct_uploads", 1, {}, {kDirectUploads}},
         // Resumable uploads (issue 20).
         {"uploads", 1, {{"auth", 1}}, {kUploads}},
+        {"uploads", 2, {{"uploads", 1}}, {kUploadParts}},
         // Stands alone: the relay references no other table.
         {"relay", 1, {}, {kRelayEvents}},
+        // Near-duplicates and related photos (issue 22).
+        {"dupes", 1, {{"images", 5}}, {kAssetPhashes, kDuplicateDismissals}},
+        // Two-factor sign-in and password reset by e-mail (issue 24).
+        {"mfa", 1, {{"auth", 1}}, {kUserMfa, kMfaRecoveryCodes, kMfaChallenges}},
+        {"password_reset", 1, {{"auth", 1}}, {kPasswordResets}},
+        // OIDC sign-in (issue 24).
+        {"oidc", 1, {{"auth", 1}}, {kOidcIdentities, kOidcLogins}},
+        // Map, memories and search filters (issue 22).
+        {"finding", 1, {{"images", 5}}, {kFindingColumns, kFindingBackfill, kFindingIndexes}},
         // Live photos (wave/live).
         {"live_photos", 1, {{"images", 5}}, {kLivePhotoColumns}},
     };

@@ -31,6 +31,11 @@ public:
     // after the last statement. A run cut short is simply completed by the next one.
     Expected<storage::MigrationResult> migrate(std::string_view module) override;
 
+    // mysql_backup.cpp: a dump of every table (sql_dump.hpp) read in one consistent-snapshot transaction, and
+    // its restore into an empty database at the same schema versions.
+    Status backupTo(const std::string& path, const storage::RepoFn& inSnapshot) override;
+    Status restoreFrom(const std::string& path) override;
+
 private:
     const ConnectionSettings settings_;
 };
@@ -38,6 +43,7 @@ private:
 class MysqlStorageFactory final : public storage::StorageFactory {
 public:
     Expected<std::unique_ptr<storage::Storage>> open(const storage::StorageOptions& options) override;
+    Status checkBackup(const std::string& path) override;  // mysql_backup.cpp
 };
 
 }  // namespace obscura::mysql

@@ -49,6 +49,10 @@ public:
         const int size = sqlite3_column_bytes(stmt_, column);
         return data == nullptr ? std::string() : std::string(data, static_cast<std::size_t>(size));
     }
+    void appendText(int column, std::string& out) const override {
+        const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+        if (data != nullptr) out.append(data, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+    }
     void release() noexcept override {
         if (inUse_ == nullptr) {
             sqlite3_finalize(stmt_);

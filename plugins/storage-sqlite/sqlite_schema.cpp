@@ -446,6 +446,18 @@ CREATE INDEX uploads_owner ON uploads (owner_id);
 CREATE INDEX uploads_expiry ON uploads (expires_at_us);
 )sql";
 
+// Uploads v2 (issue 20): when the blob store keeps parts (s3), the bytes of an upload in progress are parts of one
+// multipart upload there, so an upload resumes on a replica that shares no disk with the one that began it.
+// parts_id is the store's id of that multipart upload, parts the JSON list [[number, etag, size], …] of the parts
+// sent — written in the transaction that moves the offset past them. Goes with its upload.
+constexpr std::string_view kUploadsV2 = R"sql(
+CREATE TABLE upload_parts (
+    upload_id TEXT PRIMARY KEY NOT NULL REFERENCES uploads(id) ON DELETE CASCADE,
+    parts_id  TEXT NOT NULL CHECK (length(parts_id) > 0),
+    parts     TEXT NOT NULL CHECK (json_valid(parts))
+) STRICT;
+)sql";
+
 constexpr std::string_view kMediaV1 = R"sql(
 CREATE TABLE derivatives (
     asset_id   TEXT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
@@ -473,6 +485,125 @@ CREATE TABLE relay_events (
 ) STRICT;
 CREATE INDEX relay_events_user ON relay_events (user_id, id);
 CREATE INDEX relay_events_created ON relay_events (created_at_us);
+)sql";
+
+// Near-duplicates and related photos (issue 22, migration module "dupes"; dupes_repository.hpp). One perceptual
+// hash per image with its four 16-bit bands, each indexed with the owner (the band lookup), the owner's covering
+// (owner_id, asset_id, phash) index (the grouping's scan) and the photo's place (related photos' "nearby"); the
+// pairs an owner dismissed. Both go with their asset.
+constexpr std::string_view kDupesV1 = R"sql(
+CREATE TABLE asset_phashes (
+    asset_id  TEXT PRIMARY KEY NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    owner_id  TEXT NOT NULL,
+    phash     INTEGER NOT NULL,
+    band0     INTEGER NOT NULL,
+    band1     INTEGER NOT NULL,
+    band2     INTEGER NOT NULL,
+    band3     INTEGER NOT NULL,
+    latitude  REAL,
+    longitude REAL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX asset_phashes_owner ON asset_phashes (owner_id, asset_id, phash);
+CREATE INDEX asset_phashes_band0 ON asset_phashes (owner_id, band0);
+CREATE INDEX asset_phashes_band1 ON asset_phashes (owner_id, band1);
+CREATE INDEX asset_phashes_band2 ON asset_phashes (owner_id, band2);
+CREATE INDEX asset_phashes_band3 ON asset_phashes (owner_id, band3);
+CREATE INDEX asset_phashes_place ON asset_phashes (owner_id, latitude) WHERE latitude IS NOT NULL;
+CREATE TABLE duplicate_dismissals (
+    owner_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    asset_a  TEXT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    asset_b  TEXT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    PRIMARY KEY (owner_id, asset_a, asset_b),
+    CHECK (asset_a < asset_b)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX duplicate_dismissals_a ON duplicate_dismissals (asset_a);
+CREATE INDEX duplicate_dismissals_b ON duplicate_dismissals (asset_b);
+)sql";
+
+// Two-factor sign-in (DESIGN §13, migration module "mfa"): the TOTP secret (encrypted by the auth module) with the
+// newest time step accepted, the hashed single-use recovery codes, and the sign-in challenges (hashed tokens).
+constexpr std::string_view kMfaV1 = R"sql(
+CREATE TABLE user_mfa (
+    user_id       TEXT PRIMARY KEY NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    secret        TEXT NOT NULL CHECK (length(secret) > 0),
+    enabled       INTEGER NOT NULL DEFAULT 0 CHECK (enabled IN (0, 1)),
+    last_step     INTEGER NOT NULL DEFAULT 0,
+    created_at_us INTEGER NOT NULL
+) STRICT;
+CREATE TABLE mfa_recovery_codes (
+    user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    code_hash  TEXT NOT NULL CHECK (length(code_hash) > 0),
+    used_at_us INTEGER,
+    PRIMARY KEY (user_id, code_hash)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE mfa_challenges (
+    token_hash    TEXT PRIMARY KEY NOT NULL CHECK (length(token_hash) > 0),
+    user_id       TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    expires_at_us INTEGER NOT NULL,
+    used_at_us    INTEGER
+) STRICT;
+CREATE INDEX mfa_challenges_user ON mfa_challenges (user_id);
+CREATE INDEX mfa_challenges_expiry ON mfa_challenges (expires_at_us);
+)sql";
+
+// Password reset by e-mail (DESIGN §13, migration module "password_reset"): the mailed tokens, hashed.
+constexpr std::string_view kPasswordResetV1 = R"sql(
+CREATE TABLE password_resets (
+    token_hash    TEXT PRIMARY KEY NOT NULL CHECK (length(token_hash) > 0),
+    user_id       TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at_us INTEGER NOT NULL,
+    expires_at_us INTEGER NOT NULL,
+    used_at_us    INTEGER
+) STRICT;
+CREATE INDEX password_resets_user ON password_resets (user_id);
+CREATE INDEX password_resets_expiry ON password_resets (expires_at_us);
+)sql";
+
+// OIDC sign-in (issue 24, oidc_repository.hpp): linked provider accounts, and sign-ins in flight (minutes).
+constexpr std::string_view kOidcV1 = R"sql(
+CREATE TABLE oidc_identities (
+    issuer     TEXT NOT NULL CHECK (length(issuer) > 0),
+    subject    TEXT NOT NULL CHECK (length(subject) > 0),
+    user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (issuer, subject)
+) STRICT;
+CREATE INDEX oidc_identities_user ON oidc_identities (user_id);
+CREATE TABLE oidc_logins (
+    state_hash    TEXT PRIMARY KEY NOT NULL CHECK (length(state_hash) > 0),
+    nonce         TEXT NOT NULL,
+    code_verifier TEXT NOT NULL,
+    expires_at_us INTEGER NOT NULL
+) STRICT;
+CREATE INDEX oidc_logins_expiry ON oidc_logins (expires_at_us);
+)sql";
+
+// Finding photos again (DESIGN.md section 11, migration module "finding"). The position gets real columns, written by
+// the repository from the exifInfo JSON at insert and filled here for rows already there, so the map's index covers
+// its query (SQLite reads a virtual generated column from the table row, not the index). The month-day and the
+// camera fields are virtual generated columns: only compared, never read from an index alone. exif_* are lower-cased
+// and NULL unless the EXIF value is text (the filters compare them with LOWER() of the value asked for).
+constexpr std::string_view kFindingV1 = R"sql(
+ALTER TABLE assets ADD COLUMN latitude REAL CHECK (latitude IS NULL OR (latitude >= -90 AND latitude <= 90));
+ALTER TABLE assets ADD COLUMN longitude REAL CHECK (longitude IS NULL OR (longitude >= -180 AND longitude <= 180));
+ALTER TABLE assets ADD COLUMN taken_day TEXT GENERATED ALWAYS AS (substr(taken_at, 6, 5)) VIRTUAL;
+ALTER TABLE assets ADD COLUMN exif_make TEXT
+    GENERATED ALWAYS AS (CASE WHEN json_type(exif, '$.make') = 'text' THEN lower(json_extract(exif, '$.make')) END)
+    VIRTUAL;
+ALTER TABLE assets ADD COLUMN exif_model TEXT
+    GENERATED ALWAYS AS (CASE WHEN json_type(exif, '$.model') = 'text' THEN lower(json_extract(exif, '$.model')) END)
+    VIRTUAL;
+ALTER TABLE assets ADD COLUMN exif_lens TEXT
+    GENERATED ALWAYS AS (CASE WHEN json_type(exif, '$.lens') = 'text' THEN lower(json_extract(exif, '$.lens')) END)
+    VIRTUAL;
+UPDATE assets SET latitude = json_extract(exif, '$.latitude'), longitude = json_extract(exif, '$.longitude')
+WHERE json_type(exif, '$.latitude') IN ('integer', 'real') AND json_type(exif, '$.longitude') IN ('integer', 'real')
+  AND json_extract(exif, '$.latitude') BETWEEN -90 AND 90 AND json_extract(exif, '$.longitude') BETWEEN -180 AND 180;
+-- GET /api/map/markers: one range per owner, every column it reads in the index.
+CREATE INDEX assets_markers ON assets (owner_id, is_trashed, is_archived, latitude, longitude, taken_at_us,
+                                       is_favorite, id) WHERE latitude IS NOT NULL;
+-- GET /api/memories: one range per (owner, month-day).
+CREATE INDEX assets_days ON assets (owner_id, is_trashed, is_archived, taken_day, taken_at_us);
 )sql";
 
 // Live photos (issue 23, migration module "live_photos"): the still names its video, the video is hidden from
@@ -506,8 +637,18 @@ const std::vector<sql::Migration>& allMigrations() {
         {"direct_uploads", 1, {}, {kDirectUploadsV1}},
         // Resumable uploads (issue 20).
         {"uploads", 1, {{"auth", 1}}, {kUploadsV1}},
+        {"uploads", 2, {{"uploads", 1}}, {kUploadsV2}},
         // Stands alone: the relay references no other table.
         {"relay", 1, {}, {kRelayV1}},
+        // Near-duplicates and related photos (issue 22).
+        {"dupes", 1, {{"images", 5}}, {kDupesV1}},
+        // Two-factor sign-in and password reset by e-mail (issue 24).
+        {"mfa", 1, {{"auth", 1}}, {kMfaV1}},
+        {"password_reset", 1, {{"auth", 1}}, {kPasswordResetV1}},
+        // OIDC sign-in (issue 24).
+        {"oidc", 1, {{"auth", 1}}, {kOidcV1}},
+        // Map, memories and search filters (issue 22).
+        {"finding", 1, {{"images", 5}}, {kFindingV1}},
         // Live photos (wave/live).
         {"live_photos", 1, {{"images", 5}}, {kLivePhotosV1}},
     };

@@ -27,11 +27,16 @@ public:
 
     // Each migration in its own BEGIN IMMEDIATE transaction with its record (SQLite's DDL is transactional).
     Expected<storage::MigrationResult> migrate(std::string_view module) override;
+
+    // sqlite_backup.cpp: the online backup API, in one step inside a read transaction.
+    Status backupTo(const std::string& path, const storage::RepoFn& inSnapshot) override;
+    Status restoreFrom(const std::string& path) override;
 };
 
 class SqliteStorageFactory final : public storage::StorageFactory {
 public:
     Expected<std::unique_ptr<storage::Storage>> open(const storage::StorageOptions& options) override;
+    Status checkBackup(const std::string& path) override;  // sqlite_backup.cpp
 };
 
 }  // namespace obscura::sqlite

@@ -31,10 +31,11 @@ export function makeFixtures(dir) {
   return { photos, photoFiles, video, notMedia };
 }
 
-// Starts `obscura serve --port 0` on dataDir and reads the port from its "listening on" line.
-export async function startServer(binary, dataDir) {
+// Starts `obscura serve --port 0` on dataDir and reads the port from its "listening on" line. extraEnv: more
+// OBSCURA_* settings (the account test's SMTP server, the OIDC test's provider).
+export async function startServer(binary, dataDir, extraEnv = {}) {
   const server = spawn(binary, ['serve', '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, OBSCURA_SERVER_HOST: '127.0.0.1', OBSCURA_LOG_LEVEL: 'info', OBSCURA_LOG_ACCESS_LOG: 'false' },
+    env: { ...process.env, OBSCURA_SERVER_HOST: '127.0.0.1', OBSCURA_LOG_LEVEL: 'info', OBSCURA_LOG_ACCESS_LOG: 'false', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let serverLog = '';
@@ -65,7 +66,7 @@ export async function startServer(binary, dataDir) {
 // The common start of a browser test run as `node <script> <obscura binary> <artifact dir>`: exits 2 on bad
 // arguments and 77 (CTest's skip) without chromium; makes the fixtures and starts the server on a temp dir.
 // `shot(page, name)` saves a screenshot into the artifact dir once fades and toasts have settled.
-export async function startRun(script, tmpPrefix) {
+export async function startRun(script, tmpPrefix, extraEnv = {}) {
   const [binary, artifacts] = process.argv.slice(2);
   if (!binary || !artifacts) {
     console.error(`usage: node ${script} <obscura binary> <artifact dir>`);
@@ -79,7 +80,7 @@ export async function startRun(script, tmpPrefix) {
   mkdirSync(artifacts, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), tmpPrefix));
   const fixtures = makeFixtures(join(work, 'fixtures'));
-  const server = await startServer(binary, join(work, 'data'));
+  const server = await startServer(binary, join(work, 'data'), extraEnv);
   const shot = async (page, name) => {
     await page.waitForTimeout(250);
     await page.screenshot({ path: join(artifacts, `${name}.png`) });

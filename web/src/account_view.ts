@@ -4,6 +4,7 @@ import { ApiError, call, del, get, patch, post } from './api';
 import { copyText, field, openDialog } from './dialog';
 import { formatBytes, h, icon, toast } from './dom';
 import { errorText } from './selection';
+import { mfaSection } from './mfa_view';
 import { updateUser } from './session';
 import { avatarChanged, avatarOf, cleanup, root, shell } from './shell';
 import type { ApiKey, Usage, User } from './types';
@@ -145,7 +146,7 @@ export async function accountPage(user: User): Promise<void> {
       'main',
       { class: 'page account-page' },
       h('div', { class: 'page-head' }, h('h1', {}, 'Account')),
-      h('div', { class: 'cards' }, usageSection(), profileSection(u, render), avatarSection(u, render), passwordSection(), apiKeysSection()),
+      h('div', { class: 'cards' }, usageSection(), profileSection(u, render), avatarSection(u, render), passwordSection(), mfaSection(), apiKeysSection()),
     );
     cleanup();
     root.append(shell(u, main));

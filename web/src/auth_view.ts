@@ -1,11 +1,15 @@
 // First run ("create the admin account"), sign in, and registration while it is open.
 import { ApiError, call } from './api';
 import { clear, h } from './dom';
+import { mfaStep } from './mfa_view';
+import { forgotPassword } from './password_reset_view';
+import { type OidcSetup, oidcButton } from './oidc_button';
 import { signIn } from './session';
 
 interface Setup {
   setupRequired: boolean;
   registration: 'open' | 'closed';
+  oidc?: OidcSetup;
 }
 
 type Mode = 'setup' | 'signin' | 'register';
@@ -57,11 +61,14 @@ function show(root: HTMLElement, setup: Setup, mode: Mode): void {
     field('Password', password),
     error,
     submit,
+    mode === 'signin' && oidcButton(setup.oidc),
     mode === 'signin' &&
       setup.registration === 'open' &&
       h('p', {}, h('button', { type: 'button', class: 'link', onclick: () => show(root, setup, 'register') }, 'Create an account')),
     mode === 'register' &&
       h('p', {}, h('button', { type: 'button', class: 'link', onclick: () => show(root, setup, 'signin') }, 'I have an account')),
+    mode === 'signin' &&
+      h('p', {}, h('button', { type: 'button', class: 'link', onclick: () => forgotPassword(root, () => show(root, setup, 'signin')) }, 'Forgot your password?')),
   );
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -75,7 +82,8 @@ function show(root: HTMLElement, setup: Setup, mode: Mode): void {
           body: { username: username.value, password: password.value, displayName: displayName.value || undefined },
         });
       }
-      await signIn(username.value, password.value);
+      const signedIn = await signIn(username.value, password.value);
+      if ('mfaToken' in signedIn) mfaStep(form, signedIn.mfaToken, () => show(root, setup, 'signin'));
     } catch (err) {
       error.textContent = err instanceof ApiError ? err.message : 'The server could not be reached.';
       submit.disabled = false;

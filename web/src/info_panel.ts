@@ -3,6 +3,7 @@
 import { ApiError, del, get, patch, post } from './api';
 import { clear, formatBytes, h, icon, toast } from './dom';
 import { nameOf, personAvatar, personById } from './people';
+import { relatedStrip } from './related_strip';
 import { currentUser } from './session';
 import type { Asset, Job } from './types';
 
@@ -10,6 +11,7 @@ export interface PanelActions {
   updated: (asset: Asset) => void;
   trashed: (asset: Asset) => void;
   toggled: () => void; // shown or hidden: the lightbox refits the picture
+  openRelated?: (asset: Asset) => void; // a related photo was chosen (issue 22)
 }
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short', timeZone: 'UTC' });
@@ -97,6 +99,7 @@ export class InfoPanel {
 
   private showShared(asset: Asset): void {
     this.element.append(...sharedDetails(asset, () => this.toggle()));
+    if (this.actions.openRelated) this.element.append(relatedStrip(asset, this.actions.openRelated));
   }
 
   show(asset: Asset): void {
@@ -170,6 +173,7 @@ export class InfoPanel {
       form,
       infoList(asset),
     );
+    if (this.actions.openRelated) this.element.append(relatedStrip(asset, this.actions.openRelated));
   }
 }
 

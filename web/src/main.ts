@@ -8,13 +8,16 @@ import { albumsPage } from './albums_view';
 import { ApiError, get, post } from './api';
 import { renderAuth } from './auth_view';
 import { clear, h, icon, toast } from './dom';
+import { duplicatesPage } from './duplicates_view';
 import { LiveEvents } from './events';
 import { AssetGrid } from './grid';
 import { jobProgressed } from './info_panel';
 import { libraryGrid } from './library';
+import { memoriesStrip } from './memories';
 import { scrubber } from './scrubber';
 import { archivePage, favoritesPage, searchPage, tagsPage } from './search_view';
 import { groupsPage } from './groups_view';
+import { resetPasswordPage } from './password_reset_view';
 import { remember } from './people';
 import { currentUser, onSessionChange, resumeSession } from './session';
 import { sharedPage } from './shared_view';
@@ -70,7 +73,7 @@ async function timelinePage(user: User): Promise<void> {
     clear(scrubHost);
     if (buckets.length > 1) scrubHost.appendChild(scrubber(buckets, grid));
   };
-  const main = h('main', { class: 'timeline' }, bar, grid.element, scrubHost);
+  const main = h('main', { class: 'timeline' }, memoriesStrip(), bar, grid.element, scrubHost);
   cleanup();
   root.append(shell(user, main, [input, uploadButton]), uploader.panel);
   onLeave(() => grid.destroy(), installDropZone((files) => uploader.add(files)));
@@ -211,6 +214,11 @@ async function trashPage(user: User): Promise<void> {
 async function route(): Promise<void> {
   const path = location.pathname;
   if (path.startsWith('/s/')) return sharedPage(decodeURIComponent(path.slice(3)));
+  // The mailed password-reset link: whoever opens it, signed in or not.
+  if (path === '/reset-password') {
+    cleanup();
+    return resetPasswordPage(root);
+  }
   const user = currentUser();
   if (!user) {
     cleanup();
@@ -218,12 +226,15 @@ async function route(): Promise<void> {
     return;
   }
   if (path === '/trash') return trashPage(user);
+  if (path === '/duplicates') return duplicatesPage(user);
   if (path === '/albums') return albumsPage(user);
   if (path === '/sharing') return sharingPage(user);
   if (path === '/sharing/groups') return groupsPage(user);
   const album = /^\/albums\/([^/]+)$/.exec(path);
   if (album) return albumPage(user, decodeURIComponent(album[1]));
   if (path === '/search') return searchPage(user);
+  // Leaflet only for the map page: its own chunk, loaded when the page is opened.
+  if (path === '/map') return (await import('./map_view')).mapPage(user);
   if (path === '/tags') return tagsPage(user);
   if (path === '/favorites') return favoritesPage(user);
   if (path === '/archive') return archivePage(user);

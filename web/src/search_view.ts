@@ -3,14 +3,15 @@
 import { get } from './api';
 import { h, icon } from './dom';
 import { libraryGrid, type LibraryOptions } from './library';
+import { filterBar, searchQuery } from './search_filters';
 import { cleanup, onLeave, pageLink, root, shell } from './shell';
 import type { User } from './types';
 
 const withCursor = (base: string) => (cursor: string | null) => `${base}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
 
-async function subsetPage(user: User, heading: (string | Node)[], className: string, options: LibraryOptions): Promise<void> {
+async function subsetPage(user: User, heading: (string | Node)[], className: string, options: LibraryOptions, above: HTMLElement[] = []): Promise<void> {
   const lib = libraryGrid(options);
-  const main = h('main', { class: `timeline ${className}` }, h('div', { class: 'page-head' }, h('h1', {}, ...heading)), lib.bar, lib.grid.element);
+  const main = h('main', { class: `timeline ${className}` }, h('div', { class: 'page-head' }, h('h1', {}, ...heading)), ...above, lib.bar, lib.grid.element);
   cleanup();
   root.append(shell(user, main));
   onLeave(() => lib.grid.destroy());
@@ -28,13 +29,14 @@ export function searchPage(user: User): Promise<void> {
       empty: () => h('div', { class: 'empty' }, icon('tag'), h('h2', {}, 'Nothing carries this tag')),
     });
   }
+  const query = searchQuery(params);
   return subsetPage(user, [q ? `Results for “${q}”` : 'Search'], 'search-page', {
-    source: withCursor(`/api/search?q=${encodeURIComponent(q)}`),
+    source: withCursor(`/api/search?${query}`),
     headers: false,
-    fetchPage: q ? undefined : async () => ({ items: [], nextCursor: null }),
+    fetchPage: query ? undefined : async () => ({ items: [], nextCursor: null }),
     empty: () =>
-      h('div', { class: 'empty' }, icon('search'), h('h2', {}, q ? 'No matches' : 'Search your library'), h('p', {}, 'Words are matched against titles, descriptions, tags, file names and cameras.')),
-  });
+      h('div', { class: 'empty' }, icon('search'), h('h2', {}, query ? 'No matches' : 'Search your library'), h('p', {}, 'Words are matched against titles, descriptions, tags, file names and cameras; filters narrow them down.')),
+  }, [filterBar(params)]);
 }
 
 export function favoritesPage(user: User): Promise<void> {

@@ -92,12 +92,29 @@ export function refreshSession(): Promise<boolean> {
   return inFlight;
 }
 
-export async function signIn(username: string, password: string): Promise<User> {
+// With two-factor sign-in on, the password answers a challenge instead of a session: { mfaToken } then goes to
+// verifyMfa with a code (mfa_view.ts).
+export async function signIn(username: string, password: string): Promise<User | { mfaToken: string }> {
   const res = await fetch('/api/auth/login', {
     method: 'POST',
     credentials: 'same-origin',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ username, password, cookie: true }),
+  });
+  if (!res.ok) throw await errorOf(res);
+  const info = (await res.json()) as SessionInfo & { mfaRequired?: boolean; mfaToken?: string };
+  if (info.mfaRequired && info.mfaToken) return { mfaToken: info.mfaToken };
+  started(info);
+  return info.user;
+}
+
+// The second step of a sign-in: a code from the authenticator app, or a recovery code.
+export async function verifyMfa(mfaToken: string, proof: { code: string } | { recoveryCode: string }): Promise<User> {
+  const res = await fetch('/api/auth/mfa/verify', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ mfaToken, ...proof, cookie: true }),
   });
   if (!res.ok) throw await errorOf(res);
   const info = (await res.json()) as SessionInfo;

@@ -58,7 +58,11 @@ function videoElement(a: Asset): HTMLDivElement {
 
 let open: PhotoSwipe | null = null;
 
-export function openViewer(grid: AssetGrid, index: number, sharedView: SharedView | null = null): void {
+export interface ViewerOptions {
+  slideshowMs?: number; // advance to the next picture this often (memories); stops at the last one
+}
+
+export function openViewer(grid: AssetGrid, index: number, sharedView: SharedView | null = null, options: ViewerOptions = {}): void {
   if (open || index < 0 || index >= grid.assets.length) return;
   shared = sharedView;
   const caption = h('div', { class: 'pswp__caption', 'aria-live': 'polite' });
@@ -75,6 +79,15 @@ export function openViewer(grid: AssetGrid, index: number, sharedView: SharedVie
       showCaption(asset);
     },
     toggled: () => pswp.updateSize(true),
+    // A related photo: shown in this viewer (added to the grid when it is not loaded there).
+    openRelated: (asset) => {
+      let i = grid.assets.findIndex((a) => a.id === asset.id);
+      if (i < 0) {
+        grid.upsert(asset);
+        i = grid.assets.findIndex((a) => a.id === asset.id);
+      }
+      if (i >= 0) pswp.goTo(i);
+    },
     trashed: (asset) => {
       const at = grid.assets.findIndex((a) => a.id === asset.id);
       grid.remove([asset.id]);
@@ -195,6 +208,14 @@ export function openViewer(grid: AssetGrid, index: number, sharedView: SharedVie
     if (id) (grid.scroller.querySelector(`[data-id="${CSS.escape(id)}"]`) as HTMLElement | null)?.focus();
   });
   if (!shared) attachLivePhoto(pswp);
+  if (options.slideshowMs) {
+    const timer = window.setInterval(() => {
+      if (pswp.currIndex < grid.assets.length - 1) pswp.next();
+      else window.clearInterval(timer);
+    }, options.slideshowMs);
+    pswp.on('openingAnimationEnd', () => pswp.element?.setAttribute('data-slideshow', 'true'));
+    pswp.on('destroy', () => window.clearInterval(timer));
+  }
   open = pswp;
   pswp.init();
 }

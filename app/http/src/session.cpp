@@ -294,6 +294,12 @@ void Session::onPrepared(Status status) {
         rejectBeforeBody(std::move(status).error());
         return;
     }
+    if (request_.answerBeforeBody && request_.answerBeforeBody->status >= 100 &&
+        request_.answerBeforeBody->status < 200) {
+        // Informational: written before the body is read (with 100 Continue when asked for), then on as usual.
+        queueInterim(*request_.answerBeforeBody);
+        request_.answerBeforeBody.reset();
+    }
     if (request_.answerBeforeBody) {
         abortSink();
         Response answer = std::move(*request_.answerBeforeBody);
@@ -305,7 +311,9 @@ void Session::onPrepared(Status status) {
         rejectBeforeBody(std::move(limit).error());
         return;
     }
-    if (!hasBody_) {
+    if (!interim_.empty()) {
+        continueThenReadBody(bodyMode_, hasBody_);
+    } else if (!hasBody_) {
         inputComplete_ = true;
         runHandler();
     } else if (expectContinue_) {

@@ -65,7 +65,10 @@ private:
     void abortSink() noexcept;
 
     // session_body.cpp
-    void continueThenReadBody(BodyMode mode);
+    // Writes interim_ (1xx answers queued by queueInterim, and 100 Continue when the client expects it), then reads
+    // the body (readBody false: there is none, the handler runs).
+    void continueThenReadBody(BodyMode mode, bool readBody = true);
+    void queueInterim(const Response& response);
     void startBody(BodyMode mode);
     void readBodySome();
     void onBodyRead(beast::error_code ec);
@@ -138,6 +141,7 @@ private:
     std::optional<http::request_parser<http::string_body>> stringParser_;
     std::optional<http::request_parser<http::buffer_body>> bufferParser_;
     unsigned version_ = 11;
+    std::string interim_;  // informational answers to write before the body (continueThenReadBody)
     bool hasBody_ = false;
     bool chunked_ = false;
     bool expectContinue_ = false;

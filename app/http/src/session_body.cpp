@@ -36,20 +36,43 @@ void Session::answerBeforeBody(Response response) {
     }
 }
 
+// An informational answer chosen by a sink factory (Request::answerBeforeBody with a 1xx status: the IETF
+// resumable-upload draft's 104 Upload Resumption Supported) as HTTP/1.1 bytes, for HTTP/1.1 clients only (HTTP/1.0
+// has no 1xx). Header values are ours, but CR and LF are dropped all the same: no header can be split.
+void Session::queueInterim(const Response& response) {
+    if (version_ < 11) return;
+    interim_ += "HTTP/1.1 " + std::to_string(response.status) + " " +
+                (response.status == 104 ? "Upload Resumption Supported" : "Informational") + "\r\n";
+    for (const auto& [name, value] : response.headers.all()) {
+        std::string clean = value;
+        clean.erase(std::remove_if(clean.begin(), clean.end(), [](char c) { return c == '\r' || c == '\n'; }),
+                    clean.end());
+        interim_ += name + ": " + clean + "\r\n";
+    }
+    interim_ += "\r\n";
+}
+
 // Beast 1.74 leaves the interim response to us. It goes out only now, after routing and authentication
 // succeeded, so an unauthenticated client is never invited to send its body.
-void Session::continueThenReadBody(BodyMode mode) {
+void Session::continueThenReadBody(BodyMode mode, bool readBody) {
     phase_ = Phase::Body;
     armTimer(state_->options.writeTimeout);
-    net::async_write(socket_, net::const_buffer(kContinue.data(), kContinue.size()),
-                     [self = shared_from_this(), mode](beast::error_code ec, std::size_t n) {
+    if (expectContinue_ && readBody) interim_ += kContinue;
+    net::async_write(socket_, net::buffer(interim_),
+                     [self = shared_from_this(), mode, readBody](beast::error_code ec, std::size_t n) {
                          self->cancelTimer();
                          self->bytesOut_ += n;
+                         self->interim_.clear();
                          if (ec || self->closed()) {
                              self->abandon();
                              return;
                          }
-                         self->startBody(mode);
+                         if (!readBody) {
+                             self->inputComplete_ = true;
+                             self->runHandler();
+                         } else {
+                             self->startBody(mode);
+                         }
                      });
 }
 

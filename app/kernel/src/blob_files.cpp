@@ -9,6 +9,8 @@
 #include <cstring>
 #include <vector>
 
+#include "obscura/kernel/recent_blob_copies.hpp"
+
 namespace obscura {
 
 namespace {
@@ -85,6 +87,12 @@ Expected<BlobFile> BlobFile::open(blobs::BlobStore& store, const std::string& ke
         struct stat st {};
         if (::stat(local->c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return notFound("no blob " + key);
         return BlobFile(std::move(*local), false);
+    }
+    {
+        // An original this process put moments ago: its local copy, through a link of our own.
+        OBSCURA_TRY(name, randomName());
+        std::string linked = tmpDir + "/blob-" + name + ".copy";
+        if (RecentBlobCopies::instance().linkCopyTo(store, key, linked)) return BlobFile(std::move(linked), true);
     }
     int fd = -1;
     OBSCURA_TRY(path, createPrivate(tmpDir, "blob", ".copy", fd));

@@ -77,6 +77,9 @@ std::vector<ConfigKey> buildSchema() {
         withAlias(str("server.dataDir", "./data", "Data directory: database, secret, library, derivatives, tmp."),
                   "OBSCURA_DATA_DIR"),
         str("server.publicUrl", "", "External base URL (http:// or https://) used in links; empty = from the request."),
+        // Finding photos again (issue 22).
+        str("server.mapTileUrl", "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            "Map tile URL template ({z}, {x}, {y}) the web UI's map loads tiles from; empty = no map page."),
         integer("server.ioThreads", 0, 0, 64, "Network I/O threads; 0 = number of cores."),
         integer("server.workerThreads", 0, 0, 256, "Request handler threads; 0 = 4 x cores (at least 4)."),
         integer("server.maxHeaderBytes", 8 * kKiB, 1 * kKiB, 64 * kKiB, "Largest request header accepted (431 above)."),
@@ -94,6 +97,11 @@ std::vector<ConfigKey> buildSchema() {
                 "listener closes (set it above the load balancer's health-check interval x fall count)."),
         list("server.trustedProxies",
              "IPs or CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed; empty = none."),
+        // server.backup: scheduled backups (issue 24; app/backup_schedule.hpp)
+        str("server.backup.schedule", "",
+            "Scheduled backups: \"\" or off, \"every N{s,m,h,d}\" (e.g. every 6h) or \"daily HH:MM\" (UTC)."),
+        str("server.backup.dir", "", "Where scheduled backups go, one obscura-backup-<time> folder each."),
+        integer("server.backup.keep", 7, 1, 1000, "Scheduled backups kept; the oldest beyond this are removed."),
         // storage
         str("storage.plugin", "sqlite", "Storage plugin name: loads obscura_storage_<name>.so."),
         str("storage.pluginDir", "", "Directory of storage plugins; empty = beside the executable."),
@@ -117,6 +125,9 @@ std::vector<ConfigKey> buildSchema() {
         boolean("blobs.s3.redirectDownloads", false,
                 "s3: downloads answer 302 to a presigned GET instead of streaming through the server."),
         integer("blobs.s3.presignTtlSeconds", 900, 1, 604800, "s3: lifetime of a presigned URL."),
+        integer(
+            "blobs.recentCopiesBytes", 256 * kMiB, 0, 64 * kGiB,
+            "Remote stores: bytes of just-uploaded originals kept in tmp/ (10 minutes) for the media jobs; 0 = off."),
         // bus: events and job wake-ups across replicas (DESIGN §9)
         oneOf("bus.broker", "none", {"none", "amqp"},
               "Broker between replicas: none = the database relay alone; amqp = RabbitMQ (obscura_bus_amqp.so)."),
@@ -151,6 +162,31 @@ std::vector<ConfigKey> buildSchema() {
                 "Failed sign-ins from one client IP within the window before further attempts get 429."),
         integer("auth.loginFailureWindowSeconds", 900, 1, 86400,
                 "Window in which failed sign-ins are counted; it starts at the first failure."),
+        // two-factor sign-in and password reset by e-mail (issue 24)
+        integer("auth.mfaChallengeSeconds", 300, 30, 3600,
+                "Lifetime of the single-use challenge a password sign-in answers while a second factor is owed."),
+        integer("auth.passwordResetMinutes", 30, 5, 1440, "Lifetime of a mailed password-reset link."),
+        integer("auth.passwordResetsPerAddress", 3, 1, 1000,
+                "Password-reset requests for one e-mail address within auth.loginFailureWindowSeconds before 429."),
+        integer("auth.passwordResetsPerIp", 10, 1, 1000000,
+                "Password-reset requests from one client IP within auth.loginFailureWindowSeconds before 429."),
+        // auth.oidc: OpenID Connect sign-in (issue 24); off while issuer is empty
+        str("auth.oidc.issuer", "",
+            "OpenID provider's issuer URL (its /.well-known/openid-configuration is read); empty = OIDC off."),
+        str("auth.oidc.clientId", "", "Client id registered at the provider for this server."),
+        secret("auth.oidc.clientSecret", "Client secret from the provider; empty = a public client (PKCE only)."),
+        str("auth.oidc.scope", "openid email profile", "Scopes asked for; must include openid."),
+        boolean("auth.oidc.autoRegister", false,
+                "Create an account on the first sign-in of a provider account no user is linked to."),
+        boolean("auth.oidc.linkByEmail", false,
+                "Link a provider account to the existing user with the same e-mail, only if the provider says the "
+                "address is verified."),
+        str("auth.oidc.adminClaim", "",
+            "Claim that makes a user admin at each sign-in: \"name\" (true) or \"name=value\" (equal, or in a "
+            "list); empty = admin rights are managed here."),
+        str("auth.oidc.quotaClaim", "",
+            "Claim holding the user's quota in bytes, applied at each sign-in; empty = quotas are managed here."),
+        str("auth.oidc.buttonText", "Sign in with SSO", "Label of the web UI's sign-in button for the provider."),
         // images
         integer("images.trashDays", 30, 0, 3650, "Days a trashed asset is kept before it is deleted; 0 = at once."),
         integer("images.maxUploadBytes", 10 * kGiB, 1, 1 * kTiB, "Largest upload accepted (413 above)."),
@@ -163,6 +199,10 @@ std::vector<ConfigKey> buildSchema() {
                 "After this long an upload's stored original whose row never committed (its process ended between the "
                 "two) is removed by a durable job; a commit later than this is refused with 503 and the client sends "
                 "the upload again."),
+        // images: near-duplicates (issue 22)
+        integer("images.duplicateDistance", 6, 0, 64,
+                "Two images are near-duplicates when their 64-bit perceptual hashes differ in at most this many bits "
+                "(GET /api/duplicates; ?distance= overrides it per request)."),
         // media
         integer("media.workers", 0, 0, 64, "Conversion jobs run at once; 0 = number of cores."),
         integer("media.maxPixels", 100000000, 1, 10000000000, "Images with more pixels are refused before decoding."),

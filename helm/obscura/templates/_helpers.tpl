@@ -53,6 +53,15 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if or (gt (int .Values.replicaCount) 1) .Values.autoscaling.enabled }}true{{ end }}
 {{- end }}
 
+{{/* Scheduled backups are on (backup.schedule), so the pod mounts the backup volume at /backups. */}}
+{{- define "obscura.backupEnabled" -}}
+{{- if and .Values.backup.schedule (ne .Values.backup.schedule "off") }}true{{ end }}
+{{- end }}
+
+{{- define "obscura.backupClaimName" -}}
+{{- default (printf "%s-backups" (include "obscura.fullname" .)) .Values.backup.persistence.existingClaim }}
+{{- end }}
+
 {{/* The Secret the chart generates (JWT key, SMTP password, database password unless they come from elsewhere). */}}
 {{- define "obscura.secretName" -}}
 {{- printf "%s-secrets" (include "obscura.fullname" .) }}
@@ -95,6 +104,9 @@ Secrets never go here: they reach the container as environment variables from a 
 {{- $_ := set $server "dataDir" "/data" }}
 {{- $_ := set $server "drainDelaySeconds" (int .Values.drain.delaySeconds) }}
 {{- $_ := set $server "drainSeconds" (int .Values.drain.seconds) }}
+{{- if include "obscura.backupEnabled" . }}
+{{- $_ := set $server "backup" (dict "schedule" .Values.backup.schedule "dir" "/backups" "keep" (int .Values.backup.keep)) }}
+{{- end }}
 {{- $_ := set $cfg "server" $server }}
 {{- $_ := set $cfg "storage" (dict "plugin" .Values.storage.plugin) }}
 {{- if eq .Values.blobs.plugin "s3" }}
@@ -170,6 +182,12 @@ Secrets never go here: they reach the container as environment variables from a 
 {{- end }}
 {{- if hasKey $cfg "storage" }}
 {{- fail "config.storage is set by the chart: use storage.plugin (and externalDatabase for mysql)" }}
+{{- end }}
+{{- if hasKey (default dict $cfg.server) "backup" }}
+{{- fail "config.server.backup is set by the chart: use backup.schedule and backup.keep (backups go to the backup volume at /backups)" }}
+{{- end }}
+{{- if and (include "obscura.multiReplica" .) (include "obscura.backupEnabled" .) (not .Values.backup.persistence.existingClaim) (not (has "ReadWriteMany" .Values.backup.persistence.accessModes)) }}
+{{- fail "scheduled backups with more than one replica need a backup volume every pod can mount (any replica may run a slot's backup): backup.persistence.accessModes [ReadWriteMany], or backup.persistence.existingClaim" }}
 {{- end }}
 {{- if hasKey (default dict $cfg.server) "dataDir" }}
 {{- fail "config.server.dataDir is set by the chart: the data volume is mounted at /data (see persistence)" }}

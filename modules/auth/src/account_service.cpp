@@ -140,7 +140,8 @@ Expected<std::vector<storage::UserRecord>> AccountService::list(int limit, const
 
 Expected<storage::UserRecord> AccountService::write(const std::string& id,
                                                     const std::function<Status(storage::UserRecord&)>& apply,
-                                                    bool revokeSessions) {
+                                                    bool revokeSessions,
+                                                    const std::function<Status(storage::Repositories&)>& alongside) {
     storage::UserRecord result;
     OBSCURA_TRY_STATUS(storage_.transaction([&](storage::Repositories& repos) -> Status {
         auto& auth = repos.auth();
@@ -159,6 +160,7 @@ Expected<storage::UserRecord> AccountService::write(const std::string& id,
             OBSCURA_TRY(revoked, auth.revokeUserRefreshTokens(id));
             (void)revoked;
         }
+        if (alongside) OBSCURA_TRY_STATUS(alongside(repos));
         result = std::move(next);
         return {};
     }));
@@ -192,6 +194,22 @@ Status AccountService::changePassword(const std::string& id, std::string_view cu
                              },
                              true));
     log::info("auth: user " + written.id + " changed their password; their sessions were ended");
+    return {};
+}
+
+Status AccountService::resetPassword(const std::string& id, const std::string& passwordHash,
+                                     const std::function<Status(storage::Repositories&)>& spend) {
+    OBSCURA_TRY(written, write(
+                             id,
+                             [&](storage::UserRecord& u) -> Status {
+                                 if (u.disabled) {
+                                     return Error(ErrorCode::Forbidden, "this account is disabled", "account_disabled");
+                                 }
+                                 u.passwordHash = passwordHash;
+                                 return {};
+                             },
+                             true, spend));
+    (void)written;
     return {};
 }
 

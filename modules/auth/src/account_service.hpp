@@ -17,8 +17,9 @@
 namespace obscura {
 class Bus;
 namespace storage {
+class Repositories;
 class Storage;
-}
+}  // namespace storage
 }  // namespace obscura
 
 namespace obscura {
@@ -66,6 +67,11 @@ public:
     // Every session of the user ends (refresh tokens revoked, access tokens outdated); API keys stay.
     Status changePassword(const std::string& id, std::string_view currentPassword, std::string_view newPassword,
                           const std::string& clientIp);
+    // A mailed password reset: passwordHash (made by the caller) replaces the password, and `spend` (the reset
+    // token's use) runs in the same transaction — both happen or neither. Every session ends. Forbidden
+    // account_disabled for a disabled account, checked in that transaction.
+    Status resetPassword(const std::string& id, const std::string& passwordHash,
+                         const std::function<Status(storage::Repositories&)>& spend);
     Status deleteOwnAccount(const std::string& id, std::string_view password, const std::string& clientIp);
 
     Expected<storage::UserRecord> adminUpdate(const std::string& id, const AdminChanges& changes);
@@ -75,7 +81,8 @@ private:
     enum class Policy { Registration, Creation };
     Expected<storage::UserRecord> insert(const NewUser& user, Policy policy);
     Expected<storage::UserRecord> write(const std::string& id, const std::function<Status(storage::UserRecord&)>& apply,
-                                        bool revokeSessions);
+                                        bool revokeSessions,
+                                        const std::function<Status(storage::Repositories&)>& alongside = {});
     Status remove(const storage::UserRecord& user);
     void published(const storage::UserRecord& user, bool created);
 

@@ -20,6 +20,8 @@ class Storage;
 namespace obscura::auth {
 
 class AccountService;
+class MfaService;
+class PasswordResetService;
 class SessionService;
 struct ProfileChanges;
 
@@ -30,6 +32,8 @@ struct RouteContext {
     ServiceRegistry& services;
     const AuthSettings& settings;
     const Clock& clock;
+    MfaService& mfa;
+    PasswordResetService& resets;
 };
 
 // register, login, refresh, logout
@@ -40,6 +44,10 @@ std::vector<Route> profileRoutes(RouteContext& ctx);
 std::vector<Route> apiKeyRoutes(RouteContext& ctx);
 // /api/admin/users…
 std::vector<Route> adminUserRoutes(RouteContext& ctx);
+// /api/auth/mfa… and /api/admin/users/{id}/mfa (issue 24)
+std::vector<Route> mfaRoutes(RouteContext& ctx);
+// /api/auth/password-reset… (issue 24)
+std::vector<Route> passwordResetRoutes(RouteContext& ctx);
 
 Response jsonResponse(int status, const nlohmann::json& body);
 // Responses that carry credentials must never be stored by a cache.

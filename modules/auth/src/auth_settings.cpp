@@ -21,7 +21,20 @@ AuthSettings AuthSettings::fromConfig(const Config& config) {
     s.loginFailuresPerUsername = static_cast<int>(config.getInt("auth.loginFailuresPerUsername"));
     s.loginFailuresPerIp = static_cast<int>(config.getInt("auth.loginFailuresPerIp"));
     s.loginFailureWindow = std::chrono::seconds(config.getInt("auth.loginFailureWindowSeconds"));
+    s.mfaChallengeLifetime = std::chrono::seconds(config.getInt("auth.mfaChallengeSeconds"));
+    s.passwordResetLifetime = std::chrono::minutes(config.getInt("auth.passwordResetMinutes"));
+    s.passwordResetsPerAddress = static_cast<int>(config.getInt("auth.passwordResetsPerAddress"));
+    s.passwordResetsPerIp = static_cast<int>(config.getInt("auth.passwordResetsPerIp"));
     s.publicUrl = config.getString("server.publicUrl");
+    s.oidc.issuer = config.getString("auth.oidc.issuer");
+    s.oidc.clientId = config.getString("auth.oidc.clientId");
+    s.oidc.clientSecret = config.getString("auth.oidc.clientSecret");
+    s.oidc.scope = config.getString("auth.oidc.scope");
+    s.oidc.autoRegister = config.getBool("auth.oidc.autoRegister");
+    s.oidc.linkByEmail = config.getBool("auth.oidc.linkByEmail");
+    s.oidc.adminClaim = config.getString("auth.oidc.adminClaim");
+    s.oidc.quotaClaim = config.getString("auth.oidc.quotaClaim");
+    s.oidc.buttonText = config.getString("auth.oidc.buttonText");
     return s;
 }
 

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <string>
 
+#include "oidc/oidc_settings.hpp"
 #include "password_hasher.hpp"
 
 namespace obscura {
@@ -21,6 +22,12 @@ struct AuthSettings {
     int loginFailuresPerUsername = 5;
     int loginFailuresPerIp = 20;
     std::chrono::seconds loginFailureWindow{900};
+    // Two-factor sign-in and password reset (issue 24).
+    std::chrono::seconds mfaChallengeLifetime{300};
+    std::chrono::seconds passwordResetLifetime{30 * 60};
+    int passwordResetsPerAddress = 3;
+    int passwordResetsPerIp = 10;
+    OidcSettings oidc;      // auth.oidc.*
     std::string publicUrl;  // server.publicUrl: the origin browsers' requests must come from, when set
 
     static AuthSettings fromConfig(const Config& config);

@@ -15,6 +15,8 @@ namespace {
 
 // Tokens live 15 minutes by default; this covers thousands of signed-in clients in ~2 MB.
 constexpr std::size_t kVerifiedTokensKept = 8192;
+// An id_token carries a few claims; providers that stuff group lists into it stay far below this.
+constexpr std::size_t kMaxIdTokenBytes = 64 * 1024;
 
 using nlohmann::json;
 
@@ -167,6 +169,24 @@ Expected<AccessClaims> JwtCodec::verify(std::string_view token) const {
     claims.tokenVersion = ver->get<std::int64_t>();
     claims.admin = admin && admin->get<bool>();
     return claims;
+}
+
+Expected<std::string> verifyWithPublicKey(std::string_view token, std::string_view alg, const std::string& pem) {
+    const jwt_alg_t expected = alg == "RS256" ? JWT_ALG_RS256 : alg == "ES256" ? JWT_ALG_ES256 : JWT_ALG_INVAL;
+    if (expected == JWT_ALG_INVAL) return Error(ErrorCode::Unauthenticated, "id_token: algorithm not accepted");
+    if (token.size() > kMaxIdTokenBytes || std::count(token.begin(), token.end(), '.') != 2 || token.back() == '.') {
+        return Error(ErrorCode::Unauthenticated, "id_token: malformed");
+    }
+    jwt_t* decoded = nullptr;
+    const std::string text(token);
+    const int rc = jwt_decode(&decoded, text.c_str(), reinterpret_cast<const unsigned char*>(pem.data()),
+                              static_cast<int>(pem.size()));
+    JwtPtr owner(decoded);
+    if (rc != 0 || !decoded) return Error(ErrorCode::Unauthenticated, "id_token: bad signature or format");
+    if (jwt_get_alg(decoded) != expected) return Error(ErrorCode::Unauthenticated, "id_token: algorithm not accepted");
+    CharPtr grants(jwt_get_grants_json(decoded, nullptr));
+    if (!grants) return Error(ErrorCode::Unauthenticated, "id_token: no claims");
+    return std::string(grants.get());
 }
 
 }  // namespace obscura::auth

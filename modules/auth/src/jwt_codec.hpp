@@ -52,4 +52,9 @@ private:
     std::shared_ptr<VerifiedTokens> verified_;
 };
 
+// OIDC id_tokens (issue 24): the claims (JSON text) of a compact JWS signed with the public key `pem` under
+// exactly `alg` ("RS256" or "ES256"), or Unauthenticated. The caller has matched the header's alg to the key's
+// already; this checks it again after libjwt, which otherwise follows whatever the header names.
+Expected<std::string> verifyWithPublicKey(std::string_view token, std::string_view alg, const std::string& pem);
+
 }  // namespace obscura::auth

@@ -12,12 +12,23 @@ Status initSodium() {
     return {};
 }
 
-std::string randomSecret(std::size_t bytes) {
-    std::vector<unsigned char> raw(bytes);
+std::string randomBytes(std::size_t bytes) {
+    std::string raw(bytes, '\0');
     randombytes_buf(raw.data(), raw.size());
-    std::string text(sodium_base64_encoded_len(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-    sodium_bin2base64(text.data(), text.size(), raw.data(), raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    return raw;
+}
+
+std::string encodeBase64Url(std::string_view bytes) {
+    std::string text(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+    sodium_bin2base64(text.data(), text.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     text.resize(text.find('\0'));
+    return text;
+}
+
+std::string randomSecret(std::size_t bytes) {
+    std::string raw = randomBytes(bytes);
+    std::string text = encodeBase64Url(raw);
     sodium_memzero(raw.data(), raw.size());
     return text;
 }
@@ -38,6 +49,14 @@ bool equalInConstantTime(std::string_view a, std::string_view b) {
 
 namespace {
 
+std::string encode(std::string_view bytes, int variant) {
+    std::string text(sodium_base64_encoded_len(bytes.size(), variant), '\0');
+    sodium_bin2base64(text.data(), text.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                      variant);
+    text.resize(text.find('\0'));
+    return text;
+}
+
 Expected<std::string> decode(std::string_view text, int variant) {
     std::string out(text.size() * 3 / 4 + 3, '\0');
     std::size_t length = 0;
@@ -52,6 +71,14 @@ Expected<std::string> decode(std::string_view text, int variant) {
 }
 
 }  // namespace
+
+std::string sha256(std::string_view bytes) {
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+    return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
+}
+
+std::string encodeBase64(std::string_view bytes) { return encode(bytes, sodium_base64_VARIANT_ORIGINAL); }
 
 Expected<std::string> decodeBase64Url(std::string_view text) {
     return decode(text, sodium_base64_VARIANT_URLSAFE_NO_PADDING);

@@ -6,6 +6,7 @@
 #include "account_service.hpp"
 #include "auth_routes.hpp"
 #include "browser_session.hpp"
+#include "mfa_service.hpp"
 #include "obscura/kernel/json_body.hpp"
 #include "secrets.hpp"
 #include "session_service.hpp"
@@ -119,9 +120,41 @@ Route loginRoute(RouteContext& ctx) {
                 OBSCURA_TRY(password, body.requiredString("password"));
                 credentials = {std::move(username), std::move(password)};
             }
-            OBSCURA_TRY(session, ctx.sessions.login(credentials.username, credentials.password, request.clientIp));
+            OBSCURA_TRY(user, ctx.sessions.checkPassword(credentials.username, credentials.password, request.clientIp));
+            OBSCURA_TRY(mfaOn, ctx.mfa.required(user.id));
+            if (mfaOn) {
+                // The second step: POST /api/auth/mfa/verify with this token and a code issues the tokens.
+                OBSCURA_TRY(token, ctx.mfa.challenge(user.id));
+                Response response = jsonResponse(
+                    200,
+                    {{"mfaRequired", true}, {"mfaToken", token}, {"expiresIn", ctx.mfa.challengeLifetime().count()}});
+                noStore(response);
+                return response;
+            }
+            OBSCURA_TRY(session, ctx.sessions.start(std::move(user)));
             return sessionResponse(ctx, request, session, cookie.value_or(false));
         }};
+}
+
+Route mfaVerifyRoute(RouteContext& ctx) {
+    return Route{.method = Method::Post,
+                 .pattern = "/api/auth/mfa/verify",
+                 .auth = AuthPolicy::Anonymous,
+                 .module = "auth",
+                 .summary =
+                     "The second step of a sign-in: {mfaToken, code | recoveryCode} answers the tokens (cookies too "
+                     "with cookie:true)",
+                 .body = BodyKind::Buffered,
+                 .handler = [&ctx](Request& request) -> Expected<Response> {
+                     OBSCURA_TRY(body, JsonBody::parse(request));
+                     OBSCURA_TRY(cookie, body.optionalBool("cookie"));
+                     OBSCURA_TRY(token, body.requiredString("mfaToken"));
+                     OBSCURA_TRY(code, body.optionalString("code"));
+                     OBSCURA_TRY(recoveryCode, body.optionalString("recoveryCode"));
+                     OBSCURA_TRY(user, ctx.mfa.verify(token, code, recoveryCode, request.clientIp));
+                     OBSCURA_TRY(session, ctx.sessions.start(std::move(user)));
+                     return sessionResponse(ctx, request, session, cookie.value_or(false));
+                 }};
 }
 
 Route refreshRoute(RouteContext& ctx) {
@@ -164,7 +197,7 @@ Route logoutRoute(RouteContext& ctx) {
 }  // namespace
 
 std::vector<Route> sessionRoutes(RouteContext& ctx) {
-    return {registerRoute(ctx), loginRoute(ctx), refreshRoute(ctx), logoutRoute(ctx)};
+    return {registerRoute(ctx), loginRoute(ctx), mfaVerifyRoute(ctx), refreshRoute(ctx), logoutRoute(ctx)};
 }
 
 }  // namespace obscura::auth

@@ -43,7 +43,18 @@ Expected<std::string> SessionService::accessToken(const storage::UserRecord& use
 
 Expected<IssuedSession> SessionService::login(std::string_view username, std::string_view password,
                                               const std::string& clientIp) {
+    OBSCURA_TRY(user, checkPassword(username, password, clientIp));
+    return startFamily(std::move(user));
+}
+
+Expected<storage::UserRecord> SessionService::checkPassword(std::string_view username, std::string_view password,
+                                                            const std::string& clientIp) {
     OBSCURA_TRY(user, credentials_.signIn(username, password, clientIp));
+    housekeeping();
+    return user;
+}
+
+Expected<IssuedSession> SessionService::signInAs(storage::UserRecord user) {
     housekeeping();
     return startFamily(std::move(user));
 }
@@ -166,6 +177,7 @@ void SessionService::housekeeping() {
     if (auto counters = throttle_.purgeExpired(); !counters) {
         log::warn("auth: could not purge ended sign-in counters: " + counters.error().message);
     }
+    for (const auto& task : extraHousekeeping_) task();
 }
 
 }  // namespace obscura::auth

@@ -4,8 +4,10 @@
 // it was copied, so the whole family is revoked and both the thief and the owner must sign in again.
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "auth_settings.hpp"
 #include "obscura/base/clock.hpp"
@@ -35,16 +37,27 @@ public:
                    LoginThrottle& throttle, const AuthSettings& settings, const Clock& clock);
 
     Expected<IssuedSession> login(std::string_view username, std::string_view password, const std::string& clientIp);
+    // The first step of a sign-in: the account whose password this is (CredentialChecker::signIn).
+    Expected<storage::UserRecord> checkPassword(std::string_view username, std::string_view password,
+                                                const std::string& clientIp);
+    // A new session for a user who proved who they are (password, and the second factor where one is on).
+    Expected<IssuedSession> start(storage::UserRecord user) { return startFamily(std::move(user)); }
     // Unauthenticated for an unknown, expired, rotated or revoked token (the last two revoke its family), or
     // when its user is gone or disabled.
     Expected<IssuedSession> refresh(std::string_view refreshToken);
     // Revokes the token's family. Unknown tokens are fine: signing out twice is not an error.
     Status logout(std::string_view refreshToken);
 
+    // A new session for a user someone else vouched for (OIDC, issue 24): no password is checked here.
+    Expected<IssuedSession> signInAs(storage::UserRecord user);
+
     // An access token for the user as stored now.
     Expected<std::string> accessToken(const storage::UserRecord& user) const;
 
     static constexpr std::size_t kMaxRefreshTokenBytes = 256;
+
+    // More cleanup for the hourly housekeeping (expired sign-in challenges and reset tokens). Set at start only.
+    void addHousekeeping(std::function<void()> task) { extraHousekeeping_.push_back(std::move(task)); }
 
 private:
     Expected<IssuedSession> startFamily(storage::UserRecord user);
@@ -57,6 +70,7 @@ private:
     const AuthSettings& settings_;
     const Clock& clock_;
     std::atomic<std::int64_t> nextHousekeepingUs_{0};
+    std::vector<std::function<void()>> extraHousekeeping_;
 };
 
 }  // namespace obscura::auth

@@ -10,7 +10,7 @@
 namespace obscura::formats {
 namespace {
 
-constexpr std::size_t kMaxTextBytes = 255;
+constexpr std::size_t kMaxRawTextBytes = 255;
 constexpr std::uint32_t kMaxSide = 1u << 20;
 
 // exiv2's XMP toolkit must be initialised once before threads use it; its log would print to stderr.
@@ -42,7 +42,7 @@ public:
         while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t')) raw.pop_back();
         std::size_t start = raw.find_first_not_of(" \t");
         if (start == std::string::npos) return std::nullopt;
-        std::string clean = cleanUtf8Text(std::string_view(raw).substr(start), kMaxTextBytes);
+        std::string clean = cleanUtf8Text(std::string_view(raw).substr(start), kMaxRawTextBytes);
         if (clean.empty()) return std::nullopt;
         return clean;
     }
@@ -84,7 +84,7 @@ ExifInfo readExif(const Exiv2::ExifData& data) {
         auto it = Exiv2::lensName(data);
         if (it != data.end()) {
             std::string printed = it->print(&data);
-            if (!printed.empty() && printed[0] != '(') e.lens = cleanUtf8Text(printed, kMaxTextBytes);
+            if (!printed.empty() && printed[0] != '(') e.lens = cleanUtf8Text(printed, kMaxRawTextBytes);
         }
     }
     if (auto f = t.rational("Exif.Photo.FNumber"); f && *f > 0 && *f < 1000) e.fNumber = f;

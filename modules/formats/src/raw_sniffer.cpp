@@ -87,44 +87,45 @@ std::optional<Ifd0> readIfd0(const Reader& r, std::uint32_t offset) {
     return ifd;
 }
 
-bool startsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+bool rawStartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
-Error refuse(const std::string& what) {
+Error refuseTiff(const std::string& what) {
     return {ErrorCode::UnsupportedMediaType, what};  // the sniffer adds its prefix and the accepted list
 }
 
 }  // namespace
 
 Expected<std::string_view> sniffTiffFamily(std::string_view head) {
-    if (head.size() < 8) return refuse("TIFF cut short");
+    if (head.size() < 8) return refuseTiff("TIFF cut short");
     const bool little = head[0] == 'I';
     const Reader r(head, little);
     auto magic = r.u16(2);
     // Olympus ORF ("IIRO", "IIRS", "MMOR") and Panasonic RW2 ("IIU\0") use their own magic in place of 42.
     if (*magic == 0x4F52 || *magic == 0x5352) return std::string_view("orf");
     if (*magic == 0x0055) return std::string_view("rw2");
-    if (*magic == 43) return refuse("BigTIFF (not accepted)");
-    if (*magic != 42) return refuse("TIFF with a bad magic number");
+    if (*magic == 43) return refuseTiff("BigTIFF (not accepted)");
+    if (*magic != 42) return refuseTiff("TIFF with a bad magic number");
     // Canon CR2: "CR" and major version 2 right after the IFD0 offset.
     if (head.size() >= 11 && head.substr(8, 2) == "CR" && head[10] == 2) return std::string_view("cr2");
     auto offset = r.u32(4);
-    if (!offset || *offset < 8) return refuse("malformed TIFF (bad IFD offset)");
+    if (!offset || *offset < 8) return refuseTiff("malformed TIFF (bad IFD offset)");
     // libtiff (so vips) writes IFD0 after the pixels: beyond the sniffed bytes it is a plain TIFF — cameras put IFD0
     // first. Beyond the end of a file shorter than the sniff, it is no TIFF at all.
     if (*offset >= head.size()) {
-        if (head.size() < kSniffBytes) return refuse("malformed TIFF (IFD0 lies beyond the end of the file)");
+        if (head.size() < kSniffBytes) return refuseTiff("malformed TIFF (IFD0 lies beyond the end of the file)");
         return std::string_view("tiff");
     }
     auto ifd = readIfd0(r, *offset);
-    if (!ifd) return refuse("malformed TIFF (IFD0 unreadable)");
+    if (!ifd) return refuseTiff("malformed TIFF (IFD0 unreadable)");
     if (ifd->dng) return std::string_view("dng");
     const bool rawData = ifd->subIfds || ifd->cfa || ifd->sr2;
     if (rawData) {
-        if (startsWith(ifd->make, "NIKON")) return std::string_view("nef");
-        if (startsWith(ifd->make, "SONY")) return std::string_view("arw");
-        if (startsWith(ifd->make, "PENTAX") || startsWith(ifd->make, "RICOH")) return std::string_view("pef");
-        if (startsWith(ifd->make, "OLYMPUS") || startsWith(ifd->make, "OM DIGITAL")) return std::string_view("orf");
-        if (startsWith(ifd->make, "PANASONIC")) return std::string_view("rw2");
+        if (rawStartsWith(ifd->make, "NIKON")) return std::string_view("nef");
+        if (rawStartsWith(ifd->make, "SONY")) return std::string_view("arw");
+        if (rawStartsWith(ifd->make, "PENTAX") || rawStartsWith(ifd->make, "RICOH")) return std::string_view("pef");
+        if (rawStartsWith(ifd->make, "OLYMPUS") || rawStartsWith(ifd->make, "OM DIGITAL"))
+            return std::string_view("orf");
+        if (rawStartsWith(ifd->make, "PANASONIC")) return std::string_view("rw2");
     }
     return std::string_view("tiff");
 }

@@ -13,7 +13,7 @@ namespace obscura::formats {
 namespace {
 
 constexpr char kSep = '|';  // expat joins namespace URI and local name with it
-constexpr std::size_t kMaxTextBytes = 2000;
+constexpr std::size_t kMaxSidecarTextBytes = 2000;
 constexpr std::size_t kMaxTags = 200;
 constexpr std::size_t kMaxDepth = 64;
 
@@ -128,7 +128,7 @@ struct State {
     }
 
     void item(const std::string& property, const std::string& value, bool isDefault) {
-        std::string clean = cleanUtf8Text(trimmed(value), kMaxTextBytes);
+        std::string clean = cleanUtf8Text(trimmed(value), kMaxSidecarTextBytes);
         if (clean.empty()) return;
         auto alt = [&](std::optional<std::string>& field, bool& haveDefault) {
             if (haveDefault) return;
@@ -169,7 +169,7 @@ void XMLCALL onEnd(void* data, const XML_Char* name) {
 
 void XMLCALL onText(void* data, const XML_Char* text, int len) {
     auto& s = *static_cast<State*>(data);
-    if (s.text.size() + static_cast<std::size_t>(len) <= kMaxTextBytes * 4) s.text.append(text, len);
+    if (s.text.size() + static_cast<std::size_t>(len) <= kMaxSidecarTextBytes * 4) s.text.append(text, len);
 }
 
 // Any DOCTYPE is refused at its start, before expat reads a single declaration: no entity is ever defined.

@@ -95,6 +95,8 @@ DownloadDeps& AssetBytes::downloads() { return impl_->download; }
 
 BandwidthMeter& AssetBytes::bandwidth() { return impl_->bandwidth; }
 
+UploadDeps& AssetBytes::upload() { return impl_->upload; }
+
 void AssetBytes::start() {
     impl_->bandwidth.start();
     impl_->census.start();

@@ -15,6 +15,7 @@ namespace obscura::images {
 
 class BandwidthMeter;
 struct DownloadDeps;
+struct UploadDeps;
 
 class AssetBytes {
 public:
@@ -26,6 +27,8 @@ public:
     Status addRoutes(Router& router);
     // The download answers, for share links' media.
     DownloadDeps& downloads();
+    // The import every upload ends in, for `obscura import` (library_import_service.hpp).
+    UploadDeps& upload();
     // The monthly bandwidth counter, for what other modules serve (AssetSource::countServed).
     BandwidthMeter& bandwidth();
     // The background library check (orphan census); stop() interrupts it.

@@ -14,11 +14,16 @@
 #include "assets/statistics_routes.hpp"
 #include "assets/stored_asset_source.hpp"
 #include "direct/direct_upload_service.hpp"
+#include "duplicates/duplicate_routes.hpp"
+#include "duplicates/duplicate_service.hpp"
+#include "duplicates/related_service.hpp"
+#include "finding/finding_routes.hpp"
 #include "library/images_usage.hpp"
 #include "library/trash_purger.hpp"
 #include "obscura/auth/auth_module.hpp"
 #include "obscura/auth/events.hpp"
 #include "obscura/auth/user_deletion.hpp"
+#include "obscura/images/library_import.hpp"
 #include "obscura/kernel/bus.hpp"
 #include "obscura/kernel/config.hpp"
 #include "obscura/kernel/job_queue.hpp"
@@ -30,6 +35,7 @@
 #include "partners/partner_service.hpp"
 #include "sharing/share_link_routes.hpp"
 #include "sharing/share_link_service.hpp"
+#include "upload/library_import_service.hpp"
 #include "upload/uncommitted_original.hpp"
 #include "upload/upload_routes.hpp"
 
@@ -64,7 +70,10 @@ struct ImagesModule::Impl {
           source(ctx.storage(), derivatives, bytes.bandwidth()),
           listingCache(static_cast<std::size_t>(config.getInt("images.listingCacheBytes"))),
           // Share links guard their passwords with auth's hasher and sign-in throttle.
-          shareLinks(ctx.storage(), ctx.get<auth::AuthModule>().passwordGuard(), ctx.clock()) {}
+          shareLinks(ctx.storage(), ctx.get<auth::AuthModule>().passwordGuard(), ctx.clock()),
+          // Near-duplicates and related photos (issue 22).
+          duplicates(ctx.storage(), access, assets, static_cast<int>(config.getInt("images.duplicateDistance"))),
+          related(ctx.storage(), access) {}
 
     AccessService access;  // who may do what to an asset: every route naming one asks it
     AssetService assets;
@@ -79,6 +88,8 @@ struct ImagesModule::Impl {
     ListingCache listingCache;
     Bus::Subscription userDeleted;
     ShareLinkService shareLinks;
+    DuplicateService duplicates;
+    RelatedService related;
 };
 
 ImagesModule::ImagesModule(const Config& config, ModuleContext& ctx)
@@ -118,10 +129,17 @@ Status ImagesModule::onAllLoaded() {
                                               partnerRoutes(impl_->partners, ctx_.services())};
     groups.push_back(shareLinkRoutes(impl_->shareLinks));
     groups.push_back(sharedRoutes(impl_->shareLinks, impl_->bytes.downloads()));
+    groups.push_back(duplicateRoutes(impl_->duplicates));
+    groups.push_back(relatedRoutes(impl_->related));
+    // Finding photos again (issue 22).
+    groups.push_back(mapRoutes(storage));
+    groups.push_back(memoryRoutes(storage, ctx_.clock()));
     for (auto& group : groups)
         for (auto& route : group) OBSCURA_TRY_STATUS(router.add(std::move(route)));
 
     ctx_.services().put<auth::UsageProvider>(std::make_shared<ImagesUsage>(storage, ctx_.clock()));
+    ctx_.services().put<LibraryImport>(
+        std::make_shared<LibraryImportService>(impl_->bytes.upload(), impl_->albums, ctx_.dataDir()));
     impl_->derivatives.start(ctx_.bus());
 
     // The user's files go through a durable job enqueued in the transaction that deletes the user (auth calls

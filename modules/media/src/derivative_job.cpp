@@ -1,5 +1,6 @@
 #include "derivative_job.hpp"
 
+#include <future>
 #include <memory>
 #include <vector>
 
@@ -39,10 +40,26 @@ Status makeImageDerivatives(MediaTools& tools, const images::SourceAsset& asset,
     OBSCURA_TRY(thumbnail, PendingBlob::create(tools.tmpDir, "thumbnail", ".webp"));
     OBSCURA_TRY(sizes, tools.vips.makePreviewAndThumbnail(source.path, source.kind, preview.path(), thumbnail.path(),
                                                           source.orientation));
-    (void)sizes;
-    const std::string prefix = asset.derivedPrefix + "/";
-    OBSCURA_TRY_STATUS(preview.put(tools.blobs, prefix + std::string(images::kPreviewFile), {"image/jpeg"}));
-    return thumbnail.put(tools.blobs, prefix + std::string(images::kThumbnailFile), {"image/webp"});
+    std::string previewKey = asset.derivedPrefix + "/";
+    std::string thumbnailKey = previewKey;
+    previewKey += images::kPreviewFile;
+    thumbnailKey += images::kThumbnailFile;
+    if (tools.blobs.localPath(previewKey)) {
+        OBSCURA_TRY_STATUS(preview.put(tools.blobs, previewKey, {"image/jpeg"}));
+        OBSCURA_TRY_STATUS(thumbnail.put(tools.blobs, thumbnailKey, {"image/webp"}));
+    } else {
+        // A remote store: each put is a round trip that mostly waits, so both go at once (a local put is a rename).
+        auto previewPut =
+            std::async(std::launch::async, [&] { return preview.put(tools.blobs, previewKey, {"image/jpeg"}); });
+        Status thumbnailPut = thumbnail.put(tools.blobs, thumbnailKey, {"image/webp"});
+        OBSCURA_TRY_STATUS(previewPut.get());
+        OBSCURA_TRY_STATUS(std::move(thumbnailPut));
+    }
+    // Photos only (a video's poster frame is no duplicate of anything): the hash of the thumbnail's pixels, taken
+    // while they were in memory. Before the derivatives are recorded ready, so "ready and no hash" means only an
+    // asset older than hashing — the backfill's list.
+    if (asset.type == "image") OBSCURA_TRY_STATUS(tools.assets.recordPerceptualHash(asset, sizes.hashes.dct));
+    return {};
 }
 
 }  // namespace

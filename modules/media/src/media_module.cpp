@@ -13,8 +13,10 @@
 #include "derivative_job.hpp"
 #include "event_stream.hpp"
 #include "features_routes.hpp"
+#include "hash_backfill_job.hpp"
 #include "obscura/auth/auth_module.hpp"
 #include "obscura/auth/avatar_locator.hpp"
+#include "obscura/auth/events.hpp"
 #include "obscura/auth/user_contacts.hpp"
 #include "obscura/images/asset_source.hpp"
 #include "obscura/images/events.hpp"
@@ -95,9 +97,16 @@ struct MediaModule::Impl {
           workers(workerCount(config)),
           mailer(SmtpSettings::fromConfig(config)),
           contacts(ctx.get<auth::AuthModule>().contacts()),
-          publicUrl(config.getString("server.publicUrl")) {
+          publicUrl(config.getString("server.publicUrl")),
+          mapTileUrl(config.getString("server.mapTileUrl")) {
         // Trimmed once here: the notices below run on job and bus threads at once and only read it.
         while (!publicUrl.empty() && publicUrl.back() == '/') publicUrl.pop_back();
+        // A template the browser fills in: one that could never load a tile is a start-up error, not a blank map.
+        const bool web = mapTileUrl.rfind("http://", 0) == 0 || mapTileUrl.rfind("https://", 0) == 0;
+        if (!mapTileUrl.empty() &&
+            (!web || mapTileUrl.find("{z}") == std::string::npos || mapTileUrl.find("{x}") == std::string::npos ||
+             mapTileUrl.find("{y}") == std::string::npos))
+            throw ModuleStartError("server.mapTileUrl must be empty or an http(s) URL with {z}, {x} and {y}");
     }
 
     // server.publicUrl without trailing slashes. A copy: the notices run on several threads at once.
@@ -142,6 +151,27 @@ struct MediaModule::Impl {
                       " failed: " + sent.error().message);
     }
 
+    // The password-reset link someone asked for (auth's user.passwordResetRequested): on the bus's worker, so the
+    // request that asked answers in the same time whether an account got mail or not. The link is a credential:
+    // it is never logged.
+    void mailPasswordReset(const auth::PasswordResetRequested& e) {
+        if (!mailer.enabled()) {
+            log::warn("media: a password reset was asked for user " + e.userId +
+                      " but no mail is sent (media.smtp.host)");
+            return;
+        }
+        MailMessage mail;
+        mail.to = e.email;
+        mail.subject = "Reset your Obscura password";
+        mail.text = "Hello " + (e.displayName.empty() ? e.username : e.displayName) +
+                    ",\n\nsomeone (we hope you) asked to reset the password of the Obscura account \"" + e.username +
+                    "\". Open this link within " + std::to_string(e.expiresInMinutes) +
+                    " minutes to choose a new one; it works once:\n\n" + e.link +
+                    "\n\nIf you did not ask for this, ignore this message: your password stays as it is.\n";
+        if (auto sent = mailer.send(mail); !sent)
+            log::warn("media: the password-reset mail to user " + e.userId + " failed: " + sent.error().message);
+    }
+
     // The e-mail notice of an album shared with someone, when mail is configured and they have an address. Runs
     // on the bus's worker (album.shared), never in the request that shared the album.
     void notifyShared(const images::AlbumShared& e) {
@@ -168,8 +198,10 @@ struct MediaModule::Impl {
     SmtpMailer mailer;
     auth::UserContacts& contacts;
     std::string publicUrl;
+    std::string mapTileUrl;  // server.mapTileUrl, checked at start
     Bus::Subscription partnerMail;
     Bus::Subscription albumShared;
+    Bus::Subscription passwordResetMail;
 };
 
 MediaModule::MediaModule(const Config& config, ModuleContext& ctx)
@@ -191,6 +223,19 @@ MediaModule::MediaModule(const Config& config, ModuleContext& ctx)
     auto* tools = &impl_->tools;
     if (auto s =
             ctx.jobs().registerKind(derivatives, [tools](JobContext& job) { return runDerivativesJob(*tools, job); });
+        !s)
+        throw ModuleStartError("media: " + s.error().message);
+
+    // Perceptual hashes for images older than hashing (issue 22): one job at a time, enqueued at start when needed.
+    JobKindOptions backfill;
+    backfill.kind = kHashBackfillJob;
+    backfill.workers = 1;
+    backfill.bounded = true;
+    backfill.maxActive = 1;
+    backfill.maxAttempts = 10;
+    backfill.lease = std::chrono::seconds(60);
+    if (auto s =
+            ctx.jobs().registerKind(backfill, [tools](JobContext& job) { return runHashBackfillJob(*tools, job); });
         !s)
         throw ModuleStartError("media: " + s.error().message);
 
@@ -232,6 +277,7 @@ Status MediaModule::onAllLoaded() {
     Features f;
     f.videoConversion = f.audioExtraction = impl_->tools.ffmpeg.has_value();
     f.email = impl_->mailer.enabled();
+    f.mapTileUrl = impl_->mapTileUrl;
     OBSCURA_TRY_STATUS(ctx_.router().add(featuresRoute(f)));
     for (auto& route : conversionRoutes(impl_->routeDeps)) OBSCURA_TRY_STATUS(ctx_.router().add(std::move(route)));
     for (auto& route : avatarRoutes(impl_->avatarDeps)) OBSCURA_TRY_STATUS(ctx_.router().add(std::move(route)));
@@ -239,18 +285,23 @@ Status MediaModule::onAllLoaded() {
     if (auto circuits = ctx_.services().find<CircuitRegistry>(); circuits && impl_->mailer.enabled())
         circuits->add(impl_->mailer.breaker());
     OBSCURA_TRY_STATUS(ctx_.router().add(impl_->events.route()));
+    if (auto s = enqueueHashBackfillIfNeeded(impl_->tools, ctx_.jobs()); !s)
+        log::warn("media: the perceptual hash backfill could not be enqueued: " + s.error().message);
     impl_->events.start(ctx_.bus(), ctx_.eventRelay());
     auto* impl = impl_.get();
     impl_->partnerMail = ctx_.bus().subscribe<images::PartnerAdded>(
         "media.partnerMail", [impl](const images::PartnerAdded& added) { impl->notifyPartner(added); });
     impl_->albumShared = ctx_.bus().subscribe<images::AlbumShared>(
         "media.albumSharedMail", [impl](const images::AlbumShared& e) { impl->notifyShared(e); });
+    impl_->passwordResetMail = ctx_.bus().subscribe<auth::PasswordResetRequested>(
+        "media.passwordResetMail", [impl](const auth::PasswordResetRequested& e) { impl->mailPasswordReset(e); });
     return {};
 }
 
 void MediaModule::onStopping() noexcept {
     impl_->partnerMail.reset();
     impl_->albumShared.reset();
+    impl_->passwordResetMail.reset();
     impl_->events.stop();
 }
 

@@ -41,11 +41,19 @@ struct VipsEngineOptions {
     int conversionQuality = 90;             // full-size JPEG/WebP conversions
 };
 
+// The perceptual hashes of one picture (perceptual_hash.hpp): dct is the one Obscura stores, diff is kept for the
+// quality benchmark that chose it (bench/dupes).
+struct PerceptualHashes {
+    std::uint64_t dct = 0;
+    std::uint64_t diff = 0;
+};
+
 // What was made. `original` is the displayed size (orientation applied).
 struct DerivativeSizes {
     Size original;
     Size preview;
     Size thumbnail;
+    PerceptualHashes hashes;  // of the thumbnail's pixels, taken while they are in memory
 };
 
 enum class OutputFormat { Jpeg, Webp };
@@ -70,6 +78,11 @@ public:
     Expected<DerivativeSizes> makePreviewAndThumbnail(const std::string& original, ImageKind kind,
                                                       const std::string& previewPath, const std::string& thumbnailPath,
                                                       int orientation = 0) const;
+
+    // The perceptual hashes of a thumbnail the server made earlier (a WebP in the blob store): the backfill of
+    // assets that predate hashing. Decoding the stored thumbnail rather than the original costs a millisecond, and
+    // its lossy encoding moves the hash by at most a bit or two (bench/RESULTS.md). Invalid when it is no WebP.
+    Expected<PerceptualHashes> hashThumbnail(const std::string& webpPath) const;
 
     // A 256×256 WebP, centre-cropped, for the avatar route. Same checks and errors.
     Expected<Size> makeAvatar(const std::string& original, ImageKind kind, const std::string& avatarPath) const;

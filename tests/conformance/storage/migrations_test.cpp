@@ -38,7 +38,8 @@ TEST_SUITE("conformance.migrations") {
             }
             // Listed in an order that migrates cleanly: the kernel's jobs first, then referenced modules first.
             CHECK(modules == std::vector<std::string>{"kernel", "auth", "images", "media", "partners", "sharing",
-                                                      "direct_uploads", "uploads", "relay", "live_photos"});
+                                                      "direct_uploads", "uploads", "relay", "dupes", "mfa",
+                                                      "password_reset", "oidc", "finding", "live_photos"});
         });
     }
 
@@ -50,11 +51,11 @@ TEST_SUITE("conformance.migrations") {
             auto& storage = **opened;
             if (database->fresh()) {
                 for (const char* module : {"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads",
-                                           "uploads", "relay", "live_photos"})
+                                           "uploads", "relay", "dupes", "mfa", "password_reset", "oidc", "finding", "live_photos"})
                     CHECK(storage.schemaVersion(module).valueOr(-1) == 0);
             }
             for (const char* module : {"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads",
-                                       "uploads", "relay", "live_photos"}) {
+                                       "uploads", "relay", "dupes", "mfa", "password_reset", "oidc", "finding", "live_photos"}) {
                 CAPTURE(module);
                 const int latest = latestOf(storage, module);
                 auto first = storage.migrate(module);
@@ -121,7 +122,7 @@ TEST_SUITE("conformance.migrations") {
             CHECK(storage.schemaVersion("images").valueOr(-1) == 0);
             // Nothing half-applied: the right order still works afterwards.
             for (const char* module : {"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads",
-                                       "uploads", "relay", "live_photos"})
+                                       "uploads", "relay", "dupes", "mfa", "password_reset", "oidc", "finding", "live_photos"})
                 CHECK(storage.migrate(module).ok());
         });
     }

@@ -70,6 +70,11 @@ Library populate(storage::Storage& storage) {
         OBSCURA_TRY_STATUS(
             auth.createApiKey({newUuid(), alice.id, "laptop 💻", "ak" + newUuid(), "2024-05-01T12:00:00Z"}));
         OBSCURA_TRY(failures, auth.addLoginFailure("ip:192.0.2.1", 1000, 60'000'000));
+        // Alice has two-factor sign-in on, one of her two recovery codes spent.
+        OBSCURA_TRY(pending, repos.mfa().setPendingMfa({alice.id, "sealed-secret", false, 0, 1000}));
+        OBSCURA_TRY(enabled, repos.mfa().enableMfa(alice.id, 56'000'000, {"rc-one", "rc-two"}));
+        OBSCURA_TRY(spent, repos.mfa().useRecoveryCode(alice.id, "rc-two", 2000));
+        (void)pending, (void)enabled, (void)spent;
         (void)failures;
         storage::NewJob job;
         job.id = newUuid();

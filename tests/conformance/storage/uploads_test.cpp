@@ -236,4 +236,47 @@ TEST_SUITE("conformance.uploads") {
             CHECK_FALSE(left->has_value());
         });
     }
+
+    TEST_CASE("an upload's parts in the blob store are recorded once, replaced as a whole, and go with the upload") {
+        forEachBackend([](Backend& backend) {
+            auto t = twoUsers(backend);
+            REQUIRE(withUploads(*t.storage, [&](UploadsRepository& r) -> Status {
+                        OBSCURA_TRY_STATUS(r.createUpload(upload("u1", t.alice, kJuly2021Us + 100)));
+                        OBSCURA_TRY_STATUS(r.createUpload(upload("u2", t.alice, kJuly2021Us + 200)));
+                        return r.createUpload(upload("u3", t.bob, kJuly2021Us + 300));
+                    }).ok());
+            // Without parts (the data dir's spool): empty.
+            CHECK(found(*t.storage, t.alice, "u2").partsId.empty());
+            CHECK(found(*t.storage, t.alice, "u2").partsJson.empty());
+            REQUIRE(
+                withUploads(*t.storage, [&](UploadsRepository& r) { return r.createUploadParts("u1", "mp-1"); }).ok());
+            auto row = found(*t.storage, t.alice, "u1");
+            CHECK(row.partsId == "mp-1");
+            CHECK(row.partsJson == "[]");
+            auto again = withUploads(*t.storage, [&](UploadsRepository& r) { return r.createUploadParts("u1", "x"); });
+            REQUIRE_FALSE(again.ok());
+            CHECK(again.error().code == ErrorCode::Conflict);
+            const std::string parts = R"([[1,"\"etag-1\"",5242880],[2,"\"etag-2\"",6000000]])";
+            REQUIRE(withUploads(*t.storage, [&](UploadsRepository& r) { return r.setUploadParts("u1", parts); }).ok());
+            CHECK(found(*t.storage, t.alice, "u1").partsJson == parts);
+            // The owner's uploads, whatever their state; and the expired listing carries the parts too.
+            auto mine = withUploads(*t.storage, [&](UploadsRepository& r) { return r.listUploadsOf(t.alice); });
+            REQUIRE(mine.ok());
+            REQUIRE(mine->size() == 2);
+            CHECK((*mine)[0].id == "u1");
+            CHECK((*mine)[0].partsId == "mp-1");
+            CHECK((*mine)[1].id == "u2");
+            auto expired = withUploads(
+                *t.storage, [&](UploadsRepository& r) { return r.listExpiredUploads(kJuly2021Us + 150, 10); });
+            REQUIRE(expired.ok());
+            REQUIRE(expired->size() == 1);
+            CHECK((*expired)[0].partsJson == parts);
+            // The parts' row goes with its upload; a new upload of that id starts without parts.
+            REQUIRE(withUploads(*t.storage, [&](UploadsRepository& r) { return r.removeUpload("u1"); }).ok());
+            REQUIRE(withUploads(*t.storage, [&](UploadsRepository& r) {
+                        return r.createUpload(upload("u1", t.alice, kJuly2021Us + 100));
+                    }).ok());
+            CHECK(found(*t.storage, t.alice, "u1").partsId.empty());
+        });
+    }
 }

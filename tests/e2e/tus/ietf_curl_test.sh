@@ -3,7 +3,8 @@
 # (Upload-Incomplete) and 6, 7, 8 (Upload-Complete, application/partial-upload): create with a partial body, HEAD
 # the offset, append, complete — the last request imports the file and names its asset, whose bytes must be the
 # file's. Also: a wrong offset is 409, version 6 refuses an append that is not application/partial-upload (415),
-# an unknown interop version is 400, and OPTIONS advertises Upload-Limit.
+# an unknown interop version is 400, and OPTIONS advertises Upload-Limit. The creating POST gets an informational
+# 104 Upload Resumption Supported with the upload's Location before its final answer (curl -D shows both).
 # Usage: ietf_curl_test.sh <obscura-binary>
 set -euo pipefail
 
@@ -33,7 +34,7 @@ token="$(curl -fsS -X POST "$base/api/auth/login" -H 'Content-Type: application/
 auth=(-H "Authorization: Bearer $token")
 
 header() { grep -i "^$1:" "$2" | head -1 | cut -d' ' -f2- | tr -d '\r'; }
-status() { head -1 "$1" | cut -d' ' -f2; }
+status() { grep '^HTTP/' "$1" | tail -1 | cut -d' ' -f2; }  # the final answer's, after any 1xx
 
 curl -sS -o /dev/null -D "$work/options" -X OPTIONS "$base/api/uploads"
 [ "$(header Upload-Limit "$work/options")" != "" ] || fail "OPTIONS has no Upload-Limit"
@@ -55,6 +56,10 @@ for version in 3 6 7 8; do
         --data-binary "@$work/first" "$base/api/uploads"
     [ "$(status "$work/created")" = 201 ] || fail "v$version create: $(cat "$work/created")"
     location="$(header Location "$work/created")"
+    # the 104 came first, naming the same upload
+    [ "$(grep '^HTTP/' "$work/created" | head -1 | cut -d' ' -f2-3)" = "104 Upload" ] ||
+        fail "v$version create: no 104 before the answer: $(cat "$work/created")"
+    [ "$(grep -ci '^Location:' "$work/created")" = 2 ] || fail "v$version create: the 104 has no Location"
     [ "$(header Upload-Offset "$work/created")" = "$half" ] || fail "v$version create: offset $(header Upload-Offset "$work/created")"
 
     # HEAD tells the offset and that the upload is not complete

@@ -42,6 +42,18 @@ const std::vector<RoutePolicy>& accessPolicies() {
         {"POST", "/api/auth/login", Access::Public, {}, {}, "{}"},
         {"POST", "/api/auth/refresh", Access::Public, {}, {}, "{}"},
         {"POST", "/api/auth/logout", Access::Public, {}, {}, "{}"},
+        // Two-factor sign-in and password reset (issue 24): the second step and the reset are sign-in flows.
+        {"POST", "/api/auth/mfa/verify", Access::Public, {}, {}, "{}"},
+        {"POST", "/api/auth/password-reset", Access::Public, {}, {}, "{}"},
+        {"POST", "/api/auth/password-reset/confirm", Access::Public, {}, {}, "{}"},
+        {"GET", "/api/auth/mfa", Access::Self, kOk},
+        {"POST", "/api/auth/mfa/setup", Access::Session, kOk},
+        {"POST", "/api/auth/mfa/enable", Access::Session, kBadBody, {}, "{}"},
+        {"DELETE", "/api/auth/mfa", Access::Session, kBadBody, {}, "{}"},
+        {"DELETE", "/api/admin/users/{id}/mfa", Access::Admin, kNotFound},
+        // OIDC sign-in (issue 24): public, the same answer for every caller (404 here: no provider configured).
+        {"GET", "/api/oauth/authorize", Access::Public, {}},
+        {"GET", "/api/oauth/callback", Access::Public, {}},
         {"GET", "/api/users/me", Access::Self, kOk},
         {"GET", "/api/users", Access::Self, kOk},
         {"PATCH", "/api/users/me", Access::Self, kOk, {}, "{}"},
@@ -80,6 +92,9 @@ const std::vector<RoutePolicy>& accessPolicies() {
         {"GET", "/api/search", Access::Self, kOk},
         {"GET", "/api/timeline", Access::Self, kOk},
         {"GET", "/api/tags", Access::Self, kOk},
+        // Finding photos again (issue 22): the caller's own positions and memories.
+        {"GET", "/api/map/markers", Access::Self, kOk},
+        {"GET", "/api/memories", Access::Self, kOk},
         {"GET", "/api/trash", Access::Self, kOk},
         {"POST", "/api/trash/restore", Access::Self, kOk, {}, R"({"ids":["{asset}"]})"},
         {"POST", "/api/trash/empty", Access::Self, kOk},
@@ -99,6 +114,12 @@ const std::vector<RoutePolicy>& accessPolicies() {
         // {id} is a random id here: nobody's, so 404 for everyone signed in (real avatars: media.avatar test).
         {"GET", "/api/users/{id}/avatar", Access::Self, kNotFound},
         {"GET", "/api/events", Access::Self, kOk, {}, "", true},
+        // Near-duplicates (issue 22): the caller's own images only; {id} is a group id nobody has. Related photos of
+        // an asset: whoever sees the asset (the answer holds only what they see).
+        {"GET", "/api/duplicates", Access::Self, kOk},
+        {"POST", "/api/duplicates/resolve", Access::Self, kBadBody, {}, "{}"},
+        {"DELETE", "/api/duplicates/{id}", Access::Self, kNotFound},
+        sharing(Share::AssetRead, {"GET", "/api/assets/{id}/related", Access::Owner, kOk}),
         // The web UI's pages and files: public (the page asks for a sign-in itself); {file}/{id}/{key} are
         // placeholders that name nothing, so every caller gets the same 404 or page.
         {"GET", "/", Access::Public, {}},
@@ -108,6 +129,7 @@ const std::vector<RoutePolicy>& accessPolicies() {
         {"GET", "/albums", Access::Public, {}},
         {"GET", "/albums/{id}", Access::Public, {}},
         {"GET", "/search", Access::Public, {}},
+        {"GET", "/map", Access::Public, {}},
         {"GET", "/favorites", Access::Public, {}},
         {"GET", "/account", Access::Public, {}},
         {"GET", "/admin", Access::Public, {}},
@@ -117,6 +139,8 @@ const std::vector<RoutePolicy>& accessPolicies() {
         {"GET", "/tags", Access::Public, {}},
         {"GET", "/sharing", Access::Public, {}},
         {"GET", "/sharing/groups", Access::Public, {}},
+        {"GET", "/duplicates", Access::Public, {}},
+        {"GET", "/reset-password", Access::Public, {}},
         {"GET", "/assets/{file}", Access::Public, {}},
         {"GET", "/favicon.svg", Access::Public, {}},
         // Albums (Immich).

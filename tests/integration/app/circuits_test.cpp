@@ -74,6 +74,12 @@ TEST_SUITE("app.circuits") {
         const std::string access = login(http, "alice").access;
         REQUIRE(upload(http, access, photo(files, 1)).status == 201);
 
+        // A resumable upload begun before the outage, to append to during it.
+        const std::string bearer = "Bearer " + access;
+        auto begun = http.request("POST", "/api/uploads",
+                                  {{"Authorization", bearer}, {"Tus-Resumable", "1.0.0"}, {"Upload-Length", "100"}});
+        REQUIRE_MESSAGE(begun.status == 201, begun.body);
+
         proxy.cut();
         // Readiness pings the store; each failing ping counts against the breaker until it opens.
         bool opened = false;
@@ -84,13 +90,32 @@ TEST_SUITE("app.circuits") {
             if (!opened) std::this_thread::sleep_for(100ms);
         }
         REQUIRE_MESSAGE(opened, "the s3 circuit never opened");
+        const std::string second = photo(files, 2);  // made by vips: not part of the time measured
         const auto started = std::chrono::steady_clock::now();
-        auto refused = upload(http, access, photo(files, 2));
+        auto refused = upload(http, access, second);
         CHECK(std::chrono::steady_clock::now() - started < 2s);  // fails fast, no retries against a dead store
         CHECK(refused.status == 503);
         CHECK(errorCode(refused) == "dependency_unavailable");
         REQUIRE(refused.header("Retry-After").has_value());
         CHECK(std::stoi(*refused.header("Retry-After")) >= 1);
+        // The same fast refusal before any byte for a tus creation, a tus append and a direct upload's URL.
+        auto tusCreate = http.request("POST", "/api/uploads",
+                                      {{"Authorization", bearer}, {"Tus-Resumable", "1.0.0"}, {"Upload-Length", "10"}});
+        CHECK(tusCreate.status == 503);
+        CHECK(errorCode(tusCreate) == "dependency_unavailable");
+        auto tusAppend = http.request("PATCH", *begun.header("Location"),
+                                      {{"Authorization", bearer},
+                                       {"Tus-Resumable", "1.0.0"},
+                                       {"Upload-Offset", "0"},
+                                       {"Content-Type", "application/offset+octet-stream"}},
+                                      std::string(10, 'x'));
+        CHECK(tusAppend.status == 503);
+        CHECK(errorCode(tusAppend) == "dependency_unavailable");
+        auto directUrl = http.request("POST", "/api/assets/upload-url",
+                                      {{"Authorization", bearer}, {"Content-Type", "application/json"}},
+                                      R"({"filename":"x.jpg","sizeBytes":10})");
+        CHECK(directUrl.status == 503);
+        CHECK(errorCode(directUrl) == "dependency_unavailable");
 
         proxy.restore();
         // Within the cooldown (5 s) a probe closes the circuit again; then uploads succeed.

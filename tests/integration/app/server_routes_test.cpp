@@ -91,7 +91,7 @@ TEST_SUITE("app.server_routes") {
         }
         HttpClient http(fx.port());
         auto setup = json::parse(http.get("/api/auth/setup").body);
-        CHECK(setup == json{{"setupRequired", true}, {"registration", "open"}});
+        CHECK(setup == json{{"setupRequired", true}, {"registration", "open"}, {"oidc", {{"enabled", false}}}});
         auto types = json::parse(http.get("/api/server/media-types").body);
         auto has = [&](const char* kind, const char* ext) {
             for (const auto& e : types[kind])

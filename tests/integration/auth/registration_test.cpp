@@ -25,7 +25,8 @@ TEST_SUITE("auth.registration") {
         CHECK(first["email"] == "");
         CHECK(first["quotaBytes"].is_null());
         CHECK_FALSE(first.contains("passwordHash"));
-        CHECK(bodyOf(http.get("/api/auth/setup")) == json{{"setupRequired", false}, {"registration", "closed"}});
+        CHECK(bodyOf(http.get("/api/auth/setup")) ==
+              json{{"setupRequired", false}, {"registration", "closed"}, {"oidc", {{"enabled", false}}}});
 
         auto second = postJson(http, "/api/auth/register", {{"username", "bob"}, {"password", kPassword}});
         CHECK(second.status == 403);

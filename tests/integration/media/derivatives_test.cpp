@@ -191,4 +191,21 @@ TEST_SUITE("media.derivatives") {
         auto bad = http.get("/api/assets/" + id + "/thumbnail?wait=31", alice.auth());
         CHECK(bad.status == 400);
     }
+    TEST_CASE("on a remote blob store the derivative job reads the uploaded original from its local copy") {
+        // Local: the job reads the library's file in place, nothing to prove. S3: without RecentBlobCopies the job
+        // fetches back from the store the original the server held a moment earlier.
+        AppFixture fx(fastAuth());
+        HttpClient http(fx.port());
+        auto alice = mediaAdmin(http);
+        tool({"vips", "jpegsave", card(), path("recent.jpg")});
+        auto id = uploadOk(http, alice, path("recent.jpg"));
+        REQUIRE(settle(http, alice, id, "thumbnail") == "ready");
+        REQUIRE(settle(http, alice, id, "preview") == "ready");
+        const std::string metrics = http.get("/metrics").body;
+        if (blobsUnderTest() != "s3") return;
+        CHECK(metrics.find("obscura_blob_operations_total{op=\"put\",outcome=\"ok\"}") != std::string::npos);
+        CHECK_MESSAGE(metrics.find("obscura_blob_operations_total{op=\"open\"") == std::string::npos,
+                      "the original was fetched back from the store:\n"
+                          << metrics);
+    }
 }

@@ -66,7 +66,7 @@ TEST_SUITE("upload.direct.local") {
         auto first = put(http, target, png);
         REQUIRE_MESSAGE(first.status == 200, first.body);
         CHECK(filesUnder(fx.dataDir() + "/direct-uploads").size() == 1);
-        CHECK(filesUnder(fx.dataDir() + "/tmp").empty());
+        CHECK(leftoverTempFiles(fx.dataDir() + "/tmp").empty());
         auto second = put(http, target, png);
         CHECK(second.status == 409);
         CHECK(errorCode(second) == "already_uploaded");

@@ -192,6 +192,72 @@ TEST_SUITE("upload.resumable") {
         CHECK(filesUnder(fx.dataDir() + "/library").size() == 2);
     }
 
+    TEST_CASE("a duplicate named before its bytes joins the album asked for: tus albumId metadata, ?albumId=") {
+        AppFixture fx(fastAuth());
+        HttpClient http(fx.port());
+        auto alice = firstUser(http);
+        const std::string jpeg = Fixtures::get().bytes("exif.jpg");
+        auto first = upload(http, alice, "a.jpg", jpeg);
+        REQUIRE_MESSAGE(first.status == 201, first.body);
+        const std::string assetId = bodyOf(first)["id"];
+        auto makeAlbum = [&](const std::string& name) -> std::string {
+            auto album = postJson(http, "/api/albums", {{"albumName", name}}, alice.auth());
+            REQUIRE_MESSAGE(album.status == 201, album.body);
+            return bodyOf(album)["id"];
+        };
+        auto inAlbum = [&](const std::string& albumId) {
+            auto view = bodyOf(http.get("/api/albums/" + albumId, alice.auth()));
+            return view["assetCount"] == 1;
+        };
+
+        // tus: checksum and albumId in the creation metadata — born finished, and in the album.
+        const std::string tusAlbum = makeAlbum("tus");
+        auto created = createUpload(http, alice, static_cast<std::int64_t>(jpeg.size()),
+                                    "checksum " + base64(sha1Hex(jpeg)) + ",albumId " + base64(tusAlbum));
+        REQUIRE_MESSAGE(created.status == 201, created.body);
+        CHECK(bodyOf(http.get(uploadPath(created), alice.auth()))["status"] == "done");
+        CHECK(inAlbum(tusAlbum));
+
+        // Immich: x-immich-checksum answers before the body (whose albumId field is never read): ?albumId= is.
+        const std::string immichAlbum = makeAlbum("immich");
+        HeaderList headers = alice.auth();
+        headers.emplace_back("Content-Type", formContentType());
+        headers.emplace_back("x-immich-checksum", sha1Hex(jpeg));
+        headers.emplace_back("Expect", "100-continue");
+        auto dup = http.request("POST", "/api/assets?albumId=" + immichAlbum, headers,
+                                formFile("assetData", "a.jpg", jpeg) + formEnd());
+        REQUIRE_MESSAGE(dup.status == 200, dup.body);
+        CHECK(dup.interim.empty());
+        CHECK(bodyOf(dup)["id"] == assetId);
+        CHECK(inAlbum(immichAlbum));
+        // An album the caller cannot see is 404 there too, and the duplicate is not answered.
+        auto hidden = http.request("POST", "/api/assets?albumId=" + std::string("00000000-0000-4000-8000-000000000000"),
+                                   headers, formFile("assetData", "a.jpg", jpeg) + formEnd());
+        CHECK(hidden.status == 404);
+    }
+
+    TEST_CASE("the IETF draft's creation answers 104 Upload Resumption Supported first; tus gets no 104") {
+        AppFixture fx(fastAuth());
+        HttpClient http(fx.port());
+        auto alice = firstUser(http);
+        for (const std::string& version : std::vector<std::string>{"3", "6"}) {
+            HeaderList headers = alice.auth();
+            headers.emplace_back("Upload-Draft-Interop-Version", version);
+            if (version == "3") {
+                headers.emplace_back("Upload-Incomplete", "?1");
+            } else {
+                headers.emplace_back("Upload-Complete", "?0");
+            }
+            auto created = http.request("POST", "/api/uploads", headers, std::string(1000, 'x'));
+            REQUIRE_MESSAGE(created.status == 201, created.body);
+            CHECK(created.interim == std::vector<int>{104});
+            CHECK(offsetOf(created) == 1000);
+        }
+        auto tus = createUpload(http, alice, 2000, "", {}, std::string(1000, 'x'));
+        REQUIRE(tus.status == 201);
+        CHECK(tus.interim.empty());
+    }
+
     TEST_CASE("two writers at once: the second is 423 while the first holds the upload, which then completes") {
         AppFixture fx(fastAuth());
         HttpClient http(fx.port());

@@ -64,7 +64,7 @@ TEST_SUITE("blobs.s3.crash") {
             const std::string body = formFile("assetData", "v.mp4", bigVideo(6 << 20)) + formEnd();
             RawConnection raw(server.process->port());
             REQUIRE(raw.send(rawHead(alice, body.size()) + body.substr(0, body.size() / 2)));
-            REQUIRE(waitFor([&] { return filesUnder(dataDir + "/tmp").size() == 1; }));
+            REQUIRE(waitFor([&] { return leftoverTempFiles(dataDir + "/tmp").size() == 1; }));
             server.kill();
         }
         server.restart();
@@ -75,7 +75,7 @@ TEST_SUITE("blobs.s3.crash") {
             RawConnection raw(server.process->port());
             REQUIRE(raw.send(rawHead(alice, body.size()) + body));
             // The temp file is removed once the put has the bytes: kill as soon as it is gone, or after 3 s.
-            waitFor([&] { return filesUnder(dataDir + "/tmp").empty(); }, std::chrono::seconds(3));
+            waitFor([&] { return leftoverTempFiles(dataDir + "/tmp").empty(); }, std::chrono::seconds(3));
             server.kill();
         }
         server.restart();
@@ -87,7 +87,7 @@ TEST_SUITE("blobs.s3.crash") {
             CHECK(original.status == 200);
             CHECK(original.body == bytes);
         }
-        CHECK(filesUnder(dataDir + "/tmp").empty());  // start-up cleared the half-written upload
+        CHECK(leftoverTempFiles(dataDir + "/tmp").empty());  // start-up cleared the half-written upload
         again.close();
         server.stop();
 

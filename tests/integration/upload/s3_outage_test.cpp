@@ -56,7 +56,8 @@ TEST_SUITE("blobs.s3.outage") {
         CHECK(refused.status == 503);
         CHECK(errorCode(refused) == "unavailable");
         CHECK(refused.hasHeader("Retry-After"));
-        CHECK(filesUnder(dataDir + "/tmp").empty());
+        CHECK(leftoverTempFiles(dataDir + "/tmp").empty());
+        CHECK(keptRecentCopies(dataDir + "/tmp").size() == 1);  // the first upload's; the refused one keeps none
         CHECK(bodyOf(http.get("/api/assets/statistics", alice.auth()))["total"] == 1);
 
         forwarder.restore();

@@ -69,7 +69,7 @@ TEST_SUITE("blobs.s3.upload") {
         CHECK(s3KeysUnder(prefix + "library/").empty());
         raw.abort();
         checkNothingInBucket(prefix);
-        CHECK(waitFor([&] { return filesUnder(fx.dataDir() + "/tmp").empty(); }));
+        CHECK(waitFor([&] { return leftoverTempFiles(fx.dataDir() + "/tmp").empty(); }));
         CHECK(bodyOf(http.get("/api/assets/statistics", alice.auth()))["total"] == 0);
     }
 
@@ -95,6 +95,6 @@ TEST_SUITE("blobs.s3.upload") {
         auto original = http.get("/api/assets/" + bodyOf(first)["id"].get<std::string>() + "/original", alice.auth());
         CHECK(original.status == 200);
         CHECK((original.body == video));
-        CHECK(filesUnder(fx.dataDir() + "/tmp").empty());
+        CHECK(leftoverTempFiles(fx.dataDir() + "/tmp").empty());
     }
 }

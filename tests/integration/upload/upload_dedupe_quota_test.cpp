@@ -37,7 +37,7 @@ TEST_SUITE("upload.duplicates") {
         CHECK(dup["title"] == "first");
         CHECK(dup["originalFileName"] == "a.jpg");
         CHECK(blobsUnder(fx.app(), "library").size() == 1);
-        CHECK(filesUnder(fx.dataDir() + "/tmp").empty());
+        CHECK(leftoverTempFiles(fx.dataDir() + "/tmp").empty());
 
         // Trashed is still stored: a duplicate.
         REQUIRE(http.request("DELETE", "/api/assets/" + dup["id"].get<std::string>(), alice.auth()).status == 204);
@@ -79,7 +79,7 @@ TEST_SUITE("upload.duplicates") {
         CHECK(ids.size() == 1);
         CHECK(bodyOf(http.get("/api/assets/statistics", alice.auth()))["total"] == 1);
         CHECK(blobsUnder(fx.app(), "library").size() == 1);
-        CHECK(filesUnder(fx.dataDir() + "/tmp").empty());
+        CHECK(leftoverTempFiles(fx.dataDir() + "/tmp").empty());
     }
 }
 
@@ -98,7 +98,7 @@ TEST_SUITE("upload.quota") {
         CHECK(errorCode(r) == "quota_exceeded");
         CHECK(r.interim.empty());  // the body was never invited
         CHECK(blobsUnder(fx.app(), "library").empty());
-        CHECK(filesUnder(fx.dataDir() + "/tmp").empty());
+        CHECK(leftoverTempFiles(fx.dataDir() + "/tmp").empty());
     }
 
     TEST_CASE("a file that grows past the quota left is cut off at that point (chunked, no length known)") {
@@ -124,7 +124,7 @@ TEST_SUITE("upload.quota") {
         auto r = raw.readResponse(std::chrono::seconds(10));
         REQUIRE(r);
         CHECK(r->status == 507);
-        CHECK(waitFor([&] { return filesUnder(fx.dataDir() + "/tmp").empty(); }));
+        CHECK(waitFor([&] { return leftoverTempFiles(fx.dataDir() + "/tmp").empty(); }));
         CHECK(blobsUnder(fx.app(), "library").empty());
     }
 
@@ -142,7 +142,7 @@ TEST_SUITE("upload.quota") {
         const std::string slow = formFile("assetData", "first.jpg", first) + formEnd();
         RawConnection raw(fx.port());
         REQUIRE(raw.send(rawUploadHead(bob, slow.size()) + slow.substr(0, slow.size() / 2)));
-        REQUIRE(waitFor([&] { return filesUnder(fx.dataDir() + "/tmp").size() == 1; }));
+        REQUIRE(waitFor([&] { return leftoverTempFiles(fx.dataDir() + "/tmp").size() == 1; }));
         // …while the second one completes and uses most of the quota…
         auto quick = upload(http, bob, "second.png", second);
         REQUIRE_MESSAGE(quick.status == 201, quick.body);
@@ -153,7 +153,7 @@ TEST_SUITE("upload.quota") {
         CHECK(r->status == 507);
         CHECK(bodyOf(*r)["error"]["code"] == "quota_exceeded");
         CHECK(blobsUnder(fx.app(), "library/" + bob.id).size() == 1);
-        CHECK(filesUnder(fx.dataDir() + "/tmp").empty());
+        CHECK(leftoverTempFiles(fx.dataDir() + "/tmp").empty());
         CHECK(bodyOf(http.get("/api/assets/statistics", bob.auth()))["total"] == 1);
     }
 

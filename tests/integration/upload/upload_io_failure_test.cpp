@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "resumable_support.hpp"
 #include "upload_support.hpp"
 
 using namespace obscura;
@@ -56,7 +57,7 @@ std::vector<std::string> assetJobs(HttpClient& http, const User& admin) {
 // What a failed upload must leave: no row, no usage, no file in the library or the temp area, no job.
 void checkNothingKept(const FaultyServer& server, HttpClient& http, const User& alice) {
     CHECK(filesUnder(server.dataDir + "/library").empty());
-    CHECK(filesUnder(server.dataDir + "/tmp").empty());
+    CHECK(leftoverTempFiles(server.dataDir + "/tmp").empty());
     auto listing = http.get("/api/assets", alice.auth());
     REQUIRE_MESSAGE(listing.status == 200, listing.body);
     CHECK(bodyOf(listing)["items"].empty());
@@ -78,7 +79,7 @@ void checkSameUploadSucceeds(const FaultyServer& server, const User& alice, cons
     CHECK(bodyOf(r)["status"] == "created");
     CHECK(bodyOf(r)["sizeBytes"] == bytes.size());
     CHECK(filesUnder(server.dataDir + "/library").size() == 1);
-    CHECK(filesUnder(server.dataDir + "/tmp").empty());
+    CHECK(leftoverTempFiles(server.dataDir + "/tmp").empty());
     const auto jobs = assetJobs(http, alice);
     INFO("jobs: " << [&] {
         std::string all;
@@ -171,7 +172,7 @@ TEST_SUITE("upload.io_failure") {
         CHECK(contains(bodyOf(full)["error"]["message"].get<std::string>(), "not kept"));
         CHECK(full.header("Connection") == "close");  // refused mid-body: the rest is not read
         // Removed at once, though 64 KiB of it had reached the disk.
-        CHECK(waitFor([&] { return filesUnder(server.dataDir + "/tmp").empty(); }));
+        CHECK(waitFor([&] { return leftoverTempFiles(server.dataDir + "/tmp").empty(); }));
         http.close();
 
         // Still serving while the disk is full: a new connection is answered.
@@ -195,5 +196,40 @@ TEST_SUITE("upload.io_failure") {
         checkNothingKept(server, http, alice);
 
         checkSameUploadSucceeds(server, alice, "c.png", png);
+    }
+
+    TEST_CASE("a tus import that fails for a reason that passes keeps the upload; its HEAD imports it later") {
+        FaultyServer server("/library/", {{"OBSCURA_FAULT_OPS", "fsync"}, {"OBSCURA_FAULT_FSYNC_ERRNO", "ENOSPC"}});
+        HttpClient http(server.process->port());
+        auto alice = firstUser(http);
+        const std::string jpeg = Fixtures::get().bytes("exif.jpg");
+        const auto size = static_cast<std::int64_t>(jpeg.size());
+        auto created = createUpload(http, alice, size, "filename " + base64("later.jpg"));
+        REQUIRE_MESSAGE(created.status == 201, created.body);
+        const std::string path = uploadPath(created);
+        const std::string spool = server.dataDir + "/uploads/" + path.substr(path.rfind('/') + 1) + ".part";
+
+        server.arm();
+        auto last = patchUpload(http, alice, path, 0, jpeg);
+        CHECK(last.status == 503);
+        // Not failed, not dropped: open at its full length, the bytes still in the spool.
+        auto state = bodyOf(http.get(path, alice.auth()));
+        CHECK(state["status"] == "open");
+        CHECK(state["offset"] == size);
+        CHECK(fs::exists(spool));
+        CHECK(filesUnder(server.dataDir + "/library").empty());
+
+        // The disk is back: the client resumes with HEAD (tus-js-client does), which imports the upload.
+        server.disarm();
+        auto head = headUpload(http, alice, path);
+        CHECK(head.status == 200);
+        CHECK(offsetOf(head) == size);
+        state = bodyOf(http.get(path, alice.auth()));
+        CHECK(state["status"] == "done");
+        REQUIRE(state["assetId"].is_string());
+        auto original = http.get("/api/assets/" + state["assetId"].get<std::string>() + "/original", alice.auth());
+        CHECK(original.status == 200);
+        CHECK(original.body == jpeg);
+        CHECK_FALSE(fs::exists(spool));
     }
 }

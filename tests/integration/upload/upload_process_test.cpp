@@ -45,13 +45,13 @@ TEST_SUITE("upload.crash") {
         REQUIRE(raw.send("POST /api/assets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + alice.access +
                          "\r\nContent-Type: " + formContentType() + "\r\nContent-Length: " +
                          std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, body.size() / 2)));
-        REQUIRE(waitFor([&] { return filesUnder(dataDir + "/tmp").size() == 1; }));
+        REQUIRE(waitFor([&] { return leftoverTempFiles(dataDir + "/tmp").size() == 1; }));
         server.process->signal(SIGKILL);
         server.process->wait(std::chrono::seconds(10));
-        CHECK(filesUnder(dataDir + "/tmp").size() == 1);  // the half-written upload survived the crash…
+        CHECK(leftoverTempFiles(dataDir + "/tmp").size() == 1);  // the half-written upload survived the crash…
 
         server.restart();  // …and start-up clears it
-        CHECK(filesUnder(dataDir + "/tmp").empty());
+        CHECK(leftoverTempFiles(dataDir + "/tmp").empty());
         CHECK(filesUnder(dataDir + "/library").empty());
         HttpClient again(server.process->port());
         auto relogin = login(again, "alice");

@@ -13,7 +13,7 @@ namespace {
 
 // Nothing of any upload is left: no file in tmp/ or library/, no asset row.
 void checkNothingKept(AppFixture& fx, HttpClient& http, const User& user) {
-    CHECK(filesUnder(fx.dataDir() + "/tmp").empty());
+    CHECK(leftoverTempFiles(fx.dataDir() + "/tmp").empty());
     CHECK(filesUnder(fx.dataDir() + "/library").empty());
     auto stats = bodyOf(http.get("/api/assets/statistics", user.auth()));
     CHECK(stats["total"] == 0);
@@ -186,10 +186,10 @@ TEST_SUITE("upload.refusals") {
                          "\r\nContent-Type: " + formContentType() + "\r\nContent-Length: " +
                          std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, body.size() / 2)));
         // The temp file exists while the body streams…
-        REQUIRE(waitFor([&] { return filesUnder(fx.dataDir() + "/tmp").size() == 1; }));
+        REQUIRE(waitFor([&] { return leftoverTempFiles(fx.dataDir() + "/tmp").size() == 1; }));
         raw.abort();
         // …and is gone once the connection is.
-        CHECK(waitFor([&] { return filesUnder(fx.dataDir() + "/tmp").empty(); }));
+        CHECK(waitFor([&] { return leftoverTempFiles(fx.dataDir() + "/tmp").empty(); }));
         checkNothingKept(fx, http, alice);
     }
 }

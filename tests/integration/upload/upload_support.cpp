@@ -163,4 +163,16 @@ bool contains(const std::string& haystack, const std::string& needle) {
     return haystack.find(needle) != std::string::npos;
 }
 
+std::vector<std::string> leftoverTempFiles(const std::string& tmpDir) {
+    auto files = filesUnder(tmpDir);
+    std::erase_if(files, [](const std::string& f) { return f.rfind("recent-", 0) == 0; });
+    return files;
+}
+
+std::vector<std::string> keptRecentCopies(const std::string& tmpDir) {
+    auto files = filesUnder(tmpDir);
+    std::erase_if(files, [](const std::string& f) { return f.rfind("recent-", 0) != 0; });
+    return files;
+}
+
 }  // namespace obscura::test

@@ -50,6 +50,11 @@ bool waitFor(const std::function<bool()>& pred, std::chrono::milliseconds timeou
 
 // Regular files under dir, as paths relative to it, sorted. Empty when dir does not exist.
 std::vector<std::string> filesUnder(const std::string& dir);
+// filesUnder(tmpDir) without the copies of stored originals the server keeps on purpose for its media jobs
+// (RecentBlobCopies' "recent-*" links, remote stores only): what a failed or finished upload must not leave.
+std::vector<std::string> leftoverTempFiles(const std::string& tmpDir);
+// Only those kept copies.
+std::vector<std::string> keptRecentCopies(const std::string& tmpDir);
 
 // The real binary serving a data dir (cheap argon2id, info log, plus `env`), restarted at will.
 struct BinaryServer {

@@ -60,7 +60,7 @@ TEST_SUITE("upload.store") {
         const std::string dir = fx.dataDir();
         CHECK(blobsUnder(fx.app(), "library") == std::vector<std::string>{alice.id + "/2021/07/" + id + ".jpg"});
         CHECK(blobBytes(fx.app(), "library/" + alice.id + "/2021/07/" + id + ".jpg") == jpeg);
-        CHECK(filesUnder(dir + "/tmp").empty());
+        CHECK(leftoverTempFiles(dir + "/tmp").empty());
 
         // The row, the outbox job for media and the event.
         auto got = http.get("/api/assets/" + id, alice.auth());
@@ -210,6 +210,6 @@ TEST_SUITE("upload.store") {
         auto accepted = postForm(http, alice, body, {{"Expect", "100-continue"}});
         CHECK_MESSAGE(accepted.status == 201, accepted.body);
         CHECK(accepted.interim == std::vector<int>{100});
-        CHECK(filesUnder(fx.dataDir() + "/tmp").empty());
+        CHECK(leftoverTempFiles(fx.dataDir() + "/tmp").empty());
     }
 }

@@ -245,4 +245,25 @@ TEST_SUITE("app.cli") {
         CHECK_FALSE(obscura::makeConfigSources(parse({}), {{"OBSCURA_CONFIG", ""}}).file.has_value());
         CHECK_FALSE(obscura::makeConfigSources(parse({}), {}).file.has_value());
     }
+
+    TEST_CASE("backup --to, backup verify DIR and restore --from name their directory; backup needs --to") {
+        const auto backup = parse({"backup", "--to", "/b/1", "--data-dir", "/srv/d"});
+        CHECK(backup.kind == CliCommand::Backup);
+        CHECK(backup.backupDir == "/b/1");
+        CHECK(backup.overrides.at("server.dataDir") == "/srv/d");
+        const auto verify = parse({"backup", "verify", "/b/2"});
+        CHECK(verify.kind == CliCommand::BackupVerify);
+        CHECK(verify.backupDir == "/b/2");
+        const auto restore = parse({"restore", "--from", "/b/3", "--config", "/c.json"});
+        CHECK(restore.kind == CliCommand::Restore);
+        CHECK(restore.backupDir == "/b/3");
+        CHECK(restore.configFile == std::optional<std::string>("/c.json"));
+
+        const auto noTarget = parse({"backup"});
+        CHECK(noTarget.kind == CliCommand::Help);
+        CHECK(noTarget.exitCode == 2);
+        CHECK(contains(noTarget.output, "--to"));
+        CHECK(parse({"restore"}).kind == CliCommand::Help);
+        CHECK(parse({"backup", "verify"}).kind == CliCommand::Help);
+    }
 }

@@ -42,7 +42,7 @@ TEST_SUITE("app.web_routes") {
     TEST_CASE("the UI's pages answer index.html uncached under a strict CSP") {
         WebFixture fx;
         for (const char* page : {"/", "/trash", "/photos/3f0c6f4e", "/s/some-key", "/albums/x", "/admin/users",
-                                 "/sharing", "/sharing/groups"}) {
+                                 "/sharing", "/sharing/groups", "/map"}) {
             INFO(page);
             auto r = fx.get(page);
             REQUIRE(r.ok());
@@ -131,5 +131,22 @@ TEST_SUITE("app.web_routes") {
         REQUIRE_FALSE(r.ok());
         CHECK(r.error().code == ErrorCode::NotFound);
         CHECK(r.error().message.find("not built") != std::string::npos);
+    }
+
+    TEST_CASE("the map's tile origin, and only a plain origin, joins img-src") {
+        const auto imgSrc = [](const std::string& url) {
+            const auto csp = contentSecurityPolicy(url);
+            const auto start = csp.find("img-src");
+            return csp.substr(start, csp.find(';', start) - start);
+        };
+        CHECK(imgSrc("") == "img-src 'self' blob:");
+        CHECK(imgSrc("https://tile.openstreetmap.org/{z}/{x}/{y}.png") ==
+              "img-src 'self' blob: data: https://tile.openstreetmap.org");
+        CHECK(imgSrc("http://127.0.0.1:8099/tiles/{z}/{x}/{y}.png") ==
+              "img-src 'self' blob: data: http://127.0.0.1:8099");
+        CHECK(imgSrc("https://{s}.tile.example.org/{z}/{x}/{y}.png") ==
+              "img-src 'self' blob: data: https://*.tile.example.org");
+        CHECK(imgSrc("https://evil.example; script-src *") == "img-src 'self' blob:");
+        CHECK(imgSrc("https://{z}.example/{x}/{y}") == "img-src 'self' blob:");
     }
 }

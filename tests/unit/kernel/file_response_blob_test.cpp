@@ -5,30 +5,13 @@
 #include <map>
 #include <optional>
 
+#include "memory_blob_reader.hpp"
 #include "obscura/blobs/blob_store.hpp"
 #include "obscura/kernel/file_response.hpp"
 
 using namespace obscura;
 
 namespace {
-
-class MemoryReader final : public blobs::BlobReader {
-public:
-    MemoryReader(std::string bytes, blobs::BlobInfo info) : bytes_(std::move(bytes)), info_(std::move(info)) {}
-    const blobs::BlobInfo& info() const override { return info_; }
-    std::uint64_t remaining() const override { return bytes_.size() - position_; }
-    Expected<std::size_t> read(char* buffer, std::size_t capacity) override {
-        const std::size_t n = std::min(capacity, bytes_.size() - position_);
-        bytes_.copy(buffer, n, position_);
-        position_ += n;
-        return n;
-    }
-
-private:
-    std::string bytes_;
-    blobs::BlobInfo info_;
-    std::size_t position_ = 0;
-};
 
 // Objects in memory; `local` makes it claim files under /data like the local store.
 class MemoryStore final : public blobs::BlobStore {
@@ -47,7 +30,7 @@ public:
         const std::string& bytes = it->second;
         const auto length = range.length.value_or(bytes.size() - range.offset);
         return std::unique_ptr<blobs::BlobReader>(
-            std::make_unique<MemoryReader>(bytes.substr(range.offset, length), infoOf(bytes)));
+            std::make_unique<test::MemoryBlobReader>(bytes.substr(range.offset, length), infoOf(bytes)));
     }
     Expected<blobs::BlobInfo> stat(std::string_view key) override {
         auto it = objects.find(std::string(key));

@@ -83,6 +83,8 @@ struct NoStorage final : storage::Storage {
     Expected<int> schemaVersion(std::string_view) override { return unavailable("no storage"); }
     Status transaction(const storage::RepoFn&) override { return unavailable("no storage"); }
     Status run(const storage::RepoFn&) override { return unavailable("no storage"); }
+    Status backupTo(const std::string&, const storage::RepoFn&) override { return unavailable("no storage"); }
+    Status restoreFrom(const std::string&) override { return unavailable("no storage"); }
 };
 
 struct Harness {

@@ -45,5 +45,7 @@ Rfc3339 chooseTakenAt(const UploadFields& fields, const MediaMetadata& metadata,
 // The stored exifInfo JSON (exif_json.cpp): the keys of asset_json.hpp's kExifInfoKeys that are known.
 std::string exifInfoJson(const formats::ExifInfo& exif);
 std::string videoInfoJson(const formats::VideoProbe& probe);
+// The stored exifInfo with latitude and longitude replaced (a sidecar's location wins over the file's).
+std::string exifWithLocation(const std::string& exifJson, double latitude, double longitude);
 
 }  // namespace obscura::images

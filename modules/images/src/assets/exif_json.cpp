@@ -49,6 +49,14 @@ std::string videoInfoJson(const formats::VideoProbe& probe) {
     return dump(j);
 }
 
+std::string exifWithLocation(const std::string& exifJson, double latitude, double longitude) {
+    nlohmann::json j = nlohmann::json::parse(exifJson, nullptr, false);
+    if (!j.is_object()) j = nlohmann::json::object();
+    j["latitude"] = latitude;
+    j["longitude"] = longitude;
+    return dump(j);
+}
+
 std::string exifJsonWithSidecar(const std::string& exifJson, const formats::XmpSidecar& sidecar) {
     nlohmann::json j = nlohmann::json::parse(exifJson, nullptr, false);
     if (!j.is_object()) j = nlohmann::json::object();

@@ -1,31 +1,29 @@
 #include "assets/listing_params.hpp"
 
 #include "assets/asset_cursor.hpp"
+#include "finding/finding_params.hpp"
 #include "obscura/base/ids.hpp"
 #include "obscura/base/rfc3339.hpp"
 
 namespace obscura::images {
 
-namespace {
-
-// The value of a single-valued parameter: nullopt when absent, BadRequest when repeated.
-Expected<std::optional<std::string>> single(const Request& req, std::string_view name) {
+Expected<std::optional<std::string>> singleParam(const Request& req, std::string_view name) {
     const auto all = req.queryParamAll(name);
     if (all.empty()) return std::optional<std::string>();
     if (all.size() > 1) return badRequest(std::string(name) + " may be given only once");
     return std::optional<std::string>(std::string(all.front()));
 }
 
-Expected<std::optional<bool>> boolean(const Request& req, std::string_view name) {
-    OBSCURA_TRY(raw, single(req, name));
+Expected<std::optional<bool>> boolParam(const Request& req, std::string_view name) {
+    OBSCURA_TRY(raw, singleParam(req, name));
     if (!raw) return std::optional<bool>();
     if (*raw == "true") return std::optional<bool>(true);
     if (*raw == "false") return std::optional<bool>(false);
     return badRequest(std::string(name) + " must be true or false");
 }
 
-Expected<std::optional<std::int64_t>> instant(const Request& req, std::string_view name) {
-    OBSCURA_TRY(raw, single(req, name));
+Expected<std::optional<std::int64_t>> instantParam(const Request& req, std::string_view name) {
+    OBSCURA_TRY(raw, singleParam(req, name));
     if (!raw) return std::optional<std::int64_t>();
     const auto parsed = parseRfc3339(*raw);
     if (!parsed)
@@ -33,8 +31,10 @@ Expected<std::optional<std::int64_t>> instant(const Request& req, std::string_vi
     return std::optional<std::int64_t>(parsed->utcUs);
 }
 
+namespace {
+
 Expected<int> limitOf(const Request& req) {
-    OBSCURA_TRY(raw, single(req, "limit"));
+    OBSCURA_TRY(raw, singleParam(req, "limit"));
     if (!raw) return kDefaultPageSize;
     const std::string message = "limit must be a whole number from 1 to " + std::to_string(kMaxPageSize);
     if (raw->empty() || raw->size() > 4) return badRequest(message);
@@ -71,13 +71,13 @@ Expected<storage::AssetQuery> parseListing(const Request& req, const std::string
     if (listing != Listing::Timeline) {
         OBSCURA_TRY(limit, limitOf(req));
         query.limit = limit;
-        OBSCURA_TRY(cursor, single(req, "cursor"));
+        OBSCURA_TRY(cursor, singleParam(req, "cursor"));
         if (cursor && !cursor->empty()) {
             auto decoded = decodeCursor(*cursor);
             if (!decoded) return badRequest("cursor is not one this server gave out");
             query.after = std::move(*decoded);
         }
-        OBSCURA_TRY(order, single(req, "order"));
+        OBSCURA_TRY(order, singleParam(req, "order"));
         if (order) {
             if (*order == "asc") {
                 query.order = storage::SortOrder::Asc;
@@ -86,46 +86,51 @@ Expected<storage::AssetQuery> parseListing(const Request& req, const std::string
             }
         }
     }
-    OBSCURA_TRY(from, instant(req, "from"));
-    OBSCURA_TRY(to, instant(req, "to"));
+    OBSCURA_TRY(from, instantParam(req, "from"));
+    OBSCURA_TRY(to, instantParam(req, "to"));
     f.fromUs = from;
     f.toUs = to;
-    OBSCURA_TRY(tag, single(req, "tag"));
+    OBSCURA_TRY(tag, singleParam(req, "tag"));
     if (tag) {
         if (tag->empty()) return badRequest("tag must not be empty");
         f.tag = std::move(tag);
     }
-    OBSCURA_TRY(albumId, single(req, "albumId"));
+    OBSCURA_TRY(albumId, singleParam(req, "albumId"));
     if (albumId) {
         if (!isUuid(*albumId)) return badRequest("albumId must be an album id (UUID)");
         f.albumId = std::move(albumId);
     }
-    OBSCURA_TRY(favorite, boolean(req, "favorite"));
+    OBSCURA_TRY(favorite, boolParam(req, "favorite"));
     f.favorite = favorite;
-    OBSCURA_TRY(archived, boolean(req, "archived"));
+    OBSCURA_TRY(archived, boolParam(req, "archived"));
     if (listing == Listing::Trash) {
         f.trashed = true;
         f.archived = archived;  // the trash shows archived assets too unless asked otherwise
     } else {
         f.archived = archived.value_or(false);
     }
-    OBSCURA_TRY(type, single(req, "type"));
+    OBSCURA_TRY(type, singleParam(req, "type"));
     if (type) {
         if (*type != "image" && *type != "video") return badRequest("type must be image or video");
         f.type = std::move(type);
     }
-    OBSCURA_TRY(q, single(req, "q"));
+    OBSCURA_TRY(q, singleParam(req, "q"));
     if (q) {
         OBSCURA_TRY_STATUS(searchText(*q));
         f.q = std::move(q);
     }
-    if (listing == Listing::Search && (!f.q || f.q->empty())) return badRequest("q is required");
+    OBSCURA_TRY_STATUS(parseFindingFilters(req, f));
+    // A search needs words or at least one filter (DESIGN.md section 11: the filters stand alone or combine).
+    const bool filtered =
+        f.make || f.model || f.lens || f.near || f.fromUs || f.toUs || f.type || f.favorite || f.albumId || f.tag;
+    if (listing == Listing::Search && (!f.q || f.q->empty()) && !filtered)
+        return badRequest("q is required (or a filter: make, model, lens, near, from, to, type, favorite, albumId)");
     if (f.q && f.q->empty()) f.q.reset();  // ?q= on a listing means no text condition
     return query;
 }
 
 Expected<bool> parseWithPartners(const Request& req, const storage::AssetQuery& query) {
-    OBSCURA_TRY(with, boolean(req, "withPartners"));
+    OBSCURA_TRY(with, boolParam(req, "withPartners"));
     if (!with.value_or(false)) return false;
     const auto& f = query.filter;
     if (f.favorite || f.albumId || f.trashed || f.archived != std::optional<bool>(false))

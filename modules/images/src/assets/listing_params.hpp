@@ -2,7 +2,10 @@
 // The query parameters of the asset listings (GET /api/assets, /api/trash, /api/search, /api/timeline),
 // parsed once with the same rules and error messages for every route. Unknown parameters are ignored;
 // a bad value, or a single-valued parameter given twice, is 400.
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "obscura/base/expected.hpp"
 #include "obscura/kernel/http_types.hpp"
@@ -15,11 +18,18 @@ inline constexpr int kMaxPageSize = 500;
 inline constexpr std::size_t kMaxSearchBytes = 256;
 inline constexpr int kMaxSearchWords = 16;
 
+// One query parameter, for every route that reads the same kinds: nullopt when absent, 400 when repeated;
+// boolParam: true|false; instantParam: RFC 3339 with offset, as UTC microseconds.
+Expected<std::optional<std::string>> singleParam(const Request& req, std::string_view name);
+Expected<std::optional<bool>> boolParam(const Request& req, std::string_view name);
+Expected<std::optional<std::int64_t>> instantParam(const Request& req, std::string_view name);
+
 enum class Listing { Assets, Trash, Search, Timeline };
 
 // limit, cursor, order (desc|asc), from/to (RFC 3339; from inclusive, to exclusive), tag, albumId, favorite,
-// archived (true|false), type (image|video), q. Trash lists the trash (archived assets included unless
-// archived= says otherwise); Search requires q; Timeline takes no paging parameters.
+// archived (true|false), type (image|video), q, and the finding filters (finding_params.hpp). Trash lists the trash
+// (archived assets included unless archived= says otherwise); Search requires q or a filter; Timeline takes no paging
+// parameters.
 Expected<storage::AssetQuery> parseListing(const Request& req, const std::string& ownerId, Listing listing);
 
 // withPartners=true|false (default false): whether the listing also shows the libraries of the partners who share

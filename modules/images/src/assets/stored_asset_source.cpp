@@ -1,6 +1,7 @@
 #include "assets/stored_asset_source.hpp"
 
 #include "assets/derivative_tracker.hpp"
+#include "duplicates/asset_place.hpp"
 #include "library/bandwidth_meter.hpp"
 #include "library/library_layout.hpp"
 #include "obscura/base/ids.hpp"
@@ -45,6 +46,37 @@ Expected<std::optional<SourceAsset>> StoredAssetSource::find(const std::string& 
     out.durationSeconds = record->durationSeconds;
     out.isTrashed = record->isTrashed;
     return std::optional<SourceAsset>(std::move(out));
+}
+
+Status StoredAssetSource::recordPerceptualHash(const SourceAsset& asset, std::uint64_t hash) {
+    return withRepos(storage_, [&](storage::Repositories& repos) -> Status {
+        OBSCURA_TRY(record, repos.images().findAsset(asset.ownerId, asset.id));
+        if (!record) return {};  // deleted meanwhile: nothing to hash
+        storage::PerceptualHashRecord row;
+        row.assetId = asset.id;
+        row.ownerId = asset.ownerId;
+        row.hash = hash;
+        if (const auto place = placeOf(*record)) {
+            row.latitude = place->latitude;
+            row.longitude = place->longitude;
+        }
+        auto put = repos.dupes().putPerceptualHash(row);
+        if (!put && put.error().code == ErrorCode::NotFound) return {};
+        return put;
+    });
+}
+
+Expected<std::vector<AssetSource::Unhashed>> StoredAssetSource::unhashedImages(const std::string& afterId, int limit) {
+    OBSCURA_TRY(rows, withRepos(storage_, [&](storage::Repositories& repos) {
+                    return repos.dupes().listUnhashedImages(afterId, limit);
+                }));
+    std::vector<Unhashed> out;
+    for (auto& r : rows) out.push_back({std::move(r.assetId), std::move(r.ownerId)});
+    return out;
+}
+
+Expected<std::int64_t> StoredAssetSource::countUnhashedImages() {
+    return withRepos(storage_, [&](storage::Repositories& repos) { return repos.dupes().countUnhashedImages(); });
 }
 
 std::string StoredAssetSource::userDerivedPrefix(const std::string& userId) const {

@@ -18,6 +18,9 @@ public:
     StoredAssetSource(storage::Storage& storage, DerivativeTracker& tracker, BandwidthMeter& bandwidth);
     Expected<std::optional<SourceAsset>> find(const std::string& ownerId, const std::string& assetId) override;
     Status recordDerivatives(const SourceAsset& asset, const std::vector<DerivativeState>& states) override;
+    Status recordPerceptualHash(const SourceAsset& asset, std::uint64_t hash) override;
+    Expected<std::vector<Unhashed>> unhashedImages(const std::string& afterId, int limit) override;
+    Expected<std::int64_t> countUnhashedImages() override;
     std::string userDerivedPrefix(const std::string& userId) const override;
     void countServedBytes(const std::string& ownerId, std::uint64_t bytes) override;
 

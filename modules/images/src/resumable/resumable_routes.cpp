@@ -153,7 +153,19 @@ Expected<std::shared_ptr<ResumableSink>> createSink(ResumableService& service, s
         req.answerBeforeBody = std::make_shared<Response>(std::move(response));
         return std::shared_ptr<ResumableSink>();
     }
-    return service.beginAppend(req.principal->userId, upload.id, 0, contentLength, checksum, completes);
+    auto sink = service.beginAppend(req.principal->userId, upload.id, 0, contentLength, checksum, completes);
+    if (sink && protocol.ietf()) {
+        // The IETF draft (interop 3+): 104 Upload Resumption Supported with the upload's Location before the body
+        // is read, so a client whose connection drops mid-body knows where to resume (HTTP/1.1 clients only; the
+        // session writes it before the body).
+        auto interim = std::make_shared<Response>(Response::noContent());
+        interim->status = 104;
+        interim->headers = Headers{};
+        interim->headers.set("Location", "/api/uploads/" + upload.id);
+        interim->headers.set("Upload-Draft-Interop-Version", std::to_string(protocol.interopVersion));
+        req.answerBeforeBody = std::move(interim);
+    }
+    return sink;
 }
 
 Expected<std::shared_ptr<ResumableSink>> patchSink(ResumableService& service, Request& req) {
@@ -228,10 +240,13 @@ std::vector<Route> resumableRoutes(ResumableService& service, std::uint64_t maxU
                            .handler = [&service, maxUploadBytes](Request& req) -> Expected<Response> {
                                // Existence first (DESIGN.md section 3): another user's upload is 404 whatever
                                // the headers say.
-                               OBSCURA_TRY(upload, service.find(req.principal->userId, std::string(req.param("id"))));
+                               OBSCURA_TRY(found, service.find(req.principal->userId, std::string(req.param("id"))));
                                std::optional<Response> refusal;
                                OBSCURA_TRY(protocol, protocolOf(req, refusal));
                                if (refusal) return std::move(*refusal);
+                               // All bytes there but not imported (a failure that passed): a client that resumes
+                               // asks HEAD first and would take the full offset for done — import it now.
+                               OBSCURA_TRY(upload, service.importIfComplete(req.principal->userId, std::move(found)));
                                Response response = Response::text(protocol.ietf() ? 204 : 200, "");
                                response.headers.remove("Content-Type");
                                progressHeaders(response, upload, protocol, maxUploadBytes);

@@ -24,9 +24,6 @@ namespace obscura::images {
 
 namespace {
 
-constexpr std::size_t kMaxRunningHashes = 1024;
-constexpr int kSweepBatch = 100;
-
 std::int64_t micros(std::chrono::microseconds d) { return d.count(); }
 
 std::string metadataJson(const UploadMetadata& metadata) {
@@ -35,32 +32,12 @@ std::string metadataJson(const UploadMetadata& metadata) {
     return object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-UploadMetadata metadataFromJson(const std::string& text) {
-    UploadMetadata out;
-    auto parsed = nlohmann::json::parse(text, nullptr, false);
-    if (!parsed.is_object()) return out;
-    for (const auto& [key, value] : parsed.items()) {
-        if (value.is_string()) out.emplace_back(key, value.get<std::string>());
-    }
-    return out;
-}
-
-// The first bytes of the spool file, for the sniffer.
-Expected<std::string> readHead(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) return internalError("cannot open " + path);
-    std::string head(formats::kSniffBytes, '\0');
-    ssize_t n = ::pread(fd, head.data(), head.size(), 0);
-    ::close(fd);
-    if (n < 0) return internalError("cannot read " + path);
-    head.resize(static_cast<std::size_t>(n));
-    return head;
-}
-
 }  // namespace
 
 ResumableService::ResumableService(UploadDeps& deps, std::string spoolDir, std::uint64_t maxUploadBytes)
-    : deps_(deps), spool_(std::move(spoolDir)), maxUploadBytes_(maxUploadBytes) {}
+    : deps_(deps), spool_(std::move(spoolDir)), maxUploadBytes_(maxUploadBytes) {
+    if (deps_.blobs.keepsParts()) remote_.emplace(deps_.blobs, spool_, deps_.tmpDir);
+}
 
 ResumableService::~ResumableService() { stop(); }
 
@@ -109,11 +86,8 @@ Expected<storage::UploadRecord> ResumableService::create(const std::string& user
             OBSCURA_TRY_STATUS(deps_.storage.run([&](storage::Repositories& repos) -> Status {
                 OBSCURA_TRY_STATUS(repos.uploads().createUpload(record));
                 // A duplicate joins the album too, as with POST /api/assets: that is what the client asked for.
-                if (fields.fields.albumId) {
-                    auto added = repos.albumSharing().addOwnAssets(userId, *fields.fields.albumId, {existing->id},
-                                                                   nowUs, record.createdAt);
-                    if (!added && added.error().code != ErrorCode::NotFound) return std::move(added).error();
-                }
+                if (fields.fields.albumId)
+                    OBSCURA_TRY_STATUS(joinAlbum(repos, userId, *fields.fields.albumId, existing->id, nowUs));
                 return {};
             }));
             return record;
@@ -121,11 +95,27 @@ Expected<storage::UploadRecord> ResumableService::create(const std::string& user
     }
     OBSCURA_TRY(remaining, remainingQuota(deps_, userId, upload.length, 0));
     (void)remaining;
-    OBSCURA_TRY_STATUS(spool_.create(record.id));
-    auto created =
-        withRepos(deps_.storage, [&](storage::Repositories& repos) { return repos.uploads().createUpload(record); });
+    if (remote_) {
+        // The parts' multipart upload first, then the row naming it: a failure between leaves parts that the
+        // store's own clean-up of old multipart uploads ends, never a row without its parts.
+        OBSCURA_TRY_STATUS(spool_.reset(record.id));
+        auto partsId = remote_->begin(record.id);
+        if (!partsId) {
+            spool_.remove(record.id);
+            return std::move(partsId).error();
+        }
+        record.partsId = std::move(*partsId);
+        record.partsJson = "[]";
+    } else {
+        OBSCURA_TRY_STATUS(spool_.create(record.id));
+    }
+    auto created = deps_.storage.transaction([&](storage::Repositories& tx) -> Status {
+        OBSCURA_TRY_STATUS(tx.uploads().createUpload(record));
+        if (!record.partsId.empty()) OBSCURA_TRY_STATUS(tx.uploads().createUploadParts(record.id, record.partsId));
+        return {};
+    });
     if (!created) {
-        spool_.remove(record.id);
+        (void)dropBytes(record);
         return std::move(created).error();
     }
     return record;
@@ -161,11 +151,18 @@ Expected<std::shared_ptr<ResumableSink>> ResumableService::beginAppend(const std
                                                      " bytes) runs past Upload-Length " +
                                                      std::to_string(*upload.length));
     }
-    const std::string writer = newUuid();
+    // The lease the previous PATCH kept for this one (a sequential client: no claim to commit), else a claim.
+    auto kept = takeKeptLease(id, offset);
+    const std::string writer = kept ? kept->writer : newUuid();
+    const auto confirmedAt = kept ? kept->confirmedAt : std::chrono::steady_clock::now();
     const std::int64_t nowUs = deps_.jobs.clock().nowUs();
-    OBSCURA_TRY(claimed, withRepos(deps_.storage, [&](storage::Repositories& repos) {
-                    return repos.uploads().claimWriter(id, writer, offset, nowUs, nowUs + micros(kWriterLease));
-                }));
+    bool claimed = kept.has_value();
+    if (!claimed) {
+        OBSCURA_TRY(won, withRepos(deps_.storage, [&](storage::Repositories& repos) {
+                        return repos.uploads().claimWriter(id, writer, offset, nowUs, nowUs + micros(kWriterLease));
+                    }));
+        claimed = won;
+    }
     if (!claimed) {
         OBSCURA_TRY(now, find(userId, id));
         if (now.offset != offset || now.state != "open") {
@@ -174,7 +171,7 @@ Expected<std::shared_ptr<ResumableSink>> ResumableService::beginAppend(const std
         }
         return Error(ErrorCode::Conflict, "another request is appending to this upload", "upload_locked");
     }
-    auto appender = spool_.appendAt(id, offset);
+    auto appender = remote_ ? remote_->appendAt(upload) : spool_.appendAt(id, offset);
     if (!appender) {
         release(id, writer);
         return std::move(appender).error();
@@ -184,8 +181,12 @@ Expected<std::shared_ptr<ResumableSink>> ResumableService::beginAppend(const std
         release(id, writer);
         return std::move(chunkSha).error();
     }
+    const std::int64_t base = remote_ ? partsBytes(partsFromJson(upload.partsJson)) : 0;
     auto sink = std::make_shared<ResumableSink>(*this, std::move(upload), writer, std::move(*appender), checksum,
                                                 std::move(*chunkSha), takeRunningHash(id, offset));
+    sink->base_ = base;
+    sink->renewedAt_ = confirmedAt;  // a kept lease is renewed as soon as it is kLeaseRenewal old
+    sink->lease_->confirmedAtNs = confirmedAt.time_since_epoch().count();
     sink->completes_ = completes;
     sink->maxUploadBytes_ = static_cast<std::int64_t>(maxUploadBytes_);
     return sink;
@@ -199,10 +200,6 @@ Expected<AppendResult> ResumableService::finishAppend(ResumableSink& sink) {
         release(upload.id, writer);
         return Error(ErrorCode::BadRequest, "the chunk's SHA-1 does not match Upload-Checksum; its bytes were not kept",
                      "checksum_mismatch");
-    }
-    if (auto synced = sink.appender_.sync(spool_.ops()); !synced) {
-        release(upload.id, writer);
-        return std::move(synced).error();
     }
     const std::int64_t from = upload.offset;
     const std::int64_t to = from + sink.written();
@@ -219,55 +216,30 @@ Expected<AppendResult> ResumableService::finishAppend(ResumableSink& sink) {
     if (sink.completes_ && !upload.length) length = to;  // the IETF draft: the length is where the bytes end
     const bool complete = (upload.length && to == *upload.length) || sink.completes_;
     const std::string state = complete ? "importing" : "open";
-    // The importing upload keeps its lease: nobody else may append or import meanwhile.
-    OBSCURA_TRY(moved, withRepos(deps_.storage, [&](storage::Repositories& repos) {
-                    return repos.uploads().advanceOffset(upload.id, writer, from, to, length, state, expiryFromNow(),
-                                                         !complete);
-                }));
+    // The importing upload keeps its lease: nobody else may append or import meanwhile. An open one keeps it too
+    // for the same client's next PATCH (kKeptLease) while it was confirmed lately, so that one claims nothing.
+    const auto confirmed =
+        std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(sink.lease_->confirmedAtNs.load()));
+    const bool keep = !complete && !sink.lease_->lost && std::chrono::steady_clock::now() - confirmed < kLeaseRenewal;
+    auto moved = persistAndAdvance(sink, to, length, state, !complete && !keep, complete);
+    if (!moved) {
+        release(upload.id, writer);
+        return std::move(moved).error();
+    }
     if (length) upload.length = length;
-    if (!moved) return conflict("another request took this upload over; HEAD it for the offset and resume");
+    if (!*moved) return conflict("another request took this upload over; HEAD it for the offset and resume");
+    upload.partsJson = sink.upload_.partsJson;
     upload.offset = to;
     upload.state = state;
     upload.expiresAtUs = expiryFromNow();
     if (!complete) {
+        if (keep) keepLease(upload.id, KeptLease{writer, to, confirmed});
         if (sink.running_) putRunningHash(upload.id, to, std::move(*sink.running_));
         return AppendResult{std::move(upload), false};
     }
     std::optional<formats::Sha1Digest> digest;
     if (sink.running_) digest = sink.running_->finish();
     return importUpload(std::move(upload), digest);
-}
-
-Expected<AppendResult> ResumableService::importUpload(storage::UploadRecord upload,
-                                                      std::optional<formats::Sha1Digest> digest) {
-    auto fail = [&](Error error) -> Error {
-        spool_.remove(upload.id);
-        auto finished = withRepos(deps_.storage, [&](storage::Repositories& repos) {
-            return repos.uploads().finishUpload(upload.id, "failed", std::nullopt, error.message, expiryFromNow());
-        });
-        if (!finished)
-            log::warn("uploads: cannot record the failure of " + upload.id + ": " + finished.error().message);
-        return error;
-    };
-    if (auto cut = spool_.truncate(upload.id, *upload.length); !cut) return fail(std::move(cut).error());
-    auto fields = readResumableFields(metadataFromJson(upload.metadataJson));
-    if (!fields) return fail(std::move(fields).error());
-    const std::string path = spool_.path(upload.id);
-    auto head = readHead(path);
-    if (!head) return fail(std::move(head).error());
-    auto type = sniffMediaType(*head);
-    if (!type) return fail(std::move(type).error());
-    auto file = UploadTempFile::adopt(path, digest);
-    if (!file) return fail(std::move(file).error());
-    const std::string name = fields->fileName.empty() ? "upload" : fields->fileName;
-    auto imported = importCompleteFile(deps_, upload.ownerId, std::move(*file), **type, name, fields->fields);
-    if (!imported) return fail(std::move(imported).error());
-    upload.state = "done";
-    upload.assetId = imported->asset.id;
-    OBSCURA_TRY_STATUS(withRepos(deps_.storage, [&](storage::Repositories& repos) {
-        return repos.uploads().finishUpload(upload.id, "done", upload.assetId, "", expiryFromNow());
-    }));
-    return AppendResult{std::move(upload), true};
 }
 
 Status ResumableService::keepPartial(ResumableSink& sink) noexcept {
@@ -280,16 +252,12 @@ Status ResumableService::keepPartial(ResumableSink& sink) noexcept {
         release(upload.id, sink.writer_);
         return {};
     }
-    if (auto synced = sink.appender_.sync(spool_.ops()); !synced) {
+    auto moved = persistAndAdvance(sink, to, std::nullopt, "open", true, false);
+    if (!moved) {
         release(upload.id, sink.writer_);
-        return synced;
+        return std::move(moved).error();
     }
-    auto moved = withRepos(deps_.storage, [&](storage::Repositories& repos) {
-        return repos.uploads().advanceOffset(upload.id, sink.writer_, upload.offset, to, std::nullopt, "open",
-                                             expiryFromNow(), true);
-    });
-    if (moved && *moved && sink.running_) putRunningHash(upload.id, to, std::move(*sink.running_));
-    if (!moved) return std::move(moved).error();
+    if (*moved && sink.running_) putRunningHash(upload.id, to, std::move(*sink.running_));
     return {};
 }
 
@@ -307,85 +275,77 @@ void ResumableService::release(const std::string& id, const std::string& writer)
     if (!released) log::warn("uploads: cannot release the lease of " + id + ": " + released.error().message);
 }
 
-Status ResumableService::terminate(const std::string& userId, const std::string& id) {
-    OBSCURA_TRY(upload, find(userId, id));
-    OBSCURA_TRY(deleted, withRepos(deps_.storage, [&](storage::Repositories& repos) {
-                    return repos.uploads().deleteUpload(userId, id);
-                }));
-    if (!deleted) return notFound("no such upload");
-    // A done upload's bytes are the asset's now: its spool file is gone already.
-    if (upload.state != "done") spool_.remove(id);
-    std::lock_guard lock(hashesMutex_);
-    hashes_.erase(id);
-    return {};
+Expected<bool> ResumableService::persistAndAdvance(ResumableSink& sink, std::int64_t to,
+                                                   std::optional<std::int64_t> length, const std::string& state,
+                                                   bool release, bool complete) {
+    storage::UploadRecord& upload = sink.upload_;
+    if (!remote_) {
+        // The spool is the durable copy: fsync, then the offset.
+        OBSCURA_TRY_STATUS(sink.appender_.sync(spool_.ops()));
+        return withRepos(deps_.storage, [&](storage::Repositories& repos) {
+            return repos.uploads().advanceOffset(upload.id, sink.writer_, upload.offset, to, length, state,
+                                                 expiryFromNow(), release);
+        });
+    }
+    // Parts and tail in the store first (the lease is checked just before: a writer that lost it sends nothing
+    // that could replace its successor's parts), then the offset and the parts' list together.
+    if (!renew(upload.id, sink.writer_)) return false;
+    OBSCURA_TRY(stored, remote_->store(upload, to, complete));
+    bool moved = false;
+    OBSCURA_TRY_STATUS(deps_.storage.transaction([&](storage::Repositories& tx) -> Status {
+        OBSCURA_TRY(advanced, tx.uploads().advanceOffset(upload.id, sink.writer_, upload.offset, to, length, state,
+                                                         expiryFromNow(), release));
+        moved = advanced;
+        if (moved && stored.changed)
+            OBSCURA_TRY_STATUS(tx.uploads().setUploadParts(upload.id, partsToJson(stored.parts)));
+        return {};
+    }));
+    if (!moved) return false;
+    remote_->committed(upload, to, stored);
+    upload.partsJson = partsToJson(stored.parts);
+    return true;
 }
 
-Expected<int> ResumableService::sweep() {
-    OBSCURA_TRY(expired, withRepos(deps_.storage, [&](storage::Repositories& repos) {
-                    return repos.uploads().listExpiredUploads(deps_.jobs.clock().nowUs(), kSweepBatch);
-                }));
-    int count = 0;
-    for (const auto& upload : expired) {
-        // Bytes first: a crash between the two leaves a row whose PATCH answers 404 upload_gone, never a file
-        // nobody would ever remove.
-        if (upload.state != "done") spool_.remove(upload.id);
-        OBSCURA_TRY_STATUS(withRepos(
-            deps_.storage, [&](storage::Repositories& repos) { return repos.uploads().removeUpload(upload.id); }));
-        {
-            std::lock_guard lock(hashesMutex_);
-            hashes_.erase(upload.id);
+void ResumableService::keepLease(const std::string& id, KeptLease lease) {
+    std::lock_guard lock(keptMutex_);
+    if (kept_.size() >= kMaxKeptLeases && !kept_.count(id)) return;  // bounded: past it, the next PATCH claims
+    kept_.insert_or_assign(id, std::move(lease));
+}
+
+std::optional<KeptLease> ResumableService::takeKeptLease(const std::string& id, std::int64_t offset) {
+    std::lock_guard lock(keptMutex_);
+    auto it = kept_.find(id);
+    if (it == kept_.end()) return std::nullopt;
+    KeptLease lease = std::move(it->second);
+    kept_.erase(it);
+    // Only while the database's lease is surely still ours (renewals stop kLeaseMargin before it could run out)
+    // and nobody moved the upload since: otherwise the next request claims, as a first one does.
+    if (lease.offset != offset || std::chrono::steady_clock::now() - lease.confirmedAt >= kWriterLease - kLeaseMargin)
+        return std::nullopt;
+    return lease;
+}
+
+void ResumableService::renewLater(const std::string& id, const std::string& writer, std::shared_ptr<LeaseWatch> lease,
+                                  std::chrono::steady_clock::time_point askedAt) {
+    background_.post([this, id, writer, lease = std::move(lease), askedAt] {
+        if (renew(id, writer)) {
+            lease->confirmedAtNs = askedAt.time_since_epoch().count();
+        } else {
+            lease->lost = true;
         }
-        ++count;
-    }
-    return count;
+        lease->renewing = false;
+    });
 }
 
-std::optional<formats::Sha1> ResumableService::takeRunningHash(const std::string& id, std::int64_t offset) {
-    std::lock_guard lock(hashesMutex_);
-    auto it = hashes_.find(id);
-    if (it == hashes_.end()) {
-        if (offset != 0) return std::nullopt;
-        auto fresh = formats::Sha1::create();
-        if (!fresh) return std::nullopt;
-        return std::move(*fresh);
-    }
-    std::optional<formats::Sha1> out;
-    if (it->second.offset == offset) out = std::move(it->second.sha);
-    hashes_.erase(it);
-    return out;
+void ResumableService::releaseLater(const std::string& id, const std::string& writer) {
+    background_.post([this, id, writer] { release(id, writer); });
 }
 
-void ResumableService::putRunningHash(const std::string& id, std::int64_t offset, formats::Sha1 sha) {
-    std::lock_guard lock(hashesMutex_);
-    // Bounded: past the cap an upload simply gets its hash by reading its file at the end.
-    if (hashes_.size() >= kMaxRunningHashes && !hashes_.count(id)) return;
-    hashes_.insert_or_assign(id, RunningHash{offset, std::move(sha)});
-}
-
-void ResumableService::start() {
-    std::lock_guard lock(sweepMutex_);
-    if (sweeper_.joinable()) return;
-    stopping_ = false;
-    sweeper_ = std::thread([this] { runSweeper(); });
-}
-
-void ResumableService::stop() {
-    {
-        std::lock_guard lock(sweepMutex_);
-        stopping_ = true;
-    }
-    sweepWake_.notify_all();
-    if (sweeper_.joinable()) sweeper_.join();
-}
-
-void ResumableService::runSweeper() {
-    std::unique_lock lock(sweepMutex_);
-    while (!stopping_) {
-        lock.unlock();
-        if (auto swept = sweep(); !swept) log::warn("uploads: sweeping failed: " + swept.error().message);
-        lock.lock();
-        sweepWake_.wait_for(lock, kSweepInterval, [this] { return stopping_; });
-    }
+void ResumableService::keepPartialLater(std::shared_ptr<ResumableSink> sink) {
+    background_.post([this, sink = std::move(sink)] {
+        if (auto kept = keepPartial(*sink); !kept)
+            log::warn("uploads: cannot keep the bytes of " + sink->upload_.id + ": " + kept.error().message);
+    });
 }
 
 }  // namespace obscura::images

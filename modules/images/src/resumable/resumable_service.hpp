@@ -1,18 +1,24 @@
 #pragma once
 // Resumable uploads (DESIGN.md section 10): the rules behind tus 1.0 at /api/uploads. The state is a database
-// row (uploads_repository.hpp), the bytes a spool file (upload_spool.hpp), so an upload resumes after a restart
-// and on another replica sharing the data dir and the database.
+// row (uploads_repository.hpp); the bytes a spool file (upload_spool.hpp) when the blob store is the data dir, or
+// parts in the blob store when it keeps them (s3: remote_parts.hpp) — so an upload resumes after a restart and on
+// another replica, sharing the data dir or nothing but the database and the store.
 //
 // An append (PATCH, or the body of a creating POST) holds the upload's writer lease from before its first byte to
-// its commit: claimed only at the offset the database holds (else 409 conflict) and only when no other writer
-// holds it (else 423 upload_locked), renewed while bytes arrive, released at the end. Its bytes are fsync'd, then
-// the offset moves in one compare-and-set statement: an offset is durable before anyone is told it. A chunk whose
-// Upload-Checksum does not match (460 checksum_mismatch), a body past Upload-Length (413) or a failed write moves
-// nothing. When the client vanishes mid-body, what arrived is kept (unless a checksum was promised).
+// its commit (and, when the client is quick, on to its next PATCH on this replica: KeptLease): claimed only at the
+// offset the database holds (else 409 conflict) and only when no other writer holds it (else 423 upload_locked),
+// renewed while bytes arrive, released at the end. Its bytes are fsync'd, then the offset moves in one compare-and-set
+// statement: an offset is durable before anyone is told it. A chunk whose Upload-Checksum does not match (460
+// checksum_mismatch), a body past Upload-Length (413) or a failed write moves nothing. When the client vanishes
+// mid-body, what arrived is kept (unless a checksum was promised).
 //
 // The last byte goes through importCompleteFile — the very import of POST /api/assets — and the upload records the
 // asset (or the duplicate it matched). A checksum in the creation metadata that names an asset the caller has
 // answers at once with a finished upload: no byte is sent.
+//
+// An import that fails for a reason that passes (the database or the blob store unavailable: 503) keeps the bytes
+// and puts the upload back to "open" at its full length: the client's retry of the last PATCH (empty, at the
+// length) or its HEAD imports it again. Any other failure is final ("failed", bytes dropped).
 //
 // Expiry: an upload not touched for kUploadLifetime is swept (row and bytes) by a thread every kSweepInterval and
 // on each creation; a finished one is kept that long too, so GET /api/uploads/{id} can tell its asset.
@@ -29,13 +35,17 @@
 #include "obscura/base/expected.hpp"
 #include "obscura/formats/sha1.hpp"
 #include "obscura/storage/uploads_repository.hpp"
+#include "resumable/background_queue.hpp"
+#include "resumable/remote_parts.hpp"
 #include "resumable/upload_metadata.hpp"
 #include "resumable/upload_spool.hpp"
+#include "upload/upload_temp_file.hpp"
 
 namespace obscura::images {
 
 struct UploadDeps;
 class ResumableSink;
+struct LeaseWatch;
 
 inline constexpr std::chrono::hours kUploadLifetime{24};
 inline constexpr std::chrono::minutes kSweepInterval{10};
@@ -43,6 +53,17 @@ inline constexpr std::chrono::minutes kSweepInterval{10};
 // blocks its upload only briefly (clients retry 423). Renewed every kLeaseRenewal while bytes arrive.
 inline constexpr std::chrono::seconds kWriterLease{30};
 inline constexpr std::chrono::seconds kLeaseRenewal{10};
+// A writer stops writing this long before its lease could run out unrenewed (clocks of replicas differ a little).
+inline constexpr std::chrono::seconds kLeaseMargin{5};
+
+// A lease a PATCH kept for the same client's next one (sequential tus clients: one claim per upload, not one per
+// PATCH). In memory: a restart or another replica simply claims.
+struct KeptLease {
+    std::string writer;
+    std::int64_t offset = 0;                            // the offset it is good for
+    std::chrono::steady_clock::time_point confirmedAt;  // when the database last extended it
+};
+inline constexpr std::size_t kMaxKeptLeases = 1024;
 
 struct NewUpload {
     std::optional<std::int64_t> length;
@@ -82,6 +103,11 @@ public:
     Status terminate(const std::string& userId, const std::string& id);
     // Removes expired uploads (row and bytes); answers how many.
     Expected<int> sweep();
+    // An upload that has all its bytes but is not imported (a retryable import failure): imports it now, as the
+    // PATCH that delivered the last byte would have; the upload as it is afterwards. Anything else: as found.
+    Expected<storage::UploadRecord> importIfComplete(const std::string& userId, storage::UploadRecord upload);
+    // The bytes of a user's uploads (the spool files, the blob store's parts), before the user's rows go.
+    void dropUploadsOf(const std::string& userId) noexcept;
 
     void start();
     void stop();
@@ -91,6 +117,20 @@ private:
     Status keepPartial(ResumableSink& sink) noexcept;
     bool renew(const std::string& id, const std::string& writer);
     void release(const std::string& id, const std::string& writer) noexcept;
+    // The I/O strand's hand-overs to the background queue (resumable_sink.hpp).
+    void renewLater(const std::string& id, const std::string& writer, std::shared_ptr<LeaseWatch> lease,
+                    std::chrono::steady_clock::time_point askedAt);
+    void releaseLater(const std::string& id, const std::string& writer);
+    void keepPartialLater(std::shared_ptr<ResumableSink> sink);
+    // Makes the sink's bytes up to `to` durable where the upload keeps them, then moves the offset (and records
+    // the parts) in one transaction. False when the lease or the offset was lost.
+    Expected<bool> persistAndAdvance(ResumableSink& sink, std::int64_t to, std::optional<std::int64_t> length,
+                                     const std::string& state, bool release, bool complete);
+    Status dropBytes(const storage::UploadRecord& upload) noexcept;
+    void keepLease(const std::string& id, KeptLease lease);
+    std::optional<KeptLease> takeKeptLease(const std::string& id, std::int64_t offset);
+    // The finished file to import, wherever the bytes are (the spool: a hard link to it; parts: read back).
+    Expected<UploadTempFile> completeFile(storage::UploadRecord& upload, std::optional<formats::Sha1Digest> digest);
     std::optional<formats::Sha1> takeRunningHash(const std::string& id, std::int64_t offset);
     void putRunningHash(const std::string& id, std::int64_t offset, formats::Sha1 sha);
     Expected<AppendResult> importUpload(storage::UploadRecord upload, std::optional<formats::Sha1Digest> digest);
@@ -100,6 +140,8 @@ private:
     UploadDeps& deps_;
     UploadSpool spool_;
     const std::uint64_t maxUploadBytes_;
+    std::optional<RemoteParts> remote_;  // set when the blob store keeps parts (s3)
+    BackgroundQueue background_;
 
     // Running SHA-1 of each upload's bytes so far, by id, valid at `offset`: the import needs the whole file's
     // hash, and reading a 1 GiB file again at the end would cost what the upload saved. Lost on a restart or
@@ -110,6 +152,9 @@ private:
     };
     std::mutex hashesMutex_;
     std::unordered_map<std::string, RunningHash> hashes_;
+
+    std::mutex keptMutex_;
+    std::unordered_map<std::string, KeptLease> kept_;
 
     std::mutex sweepMutex_;
     std::condition_variable sweepWake_;

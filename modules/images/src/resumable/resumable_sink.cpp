@@ -14,10 +14,12 @@ ResumableSink::ResumableSink(ResumableService& service, storage::UploadRecord up
       expectedChunk_(expectedChunk),
       chunkSha_(std::move(chunkSha)),
       running_(std::move(running)),
-      renewedAt_(std::chrono::steady_clock::now()) {}
+      renewedAt_(std::chrono::steady_clock::now()) {
+    lease_->confirmedAtNs = renewedAt_.time_since_epoch().count();
+}
 
 ResumableSink::~ResumableSink() {
-    if (!done_) service_.release(upload_.id, writer_);
+    if (!done_) service_.releaseLater(upload_.id, writer_);
 }
 
 Status ResumableSink::write(std::string_view chunk) {
@@ -33,15 +35,19 @@ Status ResumableSink::write(std::string_view chunk) {
         return Error(ErrorCode::PayloadTooLarge, "the upload is past the server's limit of " +
                                                      std::to_string(maxUploadBytes_) + " bytes; nothing was kept");
     }
-    // Renew before writing, not after: a client that stalled past the lease may have been taken over by another
-    // request at the same offset, and one more chunk written now would overwrite that writer's bytes.
+    // The lease is checked before writing, not after: a client that stalled past the lease may have been taken
+    // over by another request at the same offset, and one more chunk written now would overwrite that writer's
+    // bytes. The renewal itself runs on the background queue; no write happens once the lease may have run out.
     const auto now = std::chrono::steady_clock::now();
-    if (now - renewedAt_ >= kLeaseRenewal) {
-        if (!service_.renew(upload_.id, writer_)) {
-            failed_ = true;
-            return conflict("another request took this upload over; HEAD it for the offset and resume");
-        }
+    const auto confirmed =
+        std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(lease_->confirmedAtNs.load()));
+    if (lease_->lost || now - confirmed >= kWriterLease - kLeaseMargin) {
+        failed_ = true;
+        return conflict("another request took this upload over; HEAD it for the offset and resume");
+    }
+    if (now - renewedAt_ >= kLeaseRenewal && !lease_->renewing.exchange(true)) {
         renewedAt_ = now;
+        service_.renewLater(upload_.id, writer_, lease_, now);
     }
     if (auto written = appender_.write(chunk); !written) {
         failed_ = true;
@@ -56,7 +62,8 @@ Status ResumableSink::finish() { return {}; }
 
 void ResumableSink::abort() noexcept {
     if (done_) return;
-    (void)service_.keepPartial(*this);
+    done_ = true;  // from here the background task owns the lease
+    service_.keepPartialLater(shared_from_this());
 }
 
 }  // namespace obscura::images

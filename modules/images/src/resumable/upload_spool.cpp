@@ -1,11 +1,13 @@
 #include "resumable/upload_spool.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 
 #include "obscura/base/ids.hpp"
 
@@ -96,11 +98,37 @@ Expected<SpoolAppender> UploadSpool::appendAt(const std::string& id, std::int64_
     return SpoolAppender(fd, offset);
 }
 
+Status UploadSpool::reset(const std::string& id) {
+    if (!isUuid(id)) return internalError("an upload id must be a UUID");
+    const std::string file = path(id);
+    int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) return spoolError(errno, "cannot create " + file);
+    ::close(fd);
+    return {};
+}
+
 Status UploadSpool::truncate(const std::string& id, std::int64_t length) {
     if (::truncate(path(id).c_str(), static_cast<off_t>(length)) != 0) {
         return spoolError(errno, "cannot truncate the upload");
     }
     return {};
+}
+
+int UploadSpool::removeStale(std::chrono::seconds age) noexcept {
+    DIR* dir = ::opendir(dir_.c_str());
+    if (dir == nullptr) return 0;
+    const std::time_t cutoff = std::time(nullptr) - static_cast<std::time_t>(age.count());
+    int removed = 0;
+    while (const dirent* entry = ::readdir(dir)) {
+        const std::string name = entry->d_name;
+        if (name == "." || name == "..") continue;
+        struct stat st {};
+        const std::string file = dir_ + "/" + name;
+        if (::lstat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_mtime >= cutoff) continue;
+        if (ops_->removeFile(file) == 0) ++removed;
+    }
+    ::closedir(dir);
+    return removed;
 }
 
 void UploadSpool::remove(const std::string& id) noexcept {

@@ -4,6 +4,7 @@
 // outside tmp/ (which start-up empties) so an upload survives a restart. Replicas that share the data dir share
 // the spool. Appends write at the offset the database holds (pwrite), so bytes of a PATCH that never committed
 // are simply overwritten by the next one; the file is fsync'd before its new offset is reported.
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -43,10 +44,16 @@ public:
     // An empty file for a new upload, its name durable.
     Status create(const std::string& id);
     Expected<SpoolAppender> appendAt(const std::string& id, std::int64_t offset);
+    // An empty file, whether or not one was there (a blob store that keeps parts: the spool is this replica's
+    // copy of the upload's tail only, not the durable one — its name need not be durable).
+    Status reset(const std::string& id);
     // Cuts the file to the bytes that count (before an import: a failed PATCH may have left more).
     Status truncate(const std::string& id, std::int64_t length);
     // Removes the file; a missing one is fine.
     void remove(const std::string& id) noexcept;
+    // Removes spool files not written for `age` (a live upload's is written at every append and expires after a
+    // day untouched): what an owner's deletion left behind with its rows gone. Answers how many.
+    int removeStale(std::chrono::seconds age) noexcept;
     DurabilityOps& ops() { return *ops_; }
 
 private:

@@ -71,6 +71,8 @@ void fillFromMetadata(storage::AssetRecord& record, const MediaMetadata& meta, c
     record.height = meta.height;
     record.durationSeconds = meta.durationSeconds;
     record.exif = meta.exifJson;
+    if (fields.latitude && fields.longitude)
+        record.exif = exifWithLocation(record.exif, *fields.latitude, *fields.longitude);
     const Rfc3339 taken = chooseTakenAt(fields, meta, nowUs);
     record.takenAt = taken.text;
     record.takenAtUs = taken.utcUs;

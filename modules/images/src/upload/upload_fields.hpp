@@ -33,6 +33,10 @@ struct UploadFields {
     std::optional<Rfc3339> fileModifiedAt;
     bool isFavorite = false;
     std::optional<std::int64_t> fileSize;  // when sent, the file part must have exactly this many bytes
+    // From a sidecar on `obscura import` (library_import.hpp), never from the form: a location that wins over
+    // the file's EXIF GPS and the XMP sidecar's (both or neither).
+    std::optional<double> latitude;
+    std::optional<double> longitude;
     // An XMP sidecar (Immich's `sidecarData` part, or the .xmp beside a file on `obscura import`), already parsed
     // (formats::parseXmpSidecar). Its values win over the file's EXIF; the fields above win over it
     // (sidecar_metadata.hpp). sidecarIgnored: why a sidecar that came was not used (the upload goes on).

@@ -57,6 +57,16 @@ Expected<std::optional<Response>> duplicateBeforeBody(UploadDeps& deps, const Re
                     return repos.images().findAssetByChecksum(req.principal->userId, formats::toHex(*digest));
                 }));
     if (!existing) return std::optional<Response>();
+    // The album the upload was for (?albumId=: the multipart fields come with the body, which is never read): the
+    // duplicate joins it, as a duplicate found after the bytes does (importCompleteFile) — 404/403 as there.
+    if (auto albumId = req.queryParam("albumId"); albumId && !albumId->empty()) {
+        const std::string album(*albumId);
+        OBSCURA_TRY(visible, AccessService(deps.storage).visibleAlbum(req.principal->userId, album));
+        OBSCURA_TRY_STATUS(requireEditor(visible));
+        OBSCURA_TRY_STATUS(deps.storage.run([&](storage::Repositories& repos) {
+            return joinAlbum(repos, existing->ownerId, album, existing->id, deps.jobs.clock().nowUs());
+        }));
+    }
     nlohmann::json body = assetJson(*existing);
     body["status"] = "duplicate";
     Response response = Response::json(200, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
@@ -86,6 +96,14 @@ Expected<std::optional<std::int64_t>> remainingQuota(UploadDeps& deps, const std
     return std::optional<std::int64_t>(remaining);
 }
 
+Status joinAlbum(storage::Repositories& repos, const std::string& ownerId, const std::string& albumId,
+                 const std::string& assetId, std::int64_t nowUs) {
+    // An album deleted since the caller's check leaves the asset stored, outside any album: still a success.
+    auto added = repos.albumSharing().addOwnAssets(ownerId, albumId, {assetId}, nowUs, formatRfc3339(nowUs));
+    if (!added && added.error().code != ErrorCode::NotFound) return std::move(added).error();
+    return {};
+}
+
 Expected<ImportedAsset> importCompleteFile(UploadDeps& deps, const std::string& userId, UploadTempFile file,
                                            const MediaType& type, const std::string& clientFileName,
                                            const UploadFields& fields, const std::string& assetId) {
@@ -103,14 +121,9 @@ Expected<ImportedAsset> importCompleteFile(UploadDeps& deps, const std::string& 
         deps.jobs.wake(kDerivativesJob);
     }
     if (fields.albumId) {
-        const auto nowUs = deps.jobs.clock().nowUs();
         // A duplicate joins the album too: that is what the client asked for.
-        // An album deleted since the check above leaves the asset stored, outside any album: still a success.
-        OBSCURA_TRY_STATUS(deps.storage.run([&](storage::Repositories& repos) -> Status {
-            auto added = repos.albumSharing().addOwnAssets(asset.ownerId, *fields.albumId, {asset.id}, nowUs,
-                                                           formatRfc3339(nowUs));
-            if (!added && added.error().code != ErrorCode::NotFound) return std::move(added).error();
-            return {};
+        OBSCURA_TRY_STATUS(deps.storage.run([&](storage::Repositories& repos) {
+            return joinAlbum(repos, asset.ownerId, *fields.albumId, asset.id, deps.jobs.clock().nowUs());
         }));
     }
     return imported;
@@ -143,6 +156,10 @@ Expected<Response> handleUpload(UploadDeps& deps, Request& req, UploadSink& sink
     } else if (sink.sidecar()) {
         attachSidecar(*fields, *sink.sidecar());
     }
+    // ?albumId= (read before the body, for a duplicate named by x-immich-checksum) stands for the field when the
+    // body has none.
+    if (auto albumId = req.queryParam("albumId"); !fields->albumId && albumId && !albumId->empty())
+        fields->albumId = std::string(*albumId);
     auto file = sink.takeFile();
     if (!file) return internalError("the upload sink finished without a file");
     return importUploadedFile(deps, req.principal->userId, std::move(*file), sink.mediaType(), sink.clientFileName(),

@@ -19,7 +19,8 @@ class Quota;
 }
 namespace storage {
 class Storage;
-}
+class Repositories;
+}  // namespace storage
 namespace blobs {
 class BlobStore;
 }
@@ -59,6 +60,11 @@ Expected<std::optional<std::int64_t>> remainingQuota(UploadDeps& deps, const std
 Expected<ImportedAsset> importCompleteFile(UploadDeps& deps, const std::string& userId, UploadTempFile file,
                                            const MediaType& type, const std::string& clientFileName,
                                            const UploadFields& fields, const std::string& assetId = {});
+
+// Adds the owner's asset to an album the caller was found allowed to add to (an upload's album, a duplicate's
+// too). An album gone meanwhile is no error.
+Status joinAlbum(storage::Repositories& repos, const std::string& ownerId, const std::string& albumId,
+                 const std::string& assetId, std::int64_t nowUs);
 
 // importCompleteFile answered the way POST /api/assets answers — 201 {…asset, status:"created"} or 200 {…,
 // status:"duplicate"} with its Location — shared by POST /api/assets and the direct upload's confirm

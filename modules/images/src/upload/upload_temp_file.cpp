@@ -7,7 +7,10 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <vector>
+
+#include "obscura/kernel/recent_blob_copies.hpp"
 
 namespace obscura::images {
 namespace {
@@ -250,7 +253,9 @@ Status UploadTempFile::putInto(blobs::BlobStore& blobs, const std::string& key) 
         closeFd();
         if (auto put = staged_->commit(key, size_); !put) return fail(std::move(put).error());
         staged_.reset();
-        ops_->removeFile(path_);  // the scratch copy: the store holds the object now
+        // The scratch copy: the store holds the object now; the media job's copy, when kept, is a link to it.
+        keepRecentCopy(blobs, key);
+        ops_->removeFile(path_);
         removed_ = true;
         path_ = key;
         committed_ = true;
@@ -261,10 +266,23 @@ Status UploadTempFile::putInto(blobs::BlobStore& blobs, const std::string& key) 
     int closeRc = ::close(fd_);
     fd_ = -1;
     if (closeRc != 0) return fail(internalError(std::string("closing the upload failed: ") + std::strerror(errno)));
-    if (auto put = blobs.put(key, path_, blobs::PutOptions{}); !put) return fail(std::move(put).error());
+    // A remote store consumes the file: a link keeps it for the media job (RecentBlobCopies).
+    std::optional<std::string> recent;
+    if (!blobs.localPath(key)) recent = RecentBlobCopies::instance().link(path_, size_);
+    if (auto put = blobs.put(key, path_, blobs::PutOptions{}); !put) {
+        if (recent) RecentBlobCopies::instance().discard(*recent);
+        return fail(std::move(put).error());
+    }
+    if (recent) RecentBlobCopies::instance().keep(blobs, key, *recent, size_);
     path_ = key;
     committed_ = true;
     return {};
+}
+
+void UploadTempFile::keepRecentCopy(blobs::BlobStore& blobs, const std::string& key) {
+    if (blobs.localPath(key)) return;
+    auto& recent = RecentBlobCopies::instance();
+    if (auto linked = recent.link(path_, size_)) recent.keep(blobs, key, *linked, size_);
 }
 
 }  // namespace obscura::images

@@ -69,6 +69,8 @@ public:
     bool committed() const { return committed_; }
 
 private:
+    // A remote store now holds the file: keep a link for the media job that follows (RecentBlobCopies).
+    void keepRecentCopy(blobs::BlobStore& blobs, const std::string& key);
     UploadTempFile(int fd, std::string path, formats::Sha1 sha, DurabilityOps& ops)
         : fd_(fd), path_(std::move(path)), sha_(std::move(sha)), ops_(&ops) {}
     void closeFd() noexcept;

@@ -122,6 +122,19 @@ public:
     virtual void abort() noexcept = 0;
 };
 
+// ---- Parts kept between requests (issue 20: resumable uploads on a remote store) ----
+//
+// A resumable upload arrives over many requests, maybe to several replicas that share no disk. A store that can
+// keep parts (s3: one multipart upload per resumable upload) takes each part as it is complete; the caller keeps
+// the parts' list (number, ETag, size) in its database between requests and hands it back to complete them into
+// one object. Parts are numbered from 1; every part but the last must have at least minPartBytes(). A part sent
+// again under the same number replaces the earlier one (its ETag changes).
+struct BlobPart {
+    int number = 0;
+    std::string etag;
+    std::uint64_t size = 0;
+};
+
 class BlobStore {
 public:
     virtual ~BlobStore() = default;
@@ -171,6 +184,35 @@ public:
         (void)likelyKey;
         (void)options;
         return std::unique_ptr<StagedPut>();
+    }
+
+    // ---- Parts kept between requests (see BlobPart above) ----
+    // Whether this store keeps parts (s3); the local store does not: its data dir holds a spool file instead.
+    virtual bool keepsParts() const { return false; }
+    // The smallest part but the last (s3: 5 MiB).
+    virtual std::uint64_t minPartBytes() const { return 5ULL << 20; }
+    // Begins an object assembled from parts; answers the id the other calls take.
+    virtual Expected<std::string> beginParts(std::string_view key, const PutOptions& options) {
+        (void)key;
+        (void)options;
+        return Error(ErrorCode::Internal, "this blob store keeps no parts");
+    }
+    // Sends [offset, offset + length) of the file at `path` as part `number`; durable once it answers its ETag.
+    virtual Expected<std::string> putPart(std::string_view key, const std::string& partsId, int number,
+                                          const std::string& path, std::uint64_t offset, std::uint64_t length) {
+        (void)key, (void)partsId, (void)number, (void)path, (void)offset, (void)length;
+        return Error(ErrorCode::Internal, "this blob store keeps no parts");
+    }
+    // Makes `parts` (in order) the object under `key`. NotFound when the parts are gone (completed already, or
+    // dropped).
+    virtual Status completeParts(std::string_view key, const std::string& partsId, const std::vector<BlobPart>& parts) {
+        (void)key, (void)partsId, (void)parts;
+        return Error(ErrorCode::Internal, "this blob store keeps no parts");
+    }
+    // Drops the parts (idempotent: parts already gone are fine).
+    virtual Status dropParts(std::string_view key, const std::string& partsId) {
+        (void)key, (void)partsId;
+        return {};
     }
 };
 

@@ -7,7 +7,7 @@
 
 namespace obscura::blobs {
 class BlobStoreFactory;
-inline constexpr std::uint32_t kBlobsAbiVersion = 2;  // 2: BlobStore::beginStagedPut and circuit()
+inline constexpr std::uint32_t kBlobsAbiVersion = 3;  // 2: beginStagedPut, circuit(); 3: parts (issue 20)
 }  // namespace obscura::blobs
 
 extern "C" {

@@ -105,6 +105,18 @@ struct AssetFilter {
     // checked the partnerships and leaves favorite, albumId, sharedLinkId and trashed unset (they are the owner's
     // own business); plugins ignore archived for these owners (never archived ones).
     std::vector<std::string> partnerIds;
+
+    // Finding filters (DESIGN.md section 11). make, model, lens: the EXIF value, whole and ASCII case-insensitive.
+    std::optional<std::string> make;
+    std::optional<std::string> model;
+    std::optional<std::string> lens;
+    // Within km of a point (the asset's EXIF position; assets without one never match).
+    struct Near {
+        double latitude = 0;
+        double longitude = 0;
+        double km = 0;
+    };
+    std::optional<Near> near;
 };
 
 struct AssetQuery {

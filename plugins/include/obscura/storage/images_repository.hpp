@@ -16,6 +16,7 @@
 
 #include "obscura/base/expected.hpp"
 #include "obscura/storage/asset_records.hpp"
+#include "obscura/storage/finding_records.hpp"
 #include "obscura/storage/records.hpp"
 
 namespace obscura::storage {
@@ -100,6 +101,13 @@ public:
                                                                int limit) = 0;
     // Every asset of every owner in id order (fsck), after afterId ("" = from the start), at most limit.
     virtual Expected<std::vector<AssetRecord>> listAllAssets(const std::string& afterId, int limit) = 0;
+
+    // Finding photos again (DESIGN.md section 11).
+    // The positions of the assets the filter selects, read from one index per owner (owner, flags, latitude,
+    // longitude, time, favourite, id) that covers the query.
+    virtual Expected<MapMarkers> mapMarkers(const MarkerFilter& filter) = 0;
+    // On-this-day assets, newest first, at most query.limit; an index range per (owner, flags, month-day).
+    virtual Expected<std::vector<AssetRecord>> memories(const MemoryQuery& query) = 0;
 };
 
 }  // namespace obscura::storage

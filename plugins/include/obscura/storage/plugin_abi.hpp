@@ -6,7 +6,7 @@
 
 namespace obscura::storage {
 class StorageFactory;
-inline constexpr std::uint32_t kStorageAbiVersion = 8;
+inline constexpr std::uint32_t kStorageAbiVersion = 9;  // 8: upload parts, backup/restore, dupes, mfa; 9: live photos
 }  // namespace obscura::storage
 
 extern "C" {

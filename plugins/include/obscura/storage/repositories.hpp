@@ -10,9 +10,13 @@
 #include "obscura/storage/album_sharing_repository.hpp"
 #include "obscura/storage/albums_repository.hpp"
 #include "obscura/storage/direct_uploads_repository.hpp"
+#include "obscura/storage/dupes_repository.hpp"
 #include "obscura/storage/images_repository.hpp"
 #include "obscura/storage/jobs_repository.hpp"
+#include "obscura/storage/mfa_repository.hpp"
+#include "obscura/storage/oidc_repository.hpp"
 #include "obscura/storage/partners_repository.hpp"
+#include "obscura/storage/password_resets_repository.hpp"
 #include "obscura/storage/records.hpp"
 #include "obscura/storage/relay_repository.hpp"
 #include "obscura/storage/shared_links_repository.hpp"
@@ -110,6 +114,14 @@ public:
     virtual UploadsRepository& uploads() = 0;
     // The event relay's log (migration module "relay").
     virtual RelayRepository& relay() = 0;
+    // Perceptual hashes, dismissed duplicates, related-photo candidates (migration module "dupes").
+    virtual DupesRepository& dupes() = 0;
+    // Two-factor sign-in: TOTP secrets, recovery codes, sign-in challenges (migration module "mfa").
+    virtual MfaRepository& mfa() = 0;
+    // Mailed password-reset tokens (migration module "password_reset").
+    virtual PasswordResetsRepository& passwordResets() = 0;
+    // OIDC sign-in: linked provider accounts and sign-ins in flight (migration module "oidc").
+    virtual OidcRepository& oidc() = 0;
 };
 
 }  // namespace obscura::storage

@@ -46,12 +46,26 @@ public:
     virtual Status transaction(const RepoFn& fn) = 0;
     // Runs fn on one connection without an explicit transaction (each statement commits by itself).
     virtual Status run(const RepoFn& fn) = 0;
+
+    // --- Backup and restore (`obscura backup` / `obscura restore`, DESIGN §13) ---
+    // Writes a consistent copy of the whole database to `path` (a new file; SQLite: a database file made with the
+    // online backup API; MySQL: a dump of every table read in one consistent-snapshot transaction) while other
+    // callers keep reading and writing, then runs inSnapshot on Repositories that read exactly what was copied
+    // (the backup asks them which blobs the copy names). Nothing of the live database changes.
+    virtual Status backupTo(const std::string& path, const RepoFn& inSnapshot) = 0;
+    // Fills this database from a file backupTo wrote (with the same plugin). Refused with Invalid, nothing changed,
+    // when the database already holds rows (any table but schema_migrations) or when the backup's schema is not
+    // one this build can restore.
+    virtual Status restoreFrom(const std::string& path) = 0;
 };
 
 class StorageFactory {
 public:
     virtual ~StorageFactory() = default;
     virtual Expected<std::unique_ptr<Storage>> open(const StorageOptions& options) = 0;
+    // Reads a file Storage::backupTo wrote, without any database: well-formed to its end (SQLite: integrity check
+    // of the copy; MySQL: every record of the dump and its closing line). Invalid naming the first problem.
+    virtual Status checkBackup(const std::string& path) = 0;
 };
 
 }  // namespace obscura::storage

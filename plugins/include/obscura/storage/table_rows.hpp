@@ -52,6 +52,10 @@ inline const std::vector<TableShape>& copyableTables() {
           {"token_version", T::Integer},
           {"created_at", T::Text},
           {"updated_at", T::Text}}},
+        // OIDC sign-in (issue 24): which provider account is which user. Sign-ins in flight are not copied.
+        {"oidc_identities",
+         {{"issuer", T::Text}, {"subject", T::Text}, {"user_id", T::Text}, {"created_at", T::Text}},
+         2},
         {"refresh_tokens",
          {{"id", T::Text},
           {"user_id", T::Text},
@@ -64,6 +68,15 @@ inline const std::vector<TableShape>& copyableTables() {
         {"api_keys",
          {{"id", T::Text}, {"user_id", T::Text}, {"name", T::Text}, {"key_hash", T::Text}, {"created_at", T::Text}}},
         {"login_failures", {{"key", T::Text}, {"failures", T::Integer}, {"window_start_us", T::Integer}}},
+        // Two-factor sign-in (migration module "mfa"): a copy without them would turn a user's 2FA off. Challenges
+        // and password-reset tokens live minutes and are not copied.
+        {"user_mfa",
+         {{"user_id", T::Text},
+          {"secret", T::Text},
+          {"enabled", T::Integer},
+          {"last_step", T::Integer},
+          {"created_at_us", T::Integer}}},
+        {"mfa_recovery_codes", {{"user_id", T::Text}, {"code_hash", T::Text}, {"used_at_us", T::Integer, true}}, 2},
         {"jobs",
          {{"id", T::Text},
           {"kind", T::Text},

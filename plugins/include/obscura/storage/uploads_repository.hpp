@@ -31,6 +31,11 @@ struct UploadRecord {
     std::string createdAt;               // RFC 3339
     std::int64_t createdAtUs = 0;
     std::int64_t expiresAtUs = 0;  // swept after this, whatever the state (a finished one is kept a while for GET)
+    // Where the bytes wait when the blob store keeps parts (s3; uploads v2, table upload_parts): the store's id of
+    // the object being assembled ("" when the bytes are in the data dir's spool) and the parts sent so far, as
+    // the service wrote them (JSON).
+    std::string partsId;
+    std::string partsJson;
 };
 
 class UploadsRepository {
@@ -64,6 +69,15 @@ public:
     virtual Expected<std::vector<UploadRecord>> listExpiredUploads(std::int64_t nowUs, int limit) = 0;
     // Removes an upload whatever its owner (the sweeper, after its bytes are gone).
     virtual Status removeUpload(const std::string& id) = 0;
+
+    // ---- Parts in the blob store (uploads v2) ----
+    // Records the blob store's id of the object an upload's parts assemble (once, at creation; the row goes with
+    // the upload). Conflict when already recorded.
+    virtual Status createUploadParts(const std::string& id, const std::string& partsId) = 0;
+    // Replaces the list of parts sent (in the transaction that moves the offset past them).
+    virtual Status setUploadParts(const std::string& id, const std::string& partsJson) = 0;
+    // The owner's uploads in any state (their bytes go when the owner is deleted).
+    virtual Expected<std::vector<UploadRecord>> listUploadsOf(const std::string& ownerId) = 0;
 };
 
 }  // namespace obscura::storage

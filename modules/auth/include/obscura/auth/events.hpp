@@ -1,5 +1,6 @@
 #pragma once
 // Events about users (DESIGN.md section 2). Other modules subscribe to them; auth never learns who listens.
+#include <cstdint>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
@@ -25,5 +26,24 @@ void to_json(nlohmann::json& j, const UserCreated& e);
 void from_json(const nlohmann::json& j, UserCreated& e);
 void to_json(nlohmann::json& j, const UserDeleted& e);
 void from_json(const nlohmann::json& j, UserDeleted& e);
+
+}  // namespace obscura::auth
+
+namespace obscura::auth {
+
+// Someone asked for a password reset of this account (issue 24). The media module mails `link` to `email`; the
+// link carries a single-use token, so this event is never logged or relayed beyond this process.
+struct PasswordResetRequested {
+    static constexpr std::string_view kName = "user.passwordResetRequested";
+    std::string userId;
+    std::string username;
+    std::string displayName;
+    std::string email;
+    std::string link;
+    std::int64_t expiresInMinutes = 0;
+};
+
+void to_json(nlohmann::json& j, const PasswordResetRequested& e);
+void from_json(const nlohmann::json& j, PasswordResetRequested& e);
 
 }  // namespace obscura::auth

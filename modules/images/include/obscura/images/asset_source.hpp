@@ -49,6 +49,18 @@ public:
     Status recordDerivative(const SourceAsset& asset, const std::string& kind, bool ready, int version) {
         return recordDerivatives(asset, {DerivativeState{kind, ready, version}});
     }
+    // Stores an image's perceptual hash (media computes it from the thumbnail it just made, or from the stored one
+    // for the backfill), with the photo's place for related photos. Idempotent; Ok when the asset is gone meanwhile.
+    virtual Status recordPerceptualHash(const SourceAsset& asset, std::uint64_t hash) = 0;
+    // The backfill's work list: images with a ready thumbnail and no hash yet, in id order after afterId (any owner),
+    // at most limit; and how many are left.
+    struct Unhashed {
+        std::string assetId;
+        std::string ownerId;
+    };
+    virtual Expected<std::vector<Unhashed>> unhashedImages(const std::string& afterId, int limit) = 0;
+    virtual Expected<std::int64_t> countUnhashedImages() = 0;
+
     // The key prefix of a user's derivatives (avatars live there too): derived/<user>, no trailing '/'.
     virtual std::string userDerivedPrefix(const std::string& userId) const = 0;
     // Adds bytes served from a file another module made for the owner (a conversion) to the owner's bandwidth
