@@ -173,7 +173,7 @@ Expected<std::vector<storage::AssetRecord>> SqlAlbumSharingRepository::listAlbum
     return guarded(s_, "list album assets", [&]() -> Expected<std::vector<storage::AssetRecord>> {
         std::string sql = "SELECT " + std::string(kAssetColumns) +
                           " FROM album_assets AS aa JOIN assets AS a ON a.id = aa.asset_id"
-                          " WHERE aa.album_id = ? AND a.is_trashed = 0";
+                          " WHERE aa.album_id = ? AND a.is_trashed = 0 AND a.is_hidden = 0";
         if (after) sql += " AND (a.taken_at_us < ? OR (a.taken_at_us = ? AND a.id < ?))";
         sql += " ORDER BY a.taken_at_us DESC, a.id DESC LIMIT ?";
         auto stmt = s_.prepare(sql);

@@ -9,17 +9,18 @@
 
 namespace obscura::sql {
 
-// Album columns plus the live asset count and the cover: the chosen one while still in the album, else the
-// first asset added.
+// Album columns plus the live asset count (a live photo's hidden video left out, as the album's listing does) and
+// the cover: the chosen one while still in the album, else the first asset added.
 const std::string_view kAlbumSelect =
     "SELECT al.id, al.owner_id, al.name, al.description, al.thumbnail_asset_id, al.created_at, al.created_at_us,"
     " al.updated_at, al.parent_id, al.allow_download,"
     " (SELECT COUNT(*) FROM album_assets AS aa JOIN assets AS a ON a.id = aa.asset_id"
-    "   WHERE aa.album_id = al.id AND a.is_trashed = 0),"
+    "   WHERE aa.album_id = al.id AND a.is_trashed = 0 AND a.is_hidden = 0),"
     " COALESCE((SELECT aa.asset_id FROM album_assets AS aa WHERE aa.album_id = al.id"
     "            AND aa.asset_id = al.thumbnail_asset_id),"
     "          (SELECT aa.asset_id FROM album_assets AS aa JOIN assets AS a ON a.id = aa.asset_id"
-    "            WHERE aa.album_id = al.id AND a.is_trashed = 0 ORDER BY aa.added_at_us, aa.asset_id LIMIT 1))"
+    "            WHERE aa.album_id = al.id AND a.is_trashed = 0 AND a.is_hidden = 0"
+    "            ORDER BY aa.added_at_us, aa.asset_id LIMIT 1))"
     " FROM albums AS al";
 
 storage::AlbumView readAlbumRow(const Rows& row) {

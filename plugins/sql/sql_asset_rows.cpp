@@ -207,13 +207,13 @@ void addUsage(Session& s, const std::string& ownerId, const UsageDelta& u) {
         .execute();
 }
 
-UsageDelta assetUsage(const std::string& type, bool trashed, std::int64_t sizeBytes, std::int64_t derivedBytes,
+UsageDelta assetUsage(const std::string& type, bool notLive, std::int64_t sizeBytes, std::int64_t derivedBytes,
                       int sign) {
     const bool image = type == "image";
     UsageDelta u;
     u.assets = sign;
     (image ? u.images : u.videos) = sign;
-    if (!trashed) (image ? u.liveImages : u.liveVideos) = sign;
+    if (!notLive) (image ? u.liveImages : u.liveVideos) = sign;
     u.bytesOriginals = sign * sizeBytes;
     u.bytesDerived = sign * derivedBytes;
     return u;

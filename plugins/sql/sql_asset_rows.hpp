@@ -47,8 +47,9 @@ struct UsageDelta {
 };
 // Adds the deltas, creating the owner's row on its first asset.
 void addUsage(Session& s, const std::string& ownerId, const UsageDelta& d);
-// What one asset row adds to its owner's totals (sign -1: what its deletion takes away).
-UsageDelta assetUsage(const std::string& type, bool trashed, std::int64_t sizeBytes, std::int64_t derivedBytes,
+// What one asset row adds to its owner's totals (sign -1: what its deletion takes away). notLive: trashed, or a
+// live photo's hidden video; either is left out of the live counts (the statistics).
+UsageDelta assetUsage(const std::string& type, bool notLive, std::int64_t sizeBytes, std::int64_t derivedBytes,
                       int sign);
 // Bumps the owner's library version (ImagesRepository::libraryVersion) in the caller's transaction. Every write
 // a listing shows calls it, on every backend: the listing cache trusts it.

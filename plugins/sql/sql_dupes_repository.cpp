@@ -215,7 +215,7 @@ Expected<std::vector<std::string>> SqlDupesRepository::findTakenBetween(const st
         for (const auto& ownerId : ownerIds) {
             auto stmt = s_.prepare(
                 "SELECT id, taken_at_us FROM assets WHERE owner_id = ? AND is_trashed = 0 AND taken_at_us >= ?"
-                " AND taken_at_us < ? ORDER BY ABS(taken_at_us - ?), id LIMIT ?");
+                " AND taken_at_us < ? AND is_hidden = 0 ORDER BY ABS(taken_at_us - ?), id LIMIT ?");
             auto rows = stmt.bind(ownerId, fromUs, toUs, aroundUs, limit).query();
             while (rows.next()) {
                 const std::int64_t gap = rows.int64(1) - aroundUs;
@@ -269,7 +269,7 @@ Expected<std::vector<std::string>> SqlDupesRepository::findSharingTags(const std
             auto stmt = s_.prepare("SELECT t.asset_id, COUNT(*), MAX(a.taken_at_us) FROM " + std::string(d.tagJoin) +
                                    " WHERE t.owner_id = ? AND " + std::string(d.tagKeyColumn) + " IN (" +
                                    placeholders(kTagChunk) +
-                                   ") AND a.is_trashed = 0 GROUP BY t.asset_id"
+                                   ") AND a.is_trashed = 0 AND a.is_hidden = 0 GROUP BY t.asset_id"
                                    " ORDER BY COUNT(*) DESC, MAX(a.taken_at_us) DESC, t.asset_id LIMIT ?");
             stmt.set(1, ownerId);
             for (int i = 0; i < kTagChunk; ++i) stmt.set(2 + i, keys[std::min<std::size_t>(i, keys.size() - 1)]);

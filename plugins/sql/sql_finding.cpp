@@ -10,7 +10,8 @@ namespace obscura::sql {
 namespace {
 
 // One owner's markers appended to out. The query names only columns of the markers index (owner_id, is_trashed,
-// is_archived, latitude, longitude, taken_at_us, is_favorite, id), so no table row is read; each id is appended
+// is_archived, is_hidden, latitude, longitude, taken_at_us, is_favorite, id: migration live_photos 1), so no table
+// row is read; each id is appended
 // to the shared text buffer straight from the driver's row.
 void appendMarkers(Session& s, const std::string& ownerId, const storage::MarkerFilter& filter, bool own,
                    storage::MapMarkers& out) {
@@ -18,6 +19,7 @@ void appendMarkers(Session& s, const std::string& ownerId, const storage::Marker
         "SELECT a.id, a.latitude, a.longitude FROM assets AS a WHERE a.owner_id = ? AND a.is_trashed = 0 AND ";
     // Flags as literals so the planner sees which part of the index they select.
     sql += own && filter.withArchived ? "a.is_archived IN (0, 1)" : "a.is_archived = 0";
+    sql += " AND a.is_hidden = 0";  // a live photo's video has its still's place: one marker for the pair
     sql += " AND a.latitude IS NOT NULL AND a.longitude IS NOT NULL";
     // "+": the time bounds are tested on the index entries, never allowed to pick the timeline index instead (which
     // a planner without statistics prefers for a range, and which would read every table row).
@@ -64,7 +66,7 @@ Expected<std::vector<storage::AssetRecord>> SqlImagesRepository::memories(const 
         // is a local year before it. One index range per month-day: (owner, flags, taken_day, taken_at_us).
         std::string sql = "SELECT " + std::string(kAssetColumns) +
                           " FROM assets AS a WHERE a.owner_id = ? AND a.is_trashed = 0 AND a.is_archived = 0 AND"
-                          " a.taken_day IN (";
+                          " a.is_hidden = 0 AND a.taken_day IN (";
         for (std::size_t i = 0; i < query.monthDays.size(); ++i) sql += i == 0 ? "?" : ", ?";
         // "+": the order is sorted (a few hundred rows), never taken from the timeline index, which a planner without
         // statistics would otherwise walk over the owner's whole library to avoid that sort.

@@ -20,8 +20,10 @@ std::optional<storage::AssetRecord> selectOneAsset(Session& connection, std::str
     return readAssetRow(rows);
 }
 
-// A live asset's move into (sign -1) or out of (+1) the trash, as seen by the statistics.
-void moveLive(Session& connection, const std::string& ownerId, const std::string& type, int sign) {
+// A live asset's move into (sign -1) or out of (+1) the trash, as seen by the statistics. A live photo's hidden
+// video is never counted there (it shows only through its still), in or out of the trash.
+void moveLive(Session& connection, const std::string& ownerId, const std::string& type, bool hidden, int sign) {
+    if (hidden) return;
     UsageDelta d;
     (type == "image" ? d.liveImages : d.liveVideos) = sign;
     addUsage(connection, ownerId, d);
@@ -33,19 +35,22 @@ struct Locked {
     std::string ownerId;
     std::string type;
     bool trashed = false;
+    bool hidden = false;
     std::int64_t sizeBytes = 0;
     std::int64_t derivedBytes = 0;
 };
 
 std::optional<Locked> lockAsset(Session& connection, const std::string& id, const std::string* ownerId) {
     auto stmt = connection.prepare(
-        std::string("SELECT seq, owner_id, type, is_trashed, size_bytes, derived_bytes FROM assets WHERE id = ?") +
+        std::string("SELECT seq, owner_id, type, is_trashed, is_hidden, size_bytes, derived_bytes FROM assets"
+                    " WHERE id = ?") +
         (ownerId != nullptr ? " AND owner_id = ?" : "") + std::string(connection.dialect().forUpdate));
     stmt.set(1, id);
     if (ownerId != nullptr) stmt.set(2, *ownerId);
     auto rows = stmt.query();
     if (!rows.next()) return std::nullopt;
-    return Locked{rows.int64(0), rows.text(1), rows.text(2), rows.boolean(3), rows.int64(4), rows.int64(5)};
+    return Locked{rows.int64(0),   rows.text(1),  rows.text(2), rows.boolean(3),
+                  rows.boolean(4), rows.int64(5), rows.int64(6)};
 }
 
 // The column-name prefix of a derivative kind, from the allowlist only.
@@ -103,7 +108,7 @@ void insertAsset(Session& connection, const storage::AssetRecord& a) {
     const std::int64_t seq = rows.int64(0);
     d.insertTags(connection, seq, a.id, a.ownerId, a.takenAtUs, a.tags);
     d.indexAsset(connection, seq, a, true);
-    addUsage(connection, a.ownerId, assetUsage(a.type, a.isTrashed, a.sizeBytes, a.derivedBytes, +1));
+    addUsage(connection, a.ownerId, assetUsage(a.type, a.isTrashed || a.isHidden, a.sizeBytes, a.derivedBytes, +1));
     bumpLibraryVersion(connection, a.ownerId);
 }
 
@@ -204,7 +209,7 @@ Expected<storage::AssetWrite> SqlImagesRepository::trashAsset(const std::string&
             auto stmt = s_.prepare(
                 "UPDATE assets SET is_trashed = 1, trashed_at = ?, trashed_at_us = ?, updated_at = ? WHERE seq = ?");
             stmt.bind(trashedAt, trashedAtUs, trashedAt, locked->seq).execute();
-            moveLive(s_, ownerId, locked->type, -1);
+            moveLive(s_, ownerId, locked->type, locked->hidden, -1);
             bumpLibraryVersion(s_, ownerId);
             return storage::AssetWrite::Changed;
         });
@@ -231,7 +236,7 @@ Expected<std::vector<std::string>> SqlImagesRepository::restoreAssets(const std:
                     "UPDATE assets SET is_trashed = 0, trashed_at = NULL, trashed_at_us = NULL, updated_at = ?"
                     " WHERE seq = ?");
                 stmt.bind(updatedAt, locked->seq).execute();
-                moveLive(s_, ownerId, locked->type, +1);
+                moveLive(s_, ownerId, locked->type, locked->hidden, +1);
                 restored.push_back(id);
             }
             if (!restored.empty()) bumpLibraryVersion(s_, ownerId);
@@ -249,7 +254,8 @@ Expected<bool> SqlImagesRepository::deleteAsset(const std::string& ownerId, cons
             auto stmt = s_.prepare("DELETE FROM assets WHERE seq = ?");
             stmt.bind(locked->seq).execute();
             addUsage(s_, ownerId,
-                     assetUsage(locked->type, locked->trashed, locked->sizeBytes, locked->derivedBytes, -1));
+                     assetUsage(locked->type, locked->trashed || locked->hidden, locked->sizeBytes,
+                                locked->derivedBytes, -1));
             bumpLibraryVersion(s_, ownerId);
             return true;
         });

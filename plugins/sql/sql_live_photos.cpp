@@ -38,12 +38,38 @@ Status SqlImagesRepository::linkLivePhoto(const std::string& ownerId, const std:
                                           const std::string& videoId) {
     return guarded(s_, "link live photo", [&]() -> Status {
         return atomically(s_, [&]() -> Status {
-            auto video = s_.prepare("UPDATE assets SET is_hidden = 1 WHERE id = ? AND owner_id = ? AND type = 'video'");
-            if (video.bind(videoId, ownerId).execute() == 0) return Error(ErrorCode::NotFound, "no such video");
-            auto still = s_.prepare(
-                "UPDATE assets SET live_photo_video_id = ? WHERE id = ? AND owner_id = ? AND type = 'image'");
-            if (still.bind(videoId, stillId, ownerId).execute() == 0)
-                return Error(ErrorCode::NotFound, "no such still");
+            // Both rows locked, the video first (every caller's order), and their current state decides: two uploads
+            // pairing at once never give one video two stills or one still two videos.
+            const std::string forUpdate(s_.dialect().forUpdate);
+            bool hidden = false, videoTrashed = false;
+            std::optional<std::string> current;  // the still's video
+            // Each result is read and released before the next statement.
+            {
+                auto video = s_.prepare(
+                    "SELECT is_hidden, is_trashed FROM assets WHERE id = ? AND owner_id = ? AND type = 'video'" +
+                    forUpdate);
+                auto rows = video.bind(videoId, ownerId).query();
+                if (!rows.next()) return Error(ErrorCode::NotFound, "no such video");
+                hidden = rows.boolean(0);
+                videoTrashed = rows.boolean(1);
+            }
+            {
+                auto still = s_.prepare(
+                    "SELECT live_photo_video_id FROM assets WHERE id = ? AND owner_id = ? AND type = 'image'" +
+                    forUpdate);
+                auto rows = still.bind(stillId, ownerId).query();
+                if (!rows.next()) return Error(ErrorCode::NotFound, "no such still");
+                current = rows.optionalText(0);
+            }
+            if (current == videoId && hidden) return {};  // paired already (the other upload got there first)
+            if (current || hidden) return Error(ErrorCode::Conflict, "already part of another live photo");
+            s_.prepare("UPDATE assets SET is_hidden = 1 WHERE id = ?").bind(videoId).execute();
+            s_.prepare("UPDATE assets SET live_photo_video_id = ? WHERE id = ?").bind(videoId, stillId).execute();
+            if (!videoTrashed) {  // the statistics count the pair once, as its still
+                UsageDelta d;
+                d.liveVideos = -1;
+                addUsage(s_, ownerId, d);
+            }
             bumpLibraryVersion(s_, ownerId);
             return {};
         });

@@ -102,24 +102,30 @@ Expected<std::vector<Row>> SqlTableRows::readRows(const std::string& table, cons
             if (!columns.empty()) columns += ", ";
             columns += isNullDedupeKey(s_, *shape, column) ? "COALESCE(`dedupe_key`, '')" : quoted(column.name);
         }
-        const std::string k1 = quoted(shape->columns[0].name);
-        const std::string k2 = shape->keyColumns == 2 ? quoted(shape->columns[1].name) : "";
-        std::string where;
-        const bool rowValues = s_.dialect().rowValueKeyset;
-        if (!after.empty()) {
-            where = shape->keyColumns == 1 ? " WHERE " + k1 + " > ?"
-                    : rowValues            ? " WHERE (" + k1 + ", " + k2 + ") > (?, ?)"
-                                           : " WHERE (" + k1 + " > ? OR (" + k1 + " = ? AND " + k2 + " > ?))";
-        }
-        auto stmt = s_.prepare("SELECT " + columns + " FROM " + quoted(shape->name) + where + " ORDER BY " + k1 +
-                               (k2.empty() ? "" : ", " + k2) + " LIMIT ?");
-        int index = 0;
-        if (!after.empty()) {
-            stmt.set(++index, after[0]);
-            if (shape->keyColumns == 2) {
-                if (!rowValues) stmt.set(++index, after[0]);
-                stmt.set(++index, after[1]);
+        // The keyset after the cursor: (k1, k2, ...) > (?, ?, ...) as a row value where the dialect has them, else
+        // spelled out as k1 > ? OR (k1 = ? AND (k2 > ? OR (k2 = ? AND k3 > ?))).
+        const auto keys = static_cast<std::size_t>(shape->keyColumns);
+        std::string order, where;
+        for (std::size_t k = 0; k < keys; ++k) order += (k == 0 ? "" : ", ") + quoted(shape->columns[k].name);
+        const bool rowValues = s_.dialect().rowValueKeyset || keys == 1;
+        if (!after.empty() && rowValues) {
+            std::string marks;
+            for (std::size_t k = 0; k < keys; ++k) marks += k == 0 ? "?" : ", ?";
+            where = keys == 1 ? " WHERE " + order + " > ?" : " WHERE (" + order + ") > (" + marks + ")";
+        } else if (!after.empty()) {
+            std::string tail = quoted(shape->columns[keys - 1].name) + " > ?";
+            for (std::size_t k = keys - 1; k-- > 0;) {
+                const std::string column = quoted(shape->columns[k].name);
+                tail = column + " > ? OR (" + column + " = ? AND (" + tail + "))";
             }
+            where = " WHERE (" + tail + ")";
+        }
+        auto stmt = s_.prepare("SELECT " + columns + " FROM " + quoted(shape->name) + where + " ORDER BY " + order +
+                               " LIMIT ?");
+        int index = 0;
+        for (std::size_t k = 0; k < after.size(); ++k) {
+            stmt.set(++index, after[k]);
+            if (!rowValues && k + 1 < keys) stmt.set(++index, after[k]);  // k = ? beside k > ?
         }
         stmt.set(++index, limit);
         auto rows = stmt.query();

@@ -484,7 +484,10 @@ ALTER TABLE assets
     ADD COLUMN live_content_id VARCHAR(128) NULL,
     ADD COLUMN live_base_name VARCHAR(255) NULL,
     ADD INDEX assets_live_content (owner_id, live_content_id),
-    ADD INDEX assets_live_name (owner_id, live_base_name, taken_at_us)
+    ADD INDEX assets_live_name (owner_id, live_base_name, taken_at_us),
+    DROP INDEX assets_markers,
+    ADD INDEX assets_markers (owner_id, is_trashed, is_archived, is_hidden, latitude, longitude, taken_at_us,
+                              is_favorite, id)
 )sql";
 
 // The event relay's log (relay_repository.hpp). InnoDB keeps AUTO_INCREMENT across restarts (MariaDB >= 10.2.4), so
@@ -676,7 +679,7 @@ const std::vector<sql::Migration>& allMigrations() {
         // Map, memories and search filters (issue 22).
         {"finding", 1, {{"images", 5}}, {kFindingColumns, kFindingBackfill, kFindingIndexes}},
         // Live photos (wave/live).
-        {"live_photos", 1, {{"images", 5}}, {kLivePhotoColumns}},
+        {"live_photos", 1, {{"images", 5}, {"finding", 1}}, {kLivePhotoColumns}},
     };
     return kMigrations;
 }

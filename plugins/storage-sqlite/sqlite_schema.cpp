@@ -615,6 +615,11 @@ ALTER TABLE assets ADD COLUMN live_content_id TEXT;
 ALTER TABLE assets ADD COLUMN live_base_name TEXT;
 CREATE INDEX assets_live_content ON assets (owner_id, live_content_id) WHERE live_content_id IS NOT NULL;
 CREATE INDEX assets_live_name ON assets (owner_id, live_base_name, taken_at_us) WHERE live_base_name IS NOT NULL;
+-- The map's covering index (finding 1) with the hidden flag: a live photo's video, placed where its still is, is no
+-- second marker, and the markers query still reads no table row.
+DROP INDEX assets_markers;
+CREATE INDEX assets_markers ON assets (owner_id, is_trashed, is_archived, is_hidden, latitude, longitude, taken_at_us,
+                                       is_favorite, id) WHERE latitude IS NOT NULL;
 )sql";
 
 }  // namespace
@@ -650,7 +655,7 @@ const std::vector<sql::Migration>& allMigrations() {
         // Map, memories and search filters (issue 22).
         {"finding", 1, {{"images", 5}}, {kFindingV1}},
         // Live photos (wave/live).
-        {"live_photos", 1, {{"images", 5}}, {kLivePhotosV1}},
+        {"live_photos", 1, {{"images", 5}, {"finding", 1}}, {kLivePhotosV1}},
     };
     return kMigrations;
 }

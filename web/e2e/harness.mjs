@@ -149,6 +149,21 @@ export function check(cond, message) {
 }
 
 // Records alerts (an XSS would fire one; other dialogs are accepted), CSP violations and script errors.
+// The grid's tile of an asset by its label, and the lightbox opened on it (keys are ignored until its opening
+// animation ends) and closed again.
+export function lightbox(page) {
+  const tile = (label) => page.locator(`.tile[aria-label="${label}"]`);
+  const openTile = async (label) => {
+    await tile(label).click();
+    await page.locator('.pswp[data-ready]').waitFor();
+  };
+  const closeViewer = async () => {
+    await page.keyboard.press('Escape');
+    await page.locator('.pswp').waitFor({ state: 'detached' });
+  };
+  return { tile, openTile, closeViewer };
+}
+
 export function watch(page, alerts, problems) {
   page.on('dialog', async (d) => {
     if (d.type() === 'alert') alerts.push(d.message());

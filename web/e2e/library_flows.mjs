@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { check, finishRun, noProblemsStep, runCrashed, startRun, watch } from './harness.mjs';
+import { check, finishRun, lightbox, noProblemsStep, runCrashed, startRun, watch } from './harness.mjs';
 
 const { work, server, base, chromiumPath, steps, shot } = await startRun('library_flows.mjs', 'obscura-web-library-');
 const step = (name, fn) => steps.step(name, fn);
@@ -39,15 +39,7 @@ try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   watch(page, alerts, problems);
-  const tile = (label) => page.locator(`.tile[aria-label="${label}"]`);
-  const openTile = async (label) => {
-    await tile(label).click();
-    await page.locator('.pswp[data-ready]').waitFor();
-  };
-  const closeViewer = async () => {
-    await page.keyboard.press('Escape');
-    await page.locator('.pswp').waitFor({ state: 'detached' });
-  };
+  const { tile, openTile, closeViewer } = lightbox(page);
   const uploadAll = async (paths) => {
     await page.setInputFiles('#upload-input', paths);
     await page.locator('.upload-panel[data-done="true"]').waitFor({ timeout: 60_000 });

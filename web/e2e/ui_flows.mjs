@@ -2,7 +2,7 @@
 // on a temp data dir and a free port. Usage (CTest runs it): node ui_flows.mjs <obscura binary> <artifact dir>
 // Screenshots of each main screen go to the artifact dir.
 import { chromium } from 'playwright-core';
-import { check, fileTransfer, finishRun, startRun, watch as watchPage } from './harness.mjs';
+import { check, fileTransfer, finishRun, lightbox, startRun, watch as watchPage } from './harness.mjs';
 
 const { work, fixtures, server, base, chromiumPath, steps, shot } = await startRun('ui_flows.mjs', 'obscura-web-e2e-');
 const { photos, photoFiles, video, notMedia } = fixtures;
@@ -22,16 +22,7 @@ try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
   const page = await context.newPage();
   watch(page);
-  const tile = (label) => page.locator(`.tile[aria-label="${label}"]`);
-  // Opens an asset in the lightbox and waits for its opening animation (keys are ignored until then).
-  const openTile = async (label) => {
-    await tile(label).click();
-    await page.locator('.pswp[data-ready]').waitFor();
-  };
-  const closeViewer = async () => {
-    await page.keyboard.press('Escape');
-    await page.locator('.pswp').waitFor({ state: 'detached' });
-  };
+  const { tile, openTile, closeViewer } = lightbox(page);
 
   const ok = await step('the server serves the UI under a strict CSP, hashed assets cached, /api stays JSON', async () => {
     const index = await page.request.get(base + '/');

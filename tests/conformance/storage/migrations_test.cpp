@@ -50,12 +50,14 @@ TEST_SUITE("conformance.migrations") {
             REQUIRE_MESSAGE(opened.ok(), opened.error().message);
             auto& storage = **opened;
             if (database->fresh()) {
-                for (const char* module : {"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads",
-                                           "uploads", "relay", "dupes", "mfa", "password_reset", "oidc", "finding", "live_photos"})
+                for (const char* module :
+                     {"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads", "uploads", "relay",
+                      "dupes", "mfa", "password_reset", "oidc", "finding", "live_photos"})
                     CHECK(storage.schemaVersion(module).valueOr(-1) == 0);
             }
-            for (const char* module : {"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads",
-                                       "uploads", "relay", "dupes", "mfa", "password_reset", "oidc", "finding", "live_photos"}) {
+            for (const char* module :
+                 {"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads", "uploads", "relay",
+                  "dupes", "mfa", "password_reset", "oidc", "finding", "live_photos"}) {
                 CAPTURE(module);
                 const int latest = latestOf(storage, module);
                 auto first = storage.migrate(module);
@@ -121,8 +123,9 @@ TEST_SUITE("conformance.migrations") {
             CHECK(images.error().message.find("'auth'") != std::string::npos);
             CHECK(storage.schemaVersion("images").valueOr(-1) == 0);
             // Nothing half-applied: the right order still works afterwards.
-            for (const char* module : {"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads",
-                                       "uploads", "relay", "dupes", "mfa", "password_reset", "oidc", "finding", "live_photos"})
+            for (const char* module :
+                 {"kernel", "auth", "images", "media", "partners", "sharing", "direct_uploads", "uploads", "relay",
+                  "dupes", "mfa", "password_reset", "oidc", "finding", "live_photos"})
                 CHECK(storage.migrate(module).ok());
         });
     }

@@ -120,6 +120,16 @@ Library populate(storage::Storage& storage) {
                                                 std::monostate{}, std::string("2024-05-01T12:00:00Z")}});
     });
     REQUIRE_MESSAGE(derivative.ok(), derivative.error().message);
+    // Near-duplicates: two perceptual hashes (one with the top bit set, one placed) and three dismissed pairs, so that
+    // pages of 2 walk the three-column key.
+    auto dupes = storage.transaction([&](storage::Repositories& repos) -> Status {
+        auto& d = repos.dupes();
+        OBSCURA_TRY_STATUS(d.putPerceptualHash({lib.beach.id, alice.id, 0xF0E1D2C3B4A59687ULL, 48.85, 2.29}));
+        OBSCURA_TRY_STATUS(d.putPerceptualHash({lib.trashed.id, alice.id, 0x0123456789ABCDEFULL, {}, {}}));
+        return d.dismissDuplicatePairs(
+            alice.id, {{lib.beach.id, lib.trashed.id}, {lib.beach.id, lib.video.id}, {lib.trashed.id, lib.video.id}});
+    });
+    REQUIRE_MESSAGE(dupes.ok(), dupes.error().message);
 
     // An album with a chosen cover, a password-protected link to it and an asset-set link with an expiry.
     storage::AlbumRecord album;
@@ -281,6 +291,16 @@ TEST_SUITE("conformance.table_rows") {
                 return {};
             });
             CHECK_MESSAGE(sharing.ok(), (sharing.ok() ? "" : sharing.error().message));
+            // The near-duplicate state came along: the hashes and the owner's dismissed pairs.
+            auto dupes = target->run([&](storage::Repositories& repos) -> Status {
+                OBSCURA_TRY(hash, repos.dupes().findPerceptualHash(lib.beach.id));
+                if (!hash || hash->hash != 0xF0E1D2C3B4A59687ULL || hash->latitude != std::optional<double>(48.85))
+                    return internalError("the copied perceptual hash is not what it was");
+                OBSCURA_TRY(pairs, repos.dupes().listDismissedPairs(lib.alice));
+                if (pairs.size() != 3) return internalError("the copied dismissed pairs are not what they were");
+                return {};
+            });
+            CHECK_MESSAGE(dupes.ok(), (dupes.ok() ? "" : dupes.error().message));
             // The dedupe key still holds on the target.
             auto job = target->run([&](storage::Repositories& repos) -> Status {
                 storage::NewJob again;

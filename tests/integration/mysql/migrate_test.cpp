@@ -109,8 +109,9 @@ TEST_SUITE("integration.mysql.migrations") {
             " ORDER BY module");
         REQUIRE_MESSAGE(recorded.ok(), recorded.error().message);
         CHECK(*recorded == std::vector<std::string>{"auth=1", "direct_uploads=1", "dupes=1", "finding=1", "images=5",
-                                                    "kernel=1", "live_photos=1", "media=1", "mfa=1", "oidc=1", "partners=1",
-                                                    "password_reset=1", "relay=1", "sharing=1", "uploads=2"});
+                                                    "kernel=1", "live_photos=1", "media=1", "mfa=1", "oidc=1",
+                                                    "partners=1", "password_reset=1", "relay=1", "sharing=1",
+                                                    "uploads=2"});
         auto engines = db->query(
             "SELECT DISTINCT CONCAT(engine, ' ', table_collation) FROM information_schema.tables"
             " WHERE table_schema = DATABASE()");
@@ -152,7 +153,16 @@ TEST_SUITE("integration.mysql.migrations") {
                     assetIds.push_back(asset.id);
                 }
                 OBSCURA_TRY_STATUS(repos.images().addBandwidth(alice["id"], "2024-05", 4096));
-                return {};
+                // A live photo's pair, a perceptual hash and a dismissed pair of near-duplicates come along too.
+                const std::string aliceId = alice["id"];
+                auto motion = makeAsset(aliceId, 30);
+                motion.type = "video";
+                motion.mimeType = "video/quicktime";
+                OBSCURA_TRY_STATUS(repos.images().createAsset(motion));
+                OBSCURA_TRY_STATUS(repos.images().linkLivePhoto(aliceId, assetIds[1], motion.id));
+                OBSCURA_TRY_STATUS(
+                    repos.dupes().putPerceptualHash({assetIds[0], aliceId, 0xF0E1D2C3B4A59687ULL, {}, {}}));
+                return repos.dupes().dismissDuplicatePairs(aliceId, {{assetIds[0], assetIds[2]}});
             });
             REQUIRE_MESSAGE(status.ok(), status.error().message);
             CHECK(http.request("DELETE", "/api/assets/" + assetIds[3], bearer(session.access)).status == 204);
@@ -166,7 +176,9 @@ TEST_SUITE("integration.mysql.migrations") {
                                 mysqlEnvironment(*db, dataDir));
         REQUIRE_MESSAGE(copied.exitCode == 0, copied.out << copied.err);
         CHECK(copied.out.find("users: 2 rows copied") != std::string::npos);
-        CHECK(copied.out.find("assets: 24 rows copied") != std::string::npos);
+        CHECK(copied.out.find("assets: 25 rows copied") != std::string::npos);  // 24 photos and a live photo's video
+        CHECK(copied.out.find("asset_phashes: 1 rows copied") != std::string::npos);
+        CHECK(copied.out.find("duplicate_dismissals: 1 rows copied") != std::string::npos);
         CHECK(copied.out.find("every table's row count matches") != std::string::npos);
         MESSAGE("integration: MySQL: migrate-storage said:\n" << copied.out);
 
@@ -190,7 +202,10 @@ TEST_SUITE("integration.mysql.migrations") {
         const auto session = login(http, "alice");
         CHECK(http.get("/api/api-keys/me", {{"x-api-key", apiKey}}).status == 200);
         const auto listed = bodyOf(http.get("/api/assets?limit=500", bearer(session.access)));
-        CHECK(listed["items"].size() == 23);
+        CHECK(listed["items"].size() == 23);  // the live photo's video is hidden
+        const auto statistics = bodyOf(http.get("/api/assets/statistics", bearer(session.access)));
+        CHECK(statistics["images"] == 23);
+        CHECK(statistics["videos"] == 0);
         const auto trash = bodyOf(http.get("/api/trash", bearer(session.access)));
         CHECK(trash["items"].size() == 1);
         const auto found = bodyOf(http.get("/api/search?q=grandma%20garden%2012", bearer(session.access)));

@@ -94,14 +94,18 @@ void setLiveKeys(storage::AssetRecord& record, const MediaMetadata& meta, const 
 }
 
 // Pairs a new still or video with its other half if that arrived first (either order works: whichever comes
-// second finds the first). Within the row's own transaction, so a pair is made exactly when the row exists.
-Status pairLivePhoto(storage::Repositories& tx, const storage::AssetRecord& record) {
-    if (!record.liveContentId && !record.liveBaseName) return {};
+// second finds the first). True when it is paired now. A partner another upload paired meanwhile (Conflict) is not
+// an error: this one stays single.
+Expected<bool> pairLivePhoto(storage::Repositories& tx, const storage::AssetRecord& record) {
+    if (!record.liveContentId && !record.liveBaseName) return false;
     OBSCURA_TRY(partner, tx.images().findLivePartner(record, kLivePhotoWindowUs));
-    if (!partner) return {};
+    if (!partner) return false;
     const bool isVideo = record.type == "video";
-    return tx.images().linkLivePhoto(record.ownerId, isVideo ? partner->id : record.id,
-                                     isVideo ? record.id : partner->id);
+    auto linked =
+        tx.images().linkLivePhoto(record.ownerId, isVideo ? partner->id : record.id, isVideo ? record.id : partner->id);
+    if (!linked && linked.error().code == ErrorCode::Conflict) return false;
+    OBSCURA_TRY_STATUS(std::move(linked));
+    return true;
 }
 
 // SHA-1 and size of a whole blob, read in bounded chunks.
@@ -147,6 +151,7 @@ Expected<std::optional<storage::AssetRecord>> AssetImporter::existing(const std:
 Expected<ImportedAsset> AssetImporter::commitRow(const storage::AssetRecord& record, bool checkQuota,
                                                  bool settleIntent) {
     bool conflict = false;
+    bool paired = false;
     auto status = storage_.transaction([&](storage::Repositories& tx) -> Status {
         if (checkQuota && quota_)
             OBSCURA_TRY_STATUS(checkQuotaIn(tx, *quota_, record.ownerId, record.sizeBytes, clock_.nowUs()));
@@ -163,9 +168,30 @@ Expected<ImportedAsset> AssetImporter::commitRow(const storage::AssetRecord& rec
                 return Error(ErrorCode::Unavailable, "the upload took too long to commit; send it again").retryAfter(1);
         }
         OBSCURA_TRY_STATUS(JobQueue::enqueueIn(tx, derivativesJob(record), clock_));
-        return pairLivePhoto(tx, record);
+        // Within the row's own transaction first, so a pair is made exactly when the row exists.
+        OBSCURA_TRY(pairedNow, pairLivePhoto(tx, record));
+        paired = pairedNow;
+        return {};
     });
-    if (status) return ImportedAsset{record, true};
+    if (status) {
+        // Still and video committed at once (concurrent uploads, `import --jobs`): under MySQL's repeatable read
+        // each transaction may have missed the other's uncommitted row. Looking again after the commit, the later
+        // of the two sees the earlier; linkLivePhoto's locks make the pair once. A plain read first: most stills
+        // have no partner, and they take no write lock for it.
+        if (!paired && (record.liveContentId || record.liveBaseName)) {
+            auto partner = withRepos(storage_, [&](storage::Repositories& repos) {
+                return repos.images().findLivePartner(record, kLivePhotoWindowUs);
+            });
+            std::string problem = partner ? "" : partner.error().message;
+            if (partner && *partner) {
+                auto again =
+                    inTransaction(storage_, [&](storage::Repositories& tx) { return pairLivePhoto(tx, record); });
+                if (!again) problem = again.error().message;
+            }
+            if (!problem.empty()) log::warn("images: " + record.id + " was not paired as a live photo: " + problem);
+        }
+        return ImportedAsset{record, true};
+    }
     if (conflict) {
         // Most likely an identical upload committed first: the unique (owner, checksum) index decided.
         OBSCURA_TRY(winner, existing(record.ownerId, record.checksum));

@@ -91,8 +91,9 @@ public:
     // that pairs with `asset`: the same liveContentId first; else the same liveBaseName taken within windowUs of it,
     // unless both carry different identifiers. nullopt when none (or when `asset` has no key at all).
     virtual Expected<std::optional<AssetRecord>> findLivePartner(const AssetRecord& asset, std::int64_t windowUs) = 0;
-    // Pairs them: the still names the video, the video is hidden from listings. NotFound when either is not the
-    // owner's or the video is not a video.
+    // Pairs them: the still names the video, the video is hidden from listings and from the live counts
+    // (countAssets). NotFound when either is not the owner's or the video is not a video; Conflict when the still
+    // names another video or the video is another still's. Linking a pair again changes nothing.
     virtual Status linkLivePhoto(const std::string& ownerId, const std::string& stillId,
                                  const std::string& videoId) = 0;
 

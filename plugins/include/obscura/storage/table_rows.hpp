@@ -31,7 +31,7 @@ struct Column {
 struct TableShape {
     const char* name;
     std::vector<Column> columns;
-    int keyColumns = 1;  // the first keyColumns columns are the table's unique key, and its reading order
+    int keyColumns = 1;  // the first keyColumns (1..3) columns are the table's unique key, and its reading order
 };
 
 // Every table, in an order that imports cleanly: a table comes after the tables its rows reference.
@@ -137,6 +137,19 @@ inline const std::vector<TableShape>& copyableTables() {
           {"live_content_id", T::Text, true},
           {"live_base_name", T::Text, true}}},
         {"asset_bandwidth", {{"owner_id", T::Text}, {"month", T::Text}, {"bytes", T::Integer}}, 2},
+        // Near-duplicates (migration module "dupes"): a perceptual hash costs a thumbnail decode to make again, and a
+        // dismissed pair is the owner's own decision. The bands and the place are copied as they are.
+        {"asset_phashes",
+         {{"asset_id", T::Text},
+          {"owner_id", T::Text},
+          {"phash", T::Integer},
+          {"band0", T::Integer},
+          {"band1", T::Integer},
+          {"band2", T::Integer},
+          {"band3", T::Integer},
+          {"latitude", T::Real, true},
+          {"longitude", T::Real, true}}},
+        {"duplicate_dismissals", {{"owner_id", T::Text}, {"asset_a", T::Text}, {"asset_b", T::Text}}, 3},
         {"derivatives",
          {{"asset_id", T::Text},
           {"kind", T::Text},
