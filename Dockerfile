@@ -23,7 +23,8 @@ RUN apt-get update \
 
 # The two cores of a small CI machine are shared: at most BUILD_JOBS compilers at once.
 ARG BUILD_JOBS=2
-ENV CCACHE_DIR=/ccache
+# LANG is part of ccache's key (it changes the compiler's messages): .ci/run builds the host tree with this one.
+ENV CCACHE_DIR=/ccache LANG=C.UTF-8
 
 COPY . /src
 WORKDIR /src
