@@ -323,13 +323,19 @@ Expected<bool> ResumableService::syncAndAdvance(ResumableSink& sink, std::int64_
                                                 std::optional<std::int64_t> length, const std::string& state,
                                                 bool release) {
     const storage::UploadRecord& upload = sink.upload_;
-    auto advance = [&] {
-        // The lease stays held until the sync is known good: a failed one must still be able to move it back.
+    auto advance = [&](bool releasing) {
         return withRepos(deps_.storage, [&](storage::Repositories& repos) {
             return repos.uploads().advanceOffset(upload.id, sink.writer_, upload.offset, to, length, state,
-                                                 expiryFromNow(), false);
+                                                 expiryFromNow(), releasing);
         });
     };
+    if (release) {
+        // Giving the lease back (a vanished client's bytes, a PATCH whose lease is not fresh): rare, so one after
+        // the other, bytes first — the offset and the release then land in one statement, and the client that
+        // resumes at once finds the upload free.
+        OBSCURA_TRY_STATUS(sink.appender_.sync(spool_.ops()));
+        return advance(true);
+    }
     std::future<Status> synced;
     try {
         synced = std::async(std::launch::async, [&] { return sink.appender_.sync(spool_.ops()); });
@@ -337,15 +343,14 @@ Expected<bool> ResumableService::syncAndAdvance(ResumableSink& sink, std::int64_
         // No thread to spare: one after the other, bytes first.
         OBSCURA_TRY_STATUS(sink.appender_.sync(spool_.ops()));
     }
-    auto moved = advance();
+    // The lease stays held until the sync is known good: a failed one must still be able to move the offset back.
+    auto moved = advance(false);
     Status syncStatus = synced.valid() ? synced.get() : Status{};
     if (!syncStatus) {
         if (moved && *moved) OBSCURA_TRY_STATUS(rewindOffset(upload.id, sink.writer_, to, upload.offset));
         return std::move(syncStatus).error();
     }
-    if (!moved || !*moved) return moved;
-    if (release) this->release(upload.id, sink.writer_);
-    return true;
+    return moved;
 }
 
 Status ResumableService::rewindOffset(const std::string& id, const std::string& writer, std::int64_t from,

@@ -43,6 +43,10 @@
 #include "resumable/upload_spool.hpp"
 #include "upload/upload_temp_file.hpp"
 
+namespace obscura::storage {
+class Repositories;
+}
+
 namespace obscura::images {
 
 struct UploadDeps;
