@@ -18,6 +18,15 @@ std::string spoolFile(const AppFixture& fx, const std::string& path) {
     return fx.dataDir() + "/uploads/" + path.substr(path.rfind('/') + 1) + ".part";
 }
 
+// An upload of `length` bytes whose first `sent` bytes arrived; its path.
+std::string startedUpload(HttpClient& http, const User& user, std::int64_t length, std::size_t sent) {
+    auto created = createUpload(http, user, length, "");
+    REQUIRE(created.status == 201);
+    const std::string path = uploadPath(created);
+    REQUIRE(patchUpload(http, user, path, 0, std::string(sent, 'x')).status == 204);
+    return path;
+}
+
 }  // namespace
 
 TEST_SUITE("upload.resumable") {
@@ -124,10 +133,7 @@ TEST_SUITE("upload.resumable") {
         HttpClient http(fx.port());
         auto alice = firstUser(http);
         auto bob = otherUser(http, alice, "bob");
-        auto created = createUpload(http, alice, 1000, "");
-        REQUIRE(created.status == 201);
-        const std::string path = uploadPath(created);
-        REQUIRE(patchUpload(http, alice, path, 0, std::string(100, 'x')).status == 204);
+        const std::string path = startedUpload(http, alice, 1000, 100);
 
         HeaderList tus = bob.auth();
         tus.emplace_back("Tus-Resumable", "1.0.0");
@@ -349,10 +355,7 @@ TEST_SUITE("upload.resumable") {
         HttpClient http(fx.port());
         auto admin = firstUser(http);
         auto bob = otherUser(http, admin, "bob");
-        auto created = createUpload(http, bob, 100000, "");
-        REQUIRE(created.status == 201);
-        const std::string path = uploadPath(created);
-        REQUIRE(patchUpload(http, bob, path, 0, std::string(1000, 'b')).status == 204);
+        const std::string path = startedUpload(http, bob, 100000, 1000);
         REQUIRE(std::filesystem::exists(spoolFile(fx, path)));
         // Another user's upload stays.
         auto mine = createUpload(http, admin, 100000, "");
