@@ -254,12 +254,11 @@ Status AccountService::remove(const storage::UserRecord& user) {
         // Re-read: whether the guard applies depends on the user as it is now, not as the caller saw it.
         OBSCURA_TRY(current, repos.auth().findUserById(user.id));
         if (!current) return {};
+        auto hook = services_ != nullptr ? services_->find<UserDeletionHook>() : nullptr;
+        if (hook) OBSCURA_TRY_STATUS(hook->beforeUserDeleted(repos, user.id));
         OBSCURA_TRY(o, repos.auth().deleteUser(user.id, activeAdmin(*current)));
         outcome = o;
-        if (o == storage::UserWrite::Done && services_ != nullptr) {
-            if (auto hook = services_->find<UserDeletionHook>())
-                OBSCURA_TRY_STATUS(hook->onUserDeleted(repos, user.id));
-        }
+        if (o == storage::UserWrite::Done && hook) OBSCURA_TRY_STATUS(hook->onUserDeleted(repos, user.id));
         return {};
     }));
     if (outcome == storage::UserWrite::NotFound) return notFound("no such user");

@@ -97,6 +97,12 @@ BandwidthMeter& AssetBytes::bandwidth() { return impl_->bandwidth; }
 
 UploadDeps& AssetBytes::upload() { return impl_->upload; }
 
+Status AssetBytes::beforeUserDeleted(storage::Repositories& tx, const std::string& userId) {
+    return impl_->resumable.noteUploadsOf(tx, userId);
+}
+
+void AssetBytes::userDeleted(const std::string& userId) noexcept { impl_->resumable.dropNotedUploadsOf(userId); }
+
 void AssetBytes::start() {
     impl_->bandwidth.start();
     impl_->census.start();

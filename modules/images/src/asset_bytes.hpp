@@ -2,6 +2,7 @@
 // The images module's bytes: the upload route, the download routes, the temp area and the start-up library
 // check — one object the module holds, so the module file stays about wiring.
 #include <memory>
+#include <string>
 
 #include "obscura/base/expected.hpp"
 
@@ -10,6 +11,10 @@ class Config;
 class ModuleContext;
 class Router;
 }  // namespace obscura
+
+namespace obscura::storage {
+class Repositories;
+}
 
 namespace obscura::images {
 
@@ -31,6 +36,9 @@ public:
     UploadDeps& upload();
     // The monthly bandwidth counter, for what other modules serve (AssetSource::countServed).
     BandwidthMeter& bandwidth();
+    // A user's deletion: the bytes of their unfinished resumable uploads (resumable_service.hpp noteUploadsOf).
+    Status beforeUserDeleted(storage::Repositories& tx, const std::string& userId);
+    void userDeleted(const std::string& userId) noexcept;
     // The background library check (orphan census); stop() interrupts it.
     void start();
     void stop();

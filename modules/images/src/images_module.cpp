@@ -45,13 +45,17 @@ namespace {
 
 class UserFilesHook final : public auth::UserDeletionHook {
 public:
-    explicit UserFilesHook(const Clock& clock) : clock_(clock) {}
+    UserFilesHook(const Clock& clock, AssetBytes& bytes) : clock_(clock), bytes_(bytes) {}
     Status onUserDeleted(storage::Repositories& tx, const std::string& userId) override {
         return enqueueUserFilesDeletion(tx, userId, clock_);
+    }
+    Status beforeUserDeleted(storage::Repositories& tx, const std::string& userId) override {
+        return bytes_.beforeUserDeleted(tx, userId);
     }
 
 private:
     const Clock& clock_;
+    AssetBytes& bytes_;
 };
 
 }  // namespace
@@ -144,9 +148,12 @@ Status ImagesModule::onAllLoaded() {
 
     // The user's files go through a durable job enqueued in the transaction that deletes the user (auth calls
     // this hook there), so a crash right after the deletion cannot leave them behind.
-    ctx_.services().put<auth::UserDeletionHook>(std::make_shared<UserFilesHook>(ctx_.clock()));
-    impl_->userDeleted = ctx_.bus().subscribe<auth::UserDeleted>(
-        "images.userFiles", [this](const auth::UserDeleted&) { ctx_.jobs().wake(kDeleteUserFilesJob); });
+    ctx_.services().put<auth::UserDeletionHook>(std::make_shared<UserFilesHook>(ctx_.clock(), impl_->bytes));
+    impl_->userDeleted =
+        ctx_.bus().subscribe<auth::UserDeleted>("images.userFiles", [this](const auth::UserDeleted& deleted) {
+            ctx_.jobs().wake(kDeleteUserFilesJob);
+            impl_->bytes.userDeleted(deleted.id);  // noted in the deleting transaction on this replica, if here
+        });
 
     if (impl_->purger.trashDays() == 0) impl_->assets.onTrashed([this] { impl_->purger.poke(); });
     impl_->purger.start();

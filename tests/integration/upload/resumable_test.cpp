@@ -18,6 +18,15 @@ std::string spoolFile(const AppFixture& fx, const std::string& path) {
     return fx.dataDir() + "/uploads/" + path.substr(path.rfind('/') + 1) + ".part";
 }
 
+// An upload of `length` bytes whose first `sent` bytes arrived; its path.
+std::string startedUpload(HttpClient& http, const User& user, std::int64_t length, std::size_t sent) {
+    auto created = createUpload(http, user, length, "");
+    REQUIRE(created.status == 201);
+    const std::string path = uploadPath(created);
+    REQUIRE(patchUpload(http, user, path, 0, std::string(sent, 'x')).status == 204);
+    return path;
+}
+
 }  // namespace
 
 TEST_SUITE("upload.resumable") {
@@ -124,10 +133,7 @@ TEST_SUITE("upload.resumable") {
         HttpClient http(fx.port());
         auto alice = firstUser(http);
         auto bob = otherUser(http, alice, "bob");
-        auto created = createUpload(http, alice, 1000, "");
-        REQUIRE(created.status == 201);
-        const std::string path = uploadPath(created);
-        REQUIRE(patchUpload(http, alice, path, 0, std::string(100, 'x')).status == 204);
+        const std::string path = startedUpload(http, alice, 1000, 100);
 
         HeaderList tus = bob.auth();
         tus.emplace_back("Tus-Resumable", "1.0.0");
@@ -317,5 +323,46 @@ TEST_SUITE("upload.resumable") {
         CHECK(headUpload(http, again, path).status == 404);
         REQUIRE(createUpload(http, again, 10, "").status == 201);  // creating sweeps
         CHECK(waitFor([&] { return !std::filesystem::exists(spoolFile(fx, path)); }));
+    }
+    TEST_CASE("a row ahead of its bytes (a power loss between the offset's commit and the sync) goes back to them") {
+        AppFixture fx(fastAuth());
+        HttpClient http(fx.port());
+        auto alice = firstUser(http);
+        const std::string jpeg = Fixtures::get().bytes("exif.jpg");
+        auto created = createUpload(http, alice, static_cast<std::int64_t>(jpeg.size()), "filename " + base64("a.jpg"));
+        REQUIRE(created.status == 201);
+        const std::string path = uploadPath(created);
+        const std::size_t half = jpeg.size() / 2;
+        REQUIRE(patchUpload(http, alice, path, 0, jpeg.substr(0, half)).status == 204);
+        // What the power loss left: the row durable at `half`, the file's last bytes not.
+        const std::size_t kept = half / 2;
+        std::filesystem::resize_file(spoolFile(fx, path), kept);
+
+        auto behind = patchUpload(http, alice, path, static_cast<std::int64_t>(half), jpeg.substr(half));
+        CHECK(behind.status == 409);
+        CHECK(std::filesystem::file_size(spoolFile(fx, path)) == kept);  // nothing written past the lost bytes
+        auto head = headUpload(http, alice, path);
+        CHECK(offsetOf(head) == static_cast<std::int64_t>(kept));
+        auto rest = patchUpload(http, alice, path, static_cast<std::int64_t>(kept), jpeg.substr(kept));
+        REQUIRE_MESSAGE(rest.status == 204, rest.body);
+        const auto assetId = rest.header("X-Asset-Id");
+        REQUIRE(assetId.has_value());
+        CHECK(http.get("/api/assets/" + *assetId + "/original", alice.auth()).body == jpeg);
+    }
+
+    TEST_CASE("deleting a user drops the bytes of their unfinished uploads") {
+        AppFixture fx(fastAuth());
+        HttpClient http(fx.port());
+        auto admin = firstUser(http);
+        auto bob = otherUser(http, admin, "bob");
+        const std::string path = startedUpload(http, bob, 100000, 1000);
+        REQUIRE(std::filesystem::exists(spoolFile(fx, path)));
+        // Another user's upload stays.
+        auto mine = createUpload(http, admin, 100000, "");
+        REQUIRE(mine.status == 201);
+
+        REQUIRE(http.request("DELETE", "/api/admin/users/" + bob.id, admin.auth()).status == 204);
+        CHECK(waitFor([&] { return !std::filesystem::exists(spoolFile(fx, path)); }));
+        CHECK(std::filesystem::exists(spoolFile(fx, uploadPath(mine))));
     }
 }

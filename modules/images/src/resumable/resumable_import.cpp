@@ -143,14 +143,27 @@ Status ResumableService::dropBytes(const storage::UploadRecord& upload) noexcept
     return {};
 }
 
-void ResumableService::dropUploadsOf(const std::string& userId) noexcept {
-    auto uploads =
-        withRepos(deps_.storage, [&](storage::Repositories& repos) { return repos.uploads().listUploadsOf(userId); });
-    if (!uploads) {
-        log::warn("uploads: cannot list the uploads of a deleted user: " + uploads.error().message);
-        return;
+Status ResumableService::noteUploadsOf(storage::Repositories& tx, const std::string& userId) {
+    OBSCURA_TRY(uploads, tx.uploads().listUploadsOf(userId));
+    std::lock_guard lock(notedMutex_);
+    if (uploads.empty() || (noted_.size() >= kMaxRunningHashes && !noted_.count(userId))) {
+        noted_.erase(userId);
+        return {};  // nothing to drop; or past the bound, where the sweeper's orphan pass takes the spool files
     }
-    for (const auto& upload : *uploads) {
+    noted_.insert_or_assign(userId, std::move(uploads));
+    return {};
+}
+
+void ResumableService::dropNotedUploadsOf(const std::string& userId) noexcept {
+    std::vector<storage::UploadRecord> uploads;
+    {
+        std::lock_guard lock(notedMutex_);
+        auto it = noted_.find(userId);
+        if (it == noted_.end()) return;
+        uploads = std::move(it->second);
+        noted_.erase(it);
+    }
+    for (const auto& upload : uploads) {
         if (auto dropped = dropBytes(upload); !dropped)
             log::warn("uploads: cannot drop the bytes of " + upload.id + ": " + dropped.error().message);
     }

@@ -7,8 +7,9 @@
 // An append (PATCH, or the body of a creating POST) holds the upload's writer lease from before its first byte to
 // its commit (and, when the client is quick, on to its next PATCH on this replica: KeptLease): claimed only at the
 // offset the database holds (else 409 conflict) and only when no other writer holds it (else 423 upload_locked),
-// renewed while bytes arrive, released at the end. Its bytes are fsync'd, then the offset moves in one compare-and-set
-// statement: an offset is durable before anyone is told it. A chunk whose Upload-Checksum does not match (460
+// renewed while bytes arrive, released at the end. Its bytes are synced and the offset moves in one compare-and-set
+// statement (with the spool, both at once: syncAndAdvance), and only then is the offset reported: an offset is
+// durable before anyone is told it. A chunk whose Upload-Checksum does not match (460
 // checksum_mismatch), a body past Upload-Length (413) or a failed write moves nothing. When the client vanishes
 // mid-body, what arrived is kept (unless a checksum was promised).
 //
@@ -31,6 +32,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "obscura/base/expected.hpp"
 #include "obscura/formats/sha1.hpp"
@@ -40,6 +42,10 @@
 #include "resumable/upload_metadata.hpp"
 #include "resumable/upload_spool.hpp"
 #include "upload/upload_temp_file.hpp"
+
+namespace obscura::storage {
+class Repositories;
+}
 
 namespace obscura::images {
 
@@ -106,8 +112,13 @@ public:
     // An upload that has all its bytes but is not imported (a retryable import failure): imports it now, as the
     // PATCH that delivered the last byte would have; the upload as it is afterwards. Anything else: as found.
     Expected<storage::UploadRecord> importIfComplete(const std::string& userId, storage::UploadRecord upload);
-    // The bytes of a user's uploads (the spool files, the blob store's parts), before the user's rows go.
-    void dropUploadsOf(const std::string& userId) noexcept;
+    // A user's deletion (auth's UserDeletionHook): their upload rows cascade with them, but the bytes (spool files,
+    // the blob store's parts) are not under their folders. noteUploadsOf reads the rows in the deleting
+    // transaction, before they go; dropNotedUploadsOf drops the bytes once the deletion committed (user.deleted).
+    // A crash between the two leaves spool files to the sweeper's orphan pass and parts to the store's own expiry
+    // of unfinished multipart uploads.
+    Status noteUploadsOf(storage::Repositories& tx, const std::string& userId);
+    void dropNotedUploadsOf(const std::string& userId) noexcept;
 
     void start();
     void stop();
@@ -126,6 +137,11 @@ private:
     // the parts) in one transaction. False when the lease or the offset was lost.
     Expected<bool> persistAndAdvance(ResumableSink& sink, std::int64_t to, std::optional<std::int64_t> length,
                                      const std::string& state, bool release, bool complete);
+    // persistAndAdvance for the spool: its sync and the offset's commit at once (resumable_service.cpp).
+    Expected<bool> syncAndAdvance(ResumableSink& sink, std::int64_t to, std::optional<std::int64_t> length,
+                                  const std::string& state, bool release);
+    // Moves the offset of an upload `writer` holds back from `from` to `to` (its bytes end there) and releases it.
+    Status rewindOffset(const std::string& id, const std::string& writer, std::int64_t from, std::int64_t to);
     Status dropBytes(const storage::UploadRecord& upload) noexcept;
     void keepLease(const std::string& id, KeptLease lease);
     std::optional<KeptLease> takeKeptLease(const std::string& id, std::int64_t offset);
@@ -155,6 +171,11 @@ private:
 
     std::mutex keptMutex_;
     std::unordered_map<std::string, KeptLease> kept_;
+
+    // noteUploadsOf → dropNotedUploadsOf, by user id. A deletion refused after the note (the last administrator)
+    // leaves its entry until that user's next deletion; bounded like the other maps.
+    std::mutex notedMutex_;
+    std::unordered_map<std::string, std::vector<storage::UploadRecord>> noted_;
 
     std::mutex sweepMutex_;
     std::condition_variable sweepWake_;

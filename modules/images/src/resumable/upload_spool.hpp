@@ -3,7 +3,7 @@
 // the data dir's file system so that the last byte's import renames it into the library without a copy, and
 // outside tmp/ (which start-up empties) so an upload survives a restart. Replicas that share the data dir share
 // the spool. Appends write at the offset the database holds (pwrite), so bytes of a PATCH that never committed
-// are simply overwritten by the next one; the file is fsync'd before its new offset is reported.
+// are cut (appendAt's trim) before the next one writes; the file is synced before its new offset is reported.
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -23,7 +23,7 @@ public:
     ~SpoolAppender();
 
     Status write(std::string_view bytes);
-    // fsync: the bytes written so far are durable once this succeeds.
+    // fdatasync: the bytes written so far (and the file's size) are durable once this succeeds.
     Status sync(DurabilityOps& ops);
     std::int64_t written() const { return written_; }
 
@@ -43,7 +43,11 @@ public:
     std::string path(const std::string& id) const;
     // An empty file for a new upload, its name durable.
     Status create(const std::string& id);
-    Expected<SpoolAppender> appendAt(const std::string& id, std::int64_t offset);
+    // trimDurably: bytes past `offset` are cut and the cut made durable first (the spool is the durable copy);
+    // the blob store's tail copy need not be.
+    Expected<SpoolAppender> appendAt(const std::string& id, std::int64_t offset, bool trimDurably = false);
+    // The file's size; NotFound "upload_gone" when there is none.
+    Expected<std::int64_t> size(const std::string& id) const;
     // An empty file, whether or not one was there (a blob store that keeps parts: the spool is this replica's
     // copy of the upload's tail only, not the durable one — its name need not be durable).
     Status reset(const std::string& id);

@@ -21,6 +21,13 @@ int syncDescriptor(int fd) {
 
 int DurabilityOps::fsyncFile(int fd) { return syncDescriptor(fd); }
 
+int DurabilityOps::syncFileData(int fd) {
+    while (::fdatasync(fd) != 0) {
+        if (errno != EINTR) return errno;
+    }
+    return 0;
+}
+
 int DurabilityOps::fsyncDirectory(const std::string& dir) {
     int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return errno;

@@ -10,6 +10,8 @@ class DurabilityOps {
 public:
     virtual ~DurabilityOps() = default;
     virtual int fsyncFile(int fd);
+    // fdatasync: the file's bytes and size, not its timestamps (a resumable upload's spool before each offset).
+    virtual int syncFileData(int fd);
     virtual int fsyncDirectory(const std::string& dir);
     virtual int makeDirectory(const std::string& dir);  // EEXIST when it exists
     // Atomic, and never replaces an existing file (RENAME_NOREPLACE; link+unlink where that is unsupported).

@@ -18,6 +18,14 @@ public:
     virtual ~UserDeletionHook() = default;
     // Runs in the deleting transaction, after the user's row is gone; an error rolls the deletion back.
     virtual Status onUserDeleted(storage::Repositories& tx, const std::string& userId) = 0;
+    // Runs in the deleting transaction just before the user's row goes, while the rows that cascade with it can
+    // still be read (images: the unfinished uploads, whose bytes are not under the user's folders). The deletion
+    // may still be refused after it (the last administrator). An error rolls the deletion back.
+    virtual Status beforeUserDeleted(storage::Repositories& tx, const std::string& userId) {
+        (void)tx;
+        (void)userId;
+        return {};
+    }
 };
 
 }  // namespace obscura::auth
