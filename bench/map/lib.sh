@@ -63,3 +63,50 @@ per_request_cpu() {
     after="$(awk '{print $14 + $15}' "/proc/$pid/stat")"
     python3 -c "print(round(($after - $before) * 1000 / $(getconf CLK_TCK) / $n, 1))"
 }
+# cpu_rounds ROUNDS N "NAME PID URL TOKEN PATH"…: per_request_cpu of each shape, alternating, ROUNDS times; prints
+# each shape's median (ms per request) over the rounds.
+cpu_rounds() {
+    local rounds="$1" n="$2" file="$work/cpu" shape
+    shift 2
+    local all=("$@")
+    : >"$file"
+    for _ in $(seq "$rounds"); do
+        for shape in "${all[@]}"; do
+            set -- $shape
+            echo "$1 $(per_request_cpu "$2" "$3" "$4" "$5" "$n")" >>"$file"
+        done
+    done
+    medians "$file"
+}
+# start_compared BIN: servers "plain" (BIN, caches off) and "cached" (BIN, defaults) and, with REF_BUILD, "ref" (that
+# build, caches off), all on the one data dir.
+start_compared() {
+    local off ref_off
+    mapfile -t off < <(caches_off "$1")
+    start_server plain "$1" "${off[@]}"
+    start_server cached "$1"
+    if [ -n "${REF_BUILD:-}" ]; then
+        mapfile -t ref_off < <(caches_off "$REF_BUILD/bin/obscura")
+        start_server ref "$REF_BUILD/bin/obscura" "${ref_off[@]}"
+    fi
+}
+# time_rounds ROUNDS: for the shapes named in order (shapes[NAME]="URL TOKEN PATH"), each one's size once, then
+# ROUNDS rounds of one GET of each in turn, and the medians. A shape named *_cached is asked once untimed just before
+# its timed GET: a kept answer lives 30 s at most, and a round with the 900,000-marker shapes takes longer.
+time_rounds() {
+    local name rounds="$1"
+    for name in "${order[@]}"; do
+        set -- ${shapes[$name]}
+        echo "$name: $(count "$1" "$2" "$3") items, $(curl -s -H "Authorization: Bearer $2" "$1$3" | wc -c) bytes"
+    done
+    echo "== load before the rounds: $(load)"
+    for _ in $(seq "$rounds"); do
+        for name in "${order[@]}"; do
+            set -- ${shapes[$name]}
+            [[ "$name" == *_cached ]] && curl -s -o /dev/null -H "Authorization: Bearer $2" "$1$3"
+            echo "$name $(timed "$1" "$2" "$3")" >>"$work/times"
+        done
+    done
+    echo "== medians of $rounds rounds (ms, curl time_total on 127.0.0.1, alternating):"
+    medians "$work/times"
+}

@@ -60,40 +60,24 @@ FROM seq_1_to_$n;
 ANALYZE TABLE assets;" >/dev/null
 echo "$n assets with positions put in: $(python3 -c "print(round($(date +%s.%N) - $start, 1))") s"
 
-mapfile -t off < <(caches_off "$bin")
-start_server plain "$bin" "${off[@]}"
-start_server cached "$bin"
-order=(ref_assets_page markers markers_cached)
-if [ -n "${REF_BUILD:-}" ]; then
-    mapfile -t ref_off < <(caches_off "$REF_BUILD/bin/obscura")
-    start_server ref "$REF_BUILD/bin/obscura" "${ref_off[@]}"
-    order+=(markers_ref_build)
-fi
+start_compared "$bin"
 a="$(login "$url_plain" bench 'bench password 123')"
 declare -A shapes=(
-    [ref_assets_page]="$url_plain /api/assets?limit=100"
-    [markers]="$url_plain /api/map/markers"
-    [markers_cached]="$url_cached /api/map/markers"
-    [markers_ref_build]="${url_ref:-} /api/map/markers"
+    [ref_assets_page]="$url_plain $a /api/assets?limit=100"
+    [markers]="$url_plain $a /api/map/markers"
+    [markers_cached]="$url_cached $a /api/map/markers"
 )
-for name in "${order[@]}"; do
-    set -- ${shapes[$name]}
-    echo "$name: $(count "$1" "$a" "$2") items"
-done
-echo "== load before the rounds: $(load)"
-for r in $(seq "$rounds"); do
-    for name in "${order[@]}"; do
-        set -- ${shapes[$name]}
-        echo "$name $(timed "$1" "$a" "$2")" >>"$work/times"
-    done
-done
-echo "== medians of $rounds rounds (ms, curl time_total on 127.0.0.1, alternating):"
-medians "$work/times"
-echo "== server CPU per request (ms, 20 requests each; the database's own CPU not included; load $(load)):"
-echo "ref_assets_page          $(per_request_cpu "$pid_plain" "$url_plain" "$a" "/api/assets?limit=100")"
-echo "markers                  $(per_request_cpu "$pid_plain" "$url_plain" "$a" /api/map/markers)"
-echo "markers_cached           $(per_request_cpu "$pid_cached" "$url_cached" "$a" /api/map/markers)"
+order=(ref_assets_page markers markers_cached)
 if [ -n "${REF_BUILD:-}" ]; then
-    echo "markers_ref_build        $(per_request_cpu "$pid_ref" "$url_ref" "$a" /api/map/markers)"
+    shapes[markers_ref_build]="$url_ref $a /api/map/markers"
+    order+=(markers_ref_build)
 fi
+time_rounds "$rounds"
+echo "== server CPU per request (ms; 10 requests a round, $rounds rounds alternating; the database's own CPU not"
+echo "   included; load $(load)):"
+cpu_shapes=("ref_assets_page $pid_plain $url_plain $a /api/assets?limit=100"
+    "markers $pid_plain $url_plain $a /api/map/markers"
+    "markers_cached $pid_cached $url_cached $a /api/map/markers")
+[ -n "${REF_BUILD:-}" ] && cpu_shapes+=("markers_ref_build $pid_ref $url_ref $a /api/map/markers")
+cpu_rounds "$rounds" 10 "${cpu_shapes[@]}"
 echo "== load after: $(load)"

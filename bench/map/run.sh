@@ -72,13 +72,7 @@ fi
 
 # Servers on the one library (WAL: readers do not block each other): caches off, the defaults, and with REF_BUILD
 # (an older build, e.g. main's) that build with caches off, timed in the same rounds.
-mapfile -t off < <(caches_off "$bin")
-start_server plain "$bin" "${off[@]}"
-start_server cached "$bin"
-if [ -n "${REF_BUILD:-}" ]; then
-    mapfile -t ref_off < <(caches_off "$REF_BUILD/bin/obscura")
-    start_server ref "$REF_BUILD/bin/obscura" "${ref_off[@]}"
-fi
+start_compared "$bin"
 a="$(login "$url_plain" bench 'bench password 123')"
 b="$(login "$url_plain" bench2 'bench password 123')"
 declare -A shapes=(
@@ -97,25 +91,12 @@ if [ -n "${REF_BUILD:-}" ]; then
     shapes[markers_100k_ref_build]="$url_ref $b /api/map/markers"
     order+=(markers_100k_ref_build)
 fi
-for name in "${order[@]}"; do
-    set -- ${shapes[$name]}
-    echo "$name: $(count "$1" "$2" "$3") items, $(curl -s -H "Authorization: Bearer $2" "$1$3" | wc -c) bytes"
-done
-echo "== load before the rounds: $(load)"
-for r in $(seq "$rounds"); do
-    for name in "${order[@]}"; do
-        set -- ${shapes[$name]}
-        echo "$name $(timed "$1" "$2" "$3")" >>"$work/times"
-    done
-done
-echo "== medians of $rounds rounds (ms, curl time_total on 127.0.0.1, alternating):"
-medians "$work/times"
+time_rounds "$rounds"
 
-echo "== server CPU per request (ms, $cpu_requests requests each; load $(load)):"
-echo "ref_assets_page          $(per_request_cpu "$pid_plain" "$url_plain" "$a" "/api/assets?limit=100" "$cpu_requests")"
-echo "markers_100k             $(per_request_cpu "$pid_plain" "$url_plain" "$b" /api/map/markers "$cpu_requests")"
-echo "markers_100k_cached      $(per_request_cpu "$pid_cached" "$url_cached" "$b" /api/map/markers "$cpu_requests")"
-if [ -n "${REF_BUILD:-}" ]; then
-    echo "markers_100k_ref_build   $(per_request_cpu "$pid_ref" "$url_ref" "$b" /api/map/markers "$cpu_requests")"
-fi
+echo "== server CPU per request (ms; $cpu_requests requests a round, $rounds rounds alternating; load $(load)):"
+cpu_shapes=("ref_assets_page $pid_plain $url_plain $a /api/assets?limit=100"
+    "markers_100k $pid_plain $url_plain $b /api/map/markers"
+    "markers_100k_cached $pid_cached $url_cached $b /api/map/markers")
+[ -n "${REF_BUILD:-}" ] && cpu_shapes+=("markers_100k_ref_build $pid_ref $url_ref $b /api/map/markers")
+cpu_rounds "$rounds" "$cpu_requests" "${cpu_shapes[@]}"
 echo "== load after: $(load)"
