@@ -90,7 +90,7 @@ CONF
     # stops it cleanly, SIGKILL is a crash).
     pid="$(ps -o pid= --ppid "$launcher" | tr -d ' ' | head -1)"
     [ -n "$pid" ] && echo "$pid" >"$dir/server.pid"
-    if ! timeout 60 /usr/lib/rabbitmq/bin/rabbitmqctl -n "$RABBITMQ_NODENAME" await_startup >"$dir/await.log" 2>&1; then
+    if ! timeout 120 /usr/lib/rabbitmq/bin/rabbitmqctl -n "$RABBITMQ_NODENAME" await_startup >"$dir/await.log" 2>&1; then
         cat "$dir/await.log" >&2
         [ -n "$pid" ] && stop_pid "$pid"
         stop_pid "$launcher"

@@ -200,8 +200,11 @@ class Cluster:
         log("MariaDB on port %s" % port)
 
     def start_rabbitmq(self):
-        out = subprocess.run(["bash", os.path.join(SOURCE, "scripts/rabbitmq-test-server.sh"), "start",
-                              self.rabbit_dir], check=True, capture_output=True, text=True).stdout
+        run = subprocess.run(["bash", os.path.join(SOURCE, "scripts/rabbitmq-test-server.sh"), "start",
+                              self.rabbit_dir], capture_output=True, text=True)
+        if run.returncode != 0:
+            raise RuntimeError("RabbitMQ did not start: %s" % run.stderr[-2000:])
+        out = run.stdout
         port = out.split("port=")[1].split()[0]
         self.amqp_url = "amqp://guest@127.0.0.1:%s/" % port
         log("RabbitMQ on port %s" % port)

@@ -123,9 +123,9 @@ def main():
                 cluster.restart(victim)
 
         started = time.time()
-        killer = threading.Thread(target=chaos)
+        killer = threading.Thread(target=chaos, daemon=True)  # a failed step must not leave the run hanging
         killer.start()
-        workers = [threading.Thread(target=client) for _ in range(CLIENTS)]
+        workers = [threading.Thread(target=client, daemon=True) for _ in range(CLIENTS)]
         for w in workers:
             w.start()
         for w in workers:

@@ -65,7 +65,7 @@ def main():
                     answers.append((started, phase["name"], status, time.time() - started))
                 time.sleep(0.05)
 
-        workers = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+        workers = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(CLIENTS)]
         for w in workers:
             w.start()
         time.sleep(3)

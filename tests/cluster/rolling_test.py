@@ -67,7 +67,7 @@ def main():
                     stats.record(time.time() - started, False, "transport: %s" % e)
                 time.sleep(0.02)
 
-        workers = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+        workers = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(CLIENTS)]
         for w in workers:
             w.start()
         time.sleep(3)
