@@ -192,6 +192,11 @@ std::vector<ConfigKey> buildSchema() {
         integer("images.maxUploadBytes", 10 * kGiB, 1, 1 * kTiB, "Largest upload accepted (413 above)."),
         integer("images.listingCacheBytes", 32 * kMiB, 0, 4 * kGiB,
                 "Memory for rendered listing pages, reused until the owner's library changes (30 s at most); 0 = off."),
+        // Map markers (issue 22): a cache of its own, its answers are a few MB each.
+        integer("images.mapCacheBytes", 64 * kMiB, 0, 4 * kGiB,
+                "Memory for rendered map answers (GET /api/map/markers), reused until the owner's or a partner's "
+                "library changes (30 s at most); an answer larger than a quarter of it (about 200,000 markers at the "
+                "default) is not kept; 0 = off."),
         integer(
             "images.directUploadTtlSeconds", 3600, 60, 604800,
             "Lifetime of a direct upload's URL (POST /api/assets/upload-url); unconfirmed uploads are deleted then."),

@@ -73,6 +73,7 @@ struct ImagesModule::Impl {
           bytes(config, ctx),
           source(ctx.storage(), derivatives, bytes.bandwidth()),
           listingCache(static_cast<std::size_t>(config.getInt("images.listingCacheBytes"))),
+          mapCache(static_cast<std::size_t>(config.getInt("images.mapCacheBytes"))),
           // Share links guard their passwords with auth's hasher and sign-in throttle.
           shareLinks(ctx.storage(), ctx.get<auth::AuthModule>().passwordGuard(), ctx.clock()),
           // Near-duplicates and related photos (issue 22).
@@ -90,6 +91,7 @@ struct ImagesModule::Impl {
     AssetBytes bytes;  // upload, downloads, temp area, start-up library check
     StoredAssetSource source;
     ListingCache listingCache;
+    ListingCache mapCache;  // GET /api/map/markers' answers: a few MB each, so not among the listing pages
     Bus::Subscription userDeleted;
     ShareLinkService shareLinks;
     DuplicateService duplicates;
@@ -136,7 +138,7 @@ Status ImagesModule::onAllLoaded() {
     groups.push_back(duplicateRoutes(impl_->duplicates));
     groups.push_back(relatedRoutes(impl_->related));
     // Finding photos again (issue 22).
-    groups.push_back(mapRoutes(storage));
+    groups.push_back(mapRoutes(storage, impl_->mapCache));
     groups.push_back(memoryRoutes(storage, ctx_.clock()));
     for (auto& group : groups)
         for (auto& route : group) OBSCURA_TRY_STATUS(router.add(std::move(route)));

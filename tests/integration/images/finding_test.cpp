@@ -1,6 +1,6 @@
 // Finding photos again through HTTP (DESIGN.md section 11): GET /api/map/markers, GET /api/memories and the search
 // filters of GET /api/search — who sees what (never a stranger's, partners only when asked, archived and trashed
-// only when asked) and a 400 naming the parameter for every bad value.
+// only when asked), a kept map answer never outliving a change, and a 400 naming the parameter for every bad value.
 #include <doctest/doctest.h>
 
 #include <set>
@@ -89,6 +89,24 @@ TEST_SUITE("images.finding") {
         CHECK(markerIds(f.http, f.carol) == S{carols.id});
         (void)trashed;
         (void)bobsArchived;
+
+        // Asked again after a change, the answer shows it although the map keeps its answers (images.mapCacheBytes
+        // is on by default): a change through the API, one straight through the repository (as another replica
+        // writes), a partner's new photo and an ended partnership.
+        REQUIRE(markerIds(f.http, f.alice) == S{paris.id, fav.id});  // asked twice: this one is the kept answer
+        REQUIRE(sendJson(f.http, "PATCH", "/api/assets/" + fav.id, {{"isArchived", true}}, f.alice.auth()).status ==
+                200);
+        CHECK(markerIds(f.http, f.alice) == S{paris.id});
+        REQUIRE(f.http.request("DELETE", "/api/assets/" + paris.id, f.alice.auth()).status == 204);
+        CHECK(markerIds(f.http, f.alice).empty());
+        const auto later = insertAsset(app, f.alice.id, kJuly2021Us, [](auto& a) { placeAt(a, 10, 10); });
+        CHECK(markerIds(f.http, f.alice) == S{later.id});
+        REQUIRE(markerIds(f.http, f.alice, "?withPartners=true") == S{later.id, bobs.id});
+        REQUIRE(markerIds(f.http, f.alice, "?withPartners=true") == S{later.id, bobs.id});
+        const auto bobs2 = insertAsset(app, f.bob.id, kJuly2021Us, [](auto& a) { placeAt(a, 5, 5); });
+        CHECK(markerIds(f.http, f.alice, "?withPartners=true") == S{later.id, bobs.id, bobs2.id});
+        REQUIRE(f.http.request("DELETE", "/api/partners/" + f.alice.id, f.bob.auth()).status == 204);
+        CHECK(markerIds(f.http, f.alice, "?withPartners=true") == S{later.id});
 
         CHECK(f.http.get("/api/map/markers").status == 401);
         refused(f.http, f.alice, "/api/map/markers?from=yesterday", "from");

@@ -83,4 +83,16 @@ TEST_SUITE("images.listing_cache") {
         off.store("k", 1, page(1));
         CHECK_FALSE(off.find("k", 1));
     }
+
+    TEST_CASE("a key tells apart the owner, the partner libraries merged in and the request") {
+        const std::vector<std::string> none, bob{"bob"}, bobCarol{"bob", "carol"};
+        const auto key = ListingCache::key("alice", none, "/api/map/markers", "isFavorite=true");
+        CHECK(key == ListingCache::key("alice", none, "/api/map/markers", "isFavorite=true"));
+        CHECK(key != ListingCache::key("bob", none, "/api/map/markers", "isFavorite=true"));
+        CHECK(key != ListingCache::key("alice", bob, "/api/map/markers", "isFavorite=true"));
+        CHECK(ListingCache::key("alice", bob, "/api/map/markers", "") !=
+              ListingCache::key("alice", bobCarol, "/api/map/markers", ""));
+        CHECK(key != ListingCache::key("alice", none, "/api/map/markers", "isFavorite=false"));
+        CHECK(key != ListingCache::key("alice", none, "/api/assets", "isFavorite=true"));
+    }
 }

@@ -4,6 +4,16 @@ namespace obscura::images {
 
 ListingCache::ListingCache(std::size_t maxBytes) : maxBytes_(maxBytes) {}
 
+std::string ListingCache::key(std::string_view ownerId, const std::vector<std::string>& partnerIds,
+                              std::string_view path, std::string_view query) {
+    std::string key;
+    key.reserve(ownerId.size() + path.size() + query.size() + 2 + partnerIds.size() * 37);
+    key.append(ownerId).append(1, '\n');
+    for (const auto& partner : partnerIds) key.append(partner).append(1, ',');
+    key.append(path).append(1, '?').append(query);
+    return key;
+}
+
 std::shared_ptr<const std::string> ListingCache::find(const std::string& key, std::int64_t version,
                                                       Clock::time_point now) {
     std::lock_guard lock(mutex_);

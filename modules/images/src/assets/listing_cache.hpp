@@ -1,5 +1,6 @@
 #pragma once
-// Rendered listing pages (GET /api/assets, /api/search, /api/trash), kept per owner and request and trusted
+// Rendered listing pages (GET /api/assets, /api/search, /api/trash), and in an instance of their own the map's
+// markers (GET /api/map/markers), kept per owner and request and trusted
 // only at the owner's library version they were rendered at (ImagesRepository::libraryVersion). A page that merges
 // partners' libraries (withPartners) carries the partner set in its key and the sum of every merged library's
 // version as its version (listing_routes.cpp): each version only grows, so the sum does too for one set. A hit costs
@@ -15,7 +16,9 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace obscura::images {
 
@@ -30,6 +33,13 @@ public:
     // At most maxBytes of keys, bodies and bookkeeping; 0 keeps nothing (and enabled() is false). A page larger
     // than a quarter of it is not kept.
     explicit ListingCache(std::size_t maxBytes);
+
+    // The key of one rendered answer. The owner first: one user's answers never serve another's request. Then the
+    // partner libraries merged into it (ending a partnership or a timeline switch changes the key, so no answer
+    // outlives what it showed). Then the raw path and query: two spellings of one query are two entries, which
+    // costs memory only.
+    static std::string key(std::string_view ownerId, const std::vector<std::string>& partnerIds, std::string_view path,
+                           std::string_view query);
     bool enabled() const { return maxBytes_ > 0; }
 
     // The body rendered for key at exactly this version, kept less than kMaxAge; null otherwise. A page of an

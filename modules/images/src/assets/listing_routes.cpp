@@ -10,23 +10,6 @@
 
 namespace obscura::images {
 
-namespace {
-
-// The owner first: one user's pages never answer another's request. Then, with partners, the set of libraries the
-// page merges (ending a partnership or a timeline switch changes the key, so no page outlives what it showed).
-// The raw query string, not the parsed one: two spellings of one query are two entries, which costs memory only.
-std::string cacheKey(const Request& req, const storage::AssetQuery& query) {
-    std::string key;
-    key.reserve(query.filter.ownerId.size() + req.path.size() + req.query.size() + 2 +
-                query.filter.partnerIds.size() * 37);
-    key.append(query.filter.ownerId).append(1, '\n');
-    for (const auto& partner : query.filter.partnerIds) key.append(partner).append(1, ',');
-    key.append(req.path).append(1, '?').append(req.query);
-    return key;
-}
-
-}  // namespace
-
 Expected<Response> answerListing(Listings listings, const Request& req, storage::AssetQuery query, bool withPartners) {
     // Another user's album, like a missing one, is 404 rather than an empty page.
     if (query.filter.albumId)
@@ -55,7 +38,7 @@ Expected<Response> answerListing(Listings listings, const Request& req, storage:
         if (listings.cache.enabled()) {
             OBSCURA_TRY(current, repos.images().libraryVersion(query.filter.ownerId));
             out.version += current;
-            out.key = cacheKey(req, query);
+            out.key = ListingCache::key(query.filter.ownerId, query.filter.partnerIds, req.path, req.query);
             out.cached = listings.cache.find(out.key, out.version);
             if (out.cached) return out;
         }

@@ -16,7 +16,10 @@ class Storage;
 
 namespace obscura::images {
 
-std::vector<Route> mapRoutes(storage::Storage& storage);
+class ListingCache;
+
+// cache: the map's own (images.mapCacheBytes); a disabled one renders every answer.
+std::vector<Route> mapRoutes(storage::Storage& storage, ListingCache& cache);
 std::vector<Route> memoryRoutes(storage::Storage& storage, const Clock& clock);
 
 }  // namespace obscura::images
