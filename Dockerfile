@@ -29,7 +29,7 @@ COPY . /src
 WORKDIR /src
 # Release, unity (jumbo) build, tests off: the server, its plugins and whatever else `cmake --build` builds
 # (the web UI). Warnings are not errors here: a packaging build should not fail on a warning the optimizer finds
-# in a unity file; -Werror is enforced by CI's host build and its unity ASan build of the same code. Installed by the project's install rules: bin/, lib/obscura/plugins/, share/obscura/web/.
+# in a unity file; -Werror is enforced by CI's host build and its unity ASan build of the same code. Installed by the project's install rules: bin/, lib/obscura/plugins/ (the plugins and the image engine module obscura_media_vips.so, which alone links libvips), share/obscura/web/.
 # CCACHE_STATSLOG: the cache's hit rate for this build alone (the cache directory may be shared with others).
 # Behind a TLS-intercepting proxy (company networks, CI sandboxes) npm needs the proxy's CA to fetch the web UI's
 # packages: mount its certificates at /usr/local/share/ca-certificates for the build (`podman build -v
@@ -60,7 +60,8 @@ LABEL org.opencontainers.image.title="Obscura" \
       org.opencontainers.image.source="${SOURCE_URL}" \
       org.opencontainers.image.licenses="NOASSERTION"
 
-# The libraries bin/obscura and the two plugins are linked against (readelf -d … NEEDED; theirs come along),
+# The libraries bin/obscura, the plugins and the image engine module (libvips42: lib/obscura/plugins/
+# obscura_media_vips.so, dlopen'd on the first photo) are linked against (readelf -d … NEEDED; theirs come along),
 # plus obscura-raw's libraw (camera RAW, run as a subprocess beside bin/obscura), ffmpeg/ffprobe (video probing, posters, transcoding: run as subprocesses), tini (PID 1: forwards SIGTERM,
 # reaps zombies) and ca-certificates (SMTP over TLS). Most of the image is libvips' and ffmpeg's own
 # dependencies; Debian's ffmpeg alone brings Mesa and LLVM (libavdevice -> libgl1), about 140 MB.
