@@ -23,13 +23,18 @@ RUN apt-get update \
 
 # The two cores of a small CI machine are shared: at most BUILD_JOBS compilers at once.
 ARG BUILD_JOBS=2
-ENV CCACHE_DIR=/ccache
+# LANG is part of ccache's key (it changes the compiler's messages): .ci/run builds the host tree with this one.
+ENV CCACHE_DIR=/ccache LANG=C.UTF-8
 
 COPY . /src
 WORKDIR /src
 # Release, unity (jumbo) build, tests off: the server, its plugins and whatever else `cmake --build` builds
-# (the web UI). Warnings are not errors here: a packaging build should not fail on a warning the optimizer finds
-# in a unity file; -Werror is enforced by CI's host build and its unity ASan build of the same code. Installed by the project's install rules: bin/, lib/obscura/plugins/ (the plugins and the image engine module obscura_media_vips.so, which alone links libvips), share/obscura/web/.
+# (the web UI). Installed by the project's install rules: bin/,
+# lib/obscura/plugins/ (the plugins and the image engine module obscura_media_vips.so, which alone links libvips),
+# share/obscura/web/.
+# The build directory and flags are those of scripts/test.sh's Release tree (<source>/build, unity, -Werror —
+# the same Debian 12 compiler as CI's host build, which enforces it): with ccache's paths made relative to the
+# source directory, every compile here is a cache hit after CI's host build instead of a third cold build.
 # CCACHE_STATSLOG: the cache's hit rate for this build alone (the cache directory may be shared with others).
 # Behind a TLS-intercepting proxy (company networks, CI sandboxes) npm needs the proxy's CA to fetch the web UI's
 # packages: mount its certificates at /usr/local/share/ca-certificates for the build (`podman build -v
@@ -38,13 +43,12 @@ WORKDIR /src
 RUN started=$(date +%s) && export CCACHE_STATSLOG=/tmp/ccache-stats.log \
         npm_config_cafile=/etc/ssl/certs/ca-certificates.crt \
  && if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then update-ca-certificates >/dev/null; fi \
- && cmake -S . -B /build -G Ninja \
+ && cmake -S . -B /src/build -G Ninja \
         -DCMAKE_BUILD_TYPE=Release \
         -DOBSCURA_BUILD_TESTS=OFF \
         -DOBSCURA_UNITY_BUILD=ON \
-        -DOBSCURA_WERROR=OFF \
- && cmake --build /build --parallel "${BUILD_JOBS}" \
- && cmake --install /build --prefix /opt/obscura --strip \
+ && cmake --build /src/build --parallel "${BUILD_JOBS}" \
+ && cmake --install /src/build --prefix /opt/obscura --strip \
  && echo "compiled and installed in $(( $(date +%s) - started ))s" \
  && (ccache --show-log-stats 2>/dev/null | grep -Ei 'hits|misses' || true)
 

@@ -6,6 +6,14 @@
 # and OBSCURA_TEST_MYSQL_PASSWORD name a server. The e2e tier (browser, Immich's CLI) is not run here.
 set -euo pipefail
 
+# The selection of this tier, also read by scripts/test.sh (which leaves these entries to this tier).
+labels='^(unit|conformance|integration)$'
+exclude='_test_(mysql|s3)$'
+case "${1:-}" in
+    --labels) echo "$labels"; exit 0 ;;
+    --exclude) echo "$exclude"; exit 0 ;;
+esac
+
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 asan_dir="${1:-$here/build-asan}"
 cd "$here"
@@ -35,7 +43,7 @@ status=0
 # code runs instrumented against both backends), integration on SQLite. The integration tier's MariaDB twins
 # (*_test_mysql) and S3 twins (*_test_s3) run in the Release tree only: they drive the same module code as their
 # SQLite/local runs. The S3 plugin itself runs instrumented (blob_conformance_s3, blobs_s3_integration_test).
-ctest --test-dir "$asan_dir" -L '^(unit|conformance|integration)$' -E '_test_(mysql|s3)$' --output-on-failure \
+ctest --test-dir "$asan_dir" -L "$labels" -E "$exclude" --output-on-failure \
     --parallel 2 --timeout 900 || status=$?
 # A finding in a spawned server may not fail the test that spawned it: every report fails the tier.
 if compgen -G "$reports/*" >/dev/null; then
