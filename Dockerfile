@@ -29,7 +29,9 @@ ENV CCACHE_DIR=/ccache LANG=C.UTF-8
 COPY . /src
 WORKDIR /src
 # Release, unity (jumbo) build, tests off: the server, its plugins and whatever else `cmake --build` builds
-# (the web UI). Installed by the project's install rules: bin/, lib/obscura/plugins/, share/obscura/web/.
+# (the web UI). Installed by the project's install rules: bin/,
+# lib/obscura/plugins/ (the plugins and the image engine module obscura_media_vips.so, which alone links libvips),
+# share/obscura/web/.
 # The build directory and flags are those of scripts/test.sh's Release tree (<source>/build, unity, -Werror —
 # the same Debian 12 compiler as CI's host build, which enforces it): with ccache's paths made relative to the
 # source directory, every compile here is a cache hit after CI's host build instead of a third cold build.
@@ -62,7 +64,8 @@ LABEL org.opencontainers.image.title="Obscura" \
       org.opencontainers.image.source="${SOURCE_URL}" \
       org.opencontainers.image.licenses="NOASSERTION"
 
-# The libraries bin/obscura and the two plugins are linked against (readelf -d … NEEDED; theirs come along),
+# The libraries bin/obscura, the plugins and the image engine module (libvips42: lib/obscura/plugins/
+# obscura_media_vips.so, dlopen'd on the first photo) are linked against (readelf -d … NEEDED; theirs come along),
 # plus obscura-raw's libraw (camera RAW, run as a subprocess beside bin/obscura), ffmpeg/ffprobe (video probing, posters, transcoding: run as subprocesses), tini (PID 1: forwards SIGTERM,
 # reaps zombies) and ca-certificates (SMTP over TLS). Most of the image is libvips' and ffmpeg's own
 # dependencies; Debian's ffmpeg alone brings Mesa and LLVM (libavdevice -> libgl1), about 140 MB.

@@ -11,7 +11,7 @@
 #include "obscura/kernel/config.hpp"
 #include "obscura/kernel/log.hpp"
 #include "obscura/kernel/metrics.hpp"
-#include "plugin_loader.hpp"
+#include "obscura/kernel/plugin_loader.hpp"
 
 namespace obscura {
 

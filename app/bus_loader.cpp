@@ -6,7 +6,7 @@
 #include "obscura/kernel/config.hpp"
 #include "obscura/kernel/event_relay.hpp"
 #include "obscura/kernel/log.hpp"
-#include "plugin_loader.hpp"
+#include "obscura/kernel/plugin_loader.hpp"
 
 namespace obscura {
 

@@ -2,8 +2,8 @@
 
 #include <exception>
 
+#include "obscura/kernel/plugin_loader.hpp"
 #include "obscura/storage/plugin_abi.hpp"
-#include "plugin_loader.hpp"
 
 namespace obscura {
 

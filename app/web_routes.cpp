@@ -6,7 +6,7 @@
 #include <system_error>
 #include <vector>
 
-#include "executable_dir.hpp"
+#include "obscura/kernel/executable_dir.hpp"
 #include "obscura/kernel/file_response.hpp"
 #include "obscura/kernel/log.hpp"
 #include "obscura/kernel/router.hpp"

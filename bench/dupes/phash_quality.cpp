@@ -1,7 +1,8 @@
 // The near-duplicate quality report (issue 22): every corpus photo, a resized re-encoded copy of it and a 5 % crop
-// of it go through the server's own derivative path (VipsEngine::makePreviewAndThumbnail, which hashes the
-// thumbnail); the program prints, for the DCT hash (pHash) and the difference hash (dHash), how far copies and
-// crops land from their original, how close unrelated originals come, and recall / false pairs per distance.
+// of it go through the server's own derivative path (VipsImageEngine::makePreviewAndThumbnail, the engine module's
+// code, which hashes the thumbnail); the program prints, for the DCT hash (pHash) and the difference hash (dHash), how
+// far copies and crops land from their original, how close unrelated originals come, and recall / false pairs per
+// distance.
 //   phash_quality /tmp/obscura-corpus [workdir]
 #include <algorithm>
 #include <cstdio>
@@ -11,13 +12,13 @@
 #include <vips/vips8>
 
 #include "perceptual_hash.hpp"
-#include "vips_engine.hpp"
+#include "vips_image_engine.hpp"
 
 namespace fs = std::filesystem;
 using obscura::media::hammingDistance;
 using obscura::media::ImageKind;
 using obscura::media::PerceptualHashes;
-using obscura::media::VipsEngine;
+using obscura::media::VipsImageEngine;
 
 namespace {
 
@@ -26,7 +27,7 @@ struct Photo {
     PerceptualHashes original, copy, crop, centreCrop, fromWebp;
 };
 
-PerceptualHashes hashOf(const VipsEngine& engine, const std::string& path, const std::string& work,
+PerceptualHashes hashOf(const VipsImageEngine& engine, const std::string& path, const std::string& work,
                         PerceptualHashes* fromWebp = nullptr) {
     auto sizes = engine.makePreviewAndThumbnail(path, ImageKind::Jpeg, work + "/p.jpg", work + "/t.webp");
     if (!sizes) {
@@ -50,8 +51,8 @@ int main(int argc, char** argv) {
     }
     const std::string work = argc > 2 ? argv[2] : "/tmp/phash-quality";
     fs::create_directories(work);
-    (void)VipsEngine::initialise();
-    VipsEngine engine;
+    (void)VipsImageEngine::initialise();
+    VipsImageEngine engine;
     std::vector<std::string> files;
     for (const auto& e : fs::directory_iterator(argv[1]))
         if (e.is_regular_file() && e.path().extension() == ".jpg") files.push_back(e.path().string());

@@ -3,7 +3,7 @@
 #include <cstdio>
 
 #include "bench_common.hpp"
-#include "vips_engine.hpp"
+#include "vips_image_engine.hpp"
 
 using namespace obscura::media;
 
@@ -11,11 +11,11 @@ int main(int argc, char** argv) {
     bench::Args args = bench::parse(argc, argv);
     VipsSettings settings;
     settings.concurrency = args.vipsThreads;
-    if (auto s = VipsEngine::initialise(settings); !s.ok()) {
+    if (auto s = VipsImageEngine::initialise(settings); !s.ok()) {
         std::fprintf(stderr, "%s\n", s.error().message.c_str());
         return 1;
     }
-    VipsEngine engine;
+    VipsImageEngine engine;
     auto files = bench::corpusFiles(args.corpus);
     std::vector<double> rounds;
     for (int r = 0; r < args.rounds; ++r) {

@@ -211,6 +211,9 @@ std::vector<ConfigKey> buildSchema() {
         // media
         integer("media.workers", 0, 0, 64, "Conversion jobs run at once; 0 = number of cores."),
         integer("media.maxPixels", 100000000, 1, 10000000000, "Images with more pixels are refused before decoding."),
+        str("media.engineDir", "",
+            "Directory of the image engine module (obscura_media_vips.so, libvips); empty = beside the executable, "
+            "like the plugins."),
         str("media.smtp.host", "", "SMTP server for outgoing mail; empty = no mail is sent."),
         integer("media.smtp.port", 587, 1, 65535, "SMTP server port."),
         str("media.smtp.username", "", "SMTP user name; empty = no authentication."),

@@ -1,5 +1,8 @@
 #pragma once
-// The one adapter in front of libvips (vips_engine.cpp is the only file that includes <vips/vips8>). It turns an
+// The one adapter in front of libvips. libvips itself is not linked into the server: its code lives in the engine
+// module obscura_media_vips.so (modules/media/engine/, image_engine_abi.hpp), which VipsEngine dlopens on the first
+// image and calls through an ABI-checked interface; when the module is missing or broken, every operation fails
+// with Unavailable naming what was tried, and the job fails with that reason, never the process. It turns an
 // original that our own magic-byte sniff classified into the derivatives of DESIGN.md section 3, treating the
 // file as hostile: the loader is ours to choose (libvips must agree with the sniff, then that loader is opened
 // explicitly), untrusted and unused loaders are blocked process-wide, the pixel count is checked from the header
@@ -39,6 +42,9 @@ struct VipsEngineOptions {
     int previewQuality = 80;                // JPEG Q
     int thumbnailQuality = 80;              // WebP Q
     int conversionQuality = 90;             // full-size JPEG/WebP conversions
+    // media.engineDir: the folder of obscura_media_vips.so; empty = the plugin search path beside the executable
+    // (<exedir>/../lib/obscura/plugins/, then <exedir>/). Read by the executable only: the module ignores it.
+    std::string engineDir;
 };
 
 // The perceptual hashes of one picture (perceptual_hash.hpp): dct is the one Obscura stores, diff is kept for the
@@ -60,14 +66,21 @@ enum class OutputFormat { Jpeg, Webp };
 
 class VipsEngine {
 public:
-    // VIPS_INIT plus the settings and the loader blocks. Idempotent and thread-safe; the first call's settings
-    // win. The engine calls it itself, so main.cpp only needs it to choose non-default settings early. Errors:
-    // Unavailable when libvips cannot start.
-    static Status initialise(const VipsSettings& settings = {});
-    // vips_shutdown(): only at process exit, after every engine use (libvips cannot be started again).
+    // Loads the engine module (from engineDir, empty = the default search) and starts libvips in it: VIPS_INIT plus
+    // the settings and the loader blocks. Idempotent and thread-safe; the first call's settings win. Every
+    // operation calls it itself, so it is only needed to choose non-default settings early (the benchmarks).
+    // Errors: Unavailable when the module cannot be loaded (its message names every path tried) or libvips
+    // cannot start.
+    static Status initialise(const VipsSettings& settings = {}, const std::string& engineDir = {});
+    // vips_shutdown() in every engine module loaded: only at process exit, after every engine use.
     static void shutdown();
 
     explicit VipsEngine(VipsEngineOptions options = {});
+    const std::string& engineDir() const { return options_.engineDir; }
+
+    // Whether the engine module's file exists where engineDir says (nothing is loaded): the start-up check, so that
+    // a broken install is a warning at start and not only a failed job later. Unavailable naming the paths looked at.
+    static Status checkInstalled(const std::string& engineDir = {});
 
     // Decodes `original` once: preview (JPEG, fits 1440×1440, shrink-on-load) rendered into memory, then the
     // thumbnail (WebP, 250 px on the shorter side, longer side ≤ 1000) resampled from that preview. Animated

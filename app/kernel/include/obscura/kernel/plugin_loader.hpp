@@ -1,7 +1,9 @@
 #pragma once
-// What every kind of dlopen'd plugin shares (storage: obscura_storage_<name>.so, blobs: obscura_blobs_<name>.so):
-// the search path, the name rule, the refusal order and the error that names every path tried. Each kind's
-// loader (storage_loader.hpp, blob_loader.hpp) supplies its entry symbol and reads its own descriptor.
+// What every kind of dlopen'd plugin shares (storage: obscura_storage_<name>.so, blobs: obscura_blobs_<name>.so,
+// bus, and media's image engine obscura_media_vips.so): the search path, the name rule, the refusal order and the
+// error that names every path tried. Each kind's loader (app/storage_loader.hpp, app/blob_loader.hpp, media's
+// vips_engine.cpp) supplies its entry symbol and reads its own descriptor. In the kernel so that a module can load
+// one too.
 #include <cstdint>
 #include <functional>
 #include <string>

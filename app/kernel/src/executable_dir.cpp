@@ -1,4 +1,4 @@
-#include "executable_dir.hpp"
+#include "obscura/kernel/executable_dir.hpp"
 
 #include <string>
 #include <string_view>

@@ -1,4 +1,4 @@
-#include "plugin_loader.hpp"
+#include "obscura/kernel/plugin_loader.hpp"
 
 #include <dlfcn.h>
 
@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <system_error>
 
-#include "executable_dir.hpp"
+#include "obscura/kernel/executable_dir.hpp"
 
 namespace obscura {
 
