@@ -30,6 +30,10 @@ int main(int argc, char** argv) {
                 made.value().hashes.diff != stored.value().diff) {
                 std::printf("HASH MISMATCH %s\n", file.c_str());
                 ++mismatches;
+            } else {
+                std::printf("HASH %s %016llx %016llx\n", bench::stem(file).c_str(),
+                            static_cast<unsigned long long>(stored.value().dct),
+                            static_cast<unsigned long long>(stored.value().diff));
             }
         }
         std::printf("HASHES %zu photos, %d mismatches\n", files.size(), mismatches);
