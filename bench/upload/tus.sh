@@ -77,9 +77,14 @@ PY
 
 echo "file: $bytes bytes; server pid $server; $(nproc) cores; load: $(uptime | sed 's/.*load average: //')"
 for round in $(seq "$rounds"); do
-    for kind in ${KINDS:-post tus}; do
+    kinds=(${KINDS:-post tus})
+    # Every other round in reverse order (ABBA), and the disk left to settle before each upload: the host still
+    # writes back the previous gigabyte for a while after its fsync, and whichever kind came second paid for it.
+    [ $((round % 2)) = 0 ] && kinds=($(printf '%s\n' "${kinds[@]}" | tac))
+    for kind in "${kinds[@]}"; do
         mark "$((round * 10 + ${#kind}))"
-        sleep 1
+        sync
+        sleep 3
         idle=$(status_kib VmRSS)
         : >"$work/samples"
         ( while kill -0 "$server" 2>/dev/null; do status_kib VmRSS >>"$work/samples"; sleep 0.02; done ) &
