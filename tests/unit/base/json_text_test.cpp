@@ -29,6 +29,25 @@ TEST_SUITE("base.json_text") {
         }
     }
 
+    TEST_CASE("writeJsonString stays within jsonStringBound at the worst escaping and writes appendJsonString's text") {
+        std::string worst;
+        for (int c = 0; c < 0x20; ++c) worst += static_cast<char>(c);
+        worst += "\x7f\xff\xc3\"\\ ü 😀";
+        for (const std::string& text : {std::string(), worst, worst + worst}) {
+            std::string buffer(jsonStringBound(text.size()) + 1, '#');  // one byte beyond the bound: must stay '#'
+            const char* end = writeJsonString(buffer.data(), text);
+            CHECK(static_cast<std::size_t>(end - buffer.data()) <= jsonStringBound(text.size()));
+            CHECK(buffer.back() == '#');
+            std::string appended;
+            appendJsonString(appended, text);
+            CHECK(std::string(buffer.data(), end) == appended);
+        }
+        char number[kJsonNumberBound];
+        CHECK(std::string(number, writeJsonNumber(number, -1.7976931348623157e308)) == "-1.7976931348623157e+308");
+        CHECK(std::string(number, writeJsonNumber(number, std::numeric_limits<std::int64_t>::min())) ==
+              "-9223372036854775808");
+    }
+
     TEST_CASE("control characters are escaped, DEL too, so a log line stays printable") {
         std::string out;
         appendJsonString(out, std::string("\b\f\x01\x1f\x7f", 5));
