@@ -48,6 +48,22 @@ TEST_SUITE("base.json_text") {
               "-9223372036854775808");
     }
 
+    TEST_CASE("a special byte is found at every position of a long plain run (the scan takes 8 bytes at a time)") {
+        for (const char special : {'\x01', '\x1f', '"', '\\', '\x7f', '\xff'}) {
+            for (std::size_t at = 0; at < 24; ++at) {
+                std::string text(24, 'a');
+                text[at] = special;
+                std::string out;
+                appendJsonString(out, text);
+                CHECK(nlohmann::json::parse(out).get<std::string>() ==
+                      (special == '\xff' ? text.substr(0, at) + "\xEF\xBF\xBD" + text.substr(at + 1) : text));
+            }
+        }
+        std::string out;
+        appendJsonString(out, " !#~[]{}0123456789 plain");  // 0x20, 0x21, 0x23, 0x7e: next to the specials
+        CHECK(out == "\" !#~[]{}0123456789 plain\"");
+    }
+
     TEST_CASE("control characters are escaped, DEL too, so a log line stays printable") {
         std::string out;
         appendJsonString(out, std::string("\b\f\x01\x1f\x7f", 5));
