@@ -44,14 +44,15 @@ start)
             --skip-test-db --user="$(id -un)" >"$dir/install.log" 2>&1 ||
             { cat "$dir/install.log" >&2; die "mariadb-install-db failed"; }
     fi
-    # Small buffers: a test server holds little data, and CI machines are shared. Nothing is fsync'd and every
+    # Small buffers: a test server holds little data, and CI machines are shared (benchmarks on a large library set
+    # OBSCURA_MARIADB_BUFFER_POOL, e.g. 2G, as a real server's would be sized). Nothing is fsync'd and every
     # table lives in the system tablespace: a crash of mariadbd itself still loses nothing (the OS has the
     # writes), only a crash of the machine would, and each test's CREATE DATABASE + migrations + DROP runs
     # about twice as fast. Never run a real server like this.
     "$mariadbd_bin" --no-defaults --datadir="$dir/data" --socket="$sock" --port="$port" \
         --bind-address=127.0.0.1 --user="$(id -un)" --skip-log-bin --skip-name-resolve \
         --pid-file="$pidfile" --log-error="$dir/mariadb.err" \
-        --innodb-buffer-pool-size=64M --innodb-log-file-size=64M --max-connections=500 \
+        --innodb-buffer-pool-size="${OBSCURA_MARIADB_BUFFER_POOL:-64M}" --innodb-log-file-size=64M --max-connections=500 \
         --innodb-flush-log-at-trx-commit=2 --innodb-doublewrite=0 --innodb-flush-method=nosync \
         --innodb-file-per-table=0 \
         --character-set-server=utf8mb4 --collation-server=utf8mb4_bin </dev/null >/dev/null 2>&1 &

@@ -1,6 +1,6 @@
 // The resumable uploads' spool (resumable/upload_spool.hpp): what an append leaves in the file, the durable cut of
-// bytes past the offset that lets the offset's commit run beside the bytes' sync, the sync itself, and the sweeper's
-// orphan pass.
+// bytes past the offset that lets the offset's commit run beside the bytes' sync, the sync itself and its early part
+// on the spool's thread, and the sweeper's orphan pass.
 #include "resumable/upload_spool.hpp"
 
 #include <doctest/doctest.h>
@@ -9,7 +9,9 @@
 
 #include <ctime>
 #include <filesystem>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "test_support.hpp"
@@ -35,6 +37,30 @@ struct SyncRecorder final : DurabilityOps {
         return failDataSync ? EIO : DurabilityOps::syncFileData(fd);
     }
 };
+
+// Counts the data syncs made off the test's thread (the early ones) and can make those fail.
+struct EarlySyncRecorder final : DurabilityOps {
+    std::thread::id testThread = std::this_thread::get_id();
+    std::mutex mutex;
+    int early = 0;
+    int onTestThread = 0;
+    bool failEarly = false;
+    int syncFileData(int fd) override {
+        std::lock_guard lock(mutex);
+        if (std::this_thread::get_id() == testThread) {
+            ++onTestThread;
+            return DurabilityOps::syncFileData(fd);
+        }
+        ++early;
+        return failEarly ? EIO : DurabilityOps::syncFileData(fd);
+    }
+};
+
+// Writes `mib` MiB in 64 KiB pieces, as a PATCH's body arrives.
+void writeMiB(SpoolAppender& appender, int mib) {
+    const std::string piece(64 << 10, 'x');
+    for (int i = 0; i < mib * 16; ++i) REQUIRE(appender.write(piece).ok());
+}
 
 void backdate(const std::string& path, std::time_t seconds) {
     const std::time_t then = std::time(nullptr) - seconds;
@@ -128,5 +154,49 @@ TEST_SUITE("images.upload_spool") {
         CHECK(spool.removeStale(std::chrono::hours(48)) == 1);
         CHECK_FALSE(fs::exists(spool.path(kId)));
         CHECK(fs::exists(spool.path(fresh)));
+    }
+
+    TEST_CASE("a durable append is synced on the spool's thread while it arrives; the answer's sync still runs") {
+        test::TempDir dir;
+        EarlySyncRecorder ops;
+        UploadSpool spool(dir / "uploads", ops);
+        REQUIRE(spool.create(kId).ok());
+        {
+            auto appender = spool.appendAt(kId, 0, true);
+            REQUIRE(appender);
+            writeMiB(*appender, 3);
+            REQUIRE(appender->sync(ops).ok());  // waits for an early sync still running
+        }
+        {
+            std::lock_guard lock(ops.mutex);
+            CHECK(ops.early >= 1);
+            CHECK(ops.onTestThread == 1);  // the one before the answer, whatever ran early
+        }
+        CHECK(fs::file_size(spool.path(kId)) == 3u << 20);
+
+        // The blob store's tail copy is not the durable one: nothing is synced early for it.
+        ops.early = 0;
+        {
+            auto tail = spool.appendAt(kId, 0, false);
+            REQUIRE(tail);
+            writeMiB(*tail, 3);
+        }
+        std::lock_guard lock(ops.mutex);
+        CHECK(ops.early == 0);
+    }
+
+    TEST_CASE("a failed early sync fails the append's sync, though the last one succeeds") {
+        // Linux reports a write-back error to one sync of a file description only, and the early one shares it.
+        test::TempDir dir;
+        EarlySyncRecorder ops;
+        ops.failEarly = true;
+        UploadSpool spool(dir / "uploads", ops);
+        REQUIRE(spool.create(kId).ok());
+        auto appender = spool.appendAt(kId, 0, true);
+        REQUIRE(appender);
+        writeMiB(*appender, 2);
+        auto synced = appender->sync(ops);
+        REQUIRE_FALSE(synced.ok());
+        CHECK(synced.error().message.find("fsync of the upload failed") != std::string::npos);
     }
 }

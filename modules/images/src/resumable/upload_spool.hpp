@@ -4,8 +4,10 @@
 // outside tmp/ (which start-up empties) so an upload survives a restart. Replicas that share the data dir share
 // the spool. Appends write at the offset the database holds (pwrite), so bytes of a PATCH that never committed
 // are cut (appendAt's trim) before the next one writes; the file is synced before its new offset is reported.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -14,10 +16,14 @@
 
 namespace obscura::images {
 
+class BackgroundQueue;
+
 // Writes one request's bytes into an upload's file from a given offset. Move-only; closes its descriptor.
 class SpoolAppender {
 public:
-    SpoolAppender(int fd, std::int64_t offset) : fd_(fd), offset_(offset) {}
+    // early: the thread on which the bytes are synced (with `ops`) as they arrive; null: only by sync().
+    SpoolAppender(int fd, std::int64_t offset, BackgroundQueue* early = nullptr, DurabilityOps* ops = nullptr)
+        : fd_(fd), offset_(offset), early_(early), earlyOps_(ops) {}
     SpoolAppender(SpoolAppender&& other) noexcept;
     SpoolAppender& operator=(SpoolAppender&&) = delete;
     ~SpoolAppender();
@@ -32,20 +38,32 @@ private:
     std::int64_t offset_ = 0;
     std::int64_t written_ = 0;
     std::int64_t writeBackStarted_ = 0;  // bytes of this append whose write-back has been started
+    BackgroundQueue* early_ = nullptr;
+    DurabilityOps* earlyOps_ = nullptr;
+    std::int64_t earlySyncAsked_ = 0;  // bytes of this append covered by an early sync handed over
+    struct EarlyState {
+        std::atomic<bool> busy{false};  // an early sync of this append is queued or running
+        std::atomic<int> error{0};      // the first one that failed (errno): sync() reports it
+    };
+    std::shared_ptr<EarlyState> earlyState_;
+
+    void syncEarly();
 };
 
 class UploadSpool {
 public:
     // dir: <dataDir>/uploads, created when missing.
     explicit UploadSpool(std::string dir, DurabilityOps& ops = DurabilityOps::system());
+    UploadSpool(UploadSpool&&) noexcept;
+    ~UploadSpool();
 
     // id: a UUID (checked: it becomes a file name).
     std::string path(const std::string& id) const;
     // An empty file for a new upload, its name durable.
     Status create(const std::string& id);
-    // trimDurably: bytes past `offset` are cut and the cut made durable first (the spool is the durable copy);
-    // the blob store's tail copy need not be.
-    Expected<SpoolAppender> appendAt(const std::string& id, std::int64_t offset, bool trimDurably = false);
+    // durableCopy: the spool is the upload's durable copy (blobs local): bytes past `offset` are cut and the cut
+    // made durable first, and the bytes are synced early as they arrive; the blob store's tail copy need neither.
+    Expected<SpoolAppender> appendAt(const std::string& id, std::int64_t offset, bool durableCopy = false);
     // The file's size; NotFound "upload_gone" when there is none.
     Expected<std::int64_t> size(const std::string& id) const;
     // An empty file, whether or not one was there (a blob store that keeps parts: the spool is this replica's
@@ -63,6 +81,7 @@ public:
 private:
     std::string dir_;
     DurabilityOps* ops_;
+    std::unique_ptr<BackgroundQueue> early_;  // one thread for the appenders' early syncs
 };
 
 }  // namespace obscura::images
