@@ -32,6 +32,7 @@
 // be compiled once instead of instantiated per driver.
 #include <concepts>
 #include <cstdint>
+#include <deque>
 #include <exception>
 #include <memory>
 #include <optional>
@@ -104,7 +105,7 @@ public:
     virtual void release() noexcept = 0;
 
 private:
-    mutable std::vector<std::string> views_;
+    mutable std::deque<std::string> views_;  // grows without moving earlier columns' buffers (views into them live)
 };
 
 // The rows of one query(). Valid while its Statement lives.
