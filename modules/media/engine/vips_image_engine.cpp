@@ -7,7 +7,7 @@
 #include <vips/vips8>
 
 #include "atomic_file.hpp"
-#include "perceptual_hash.hpp"
+#include "vips_thumbnail_hash.hpp"
 #include "webp_metadata.hpp"
 
 namespace obscura::media {
@@ -237,33 +237,6 @@ Status save(const VImage& image, OutputFormat format, int quality, const std::st
     }
 }
 
-// The picture squeezed (aspect ignored) to width×height grey pixels, alpha flattened onto white.
-std::vector<std::uint8_t> greySquare(const VImage& picture, int width, int height) {
-    VImage in = picture.has_alpha()
-                    ? picture.flatten(VImage::option()->set("background", std::vector<double>{255, 255, 255}))
-                    : picture;
-    VImage grey = in.colourspace(VIPS_INTERPRETATION_B_W).extract_band(0).cast(VIPS_FORMAT_UCHAR);
-    VImage small = grey.resize(static_cast<double>(width) / grey.width(),
-                               VImage::option()->set("vscale", static_cast<double>(height) / grey.height()));
-    // libvips rounds output sizes: exactly width × height, or the rows would be read with the wrong stride.
-    if (small.width() != width || small.height() != height)
-        small = small.embed(0, 0, width, height, VImage::option()->set("extend", VIPS_EXTEND_COPY));
-    std::size_t length = 0;
-    void* data = small.write_to_memory(&length);
-    std::vector<std::uint8_t> pixels(static_cast<std::uint8_t*>(data), static_cast<std::uint8_t*>(data) + length);
-    g_free(data);
-    pixels.resize(static_cast<std::size_t>(width) * static_cast<std::size_t>(height));
-    return pixels;
-}
-
-// Throws VError.
-PerceptualHashes hashPicture(const VImage& picture) {
-    PerceptualHashes h;
-    h.dct = dctHash(greySquare(picture, kDctHashSide, kDctHashSide).data());
-    h.diff = differenceHash(greySquare(picture, kDiffHashWidth, kDiffHashHeight).data());
-    return h;
-}
-
 std::atomic<bool> vipsStarted{false};  // libvips starts lazily (first image), so shutdown may find it never started
 
 }  // namespace
@@ -339,7 +312,7 @@ Expected<DerivativeSizes> VipsImageEngine::makePreviewAndThumbnail(const std::st
     }
     OBSCURA_TRY_STATUS(writeFileAtomically(thumbnailPath, webp));
     try {
-        sizes.hashes = hashPicture(VImage::new_from_buffer(webp.data(), webp.size(), "").copy_memory());
+        sizes.hashes = hashPicture(decodeOwnWebp(webp));
     } catch (const VError& e) {
         return internalError("hashing the thumbnail of " + original + " failed: " + takeMessage(e));
     }

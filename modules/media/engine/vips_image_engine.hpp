@@ -1,8 +1,8 @@
 #pragma once
 // libvips itself: the pipeline behind VipsEngine (vips_engine.hpp), compiled into the engine module
-// obscura_media_vips.so only (engine_entry.cpp exports it; image_engine_abi.hpp says why it is a module). This
-// and vips_image_engine.cpp are the only files that include <vips/vips8>. The benchmarks (bench/thumbs,
-// bench/dupes) compile it in directly, to measure the engine as shipped without the server's loader.
+// obscura_media_vips.so only (engine_entry.cpp exports it; image_engine_abi.hpp says why it is a module). This,
+// vips_image_engine.cpp and vips_thumbnail_hash.* are the only files that include <vips/vips8>. The benchmarks
+// (bench/thumbs, bench/dupes) compile it in directly, to measure the engine as shipped without the server's loader.
 // Each operation has VipsEngine's contract (checks, errors, outputs); see vips_engine.hpp.
 #include <string>
 

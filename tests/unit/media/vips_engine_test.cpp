@@ -194,6 +194,26 @@ TEST_SUITE("media.vips_engine") {
         CHECK(thumb[3] == doctest::Approx(128).epsilon(0.05));
     }
 
+    TEST_CASE("the hashes made with a thumbnail equal the backfill's hashes of the stored WebP, alpha or not") {
+        // The engine decodes its fresh WebP with libwebp directly; the backfill (hashThumbnail) reads the stored file
+        // with libvips' loader. Same pixels, same hashes — or duplicates found at upload and by the backfill differ.
+        tool({"vips", "gaussnoise", path("noise.v"), "900", "600", "--sigma", "60", "--mean", "128"});
+        tool({"vips", "cast", path("noise.v"), path("noise.jpg[Q=90]"), "uchar"});
+        tool({"vips", "bandjoin_const", path("noise.jpg"), path("noise-alpha.png"), "200"});
+        VipsEngine engine;
+        for (auto [file, kind] :
+             {std::pair{path("noise.jpg"), ImageKind::Jpeg}, std::pair{path("noise-alpha.png"), ImageKind::Png}}) {
+            CAPTURE(file);
+            auto made = engine.makePreviewAndThumbnail(file, kind, path("h.preview.jpg"), path("h.thumb.webp"));
+            REQUIRE(made.ok());
+            auto stored = engine.hashThumbnail(path("h.thumb.webp"));
+            REQUIRE(stored.ok());
+            CHECK(made->hashes.dct == stored->dct);
+            CHECK(made->hashes.diff == stored->diff);
+            CHECK(made->hashes.dct != 0);
+        }
+    }
+
     TEST_CASE("animated GIF and WebP: the first frame only") {
         tool({"ffmpeg",
               "-nostdin",
