@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <string_view>
 
 #include "sql_asset_query.hpp"
 #include "sql_asset_rows.hpp"
@@ -77,6 +78,20 @@ std::string keyCompare(const Dialect& d, const FilterSql& sql, std::int64_t take
            op + " ?))";
 }
 
+// The page's statement without a row-by-row search: at most limit + 1 rows of `columns` from one index range.
+Statement plainPage(Session& s, FilterSql& sql, const storage::AssetQuery& query, std::string_view columns) {
+    const bool desc = query.order == storage::SortOrder::Desc;
+    const std::string direction = desc ? " DESC" : " ASC";
+    std::string where = sql.where;
+    if (query.after)
+        where += keyCompare(s.dialect(), sql, query.after->takenAtUs, query.after->id, desc ? "<" : ">", sql.params);
+    auto stmt = s.prepare("SELECT " + std::string(columns) + " FROM " + sql.from + " WHERE " + where + " ORDER BY " +
+                          sql.keyTime + direction + ", " + sql.keyId + direction + " LIMIT " +
+                          sql.param(static_cast<std::int64_t>(clampLimit(query.limit)) + 1));
+    sql.bindAll(stmt);
+    return stmt;
+}
+
 }  // namespace
 
 // One owner's page: at most limit + 1 rows (the extra one tells whether another page follows) from one range scan
@@ -125,39 +140,61 @@ Expected<std::vector<storage::AssetRecord>> SqlImagesRepository::ownerPage(const
         // Complete when the page is full, or when the window reached the end of the list.
         if (static_cast<std::int64_t>(rows.size()) == rowsWanted || !bound) return rows;
     }
-    std::string where = sql.where;
-    if (query.after) where += keyCompare(d, sql, query.after->takenAtUs, query.after->id, desc ? "<" : ">", sql.params);
-    const std::string text = "SELECT " + std::string(kAssetColumns) + " FROM " + sql.from + " WHERE " + where + order +
-                             " LIMIT " + sql.param(rowsWanted);
-    auto stmt = s_.prepare(text);
-    sql.bindAll(stmt);
+    auto stmt = plainPage(s_, sql, query, kAssetColumns);
     return readAll(stmt);
 }
 
+Expected<storage::AssetPage> SqlImagesRepository::listPage(const storage::AssetQuery& query) {
+    const auto limit = static_cast<std::size_t>(clampLimit(query.limit));
+    storage::AssetPage page;
+    if (query.filter.partnerIds.empty()) {
+        OBSCURA_TRY(rows, ownerPage(query));
+        page.items = std::move(rows);
+    } else {
+        // Several owners: each owner's page is its own index range scan (LIMIT n + 1), merged here. One query
+        // with owner_id IN (…) would have to sort every matching row of every owner before its LIMIT.
+        std::vector<std::vector<storage::AssetRecord>> runs;
+        OBSCURA_TRY(own, ownerPage(query));
+        runs.push_back(std::move(own));
+        for (const auto& partner : query.filter.partnerIds) {
+            OBSCURA_TRY(rows, ownerPage(partnerQuery(query, partner)));
+            runs.push_back(std::move(rows));
+        }
+        page.items = mergeRuns(runs, query.order, limit + 1);
+    }
+    if (page.items.size() > limit) {
+        page.items.resize(limit);
+        page.hasMore = true;
+    }
+    return page;
+}
+
 Expected<storage::AssetPage> SqlImagesRepository::listAssets(const storage::AssetQuery& query) {
-    return guarded(s_, "list assets", [&]() -> Expected<storage::AssetPage> {
-        const auto limit = static_cast<std::size_t>(clampLimit(query.limit));
-        storage::AssetPage page;
-        if (query.filter.partnerIds.empty()) {
-            OBSCURA_TRY(rows, ownerPage(query));
-            page.items = std::move(rows);
-        } else {
-            // Several owners: each owner's page is its own index range scan (LIMIT n + 1), merged here. One query
-            // with owner_id IN (…) would have to sort every matching row of every owner before its LIMIT.
-            std::vector<std::vector<storage::AssetRecord>> runs;
-            OBSCURA_TRY(own, ownerPage(query));
-            runs.push_back(std::move(own));
-            for (const auto& partner : query.filter.partnerIds) {
-                OBSCURA_TRY(rows, ownerPage(partnerQuery(query, partner)));
-                runs.push_back(std::move(rows));
-            }
-            page.items = mergeRuns(runs, query.order, limit + 1);
+    return guarded(s_, "list assets", [&] { return listPage(query); });
+}
+
+// One owner's plain page streams from the statement: no record, no string per field (the rows' text stays in the
+// driver's buffers while the caller writes it out). A merge of partners' runs and a search (whose row-by-row plan
+// may read its page twice) need the whole page first: those visit listPage's records.
+Expected<bool> SqlImagesRepository::visitAssets(const storage::AssetQuery& query,
+                                                const std::function<void(const storage::AssetView&)>& item) {
+    return guarded(s_, "visit assets", [&]() -> Expected<bool> {
+        if (!query.filter.partnerIds.empty() || query.filter.q) {
+            OBSCURA_TRY(page, listPage(query));
+            for (const auto& asset : page.items) item(storage::viewOf(asset));
+            return page.hasMore;
         }
-        if (page.items.size() > limit) {
-            page.items.resize(limit);
-            page.hasMore = true;
+        OBSCURA_TRY(sql, buildFilterSql(s_, query.filter, true));
+        if (sql.matchesNothing) return false;
+        auto stmt = plainPage(s_, sql, query, kAssetViewColumns);
+        auto rows = stmt.query();
+        const int limit = clampLimit(query.limit);
+        std::vector<std::string> tags;
+        for (int n = 0; rows.next(); ++n) {
+            if (n == limit) return true;  // the extra row: another page follows
+            item(readAssetView(rows, tags));
         }
-        return page;
+        return false;
     });
 }
 

@@ -17,6 +17,12 @@ const std::string_view kAssetColumns =
     " a.preview_version, a.video_state, a.video_version, a.derived_bytes, a.file_missing, a.live_photo_video_id,"
     " a.is_hidden, a.live_content_id, a.live_base_name";
 
+const std::string_view kAssetViewColumns =
+    "a.id, a.owner_id, a.type, a.original_file_name, a.mime_type, a.size_bytes, a.checksum, a.width, a.height,"
+    " a.duration_seconds, a.taken_at, a.taken_at_us, a.created_at, a.title, a.description, a.tags, a.is_favorite,"
+    " a.is_archived, a.is_trashed, a.trashed_at, a.exif, a.thumbnail_state, a.thumbnail_version, a.preview_state,"
+    " a.preview_version, a.video_state, a.live_photo_video_id";
+
 namespace {
 
 int hexValue(char c) {
@@ -31,13 +37,13 @@ int hexValue(char c) {
 // other than tagsJson's own (\", \\, \u00XX) are decoded too, for rows written by other tools.
 }  // namespace
 
-std::vector<std::string> parseTags(const std::string& json) {
+std::vector<std::string> parseTags(std::string_view json) {
     std::vector<std::string> tags;
     std::size_t i = json.find('[');
-    if (i == std::string::npos) return tags;
+    if (i == std::string_view::npos) return tags;
     while (true) {
         i = json.find_first_of("\"]", i + 1);
-        if (i == std::string::npos || json[i] == ']') return tags;
+        if (i == std::string_view::npos || json[i] == ']') return tags;
         std::string tag;
         for (++i; i < json.size() && json[i] != '"'; ++i) {
             if (json[i] != '\\' || i + 1 >= json.size()) {
@@ -106,6 +112,44 @@ storage::AssetRecord readAssetRow(const Rows& row) {
     a.isHidden = row.boolean(36);
     a.liveContentId = row.optionalText(37);
     a.liveBaseName = row.optionalText(38);
+    return a;
+}
+
+storage::AssetView readAssetView(const Rows& row, std::vector<std::string>& tags) {
+    storage::AssetView a;
+    a.id = row.view(0);
+    a.ownerId = row.view(1);
+    a.type = row.view(2);
+    a.originalFileName = row.view(3);
+    a.mimeType = row.view(4);
+    a.sizeBytes = row.int64(5);
+    a.checksum = row.view(6);
+    a.width = row.optionalInt64(7);
+    a.height = row.optionalInt64(8);
+    a.durationSeconds = row.optionalReal(9);
+    a.takenAt = row.view(10);
+    a.takenAtUs = row.int64(11);
+    a.createdAt = row.view(12);
+    a.title = row.view(13);
+    a.description = row.view(14);
+    const std::string_view tagsText = row.view(15);
+    if (tagsText == "[]") {
+        tags.clear();  // most rows: nothing to parse
+    } else {
+        tags = parseTags(tagsText);
+    }
+    a.tags = tags;
+    a.isFavorite = row.boolean(16);
+    a.isArchived = row.boolean(17);
+    a.isTrashed = row.boolean(18);
+    a.trashedAt = row.optionalView(19);
+    a.exif = row.view(20);
+    a.thumbnailState = row.view(21);
+    a.thumbnailVersion = row.int64(22);
+    a.previewState = row.view(23);
+    a.previewVersion = row.int64(24);
+    a.videoState = row.view(25);
+    a.livePhotoVideoId = row.optionalView(26);
     return a;
 }
 

@@ -17,12 +17,16 @@ class Dialect;
 // Columns of assets AS a, in the order readAssetRow() reads them.
 extern const std::string_view kAssetColumns;
 storage::AssetRecord readAssetRow(const Rows& row);
+// Columns of assets AS a that an asset object shows, in the order readAssetView() reads them; the row as a view
+// (valid until the next row), its tags parsed into `tags` (kept by the caller across rows).
+extern const std::string_view kAssetViewColumns;
+storage::AssetView readAssetView(const Rows& row, std::vector<std::string>& tags);
 
 // ["a","b"] with JSON string escaping; and back. parseTags reads what tagsJson writes (and the other escapes)
 // without a JSON library: it runs once per listed row. parseTagsStrict: nullopt unless json is an array of
 // strings (rows imported from elsewhere).
 std::string tagsJson(const std::vector<std::string>& tags);
-std::vector<std::string> parseTags(const std::string& json);
+std::vector<std::string> parseTags(std::string_view json);
 std::optional<std::vector<std::string>> parseTagsStrict(const std::string& json);
 // "make model" from the exifInfo JSON text (either may be missing): the searchable camera text.
 std::string cameraText(const std::string& exifJson);

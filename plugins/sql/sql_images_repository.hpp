@@ -19,6 +19,8 @@ public:
                                                                       const std::string& checksum) override;
     Expected<std::optional<storage::AssetRecord>> findAssetByStoragePath(const std::string& storagePath) override;
     Expected<storage::AssetPage> listAssets(const storage::AssetQuery& query) override;
+    Expected<bool> visitAssets(const storage::AssetQuery& query,
+                               const std::function<void(const storage::AssetView&)>& item) override;
     Expected<std::int64_t> libraryVersion(const std::string& ownerId) override;
     Expected<storage::AssetWrite> updateAsset(const std::string& ownerId, const std::string& id,
                                               const storage::AssetUpdate& update) override;
@@ -50,6 +52,8 @@ public:
 private:
     // One owner's rows of a listing page (limit + 1 at most), unguarded: listAssets guards the whole page.
     Expected<std::vector<storage::AssetRecord>> ownerPage(const storage::AssetQuery& query);
+    // listAssets unguarded (visitAssets reads through it too).
+    Expected<storage::AssetPage> listPage(const storage::AssetQuery& query);
 
     Session& s_;
 };

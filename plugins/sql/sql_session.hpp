@@ -32,6 +32,7 @@
 // be compiled once instead of instantiated per driver.
 #include <concepts>
 #include <cstdint>
+#include <deque>
 #include <exception>
 #include <memory>
 #include <optional>
@@ -39,6 +40,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "obscura/base/expected.hpp"
 #include "obscura/storage/table_rows.hpp"
@@ -91,7 +93,19 @@ public:
     virtual std::string text(int column) const = 0;
     // Appends the column's text to out: a driver that can hand out its own buffer saves the temporary string.
     virtual void appendText(int column, std::string& out) const { out += text(column); }
+    // The column's text, valid until the next row (or the next view of this column): a driver that can point into
+    // its own row buffer does so (SQLite); this default copies into a buffer per column kept across rows, so a
+    // listing read through views makes no string per field either way.
+    virtual std::string_view view(int column) const {
+        const auto index = static_cast<std::size_t>(column);
+        if (views_.size() <= index) views_.resize(index + 1);
+        views_[index] = text(column);
+        return views_[index];
+    }
     virtual void release() noexcept = 0;
+
+private:
+    mutable std::deque<std::string> views_;  // grows without moving earlier columns' buffers (views into them live)
 };
 
 // The rows of one query(). Valid while its Statement lives.
@@ -105,6 +119,10 @@ public:
     std::int64_t int64(int column) const { return c_->int64(column); }
     double real(int column) const { return c_->real(column); }
     bool boolean(int column) const { return c_->int64(column) != 0; }
+    std::string_view view(int column) const { return c_->view(column); }
+    std::optional<std::string_view> optionalView(int column) const {
+        return isNull(column) ? std::nullopt : std::optional<std::string_view>(view(column));
+    }
     std::optional<std::string> optionalText(int column) const {
         return isNull(column) ? std::nullopt : std::optional<std::string>(text(column));
     }

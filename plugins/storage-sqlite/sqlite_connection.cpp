@@ -43,15 +43,14 @@ public:
     bool isNull(int column) const override { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
     std::int64_t int64(int column) const override { return sqlite3_column_int64(stmt_, column); }
     double real(int column) const override { return sqlite3_column_double(stmt_, column); }
-    std::string text(int column) const override {
-        // Ask for the text before its size: sqlite3_column_bytes then reports the UTF-8 length.
+    std::string text(int column) const override { return std::string(view(column)); }
+    void appendText(int column, std::string& out) const override { out += view(column); }
+    std::string_view view(int column) const override {
+        // Ask for the text before its size: sqlite3_column_bytes then reports the UTF-8 length. The pointer is
+        // SQLite's copy of the column, valid until the next step.
         const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-        const int size = sqlite3_column_bytes(stmt_, column);
-        return data == nullptr ? std::string() : std::string(data, static_cast<std::size_t>(size));
-    }
-    void appendText(int column, std::string& out) const override {
-        const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-        if (data != nullptr) out.append(data, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+        if (data == nullptr) return {};
+        return {data, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
     }
     void release() noexcept override {
         if (inUse_ == nullptr) {

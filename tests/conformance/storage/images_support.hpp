@@ -36,7 +36,12 @@ auto withImages(storage::Storage& storage, Fn&& fn) -> decltype(fn(std::declval<
     return std::move(*result);
 }
 
+// visitAssets hands out the very items of listAssets' page, every field, and the same hasMore (CHECKs): every
+// listing case that goes through listAllIds or pageIds proves it on each backend.
+void checkVisitsMatch(storage::Storage& storage, const storage::AssetQuery& query, const storage::AssetPage& page);
+
 // Every page of a listing, following hasMore with the last item as the cursor; answers the ids in order.
+// (listAllIds and pageIds check visitAssets against each page.)
 std::vector<std::string> listAllIds(storage::Storage& storage, storage::AssetQuery query);
 
 // The ids of one page (REQUIREs success).

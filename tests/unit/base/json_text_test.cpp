@@ -29,6 +29,41 @@ TEST_SUITE("base.json_text") {
         }
     }
 
+    TEST_CASE("writeJsonString stays within jsonStringBound at the worst escaping and writes appendJsonString's text") {
+        std::string worst;
+        for (int c = 0; c < 0x20; ++c) worst += static_cast<char>(c);
+        worst += "\x7f\xff\xc3\"\\ ü 😀";
+        for (const std::string& text : {std::string(), worst, worst + worst}) {
+            std::string buffer(jsonStringBound(text.size()) + 1, '#');  // one byte beyond the bound: must stay '#'
+            char* end = writeJsonString(buffer.data(), text);
+            CHECK(static_cast<std::size_t>(end - buffer.data()) <= jsonStringBound(text.size()));
+            CHECK(buffer.back() == '#');
+            std::string appended;
+            appendJsonString(appended, text);
+            CHECK(std::string(buffer.data(), end) == appended);
+        }
+        char number[kJsonNumberBound];
+        CHECK(std::string(number, writeJsonNumber(number, -1.7976931348623157e308)) == "-1.7976931348623157e+308");
+        CHECK(std::string(number, writeJsonNumber(number, std::numeric_limits<std::int64_t>::min())) ==
+              "-9223372036854775808");
+    }
+
+    TEST_CASE("a special byte is found at every position of a long plain run (the scan takes 8 bytes at a time)") {
+        for (const char special : {'\x01', '\x1f', '"', '\\', '\x7f', '\xff'}) {
+            for (std::size_t at = 0; at < 24; ++at) {
+                std::string text(24, 'a');
+                text[at] = special;
+                std::string out;
+                appendJsonString(out, text);
+                CHECK(nlohmann::json::parse(out).get<std::string>() ==
+                      (special == '\xff' ? text.substr(0, at) + "\xEF\xBF\xBD" + text.substr(at + 1) : text));
+            }
+        }
+        std::string out;
+        appendJsonString(out, " !#~[]{}0123456789 plain");  // 0x20, 0x21, 0x23, 0x7e: next to the specials
+        CHECK(out == "\" !#~[]{}0123456789 plain\"");
+    }
+
     TEST_CASE("control characters are escaped, DEL too, so a log line stays printable") {
         std::string out;
         appendJsonString(out, std::string("\b\f\x01\x1f\x7f", 5));

@@ -17,6 +17,16 @@ void appendJsonString(std::string& out, std::string_view text);
 void appendJsonNumber(std::string& out, double value);
 void appendJsonNumber(std::string& out, std::int64_t value);
 
+// The same written into a buffer the caller sized beforehand, for a writer that reserves room for a whole object
+// once instead of growing a string fragment by fragment (the asset listing: a per-fragment append was a library
+// call with a capacity check, most of the page's rendering time). Each answers the end of what it wrote.
+// writeJsonString needs room for jsonStringBound(text.size()) bytes, writeJsonNumber for kJsonNumberBound.
+constexpr std::size_t jsonStringBound(std::size_t size) { return 6 * size + 2; }  // every byte \u00XX, the quotes
+inline constexpr std::size_t kJsonNumberBound = 32;
+char* writeJsonString(char* out, std::string_view text);
+char* writeJsonNumber(char* out, double value);
+char* writeJsonNumber(char* out, std::int64_t value);
+
 // The value texts of a flat JSON object's top-level keys, as they appear in the text (already valid JSON:
 // strings with their quotes and escapes, numbers, true/false/null). Nested objects and arrays are skipped.
 // Calls found(key, valueText) for each key written without escapes; false when the text is not an object.

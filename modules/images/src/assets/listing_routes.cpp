@@ -14,10 +14,11 @@ Expected<Response> answerListing(Listings listings, const Request& req, storage:
     // Another user's album, like a missing one, is 404 rather than an empty page.
     if (query.filter.albumId)
         OBSCURA_TRY_STATUS(ownedAlbum(listings.storage, query.filter.ownerId, *query.filter.albumId));
-    // A page from the cache, or the page read now and the version it was read at.
+    // A page from the cache, or the page read and written out now (straight from the rows) with the version it was
+    // read at.
     struct Found {
         std::shared_ptr<const std::string> cached;
-        storage::AssetPage page;
+        std::string body;
         std::int64_t version = 0;
         std::string key;
     };
@@ -42,21 +43,24 @@ Expected<Response> answerListing(Listings listings, const Request& req, storage:
             out.cached = listings.cache.find(out.key, out.version);
             if (out.cached) return out;
         }
-        auto page = repos.images().listAssets(query);
-        if (!page) {
+        AssetPageWriter writer(static_cast<std::size_t>(query.limit));
+        storage::AssetCursor last;
+        auto hasMore = repos.images().visitAssets(query, [&](const storage::AssetView& asset) {
+            writer.add(asset);
+            last.takenAtUs = asset.takenAtUs;
+            last.id.assign(asset.id);
+        });
+        if (!hasMore) {
             // The parameters were checked already; what the plugin still refuses is the request's fault.
-            if (page.error().code == ErrorCode::Invalid) return badRequest(page.error().message);
-            return std::move(page).error();
+            if (hasMore.error().code == ErrorCode::Invalid) return badRequest(hasMore.error().message);
+            return std::move(hasMore).error();
         }
-        out.page = std::move(*page);
+        out.body = writer.finish(*hasMore && !last.id.empty() ? encodeCursor(last) : std::string());
         return out;
     };
     OBSCURA_TRY(found, withRepos(listings.storage, read));
     if (found.cached) return Response::json(200, std::move(found.cached));
-    const storage::AssetPage& page = found.page;
-    std::string next;
-    if (page.hasMore && !page.items.empty()) next = encodeCursor({page.items.back().takenAtUs, page.items.back().id});
-    auto body = std::make_shared<const std::string>(assetPageJson(page, next));
+    auto body = std::make_shared<const std::string>(std::move(found.body));
     if (listings.cache.enabled()) listings.cache.store(found.key, found.version, body);
     return Response::json(200, std::move(body));
 }

@@ -5,7 +5,9 @@
 // chronologically.
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace obscura::storage {
@@ -70,6 +72,72 @@ struct AssetRecord {
     std::optional<std::string> liveContentId;
     std::optional<std::string> liveBaseName;
 };
+
+// One listed asset as the plugin reads it (ImagesRepository::visitAssets), borrowed from the driver's row: valid
+// only during the call that hands it out. The fields of AssetRecord an asset object shows, with no string of its
+// own: a page written straight from the rows makes no record, no allocation per field.
+struct AssetView {
+    std::string_view id;
+    std::string_view ownerId;
+    std::string_view type;
+    std::string_view originalFileName;
+    std::string_view mimeType;
+    std::int64_t sizeBytes = 0;
+    std::string_view checksum;
+    std::optional<std::int64_t> width;
+    std::optional<std::int64_t> height;
+    std::optional<double> durationSeconds;
+    std::string_view takenAt;
+    std::int64_t takenAtUs = 0;
+    std::string_view createdAt;
+    std::string_view title;
+    std::string_view description;
+    std::span<const std::string> tags;
+    bool isFavorite = false;
+    bool isArchived = false;
+    bool isTrashed = false;
+    std::optional<std::string_view> trashedAt;
+    std::string_view exif;  // the JSON text of the exifInfo object
+    std::string_view thumbnailState;
+    std::int64_t thumbnailVersion = 0;
+    std::string_view previewState;
+    std::int64_t previewVersion = 0;
+    std::string_view videoState;
+    std::optional<std::string_view> livePhotoVideoId;
+};
+
+// The view of a record (valid while the record lives and is not changed).
+inline AssetView viewOf(const AssetRecord& a) {
+    AssetView v;
+    v.id = a.id;
+    v.ownerId = a.ownerId;
+    v.type = a.type;
+    v.originalFileName = a.originalFileName;
+    v.mimeType = a.mimeType;
+    v.sizeBytes = a.sizeBytes;
+    v.checksum = a.checksum;
+    v.width = a.width;
+    v.height = a.height;
+    v.durationSeconds = a.durationSeconds;
+    v.takenAt = a.takenAt;
+    v.takenAtUs = a.takenAtUs;
+    v.createdAt = a.createdAt;
+    v.title = a.title;
+    v.description = a.description;
+    v.tags = a.tags;
+    v.isFavorite = a.isFavorite;
+    v.isArchived = a.isArchived;
+    v.isTrashed = a.isTrashed;
+    if (a.trashedAt) v.trashedAt = *a.trashedAt;
+    v.exif = a.exif;
+    v.thumbnailState = a.thumbnail.state;
+    v.thumbnailVersion = a.thumbnail.version;
+    v.previewState = a.preview.state;
+    v.previewVersion = a.preview.version;
+    v.videoState = a.video.state;
+    if (a.livePhotoVideoId) v.livePhotoVideoId = *a.livePhotoVideoId;
+    return v;
+}
 
 // Keyset position: the (takenAtUs, id) of the last item of the previous page.
 struct AssetCursor {

@@ -10,6 +10,7 @@
 //
 // Listings are keyset-paginated on (takenAtUs, id) and served by indexes; no plugin may use OFFSET.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,6 +43,10 @@ public:
 
     // One page of the owner's assets matching the filter, in (takenAtUs, id) order, after the cursor.
     virtual Expected<AssetPage> listAssets(const AssetQuery& query) = 0;
+    // The same page for a caller that only writes it out (the listing's JSON): each of listAssets' items handed to
+    // `item` in order as it is read, without building records; answers listAssets' hasMore. A view lives only
+    // during its call, and `item` must not use the repository.
+    virtual Expected<bool> visitAssets(const AssetQuery& query, const std::function<void(const AssetView&)>& item) = 0;
     // A number that grows with every committed write that can change what a listing of this owner shows (an
     // asset created, changed, trashed, restored or deleted, a derivative's state, album membership, an album
     // deleted); 0 before the owner's first asset. Listings cached under it are exact: read it first, then the

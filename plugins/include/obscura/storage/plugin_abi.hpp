@@ -6,7 +6,8 @@
 
 namespace obscura::storage {
 class StorageFactory;
-inline constexpr std::uint32_t kStorageAbiVersion = 9;  // 8: upload parts, backup/restore, dupes, mfa; 9: live photos
+inline constexpr std::uint32_t kStorageAbiVersion = 10;  // 8: upload parts, backup/restore, dupes, mfa; 9: live photos;
+                                                         // 10: ImagesRepository::visitAssets
 }  // namespace obscura::storage
 
 extern "C" {
