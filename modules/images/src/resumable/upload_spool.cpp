@@ -26,10 +26,11 @@ constexpr std::int64_t kWriteBackWindow = 256 << 10;
 // An fdatasync is handed to the spool's own thread every this many bytes while a PATCH's body still arrives. On
 // a disk with a write cache (a VM's virtio disk here) the sync that must come before the answer costs about
 // 1.4 ms per MiB written since the last one — 11-15 ms for an 8 MiB PATCH even with the write-back above, during
-// which the client waits and sends nothing. Synced as it arrives, the last sync covers about the last MiB
-// (2-5 ms), and the rest of the flushing overlaps the network reads (bench/RESULTS.md, issue 20 fourth pass).
-// Only a head start: the answer still waits for sync().
-constexpr std::int64_t kEarlySyncWindow = 1 << 20;
+// which the client waits and sends nothing. Synced as it arrives, the last sync covers about the last window, and
+// the rest of the flushing overlaps the network reads. 512 KiB measured best end to end on an idle machine (tus at
+// 0.89-0.95x a POST, against 0.79x for 1 MiB and 0.84x for 256 KiB in the same sitting; bench/RESULTS.md, issue 20
+// fourth pass). Only a head start: the answer still waits for sync().
+constexpr std::int64_t kEarlySyncWindow = 512 << 10;
 
 Error spoolError(int err, const std::string& what) {
     if (err == ENOSPC || err == EDQUOT) {
