@@ -7,6 +7,8 @@
 # Usage: bench/listing/cpu.sh BUILD_DIR DATA_DIR [ROUNDS] [SECONDS] [CONNECTIONS]
 #   DATA_DIR: a seeded library with the account "bench" (bench/listing/seed-sqlite.sh; /work/perf-state/sq1m).
 #   REF_BUILD=DIR: also the server of that build (e.g. main's), caches off, in the same rounds.
+#   NEW_ENV / REF_ENV="NAME=VALUE …": extra environment for the new / reference server (REF_BUILD may be BUILD_DIR
+#   itself, to compare a setting such as GLIBC_TUNABLES=glibc.malloc.trim_threshold=… on one binary).
 #   BARE_BUILD=DIR: where obscura_bench_bare_beast is (default BUILD_DIR).
 #   PATH_QUERY: the request (default /api/assets?limit=100).
 # Needs curl, wrk, python3.
@@ -34,9 +36,11 @@ trap cleanup EXIT
 echo "== $(nproc) cores; load: $(load); wrk -t2 -c$connections -d${seconds}s $path_query, $rounds rounds"
 "$build/bin/obscura" migrate --data-dir "$data" >/dev/null
 names=(new)
-start_server new "$build/bin/obscura" OBSCURA_IMAGES_LISTING_CACHE_BYTES=0
+read -ra new_env <<<"${NEW_ENV:-}"
+read -ra ref_env <<<"${REF_ENV:-}"
+start_server new "$build/bin/obscura" OBSCURA_IMAGES_LISTING_CACHE_BYTES=0 "${new_env[@]}"
 if [ -n "${REF_BUILD:-}" ]; then
-    start_server ref "$REF_BUILD/bin/obscura" OBSCURA_IMAGES_LISTING_CACHE_BYTES=0
+    start_server ref "$REF_BUILD/bin/obscura" OBSCURA_IMAGES_LISTING_CACHE_BYTES=0 "${ref_env[@]}"
     names+=(ref)
 fi
 token="$(login "$url_new" bench 'bench password 123')"
