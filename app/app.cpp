@@ -53,6 +53,12 @@ HttpServerOptions httpOptions(const Config& c) {
     o.ioThreads = c.getInt("server.ioThreads") > 0 ? static_cast<int>(c.getInt("server.ioThreads")) : cores();
     o.workerThreads = c.getInt("server.workerThreads") > 0 ? static_cast<int>(c.getInt("server.workerThreads"))
                                                            : std::max(4, 4 * cores());
+    // Read-and-render pages are CPU work with the embedded SQLite: one thread per core runs them in turn. With a
+    // database server they mostly wait for it, so they stay on the (more numerous) handler threads.
+    const auto compute = c.getInt("server.computeThreads");
+    o.computeThreads = compute > 0                                                 ? static_cast<int>(compute)
+                       : compute == 0 && c.getString("storage.plugin") == "sqlite" ? cores()
+                                                                                   : 0;
     o.maxHeaderBytes = static_cast<std::size_t>(c.getInt("server.maxHeaderBytes"));
     o.maxConnections = static_cast<int>(c.getInt("server.maxConnections"));
     o.maxConnectionsPerIp = static_cast<int>(c.getInt("server.maxConnectionsPerIp"));

@@ -26,6 +26,7 @@ Status validate(const HttpServerOptions& o) {
     const auto invalid = [](const std::string& what) { return Error(ErrorCode::Invalid, "HTTP server: " + what); };
     if (o.ioThreads < 1) return invalid("ioThreads must be at least 1");
     if (o.workerThreads < 1) return invalid("workerThreads must be at least 1");
+    if (o.computeThreads < 0) return invalid("computeThreads must not be negative");
     if (o.maxConnections < 1) return invalid("maxConnections must be at least 1");
     if (o.maxConnectionsPerIp < 1) return invalid("maxConnectionsPerIp must be at least 1");
     if (o.maxHeaderBytes < 256 || o.maxHeaderBytes > (1u << 20)) {
@@ -84,8 +85,7 @@ Status HttpServer::start() {
     impl_->ioc = std::make_unique<net::io_context>(impl_->options.ioThreads);
     impl_->listener = std::make_shared<httpd::Listener>(*impl_->ioc, impl_->state);
     if (auto opened = impl_->listener->open(impl_->options.host, impl_->options.port); !opened) {
-        impl_->state->workers.stop();
-        impl_->state->workers.join();
+        impl_->state->stopPools();
         impl_->listener.reset();
         impl_->ioc.reset();
         impl_->state.reset();
@@ -140,7 +140,7 @@ void HttpServer::stop() {
         for (const auto& session : state.liveSessions()) session->forceClose();
     }
     // Handlers still running finish (they cannot be interrupted); their answers go nowhere once closed.
-    state.workers.join();
+    state.joinPools();
     state.waitUntilNoConnections(kUnwindTime);
     impl_->work.reset();
     impl_->ioc->stop();

@@ -9,7 +9,19 @@ ServerState::ServerState(HttpServerOptions opts, Router& r, ServiceRegistry& s, 
       services(s),
       metrics(registry),
       proxies(std::move(trusted)),
-      workers(static_cast<std::size_t>(options.workerThreads)) {}
+      workers(static_cast<std::size_t>(options.workerThreads)),
+      compute(options.computeThreads > 0 ? std::make_unique<net::thread_pool>(options.computeThreads) : nullptr) {}
+
+void ServerState::stopPools() {
+    workers.stop();
+    if (compute) compute->stop();
+    joinPools();
+}
+
+void ServerState::joinPools() {
+    workers.join();
+    if (compute) compute->join();
+}
 
 Admission ServerState::admit(const std::string& ip) {
     std::lock_guard lock(mu_);

@@ -36,6 +36,10 @@ public:
     HttpMetrics metrics;
     const TrustedProxies proxies;
     net::thread_pool workers;  // handlers, authentication, sink creation: everything that may block
+    // Routes marked `compute` (Route::compute), when options.computeThreads > 0: null otherwise.
+    std::unique_ptr<net::thread_pool> compute;
+    void stopPools();  // abandon queued work (start() failed)
+    void joinPools();  // wait for the handlers still running
     std::atomic<bool> stopping{false};
     std::atomic<bool> draining{false};  // beginDrain(): serve on, but close each connection after its response
 

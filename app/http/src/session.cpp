@@ -213,7 +213,8 @@ void Session::beginRequest() {
     // A request without a body has nothing left to read once it is authenticated, so its handler runs in the
     // same worker hop: two thread hand-offs per request instead of four (they were most of a small GET's cost).
     const bool handleInSameHop = !hasBody_ && route.body != BodyKind::Streamed;
-    net::post(state_->workers, [self = shared_from_this(), handleInSameHop] {
+    auto& pool = route.compute && handleInSameHop && state_->compute ? *state_->compute : state_->workers;
+    net::post(pool, [self = shared_from_this(), handleInSameHop] {
         Status status = self->prepareOnWorker();
         // Not while stopping: a connection forced closed meanwhile must not have its handler run unanswered.
         if (status && handleInSameHop && !self->state_->stopping) {

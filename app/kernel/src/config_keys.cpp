@@ -82,6 +82,9 @@ std::vector<ConfigKey> buildSchema() {
             "Map tile URL template ({z}, {x}, {y}) the web UI's map loads tiles from; empty = no map page."),
         integer("server.ioThreads", 0, 0, 64, "Network I/O threads; 0 = number of cores."),
         integer("server.workerThreads", 0, 0, 256, "Request handler threads; 0 = 4 x cores (at least 4)."),
+        integer("server.computeThreads", 0, -1, 64,
+                "Threads of the timeline, search and map pages; 0 = number of cores with SQLite, -1 or a database "
+                "server = on the request handler threads."),
         integer("server.maxHeaderBytes", 8 * kKiB, 1 * kKiB, 64 * kKiB, "Largest request header accepted (431 above)."),
         integer("server.maxJsonBodyBytes", 1 * kMiB, 1 * kKiB, 64 * kMiB, "Largest JSON request body (413 above)."),
         integer("server.maxConnections", 1024, 1, 1000000, "Open connections the server accepts in total."),

@@ -266,6 +266,18 @@ void TestServer::addRoutes() {
         std::this_thread::sleep_for(std::chrono::milliseconds(queryNumber(r, "ms", 1000)));
         return text("done");
     });
+    // A read-and-render route (Route::compute): holds its thread until the test releases it.
+    add(
+        Method::Get, "/compute", A::User,
+        [observed, text](Request&) -> Expected<Response> {
+            std::unique_lock lock(observed->mu);
+            observed->computeMostRunning = std::max(observed->computeMostRunning, ++observed->computeRunning);
+            observed->changed.notify_all();
+            observed->changed.wait_for(lock, std::chrono::seconds(10), [&] { return observed->computeRelease; });
+            --observed->computeRunning;
+            return text("computed");
+        },
+        [](Route& r) { r.compute = true; });
     add(Method::Get, "/whoami", A::Anonymous, [text](Request& r) -> Expected<Response> {
         return text(r.clientIp + "|" + (r.secure ? "https" : "http") + "|" + (r.principal ? r.principal->userId : "-"));
     });

@@ -16,7 +16,8 @@
 
 namespace obscura::test {
 
-// "Bearer user-token" → alice, "Bearer admin-token" → root (admin), "Bearer slow-token" → alice after 300 ms.
+// "Bearer user-token" → alice (id user-1), "Bearer admin-token" → root (admin), "Bearer slow-token" → alice after 300
+// ms.
 class FakeAuthenticator final : public Authenticator {
 public:
     Expected<Principal> authenticate(const Request& request) override;
@@ -35,6 +36,9 @@ struct Observed {
     int streamsCancelled = 0;
     int uploadHandlerCalls = 0;
     bool slowHandlerStarted = false;
+    int computeRunning = 0;       // /compute handlers running now
+    int computeMostRunning = 0;   // the most that ran at once
+    bool computeRelease = false;  // lets every /compute handler answer
     std::string lastBody;
 
     // Waits until pred() holds (checked under the lock) or the timeout passes.

@@ -71,6 +71,7 @@ std::vector<Route> listingRoutes(Listings listings) {
                   .module = "images",
                   .summary = "The caller's assets, newest first: limit, cursor, order, from, to, tag, albumId, "
                              "favorite, archived, type, q, withPartners",
+                  .compute = true,
                   .handler = [listings](Request& req) -> Expected<Response> {
                       OBSCURA_TRY(query, parseListing(req, req.principal->userId, Listing::Assets));
                       OBSCURA_TRY(withPartners, parseWithPartners(req, query));

@@ -10,6 +10,7 @@ std::vector<Route> searchRoutes(Listings listings) {
                   .pattern = "/api/search",
                   .module = "images",
                   .summary = "Search the caller's assets by words of title, description, tags, file name and camera",
+                  .compute = true,
                   .handler = [listings](Request& req) -> Expected<Response> {
                       OBSCURA_TRY(query, parseListing(req, req.principal->userId, Listing::Search));
                       OBSCURA_TRY(withPartners, parseWithPartners(req, query));

@@ -17,6 +17,7 @@ Route timelineRoute(storage::Storage& storage) {
         .pattern = "/api/timeline",
         .module = "images",
         .summary = "Months (of each photo's own local date) with the number of assets; the listing's filters apply",
+        .compute = true,
         .handler = [&storage](Request& req) -> Expected<Response> {
             OBSCURA_TRY(query, parseListing(req, req.principal->userId, Listing::Timeline));
             if (query.filter.albumId)

@@ -82,6 +82,7 @@ std::vector<Route> mapRoutes(storage::Storage& storage, ListingCache& cache) {
                   .summary =
                       "Positions of the caller's photos [{id, lat, lon}] (Immich): from, to, isFavorite, isArchived, "
                       "withPartners",
+                  .compute = true,
                   .handler = [&storage, &cache](Request& req) -> Expected<Response> {
                       storage::MarkerFilter filter;
                       filter.ownerId = req.principal->userId;

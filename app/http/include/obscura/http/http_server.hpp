@@ -18,7 +18,8 @@ struct HttpServerOptions {
     std::string host = "0.0.0.0";
     int port = 8080;  // 0 picks a free port (tests); port() tells which
     int ioThreads = 2;
-    int workerThreads = 8;  // handlers run here, never on the I/O threads
+    int workerThreads = 8;   // handlers run here, never on the I/O threads
+    int computeThreads = 0;  // > 0: routes marked `compute` run on a pool of this many threads; 0: on the workers
     std::size_t maxHeaderBytes = 8 * 1024;
     std::uint64_t maxIgnoredBodyBytes = 64 * 1024;  // a body sent to a route that takes none
     int maxConnections = 1024;

@@ -50,6 +50,11 @@ struct Route {
     std::uint64_t maxBodyBytes = kDefaultJsonBodyLimit;  // never unlimited
     bool rawPathTail = false;  // the last parameter takes the rest of the path ("/assets/{file}" for the UI)
     SinkFactory makeSink{};    // BodyKind::Streamed only (see streamedRoute)
+    // The handler only reads (the embedded database) and renders, without a body: it runs on the server's compute
+    // pool (HttpServerOptions::computeThreads, one thread per core) when there is one. A burst of such requests
+    // then takes the cores in turn instead of sharing them among every worker, which stretched each request and
+    // the tail with it (bench/listing/cpu.sh: p99 11 -> 8 ms at 32 connections on 2 cores).
+    bool compute = false;
     Handler handler{};
 };
 
