@@ -4,6 +4,8 @@
 # Usage: bench/login/run.sh [OBSCURA_BINARY] [CONNECTIONS] [SECONDS]
 #   defaults: build/bin/obscura (build it as Release), 2 x cores connections, 20 seconds. Needs curl and wrk.
 # The server takes the production argon2id defaults unless OBSCURA_AUTH_PASSWORD_HASH_* say otherwise.
+# The reference in the same run: libsodium's own verify at the same parameters, 50 in a row (sodium_alone.c, built
+# here with the system's cc and libsodium-dev), before and after the sequential logins; the ratio is login / hash.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -36,10 +38,23 @@ curl -sf -H 'Content-Type: application/json' -d '{"username":"bench","password":
     "$url/api/auth/register" >/dev/null
 curl -sf -u 'bench:bench password 123' -X POST "$url/api/auth/login" >/dev/null  # warm up
 
-for _ in $(seq 50); do
+cc -O2 -o "$work/sodium_alone" "$here/sodium_alone.c" -lsodium
+hash_args=(50 "${OBSCURA_AUTH_PASSWORD_HASH_MEMORY_KIB:-65536}" "${OBSCURA_AUTH_PASSWORD_HASH_ITERATIONS:-3}")
+read -r hash_before _ _ < <("$work/sodium_alone" "${hash_args[@]}")
+login_ms="$(for _ in $(seq 50); do
     curl -s -o /dev/null -w '%{time_total}\n' -u 'bench:bench password 123' -X POST "$url/api/auth/login"
-done | sort -n | awk '{ t[NR] = $1 } END { printf "median login (50 sequential): %.1f ms  (min %.1f, max %.1f)\n", \
-    (NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2) * 1000, t[1] * 1000, t[NR] * 1000 }'
+done | sort -n | awk '{ t[NR] = $1 } END { printf "%.1f %.1f %.1f\n", \
+    (NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2) * 1000, t[1] * 1000, t[NR] * 1000 }')"
+read -r hash_after _ _ < <("$work/sodium_alone" "${hash_args[@]}")
+read -r login_median login_min login_max <<<"$login_ms"
+echo "median login (50 sequential): $login_median ms  (min $login_min, max $login_max)"
+python3 - "$login_median" "$hash_before" "$hash_after" <<'PY'
+import sys
+login, before, after = map(float, sys.argv[1:])
+hash_ms = (before + after) / 2
+print(f"libsodium's verify alone, 50 in a row: median {before} ms before, {after} ms after; "
+      f"login / hash {login / hash_ms:.2f}x (+{login - hash_ms:.1f} ms)")
+PY
 
 echo "concurrent logins: $connections connections, $seconds s, $(nproc) cores"
 wrk -t "$(nproc)" -c "$connections" -d "${seconds}s" --latency -s "$here/login.lua" "$url/api/auth/login" |
