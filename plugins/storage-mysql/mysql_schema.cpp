@@ -490,6 +490,23 @@ ALTER TABLE assets
                               is_favorite, id)
 )sql";
 
+// Live photos v2: the listing indexes end with the hidden flag (see the SQLite schema). One statement.
+constexpr std::string_view kLivePhotoListingIndexes = R"sql(
+ALTER TABLE assets
+    DROP INDEX assets_timeline,
+    ADD INDEX assets_timeline (owner_id, is_trashed, is_archived, taken_at_us, id, is_hidden),
+    DROP INDEX assets_months,
+    ADD INDEX assets_months (owner_id, is_trashed, is_archived, taken_month, is_hidden),
+    DROP INDEX assets_all,
+    ADD INDEX assets_all (owner_id, is_trashed, taken_at_us, id, is_hidden),
+    DROP INDEX assets_favorites,
+    ADD INDEX assets_favorites (owner_id, is_trashed, is_favorite, is_archived, taken_at_us, id, is_hidden),
+    DROP INDEX assets_types,
+    ADD INDEX assets_types (owner_id, is_trashed, type, is_archived, taken_at_us, id, is_hidden),
+    DROP INDEX assets_days,
+    ADD INDEX assets_days (owner_id, is_trashed, is_archived, taken_day, taken_at_us, is_hidden)
+)sql";
+
 // The event relay's log (relay_repository.hpp). InnoDB keeps AUTO_INCREMENT across restarts (MariaDB >= 10.2.4), so
 // an id is never given twice, even once every row has been pruned.
 constexpr std::string_view kRelayEvents = R"sql(
@@ -680,6 +697,7 @@ const std::vector<sql::Migration>& allMigrations() {
         {"finding", 1, {{"images", 5}}, {kFindingColumns, kFindingBackfill, kFindingIndexes}},
         // Live photos (wave/live).
         {"live_photos", 1, {{"images", 5}, {"finding", 1}}, {kLivePhotoColumns}},
+        {"live_photos", 2, {{"live_photos", 1}}, {kLivePhotoListingIndexes}},
     };
     return kMigrations;
 }

@@ -622,6 +622,26 @@ CREATE INDEX assets_markers ON assets (owner_id, is_trashed, is_archived, is_hid
                                        is_favorite, id) WHERE latitude IS NOT NULL;
 )sql";
 
+// Live photos v2: every listing tests the hidden flag (sql_asset_query.cpp), and where an index did not hold it
+// each candidate row was read from the table just for it: the timeline's months of a million assets took 3.5 s
+// instead of 0.16 s, a common word's search window 2,020 table reads. The listing indexes end with it now: the
+// same ranges and order, the flag tested in the index.
+constexpr std::string_view kLivePhotosV2 = R"sql(
+DROP INDEX assets_timeline;
+CREATE INDEX assets_timeline ON assets (owner_id, is_trashed, is_archived, taken_at_us DESC, id DESC, is_hidden);
+DROP INDEX assets_months;
+CREATE INDEX assets_months ON assets (owner_id, is_trashed, is_archived, taken_month, is_hidden);
+DROP INDEX assets_all;
+CREATE INDEX assets_all ON assets (owner_id, is_trashed, taken_at_us DESC, id DESC, is_hidden);
+DROP INDEX assets_favorites;
+CREATE INDEX assets_favorites ON assets (owner_id, is_trashed, is_favorite, is_archived, taken_at_us DESC, id DESC,
+                                         is_hidden);
+DROP INDEX assets_types;
+CREATE INDEX assets_types ON assets (owner_id, is_trashed, type, is_archived, taken_at_us DESC, id DESC, is_hidden);
+DROP INDEX assets_days;
+CREATE INDEX assets_days ON assets (owner_id, is_trashed, is_archived, taken_day, taken_at_us, is_hidden);
+)sql";
+
 }  // namespace
 
 const std::vector<sql::Migration>& allMigrations() {
@@ -656,6 +676,7 @@ const std::vector<sql::Migration>& allMigrations() {
         {"finding", 1, {{"images", 5}}, {kFindingV1}},
         // Live photos (wave/live).
         {"live_photos", 1, {{"images", 5}, {"finding", 1}}, {kLivePhotosV1}},
+        {"live_photos", 2, {{"live_photos", 1}}, {kLivePhotosV2}},
     };
     return kMigrations;
 }
