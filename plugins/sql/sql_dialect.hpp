@@ -66,8 +66,9 @@ public:
     // answering true takes that path.
     virtual bool searchFilter(Session& s, const storage::AssetFilter& filter, const std::vector<std::string>& words,
                               FilterSql& sql, bool drive) const = 0;
-    // A condition on one row of `a` (all of assets' columns) that holds when it matches every word, decided from
-    // the row alone, i.e. without first building the set of all matches; its parameters are appended to params.
+    // A condition on one row of `a` (all of assets' columns) that holds when it matches every word, decided for
+    // that row alone (from its columns, or by a probe keyed by it), i.e. without first building the set of all
+    // matches; its parameters are appended to params.
     // Lets a page for a word most of the library holds stop after the page's rows (sql_asset_listing.cpp).
     // False where the dialect has none.
     virtual bool searchRowTest(const storage::AssetFilter& /*filter*/, const std::vector<std::string>& /*words*/,
