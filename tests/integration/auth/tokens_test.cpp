@@ -92,6 +92,29 @@ TEST_SUITE("auth.tokens") {
         CHECK(s.http.get("/api/users/me", {{"authorization", "bearer " + session.access}}).status == 200);
     }
 
+    TEST_CASE("an empty bearer token is 401 saying the token is missing, not that the scheme is unsupported") {
+        Signed s;
+        auto session = login(s.http, "alice");
+        for (const char* value : {"Bearer ", "Bearer", "bearer  ", " Bearer \t"}) {
+            auto r = s.http.get("/api/users/me", {{"Authorization", value}});
+            INFO("Authorization: [" << value << "]");
+            CHECK(r.status == 401);
+            CHECK(r.hasHeader("WWW-Authenticate"));
+            CHECK(errorCode(r) == "unauthenticated");
+            const std::string message = bodyOf(r)["error"]["message"];
+            CHECK(message.find("bearer token is missing") != std::string::npos);
+            CHECK(message.find("unsupported") == std::string::npos);
+        }
+        // Another scheme, or a word that merely starts with Bearer, is still an unsupported scheme.
+        for (const std::string& value :
+             {"Basic " + session.access, "Bearerx " + session.access, std::string("Token abc")}) {
+            auto r = s.http.get("/api/users/me", {{"Authorization", value}});
+            CHECK(r.status == 401);
+            CHECK(bodyOf(r)["error"]["message"].get<std::string>().find("unsupported authorization scheme") !=
+                  std::string::npos);
+        }
+    }
+
     TEST_CASE("the token of a deleted user is refused") {
         Signed s;
         auto admin = login(s.http, "alice");
