@@ -378,6 +378,28 @@ try {
     }
   });
 
+  await step('sign-in says whom to ask for an account while registration is closed', async () => {
+    for (const p of signedOutPages) {
+      await p.goto(base + '/');
+      await p.getByRole('button', { name: 'Sign in' }).waitFor();
+      // Registration closed after the first account (auth.registration's default): the page says whom to ask.
+      const hint = p.getByTestId('registration-closed');
+      await hint.waitFor({ timeout: 5000 });
+      check(/Ask the administrator of this server to create your account/.test(await hint.textContent()), `hint: ${await hint.textContent()}`);
+      check((await p.getByRole('button', { name: 'Create an account' }).count()) === 0, 'registration offered while closed');
+    }
+    await shot(page, '10b-sign-in-closed');
+  });
+
+  await step('sign-in offers no password reset on a server that cannot send e-mail', async () => {
+    for (const p of signedOutPages) {
+      await p.goto(base + '/');
+      await p.getByRole('button', { name: 'Sign in' }).waitFor();
+      await p.waitForLoadState('networkidle');
+      // No SMTP here (media.smtp.host): a reset link could never arrive (account_flows.mjs, with SMTP, uses it).
+      check((await p.getByRole('button', { name: 'Forgot your password?' }).count()) === 0, '"Forgot your password?" shown without e-mail');
+    }
+  });
   await fresh.close();
 
   await step('a phone-sized viewport: sign in, timeline, lightbox, no sideways scrolling', async () => {

@@ -9,7 +9,7 @@ import { get } from './api';
 import { h, icon } from './dom';
 import { AssetGrid } from './grid';
 import { cleanup, onLeave, root, shell } from './shell';
-import type { Asset, User } from './types';
+import type { Asset, ServerFeatures, User } from './types';
 import { openViewer } from './viewer';
 import './finding.css'; // also imported by the timeline's memories
 
@@ -17,11 +17,6 @@ export interface MapMarker {
   id: string;
   lat: number;
   lon: number;
-}
-
-interface Features {
-  map?: boolean;
-  mapTileUrl?: string;
 }
 
 const AREA_PAGE = 30; // assets fetched per page of the area's grid
@@ -54,7 +49,7 @@ export async function mapPage(user: User): Promise<void> {
   const main = h('main', { class: 'map-page' }, head);
   cleanup();
   root.append(shell(user, main));
-  const features = await get<Features>('/api/server/features').catch(() => ({}) as Features);
+  const features = await get<ServerFeatures>('/api/server/features').catch(() => ({}) as ServerFeatures);
   if (!features.map || !features.mapTileUrl) {
     main.appendChild(emptyState('No map on this server', 'The map needs a tile server: the administrator sets server.mapTileUrl.'));
     return;
