@@ -8,8 +8,9 @@ import 'leaflet.markercluster/dist/MarkerCluster.css';
 import { get } from './api';
 import { h, icon } from './dom';
 import { AssetGrid } from './grid';
-import { cleanup, onLeave, root, shell } from './shell';
+import { cleanup, onLeave } from './shell';
 import type { Asset, ServerFeatures, User } from './types';
+import { showWithUpload } from './upload';
 import { openViewer } from './viewer';
 import './finding.css'; // also imported by the timeline's memories
 
@@ -48,7 +49,7 @@ export async function mapPage(user: User): Promise<void> {
   const head = h('div', { class: 'page-head' }, h('h1', {}, 'Map'));
   const main = h('main', { class: 'map-page' }, head);
   cleanup();
-  root.append(shell(user, main));
+  showWithUpload(user, main);
   const features = await get<ServerFeatures>('/api/server/features').catch(() => ({}) as ServerFeatures);
   if (!features.map || !features.mapTileUrl) {
     main.appendChild(emptyState('No map on this server', 'The map needs a tile server: the administrator sets server.mapTileUrl.'));
