@@ -143,6 +143,41 @@ try {
     await page.getByRole('heading', { name: 'Search your library' }).waitFor();
   });
 
+  await step('search, map and admin carry the Upload button of the timeline, and an upload from there lands in the library', async () => {
+    for (const path of ['/search?q=tower', '/search?tag=none', '/map', '/admin/users', '/admin/jobs']) {
+      await page.goto(base + path);
+      const button = page.locator('.topbar .upload-button');
+      await button.waitFor({ timeout: 5000 });
+      check((await button.textContent()).trim() === 'Upload', `${path}: button says ${await button.textContent()}`);
+      check((await page.locator('#upload-input').count()) === 1, `${path}: no file input`);
+    }
+    // The same look as the timeline's (one component): primary colours, same size.
+    const look = (p) => p.locator('.topbar .upload-button').evaluate((b) => { const c = getComputedStyle(b); return [c.backgroundColor, c.color, c.borderRadius, b.getBoundingClientRect().height].join(' '); });
+    const onMap = await look(page);
+    await page.goto(base + '/');
+    check((await look(page)) === onMap, `timeline ${await look(page)} vs elsewhere ${onMap}`);
+    // An upload from the search page lands in the library, with the same progress panel.
+    await page.goto(base + '/search?make=Canon');
+    await tile('eiffel.jpg').waitFor();
+    await page.setInputFiles('#upload-input', fixtures.video);
+    await page.locator('.upload-panel[data-done="true"]').waitFor({ timeout: 60_000 });
+    check((await page.locator('.upload-summary').textContent()) === '1 uploaded', `summary: ${await page.locator('.upload-summary').textContent()}`);
+    await page.getByRole('link', { name: 'Photos', exact: true }).click();
+    await tile('clip.mp4').waitFor();
+  });
+
+  await step('the search filter row is styled like the rest: bordered, rounded, padded fields lined up with the heading', async () => {
+    await page.goto(base + '/search?q=tower');
+    await page.locator('.filter-form').waitFor();
+    for (const selector of ['.filter-form input[name="make"]', '.filter-form input[name="from"]', '.filter-form select[name="type"]']) {
+      const style = await page.locator(selector).evaluate((e) => { const c = getComputedStyle(e); return { radius: c.borderTopLeftRadius, pad: c.paddingLeft, border: `${c.borderTopWidth} ${c.borderTopStyle}` }; });
+      check(style.radius === '8px' && style.pad === '10px' && style.border === '1px solid', `${selector}: ${JSON.stringify(style)}`);
+    }
+    const left = async (selector) => page.locator(selector).first().evaluate((e) => e.getBoundingClientRect().left);
+    check(Math.abs((await left('.filter-form input[name="make"]')) - (await left('.page-head h1'))) < 1, 'the filter row does not line up with the heading');
+    await shot(page, '63-search-filters');
+  });
+
   await step('a server without a tile URL shows no map, and says why', async () => {
     process.env.OBSCURA_SERVER_MAP_TILE_URL = '';
     bare = await startServer(process.argv[2], join(work, 'bare-data'));

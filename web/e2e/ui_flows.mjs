@@ -354,6 +354,54 @@ try {
     check(me.status() === 401, `after sign-out /api/users/me answered ${me.status()}`);
   });
 
+  // After the sign-out above (its cookies cleared), and in a browser that never signed in.
+  const fresh = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+  const signedOutPages = [page, await fresh.newPage()];
+  await step('signed out, a page load asks for no refresh and logs no error', async () => {
+    for (const p of signedOutPages) {
+      const refreshes = [];
+      const errors = [];
+      const onRequest = (r) => r.url().includes('/api/auth/refresh') && refreshes.push(r.method() + ' ' + r.url());
+      const onConsole = (m) => m.type() === 'error' && errors.push(m.text());
+      p.on('request', onRequest);
+      p.on('console', onConsole);
+      try {
+        await p.goto(base + '/');
+        await p.getByRole('button', { name: 'Sign in' }).waitFor();
+        await p.waitForLoadState('networkidle');
+        check(refreshes.length === 0, `a signed-out page load asked for a refresh: ${refreshes.join(', ')}`);
+        check(errors.length === 0, `console errors on the sign-in page: ${errors.join(' | ')}`);
+      } finally {
+        p.off('request', onRequest);
+        p.off('console', onConsole);
+      }
+    }
+  });
+
+  await step('sign-in says whom to ask for an account while registration is closed', async () => {
+    for (const p of signedOutPages) {
+      await p.goto(base + '/');
+      await p.getByRole('button', { name: 'Sign in' }).waitFor();
+      // Registration closed after the first account (auth.registration's default): the page says whom to ask.
+      const hint = p.getByTestId('registration-closed');
+      await hint.waitFor({ timeout: 5000 });
+      check(/Ask the administrator of this server to create your account/.test(await hint.textContent()), `hint: ${await hint.textContent()}`);
+      check((await p.getByRole('button', { name: 'Create an account' }).count()) === 0, 'registration offered while closed');
+    }
+    await shot(page, '10b-sign-in-closed');
+  });
+
+  await step('sign-in offers no password reset on a server that cannot send e-mail', async () => {
+    for (const p of signedOutPages) {
+      await p.goto(base + '/');
+      await p.getByRole('button', { name: 'Sign in' }).waitFor();
+      await p.waitForLoadState('networkidle');
+      // No SMTP here (media.smtp.host): a reset link could never arrive (account_flows.mjs, with SMTP, uses it).
+      check((await p.getByRole('button', { name: 'Forgot your password?' }).count()) === 0, '"Forgot your password?" shown without e-mail');
+    }
+  });
+  await fresh.close();
+
   await step('a phone-sized viewport: sign in, timeline, lightbox, no sideways scrolling', async () => {
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, colorScheme: 'dark' });
     const p = await phone.newPage();

@@ -284,6 +284,37 @@ try {
     await page.getByRole('heading', { name: 'The archive is empty' }).waitFor();
   });
 
+  await step('no avatar: initials, and nothing fetched; with one, it is fetched at most once per page', async () => {
+    const avatarRequests = [];
+    const onRequest = (r) => r.method() === 'GET' && new URL(r.url()).pathname.endsWith('/avatar') && avatarRequests.push(r.url());
+    page.on('request', onRequest);
+    try {
+      check((await (await page.request.get(base + '/api/users/me')).json()).avatarUrl === null, 'the admin has an avatar already');
+      await page.goto(base + '/');
+      await tile('Sunset over the Seine').waitFor();
+      await page.getByRole('link', { name: 'Account', exact: true }).click();
+      await page.locator('.avatar-large .avatar-letter').waitFor();
+      await page.getByRole('link', { name: 'Albums', exact: true }).click();
+      await page.locator('.topbar .avatar-letter').waitFor();
+      check(avatarRequests.length === 0, `avatar asked for while the user has none: ${avatarRequests.join(', ')}`);
+      const put = await page.request.put(base + '/api/users/me/avatar', { headers: { Origin: base, 'Content-Type': 'image/jpeg' }, data: readFileSync(photoFiles[1]) });
+      check(put.status() === 200, `avatar upload: ${put.status()}`);
+      const url = (await (await page.request.get(base + '/api/users/me')).json()).avatarUrl;
+      check(typeof url === 'string' && url.includes('/avatar?v='), `avatarUrl: ${url}`);
+      // One page load, then pages opened inside it (the top bar's avatar on each, and the account page's large one).
+      await page.goto(base + '/');
+      await tile('Sunset over the Seine').waitFor();
+      await page.getByRole('link', { name: 'Account', exact: true }).click();
+      await page.waitForFunction(() => [...document.querySelectorAll('img.avatar')].length === 2 && [...document.querySelectorAll('img.avatar')].every((i) => i.complete && i.naturalWidth > 0));
+      await page.getByRole('link', { name: 'Albums', exact: true }).click();
+      await page.waitForFunction(() => { const i = document.querySelector('.topbar img.avatar'); return i && i.complete && i.naturalWidth > 0; });
+      check(avatarRequests.length <= 1, `avatar fetched ${avatarRequests.length} times in one page: ${avatarRequests.join(', ')}`);
+      check(avatarRequests.every((u) => u === base + url), `not the avatarUrl: ${avatarRequests.join(', ')}`);
+    } finally {
+      page.off('request', onRequest);
+    }
+  });
+
   await step('account: usage bars, profile, avatar', async () => {
     const me = await (await page.request.get(base + '/api/users/me')).json();
     await page.request.patch(`${base}/api/admin/users/${me.id}`, { ...origin, data: { quotaBytes: 4 * 1024 * 1024 } });

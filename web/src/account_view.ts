@@ -6,7 +6,7 @@ import { formatBytes, h, icon, toast } from './dom';
 import { errorText } from './selection';
 import { mfaSection } from './mfa_view';
 import { updateUser } from './session';
-import { avatarChanged, avatarOf, cleanup, root, shell } from './shell';
+import { avatarOf, cleanup, root, shell } from './shell';
 import type { ApiKey, Usage, User } from './types';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -55,8 +55,7 @@ function avatarSection(user: User, changed: (u: User) => void): HTMLElement {
       toast('The avatar was refused: ' + (await res.text()).slice(0, 200), 'error');
       return;
     }
-    avatarChanged();
-    changed(await get<User>('/api/users/me'));
+    changed(await get<User>('/api/users/me')); // its avatarUrl names the new picture's version
     toast('Avatar updated');
   });
   return section('Avatar', h('div', { class: 'avatar-row' }, preview, input, h('button', { type: 'button', class: 'secondary', onclick: () => input.click() }, icon('upload'), 'Choose a picture')));

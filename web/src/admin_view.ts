@@ -6,8 +6,9 @@ import { usageBar } from './account_view';
 import { field, openDialog } from './dialog';
 import { formatBytes, h, icon, toast } from './dom';
 import { errorText } from './selection';
-import { cleanup, pageLink, root, shell } from './shell';
+import { cleanup, pageLink } from './shell';
 import type { Job, User } from './types';
+import { showWithUpload } from './upload';
 
 function adminTabs(): HTMLElement {
   const tab = (path: string, label: string) =>
@@ -129,7 +130,7 @@ export async function adminUsersPage(me: User): Promise<void> {
     h('div', { class: 'table-wrap' }, table),
   );
   cleanup();
-  root.append(shell(me, main));
+  showWithUpload(me, main);
   await reload();
 }
 
@@ -172,6 +173,6 @@ export async function adminJobsPage(me: User): Promise<void> {
     h('div', { class: 'table-wrap' }, h('table', { class: 'admin-table', 'aria-label': 'Failed jobs' }, h('thead', {}, h('tr', {}, h('th', {}, 'Job'), h('th', {}, 'Reason'), h('th', {}, 'Attempts'), h('th', {}, h('span', { class: 'visually-hidden' }, 'Actions')))), list)),
   );
   cleanup();
-  root.append(shell(me, main));
+  showWithUpload(me, main);
   await reload();
 }

@@ -13,7 +13,7 @@ import { faces, nameOf, personAvatar, remember } from './people';
 import { errorText } from './selection';
 import { cleanup, navigate, onLeave, pageLink, root, shell } from './shell';
 import type { Album, Asset, AssetPage, User } from './types';
-import { installDropZone, Uploader } from './upload';
+import { installDropZone, uploadControls, Uploader } from './upload';
 
 type Role = 'owner' | 'editor' | 'viewer';
 
@@ -145,11 +145,6 @@ export async function albumPage(user: User, id: string): Promise<void> {
     window.clearTimeout(refreshTimer);
     refreshTimer = window.setTimeout(() => void refresh().catch(() => undefined), 800);
   }, album.id);
-  const input = h('input', { type: 'file', id: 'album-upload-input', multiple: true, accept: 'image/*,video/*', class: 'visually-hidden', tabindex: -1 });
-  input.addEventListener('change', () => {
-    if (input.files) uploader.add(input.files);
-    input.value = '';
-  });
   const leave = h('button', {
     type: 'button',
     class: 'secondary',
@@ -173,8 +168,7 @@ export async function albumPage(user: User, id: string): Promise<void> {
       pageLink('/albums', { class: 'icon-button', 'aria-label': 'All albums', title: 'All albums' }, icon('back')),
       h('div', { class: 'album-title' }, title, count),
       h('div', { class: 'spacer' }),
-      canAdd && input,
-      canAdd && h('button', { type: 'button', class: 'primary upload-button', onclick: () => input.click() }, icon('upload'), h('span', {}, 'Upload')),
+      ...(canAdd ? uploadControls(uploader, 'album-upload-input') : []),
       canAdd && h('button', { type: 'button', class: 'secondary', onclick: () => void addAssetsDialog(album, new Set(lib.grid.assets.map((a: Asset) => a.id)), () => void reload()) }, icon('plus'), 'Add photos'),
       owner && h('button', { type: 'button', class: 'secondary', onclick: () => membersDialog(user, album, showAlbum) }, icon('user'), 'Members'),
       owner && h('button', { type: 'button', class: 'secondary', onclick: () => shareDialog({ albumId: album.id }) }, icon('share'), 'Share'),

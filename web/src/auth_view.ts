@@ -5,30 +5,33 @@ import { mfaStep } from './mfa_view';
 import { forgotPassword } from './password_reset_view';
 import { type OidcSetup, oidcButton } from './oidc_button';
 import { signIn } from './session';
+import type { ServerFeatures } from './types';
 
 interface Setup {
   setupRequired: boolean;
-  registration: 'open' | 'closed';
+  registration: 'open' | 'closed' | 'unknown'; // unknown: the server did not say (then no hint either way)
   oidc?: OidcSetup;
 }
+
+type AuthOptions = Setup & { email: boolean };
 
 type Mode = 'setup' | 'signin' | 'register';
 
 export async function renderAuth(root: HTMLElement): Promise<void> {
-  let setup: Setup = { setupRequired: false, registration: 'closed' };
-  try {
-    setup = await call<Setup>('/api/auth/setup', { retryOn401: false });
-  } catch {
-    /* sign-in still works */
-  }
-  show(root, setup, setup.setupRequired ? 'setup' : 'signin');
+  // Whether anyone may register, and whether a password-reset mail could leave at all (SMTP configured): the page
+  // offers only what works. Either unknown: sign-in alone still works.
+  const [setup, features] = await Promise.all([
+    call<Setup>('/api/auth/setup', { retryOn401: false }).catch((): Setup => ({ setupRequired: false, registration: 'unknown' })),
+    call<ServerFeatures>('/api/server/features', { retryOn401: false }).catch((): ServerFeatures => ({})),
+  ]);
+  show(root, { ...setup, email: features.email === true }, setup.setupRequired ? 'setup' : 'signin');
 }
 
 function field(label: string, input: HTMLInputElement): HTMLElement {
   return h('label', { class: 'field' }, h('span', {}, label), input);
 }
 
-function show(root: HTMLElement, setup: Setup, mode: Mode): void {
+function show(root: HTMLElement, setup: AuthOptions, mode: Mode): void {
   clear(root);
   const username = h('input', { name: 'username', autocomplete: 'username', required: true, minlength: 3, maxlength: 32 });
   const password = h('input', {
@@ -65,9 +68,17 @@ function show(root: HTMLElement, setup: Setup, mode: Mode): void {
     mode === 'signin' &&
       setup.registration === 'open' &&
       h('p', {}, h('button', { type: 'button', class: 'link', onclick: () => show(root, setup, 'register') }, 'Create an account')),
+    // Registration closed (auth.registration; by default once the first account exists): say who makes accounts.
+    // Not beside a single sign-on button, which may create the account itself (auth.oidc.autoRegister).
+    mode === 'signin' &&
+      setup.registration === 'closed' &&
+      !setup.oidc?.enabled &&
+      h('p', { class: 'muted auth-hint', 'data-testid': 'registration-closed' }, 'New here? Ask the administrator of this server to create your account.'),
     mode === 'register' &&
       h('p', {}, h('button', { type: 'button', class: 'link', onclick: () => show(root, setup, 'signin') }, 'I have an account')),
+    // Only when the server can send the mail (media.smtp.*): otherwise the form would promise a link that never comes.
     mode === 'signin' &&
+      setup.email &&
       h('p', {}, h('button', { type: 'button', class: 'link', onclick: () => forgotPassword(root, () => show(root, setup, 'signin')) }, 'Forgot your password?')),
   );
   form.addEventListener('submit', async (e) => {

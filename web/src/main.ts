@@ -25,7 +25,7 @@ import { sharingPage } from './sharing_view';
 import { cleanup, onLeave, root, setRouter, shell } from './shell';
 import type { Asset, Partner, TimelineBucket } from './types';
 import type { User } from './types';
-import { installDropZone, Uploader } from './upload';
+import { installDropZone, uploadControls, Uploader } from './upload';
 import { openViewer } from './viewer';
 
 async function timelinePage(user: User): Promise<void> {
@@ -62,12 +62,6 @@ async function timelinePage(user: User): Promise<void> {
     resetPoll(); // fresh uploads: their thumbnails are expected soon
   });
   void uploader.showUnfinished();
-  const input = h('input', { type: 'file', id: 'upload-input', multiple: true, accept: 'image/*,video/*', class: 'visually-hidden', tabindex: -1 });
-  input.addEventListener('change', () => {
-    if (input.files) uploader.add(input.files);
-    input.value = '';
-  });
-  const uploadButton = h('button', { type: 'button', class: 'primary upload-button', onclick: () => input.click() }, icon('upload'), h('span', {}, 'Upload'));
   const scrubHost = h('div', { class: 'scrub-host' });
   const refreshScrubber = () => {
     clear(scrubHost);
@@ -75,7 +69,7 @@ async function timelinePage(user: User): Promise<void> {
   };
   const main = h('main', { class: 'timeline' }, memoriesStrip(), bar, grid.element, scrubHost);
   cleanup();
-  root.append(shell(user, main, [input, uploadButton]), uploader.panel);
+  root.append(shell(user, main, uploadControls(uploader)), uploader.panel);
   onLeave(() => grid.destroy(), installDropZone((files) => uploader.add(files)));
 
   // Thumbnails not made yet: replaced when derivative.created arrives, or by polling while events are down.

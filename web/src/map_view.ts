@@ -8,8 +8,9 @@ import 'leaflet.markercluster/dist/MarkerCluster.css';
 import { get } from './api';
 import { h, icon } from './dom';
 import { AssetGrid } from './grid';
-import { cleanup, onLeave, root, shell } from './shell';
-import type { Asset, User } from './types';
+import { cleanup, onLeave } from './shell';
+import type { Asset, ServerFeatures, User } from './types';
+import { showWithUpload } from './upload';
 import { openViewer } from './viewer';
 import './finding.css'; // also imported by the timeline's memories
 
@@ -17,11 +18,6 @@ export interface MapMarker {
   id: string;
   lat: number;
   lon: number;
-}
-
-interface Features {
-  map?: boolean;
-  mapTileUrl?: string;
 }
 
 const AREA_PAGE = 30; // assets fetched per page of the area's grid
@@ -53,8 +49,8 @@ export async function mapPage(user: User): Promise<void> {
   const head = h('div', { class: 'page-head' }, h('h1', {}, 'Map'));
   const main = h('main', { class: 'map-page' }, head);
   cleanup();
-  root.append(shell(user, main));
-  const features = await get<Features>('/api/server/features').catch(() => ({}) as Features);
+  showWithUpload(user, main);
+  const features = await get<ServerFeatures>('/api/server/features').catch(() => ({}) as ServerFeatures);
   if (!features.map || !features.mapTileUrl) {
     main.appendChild(emptyState('No map on this server', 'The map needs a tile server: the administrator sets server.mapTileUrl.'));
     return;

@@ -3,6 +3,7 @@
 // them, except dates: the page keeps YYYY-MM-DD (the form's) and the API gets RFC 3339 (to: the day after, as the API's
 // `to` is exclusive).
 import { h, icon } from './dom';
+import './finding.css'; // the chips' and the form's styles (also the map's and the memories')
 import { navigate } from './shell';
 
 export const FILTERS: { key: string; label: string }[] = [

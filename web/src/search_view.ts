@@ -6,14 +6,17 @@ import { libraryGrid, type LibraryOptions } from './library';
 import { filterBar, searchQuery } from './search_filters';
 import { cleanup, onLeave, pageLink, root, shell } from './shell';
 import type { User } from './types';
+import { showWithUpload } from './upload';
 
 const withCursor = (base: string) => (cursor: string | null) => `${base}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
 
-async function subsetPage(user: User, heading: (string | Node)[], className: string, options: LibraryOptions, above: HTMLElement[] = []): Promise<void> {
+// `upload`: the timeline's Upload button and drop zone in the header (the search page).
+async function subsetPage(user: User, heading: (string | Node)[], className: string, options: LibraryOptions, above: HTMLElement[] = [], upload = false): Promise<void> {
   const lib = libraryGrid(options);
   const main = h('main', { class: `timeline ${className}` }, h('div', { class: 'page-head' }, h('h1', {}, ...heading)), ...above, lib.bar, lib.grid.element);
   cleanup();
-  root.append(shell(user, main));
+  if (upload) showWithUpload(user, main);
+  else root.append(shell(user, main));
   onLeave(() => lib.grid.destroy());
   await lib.grid.start();
 }
@@ -27,7 +30,7 @@ export function searchPage(user: User): Promise<void> {
       source: withCursor(`/api/assets?order=desc&tag=${encodeURIComponent(tag)}`),
       headers: true,
       empty: () => h('div', { class: 'empty' }, icon('tag'), h('h2', {}, 'Nothing carries this tag')),
-    });
+    }, [], true);
   }
   const query = searchQuery(params);
   return subsetPage(user, [q ? `Results for “${q}”` : 'Search'], 'search-page', {
@@ -36,7 +39,7 @@ export function searchPage(user: User): Promise<void> {
     fetchPage: query ? undefined : async () => ({ items: [], nextCursor: null }),
     empty: () =>
       h('div', { class: 'empty' }, icon('search'), h('h2', {}, query ? 'No matches' : 'Search your library'), h('p', {}, 'Words are matched against titles, descriptions, tags, file names and cameras; filters narrow them down.')),
-  }, [filterBar(params)]);
+  }, [filterBar(params)], true);
 }
 
 export function favoritesPage(user: User): Promise<void> {

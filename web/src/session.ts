@@ -68,10 +68,17 @@ async function withLock<T>(fn: () => Promise<T>): Promise<T> {
 
 let inFlight: Promise<boolean> | null = null;
 
+// The server sets obscura_signed_in=1 beside its HttpOnly session cookies and clears it with them: without it
+// there is no refresh cookie either, and asking /api/auth/refresh would only earn a 401.
+export function hasSessionCookie(): boolean {
+  return document.cookie.split(';').some((c) => c.trim().startsWith('obscura_signed_in='));
+}
+
 // true when the session is (still) good. When another tab refreshed while we waited for the lock, its new
 // cookies are ours too: we skip our own refresh, whose token would be the one just rotated away.
 export function refreshSession(): Promise<boolean> {
   if (inFlight) return inFlight;
+  if (!hasSessionCookie()) return Promise.resolve(false);
   const asked = Date.now();
   inFlight = withLock(async () => {
     if (current && refreshedAt > asked) return true;
@@ -81,7 +88,11 @@ export function refreshSession(): Promise<boolean> {
       headers: { 'Content-Type': 'application/json' },
       body: '{}',
     });
-    if (!res.ok) return false;
+    if (!res.ok) {
+      // The session is over (revoked, expired): forget the marker too, so the next page load asks no more.
+      if (res.status === 401) document.cookie = 'obscura_signed_in=; Path=/; Max-Age=0; SameSite=Strict';
+      return false;
+    }
     const info = (await res.json()) as SessionInfo;
     started(info);
     channel?.postMessage({ type: 'refreshed', expiresAt });
@@ -146,7 +157,7 @@ export function signedOut(): void {
 }
 
 // At start: a session survives a reload through its cookies. One refresh tells us the user and when the
-// access cookie ends.
+// access cookie ends; with no session cookie there is nothing to refresh, and no request is made.
 export async function resumeSession(): Promise<User | null> {
   try {
     if (await refreshSession()) return current;

@@ -82,18 +82,14 @@ function searchBox(): HTMLElement {
   );
 }
 
-let avatarVersion = Date.now();
-// After an upload: the next avatars fetch the new picture instead of the cached one.
-export function avatarChanged(): void {
-  avatarVersion = Date.now();
-}
-
-// The signed-in user's picture (the server's avatarUrl is null for now, so it is asked for at its route), or
-// the initial of their name when they have none.
+// The signed-in user's picture, or the initial of their name when they have none. The server's avatarUrl is null
+// without an avatar (then nothing is fetched) and otherwise carries the picture's version (?v=), so every copy on
+// a page is one URL the browser fetches once, and a new picture is a new URL.
 export function avatarOf(user: User, size = 28): HTMLElement {
   const name = user.displayName || user.username;
   const letter = () => h('span', { class: 'avatar avatar-letter', 'aria-hidden': 'true', style: null }, name.slice(0, 1).toUpperCase());
-  const img = h('img', { class: 'avatar', src: user.avatarUrl || `/api/users/me/avatar?v=${avatarVersion}`, alt: '', width: size, height: size });
+  if (!user.avatarUrl) return letter();
+  const img = h('img', { class: 'avatar', src: user.avatarUrl, alt: '', width: size, height: size });
   img.addEventListener('error', () => img.replaceWith(letter()));
   return img;
 }

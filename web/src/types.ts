@@ -144,3 +144,13 @@ export interface Job {
   progress: number;
   error?: string;
 }
+
+// GET /api/server/features (anonymous): what this server can do, so pages offer only that. Absent when the server
+// lacks the media module: then none of it.
+export interface ServerFeatures {
+  videoConversion?: boolean;
+  audioExtraction?: boolean;
+  email?: boolean; // SMTP is configured: password-reset mails can leave
+  map?: boolean;
+  mapTileUrl?: string;
+}

@@ -5,7 +5,8 @@ import { errorOf, ApiError } from './api';
 import { clear, formatBytes, h, icon } from './dom';
 import { refreshSession } from './session';
 import { RESUMABLE_THRESHOLD, startResumable, unfinishedUploads, type ResumableHandle } from './resumable_upload';
-import type { Asset } from './types';
+import { onLeave, root, shell } from './shell';
+import type { Asset, User } from './types';
 
 type State = 'queued' | 'uploading' | 'paused' | 'created' | 'duplicate' | 'failed' | 'cancelled';
 
@@ -254,6 +255,26 @@ export class Uploader {
       delete this.panel.dataset.done;
     }
   }
+}
+
+// The Upload button of a page's header (the timeline's, an album's): a hidden file input and the button that
+// opens it, feeding `uploader`.
+export function uploadControls(uploader: Uploader, inputId = 'upload-input'): HTMLElement[] {
+  const input = h('input', { type: 'file', id: inputId, multiple: true, accept: 'image/*,video/*', class: 'visually-hidden', tabindex: -1 });
+  input.addEventListener('change', () => {
+    if (input.files) uploader.add(input.files);
+    input.value = '';
+  });
+  const button = h('button', { type: 'button', class: 'primary upload-button', onclick: () => input.click() }, icon('upload'), h('span', {}, 'Upload'));
+  return [input, button];
+}
+
+// A page without a library grid of its own (search, map, admin) in the shell with the timeline's upload
+// affordance: the same header button and drop zone, into the library, and the progress panel. Call after cleanup().
+export function showWithUpload(user: User, main: HTMLElement): void {
+  const uploader = new Uploader(() => undefined);
+  root.append(shell(user, main, uploadControls(uploader)), uploader.panel);
+  onLeave(installDropZone((files) => uploader.add(files)));
 }
 
 // Drag-and-drop anywhere on the page.

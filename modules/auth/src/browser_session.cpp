@@ -7,13 +7,15 @@ namespace obscura::auth {
 namespace {
 
 std::string cookie(std::string_view name, std::string_view value, std::string_view path, std::int64_t maxAge,
-                   bool secure) {
+                   bool secure, bool httpOnly = true) {
     std::string c(name);
     c += '=';
     c += value;
     c += "; Path=";
     c += path;
-    c += "; Max-Age=" + std::to_string(maxAge) + "; HttpOnly; SameSite=Strict";
+    c += "; Max-Age=" + std::to_string(maxAge);
+    if (httpOnly) c += "; HttpOnly";
+    c += "; SameSite=Strict";
     if (secure) c += "; Secure";
     return c;
 }
@@ -48,11 +50,13 @@ bool secureCookies(const Request& request, std::string_view publicUrl) {
 std::vector<std::string> sessionCookies(const std::string& accessToken, std::int64_t accessSeconds,
                                         const std::string& refreshToken, std::int64_t refreshSeconds, bool secure) {
     return {cookie(kAccessCookie, accessToken, "/", accessSeconds, secure),
-            cookie(kRefreshCookie, refreshToken, kRefreshCookiePath, refreshSeconds, secure)};
+            cookie(kRefreshCookie, refreshToken, kRefreshCookiePath, refreshSeconds, secure),
+            cookie(kSignedInCookie, "1", "/", refreshSeconds, secure, false)};
 }
 
 std::vector<std::string> clearedSessionCookies(bool secure) {
-    return {cookie(kAccessCookie, "", "/", 0, secure), cookie(kRefreshCookie, "", kRefreshCookiePath, 0, secure)};
+    return {cookie(kAccessCookie, "", "/", 0, secure), cookie(kRefreshCookie, "", kRefreshCookiePath, 0, secure),
+            cookie(kSignedInCookie, "", "/", 0, secure, false)};
 }
 
 std::string authorityOf(std::string_view url) {

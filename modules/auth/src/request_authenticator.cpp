@@ -47,10 +47,13 @@ Expected<Principal> RequestAuthenticator::authenticate(const Request& request) {
     if (authorization.size() > 1) return unauthenticated("more than one Authorization header");
     if (authorization.size() == 1) {
         const std::string_view value = trimmed(authorization.front());
-        if (!startsWithIgnoringCase(value, "Bearer ")) {
-            return unauthenticated("unsupported authorization scheme: use Bearer, x-api-key or sign in");
-        }
-        return fromAccessToken(trimmed(value.substr(7)), Principal::Via::Bearer);
+        // "Bearer" with nothing after it (the trailing space of "Bearer " is trimmed away) is the right scheme
+        // with the token missing, typically a client whose token variable was empty: say so.
+        const bool bearer = startsWithIgnoringCase(value, "Bearer") && (value.size() == 6 || value[6] == ' ');
+        if (!bearer) return unauthenticated("unsupported authorization scheme: use Bearer, x-api-key or sign in");
+        const std::string_view token = trimmed(value.substr(6));
+        if (token.empty()) return unauthenticated("the bearer token is missing: send Authorization: Bearer <token>");
+        return fromAccessToken(token, Principal::Via::Bearer);
     }
     const auto apiKeys = request.headers.getAll("x-api-key");
     if (apiKeys.size() > 1) return unauthenticated("more than one x-api-key header");

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cctype>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "account_service.hpp"
 #include "auth_routes.hpp"
@@ -59,20 +60,22 @@ Response sessionResponse(const RouteContext& ctx, const Request& request, const 
     return response;
 }
 
-// The refresh token from the body, or else from the browser's cookie (then only from our own origin).
+// The refresh token from the body, or else from the browser's cookie (then only from our own origin); nullopt
+// when there is neither.
 struct PresentedToken {
     std::string token;
     bool fromCookie = false;
 };
 
-Expected<PresentedToken> presentedRefreshToken(const RouteContext& ctx, const Request& request, const JsonBody& body) {
+Expected<std::optional<PresentedToken>> presentedRefreshToken(const RouteContext& ctx, const Request& request,
+                                                              const JsonBody& body) {
     OBSCURA_TRY(fromBody, body.optionalString("refreshToken"));
-    if (fromBody) return PresentedToken{std::move(*fromBody), false};
+    if (fromBody) return std::optional(PresentedToken{std::move(*fromBody), false});
     if (auto cookie = request.cookie(kRefreshCookie); cookie && !cookie->empty()) {
         OBSCURA_TRY_STATUS(checkSameOrigin(request, ctx.settings.publicUrl));
-        return PresentedToken{std::move(*cookie), true};
+        return std::optional(PresentedToken{std::move(*cookie), true});
     }
-    return badRequest("refreshToken is required");
+    return std::optional<PresentedToken>();
 }
 
 Route registerRoute(RouteContext& ctx) {
@@ -169,29 +172,36 @@ Route refreshRoute(RouteContext& ctx) {
         .handler = [&ctx](Request& request) -> Expected<Response> {
             OBSCURA_TRY(body, JsonBody::parse(request));
             OBSCURA_TRY(presented, presentedRefreshToken(ctx, request, body));
-            OBSCURA_TRY(session, ctx.sessions.refresh(presented.token));
-            return sessionResponse(ctx, request, session, presented.fromCookie);
+            // No token at all is a caller who is not signed in (a browser whose cookie is gone), not a bad body.
+            if (!presented) {
+                return Error(ErrorCode::Unauthenticated,
+                             "no refresh token (neither refreshToken in the body nor the session cookie): sign in");
+            }
+            OBSCURA_TRY(session, ctx.sessions.refresh(presented->token));
+            return sessionResponse(ctx, request, session, presented->fromCookie);
         }};
 }
 
 Route logoutRoute(RouteContext& ctx) {
-    return Route{.method = Method::Post,
-                 .pattern = "/api/auth/logout",
-                 .auth = AuthPolicy::Anonymous,
-                 .module = "auth",
-                 .summary = "Sign out: revokes the refresh token's family (and clears the browser's cookies)",
-                 .body = BodyKind::Buffered,
-                 .handler = [&ctx](Request& request) -> Expected<Response> {
-                     OBSCURA_TRY(body, JsonBody::parse(request));
-                     OBSCURA_TRY(presented, presentedRefreshToken(ctx, request, body));
-                     OBSCURA_TRY_STATUS(ctx.sessions.logout(presented.token));
-                     Response response = Response::noContent();
-                     if (request.cookie(kAccessCookie) || request.cookie(kRefreshCookie)) {
-                         for (auto& c : clearedSessionCookies(secureCookies(request, ctx.settings.publicUrl)))
-                             response.headers.add("Set-Cookie", std::move(c));
-                     }
-                     return response;
-                 }};
+    return Route{
+        .method = Method::Post,
+        .pattern = "/api/auth/logout",
+        .auth = AuthPolicy::Anonymous,
+        .module = "auth",
+        .summary = "Sign out: revokes the refresh token's family (and clears the browser's cookies)",
+        .body = BodyKind::Buffered,
+        .handler = [&ctx](Request& request) -> Expected<Response> {
+            OBSCURA_TRY(body, JsonBody::parse(request));
+            OBSCURA_TRY(presented, presentedRefreshToken(ctx, request, body));
+            if (!presented) return badRequest("refreshToken is required");
+            OBSCURA_TRY_STATUS(ctx.sessions.logout(presented->token));
+            Response response = Response::noContent();
+            if (request.cookie(kAccessCookie) || request.cookie(kRefreshCookie) || request.cookie(kSignedInCookie)) {
+                for (auto& c : clearedSessionCookies(secureCookies(request, ctx.settings.publicUrl)))
+                    response.headers.add("Set-Cookie", std::move(c));
+            }
+            return response;
+        }};
 }
 
 }  // namespace

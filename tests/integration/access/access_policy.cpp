@@ -40,7 +40,9 @@ const std::vector<RoutePolicy>& accessPolicies() {
         {"GET", "/api/auth/setup", Access::Public, {}},
         {"POST", "/api/auth/register", Access::Public, {}, {}, "{}"},
         {"POST", "/api/auth/login", Access::Public, {}, {}, "{}"},
-        {"POST", "/api/auth/refresh", Access::Public, {}, {}, "{}"},
+        // No refresh token, or an unknown one, is 401 for everyone (nobody is signed in as far as refresh goes): a
+        // malformed one shows that every caller gets the same answer.
+        {"POST", "/api/auth/refresh", Access::Public, {}, {}, R"({"refreshToken":42})"},
         {"POST", "/api/auth/logout", Access::Public, {}, {}, "{}"},
         // Two-factor sign-in and password reset (issue 24): the second step and the reset are sign-in flows.
         {"POST", "/api/auth/mfa/verify", Access::Public, {}, {}, "{}"},

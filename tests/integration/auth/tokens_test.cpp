@@ -92,6 +92,29 @@ TEST_SUITE("auth.tokens") {
         CHECK(s.http.get("/api/users/me", {{"authorization", "bearer " + session.access}}).status == 200);
     }
 
+    TEST_CASE("an empty bearer token is 401 saying the token is missing, not that the scheme is unsupported") {
+        Signed s;
+        auto session = login(s.http, "alice");
+        for (const char* value : {"Bearer ", "Bearer", "bearer  ", " Bearer \t"}) {
+            auto r = s.http.get("/api/users/me", {{"Authorization", value}});
+            INFO("Authorization: [" << value << "]");
+            CHECK(r.status == 401);
+            CHECK(r.hasHeader("WWW-Authenticate"));
+            CHECK(errorCode(r) == "unauthenticated");
+            const std::string message = bodyOf(r)["error"]["message"];
+            CHECK(message.find("bearer token is missing") != std::string::npos);
+            CHECK(message.find("unsupported") == std::string::npos);
+        }
+        // Another scheme, or a word that merely starts with Bearer, is still an unsupported scheme.
+        for (const std::string& value :
+             {"Basic " + session.access, "Bearerx " + session.access, std::string("Token abc")}) {
+            auto r = s.http.get("/api/users/me", {{"Authorization", value}});
+            CHECK(r.status == 401);
+            CHECK(bodyOf(r)["error"]["message"].get<std::string>().find("unsupported authorization scheme") !=
+                  std::string::npos);
+        }
+    }
+
     TEST_CASE("the token of a deleted user is refused") {
         Signed s;
         auto admin = login(s.http, "alice");
@@ -124,8 +147,22 @@ TEST_SUITE("auth.tokens") {
         CHECK(postJson(s.http, "/api/auth/refresh", {{"refreshToken", otherDevice.refresh}}).status == 200);
 
         CHECK(postJson(s.http, "/api/auth/refresh", {{"refreshToken", "made-up"}}).status == 401);
-        CHECK(postJson(s.http, "/api/auth/refresh", json::object()).status == 400);
         CHECK(postJson(s.http, "/api/auth/refresh", {{"refreshToken", 42}}).status == 400);
+    }
+
+    TEST_CASE("a refresh with no token at all (no body, {}, no cookie) is 401 unauthenticated, not a bad request") {
+        Signed s;
+        for (const auto& r :
+             {s.http.request("POST", "/api/auth/refresh"), postJson(s.http, "/api/auth/refresh", json::object()),
+              s.http.request("POST", "/api/auth/refresh", {{"Cookie", "obscura_refresh="}})}) {
+            CHECK(r.status == 401);
+            CHECK(errorCode(r) == "unauthenticated");
+            CHECK(bodyOf(r)["error"]["message"].get<std::string>().find("no refresh token") != std::string::npos);
+        }
+        // A body that is there but wrong is still the caller's mistake.
+        CHECK(postJson(s.http, "/api/auth/refresh", {{"refreshToken", 42}}).status == 400);
+        CHECK(s.http.request("POST", "/api/auth/refresh", {{"Content-Type", "application/json"}}, "{not json").status ==
+              400);
     }
 
     TEST_CASE("logout revokes the family; signing out twice, or with an unknown token, is fine") {
@@ -162,19 +199,27 @@ TEST_SUITE("auth.tokens") {
         auto r =
             postJson(s.http, "/api/auth/login", {{"username", "alice"}, {"password", kPassword}, {"cookie", true}});
         REQUIRE(r.status == 200);
-        std::string access, refresh;
+        std::string access, refresh, signedIn;
         int cookies = 0;
         for (const auto& [name, value] : r.headers) {
             if (name != "Set-Cookie") continue;
             ++cookies;
-            CHECK(value.find("HttpOnly") != std::string::npos);
             CHECK(value.find("SameSite=Strict") != std::string::npos);
             CHECK(value.find("Secure") == std::string::npos);  // plain http here
             const auto eq = value.find('=');
             const auto end = value.find(';');
-            (value.rfind("obscura_access=", 0) == 0 ? access : refresh) = value.substr(eq + 1, end - eq - 1);
+            const std::string cookieValue = value.substr(eq + 1, end - eq - 1);
+            if (value.rfind("obscura_signed_in=", 0) == 0) {
+                // The page may read this one: it says only that a session exists.
+                CHECK(value.find("HttpOnly") == std::string::npos);
+                signedIn = cookieValue;
+                continue;
+            }
+            CHECK(value.find("HttpOnly") != std::string::npos);
+            (value.rfind("obscura_access=", 0) == 0 ? access : refresh) = cookieValue;
         }
-        CHECK(cookies == 2);
+        CHECK(cookies == 3);
+        CHECK(signedIn == "1");
         CHECK(access == bodyOf(r)["accessToken"]);
         const std::string host = "127.0.0.1:" + std::to_string(s.fx.port());
         const HeaderList jar = {{"Cookie", "theme=dark; obscura_access=" + access}};
@@ -200,6 +245,9 @@ TEST_SUITE("auth.tokens") {
                            {{"Cookie", "obscura_refresh=" + bodyOf(refreshed)["refreshToken"].get<std::string>()},
                             {"Origin", "http://" + host}});
         CHECK(out.status == 204);
-        CHECK(out.header("Set-Cookie").value_or("").find("Max-Age=0") != std::string::npos);
+        int cleared = 0;
+        for (const auto& [name, value] : out.headers)
+            if (name == "Set-Cookie" && value.find("Max-Age=0") != std::string::npos) ++cleared;
+        CHECK(cleared == 3);  // access, refresh and signed-in
     }
 }

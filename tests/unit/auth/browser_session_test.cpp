@@ -73,12 +73,23 @@ TEST_SUITE("auth.browser") {
 
     TEST_CASE("session cookies are HttpOnly and SameSite=Strict, Secure over https, and can be cleared") {
         auto cookies = sessionCookies("access-value", 900, "refresh-value", 86400, false);
-        REQUIRE(cookies.size() == 2);
+        REQUIRE(cookies.size() == 3);
         CHECK(cookies[0].rfind("obscura_access=access-value; Path=/; Max-Age=900; HttpOnly; SameSite=Strict", 0) == 0);
         CHECK(cookies[0].find("Secure") == std::string::npos);
         CHECK(cookies[1].rfind("obscura_refresh=refresh-value; Path=/api/auth; Max-Age=86400;", 0) == 0);
         for (const auto& c : sessionCookies("a", 1, "r", 1, true)) CHECK(c.find("; Secure") != std::string::npos);
-        for (const auto& c : clearedSessionCookies(false)) CHECK(c.find("Max-Age=0") != std::string::npos);
+        const auto cleared = clearedSessionCookies(false);
+        CHECK(cleared.size() == 3);
+        for (const auto& c : cleared) CHECK(c.find("Max-Age=0") != std::string::npos);
+    }
+
+    TEST_CASE("the signed-in cookie holds no secret, is readable by the page and lives as long as the refresh one") {
+        auto cookies = sessionCookies("access-value", 900, "refresh-value", 86400, false);
+        REQUIRE(cookies.size() == 3);
+        CHECK(cookies[2] == "obscura_signed_in=1; Path=/; Max-Age=86400; SameSite=Strict");
+        CHECK(sessionCookies("a", 1, "r", 1, true)[2] ==
+              "obscura_signed_in=1; Path=/; Max-Age=1; SameSite=Strict; Secure");
+        CHECK(clearedSessionCookies(false)[2] == "obscura_signed_in=; Path=/; Max-Age=0; SameSite=Strict");
     }
 
     TEST_CASE("cookies are Secure over https, through a trusted https proxy, or when publicUrl is https") {
