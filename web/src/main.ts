@@ -25,7 +25,7 @@ import { sharingPage } from './sharing_view';
 import { cleanup, onLeave, root, setRouter, shell } from './shell';
 import type { Asset, Partner, TimelineBucket } from './types';
 import type { User } from './types';
-import { installDropZone, uploadControls, Uploader } from './upload';
+import { showWithUpload, Uploader } from './upload';
 import { openViewer } from './viewer';
 
 async function timelinePage(user: User): Promise<void> {
@@ -69,8 +69,8 @@ async function timelinePage(user: User): Promise<void> {
   };
   const main = h('main', { class: 'timeline' }, memoriesStrip(), bar, grid.element, scrubHost);
   cleanup();
-  root.append(shell(user, main, uploadControls(uploader)), uploader.panel);
-  onLeave(() => grid.destroy(), installDropZone((files) => uploader.add(files)));
+  showWithUpload(user, main, uploader);
+  onLeave(() => grid.destroy());
 
   // Thumbnails not made yet: replaced when derivative.created arrives, or by polling while events are down.
   const pending = new Set<string>();

@@ -269,10 +269,10 @@ export function uploadControls(uploader: Uploader, inputId = 'upload-input'): HT
   return [input, button];
 }
 
-// A page without a library grid of its own (search, map, admin) in the shell with the timeline's upload
-// affordance: the same header button and drop zone, into the library, and the progress panel. Call after cleanup().
-export function showWithUpload(user: User, main: HTMLElement): void {
-  const uploader = new Uploader(() => undefined);
+// A page in the shell with the upload affordance: the header button and the drop zone feeding `uploader` (by
+// default one that only uploads into the library: search, map, admin; the timeline passes its own, which also
+// shows what arrives), and the progress panel. Call after cleanup().
+export function showWithUpload(user: User, main: HTMLElement, uploader = new Uploader(() => undefined)): void {
   root.append(shell(user, main, uploadControls(uploader)), uploader.panel);
   onLeave(installDropZone((files) => uploader.add(files)));
 }
